@@ -1,0 +1,11 @@
+/**
+ * @flyt/core: the domain vocabulary shared by every Flyt component: asset keys, metadata,
+ * events, runs, the asset graph, selection and errors. No I/O lives here.
+ */
+export * from "./asset-key.js";
+export * from "./asset-graph.js";
+export * from "./errors.js";
+export * from "./events.js";
+export * from "./metadata.js";
+export * from "./runs.js";
+export * from "./selection.js";

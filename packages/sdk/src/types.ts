@@ -1,0 +1,228 @@
+/**
+ * Public types of the Flyt SDK: what asset definitions, contexts, partitions, resources and
+ * definitions look like. Implementations live in the sibling modules; the run worker
+ * depends only on these shapes.
+ */
+import type {
+  AssetGraph,
+  AssetNodeSnapshot,
+  MetadataValue,
+  PartitionsSnapshot,
+  RetryPolicySnapshot,
+} from "@flyt/core";
+
+/** A metadata value as a user writes it: typed (`meta.int(3)`) or a plain value inferred like Pipes' `__infer__`. */
+export type MetadataInputValue = MetadataValue | string | number | boolean | null | Date | Record<string, unknown> | unknown[];
+export type MetadataInput = Record<string, MetadataInputValue>;
+
+/** Structured logger handed to compute functions; every line becomes a LOG event of the step. */
+export interface AssetLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface TimeWindow {
+  /** Inclusive start. */
+  start: Date;
+  /** Exclusive end. */
+  end: Date;
+}
+
+export type Resources = Record<string, unknown>;
+
+/** What a compute function receives. `R` types `resources`. */
+export interface AssetContext<R extends Resources = Resources> {
+  runId: string;
+  /** The step's key: the asset key for `asset`, the name for `multiAsset`. */
+  stepKey: string;
+  /** The (first) asset key of the step, printed. */
+  assetKey: string;
+  /** All asset keys this step materializes, printed. */
+  assetKeys: string[];
+  /** The run's partition key, when the asset is partitioned. */
+  partitionKey: string | null;
+  /** For time-window partitions, the window of `partitionKey`. */
+  partitionTimeWindow: TimeWindow | null;
+  /** 1 on the first try, 2 on the first retry… */
+  attempt: number;
+  log: AssetLogger;
+  resources: R;
+  /** Aborted when the run is canceled; pass it to fetch() and child processes. */
+  signal: AbortSignal;
+  /**
+   * Adds metadata to this step's materialization (to `assetKey` of a multi-asset when given).
+   * Later calls merge over earlier ones; returned metadata merges last.
+   */
+  addMetadata(metadata: MetadataInput, assetKey?: string): void;
+}
+
+/** What compute may return: nothing, or metadata for the asset (for a multi-asset: metadata keyed by asset key). */
+export type ComputeResult = void | MetadataInput;
+export type MultiComputeResult = void | Record<string, MetadataInput>;
+
+export type RetryBackoff = "constant" | "linear" | "exponential";
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (0 = never retry). */
+  maxRetries: number;
+  /** Delay before the first retry, in milliseconds. Default 1000. */
+  delayMs?: number;
+  /** How the delay grows: constant, linear (delay × n) or exponential (delay × 2^(n-1)). Default exponential. */
+  backoff?: RetryBackoff;
+  /** Cap on any single delay. */
+  maxDelayMs?: number;
+}
+
+export type TimeWindowCadence = "hourly" | "daily" | "monthly" | "yearly";
+
+/** A partitions definition: static keys or time windows. */
+export interface PartitionsDefinition {
+  readonly kind: "static" | "time-window";
+  /** All partition keys that exist at `now` (time windows: complete windows only), oldest first. */
+  keys(now?: Date): string[];
+  /** Whether `key` is a valid partition at `now`. */
+  has(key: string, now?: Date): boolean;
+  /** The time window of a key (null for static partitions). @throws InvalidPartitionError for a bad key. */
+  timeWindow(key: string): TimeWindow | null;
+  snapshot(): PartitionsSnapshot;
+}
+
+interface AssetSpecCommon {
+  /** Upstream assets: printed keys, key arrays or asset definitions. */
+  deps?: ReadonlyArray<string | readonly string[] | AssetDefinition>;
+  description?: string;
+  /** Group name; "default" when omitted. */
+  group?: string;
+  owners?: string[];
+  tags?: Record<string, string>;
+  /** Technologies involved, e.g. "typescript", "sqlite", "dbt". */
+  kinds?: string[];
+  codeVersion?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface AssetSpec<R extends Resources = Resources> extends AssetSpecCommon {
+  /** `"atlas/ssb/population"` or `["atlas","ssb","population"]`. */
+  key: string | readonly string[];
+  partitions?: PartitionsDefinition;
+  retryPolicy?: RetryPolicy;
+  /** Resource names this asset needs; checked against `defineDefinitions({ resources })`. */
+  resources?: ReadonlyArray<keyof R & string>;
+  compute: (context: AssetContext<R>) => ComputeResult | Promise<ComputeResult>;
+}
+
+export interface MultiAssetSpec<R extends Resources = Resources> {
+  /** The step's name (also its step key). */
+  name: string;
+  assets: ReadonlyArray<AssetSpecCommon & { key: string | readonly string[] }>;
+  /** Applied to every asset that does not set its own. */
+  group?: string;
+  owners?: string[];
+  partitions?: PartitionsDefinition;
+  retryPolicy?: RetryPolicy;
+  resources?: ReadonlyArray<keyof R & string>;
+  compute: (context: AssetContext<R>) => MultiComputeResult | Promise<MultiComputeResult>;
+}
+
+/** One executable step: a single asset or a multi-asset. The run worker executes these. */
+export interface StepDefinition {
+  readonly stepKey: string;
+  /** Printed keys of the assets this step materializes. */
+  readonly assetKeys: readonly string[];
+  readonly partitions: PartitionsDefinition | null;
+  readonly retryPolicy: RetryPolicySnapshot | null;
+  readonly resourceKeys: readonly string[];
+  readonly multi: boolean;
+  readonly compute: (context: AssetContext) => ComputeResult | MultiComputeResult | Promise<ComputeResult | MultiComputeResult>;
+  /** Where it was declared (file:line), for error messages. */
+  readonly definedAt: string | null;
+}
+
+/** What `asset()` / `multiAsset()` return; pass these to `defineDefinitions`. */
+export interface AssetDefinition {
+  readonly step: StepDefinition;
+  readonly nodes: readonly AssetNodeSnapshot[];
+}
+
+/** A configuration value read from the environment when the run starts. */
+export interface EnvValue {
+  readonly kind: "env";
+  readonly name: string;
+  readonly secret: boolean;
+  readonly default: string | undefined;
+}
+
+export type ResourceConfigValue = string | number | boolean | EnvValue;
+
+export interface ResourceDefinition<T = unknown, C extends Record<string, ResourceConfigValue> = Record<string, ResourceConfigValue>> {
+  readonly kind: "resource";
+  readonly config: C;
+  readonly description: string | null;
+  /** Builds the value injected into assets from the resolved config (secrets resolved to strings). */
+  readonly create: (config: ResolvedConfig<C>) => T | Promise<T>;
+  readonly dispose: ((value: T) => void | Promise<void>) | null;
+}
+
+export type ResolvedConfig<C> = { [K in keyof C]: C[K] extends EnvValue ? string : C[K] };
+
+export interface ScheduleDefinition {
+  readonly kind: "schedule";
+  readonly name: string;
+  readonly cron: string;
+  readonly timezone: string;
+  /** Selection expression of the assets to run. */
+  readonly target: string;
+  readonly tags: Record<string, string>;
+  readonly defaultStatus: "RUNNING" | "STOPPED";
+  readonly description: string | null;
+}
+
+export interface SensorEvaluationContext {
+  cursor: string | null;
+  lastTickTime: Date | null;
+  log: AssetLogger;
+  signal: AbortSignal;
+}
+
+export interface RunRequest {
+  runKey?: string;
+  partitionKey?: string;
+  tags?: Record<string, string>;
+  /** Overrides the sensor's target. */
+  selection?: string;
+}
+
+export interface SensorResult {
+  runRequests?: RunRequest[];
+  skipReason?: string;
+  cursor?: string | null;
+}
+
+export interface SensorDefinition {
+  readonly kind: "sensor";
+  readonly name: string;
+  readonly target: string;
+  readonly minimumIntervalSeconds: number;
+  readonly defaultStatus: "RUNNING" | "STOPPED";
+  readonly description: string | null;
+  readonly evaluate: (context: SensorEvaluationContext) => SensorResult | Promise<SensorResult>;
+}
+
+/** Validated definitions: the unit a code location serves. */
+export interface Definitions {
+  readonly kind: "definitions";
+  readonly steps: ReadonlyMap<string, StepDefinition>;
+  readonly graph: AssetGraph;
+  readonly resources: Readonly<Record<string, ResourceDefinition>>;
+  readonly schedules: readonly ScheduleDefinition[];
+  readonly sensors: readonly SensorDefinition[];
+}
+
+export interface DefinitionsInput {
+  assets: ReadonlyArray<AssetDefinition>;
+  schedules?: ReadonlyArray<ScheduleDefinition>;
+  sensors?: ReadonlyArray<SensorDefinition>;
+  resources?: Record<string, ResourceDefinition<any, any>>;
+}

@@ -1,0 +1,188 @@
+/**
+ * The one storage interface every Flyt component talks to. Backends (sqlite/, postgres/)
+ * implement it and pass the same conformance suite (conformance.test.ts).
+ *
+ * Rules every backend keeps:
+ * - `appendEvents` is idempotent on `(runId, seq)` for events with a seq, and applies the
+ *   derived updates (run status and times, asset index) in the same transaction as the insert.
+ * - No method on the API path scans the whole event log: pages are keyset-paginated on ids.
+ * - Times are epoch milliseconds.
+ */
+import type {
+  EventRecord,
+  EventType,
+  Metadata,
+  NewRun,
+  RunOrigin,
+  RunRecord,
+  RunStatus,
+  StoredEvent,
+} from "@flyt/core";
+
+/** A page of results with an opaque cursor for the next page (null when there is none). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  /** At most this many items; backends clamp to MAX_PAGE_SIZE. */
+  limit?: number;
+  cursor?: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+
+export interface RunFilter {
+  statuses?: RunStatus[];
+  origin?: RunOrigin;
+  location?: string;
+  /** Runs whose tags contain all of these pairs. */
+  tags?: Record<string, string>;
+  /** Runs that targeted this printed asset key. */
+  assetKey?: string;
+  parentRunId?: string;
+  rootRunId?: string;
+  createdAfter?: number;
+  createdBefore?: number;
+}
+
+export interface EventQuery {
+  /** Only events with a storage id greater than this (tailing a live run). */
+  afterId?: number;
+  limit?: number;
+  types?: EventType[];
+  stepKey?: string;
+}
+
+/** The latest materialization of an asset, or of one partition of it, kept current on write. */
+export interface AssetIndexEntry {
+  assetKey: string;
+  /** null for unpartitioned assets; the partition key otherwise. */
+  partition: string | null;
+  runId: string;
+  eventId: number;
+  timestamp: number;
+  metadata: Metadata;
+  codeVersion: string | null;
+}
+
+/** The latest result of one check of one asset. */
+export interface CheckIndexEntry {
+  assetKey: string;
+  checkName: string;
+  passed: boolean;
+  severity: "warn" | "error";
+  runId: string;
+  eventId: number;
+  timestamp: number;
+}
+
+export type InstigatorKind = "schedule" | "sensor";
+export type InstigatorStatus = "RUNNING" | "STOPPED";
+
+/** Operator-controlled state of a schedule or sensor: overrides the default declared in code. */
+export interface InstigatorState {
+  /** `<location>:<name>`. */
+  id: string;
+  kind: InstigatorKind;
+  status: InstigatorStatus;
+  cursor: string | null;
+  /** Moment the operator (or the default) turned it on; catch-up never goes before it. */
+  startedAt: number | null;
+  updatedAt: number;
+}
+
+export type TickStatus = "STARTED" | "SUCCESS" | "SKIPPED" | "FAILURE";
+
+export interface Tick {
+  tickId: number;
+  instigatorId: string;
+  status: TickStatus;
+  /** The scheduled instant (schedules) or evaluation time (sensors). */
+  tickTime: number;
+  runIds: string[];
+  skipReason: string | null;
+  error: string | null;
+  cursor: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TickUpdate {
+  status: TickStatus;
+  runIds?: string[];
+  skipReason?: string | null;
+  error?: string | null;
+  cursor?: string | null;
+}
+
+export interface Lease {
+  name: string;
+  holder: string;
+  /** Increases on every change of holder: a fencing token for writes made under the lease. */
+  fencingToken: number;
+  expiresAt: number;
+}
+
+/** Result of createRun: `created: false` means the `(instigator, runKey)` pair already had a run. */
+export interface CreateRunResult {
+  run: RunRecord;
+  created: boolean;
+}
+
+export interface Storage {
+  /** Backend name for messages and metrics: "sqlite" | "postgres". */
+  readonly kind: "sqlite" | "postgres";
+
+  // Runs --------------------------------------------------------------------------------
+  /** Creates a run and writes its RUN_QUEUED (or given status) event in one transaction. */
+  createRun(run: NewRun): Promise<CreateRunResult>;
+  getRun(runId: string): Promise<RunRecord | null>;
+  /** Newest first. */
+  listRuns(filter?: RunFilter, page?: PageRequest): Promise<Page<RunRecord>>;
+  /** Replaces a run's tags (merge is the caller's job). */
+  setRunTags(runId: string, tags: Record<string, string>): Promise<void>;
+
+  // Events ------------------------------------------------------------------------------
+  /**
+   * Appends events (any runs) in one transaction; events whose `(runId, seq)` already exists
+   * are ignored. Returns the number actually inserted. Unknown run ids are rejected.
+   */
+  appendEvents(events: EventRecord[]): Promise<number>;
+  /** Events of one run in write order. */
+  getEvents(runId: string, query?: EventQuery): Promise<StoredEvent[]>;
+
+  // Asset index -------------------------------------------------------------------------
+  /** Latest unpartitioned-or-any materialization per asset (one entry per asset key). */
+  getLatestMaterializations(assetKeys?: string[]): Promise<AssetIndexEntry[]>;
+  /** Latest materialization per partition of one asset. */
+  getPartitionMaterializations(assetKey: string): Promise<AssetIndexEntry[]>;
+  /** Materialization events of one asset, newest first, paginated. */
+  getMaterializationHistory(assetKey: string, page?: PageRequest): Promise<Page<StoredEvent>>;
+  getLatestCheckResults(assetKeys?: string[]): Promise<CheckIndexEntry[]>;
+
+  // Instigators -------------------------------------------------------------------------
+  getInstigatorState(id: string): Promise<InstigatorState | null>;
+  listInstigatorStates(kind?: InstigatorKind): Promise<InstigatorState[]>;
+  upsertInstigatorState(state: Omit<InstigatorState, "updatedAt">): Promise<InstigatorState>;
+  createTick(instigatorId: string, tickTime: number): Promise<Tick>;
+  updateTick(tickId: number, update: TickUpdate): Promise<Tick>;
+  /** Newest first. */
+  listTicks(instigatorId: string, page?: PageRequest): Promise<Page<Tick>>;
+
+  // Leases ------------------------------------------------------------------------------
+  /**
+   * Takes the lease if free or expired, or renews it if `holder` already has it.
+   * Returns the lease held after the call, or null if someone else holds it.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  getLease(name: string): Promise<Lease | null>;
+
+  // Lifecycle ---------------------------------------------------------------------------
+  /** The schema version applied (highest migration number). */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}
