@@ -4,6 +4,7 @@
  */
 export * from "./asset-key.js";
 export * from "./asset-graph.js";
+export * from "./did-you-mean.js";
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./metadata.js";
