@@ -1,1 +1,162 @@
-export {};
+/**
+ * Atlas in miniature: SSB house prices and MET weather ingested, cleaned, and joined into a
+ * serving table. `flyt materialize -f examples/atlas/definitions.ts --select '*' --partition 2023`
+ * loads this file. What each asset does lives in `src/pipeline.ts`; this file says what the assets
+ * are (keys, lineage, owners, partitions, retries) and which resources they use.
+ *
+ * Configuration (read when a run starts): ATLAS_SOURCE=fixtures|live, ATLAS_FIXTURES_DIR,
+ * ATLAS_DATA_DIR, ATLAS_USER_AGENT. See README.md.
+ */
+import { asset, defineDefinitions, env, resource, schedule, staticPartitions } from "@flyt/sdk";
+import { BERGEN } from "./src/met.js";
+import {
+  cleanHousePrices,
+  dailyOverview,
+  dailyWeatherTable,
+  ingestForecast,
+  ingestHousePriceYear,
+  overviewJson,
+} from "./src/pipeline.js";
+import { HOUSE_PRICE_YEARS } from "./src/ssb.js";
+import { createSources, resolveSourcesConfig, type AtlasSources } from "./src/sources.js";
+import { AtlasStore, resolveDataDir } from "./src/store.js";
+
+type AtlasResources = { sources: AtlasSources; store: AtlasStore };
+
+const OWNER = "team:atlas-data";
+const CONTACT = "atlas-data@example.org";
+
+const sources = resource({
+  description: "Where ingests read from: recorded fixtures (default) or the live SSB and MET APIs",
+  config: {
+    mode: env("ATLAS_SOURCE", { default: "fixtures" }),
+    fixturesDir: env("ATLAS_FIXTURES_DIR", { default: "" }),
+    userAgent: env("ATLAS_USER_AGENT", { default: `flyt-atlas-example/0.1 ${CONTACT}` }),
+  },
+  create: (config) => createSources(resolveSourcesConfig(config)),
+});
+
+const store = resource({
+  description: "The data folder: atlas.sqlite and the served JSON (examples/atlas/data unless ATLAS_DATA_DIR is set)",
+  config: { dataDir: env("ATLAS_DATA_DIR", { default: "" }) },
+  create: (config) => new AtlasStore(resolveDataDir(config.dataDir)),
+  dispose: (value) => value.close(),
+});
+
+// --- ssb -----------------------------------------------------------------------------------
+
+const houseRaw = asset<AtlasResources>({
+  key: ["atlas", "ssb", "house_price_index_raw"],
+  group: "ssb",
+  description:
+    "SSB table 07221 (price index for existing dwellings by region, dwelling type and quarter), " +
+    "as JSON-stat 2.0 from PxWebApi v0, one year per partition: every cell of the year's quarters, " +
+    "nulls and status symbols kept.",
+  owners: [OWNER, CONTACT],
+  kinds: ["typescript", "sqlite"],
+  tags: { source: "ssb", table: "07221", license: "CC-BY-4.0" },
+  codeVersion: "1",
+  partitions: staticPartitions(HOUSE_PRICE_YEARS),
+  resources: ["sources", "store"],
+  compute: async (ctx) => {
+    const year = ctx.partitionKey;
+    if (year === null) throw new Error("atlas/ssb/house_price_index_raw needs a year partition");
+    return ingestHousePriceYear({ sources: ctx.resources.sources, store: ctx.resources.store, year, signal: ctx.signal, log: ctx.log });
+  },
+});
+
+const house = asset<AtlasResources>({
+  key: ["atlas", "ssb", "house_price_index"],
+  deps: [houseRaw],
+  group: "ssb",
+  description:
+    "House price index, cleaned: typed columns, region and dwelling type labels, quarter start " +
+    "dates; cells SSB marks as missing (`..`) dropped. Covers every ingested year.",
+  owners: [OWNER],
+  kinds: ["typescript", "sqlite"],
+  tags: { source: "ssb", layer: "clean" },
+  codeVersion: "1",
+  resources: ["store"],
+  compute: (ctx) => cleanHousePrices({ store: ctx.resources.store, log: ctx.log }),
+});
+
+// --- met -----------------------------------------------------------------------------------
+
+const forecast = asset<AtlasResources>({
+  key: ["atlas", "met", "bergen_forecast"],
+  group: "met",
+  description:
+    "MET Norway locationforecast 2.0 (compact) for Bergen: one row per time step (hourly for " +
+    "about 2½ days, then 6-hourly) with instant values and the 1- and 6-hour precipitation.",
+  owners: [OWNER],
+  kinds: ["typescript", "sqlite"],
+  tags: { source: "met", license: "NLOD-2.0" },
+  codeVersion: "1",
+  // api.met.no answers 429/503 under load; retrying with backoff is what its terms ask for.
+  retryPolicy: { maxRetries: 2, delayMs: 500, backoff: "exponential", maxDelayMs: 5000 },
+  resources: ["sources", "store"],
+  compute: async (ctx) => {
+    if (ctx.attempt > 1) ctx.log.warn("retrying the MET forecast", { attempt: ctx.attempt });
+    return ingestForecast({ sources: ctx.resources.sources, store: ctx.resources.store, location: BERGEN, signal: ctx.signal, log: ctx.log });
+  },
+});
+
+const daily = asset<AtlasResources>({
+  key: ["atlas", "met", "bergen_daily_weather"],
+  deps: [forecast],
+  group: "met",
+  description:
+    "The Bergen forecast per Europe/Oslo day: min/max temperature, max wind, and precipitation " +
+    "summed over non-overlapping periods, with the hours they cover.",
+  owners: [OWNER],
+  kinds: ["typescript", "sqlite"],
+  tags: { source: "met", layer: "clean" },
+  codeVersion: "1",
+  resources: ["store"],
+  compute: (ctx) => dailyWeatherTable({ store: ctx.resources.store, location: BERGEN, log: ctx.log }),
+});
+
+// --- serving -------------------------------------------------------------------------------
+
+const overview = asset<AtlasResources>({
+  key: ["atlas", "serving", "daily_overview"],
+  deps: [daily, house],
+  group: "serving",
+  description:
+    "One row per forecast day in Bergen, left-joined with the house price index of SSB region " +
+    "003 (Bergen) for the quarter the day falls in.",
+  owners: [OWNER],
+  kinds: ["typescript", "sqlite"],
+  tags: { layer: "serving" },
+  codeVersion: "1",
+  resources: ["store"],
+  compute: (ctx) => dailyOverview({ store: ctx.resources.store, location: BERGEN, log: ctx.log }).metadata,
+});
+
+const overviewDocument = asset<AtlasResources>({
+  key: ["atlas", "serving", "daily_overview_json"],
+  deps: [overview],
+  group: "serving",
+  description: "The daily overview as the JSON document the Atlas web app serves, with source attribution (SSB CC BY 4.0, MET NLOD 2.0).",
+  owners: [OWNER],
+  kinds: ["typescript", "json"],
+  tags: { layer: "serving" },
+  codeVersion: "1",
+  resources: ["store"],
+  compute: (ctx) => overviewJson({ store: ctx.resources.store, log: ctx.log }),
+});
+
+export default defineDefinitions({
+  assets: [houseRaw, house, forecast, daily, overview, overviewDocument],
+  resources: { sources, store },
+  schedules: [
+    schedule({
+      name: "atlas_weather_hourly",
+      cron: "15 * * * *",
+      timezone: "Europe/Oslo",
+      target: "group:met+",
+      description: "Refreshes the forecast and everything downstream of it every hour",
+      defaultStatus: "STOPPED",
+    }),
+  ],
+});
