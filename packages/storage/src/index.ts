@@ -1,1 +1,17 @@
-export {};
+/**
+ * @flyt/storage: runs, the event log, the asset index, instigator state and ticks, and leases,
+ * behind one `Storage` interface with a SQLite and a PostgreSQL backend.
+ */
+export * from "./storage.js";
+export { openStorage, type OpenStorageOptions } from "./open.js";
+export { SqliteStorage, type SqliteStorageOptions } from "./sqlite/sqlite-storage.js";
+export { PostgresStorage, type PostgresStorageOptions } from "./postgres/postgres-storage.js";
+export { StorageInputError } from "./errors.js";
+export { maskDatabaseUrl } from "./shared/url.js";
+export { encodeCursor, decodeCursor } from "./shared/cursor.js";
+export { migrateSqlite, sqliteSchemaVersion } from "./sqlite/sqlite-migrator.js";
+export { migratePostgres, postgresSchemaVersion } from "./postgres/postgres-migrator.js";
+export { dumpSqliteSchema } from "./sqlite/sqlite-schema.js";
+export { dumpPostgresSchema } from "./postgres/postgres-schema.js";
+export { SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS } from "./generated/migrations.js";
+export type { Migration } from "./shared/migrations.js";

@@ -1,0 +1,123 @@
+-- 0001: the initial Flyt schema (PostgreSQL). Times are epoch milliseconds; JSON columns are JSONB.
+-- Released migrations are never edited: add a new numbered file instead.
+
+CREATE TABLE runs (
+  id BIGSERIAL PRIMARY KEY,
+  run_id TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  selection TEXT NOT NULL,
+  asset_keys JSONB NOT NULL,
+  step_keys JSONB,
+  partition_key TEXT,
+  tags JSONB NOT NULL,
+  origin TEXT NOT NULL,
+  parent_run_id TEXT,
+  root_run_id TEXT,
+  location TEXT NOT NULL,
+  instigator TEXT,
+  run_key TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  started_at BIGINT,
+  ended_at BIGINT
+);
+CREATE UNIQUE INDEX runs_instigator_run_key ON runs (instigator, run_key) WHERE run_key IS NOT NULL;
+CREATE INDEX runs_status_id ON runs (status, id);
+CREATE INDEX runs_origin_id ON runs (origin, id);
+CREATE INDEX runs_location_id ON runs (location, id);
+CREATE INDEX runs_parent_run_id ON runs (parent_run_id, id);
+CREATE INDEX runs_root_run_id ON runs (root_run_id, id);
+CREATE INDEX runs_created_at ON runs (created_at);
+
+CREATE TABLE run_tags (
+  run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+CREATE INDEX run_tags_key_value ON run_tags (key, value, run_id);
+
+CREATE TABLE run_assets (
+  run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  asset_key TEXT NOT NULL,
+  PRIMARY KEY (run_id, asset_key)
+);
+CREATE INDEX run_assets_asset_key ON run_assets (asset_key, run_id);
+
+CREATE TABLE event_log (
+  id BIGSERIAL PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  seq BIGINT,
+  timestamp BIGINT NOT NULL,
+  step_key TEXT,
+  type TEXT NOT NULL,
+  asset_key TEXT,
+  partition TEXT,
+  body JSONB NOT NULL
+);
+-- NULL seqs (platform-written events) never collide: both SQLite and PostgreSQL treat NULLs as distinct.
+CREATE UNIQUE INDEX event_log_run_seq ON event_log (run_id, seq);
+CREATE INDEX event_log_run_id ON event_log (run_id, id);
+CREATE INDEX event_log_asset ON event_log (asset_key, type, id);
+
+CREATE TABLE asset_latest (
+  asset_key TEXT PRIMARY KEY,
+  partition TEXT,
+  run_id TEXT NOT NULL,
+  event_id BIGINT NOT NULL,
+  timestamp BIGINT NOT NULL,
+  metadata JSONB NOT NULL,
+  code_version TEXT
+);
+
+CREATE TABLE asset_partitions (
+  asset_key TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  event_id BIGINT NOT NULL,
+  timestamp BIGINT NOT NULL,
+  metadata JSONB NOT NULL,
+  code_version TEXT,
+  PRIMARY KEY (asset_key, partition)
+);
+
+CREATE TABLE asset_check_latest (
+  asset_key TEXT NOT NULL,
+  check_name TEXT NOT NULL,
+  passed BOOLEAN NOT NULL,
+  severity TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  event_id BIGINT NOT NULL,
+  timestamp BIGINT NOT NULL,
+  PRIMARY KEY (asset_key, check_name)
+);
+
+CREATE TABLE instigators (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  cursor TEXT,
+  started_at BIGINT,
+  updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE ticks (
+  id BIGSERIAL PRIMARY KEY,
+  instigator_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  tick_time BIGINT NOT NULL,
+  run_ids JSONB NOT NULL,
+  skip_reason TEXT,
+  error TEXT,
+  cursor TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX ticks_instigator_id ON ticks (instigator_id, id);
+
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  fencing_token BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);

@@ -1,0 +1,644 @@
+/**
+ * The PostgreSQL backend: a `pg` Pool, JSONB columns, BIGINT epoch-ms times. Event batches go in
+ * as one multi-row INSERT (unnest of column arrays: nine parameters whatever the batch size) with
+ * ids drawn from the sequence up front, so the ids follow the batch order and the RETURNING list
+ * tells exactly which events were new.
+ */
+import type pg from "pg";
+import { FlytError, StorageError, type EventRecord, type NewRun, type RunRecord, type StoredEvent } from "@flyt/core";
+import { StorageInputError } from "../errors.js";
+import { buildPage, pageLimit, resolvePage } from "../shared/cursor.js";
+import { applyLifecycle, eventColumns, indexUpdates, lifecycleStatus, type InsertedEvent } from "../shared/derive.js";
+import { binder, listRunsSql } from "../shared/queries.js";
+import {
+  assetIndexFromRow,
+  checkFromRow,
+  eventFromRow,
+  instigatorFromRow,
+  leaseFromRow,
+  runFromRow,
+  tickFromRow,
+  type AssetIndexRow,
+  type CheckIndexRow,
+  type EventRow,
+  type InstigatorRow,
+  type LeaseRow,
+  type RunRow,
+  type TickRow,
+} from "../shared/rows.js";
+import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
+import { maskDatabaseUrl, scrubSecret } from "../shared/url.js";
+import {
+  validateEpochMs,
+  validateEvents,
+  validateId,
+  validateInstigatorState,
+  validateKeyList,
+  validateLeaseArgs,
+  validateNewRun,
+  validateRunFilter,
+  validateStorageId,
+  validateTags,
+  validateTickUpdate,
+} from "../shared/validate.js";
+import type {
+  AssetIndexEntry,
+  CheckIndexEntry,
+  CreateRunResult,
+  EventQuery,
+  InstigatorKind,
+  InstigatorState,
+  Lease,
+  Page,
+  PageRequest,
+  RunFilter,
+  Storage,
+  Tick,
+  TickUpdate,
+} from "../storage.js";
+import { migratePostgres, postgresSchemaVersion } from "./postgres-migrator.js";
+import { createPool, type PoolOptions } from "./postgres-pool.js";
+
+/** SQLSTATE codes Flyt reacts to. */
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * The database clock in epoch ms. Leases are judged by it, not by process clocks, because daemon
+ * replicas run on different hosts whose clocks may drift; the server is the one clock they share.
+ */
+const NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+interface RunStateRow {
+  run_id: string;
+  status: RunRecord["status"];
+  updated_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+/** JSONB rejects the NUL character; captured output can contain it, so it becomes U+FFFD. */
+function toJsonb(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.includes("\\u0000") ? text.replaceAll("\\u0000", "\\ufffd") : text;
+}
+
+export interface PostgresStorageOptions extends PoolOptions {
+  /** Skip applying migrations (used by tools that inspect a database as it is). */
+  migrate?: boolean;
+}
+
+export class PostgresStorage implements Storage {
+  readonly kind = "postgres" as const;
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {}
+
+  /** Connects, applies pending migrations under the migration lock, and returns the storage. */
+  static async open(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
+    const pool = createPool(url, options);
+    const storage = new PostgresStorage(pool, url);
+    try {
+      if (options.migrate !== false) await migratePostgres(pool);
+      else await pool.query("SELECT 1");
+    } catch (error) {
+      await pool.end().catch(() => {});
+      if (error instanceof FlytError) throw error;
+      throw new StorageError(
+        `Could not connect to PostgreSQL at ${maskDatabaseUrl(url)}: ${scrubSecret((error as Error).message, url)}`,
+        { cause: error },
+      );
+    }
+    return storage;
+  }
+
+  /** The pool, for tools (schema dump) and tests. */
+  get connection(): pg.Pool {
+    return this.pool;
+  }
+
+  private wrapError(what: string, error: unknown): Error {
+    if (error instanceof FlytError) return error;
+    if (this.closed) return new StorageError(`${what}: the PostgreSQL storage at ${maskDatabaseUrl(this.url)} is closed`, { cause: error });
+    return new StorageError(
+      `${what} failed on PostgreSQL ${maskDatabaseUrl(this.url)}: ${scrubSecret((error as Error).message, this.url)}`,
+      { cause: error },
+    );
+  }
+
+  private async read<T>(what: string, fn: (db: pg.Pool) => Promise<T>): Promise<T> {
+    if (this.closed) throw this.wrapError(what, new Error("closed"));
+    try {
+      return await fn(this.pool);
+    } catch (error) {
+      throw this.wrapError(what, error);
+    }
+  }
+
+  private async transaction<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (this.closed) throw this.wrapError(what, new Error("closed"));
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.wrapError(what, error);
+    }
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const result = await fn(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      try {
+        await client.query("ROLLBACK");
+      } catch {
+        broken = true;
+      }
+      throw this.wrapError(what, error);
+    } finally {
+      // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
+      client.release(broken);
+    }
+  }
+
+  // Runs --------------------------------------------------------------------------------
+
+  async createRun(input: NewRun): Promise<CreateRunResult> {
+    const run = validateNewRun(input);
+    return this.transaction("createRun", async (client) => {
+      const { record, event } = prepareNewRun(run, Date.now());
+      let inserted: pg.QueryResult<{ id: number }>;
+      try {
+        inserted = await client.query<{ id: number }>(
+          `INSERT INTO runs (run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id,
+             root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+           ON CONFLICT (instigator, run_key) WHERE run_key IS NOT NULL DO NOTHING RETURNING id`,
+          [
+            record.runId,
+            record.status,
+            record.selection,
+            JSON.stringify(record.assetKeys),
+            record.stepKeys === null ? null : JSON.stringify(record.stepKeys),
+            record.partitionKey,
+            JSON.stringify(record.tags),
+            record.origin,
+            record.parentRunId,
+            record.rootRunId,
+            record.location,
+            record.instigator,
+            record.runKey,
+            record.createdAt,
+            record.updatedAt,
+            record.startedAt,
+            record.endedAt,
+          ],
+        );
+      } catch (error) {
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+          throw new StorageInputError(`run ${JSON.stringify(record.runId)}`, "a run with this id already exists", { cause: error });
+        }
+        throw error;
+      }
+      if (inserted.rowCount === 0) {
+        const existing = await client.query<RunRow>("SELECT * FROM runs WHERE instigator = $1 AND run_key = $2", [
+          record.instigator,
+          record.runKey,
+        ]);
+        const row = existing.rows[0];
+        if (row === undefined) throw new StorageError(`createRun: run key conflict for ${record.runKey} but no run found`);
+        return { run: runFromRow(row), created: false };
+      }
+      await this.insertRunIndexRows(client, record.runId, record.tags, record.assetKeys);
+      const { assetKey, partition } = eventColumns(event.body);
+      await client.query(
+        `INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [event.runId, event.seq, event.timestamp, event.stepKey, event.body.type, assetKey, partition, toJsonb(event.body)],
+      );
+      return { run: record, created: true };
+    });
+  }
+
+  private async insertRunIndexRows(
+    client: pg.PoolClient,
+    runId: string,
+    tags: Record<string, string>,
+    assetKeys: readonly string[],
+  ): Promise<void> {
+    const entries = Object.entries(tags);
+    if (entries.length > 0) {
+      await client.query("INSERT INTO run_tags (run_id, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS t(k, v)", [
+        runId,
+        entries.map(([k]) => k),
+        entries.map(([, v]) => v),
+      ]);
+    }
+    if (assetKeys.length > 0) {
+      await client.query(
+        "INSERT INTO run_assets (run_id, asset_key) SELECT DISTINCT $1, k FROM unnest($2::text[]) AS t(k) ON CONFLICT DO NOTHING",
+        [runId, [...assetKeys]],
+      );
+    }
+  }
+
+  async getRun(runId: string): Promise<RunRecord | null> {
+    validateId(runId, "run id");
+    return this.read("getRun", async (db) => {
+      const result = await db.query<RunRow>("SELECT * FROM runs WHERE run_id = $1", [runId]);
+      const row = result.rows[0];
+      return row === undefined ? null : runFromRow(row);
+    });
+  }
+
+  async listRuns(filter?: RunFilter, page?: PageRequest): Promise<Page<RunRecord>> {
+    const valid = validateRunFilter(filter);
+    const { limit, beforeId } = resolvePage("runs", page);
+    return this.read("listRuns", async (db) => {
+      const { bind, values } = binder("postgres");
+      const sql = listRunsSql(valid, beforeId, limit, bind);
+      const result = await db.query<RunRow>(sql, values);
+      return buildPage("runs", result.rows, limit, (row) => row.id, runFromRow);
+    });
+  }
+
+  async setRunTags(runId: string, tags: Record<string, string>): Promise<void> {
+    validateId(runId, "run id");
+    const valid = validateTags(runId, tags);
+    await this.transaction("setRunTags", async (client) => {
+      const changed = await client.query("UPDATE runs SET tags = $1, updated_at = GREATEST(updated_at, $2) WHERE run_id = $3", [
+        JSON.stringify(valid),
+        Date.now(),
+        runId,
+      ]);
+      if (changed.rowCount === 0) throw new StorageInputError(`run ${JSON.stringify(runId)}`, "no such run");
+      await client.query("DELETE FROM run_tags WHERE run_id = $1", [runId]);
+      await this.insertRunIndexRows(client, runId, valid, []);
+    });
+  }
+
+  // Events ------------------------------------------------------------------------------
+
+  async appendEvents(input: EventRecord[]): Promise<number> {
+    const events = validateEvents(input);
+    if (events.length === 0) return 0;
+    const runIds = uniqueRunIds(events);
+    const hasLifecycle = events.some((e) => lifecycleStatus(e.body) !== null);
+    return this.transaction("appendEvents", async (client) => {
+      // Lifecycle batches lock their runs so two writers (a worker, the run monitor) cannot
+      // both read the old status and overwrite each other's transition.
+      const states = await client.query<RunStateRow>(
+        `SELECT run_id, status, updated_at, started_at, ended_at FROM runs WHERE run_id = ANY($1::text[])
+         ORDER BY run_id${hasLifecycle ? " FOR UPDATE" : ""}`,
+        [runIds],
+      );
+      const stateById = new Map(states.rows.map((row) => [row.run_id, row]));
+      const missing = runIds.find((id) => !stateById.has(id));
+      if (missing !== undefined) {
+        throw new StorageInputError(`run ${JSON.stringify(missing)}`, "unknown run id: create the run before appending its events");
+      }
+      const idRows = await client.query<{ id: number }>(
+        "SELECT nextval('event_log_id_seq')::bigint AS id FROM generate_series(1, $1)",
+        [events.length],
+      );
+      const ids = idRows.rows.map((r) => r.id).sort((a, b) => a - b);
+      const columns = {
+        id: [] as number[],
+        runId: [] as string[],
+        seq: [] as (number | null)[],
+        timestamp: [] as number[],
+        stepKey: [] as (string | null)[],
+        type: [] as string[],
+        assetKey: [] as (string | null)[],
+        partition: [] as (string | null)[],
+        body: [] as string[],
+      };
+      events.forEach((event, i) => {
+        const { assetKey, partition } = eventColumns(event.body);
+        columns.id.push(ids[i] as number);
+        columns.runId.push(event.runId);
+        columns.seq.push(event.seq);
+        columns.timestamp.push(event.timestamp);
+        columns.stepKey.push(event.stepKey);
+        columns.type.push(event.body.type);
+        columns.assetKey.push(assetKey);
+        columns.partition.push(partition);
+        columns.body.push(toJsonb(event.body));
+      });
+      const result = await client.query<{ id: number }>(
+        `INSERT INTO event_log (id, run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+         ON CONFLICT (run_id, seq) DO NOTHING RETURNING id`,
+        [
+          columns.id,
+          columns.runId,
+          columns.seq,
+          columns.timestamp,
+          columns.stepKey,
+          columns.type,
+          columns.assetKey,
+          columns.partition,
+          columns.body,
+        ],
+      );
+      const insertedIds = new Set(result.rows.map((r) => r.id));
+      const inserted: InsertedEvent[] = [];
+      events.forEach((event, i) => {
+        const id = ids[i] as number;
+        if (insertedIds.has(id)) inserted.push({ ...event, id });
+      });
+      await this.applyDerivedState(client, inserted, stateById);
+      return inserted.length;
+    });
+  }
+
+  private async applyDerivedState(client: pg.PoolClient, inserted: InsertedEvent[], states: Map<string, RunStateRow>): Promise<void> {
+    const lifecycleByRun = new Map<string, InsertedEvent[]>();
+    for (const event of inserted) {
+      if (lifecycleStatus(event.body) === null) continue;
+      const list = lifecycleByRun.get(event.runId) ?? [];
+      list.push(event);
+      lifecycleByRun.set(event.runId, list);
+    }
+    for (const [runId, events] of lifecycleByRun) {
+      const row = states.get(runId);
+      if (row === undefined) continue;
+      const next = applyLifecycle(
+        { status: row.status, updatedAt: row.updated_at, startedAt: row.started_at, endedAt: row.ended_at },
+        events,
+      );
+      if (next === null) continue;
+      await client.query("UPDATE runs SET status = $1, updated_at = $2, started_at = $3, ended_at = $4 WHERE run_id = $5", [
+        next.status,
+        next.updatedAt,
+        next.startedAt,
+        next.endedAt,
+        runId,
+      ]);
+    }
+    const updates = indexUpdates(inserted);
+    for (const [table, entries] of [
+      ["asset_latest", updates.latest],
+      ["asset_partitions", updates.partitions],
+    ] as const) {
+      if (entries.length === 0) continue;
+      const conflict = table === "asset_latest" ? "(asset_key)" : '(asset_key, "partition")';
+      await client.query(
+        `INSERT INTO ${table} (asset_key, "partition", run_id, event_id, "timestamp", metadata, code_version)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::jsonb[], $7::text[])
+         ON CONFLICT ${conflict} DO UPDATE SET "partition" = EXCLUDED."partition", run_id = EXCLUDED.run_id,
+           event_id = EXCLUDED.event_id, "timestamp" = EXCLUDED."timestamp", metadata = EXCLUDED.metadata,
+           code_version = EXCLUDED.code_version
+         WHERE ${table}.event_id < EXCLUDED.event_id`,
+        [
+          entries.map((e) => e.assetKey),
+          entries.map((e) => e.partition),
+          entries.map((e) => e.runId),
+          entries.map((e) => e.eventId),
+          entries.map((e) => e.timestamp),
+          entries.map((e) => toJsonb(e.metadata)),
+          entries.map((e) => e.codeVersion),
+        ],
+      );
+    }
+    if (updates.checks.length > 0) {
+      const checks = updates.checks;
+      await client.query(
+        `INSERT INTO asset_check_latest (asset_key, check_name, passed, severity, run_id, event_id, "timestamp")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
+         ON CONFLICT (asset_key, check_name) DO UPDATE SET passed = EXCLUDED.passed, severity = EXCLUDED.severity,
+           run_id = EXCLUDED.run_id, event_id = EXCLUDED.event_id, "timestamp" = EXCLUDED."timestamp"
+         WHERE asset_check_latest.event_id < EXCLUDED.event_id`,
+        [
+          checks.map((c) => c.assetKey),
+          checks.map((c) => c.checkName),
+          checks.map((c) => c.passed),
+          checks.map((c) => c.severity),
+          checks.map((c) => c.runId),
+          checks.map((c) => c.eventId),
+          checks.map((c) => c.timestamp),
+        ],
+      );
+    }
+  }
+
+  async getEvents(runId: string, query: EventQuery = {}): Promise<StoredEvent[]> {
+    validateId(runId, "run id");
+    const { bind, values } = binder("postgres");
+    const where = [`run_id = ${bind(runId)}`];
+    if (query.afterId !== undefined) where.push(`id > ${bind(validateStorageId(query.afterId, "afterId"))}`);
+    if (query.types !== undefined) where.push(query.types.length ? `type = ANY(${bind(query.types)}::text[])` : "1 = 0");
+    if (query.stepKey !== undefined) where.push(`step_key = ${bind(validateId(query.stepKey, "stepKey"))}`);
+    const limit = query.limit === undefined ? "" : ` LIMIT ${bind(pageLimit(query.limit))}`;
+    return this.read("getEvents", async (db) => {
+      const result = await db.query<EventRow>(
+        `SELECT id, run_id, seq, "timestamp", step_key, body FROM event_log WHERE ${where.join(" AND ")} ORDER BY id${limit}`,
+        values,
+      );
+      return result.rows.map(eventFromRow);
+    });
+  }
+
+  // Asset index -------------------------------------------------------------------------
+
+  async getLatestMaterializations(assetKeys?: string[]): Promise<AssetIndexEntry[]> {
+    const keys = validateKeyList(assetKeys, "asset keys");
+    if (keys?.length === 0) return [];
+    return this.read("getLatestMaterializations", async (db) => {
+      const result =
+        keys === undefined
+          ? await db.query<AssetIndexRow>('SELECT * FROM asset_latest ORDER BY asset_key COLLATE "C"')
+          : await db.query<AssetIndexRow>('SELECT * FROM asset_latest WHERE asset_key = ANY($1::text[]) ORDER BY asset_key COLLATE "C"', [keys]);
+      return result.rows.map(assetIndexFromRow);
+    });
+  }
+
+  async getPartitionMaterializations(assetKey: string): Promise<AssetIndexEntry[]> {
+    validateId(assetKey, "asset key");
+    return this.read("getPartitionMaterializations", async (db) => {
+      const result = await db.query<AssetIndexRow>(
+        'SELECT * FROM asset_partitions WHERE asset_key = $1 ORDER BY "partition" COLLATE "C"',
+        [assetKey],
+      );
+      return result.rows.map(assetIndexFromRow);
+    });
+  }
+
+  async getMaterializationHistory(assetKey: string, page?: PageRequest): Promise<Page<StoredEvent>> {
+    validateId(assetKey, "asset key");
+    const { limit, beforeId } = resolvePage("events", page);
+    return this.read("getMaterializationHistory", async (db) => {
+      const result = await db.query<EventRow>(
+        `SELECT id, run_id, seq, "timestamp", step_key, body FROM event_log
+         WHERE asset_key = $1 AND type = 'ASSET_MATERIALIZATION' AND id < $2 ORDER BY id DESC LIMIT $3`,
+        [assetKey, beforeId ?? Number.MAX_SAFE_INTEGER, limit + 1],
+      );
+      return buildPage("events", result.rows, limit, (row) => row.id, eventFromRow);
+    });
+  }
+
+  async getLatestCheckResults(assetKeys?: string[]): Promise<CheckIndexEntry[]> {
+    const keys = validateKeyList(assetKeys, "asset keys");
+    if (keys?.length === 0) return [];
+    return this.read("getLatestCheckResults", async (db) => {
+      const result =
+        keys === undefined
+          ? await db.query<CheckIndexRow>('SELECT * FROM asset_check_latest ORDER BY asset_key COLLATE "C", check_name COLLATE "C"')
+          : await db.query<CheckIndexRow>(
+              'SELECT * FROM asset_check_latest WHERE asset_key = ANY($1::text[]) ORDER BY asset_key COLLATE "C", check_name COLLATE "C"',
+              [keys],
+            );
+      return result.rows.map(checkFromRow);
+    });
+  }
+
+  // Instigators -------------------------------------------------------------------------
+
+  async getInstigatorState(id: string): Promise<InstigatorState | null> {
+    validateId(id, "instigator id");
+    return this.read("getInstigatorState", async (db) => {
+      const result = await db.query<InstigatorRow>("SELECT * FROM instigators WHERE id = $1", [id]);
+      const row = result.rows[0];
+      return row === undefined ? null : instigatorFromRow(row);
+    });
+  }
+
+  async listInstigatorStates(kind?: InstigatorKind): Promise<InstigatorState[]> {
+    if (kind !== undefined && kind !== "schedule" && kind !== "sensor") {
+      throw new StorageInputError("instigator kind", `must be "schedule" or "sensor", got ${JSON.stringify(kind)}`);
+    }
+    return this.read("listInstigatorStates", async (db) => {
+      const result =
+        kind === undefined
+          ? await db.query<InstigatorRow>('SELECT * FROM instigators ORDER BY id COLLATE "C"')
+          : await db.query<InstigatorRow>('SELECT * FROM instigators WHERE kind = $1 ORDER BY id COLLATE "C"', [kind]);
+      return result.rows.map(instigatorFromRow);
+    });
+  }
+
+  async upsertInstigatorState(input: Omit<InstigatorState, "updatedAt">): Promise<InstigatorState> {
+    const state = validateInstigatorState(input);
+    return this.read("upsertInstigatorState", async (db) => {
+      const result = await db.query<InstigatorRow>(
+        `INSERT INTO instigators (id, kind, status, cursor, started_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, status = EXCLUDED.status, cursor = EXCLUDED.cursor,
+           started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at
+         RETURNING *`,
+        [state.id, state.kind, state.status, state.cursor, state.startedAt, Date.now()],
+      );
+      return instigatorFromRow(result.rows[0] as InstigatorRow);
+    });
+  }
+
+  async createTick(instigatorId: string, tickTime: number): Promise<Tick> {
+    validateId(instigatorId, "instigator id");
+    validateEpochMs(tickTime, `tick time of ${instigatorId}`);
+    return this.read("createTick", async (db) => {
+      const now = Date.now();
+      const result = await db.query<TickRow>(
+        `INSERT INTO ticks (instigator_id, status, tick_time, run_ids, skip_reason, error, cursor, created_at, updated_at)
+         VALUES ($1, 'STARTED', $2, '[]'::jsonb, NULL, NULL, NULL, $3, $3) RETURNING *`,
+        [instigatorId, tickTime, now],
+      );
+      return tickFromRow(result.rows[0] as TickRow);
+    });
+  }
+
+  async updateTick(tickId: number, input: TickUpdate): Promise<Tick> {
+    const update = validateTickUpdate(tickId, input);
+    return this.read("updateTick", async (db) => {
+      // CASE on a flag keeps "not given" (keep the value) apart from "given as null" (clear it).
+      const result = await db.query<TickRow>(
+        `UPDATE ticks SET status = $2,
+           run_ids = COALESCE($3::jsonb, run_ids),
+           skip_reason = CASE WHEN $4::boolean THEN $5 ELSE skip_reason END,
+           error = CASE WHEN $6::boolean THEN $7 ELSE error END,
+           cursor = CASE WHEN $8::boolean THEN $9 ELSE cursor END,
+           updated_at = GREATEST(updated_at, $10)
+         WHERE id = $1 RETURNING *`,
+        [
+          tickId,
+          update.status,
+          update.runIds === undefined ? null : JSON.stringify(update.runIds),
+          update.skipReason !== undefined,
+          update.skipReason ?? null,
+          update.error !== undefined,
+          update.error ?? null,
+          update.cursor !== undefined,
+          update.cursor ?? null,
+          Date.now(),
+        ],
+      );
+      const row = result.rows[0];
+      if (row === undefined) throw new StorageInputError(`tick ${tickId}`, "no such tick");
+      return tickFromRow(row);
+    });
+  }
+
+  async listTicks(instigatorId: string, page?: PageRequest): Promise<Page<Tick>> {
+    validateId(instigatorId, "instigator id");
+    const { limit, beforeId } = resolvePage("ticks", page);
+    return this.read("listTicks", async (db) => {
+      const result = await db.query<TickRow>(
+        "SELECT * FROM ticks WHERE instigator_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+        [instigatorId, beforeId ?? Number.MAX_SAFE_INTEGER, limit + 1],
+      );
+      return buildPage("ticks", result.rows, limit, (row) => row.id, tickFromRow);
+    });
+  }
+
+  // Leases ------------------------------------------------------------------------------
+
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
+    validateLeaseArgs(name, holder, ttlMs);
+    return this.read("acquireLease", async (db) => {
+      // One statement: the row lock taken by ON CONFLICT makes take/renew/refuse atomic.
+      const result = await db.query<LeaseRow>(
+        `INSERT INTO leases (name, holder, fencing_token, expires_at) VALUES ($1, $2, 1, ${NOW_MS} + $3)
+         ON CONFLICT (name) DO UPDATE SET
+           fencing_token = CASE WHEN leases.holder = EXCLUDED.holder AND leases.expires_at > ${NOW_MS}
+                                THEN leases.fencing_token ELSE leases.fencing_token + 1 END,
+           holder = EXCLUDED.holder,
+           expires_at = EXCLUDED.expires_at
+         WHERE leases.holder = EXCLUDED.holder OR leases.expires_at <= ${NOW_MS}
+         RETURNING *`,
+        [name, holder, ttlMs],
+      );
+      const row = result.rows[0];
+      return row === undefined ? null : leaseFromRow(row);
+    });
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    validateId(name, "lease name");
+    validateId(holder, `holder of lease ${JSON.stringify(name)}`);
+    await this.read("releaseLease", async (db) => {
+      // Expire rather than delete: the fencing token must keep increasing across holders.
+      await db.query(`UPDATE leases SET expires_at = LEAST(expires_at, ${NOW_MS}) WHERE name = $1 AND holder = $2`, [name, holder]);
+    });
+  }
+
+  async getLease(name: string): Promise<Lease | null> {
+    validateId(name, "lease name");
+    return this.read("getLease", async (db) => {
+      const result = await db.query<LeaseRow>(`SELECT * FROM leases WHERE name = $1 AND expires_at > ${NOW_MS}`, [name]);
+      const row = result.rows[0];
+      return row === undefined ? null : leaseFromRow(row);
+    });
+  }
+
+  // Lifecycle ---------------------------------------------------------------------------
+
+  async schemaVersion(): Promise<number> {
+    return this.read("schemaVersion", (db) => postgresSchemaVersion(db));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

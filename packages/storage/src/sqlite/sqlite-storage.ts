@@ -1,0 +1,543 @@
+/**
+ * The SQLite backend: one file (default `.flyt/flyt.db`), one better-sqlite3 connection per
+ * Storage, WAL so readers never block the writer, `busy_timeout` so a second process (a run
+ * worker, the CLI) waits for the write lock instead of failing. Every write is one
+ * `BEGIN IMMEDIATE` transaction of prepared statements.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { FlytError, StorageError, type EventRecord, type NewRun, type RunRecord, type StoredEvent } from "@flyt/core";
+import { StorageInputError } from "../errors.js";
+import { buildPage, pageLimit, resolvePage } from "../shared/cursor.js";
+import { applyLifecycle, eventColumns, indexUpdates, lifecycleStatus, type InsertedEvent } from "../shared/derive.js";
+import { binder, listRunsSql } from "../shared/queries.js";
+import {
+  assetIndexFromRow,
+  checkFromRow,
+  eventFromRow,
+  instigatorFromRow,
+  leaseFromRow,
+  runFromRow,
+  tickFromRow,
+  type AssetIndexRow,
+  type CheckIndexRow,
+  type EventRow,
+  type InstigatorRow,
+  type LeaseRow,
+  type RunRow,
+  type TickRow,
+} from "../shared/rows.js";
+import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
+import {
+  validateEpochMs,
+  validateEvents,
+  validateId,
+  validateInstigatorState,
+  validateKeyList,
+  validateLeaseArgs,
+  validateNewRun,
+  validateRunFilter,
+  validateStorageId,
+  validateTags,
+  validateTickUpdate,
+} from "../shared/validate.js";
+import type {
+  AssetIndexEntry,
+  CheckIndexEntry,
+  CreateRunResult,
+  EventQuery,
+  InstigatorKind,
+  InstigatorState,
+  Lease,
+  Page,
+  PageRequest,
+  RunFilter,
+  Storage,
+  Tick,
+  TickUpdate,
+} from "../storage.js";
+import { migrateSqlite, sqliteSchemaVersion } from "./sqlite-migrator.js";
+
+/** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+/** The database clock, in epoch ms: leases compare against it so every process agrees. */
+const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
+interface RunStateRow {
+  run_id: string;
+  status: RunRecord["status"];
+  updated_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+export interface SqliteStorageOptions {
+  /** Skip applying migrations (used by tools that inspect a database as it is). */
+  migrate?: boolean;
+}
+
+export class SqliteStorage implements Storage {
+  readonly kind = "sqlite" as const;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+  ) {}
+
+  /** Opens (creating the file and its directory if needed) and migrates a SQLite database. */
+  static async open(path: string, options: SqliteStorageOptions = {}): Promise<SqliteStorage> {
+    if (typeof path !== "string" || path.length === 0) throw new StorageInputError("sqlite path", "must be a non-empty file path");
+    const absolute = path === ":memory:" ? path : resolve(path);
+    let db: Database.Database;
+    try {
+      if (absolute !== ":memory:") mkdirSync(dirname(absolute), { recursive: true });
+      db = new Database(absolute);
+    } catch (error) {
+      throw new StorageError(`Could not open SQLite database ${absolute}: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("foreign_keys = ON");
+      if (options.migrate !== false) migrateSqlite(db);
+    } catch (error) {
+      db.close();
+      if (error instanceof FlytError) throw error;
+      throw new StorageError(`Could not prepare SQLite database ${absolute}: ${(error as Error).message}`, { cause: error });
+    }
+    return new SqliteStorage(db, absolute);
+  }
+
+  /** The underlying connection, for tools (schema dump) and tests. */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `fn` and turns driver errors into StorageErrors that say which database failed. */
+  private guard<T>(what: string, fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (error) {
+      return Promise.reject(this.wrapError(what, error));
+    }
+  }
+
+  private wrapError(what: string, error: unknown): Error {
+    if (error instanceof FlytError) return error;
+    if (!this.db.open) return new StorageError(`${what}: the SQLite storage at ${this.path} is closed`, { cause: error });
+    return new StorageError(`${what} failed on SQLite database ${this.path}: ${(error as Error).message}`, { cause: error });
+  }
+
+  private write<T>(what: string, fn: () => T): Promise<T> {
+    return this.guard(what, () => this.db.transaction(fn).immediate());
+  }
+
+  // Runs --------------------------------------------------------------------------------
+
+  createRun(input: NewRun): Promise<CreateRunResult> {
+    return this.write("createRun", () => {
+      const run = validateNewRun(input);
+      const { record, event } = prepareNewRun(run, Date.now());
+      let inserted: { id: number } | undefined;
+      try {
+        inserted = this.stmt(
+          `INSERT INTO runs (run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id,
+             root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (instigator, run_key) WHERE run_key IS NOT NULL DO NOTHING RETURNING id`,
+        ).get(
+          record.runId,
+          record.status,
+          record.selection,
+          JSON.stringify(record.assetKeys),
+          record.stepKeys === null ? null : JSON.stringify(record.stepKeys),
+          record.partitionKey,
+          JSON.stringify(record.tags),
+          record.origin,
+          record.parentRunId,
+          record.rootRunId,
+          record.location,
+          record.instigator,
+          record.runKey,
+          record.createdAt,
+          record.updatedAt,
+          record.startedAt,
+          record.endedAt,
+        ) as { id: number } | undefined;
+      } catch (error) {
+        if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" || (error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+          throw new StorageInputError(`run ${JSON.stringify(record.runId)}`, "a run with this id already exists", { cause: error });
+        }
+        throw error;
+      }
+      if (inserted === undefined) {
+        const existing = this.stmt("SELECT * FROM runs WHERE instigator = ? AND run_key = ?").get(record.instigator, record.runKey) as
+          | RunRow
+          | undefined;
+        if (existing === undefined) throw new StorageError(`createRun: run key conflict for ${record.runKey} but no run found`);
+        return { run: runFromRow(existing), created: false };
+      }
+      this.insertRunIndexRows(record.runId, record.tags, record.assetKeys);
+      const { assetKey, partition } = eventColumns(event.body);
+      this.stmt(
+        "INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ).run(event.runId, event.seq, event.timestamp, event.stepKey, event.body.type, assetKey, partition, JSON.stringify(event.body));
+      return { run: record, created: true };
+    });
+  }
+
+  private insertRunIndexRows(runId: string, tags: Record<string, string>, assetKeys: readonly string[]): void {
+    const tag = this.stmt("INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)");
+    for (const [key, value] of Object.entries(tags)) tag.run(runId, key, value);
+    const asset = this.stmt("INSERT INTO run_assets (run_id, asset_key) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    for (const key of assetKeys) asset.run(runId, key);
+  }
+
+  getRun(runId: string): Promise<RunRecord | null> {
+    return this.guard("getRun", () => {
+      validateId(runId, "run id");
+      const row = this.stmt("SELECT * FROM runs WHERE run_id = ?").get(runId) as RunRow | undefined;
+      return row === undefined ? null : runFromRow(row);
+    });
+  }
+
+  listRuns(filter?: RunFilter, page?: PageRequest): Promise<Page<RunRecord>> {
+    return this.guard("listRuns", () => {
+      const valid = validateRunFilter(filter);
+      const { limit, beforeId } = resolvePage("runs", page);
+      const { bind, values } = binder("sqlite");
+      const sql = listRunsSql(valid, beforeId, limit, bind);
+      const rows = this.stmt(sql).all(...values) as RunRow[];
+      return buildPage("runs", rows, limit, (row) => row.id, runFromRow);
+    });
+  }
+
+  setRunTags(runId: string, tags: Record<string, string>): Promise<void> {
+    return this.write("setRunTags", () => {
+      validateId(runId, "run id");
+      const valid = validateTags(runId, tags);
+      const changed = this.stmt("UPDATE runs SET tags = ?, updated_at = MAX(updated_at, ?) WHERE run_id = ?").run(
+        JSON.stringify(valid),
+        Date.now(),
+        runId,
+      );
+      if (changed.changes === 0) throw new StorageInputError(`run ${JSON.stringify(runId)}`, "no such run");
+      this.stmt("DELETE FROM run_tags WHERE run_id = ?").run(runId);
+      const insert = this.stmt("INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)");
+      for (const [key, value] of Object.entries(valid)) insert.run(runId, key, value);
+    });
+  }
+
+  // Events ------------------------------------------------------------------------------
+
+  appendEvents(input: EventRecord[]): Promise<number> {
+    return this.write("appendEvents", () => {
+      const events = validateEvents(input);
+      if (events.length === 0) return 0;
+      const states = new Map<string, RunStateRow>();
+      const selectState = this.stmt("SELECT run_id, status, updated_at, started_at, ended_at FROM runs WHERE run_id = ?");
+      for (const runId of uniqueRunIds(events)) {
+        const row = selectState.get(runId) as RunStateRow | undefined;
+        if (row === undefined) {
+          throw new StorageInputError(`run ${JSON.stringify(runId)}`, "unknown run id: create the run before appending its events");
+        }
+        states.set(runId, row);
+      }
+      const insert = this.stmt(
+        `INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, seq) DO NOTHING RETURNING id`,
+      );
+      const inserted: InsertedEvent[] = [];
+      for (const event of events) {
+        const { assetKey, partition } = eventColumns(event.body);
+        const row = insert.get(
+          event.runId,
+          event.seq,
+          event.timestamp,
+          event.stepKey,
+          event.body.type,
+          assetKey,
+          partition,
+          JSON.stringify(event.body),
+        ) as { id: number } | undefined;
+        if (row !== undefined) inserted.push({ ...event, id: row.id });
+      }
+      this.applyDerivedState(inserted, states);
+      return inserted.length;
+    });
+  }
+
+  private applyDerivedState(inserted: InsertedEvent[], states: Map<string, RunStateRow>): void {
+    const lifecycleByRun = new Map<string, InsertedEvent[]>();
+    for (const event of inserted) {
+      if (lifecycleStatus(event.body) === null) continue;
+      const list = lifecycleByRun.get(event.runId) ?? [];
+      list.push(event);
+      lifecycleByRun.set(event.runId, list);
+    }
+    for (const [runId, events] of lifecycleByRun) {
+      const row = states.get(runId);
+      if (row === undefined) continue;
+      const next = applyLifecycle(
+        { status: row.status, updatedAt: row.updated_at, startedAt: row.started_at, endedAt: row.ended_at },
+        events,
+      );
+      if (next === null) continue;
+      this.stmt("UPDATE runs SET status = ?, updated_at = ?, started_at = ?, ended_at = ? WHERE run_id = ?").run(
+        next.status,
+        next.updatedAt,
+        next.startedAt,
+        next.endedAt,
+        runId,
+      );
+    }
+    const updates = indexUpdates(inserted);
+    const upsertLatest = this.stmt(
+      `INSERT INTO asset_latest (asset_key, partition, run_id, event_id, timestamp, metadata, code_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (asset_key) DO UPDATE SET partition = excluded.partition, run_id = excluded.run_id,
+         event_id = excluded.event_id, timestamp = excluded.timestamp, metadata = excluded.metadata,
+         code_version = excluded.code_version
+       WHERE asset_latest.event_id < excluded.event_id`,
+    );
+    for (const e of updates.latest) {
+      upsertLatest.run(e.assetKey, e.partition, e.runId, e.eventId, e.timestamp, JSON.stringify(e.metadata), e.codeVersion);
+    }
+    const upsertPartition = this.stmt(
+      `INSERT INTO asset_partitions (asset_key, partition, run_id, event_id, timestamp, metadata, code_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (asset_key, partition) DO UPDATE SET run_id = excluded.run_id, event_id = excluded.event_id,
+         timestamp = excluded.timestamp, metadata = excluded.metadata, code_version = excluded.code_version
+       WHERE asset_partitions.event_id < excluded.event_id`,
+    );
+    for (const e of updates.partitions) {
+      upsertPartition.run(e.assetKey, e.partition, e.runId, e.eventId, e.timestamp, JSON.stringify(e.metadata), e.codeVersion);
+    }
+    const upsertCheck = this.stmt(
+      `INSERT INTO asset_check_latest (asset_key, check_name, passed, severity, run_id, event_id, timestamp)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (asset_key, check_name) DO UPDATE SET passed = excluded.passed, severity = excluded.severity,
+         run_id = excluded.run_id, event_id = excluded.event_id, timestamp = excluded.timestamp
+       WHERE asset_check_latest.event_id < excluded.event_id`,
+    );
+    for (const c of updates.checks) {
+      upsertCheck.run(c.assetKey, c.checkName, c.passed ? 1 : 0, c.severity, c.runId, c.eventId, c.timestamp);
+    }
+  }
+
+  getEvents(runId: string, query: EventQuery = {}): Promise<StoredEvent[]> {
+    return this.guard("getEvents", () => {
+      validateId(runId, "run id");
+      const { bind, values } = binder("sqlite");
+      const where = [`run_id = ${bind(runId)}`];
+      if (query.afterId !== undefined) where.push(`id > ${bind(validateStorageId(query.afterId, "afterId"))}`);
+      if (query.types !== undefined) where.push(query.types.length ? `type IN (${query.types.map(bind).join(", ")})` : "1 = 0");
+      if (query.stepKey !== undefined) where.push(`step_key = ${bind(validateId(query.stepKey, "stepKey"))}`);
+      const limit = query.limit === undefined ? "" : ` LIMIT ${bind(pageLimit(query.limit))}`;
+      const sql = `SELECT id, run_id, seq, timestamp, step_key, body FROM event_log WHERE ${where.join(" AND ")} ORDER BY id${limit}`;
+      return (this.stmt(sql).all(...values) as EventRow[]).map(eventFromRow);
+    });
+  }
+
+  // Asset index -------------------------------------------------------------------------
+
+  getLatestMaterializations(assetKeys?: string[]): Promise<AssetIndexEntry[]> {
+    return this.guard("getLatestMaterializations", () => {
+      const keys = validateKeyList(assetKeys, "asset keys");
+      const rows =
+        keys === undefined
+          ? this.stmt("SELECT * FROM asset_latest ORDER BY asset_key").all()
+          : keys.length === 0
+            ? []
+            : this.db
+                .prepare(`SELECT * FROM asset_latest WHERE asset_key IN (${keys.map(() => "?").join(", ")}) ORDER BY asset_key`)
+                .all(...keys);
+      return (rows as AssetIndexRow[]).map(assetIndexFromRow);
+    });
+  }
+
+  getPartitionMaterializations(assetKey: string): Promise<AssetIndexEntry[]> {
+    return this.guard("getPartitionMaterializations", () => {
+      validateId(assetKey, "asset key");
+      const rows = this.stmt("SELECT * FROM asset_partitions WHERE asset_key = ? ORDER BY partition").all(assetKey);
+      return (rows as AssetIndexRow[]).map(assetIndexFromRow);
+    });
+  }
+
+  getMaterializationHistory(assetKey: string, page?: PageRequest): Promise<Page<StoredEvent>> {
+    return this.guard("getMaterializationHistory", () => {
+      validateId(assetKey, "asset key");
+      const { limit, beforeId } = resolvePage("events", page);
+      const rows = this.stmt(
+        `SELECT id, run_id, seq, timestamp, step_key, body FROM event_log
+         WHERE asset_key = ? AND type = 'ASSET_MATERIALIZATION' AND id < ? ORDER BY id DESC LIMIT ?`,
+      ).all(assetKey, beforeId ?? Number.MAX_SAFE_INTEGER, limit + 1) as EventRow[];
+      return buildPage("events", rows, limit, (row) => row.id, eventFromRow);
+    });
+  }
+
+  getLatestCheckResults(assetKeys?: string[]): Promise<CheckIndexEntry[]> {
+    return this.guard("getLatestCheckResults", () => {
+      const keys = validateKeyList(assetKeys, "asset keys");
+      const rows =
+        keys === undefined
+          ? this.stmt("SELECT * FROM asset_check_latest ORDER BY asset_key, check_name").all()
+          : keys.length === 0
+            ? []
+            : this.db
+                .prepare(
+                  `SELECT * FROM asset_check_latest WHERE asset_key IN (${keys.map(() => "?").join(", ")}) ORDER BY asset_key, check_name`,
+                )
+                .all(...keys);
+      return (rows as CheckIndexRow[]).map(checkFromRow);
+    });
+  }
+
+  // Instigators -------------------------------------------------------------------------
+
+  getInstigatorState(id: string): Promise<InstigatorState | null> {
+    return this.guard("getInstigatorState", () => {
+      validateId(id, "instigator id");
+      const row = this.stmt("SELECT * FROM instigators WHERE id = ?").get(id) as InstigatorRow | undefined;
+      return row === undefined ? null : instigatorFromRow(row);
+    });
+  }
+
+  listInstigatorStates(kind?: InstigatorKind): Promise<InstigatorState[]> {
+    return this.guard("listInstigatorStates", () => {
+      if (kind !== undefined && kind !== "schedule" && kind !== "sensor") {
+        throw new StorageInputError("instigator kind", `must be "schedule" or "sensor", got ${JSON.stringify(kind)}`);
+      }
+      const rows =
+        kind === undefined
+          ? this.stmt("SELECT * FROM instigators ORDER BY id").all()
+          : this.stmt("SELECT * FROM instigators WHERE kind = ? ORDER BY id").all(kind);
+      return (rows as InstigatorRow[]).map(instigatorFromRow);
+    });
+  }
+
+  upsertInstigatorState(input: Omit<InstigatorState, "updatedAt">): Promise<InstigatorState> {
+    return this.write("upsertInstigatorState", () => {
+      const state = validateInstigatorState(input);
+      const row = this.stmt(
+        `INSERT INTO instigators (id, kind, status, cursor, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, status = excluded.status, cursor = excluded.cursor,
+           started_at = excluded.started_at, updated_at = excluded.updated_at
+         RETURNING *`,
+      ).get(state.id, state.kind, state.status, state.cursor, state.startedAt, Date.now()) as InstigatorRow;
+      return instigatorFromRow(row);
+    });
+  }
+
+  createTick(instigatorId: string, tickTime: number): Promise<Tick> {
+    return this.write("createTick", () => {
+      validateId(instigatorId, "instigator id");
+      validateEpochMs(tickTime, `tick time of ${instigatorId}`);
+      const now = Date.now();
+      const row = this.stmt(
+        `INSERT INTO ticks (instigator_id, status, tick_time, run_ids, skip_reason, error, cursor, created_at, updated_at)
+         VALUES (?, 'STARTED', ?, '[]', NULL, NULL, NULL, ?, ?) RETURNING *`,
+      ).get(instigatorId, tickTime, now, now) as TickRow;
+      return tickFromRow(row);
+    });
+  }
+
+  updateTick(tickId: number, input: TickUpdate): Promise<Tick> {
+    return this.write("updateTick", () => {
+      const update = validateTickUpdate(tickId, input);
+      const existing = this.stmt("SELECT * FROM ticks WHERE id = ?").get(tickId) as TickRow | undefined;
+      if (existing === undefined) throw new StorageInputError(`tick ${tickId}`, "no such tick");
+      const current = tickFromRow(existing);
+      const row = this.stmt(
+        "UPDATE ticks SET status = ?, run_ids = ?, skip_reason = ?, error = ?, cursor = ?, updated_at = ? WHERE id = ? RETURNING *",
+      ).get(
+        update.status,
+        JSON.stringify(update.runIds ?? current.runIds),
+        update.skipReason === undefined ? current.skipReason : update.skipReason,
+        update.error === undefined ? current.error : update.error,
+        update.cursor === undefined ? current.cursor : update.cursor,
+        Math.max(Date.now(), current.updatedAt),
+        tickId,
+      ) as TickRow;
+      return tickFromRow(row);
+    });
+  }
+
+  listTicks(instigatorId: string, page?: PageRequest): Promise<Page<Tick>> {
+    return this.guard("listTicks", () => {
+      validateId(instigatorId, "instigator id");
+      const { limit, beforeId } = resolvePage("ticks", page);
+      const rows = this.stmt("SELECT * FROM ticks WHERE instigator_id = ? AND id < ? ORDER BY id DESC LIMIT ?").all(
+        instigatorId,
+        beforeId ?? Number.MAX_SAFE_INTEGER,
+        limit + 1,
+      ) as TickRow[];
+      return buildPage("ticks", rows, limit, (row) => row.id, tickFromRow);
+    });
+  }
+
+  // Leases ------------------------------------------------------------------------------
+  // Expiry is judged by the database clock (NOW_MS), which for SQLite is the host clock:
+  // every process sharing the file is on this host, so they agree.
+
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
+    return this.write("acquireLease", () => {
+      validateLeaseArgs(name, holder, ttlMs);
+      const row = this.stmt(
+        `INSERT INTO leases (name, holder, fencing_token, expires_at) VALUES (?, ?, 1, ${NOW_MS} + ?)
+         ON CONFLICT (name) DO UPDATE SET
+           fencing_token = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > ${NOW_MS}
+                                THEN leases.fencing_token ELSE leases.fencing_token + 1 END,
+           holder = excluded.holder,
+           expires_at = excluded.expires_at
+         WHERE leases.holder = excluded.holder OR leases.expires_at <= ${NOW_MS}
+         RETURNING *`,
+      ).get(name, holder, ttlMs) as LeaseRow | undefined;
+      return row === undefined ? null : leaseFromRow(row);
+    });
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return this.write("releaseLease", () => {
+      validateId(name, "lease name");
+      validateId(holder, `holder of lease ${JSON.stringify(name)}`);
+      // Expire rather than delete: the fencing token must keep increasing across holders.
+      this.stmt(`UPDATE leases SET expires_at = MIN(expires_at, ${NOW_MS}) WHERE name = ? AND holder = ?`).run(name, holder);
+    });
+  }
+
+  getLease(name: string): Promise<Lease | null> {
+    return this.guard("getLease", () => {
+      validateId(name, "lease name");
+      const row = this.stmt(`SELECT * FROM leases WHERE name = ? AND expires_at > ${NOW_MS}`).get(name) as LeaseRow | undefined;
+      return row === undefined ? null : leaseFromRow(row);
+    });
+  }
+
+  // Lifecycle ---------------------------------------------------------------------------
+
+  schemaVersion(): Promise<number> {
+    return this.guard("schemaVersion", () => sqliteSchemaVersion(this.db));
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) {
+      this.statements.clear();
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
+}
