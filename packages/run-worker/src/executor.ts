@@ -1,0 +1,404 @@
+/**
+ * Executes one planned run: starts steps in dependency order with bounded parallelism,
+ * retries them per policy, skips what is downstream of a failure, reacts to cancellation,
+ * and reports everything through the EventWriter. It knows nothing about processes or
+ * storage; the launchers and the worker entry point wire it to those.
+ */
+import {
+  coerceError,
+  serializeError,
+  type EventBody,
+  type LogLevel,
+  type Metadata,
+  type RunRecord,
+} from "@flyt/core";
+import { normalizeMetadata, resolveResources, type ResolvedResources } from "@flyt/sdk";
+import type { AssetContext, AssetLogger, Definitions, MetadataInput } from "@flyt/sdk";
+import { DEFAULT_OUTPUT_CAP_BYTES, StepOutput } from "./capture.js";
+import { stepScope, type StepScope } from "./capture-scope.js";
+import type { EventWriter } from "./event-writer.js";
+import { planRun, type ExecutionPlan, type PlannedStep } from "./plan.js";
+import type { Redactor } from "./redact.js";
+import { retryDelayMs, sleep } from "./retry.js";
+
+export const DEFAULT_PARALLELISM = 4;
+
+export type RunOutcome = "SUCCESS" | "FAILURE" | "CANCELED";
+type StepOutcome = "SUCCESS" | "FAILURE" | "CANCELED" | "SKIPPED";
+
+export interface ExecutorOptions {
+  run: RunRecord;
+  definitions: Definitions;
+  writer: EventWriter;
+  /** Shared with the writer: secrets found while resolving resources are added to it. */
+  redactor: Redactor;
+  parallelism?: number;
+  /** Aborted when the run is canceled; its reason becomes the RUN_CANCELED message. */
+  signal?: AbortSignal;
+  /** Environment that resource config is read from. */
+  environment?: NodeJS.ProcessEnv;
+  /** Per-step, per-stream cap of captured output. */
+  outputCapBytes?: number;
+  /** Called once the plan is known (the subprocess worker tells its parent). */
+  onPlan?: (plan: ExecutionPlan) => void;
+}
+
+export class RunExecutor {
+  private readonly options: ExecutorOptions;
+  private readonly signal: AbortSignal;
+  private readonly parallelism: number;
+  private readonly running = new Set<string>();
+  private terminated = false;
+
+  constructor(options: ExecutorOptions) {
+    this.options = options;
+    this.signal = options.signal ?? new AbortController().signal;
+    const parallelism = options.parallelism ?? DEFAULT_PARALLELISM;
+    if (!Number.isInteger(parallelism) || parallelism < 1) {
+      throw new RangeError(`parallelism must be a positive integer, got ${String(parallelism)}`);
+    }
+    this.parallelism = parallelism;
+  }
+
+  /** Steps currently executing (for crash reports). */
+  get runningSteps(): string[] {
+    return [...this.running];
+  }
+
+  /** True once a terminal run event was emitted. */
+  get finished(): boolean {
+    return this.terminated;
+  }
+
+  /** Plans and executes the run; emits exactly one terminal run event. Never throws for run failures. */
+  async execute(): Promise<RunOutcome> {
+    const { run, definitions, writer } = this.options;
+
+    let plan: ExecutionPlan;
+    try {
+      plan = planRun(definitions, run);
+    } catch (error) {
+      return this.terminate("FAILURE", `Could not plan the run: ${coerceError(error).message}`, error);
+    }
+    this.options.onPlan?.(plan);
+
+    const resourceKeys = new Set(plan.steps.flatMap((step) => step.definition.resourceKeys));
+    let resources: ResolvedResources;
+    try {
+      resources = await resolveResources(definitions.resources, resourceKeys, this.options.environment ?? process.env);
+      this.options.redactor.add(resources.secrets);
+    } catch (error) {
+      for (const step of plan.steps) {
+        writer.emit(step.stepKey, { type: "STEP_SKIPPED", reason: "the run's resources could not be set up" });
+      }
+      return this.terminate("FAILURE", coerceError(error).message, error);
+    }
+
+    let outcomes: Map<string, StepOutcome>;
+    try {
+      outcomes = await this.schedule(plan, resources.values);
+    } finally {
+      try {
+        await resources.dispose();
+      } catch (error) {
+        writer.emit(null, { type: "LOG", level: "warn", message: `Disposing resources failed: ${coerceError(error).message}` });
+      }
+    }
+
+    const failed = [...outcomes].filter(([, outcome]) => outcome === "FAILURE").map(([key]) => key);
+    const allSucceeded = [...outcomes.values()].every((outcome) => outcome === "SUCCESS");
+    if (this.signal.aborted && !allSucceeded) return this.terminate("CANCELED", cancelReason(this.signal));
+    if (failed.length > 0) {
+      return this.terminate(
+        "FAILURE",
+        `${failed.length === 1 ? "Step" : "Steps"} failed: ${failed.join(", ")}`,
+      );
+    }
+    return this.terminate("SUCCESS");
+  }
+
+  /**
+   * For a fatal error the worker cannot recover from (an uncaught exception in user code):
+   * fails the running steps and the run. Safe to call once the run already ended (no-op).
+   */
+  failFatal(error: unknown, origin: string): void {
+    if (this.terminated) return;
+    const steps = this.runningSteps;
+    const err = coerceError(error);
+    for (const stepKey of steps) {
+      this.options.writer.emit(stepKey, {
+        type: "STEP_FAILURE",
+        durationMs: 0,
+        error: serializeError(err),
+        assetKeys: [...(this.options.definitions.steps.get(stepKey)?.assetKeys ?? [])],
+      });
+    }
+    const where = steps.length === 0 ? "" : ` while step${steps.length === 1 ? "" : "s"} ${steps.join(", ")} ${steps.length === 1 ? "was" : "were"} running`;
+    this.terminate("FAILURE", `${origin}${where}: ${err.message}`, err);
+  }
+
+  private terminate(outcome: RunOutcome, message?: string, error?: unknown): RunOutcome {
+    if (this.terminated) return outcome;
+    this.terminated = true;
+    const { writer } = this.options;
+    if (outcome === "SUCCESS") writer.emit(null, { type: "RUN_SUCCESS" }, { urgent: true });
+    else if (outcome === "CANCELED") writer.emit(null, { type: "RUN_CANCELED", message: message ?? "canceled" }, { urgent: true });
+    else {
+      const body: EventBody = { type: "RUN_FAILURE", message: message ?? "run failed" };
+      if (error !== undefined) body.error = serializeError(error);
+      writer.emit(null, body, { urgent: true });
+    }
+    return outcome;
+  }
+
+  private async schedule(plan: ExecutionPlan, resources: Record<string, unknown>): Promise<Map<string, StepOutcome>> {
+    const { writer } = this.options;
+    const outcomes = new Map<string, StepOutcome>();
+    const downstream = new Map<string, string[]>();
+    for (const step of plan.steps) {
+      for (const up of step.upstream) downstream.set(up, [...(downstream.get(up) ?? []), step.stepKey]);
+    }
+    let pending = [...plan.steps];
+    const inFlight = new Map<string, Promise<void>>();
+
+    const skipDownstream = (failedKey: string): void => {
+      const queue = [...(downstream.get(failedKey) ?? [])];
+      while (queue.length > 0) {
+        const key = queue.shift()!;
+        if (outcomes.has(key) || this.running.has(key)) continue;
+        outcomes.set(key, "SKIPPED");
+        writer.emit(key, { type: "STEP_SKIPPED", reason: `upstream step ${failedKey} failed` });
+        queue.push(...(downstream.get(key) ?? []));
+      }
+      pending = pending.filter((step) => !outcomes.has(step.stepKey));
+    };
+
+    for (;;) {
+      if (!this.signal.aborted) {
+        for (const step of [...pending]) {
+          if (inFlight.size >= this.parallelism) break;
+          if (!step.upstream.every((up) => outcomes.get(up) === "SUCCESS")) continue;
+          pending = pending.filter((s) => s !== step);
+          this.running.add(step.stepKey);
+          const task = this.runStep(step, resources).then((outcome) => {
+            this.running.delete(step.stepKey);
+            inFlight.delete(step.stepKey);
+            outcomes.set(step.stepKey, outcome);
+            if (outcome === "FAILURE") skipDownstream(step.stepKey);
+          });
+          inFlight.set(step.stepKey, task);
+        }
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight.values());
+    }
+
+    for (const step of pending) {
+      if (outcomes.has(step.stepKey)) continue;
+      outcomes.set(step.stepKey, "SKIPPED");
+      const reason = this.signal.aborted ? "the run was canceled before the step started" : "its upstream steps did not succeed";
+      writer.emit(step.stepKey, { type: "STEP_SKIPPED", reason });
+    }
+    return outcomes;
+  }
+
+  private async runStep(step: PlannedStep, resources: Record<string, unknown>): Promise<StepOutcome> {
+    const { writer } = this.options;
+    const { stepKey } = step;
+    const policy = step.definition.retryPolicy;
+    const maxAttempts = 1 + Math.max(0, policy?.maxRetries ?? 0);
+
+    for (let attempt = 1; ; attempt++) {
+      writer.emit(stepKey, { type: "STEP_START", attempt, assetKeys: step.assetKeys }, { urgent: true });
+      const started = performance.now();
+      const output = new StepOutput({
+        stepKey,
+        capBytes: this.options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES,
+        emit: (body) => writer.emit(stepKey, body),
+      });
+      const scope: StepScope = { stepKey, finished: false, write: (stream, text) => output.write(stream, text) };
+      let error: unknown = undefined;
+      let failed = false;
+      let materializations: EventBody[] = [];
+      try {
+        const metadataCalls: Array<{ assetKey: string | null; metadata: MetadataInput }> = [];
+        const result = await stepScope.run(scope, () => this.invoke(step, attempt, resources, metadataCalls));
+        materializations = this.materializations(step, metadataCalls, result);
+      } catch (thrown) {
+        failed = true;
+        error = thrown;
+      } finally {
+        scope.finished = true;
+        output.finish();
+      }
+      const durationMs = Math.max(0, performance.now() - started);
+
+      if (this.signal.aborted) {
+        writer.emit(stepKey, { type: "STEP_CANCELED" }, { urgent: true });
+        return "CANCELED";
+      }
+      if (!failed) {
+        for (const body of materializations) writer.emit(stepKey, body);
+        writer.emit(stepKey, { type: "STEP_SUCCESS", durationMs }, { urgent: true });
+        return "SUCCESS";
+      }
+      if (attempt < maxAttempts && policy !== null) {
+        const delayMs = retryDelayMs(policy, attempt);
+        writer.emit(stepKey, { type: "STEP_RETRY", attempt, delayMs, error: serializeError(error) }, { urgent: true });
+        const waited = await sleep(delayMs, this.signal);
+        if (!waited) {
+          writer.emit(stepKey, { type: "STEP_CANCELED" }, { urgent: true });
+          return "CANCELED";
+        }
+        continue;
+      }
+      writer.emit(
+        stepKey,
+        { type: "STEP_FAILURE", durationMs, error: serializeError(error), assetKeys: step.assetKeys },
+        { urgent: true },
+      );
+      return "FAILURE";
+    }
+  }
+
+  private async invoke(
+    step: PlannedStep,
+    attempt: number,
+    resources: Record<string, unknown>,
+    metadataCalls: Array<{ assetKey: string | null; metadata: MetadataInput }>,
+  ): Promise<unknown> {
+    const { run, writer } = this.options;
+    const { stepKey, definition } = step;
+    const stepResources: Record<string, unknown> = {};
+    for (const key of definition.resourceKeys) stepResources[key] = resources[key];
+
+    const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
+      const body: EventBody = { type: "LOG", level, message: String(message) };
+      if (fields !== undefined && fields !== null) body.fields = toJsonSafe(fields) as Record<string, unknown>;
+      writer.emit(stepKey, body);
+    };
+    const logger: AssetLogger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+
+    const context: AssetContext = {
+      runId: run.runId,
+      stepKey,
+      assetKey: step.assetKeys[0] ?? definition.assetKeys[0] ?? stepKey,
+      assetKeys: [...step.assetKeys],
+      partitionKey: step.partitionKey,
+      partitionTimeWindow: step.partitionTimeWindow,
+      attempt,
+      log: logger,
+      resources: stepResources,
+      signal: this.signal,
+      addMetadata: (metadata: MetadataInput, assetKey?: string) => {
+        if (!isPlainObject(metadata)) {
+          throw new TypeError(`addMetadata() of step ${stepKey} expects an object of label → value, got ${describe(metadata)}`);
+        }
+        if (assetKey !== undefined && !definition.assetKeys.includes(assetKey)) {
+          throw new TypeError(
+            `addMetadata() of step ${stepKey} names asset ${JSON.stringify(assetKey)}, which this step does not compute (its assets: ${definition.assetKeys.join(", ")})`,
+          );
+        }
+        metadataCalls.push({ assetKey: assetKey ?? null, metadata: { ...metadata } });
+      },
+    };
+    return await definition.compute(context);
+  }
+
+  /** Builds one ASSET_MATERIALIZATION per selected asset of the step; throws on invalid metadata. */
+  private materializations(
+    step: PlannedStep,
+    calls: Array<{ assetKey: string | null; metadata: MetadataInput }>,
+    result: unknown,
+  ): EventBody[] {
+    const { stepKey, definition } = step;
+    const returned = new Map<string, MetadataInput>();
+    if (result !== undefined && result !== null) {
+      if (!isPlainObject(result)) {
+        throw new TypeError(
+          `Step ${stepKey} returned ${describe(result)}; compute may return nothing or an object of metadata${definition.multi ? " keyed by asset key" : ""}`,
+        );
+      }
+      if (definition.multi) {
+        for (const [assetKey, metadata] of Object.entries(result)) {
+          if (!definition.assetKeys.includes(assetKey)) {
+            throw new TypeError(
+              `Multi-asset step ${stepKey} returned metadata for ${JSON.stringify(assetKey)}, which it does not compute (its assets: ${definition.assetKeys.join(", ")})`,
+            );
+          }
+          if (metadata === undefined || metadata === null) continue;
+          if (!isPlainObject(metadata)) {
+            throw new TypeError(`Multi-asset step ${stepKey} returned ${describe(metadata)} as metadata of ${assetKey}; expected an object`);
+          }
+          returned.set(assetKey, metadata as MetadataInput);
+        }
+      } else if (step.definition.assetKeys[0] !== undefined) {
+        returned.set(step.definition.assetKeys[0], result as MetadataInput);
+      }
+    }
+
+    return step.assetKeys.map((assetKey) => {
+      const merged: Record<string, unknown> = {};
+      for (const call of calls) if (call.assetKey === null || call.assetKey === assetKey) Object.assign(merged, call.metadata);
+      Object.assign(merged, returned.get(assetKey) ?? {});
+      let metadata: Metadata;
+      try {
+        metadata = normalizeMetadata(merged);
+      } catch (error) {
+        throw new TypeError(`Invalid metadata for asset ${assetKey} of step ${stepKey}: ${coerceError(error).message}`, { cause: error });
+      }
+      const node = this.options.definitions.graph.get(assetKey);
+      return {
+        type: "ASSET_MATERIALIZATION",
+        assetKey,
+        partition: step.partitionKey,
+        metadata,
+        codeVersion: node?.codeVersion ?? null,
+      } satisfies EventBody;
+    });
+  }
+}
+
+function cancelReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (typeof reason === "string" && reason.length > 0) return reason;
+  if (reason instanceof Error && reason.name !== "AbortError") return reason.message;
+  return "Run canceled";
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return `an instance of ${value.constructor?.name ?? "an unknown class"}`;
+  return `a ${typeof value}`;
+}
+
+/** Log fields must survive JSON: errors become serialized errors, bigints strings, cycles are cut. */
+export function toJsonSafe(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "undefined" || typeof value === "function" || typeof value === "symbol") return undefined;
+  if (value instanceof Error) return serializeError(value);
+  if (value instanceof Date) return value.toISOString();
+  if (depth > 32) return "[too deep]";
+  if (seen.has(value)) return "[circular]";
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => toJsonSafe(item, seen, depth + 1) ?? null);
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const safe = toJsonSafe(item, seen, depth + 1);
+      if (safe !== undefined) out[key] = safe;
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}

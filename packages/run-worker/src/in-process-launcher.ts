@@ -1,0 +1,92 @@
+/**
+ * Runs the worker inside the calling process (dev, tests): the executor writes straight to
+ * storage through a RunEventSink. Cancellation aborts the run's signal; user code that ignores
+ * it cannot be killed here, so after the grace period the run is recorded CANCELED and the
+ * straggler's later events are dropped.
+ */
+import { coerceError, type RunRecord } from "@flyt/core";
+import { RunEventSink } from "./event-sink.js";
+import {
+  DEFAULT_CANCEL_GRACE_MS,
+  validateLaunchRequest,
+  type LaunchRequest,
+  type RunHandle,
+  type RunLauncher,
+} from "./launcher.js";
+import { runWorker } from "./worker.js";
+
+export class InProcessLauncher implements RunLauncher {
+  readonly name = "in-process";
+
+  launch(request: LaunchRequest): RunHandle {
+    validateLaunchRequest(request);
+    return new InProcessRunHandle(request);
+  }
+}
+
+class InProcessRunHandle implements RunHandle {
+  readonly runId: string;
+  readonly done: Promise<RunRecord>;
+  private readonly sink: RunEventSink;
+  private readonly controller = new AbortController();
+  private readonly graceMs: number;
+  private canceling = false;
+  private settled = false;
+  private abandon: (() => void) | null = null;
+
+  constructor(private readonly request: LaunchRequest) {
+    this.runId = request.run.runId;
+    this.graceMs = request.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
+    this.sink = new RunEventSink(request.storage, this.runId, request.onEvent);
+    this.done = this.start().finally(() => {
+      this.settled = true;
+    });
+  }
+
+  async cancel(reason?: string): Promise<void> {
+    if (this.settled || this.canceling) return;
+    this.canceling = true;
+    const message = reason ?? "Run canceled";
+    await this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
+    this.controller.abort(message);
+    const timer = setTimeout(() => this.abandon?.(), this.graceMs);
+    timer.unref();
+    void this.done.finally(() => clearTimeout(timer));
+  }
+
+  private async start(): Promise<RunRecord> {
+    const { request, sink } = this;
+    await sink.writePlatformEvent({ type: "RUN_STARTING" });
+
+    const abandoned = new Promise<"abandoned">((resolve) => {
+      this.abandon = () => resolve("abandoned");
+    });
+    const worker = runWorker({
+      run: request.run,
+      definitionsFile: request.definitionsFile,
+      transport: sink,
+      parallelism: request.parallelism,
+      signal: this.controller.signal,
+      environment: request.environment,
+      outputCapBytes: request.outputCapBytes,
+      onPlan: (plan) => sink.setPlan(plan.steps.map((step) => ({ stepKey: step.stepKey, assetKeys: step.assetKeys }))),
+    }).then(
+      () => "finished" as const,
+      (error: unknown) => coerceError(error),
+    );
+
+    const result = await Promise.race([worker, abandoned]);
+    if (result === "abandoned") {
+      await sink.finishAbandoned(
+        "CANCELED",
+        `Run canceled; its steps did not stop within ${this.graceMs} ms and were abandoned (in-process runs cannot be killed)`,
+      );
+    } else if (result instanceof Error) {
+      await sink.finishAbandoned("FAILURE", `The in-process run worker failed: ${result.message}`);
+    } else if (sink.terminalEvent === null) {
+      await sink.finishAbandoned("FAILURE", "The run worker ended without reporting a result");
+    }
+    await sink.drain();
+    return sink.getRun();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The launcher contract: how the platform starts a run worker and follows it. Implementations:
+ * InProcessLauncher (this process; dev and tests) and SubprocessLauncher (a separate Node
+ * process; the default).
+ */
+import type { EventRecord, RunRecord } from "@flyt/core";
+import type { Storage } from "@flyt/storage";
+
+export interface LaunchRequest {
+  /** Already created in storage (QUEUED). */
+  run: RunRecord;
+  /** Absolute path of the user's definitions module. */
+  definitionsFile: string;
+  /** Platform-side storage; the launcher writes the worker's events into it. */
+  storage: Storage;
+  /** Max concurrently running steps, default 4. */
+  parallelism?: number;
+  /** Live progress (the CLI prints steps from these); called after each event is stored. */
+  onEvent?: (event: EventRecord) => void;
+  /** Environment for user code (subprocess), default process.env. */
+  environment?: NodeJS.ProcessEnv;
+  /** After cancel, how long before a hard kill (default 10000). */
+  cancelGraceMs?: number;
+  /** Per-step, per-stream cap of captured stdout/stderr in bytes (default 1 MiB). */
+  outputCapBytes?: number;
+}
+
+export interface RunHandle {
+  readonly runId: string;
+  /** Resolves with the final run record from storage; never rejects for run failures. */
+  readonly done: Promise<RunRecord>;
+  /** Writes RUN_CANCELING and tells the worker to stop; resolves once the request is delivered. */
+  cancel(reason?: string): Promise<void>;
+}
+
+export interface RunLauncher {
+  readonly name: string;
+  launch(request: LaunchRequest): RunHandle;
+}
+
+export const DEFAULT_CANCEL_GRACE_MS = 10_000;
+
+/** Environment variables a worker must never see: the platform's database credentials. */
+export const WORKER_ENV_DENYLIST: readonly string[] = ["FLYT_DATABASE_URL", "FLYT_TEST_DATABASE_URL"];
+
+export function validateLaunchRequest(request: LaunchRequest): void {
+  if (request === null || typeof request !== "object") throw new TypeError("launch() needs a LaunchRequest object");
+  if (!request.run || typeof request.run.runId !== "string") throw new TypeError("LaunchRequest.run must be a stored run record");
+  if (typeof request.definitionsFile !== "string" || request.definitionsFile === "") {
+    throw new TypeError("LaunchRequest.definitionsFile must be the path of the definitions module");
+  }
+  if (!request.storage || typeof request.storage.appendEvents !== "function") {
+    throw new TypeError("LaunchRequest.storage must be a Storage");
+  }
+  if (request.parallelism !== undefined && (!Number.isInteger(request.parallelism) || request.parallelism < 1)) {
+    throw new RangeError(`LaunchRequest.parallelism must be a positive integer, got ${String(request.parallelism)}`);
+  }
+  if (request.cancelGraceMs !== undefined && !(request.cancelGraceMs >= 0)) {
+    throw new RangeError(`LaunchRequest.cancelGraceMs must be ≥ 0, got ${String(request.cancelGraceMs)}`);
+  }
+  if (request.outputCapBytes !== undefined && !(Number.isInteger(request.outputCapBytes) && request.outputCapBytes >= 0)) {
+    throw new RangeError(`LaunchRequest.outputCapBytes must be a non-negative integer, got ${String(request.outputCapBytes)}`);
+  }
+}

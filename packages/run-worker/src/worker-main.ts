@@ -1,0 +1,96 @@
+/**
+ * Entry point of the subprocess run worker (`dist/worker-main.js`), forked by
+ * SubprocessLauncher with an IPC channel. It receives `{ run, definitionsFile, parallelism }`,
+ * executes the run, and reports events, its plan and heartbeats over IPC — it never holds
+ * database credentials. If the parent goes away, the run is canceled and the worker exits.
+ */
+import type { EventRecord } from "@flyt/core";
+import type { EventTransport } from "./event-writer.js";
+import type { EventWriter } from "./event-writer.js";
+import type { RunExecutor } from "./executor.js";
+import type { ParentMessage, WorkerMessage } from "./ipc.js";
+import { runWorker } from "./worker.js";
+
+const HEARTBEAT_INTERVAL_MS = 5_000;
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!process.connected || process.send === undefined) {
+      reject(new Error("the IPC channel to the launcher is closed"));
+      return;
+    }
+    process.send(message, undefined, {}, (error: Error | null) => (error ? reject(error) : resolve()));
+  });
+}
+
+const transport: EventTransport = {
+  send: (events: EventRecord[]) => send({ type: "events", events }),
+};
+
+if (process.send === undefined) {
+  process.stderr.write("worker-main.js is started by the Flyt subprocess launcher (it needs an IPC channel)\n");
+  process.exit(2);
+}
+
+const controller = new AbortController();
+let executor: RunExecutor | null = null;
+let writer: EventWriter | null = null;
+let started = false;
+
+async function fatal(error: unknown, origin: string): Promise<void> {
+  try {
+    if (executor !== null && writer !== null && !executor.finished) {
+      executor.failFatal(error, origin);
+      await Promise.race([writer.flush(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    }
+  } finally {
+    process.exit(1);
+  }
+}
+
+process.on("uncaughtException", (error) => {
+  void fatal(error, "Uncaught exception in user code");
+});
+
+process.on("disconnect", () => {
+  // The launcher is gone: nobody can record this run any more. Stop user code and leave.
+  controller.abort("the launcher disconnected");
+  setTimeout(() => process.exit(1), 1_000).unref();
+});
+
+process.on("message", (raw: unknown) => {
+  const message = raw as ParentMessage;
+  if (message?.type === "cancel") {
+    controller.abort(typeof message.reason === "string" ? message.reason : "Run canceled");
+    return;
+  }
+  if (message?.type !== "start" || started) return;
+  started = true;
+  const heartbeat = setInterval(() => {
+    send({ type: "heartbeat", at: Date.now() }).catch(() => undefined);
+  }, HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
+
+  runWorker({
+    run: message.run,
+    definitionsFile: message.definitionsFile,
+    transport,
+    parallelism: message.parallelism,
+    signal: controller.signal,
+    environment: process.env,
+    outputCapBytes: message.outputCapBytes,
+    onPlan: (plan) => {
+      send({ type: "plan", steps: plan.steps.map((step) => ({ stepKey: step.stepKey, assetKeys: step.assetKeys })) }).catch(
+        () => undefined,
+      );
+    },
+    onExecutor: (created, createdWriter) => {
+      executor = created;
+      writer = createdWriter;
+    },
+  }).then(
+    // Exit explicitly: user code may leave timers or sockets open, and the run is over.
+    () => process.exit(0),
+    (error: unknown) => fatal(error, "The run worker failed"),
+  );
+});
