@@ -1,0 +1,153 @@
+/**
+ * End to end: materializes the whole Atlas example with the in-process launcher into a temp
+ * SQLite storage and a temp ATLAS_DATA_DIR, and checks runs, materializations and their row-count
+ * metadata against what the fixtures contain.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RunRecord } from "@flyt/core";
+import { InProcessLauncher } from "@flyt/run-worker";
+import { createTestStorage, type TestStorage } from "@flyt/storage/testing";
+import { loadFixture, FIXTURES_DIR, MET_BERGEN_FILE, SSB_07221_FILE, SSB_07221_QUERY_FILE } from "./test-fixtures.js";
+
+const definitionsFile = fileURLToPath(new URL("../definitions.js", import.meta.url));
+const RAW = "atlas/ssb/house_price_index_raw";
+const ALL = [
+  RAW,
+  "atlas/ssb/house_price_index",
+  "atlas/met/bergen_forecast",
+  "atlas/met/bergen_daily_weather",
+  "atlas/serving/daily_overview",
+  "atlas/serving/daily_overview_json",
+];
+
+const ssb = loadFixture(SSB_07221_FILE);
+const met = loadFixture(MET_BERGEN_FILE);
+const cellsPerYear = (ssb.value as unknown[]).length / 2;
+const missingCells = (ssb.value as unknown[]).filter((v) => v === null).length;
+
+let test: TestStorage;
+let dataDir: string;
+
+before(async () => {
+  test = await createTestStorage("sqlite");
+  dataDir = mkdtempSync(join(tmpdir(), "atlas-e2e-data-"));
+});
+after(async () => {
+  await test[Symbol.asyncDispose]();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function materialize(assetKeys: string[], partitionKey: string | null, env: Record<string, string> = {}): Promise<RunRecord> {
+  const { run } = await test.storage.createRun({ selection: assetKeys.join(","), assetKeys, partitionKey });
+  const handle = new InProcessLauncher().launch({
+    run,
+    definitionsFile,
+    storage: test.storage,
+    environment: { ...process.env, ATLAS_SOURCE: "fixtures", ATLAS_FIXTURES_DIR: FIXTURES_DIR, ATLAS_DATA_DIR: dataDir, ...env },
+  });
+  return handle.done;
+}
+
+async function rowsOf(assetKey: string): Promise<unknown> {
+  const [entry] = await test.storage.getLatestMaterializations([assetKey]);
+  assert.ok(entry, `${assetKey} has a materialization`);
+  return entry.metadata["rows"];
+}
+
+void describe("materializing the Atlas example", () => {
+  void it("ingests year 2022 alone, then everything for 2023", async () => {
+    const first = await materialize([RAW], "2022");
+    assert.equal(first.status, "SUCCESS");
+    const second = await materialize(ALL, "2023");
+    assert.equal(second.status, "SUCCESS");
+
+    const partitions = await test.storage.getPartitionMaterializations(RAW);
+    assert.deepEqual(partitions.map((p) => p.partition).sort(), ["2022", "2023"]);
+    for (const p of partitions) assert.deepEqual(p.metadata["rows"], { type: "int", value: cellsPerYear });
+
+    assert.deepEqual(await rowsOf("atlas/ssb/house_price_index"), { type: "int", value: 2 * cellsPerYear - missingCells });
+    assert.deepEqual(await rowsOf("atlas/met/bergen_forecast"), { type: "int", value: met.properties.timeseries.length });
+    assert.deepEqual(await rowsOf("atlas/met/bergen_daily_weather"), { type: "int", value: 11 });
+    assert.deepEqual(await rowsOf("atlas/serving/daily_overview"), { type: "int", value: 11 });
+    assert.deepEqual(await rowsOf("atlas/serving/daily_overview_json"), { type: "int", value: 11 });
+
+    const [forecast] = await test.storage.getLatestMaterializations(["atlas/met/bergen_forecast"]);
+    assert.equal(forecast!.metadata["schema"]?.type, "table_schema");
+    assert.equal(forecast!.metadata["preview"]?.type, "table");
+    assert.deepEqual(forecast!.metadata["path"], { type: "path", value: join(dataDir, "atlas.sqlite") });
+    assert.equal(forecast!.metadata["source_url"]?.type, "url");
+
+    const doc = JSON.parse(readFileSync(join(dataDir, "serving", "daily_overview.json"), "utf8"));
+    assert.equal(doc.rows[0].house_price_index_detached, 126.2);
+
+    // The plain console.log of the forecast ingest is captured as the step's stdout.
+    const events = await test.storage.getEvents(second.runId);
+    const stdout = events.filter((e) => e.body.type === "STEP_OUTPUT" && e.stepKey === "atlas/met/bergen_forecast");
+    assert.ok(stdout.some((e) => e.body.type === "STEP_OUTPUT" && e.body.stream === "stdout" && e.body.text.includes("forecast for bergen: 85 steps")));
+    assert.ok(events.some((e) => e.body.type === "LOG" && e.body.message === "ingested SSB house price index" && e.body.fields?.["year"] === "2023"));
+  });
+
+  void it("rejects a year that is not a partition before any step runs", async () => {
+    const run = await materialize([RAW], "2024");
+    assert.equal(run.status, "FAILURE");
+    const failure = (await test.storage.getEvents(run.runId)).find((e) => e.body.type === "RUN_FAILURE");
+    assert.match(failure?.body.type === "RUN_FAILURE" ? failure.body.message : "", /Invalid partition "2024" .*valid keys: 2022, 2023/);
+  });
+
+  void it("fails the run with the config error when ATLAS_SOURCE is invalid", async () => {
+    const run = await materialize(["atlas/met/bergen_forecast"], null, { ATLAS_SOURCE: "staging" });
+    assert.equal(run.status, "FAILURE");
+    const failure = (await test.storage.getEvents(run.runId)).find((e) => e.body.type === "RUN_FAILURE");
+    assert.match(failure?.body.type === "RUN_FAILURE" ? failure.body.message : "", /ATLAS_SOURCE: "staging" is not one of fixtures, live/);
+  });
+});
+
+void describe("materializing against derived fixtures", () => {
+  let fixtures: string;
+  before(() => {
+    // A fixtures root whose 07221 response stops after 2022 (the 2023 quarters cut from the cube),
+    // and which has no MET forecast at all.
+    fixtures = mkdtempSync(join(tmpdir(), "atlas-e2e-fixtures-"));
+    mkdirSync(join(fixtures, "ssb"));
+    const body = loadFixture(SSB_07221_FILE);
+    const periods = Object.keys(body.dimension.Tid.category.index);
+    const keep = (i: number) => periods[i % periods.length]!.startsWith("2022");
+    const kept = periods.filter((p) => p.startsWith("2022"));
+    body.dimension.Tid.category.index = Object.fromEntries(kept.map((p, i) => [p, i]));
+    body.dimension.Tid.category.label = Object.fromEntries(kept.map((p) => [p, p]));
+    body.size[3] = kept.length;
+    const oldIndex = (body.value as unknown[]).map((_, i) => i).filter(keep);
+    body.value = oldIndex.map((i) => ssb.value[i]);
+    body.status = Object.fromEntries(oldIndex.map((old, i) => [String(i), ssb.status[String(old)]]).filter(([, s]) => s !== undefined));
+    writeFileSync(join(fixtures, SSB_07221_FILE), JSON.stringify(body));
+    copyFileSync(join(FIXTURES_DIR, SSB_07221_QUERY_FILE), join(fixtures, SSB_07221_QUERY_FILE));
+  });
+  after(() => rmSync(fixtures, { recursive: true, force: true }));
+
+  void it("fails a year partition the response has no data for, with the reason", async () => {
+    const ok = await materialize([RAW], "2022", { ATLAS_FIXTURES_DIR: fixtures });
+    assert.equal(ok.status, "SUCCESS");
+    const run = await materialize([RAW], "2023", { ATLAS_FIXTURES_DIR: fixtures });
+    assert.equal(run.status, "FAILURE");
+    const failure = (await test.storage.getEvents(run.runId)).find((e) => e.body.type === "STEP_FAILURE");
+    assert.ok(failure?.body.type === "STEP_FAILURE");
+    assert.deepEqual(failure.body.assetKeys, [RAW]);
+    assert.match(failure.body.error.message, /SSB table 07221: invalid data at dimension\.Tid: has no period in year 2023 \(the response covers 2022K1 … 2022K4\)/);
+  });
+
+  void it("retries the forecast ingest per its policy, then fails naming the missing fixture", async () => {
+    const run = await materialize(["atlas/met/bergen_forecast"], null, { ATLAS_FIXTURES_DIR: fixtures });
+    assert.equal(run.status, "FAILURE");
+    const events = await test.storage.getEvents(run.runId);
+    assert.deepEqual(events.filter((e) => e.body.type === "STEP_START").map((e) => (e.body.type === "STEP_START" ? e.body.attempt : 0)), [1, 2, 3]);
+    assert.equal(events.filter((e) => e.body.type === "STEP_RETRY").length, 2);
+    assert.ok(events.some((e) => e.body.type === "LOG" && e.body.message === "retrying the MET forecast"));
+    const failure = events.find((e) => e.body.type === "STEP_FAILURE");
+    assert.match(failure?.body.type === "STEP_FAILURE" ? failure.body.error.message : "", /MET locationforecast \(bergen\): could not read .*met_locationforecast2_compact_bergen_2023-09-17\.json: fixture not readable/);
+  });
+});
