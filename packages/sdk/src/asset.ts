@@ -1,0 +1,218 @@
+/**
+ * `asset(spec)`: declares one software-defined asset. The spec is validated here, at
+ * declaration time, so a mistake is reported with the asset's key, the field and the file:line
+ * of the declaration instead of surfacing when a run starts.
+ */
+import { z } from "zod";
+import {
+  InvalidAssetKeyError,
+  normalizeAssetKey,
+  type AssetNodeSnapshot,
+  type DefinitionProblem,
+  type RetryPolicySnapshot,
+} from "@flyt/core";
+import { InvalidMetadataError, normalizeMetadata } from "./metadata.js";
+import { isPartitionsDefinition } from "./partitions.js";
+import type { AssetDefinition, AssetSpec, PartitionsDefinition, Resources, RetryPolicy, StepDefinition } from "./types.js";
+import { callerLocation, definitionsError, formatIssues, functionSchema, NAME_PATTERN, nameSchema, nonNegativeInt, stringRecord, zodErrorMap } from "./validation.js";
+
+export const DEFAULT_GROUP = "default";
+export const DEFAULT_RETRY_DELAY_MS = 1000;
+
+/** True for objects shaped like what `asset()` / `multiAsset()` return. */
+export function isAssetDefinition(value: unknown): value is AssetDefinition {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as { step?: unknown; nodes?: unknown };
+  const step = v.step as Partial<StepDefinition> | undefined;
+  return (
+    typeof step === "object" &&
+    step !== null &&
+    typeof step.stepKey === "string" &&
+    typeof step.compute === "function" &&
+    Array.isArray(v.nodes)
+  );
+}
+
+const assetDefinitionSchema = z.custom<AssetDefinition>(isAssetDefinition, "must be an asset definition");
+const keyInputSchema = z.union([z.string(), z.array(z.string())], {
+  errorMap: (_issue, context) => ({
+    message: `${context.data === undefined ? "is required" : "must be"} a string like "atlas/ssb/x" or an array like ["atlas","ssb","x"]`,
+  }),
+});
+const depSchema = z.union([z.string(), z.array(z.string()), assetDefinitionSchema], {
+  errorMap: () => ({ message: "must be an asset key (string or array) or an asset definition" }),
+});
+const TAG_KEY = /^[A-Za-z0-9_.\-/:]+$/;
+
+export const retryPolicySchema = z
+  .object({
+    maxRetries: nonNegativeInt(),
+    delayMs: nonNegativeInt().optional(),
+    backoff: z.enum(["constant", "linear", "exponential"]).optional(),
+    maxDelayMs: nonNegativeInt().optional(),
+  })
+  .strict();
+
+export const commonAssetFields = {
+  deps: z.array(depSchema).optional(),
+  description: z.string().optional(),
+  group: nameSchema.optional(),
+  owners: z.array(z.string().min(1, "must not be empty")).optional(),
+  tags: stringRecord
+    .refine((tags) => Object.keys(tags).every((k) => TAG_KEY.test(k)), "keys may only contain letters, digits, '_', '.', '-', '/' and ':'")
+    .optional(),
+  kinds: z.array(z.string().regex(/^\S+$/, "must be a non-empty word without spaces")).optional(),
+  codeVersion: z.string().min(1, "must not be empty").optional(),
+  metadata: z.record(z.unknown()).optional(),
+};
+
+export const partitionsSchema = z.custom<PartitionsDefinition>(isPartitionsDefinition, "must be a partitions definition (staticPartitions, dailyPartitions, …)");
+export const resourcesSchema = z
+  .array(z.string().regex(NAME_PATTERN, "must be a resource name"))
+  .optional();
+
+const assetSpecSchema = z
+  .object({
+    key: keyInputSchema,
+    ...commonAssetFields,
+    partitions: partitionsSchema.optional(),
+    retryPolicy: retryPolicySchema.optional(),
+    resources: resourcesSchema,
+    compute: functionSchema,
+  })
+  .strict();
+
+/** The key as the user wrote it, printed leniently for messages (it may be invalid). */
+export function printKeyForMessages(key: unknown): string {
+  if (typeof key === "string") return key;
+  if (Array.isArray(key)) return key.map(String).join("/");
+  return "(missing key)";
+}
+
+/** Default-filled retry policy as stored in snapshots. */
+export function normalizeRetryPolicy(policy: RetryPolicy | undefined): RetryPolicySnapshot | null {
+  if (policy === undefined) return null;
+  return {
+    maxRetries: policy.maxRetries,
+    delayMs: policy.delayMs ?? DEFAULT_RETRY_DELAY_MS,
+    backoff: policy.backoff ?? "exponential",
+    maxDelayMs: policy.maxDelayMs ?? null,
+  };
+}
+
+/** Validates and prints a key, recording a problem instead of throwing. */
+export function checkKey(input: string | readonly string[], field: string, problems: string[]): string | null {
+  try {
+    return normalizeAssetKey(input);
+  } catch (error) {
+    if (!(error instanceof InvalidAssetKeyError)) throw error;
+    problems.push(`${field} ${JSON.stringify(error.input)} is not a valid asset key: ${error.reason}`);
+    return null;
+  }
+}
+
+export function depKeys(deps: ReadonlyArray<string | readonly string[] | AssetDefinition> | undefined, field: string, problems: string[]): string[] {
+  const out: string[] = [];
+  (deps ?? []).forEach((dep, index) => {
+    if (isAssetDefinition(dep)) out.push(...dep.nodes.map((n) => n.key));
+    else {
+      const key = checkKey(dep, `${field}[${index}]`, problems);
+      if (key !== null) out.push(key);
+    }
+  });
+  return [...new Set(out)];
+}
+
+export function checkMetadata(metadata: Record<string, unknown> | undefined, problems: string[]): Record<string, unknown> {
+  if (metadata === undefined) return {};
+  try {
+    return normalizeMetadata(metadata);
+  } catch (error) {
+    if (!(error instanceof InvalidMetadataError)) throw error;
+    problems.push(`metadata ${JSON.stringify(error.label)}: ${error.reason}`);
+    return {};
+  }
+}
+
+export type CommonAssetFields = z.output<z.ZodObject<typeof commonAssetFields>>;
+
+/** Builds the plain node of one asset; the caller has validated the fields' shapes. */
+export function buildNode(
+  key: string,
+  fields: CommonAssetFields,
+  step: { stepKey: string; partitions: PartitionsDefinition | undefined; retryPolicy: RetryPolicySnapshot | null; group?: string | undefined; owners?: string[] | undefined },
+  problems: string[],
+  field = "",
+): AssetNodeSnapshot {
+  const deps = depKeys(fields.deps, `${field}deps`, problems);
+  if (deps.includes(key)) problems.push(`${field}deps: an asset cannot depend on itself`);
+  return {
+    key,
+    deps,
+    description: fields.description ?? null,
+    group: fields.group ?? step.group ?? DEFAULT_GROUP,
+    owners: [...(fields.owners ?? step.owners ?? [])],
+    tags: { ...(fields.tags ?? {}) },
+    kinds: [...new Set(fields.kinds ?? [])],
+    codeVersion: fields.codeVersion ?? null,
+    partitions: step.partitions ? step.partitions.snapshot() : null,
+    retryPolicy: step.retryPolicy,
+    stepKey: step.stepKey,
+    metadata: checkMetadata(fields.metadata, problems),
+  };
+}
+
+export function freezeDefinition(step: StepDefinition, nodes: AssetNodeSnapshot[]): AssetDefinition {
+  for (const node of nodes) Object.freeze(node);
+  return Object.freeze({ step: Object.freeze(step), nodes: Object.freeze(nodes) });
+}
+
+/**
+ * Declares one asset computed by its own step (the step key is the asset key).
+ * @throws InvalidDefinitionsError listing every problem with the spec, naming the asset key and field.
+ * @example
+ * export const population = asset({
+ *   key: "atlas/ssb/population_08764",
+ *   group: "ssb",
+ *   owners: ["data@atlas.no"],
+ *   kinds: ["typescript"],
+ *   partitions: yearlyPartitions({ start: "2015" }),
+ *   retryPolicy: { maxRetries: 3, delayMs: 2000 },
+ *   resources: ["ssb"],
+ *   compute: async ({ partitionKey, resources, log }) => {
+ *     const rows = await resources.ssb.table("08764", partitionKey);
+ *     log.info("fetched", { rows: rows.length });
+ *     return { rows: rows.length };
+ *   },
+ * });
+ */
+export function asset<R extends Resources = Resources>(spec: AssetSpec<R>): AssetDefinition {
+  const definedAt = callerLocation();
+  const raw = spec as unknown;
+  const printed = printKeyForMessages(typeof raw === "object" && raw !== null ? (raw as { key?: unknown }).key : undefined);
+  const subject = `asset ${JSON.stringify(printed)}`;
+  const fail = (problems: string[]): never => {
+    const list: DefinitionProblem[] = problems.map((message) => ({ subject, message }));
+    throw definitionsError(list, definedAt);
+  };
+  if (typeof raw !== "object" || raw === null) fail(["the spec must be an object like { key, compute }"]);
+  const parsed = assetSpecSchema.safeParse(raw, { errorMap: zodErrorMap });
+  if (!parsed.success) fail(formatIssues(parsed.error, Object.keys(assetSpecSchema.shape)));
+  const data = parsed.data!;
+  const problems: string[] = [];
+  const key = checkKey(data.key, "key", problems);
+  const retryPolicy = normalizeRetryPolicy(data.retryPolicy);
+  const node = buildNode(key ?? printed, data, { stepKey: key ?? printed, partitions: data.partitions, retryPolicy }, problems);
+  if (problems.length > 0 || key === null) fail(problems);
+  const step: StepDefinition = {
+    stepKey: key!,
+    assetKeys: Object.freeze([key!]),
+    partitions: data.partitions ?? null,
+    retryPolicy,
+    resourceKeys: Object.freeze([...new Set(data.resources ?? [])]),
+    multi: false,
+    compute: spec.compute as StepDefinition["compute"],
+    definedAt,
+  };
+  return freezeDefinition(step, [node]);
+}

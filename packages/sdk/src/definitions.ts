@@ -1,0 +1,308 @@
+/**
+ * `defineDefinitions`: the load-time check of a whole code location. Every problem is
+ * collected (cycles, duplicates, unknown deps, missing resources, unresolvable targets,
+ * mismatched partitions) and thrown together, so one failed load shows everything to fix.
+ */
+import {
+  AssetGraph,
+  didYouMeanSuffix,
+  InvalidDefinitionsError,
+  InvalidSelectionError,
+  resolveSelection,
+  type AssetNodeSnapshot,
+  type DefinitionProblem,
+} from "@flyt/core";
+import { isAssetDefinition } from "./asset.js";
+import { isResourceDefinition } from "./resources.js";
+import type {
+  AssetDefinition,
+  Definitions,
+  DefinitionsInput,
+  ResourceDefinition,
+  ScheduleDefinition,
+  SensorDefinition,
+  StepDefinition,
+} from "./types.js";
+
+const where = (definedAt: string | null): string => (definedAt ? ` (declared at ${definedAt})` : "");
+
+/** Stable JSON for comparing snapshots regardless of property order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * Every dependency cycle, one per strongly connected component (Tarjan), printed as a closed
+ * path starting at its smallest key: `a → b → a`.
+ */
+export function findCycles(nodes: ReadonlyMap<string, AssetNodeSnapshot>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  let counter = 0;
+  const deps = (key: string): string[] => (nodes.get(key)?.deps ?? []).filter((d) => nodes.has(d));
+
+  // Iterative to survive long chains without overflowing the call stack.
+  for (const root of [...nodes.keys()].sort()) {
+    if (index.has(root)) continue;
+    const work: Array<{ key: string; next: number }> = [{ key: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const children = deps(frame.key);
+      if (frame.next < children.length) {
+        const child = children[frame.next++]!;
+        if (!index.has(child)) {
+          index.set(child, counter);
+          low.set(child, counter++);
+          stack.push(child);
+          onStack.add(child);
+          work.push({ key: child, next: 0 });
+        } else if (onStack.has(child)) {
+          low.set(frame.key, Math.min(low.get(frame.key)!, index.get(child)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.key, Math.min(low.get(parent.key)!, low.get(frame.key)!));
+      if (low.get(frame.key) === index.get(frame.key)) {
+        const component: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.key);
+        if (component.length > 1 || deps(frame.key).includes(frame.key)) components.push(component);
+      }
+    }
+  }
+
+  return components.map((component) => {
+    const members = new Set(component);
+    const start = [...component].sort()[0]!;
+    // Shortest way back to `start` inside the component (breadth-first over deps).
+    const previous = new Map<string, string>();
+    const queue = [start];
+    let found: string | null = null;
+    while (queue.length > 0 && found === null) {
+      const key = queue.shift()!;
+      for (const dep of [...deps(key)].sort()) {
+        if (!members.has(dep)) continue;
+        if (dep === start) {
+          found = key;
+          break;
+        }
+        if (!previous.has(dep)) {
+          previous.set(dep, key);
+          queue.push(dep);
+        }
+      }
+    }
+    const path = [start];
+    for (let key = found; key !== null && key !== start; key = previous.get(key) ?? null) path.splice(1, 0, key);
+    // Deps point upstream; print in data-flow direction (upstream → downstream) from `start`.
+    return [start, ...path.slice(1).reverse(), start];
+  });
+}
+
+/**
+ * Validates assets, schedules, sensors and resources together and returns the code location's
+ * definitions: the step map the run worker executes and the plain graph the platform reads.
+ * @throws InvalidDefinitionsError with every problem found, each naming its culprit.
+ * @example
+ * export default defineDefinitions({
+ *   assets: [population, populationByRegion],
+ *   resources: { ssb: ssbClient },
+ *   schedules: [schedule({ name: "ssb_monthly", cron: "0 6 2 * *", target: "group:ssb" })],
+ * });
+ */
+export function defineDefinitions(input: DefinitionsInput): Definitions {
+  const problems: DefinitionProblem[] = [];
+  if (typeof input !== "object" || input === null || !Array.isArray(input.assets)) {
+    throw new InvalidDefinitionsError([{ subject: "defineDefinitions", message: "expects { assets: [...], schedules?, sensors?, resources? }" }]);
+  }
+
+  // Assets and steps. The same definition object listed twice is harmless and kept once.
+  const definitions: AssetDefinition[] = [];
+  input.assets.forEach((definition, index) => {
+    if (!isAssetDefinition(definition)) {
+      problems.push({ subject: `assets[${index}]`, message: "is not an asset definition (use asset() or multiAsset())" });
+    } else if (!definitions.includes(definition)) definitions.push(definition);
+  });
+  const nodes = new Map<string, AssetNodeSnapshot>();
+  const nodeStep = new Map<string, StepDefinition>();
+  const steps = new Map<string, StepDefinition>();
+  for (const { step, nodes: stepNodes } of definitions) {
+    const existingStep = steps.get(step.stepKey);
+    if (existingStep) {
+      // Two single assets with one key: the duplicate-asset problem below says it better.
+      if (!existingStep.multi && !step.multi) {
+        for (const node of stepNodes) {
+          problems.push({ subject: `asset ${JSON.stringify(node.key)}`, message: `is declared twice: at ${existingStep.definedAt ?? "?"} and at ${step.definedAt ?? "?"}` });
+        }
+        continue;
+      }
+      problems.push({
+        subject: `step ${JSON.stringify(step.stepKey)}`,
+        message: `two steps have this key: declared at ${existingStep.definedAt ?? "?"} and at ${step.definedAt ?? "?"}; rename one (a multi-asset's name must differ from every asset key)`,
+      });
+    } else steps.set(step.stepKey, step);
+    for (const node of stepNodes) {
+      const existing = nodeStep.get(node.key);
+      if (existing) {
+        problems.push({
+          subject: `asset ${JSON.stringify(node.key)}`,
+          message: `is declared twice: at ${existing.definedAt ?? "?"} and at ${step.definedAt ?? "?"}`,
+        });
+        continue;
+      }
+      nodes.set(node.key, node);
+      nodeStep.set(node.key, step);
+    }
+  }
+  // A multi-asset's name colliding with another step's asset key (not caught above when that asset is in a multi-asset).
+  for (const [stepKey, step] of steps) {
+    const owner = nodeStep.get(stepKey);
+    if (owner && owner !== step) {
+      problems.push({
+        subject: `multi-asset ${JSON.stringify(stepKey)}`,
+        message: `its name is also the key of an asset declared at ${owner.definedAt ?? "?"}${where(step.definedAt)}; rename the multi-asset`,
+      });
+    }
+  }
+
+  // Dependencies: unknown keys and partition compatibility.
+  for (const node of nodes.values()) {
+    const step = nodeStep.get(node.key)!;
+    for (const dep of node.deps) {
+      const upstream = nodes.get(dep);
+      if (!upstream) {
+        problems.push({
+          subject: `asset ${JSON.stringify(node.key)}`,
+          message: `depends on unknown asset ${JSON.stringify(dep)}${didYouMeanSuffix(dep, nodes.keys())}${where(step.definedAt)}`,
+        });
+        continue;
+      }
+      if (node.partitions && upstream.partitions && canonical(node.partitions) !== canonical(upstream.partitions)) {
+        problems.push({
+          subject: `asset ${JSON.stringify(node.key)}`,
+          message:
+            `is partitioned ${describePartitions(node.partitions)} but depends on ${JSON.stringify(dep)}, partitioned ` +
+            `${describePartitions(upstream.partitions)}; a dependency between partitioned assets needs identical partitions definitions${where(step.definedAt)}`,
+        });
+      }
+    }
+  }
+  for (const cycle of findCycles(nodes)) {
+    problems.push({ subject: `asset ${JSON.stringify(cycle[0])}`, message: `dependency cycle: ${cycle.join(" → ")}` });
+  }
+
+  // Resources.
+  const resources: Record<string, ResourceDefinition> = {};
+  for (const [name, definition] of Object.entries(input.resources ?? {})) {
+    if (!isResourceDefinition(definition)) problems.push({ subject: `resource ${JSON.stringify(name)}`, message: "is not a resource definition (use resource())" });
+    else resources[name] = definition as ResourceDefinition;
+  }
+  for (const step of steps.values()) {
+    for (const name of step.resourceKeys) {
+      if (Object.hasOwn(input.resources ?? {}, name)) continue;
+      const label = step.multi ? "multi-asset" : "asset";
+      problems.push({
+        subject: `${label} ${JSON.stringify(step.stepKey)}`,
+        message: `needs resource ${JSON.stringify(name)}, which is not provided${didYouMeanSuffix(name, Object.keys(input.resources ?? {}))}; add it to defineDefinitions({ resources })${where(step.definedAt)}`,
+      });
+    }
+  }
+
+  // Schedules and sensors: unique names per kind, targets that resolve against this graph.
+  const graph = new AssetGraph(nodes.values());
+  const checkTarget = (subject: string, target: string): void => {
+    try {
+      resolveSelection(graph, target);
+    } catch (error) {
+      if (!(error instanceof InvalidSelectionError)) throw error;
+      problems.push({ subject, message: `target does not resolve: ${error.message}` });
+    }
+  };
+  const schedules = collectInstigators<ScheduleDefinition>(input.schedules ?? [], "schedule", problems);
+  const sensors = collectInstigators<SensorDefinition>(input.sensors ?? [], "sensor", problems);
+  for (const s of schedules) checkTarget(`schedule ${JSON.stringify(s.name)}`, s.target);
+  for (const s of sensors) checkTarget(`sensor ${JSON.stringify(s.name)}`, s.target);
+
+  if (problems.length > 0) throw new InvalidDefinitionsError(problems);
+  return Object.freeze({
+    kind: "definitions" as const,
+    steps,
+    graph,
+    resources: Object.freeze(resources),
+    schedules: Object.freeze(schedules),
+    sensors: Object.freeze(sensors),
+  });
+}
+
+function describePartitions(p: NonNullable<AssetNodeSnapshot["partitions"]>): string {
+  if (p.kind === "static") return `by ${p.keys.length} static keys`;
+  return `${p.cadence} from ${p.start}${p.end ? ` to ${p.end}` : ""} in ${p.timezone}${p.format ? ` (format ${p.format})` : ""}`;
+}
+
+function collectInstigators<T extends ScheduleDefinition | SensorDefinition>(
+  list: ReadonlyArray<T>,
+  kind: T["kind"],
+  problems: DefinitionProblem[],
+): T[] {
+  const out: T[] = [];
+  const names = new Set<string>();
+  if (!Array.isArray(list)) {
+    problems.push({ subject: `${kind}s`, message: `must be an array of ${kind}() definitions` });
+    return out;
+  }
+  list.forEach((item, index) => {
+    if (typeof item !== "object" || item === null || item.kind !== kind || typeof item.name !== "string" || typeof item.target !== "string") {
+      problems.push({ subject: `${kind}s[${index}]`, message: `is not a ${kind} definition (use ${kind}())` });
+      return;
+    }
+    if (names.has(item.name)) {
+      problems.push({ subject: `${kind} ${JSON.stringify(item.name)}`, message: `two ${kind}s have this name; ${kind} names must be unique` });
+      return;
+    }
+    names.add(item.name);
+    out.push(item);
+  });
+  return out;
+}
+
+/**
+ * True when a module export is a Definitions object (used by loaders). A shape check, so it
+ * also holds for definitions built by another copy of the SDK.
+ * @example
+ * const mod = await import(file);
+ * const definitions = isDefinitions(mod.default) ? mod.default : undefined;
+ */
+export function isDefinitions(value: unknown): value is Definitions {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Partial<Definitions>;
+  return (
+    v.kind === "definitions" &&
+    v.steps instanceof Map &&
+    typeof v.graph === "object" &&
+    v.graph !== null &&
+    v.graph.nodes instanceof Map &&
+    Array.isArray(v.schedules) &&
+    Array.isArray(v.sensors) &&
+    typeof v.resources === "object"
+  );
+}

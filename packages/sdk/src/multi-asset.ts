@@ -1,0 +1,103 @@
+/**
+ * `multiAsset(spec)`: several assets produced by one step, e.g. one API call that yields a
+ * table and its codebook, or a dbt invocation. The step key is the multi-asset's name.
+ */
+import { z } from "zod";
+import type { AssetNodeSnapshot, DefinitionProblem } from "@flyt/core";
+import {
+  buildNode,
+  checkKey,
+  commonAssetFields,
+  freezeDefinition,
+  normalizeRetryPolicy,
+  partitionsSchema,
+  printKeyForMessages,
+  resourcesSchema,
+  retryPolicySchema,
+} from "./asset.js";
+import type { AssetDefinition, MultiAssetSpec, Resources, StepDefinition } from "./types.js";
+import { callerLocation, definitionsError, formatIssues, functionSchema, nameSchema, zodErrorMap } from "./validation.js";
+
+const memberSchema = z
+  .object({ key: z.union([z.string(), z.array(z.string())], { errorMap: () => ({ message: "must be an asset key (string or array)" }) }), ...commonAssetFields })
+  .strict();
+
+const multiAssetSpecSchema = z
+  .object({
+    name: z.string().min(1, "must not be empty"),
+    assets: z.array(memberSchema).min(1, "must list at least one asset"),
+    group: nameSchema.optional(),
+    owners: z.array(z.string().min(1, "must not be empty")).optional(),
+    partitions: partitionsSchema.optional(),
+    retryPolicy: retryPolicySchema.optional(),
+    resources: resourcesSchema,
+    compute: functionSchema,
+  })
+  .strict();
+
+/**
+ * Declares assets computed together by one step. The compute function may return metadata
+ * keyed by asset key, or call `context.addMetadata(metadata, assetKey)`.
+ * Assets of one multi-asset cannot depend on each other (they are computed at once).
+ * @throws InvalidDefinitionsError naming the multi-asset and the field at fault.
+ * @example
+ * export const ssbTables = multiAsset({
+ *   name: "ssb_population_tables",
+ *   group: "ssb",
+ *   assets: [{ key: "atlas/ssb/population" }, { key: "atlas/ssb/population_codebook", kinds: ["json"] }],
+ *   compute: async () => ({
+ *     "atlas/ssb/population": { rows: 1200 },
+ *     "atlas/ssb/population_codebook": { codes: 14 },
+ *   }),
+ * });
+ */
+export function multiAsset<R extends Resources = Resources>(spec: MultiAssetSpec<R>): AssetDefinition {
+  const definedAt = callerLocation();
+  const raw = spec as unknown;
+  const name = typeof raw === "object" && raw !== null ? (raw as { name?: unknown }).name : undefined;
+  const subject = `multi-asset ${JSON.stringify(typeof name === "string" ? name : "(missing name)")}`;
+  const fail = (problems: string[]): never => {
+    const list: DefinitionProblem[] = problems.map((message) => ({ subject, message }));
+    throw definitionsError(list, definedAt);
+  };
+  if (typeof raw !== "object" || raw === null) fail(["the spec must be an object like { name, assets, compute }"]);
+  const parsed = multiAssetSpecSchema.safeParse(raw, { errorMap: zodErrorMap });
+  if (!parsed.success) fail(formatIssues(parsed.error, Object.keys(multiAssetSpecSchema.shape)));
+  const data = parsed.data!;
+  const problems: string[] = [];
+  // Step names print like asset keys (they share the step-key namespace), so they follow the same rules.
+  const stepKey = checkKey(data.name, "name", problems) ?? data.name;
+  const retryPolicy = normalizeRetryPolicy(data.retryPolicy);
+  const nodes: AssetNodeSnapshot[] = [];
+  const seen = new Set<string>();
+  data.assets.forEach((member, index) => {
+    const field = `assets[${index}].`;
+    const key = checkKey(member.key, `${field}key`, problems);
+    const printed = key ?? printKeyForMessages(member.key);
+    if (key !== null && seen.has(key)) problems.push(`${field}key ${JSON.stringify(key)} is listed twice`);
+    if (key === stepKey) problems.push(`name ${JSON.stringify(stepKey)} is also the key of one of its assets; give the step its own name`);
+    seen.add(printed);
+    nodes.push(
+      buildNode(printed, member, { stepKey, partitions: data.partitions, retryPolicy, group: data.group, owners: data.owners }, problems, field),
+    );
+  });
+  nodes.forEach((node, index) => {
+    for (const dep of node.deps) {
+      if (seen.has(dep) && dep !== node.key) {
+        problems.push(`assets[${index}].deps: ${JSON.stringify(node.key)} depends on ${JSON.stringify(dep)} of the same multi-asset; both are computed by one step`);
+      }
+    }
+  });
+  if (problems.length > 0) fail(problems);
+  const step: StepDefinition = {
+    stepKey,
+    assetKeys: Object.freeze(nodes.map((n) => n.key)),
+    partitions: data.partitions ?? null,
+    retryPolicy,
+    resourceKeys: Object.freeze([...new Set(data.resources ?? [])]),
+    multi: true,
+    compute: spec.compute as StepDefinition["compute"],
+    definedAt,
+  };
+  return freezeDefinition(step, nodes);
+}

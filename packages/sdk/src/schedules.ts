@@ -1,0 +1,123 @@
+/**
+ * `schedule({...})`: declares that a selection of assets runs on a cron. The daemon evaluates
+ * schedules; here the declaration is checked (cron syntax via croner, IANA zone, target syntax)
+ * so a typo fails when the code location loads, not at 06:00 the next morning.
+ */
+import { Cron } from "croner";
+import { IANAZone } from "luxon";
+import { didYouMeanSuffix, InvalidSelectionError, parseSelection } from "@flyt/core";
+import type { ScheduleDefinition } from "./types.js";
+import { callerLocation, definitionsError, nameSchema } from "./validation.js";
+
+export interface ScheduleSpec {
+  /** Unique among the code location's schedules. */
+  name: string;
+  /** Standard 5-field cron (minute hour day-of-month month day-of-week) or a nickname like `@daily`. */
+  cron: string;
+  /** IANA zone the cron is read in; default "UTC". */
+  timezone?: string;
+  /** Selection expression of the assets to run (docs/selection.md). */
+  target: string;
+  tags?: Record<string, string>;
+  /** Whether the schedule runs before anyone toggles it; default "STOPPED". */
+  defaultStatus?: "RUNNING" | "STOPPED";
+  description?: string;
+}
+
+function parseCron(cron: string, timezone: string): Cron {
+  // Paused and without a callback: parsing only, no timer is ever armed.
+  return new Cron(cron, { timezone, paused: true, mode: "5-part" });
+}
+
+/** Checks an IANA zone name, with a suggestion for a near miss. */
+export function timezoneProblem(timezone: unknown): string | null {
+  if (typeof timezone === "string" && IANAZone.isValidZone(timezone)) return null;
+  let suggestion = "";
+  if (typeof timezone === "string") {
+    try {
+      suggestion = didYouMeanSuffix(timezone, Intl.supportedValuesOf("timeZone"));
+    } catch {
+      suggestion = "";
+    }
+  }
+  return `timezone ${JSON.stringify(timezone)} is not a known IANA time zone${suggestion} (e.g. "UTC", "Europe/Oslo")`;
+}
+
+/** Problems with a selection's syntax (resolution against the graph happens in defineDefinitions). */
+export function targetProblem(target: unknown): string | null {
+  if (typeof target !== "string" || target.trim() === "") return 'target must be a selection expression like "group:ssb" or "*"';
+  try {
+    parseSelection(target);
+    return null;
+  } catch (error) {
+    if (error instanceof InvalidSelectionError) return `target: ${error.message}`;
+    throw error;
+  }
+}
+
+export function statusProblem(status: unknown): string | null {
+  return status === undefined || status === "RUNNING" || status === "STOPPED" ? null : `defaultStatus must be "RUNNING" or "STOPPED", got ${JSON.stringify(status)}`;
+}
+
+export function nameProblem(name: unknown): string | null {
+  const parsed = nameSchema.safeParse(name);
+  return parsed.success ? null : `name ${parsed.error.issues[0]?.message ?? "is invalid"}`;
+}
+
+/**
+ * Declares a schedule: run `target` whenever `cron` fires in `timezone`.
+ * @throws InvalidDefinitionsError naming the schedule and each problem.
+ * @example
+ * export const monthly = schedule({
+ *   name: "ssb_monthly",
+ *   cron: "0 6 2 * *",           // 06:00 on the 2nd of every month
+ *   timezone: "Europe/Oslo",
+ *   target: "group:ssb+",
+ *   defaultStatus: "RUNNING",
+ * });
+ */
+export function schedule(spec: ScheduleSpec): ScheduleDefinition {
+  const definedAt = callerLocation();
+  const problems: string[] = [];
+  const name = typeof spec === "object" && spec !== null ? spec.name : undefined;
+  const subject = `schedule ${JSON.stringify(typeof name === "string" ? name : "(missing name)")}`;
+  if (typeof spec !== "object" || spec === null) {
+    throw definitionsError([{ subject, message: "the spec must be an object like { name, cron, target }" }], definedAt);
+  }
+  const timezone = spec.timezone ?? "UTC";
+  for (const problem of [nameProblem(spec.name), timezoneProblem(timezone), targetProblem(spec.target), statusProblem(spec.defaultStatus)]) {
+    if (problem) problems.push(problem);
+  }
+  if (typeof spec.cron !== "string") problems.push('cron must be a string like "0 6 * * *"');
+  else if (problems.every((p) => !p.startsWith("timezone"))) {
+    try {
+      parseCron(spec.cron, timezone);
+    } catch (error) {
+      problems.push(`cron ${JSON.stringify(spec.cron)} is invalid: ${error instanceof Error ? error.message.replace(/^CronPattern: /, "") : String(error)}`);
+    }
+  }
+  if (spec.tags !== undefined && (typeof spec.tags !== "object" || spec.tags === null || Object.values(spec.tags).some((v) => typeof v !== "string"))) {
+    problems.push("tags must be an object of string values");
+  }
+  if (spec.description !== undefined && typeof spec.description !== "string") problems.push("description must be a string");
+  if (problems.length > 0) throw definitionsError(problems.map((message) => ({ subject, message })), definedAt);
+  return Object.freeze({
+    kind: "schedule",
+    name: spec.name,
+    cron: spec.cron,
+    timezone,
+    target: spec.target,
+    tags: Object.freeze({ ...(spec.tags ?? {}) }),
+    defaultStatus: spec.defaultStatus ?? "STOPPED",
+    description: spec.description ?? null,
+  });
+}
+
+/**
+ * The schedule's next fire times strictly after `after` (for the daemon and the UI).
+ * @example
+ * nextScheduleTimes(monthly, new Date(), 3); // the next three 06:00-on-the-2nd instants in Oslo
+ */
+export function nextScheduleTimes(definition: Pick<ScheduleDefinition, "cron" | "timezone">, after: Date, count = 1): Date[] {
+  return parseCron(definition.cron, definition.timezone).nextRuns(count, after);
+}

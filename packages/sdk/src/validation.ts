@@ -1,0 +1,137 @@
+/**
+ * Declaration-time validation shared by every SDK constructor: zod issues become one-line
+ * problems (`retryPolicy.maxRetries must be an integer ≥ 0`), thrown together as one
+ * InvalidDefinitionsError naming the thing being declared and where it was declared.
+ */
+import { fileURLToPath } from "node:url";
+import { dirname, relative, isAbsolute, sep } from "node:path";
+import { z } from "zod";
+import { didYouMeanSuffix, InvalidDefinitionsError, type DefinitionProblem } from "@flyt/core";
+
+/** Human wording for zod's type names. */
+function describeType(type: string): string {
+  switch (type) {
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "a boolean";
+    case "function":
+      return "a function";
+    case "array":
+      return "an array";
+    case "object":
+      return "an object";
+    case "undefined":
+      return "missing";
+    case "null":
+      return "null";
+    case "integer":
+      return "an integer";
+    default:
+      return type;
+  }
+}
+
+/** zod error map producing "must …" fragments; the path is prefixed by `formatIssues`. */
+export const zodErrorMap: z.ZodErrorMap = (issue, context) => {
+  if (issue.code === z.ZodIssueCode.invalid_type) {
+    if (issue.received === "undefined") return { message: `is required (${describeType(issue.expected)})` };
+    return { message: `must be ${describeType(issue.expected)}, got ${describeType(issue.received)}` };
+  }
+  if (issue.code === z.ZodIssueCode.invalid_enum_value) {
+    return { message: `must be one of ${issue.options.map((o) => JSON.stringify(o)).join(", ")}, got ${JSON.stringify(issue.received)}` };
+  }
+  if (issue.code === z.ZodIssueCode.invalid_literal) return { message: `must be ${JSON.stringify(issue.expected)}` };
+  return { message: context.defaultError };
+};
+
+function formatPath(path: ReadonlyArray<string | number>): string {
+  let out = "";
+  for (const part of path) out += typeof part === "number" ? `[${part}]` : out === "" ? part : `.${part}`;
+  return out;
+}
+
+/** One line per issue. Unknown fields get a did-you-mean against the schema's known fields. */
+export function formatIssues(error: z.ZodError, knownFields: readonly string[] = []): string[] {
+  const lines: string[] = [];
+  for (const issue of error.issues) {
+    const path = formatPath(issue.path);
+    if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+      for (const key of issue.keys) {
+        const where = path === "" ? "" : ` in ${path}`;
+        lines.push(`unknown field ${JSON.stringify(key)}${where}${path === "" ? didYouMeanSuffix(key, knownFields) : ""}`);
+      }
+      continue;
+    }
+    lines.push(path === "" ? issue.message : `${path} ${issue.message}`);
+  }
+  return lines;
+}
+
+/** Parses `value` with `schema`, or throws InvalidDefinitionsError listing every issue under `subject`. */
+export function parseSpec<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  subject: string,
+  definedAt: string | null,
+): z.output<T> {
+  const result = schema.safeParse(value, { errorMap: zodErrorMap });
+  if (result.success) return result.data;
+  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape as object) : [];
+  throw definitionsError(formatIssues(result.error, known).map((message) => ({ subject, message })), definedAt);
+}
+
+/** An InvalidDefinitionsError whose problems mention where the culprit was declared. */
+export function definitionsError(problems: DefinitionProblem[], definedAt: string | null): InvalidDefinitionsError {
+  return new InvalidDefinitionsError(
+    problems.map((p) => ({ subject: p.subject, message: definedAt ? `${p.message} (declared at ${definedAt})` : p.message })),
+  );
+}
+
+/** A non-negative integer with a message that says so (zod's defaults talk about "number"). */
+export function nonNegativeInt(): z.ZodNumber {
+  return z.number().int("must be an integer ≥ 0").min(0, "must be an integer ≥ 0");
+}
+
+export const functionSchema = z.custom<(...args: any[]) => unknown>((v) => typeof v === "function", "must be a function");
+
+/** Names of schedules, sensors, resources, multi-asset steps: printable, no spaces. */
+export const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+export const nameSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters")
+  .regex(NAME_PATTERN, "may only contain letters, digits, '_', '-' and '.' (and must not start with '-' or '.')");
+
+export const stringRecord = z.record(z.string({ invalid_type_error: "must be a string" }));
+
+const SDK_DIR = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * `file:line` of the first stack frame outside the SDK: where the user called `asset(…)`.
+ * Relative to the working directory when inside it. Null when no frame qualifies.
+ */
+export function callerLocation(): string | null {
+  const stack = new Error().stack;
+  if (!stack) return null;
+  for (const line of stack.split("\n").slice(1)) {
+    const match = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line.trim());
+    if (!match) continue;
+    let file = match[1]!;
+    if (file.startsWith("node:") || file.startsWith("internal/")) continue;
+    if (file.startsWith("file://")) {
+      try {
+        file = fileURLToPath(file);
+      } catch {
+        continue;
+      }
+    }
+    if (file.startsWith(SDK_DIR + sep) && !/\.test\.[cm]?js$/.test(file)) continue;
+    const rel = relative(process.cwd(), file);
+    const shown = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+    return `${shown}:${match[2]!}`;
+  }
+  return null;
+}
