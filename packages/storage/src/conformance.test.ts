@@ -1,0 +1,631 @@
+/**
+ * The storage conformance suite: one set of behaviours, run against every backend
+ * (`FLYT_TEST_BACKENDS=sqlite,postgres`, default both) on real databases: a temp SQLite file and a
+ * fresh PostgreSQL database (on FLYT_TEST_DATABASE_URL, or an embedded server started for this file).
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { StorageError, type EventBody, type EventRecord, type NewRun } from "@flyt/core";
+import { StorageInputError } from "./errors.js";
+import { SQLITE_MIGRATIONS } from "./generated/migrations.js";
+import { PostgresStorage } from "./postgres/postgres-storage.js";
+import { SqliteStorage } from "./sqlite/sqlite-storage.js";
+import type { Storage } from "./storage.js";
+import { createTestStorage, testBackends, type TestStorage } from "./testing/index.js";
+
+let counter = 0;
+/** A prefix unique to one test, so tests sharing a database never see each other's rows. */
+function unique(label: string): string {
+  counter += 1;
+  return `${label}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+function ev(runId: string, seq: number | null, body: EventBody, stepKey: string | null = null, timestamp = Date.now()): EventRecord {
+  return { runId, seq, timestamp, stepKey, body };
+}
+
+function mat(assetKey: string, partition: string | null, rows: number, codeVersion: string | null = null): EventBody {
+  return { type: "ASSET_MATERIALIZATION", assetKey, partition, metadata: { rows: { type: "int", value: rows } }, codeVersion };
+}
+
+function log(message: string): EventBody {
+  return { type: "LOG", level: "info", message };
+}
+
+/** Runs raw SQL on the backend behind a Storage (tests only: triggers that force failures). */
+async function rawExec(storage: Storage, sqliteSql: string, postgresSql: string): Promise<void> {
+  if (storage instanceof SqliteStorage) storage.connection.exec(sqliteSql);
+  else if (storage instanceof PostgresStorage) await storage.connection.query(postgresSql);
+  else throw new Error("unknown backend");
+}
+
+for (const backend of testBackends()) {
+  describe(`storage conformance: ${backend}`, () => {
+    let fixture: TestStorage;
+    let storage: Storage;
+
+    before(async () => {
+      fixture = await createTestStorage(backend);
+      storage = fixture.storage;
+    });
+    after(async () => {
+      await fixture?.[Symbol.asyncDispose]();
+    });
+
+    const newRun = (extra: Partial<NewRun> = {}): NewRun => ({ selection: "*", assetKeys: ["a"], ...extra });
+
+    describe("runs", () => {
+      it("creates a run with defaults and writes a RUN_QUEUED event without seq", async () => {
+        const before = Date.now();
+        const { run, created } = await storage.createRun({ selection: "a+", assetKeys: ["a", "b/c"] });
+        assert.equal(created, true);
+        assert.match(run.runId, /^[0-9a-f-]{36}$/);
+        assert.equal(run.status, "QUEUED");
+        assert.equal(run.origin, "manual");
+        assert.equal(run.location, "default");
+        assert.deepEqual(run.tags, {});
+        assert.equal(run.stepKeys, null);
+        assert.ok(run.createdAt >= before && run.createdAt <= Date.now());
+        assert.equal(run.startedAt, null);
+        assert.equal(run.endedAt, null);
+        assert.deepEqual(await storage.getRun(run.runId), run);
+        const events = await storage.getEvents(run.runId);
+        assert.equal(events.length, 1);
+        assert.equal(events[0]?.body.type, "RUN_QUEUED");
+        assert.equal(events[0]?.seq, null);
+        assert.equal(await storage.getRun("no-such-run"), null);
+      });
+
+      it("round-trips every field of a run exactly", async () => {
+        const runId = unique("run");
+        const { run } = await storage.createRun({
+          runId,
+          selection: "tag:x",
+          assetKeys: ["x/y"],
+          stepKeys: ["x/y"],
+          partitionKey: "2024-01-01",
+          tags: { team: "atlas", "flyt/retry": "1" },
+          origin: "backfill",
+          parentRunId: "p1",
+          rootRunId: "r1",
+          location: "atlas",
+          instigator: "atlas:daily",
+          runKey: "k1",
+        });
+        assert.equal(run.runId, runId);
+        const stored = await storage.getRun(runId);
+        assert.deepEqual(stored, run);
+        assert.deepEqual(stored?.stepKeys, ["x/y"]);
+        assert.deepEqual(stored?.tags, { team: "atlas", "flyt/retry": "1" });
+      });
+
+      it("creates a run in a given status with the matching lifecycle event", async () => {
+        const { run } = await storage.createRun(newRun({ status: "STARTED" }));
+        assert.equal(run.status, "STARTED");
+        assert.equal(run.startedAt, run.createdAt);
+        const events = await storage.getEvents(run.runId);
+        assert.deepEqual(events.map((e) => e.body.type), ["RUN_STARTED"]);
+        const failed = await storage.createRun(newRun({ status: "FAILURE" }));
+        assert.equal(failed.run.endedAt, failed.run.createdAt);
+        assert.deepEqual((await storage.getRun(failed.run.runId))?.status, "FAILURE");
+      });
+
+      it("rejects a duplicate run id and invalid runs with errors naming them", async () => {
+        const runId = unique("dup");
+        await storage.createRun(newRun({ runId }));
+        await assert.rejects(storage.createRun(newRun({ runId })), (error: unknown) => {
+          assert.ok(error instanceof StorageInputError);
+          assert.match(error.message, new RegExp(runId));
+          assert.match(error.message, /already exists/);
+          return true;
+        });
+        await assert.rejects(storage.createRun({ selection: "*" } as NewRun), StorageInputError);
+        await assert.rejects(storage.createRun(newRun({ origin: "nope" as never })), /origin/);
+        await assert.rejects(storage.createRun(newRun({ runKey: "k" })), /runKey needs an instigator/);
+      });
+
+      it("lists runs newest first with every filter, paginating across pages", async () => {
+        const location = unique("loc");
+        const created: string[] = [];
+        const specs: Partial<NewRun>[] = [
+          { origin: "manual", tags: { team: "a", env: "prod" }, assetKeys: ["x"] },
+          { origin: "schedule", tags: { team: "a" }, assetKeys: ["y"], status: "STARTED" },
+          { origin: "sensor", tags: { team: "b", env: "prod" }, assetKeys: ["x", "y"], parentRunId: "P", rootRunId: "R" },
+          { origin: "manual", tags: { team: "a", env: "dev" }, assetKeys: ["z"], status: "SUCCESS", rootRunId: "R" },
+          { origin: "backfill", tags: {}, assetKeys: ["x"], status: "FAILURE", parentRunId: "P" },
+          { origin: "manual", tags: { env: "prod" }, assetKeys: ["y"] },
+          { origin: "automation", tags: { team: "a", env: "prod" }, assetKeys: ["x"], status: "CANCELED" },
+        ];
+        for (const spec of specs) {
+          const { run } = await storage.createRun(newRun({ ...spec, location }));
+          created.push(run.runId);
+          await sleep(3); // distinct created_at values for the time-range filter
+        }
+        const ids = async (filter: Parameters<Storage["listRuns"]>[0]) =>
+          (await storage.listRuns({ location, ...filter }, { limit: 100 })).items.map((r) => r.runId);
+        const pick = (...indexes: number[]) => indexes.map((i) => created[i]).reverse();
+
+        assert.deepEqual(await ids({}), pick(0, 1, 2, 3, 4, 5, 6));
+        assert.deepEqual(await ids({ statuses: ["QUEUED"] }), pick(0, 2, 5));
+        assert.deepEqual(await ids({ statuses: ["SUCCESS", "FAILURE", "CANCELED"] }), pick(3, 4, 6));
+        assert.deepEqual(await ids({ statuses: [] }), []);
+        assert.deepEqual(await ids({ origin: "manual" }), pick(0, 3, 5));
+        assert.deepEqual(await ids({ tags: { team: "a" } }), pick(0, 1, 3, 6));
+        assert.deepEqual(await ids({ tags: { team: "a", env: "prod" } }), pick(0, 6));
+        assert.deepEqual(await ids({ assetKey: "x" }), pick(0, 2, 4, 6));
+        assert.deepEqual(await ids({ assetKey: "y", tags: { env: "prod" } }), pick(2, 5));
+        assert.deepEqual(await ids({ parentRunId: "P" }), pick(2, 4));
+        assert.deepEqual(await ids({ rootRunId: "R" }), pick(2, 3));
+        const runs = (await storage.listRuns({ location }, { limit: 100 })).items.reverse();
+        const third = runs[2]!.createdAt;
+        const fifth = runs[4]!.createdAt;
+        assert.deepEqual(await ids({ createdAfter: third, createdBefore: fifth }), pick(3));
+        assert.deepEqual(await ids({ createdAfter: third }), pick(3, 4, 5, 6));
+        assert.deepEqual((await storage.listRuns({ location: unique("empty") })).items, []);
+
+        // Pagination: 3 + 3 + 1, newest first, no overlap, null cursor at the end.
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const page = await storage.listRuns({ location }, { limit: 3, cursor });
+          seen.push(...page.items.map((r) => r.runId));
+          cursor = page.nextCursor;
+          pages += 1;
+          assert.ok(pages <= 3, "pagination must end");
+        } while (cursor !== null);
+        assert.equal(pages, 3);
+        assert.deepEqual(seen, pick(0, 1, 2, 3, 4, 5, 6));
+        // A filter plus pagination.
+        const first = await storage.listRuns({ location, assetKey: "x" }, { limit: 2 });
+        const second = await storage.listRuns({ location, assetKey: "x" }, { limit: 2, cursor: first.nextCursor });
+        assert.deepEqual([...first.items, ...second.items].map((r) => r.runId), pick(0, 2, 4, 6));
+        assert.equal(second.nextCursor, null);
+      });
+
+      it("rejects bad cursors, limits and filters with clear errors", async () => {
+        await assert.rejects(storage.listRuns({}, { cursor: "not a cursor!" }), /cursor .*not a valid cursor/);
+        await assert.rejects(storage.listRuns({}, { cursor: Buffer.from("runs:abc").toString("base64url") }), StorageInputError);
+        const ticksCursor = Buffer.from("ticks:5").toString("base64url");
+        await assert.rejects(storage.listRuns({}, { cursor: ticksCursor }), /a ticks cursor cannot page runs/);
+        await assert.rejects(storage.listRuns({}, { limit: 0 }), /limit: must be a positive integer/);
+        await assert.rejects(storage.listRuns({}, { limit: 1.5 }), StorageInputError);
+        await assert.rejects(storage.listRuns({ statuses: ["DONE" as never] }), /run filter/);
+        await assert.rejects(storage.listRuns({ bogus: 1 } as never), /run filter/);
+        // Over the maximum is clamped, not an error.
+        const page = await storage.listRuns({}, { limit: 5000 });
+        assert.ok(page.items.length <= 1000);
+      });
+
+      it("replaces a run's tags, and tag filters follow", async () => {
+        const location = unique("tags");
+        const { run } = await storage.createRun(newRun({ location, tags: { a: "1", b: "2" } }));
+        await storage.setRunTags(run.runId, { b: "3", c: "4" });
+        assert.deepEqual((await storage.getRun(run.runId))?.tags, { b: "3", c: "4" });
+        assert.equal((await storage.listRuns({ location, tags: { a: "1" } })).items.length, 0);
+        assert.equal((await storage.listRuns({ location, tags: { b: "3", c: "4" } })).items.length, 1);
+        await assert.rejects(storage.setRunTags("missing-run", {}), /missing-run/);
+        await assert.rejects(storage.setRunTags(run.runId, { x: 1 } as never), StorageInputError);
+      });
+
+      it("deduplicates runs on (instigator, runKey), also when created concurrently", async () => {
+        const instigator = unique("sched");
+        const first = await storage.createRun(newRun({ instigator, runKey: "2024-01-01" }));
+        const again = await storage.createRun(newRun({ instigator, runKey: "2024-01-01", tags: { other: "x" } }));
+        assert.equal(first.created, true);
+        assert.equal(again.created, false);
+        assert.deepEqual(again.run, first.run);
+        // Same key, other instigator: a different run.
+        const other = await storage.createRun(newRun({ instigator: `${instigator}-2`, runKey: "2024-01-01" }));
+        assert.equal(other.created, true);
+
+        const racing = await Promise.all(
+          Array.from({ length: 6 }, () => storage.createRun(newRun({ instigator, runKey: "2024-01-02" }))),
+        );
+        assert.equal(racing.filter((r) => r.created).length, 1);
+        assert.equal(new Set(racing.map((r) => r.run.runId)).size, 1);
+        const runs = await storage.listRuns({ statuses: ["QUEUED"] }, { limit: 1000 });
+        assert.equal(runs.items.filter((r) => r.instigator === instigator && r.runKey === "2024-01-02").length, 1);
+        const events = await storage.getEvents(racing[0]!.run.runId);
+        assert.equal(events.length, 1, "only the created run writes a RUN_QUEUED event");
+      });
+    });
+
+    describe("events", () => {
+      it("appends idempotently on (runId, seq)", async () => {
+        const { run } = await storage.createRun(newRun());
+        const batch = [1, 2, 3, 4, 5].map((seq) => ev(run.runId, seq, log(`line ${seq}`), "a"));
+        assert.equal(await storage.appendEvents(batch), 5);
+        assert.equal(await storage.appendEvents(batch), 0);
+        const overlap = [4, 5, 6, 7].map((seq) => ev(run.runId, seq, log(`line ${seq}`), "a"));
+        assert.equal(await storage.appendEvents(overlap), 2);
+        // A duplicate inside one batch counts once.
+        assert.equal(await storage.appendEvents([ev(run.runId, 8, log("x")), ev(run.runId, 8, log("x"))]), 1);
+        const events = await storage.getEvents(run.runId);
+        assert.deepEqual(events.map((e) => e.seq), [null, 1, 2, 3, 4, 5, 6, 7, 8]);
+        // Platform events without seq are never deduplicated.
+        assert.equal(await storage.appendEvents([ev(run.runId, null, log("p")), ev(run.runId, null, log("p"))]), 2);
+        assert.equal(await storage.appendEvents([]), 0);
+        // Ids increase in write order.
+        const all = await storage.getEvents(run.runId);
+        assert.deepEqual(all.map((e) => e.id), [...all.map((e) => e.id)].sort((a, b) => a - b));
+      });
+
+      it("stores events exactly and filters them by id, type, step and limit", async () => {
+        const { run } = await storage.createRun(newRun());
+        const timestamp = 1_700_000_000_123;
+        const failure: EventBody = {
+          type: "STEP_FAILURE",
+          durationMs: 12.5,
+          error: { name: "Error", message: "boom", stack: "at x", cause: { name: "TypeError", message: "inner" } },
+          assetKeys: ["a"],
+        };
+        await storage.appendEvents([
+          ev(run.runId, 1, { type: "STEP_START", attempt: 1, assetKeys: ["a"] }, "a", timestamp),
+          ev(run.runId, 2, { type: "STEP_OUTPUT", stream: "stdout", text: "héllo\n\u0000end" }, "a", timestamp),
+          ev(run.runId, 3, failure, "a", timestamp),
+          ev(run.runId, 4, { type: "STEP_START", attempt: 1, assetKeys: ["b"] }, "b", timestamp),
+        ]);
+        const events = await storage.getEvents(run.runId);
+        assert.equal(events.length, 5);
+        const stored = events.find((e) => e.seq === 3)!;
+        assert.deepEqual({ ...stored, id: 0 }, { id: 0, runId: run.runId, seq: 3, timestamp, stepKey: "a", body: failure });
+        const output = events.find((e) => e.seq === 2)!.body;
+        assert.equal(output.type, "STEP_OUTPUT");
+        assert.match((output as { text: string }).text, /^héllo\n.end$/);
+
+        const afterSecond = await storage.getEvents(run.runId, { afterId: events[2]!.id });
+        assert.deepEqual(afterSecond.map((e) => e.seq), [3, 4]);
+        assert.deepEqual((await storage.getEvents(run.runId, { types: ["STEP_START"] })).map((e) => e.seq), [1, 4]);
+        assert.deepEqual((await storage.getEvents(run.runId, { stepKey: "b" })).map((e) => e.seq), [4]);
+        assert.deepEqual((await storage.getEvents(run.runId, { limit: 2 })).map((e) => e.seq), [null, 1]);
+        assert.deepEqual(await storage.getEvents(run.runId, { types: [] }), []);
+        assert.deepEqual(await storage.getEvents("unknown-run"), []);
+      });
+
+      it("rejects events of unknown runs, writing nothing of the batch", async () => {
+        const { run } = await storage.createRun(newRun());
+        const asset = unique("asset");
+        const batch = [ev(run.runId, 1, mat(asset, null, 1)), ev("ghost-run", 1, log("x"))];
+        await assert.rejects(storage.appendEvents(batch), (error: unknown) => {
+          assert.ok(error instanceof StorageInputError);
+          assert.match(error.message, /run "ghost-run": unknown run id/);
+          return true;
+        });
+        assert.equal((await storage.getEvents(run.runId)).length, 1);
+        assert.deepEqual(await storage.getLatestMaterializations([asset]), []);
+      });
+
+      it("rejects malformed events naming the event", async () => {
+        const { run } = await storage.createRun(newRun());
+        await assert.rejects(
+          storage.appendEvents([ev(run.runId, 1, log("ok")), { runId: run.runId, seq: -1, timestamp: 1, stepKey: null, body: log("x") }]),
+          /event #1 of run ".*".*seq/,
+        );
+        await assert.rejects(
+          storage.appendEvents([ev(run.runId, 1, { type: "NOPE" } as never)]),
+          (error: unknown) => error instanceof StorageInputError && /event #0/.test(error.message),
+        );
+        await assert.rejects(storage.appendEvents("x" as never), StorageInputError);
+        assert.equal((await storage.getEvents(run.runId)).length, 1);
+      });
+
+      it("rolls back events and index changes when a batch fails midway", async () => {
+        const asset = unique("atomic");
+        const { run } = await storage.createRun(newRun());
+        await storage.appendEvents([ev(run.runId, 1, mat(asset, "p1", 1))]);
+        const before = await storage.getLatestMaterializations([asset]);
+        // A trigger makes the database itself fail on the third event of the batch.
+        const trigger = unique("t").replace(/-/g, "_");
+        await rawExec(
+          storage,
+          `CREATE TRIGGER ${trigger} BEFORE INSERT ON event_log WHEN NEW.step_key = '${trigger}' BEGIN SELECT RAISE(ABORT, 'forced failure'); END;`,
+          `CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+             IF NEW.step_key = '${trigger}' THEN RAISE EXCEPTION 'forced failure'; END IF; RETURN NEW; END $$;
+           CREATE TRIGGER ${trigger} BEFORE INSERT ON event_log FOR EACH ROW EXECUTE FUNCTION ${trigger}();`,
+        );
+        try {
+          await assert.rejects(
+            storage.appendEvents([
+              ev(run.runId, 2, mat(asset, "p1", 2)),
+              ev(run.runId, 3, mat(asset, "p2", 3)),
+              ev(run.runId, 4, log("explode"), trigger),
+              ev(run.runId, 5, { type: "RUN_SUCCESS" }),
+            ]),
+            (error: unknown) => error instanceof StorageError && /forced failure/.test(error.message),
+          );
+        } finally {
+          await rawExec(storage, `DROP TRIGGER ${trigger};`, `DROP TRIGGER ${trigger} ON event_log; DROP FUNCTION ${trigger}();`);
+        }
+        assert.deepEqual((await storage.getEvents(run.runId)).map((e) => e.seq), [null, 1]);
+        assert.deepEqual(await storage.getLatestMaterializations([asset]), before);
+        assert.deepEqual((await storage.getPartitionMaterializations(asset)).map((e) => e.partition), ["p1"]);
+        assert.equal((await storage.getRun(run.runId))?.status, "QUEUED");
+        // The same batch succeeds once the failure is gone: nothing of the failed attempt remained.
+        assert.equal(await storage.appendEvents([ev(run.runId, 2, mat(asset, "p1", 2)), ev(run.runId, 3, mat(asset, "p2", 3))]), 2);
+      });
+    });
+
+    describe("run status derivation", () => {
+      it("moves status and times with lifecycle events", async () => {
+        const { run } = await storage.createRun(newRun());
+        const t0 = run.createdAt;
+        await storage.appendEvents([ev(run.runId, null, { type: "RUN_STARTING" }, null, t0 + 10)]);
+        assert.equal((await storage.getRun(run.runId))?.status, "STARTING");
+        await storage.appendEvents([ev(run.runId, 1, { type: "RUN_STARTED", pid: 42 }, null, t0 + 20), ev(run.runId, 2, log("hi"), "a", t0 + 25)]);
+        let current = await storage.getRun(run.runId);
+        assert.equal(current?.status, "STARTED");
+        assert.equal(current?.startedAt, t0 + 20);
+        assert.equal(current?.updatedAt, t0 + 20);
+        assert.equal(current?.endedAt, null);
+        await storage.appendEvents([ev(run.runId, 3, { type: "RUN_SUCCESS" }, null, t0 + 30)]);
+        current = await storage.getRun(run.runId);
+        assert.equal(current?.status, "SUCCESS");
+        assert.equal(current?.endedAt, t0 + 30);
+        assert.equal(current?.startedAt, t0 + 20);
+      });
+
+      it("never overwrites a terminal status", async () => {
+        const { run } = await storage.createRun(newRun());
+        const t0 = run.createdAt;
+        await storage.appendEvents([
+          ev(run.runId, null, { type: "RUN_CANCELING" }, null, t0 + 1),
+          ev(run.runId, null, { type: "RUN_CANCELED" }, null, t0 + 2),
+        ]);
+        // A late worker start, then a late failure: both recorded, neither changes the run.
+        await storage.appendEvents([ev(run.runId, 1, { type: "RUN_STARTED" }, null, t0 + 5)]);
+        await storage.appendEvents([ev(run.runId, 2, { type: "RUN_FAILURE", message: "late" }, null, t0 + 6)]);
+        const current = await storage.getRun(run.runId);
+        assert.equal(current?.status, "CANCELED");
+        assert.equal(current?.endedAt, t0 + 2);
+        assert.equal(current?.startedAt, null);
+        assert.equal((await storage.getEvents(run.runId)).length, 5);
+        // Within one batch too.
+        const other = (await storage.createRun(newRun())).run;
+        await storage.appendEvents([
+          ev(other.runId, 1, { type: "RUN_STARTED" }, null, t0 + 1),
+          ev(other.runId, 2, { type: "RUN_FAILURE", message: "x" }, null, t0 + 2),
+          ev(other.runId, 3, { type: "RUN_STARTING" }, null, t0 + 3),
+        ]);
+        assert.equal((await storage.getRun(other.runId))?.status, "FAILURE");
+      });
+
+      it("derives state only from events actually inserted", async () => {
+        const { run } = await storage.createRun(newRun());
+        const t0 = run.createdAt;
+        await storage.appendEvents([ev(run.runId, 1, { type: "RUN_STARTING" }, null, t0 + 1)]);
+        await storage.appendEvents([ev(run.runId, 2, { type: "RUN_STARTED" }, null, t0 + 2)]);
+        // Redelivering the STARTING event is ignored: it must not move the run back.
+        assert.equal(await storage.appendEvents([ev(run.runId, 1, { type: "RUN_STARTING" }, null, t0 + 1)]), 0);
+        assert.equal((await storage.getRun(run.runId))?.status, "STARTED");
+        // Same for the asset index: a redelivered older materialization does not win.
+        const asset = unique("redeliver");
+        await storage.appendEvents([ev(run.runId, 3, mat(asset, null, 1))]);
+        await storage.appendEvents([ev(run.runId, 4, mat(asset, null, 2))]);
+        await storage.appendEvents([ev(run.runId, 3, mat(asset, null, 1))]);
+        const [latest] = await storage.getLatestMaterializations([asset]);
+        assert.deepEqual(latest?.metadata, { rows: { type: "int", value: 2 } });
+      });
+
+      it("keeps concurrent lifecycle writers consistent", async () => {
+        const { run } = await storage.createRun(newRun());
+        const t0 = run.createdAt;
+        await Promise.all([
+          storage.appendEvents([ev(run.runId, 1, { type: "RUN_STARTED" }, null, t0 + 1)]),
+          storage.appendEvents([ev(run.runId, null, { type: "RUN_FAILURE", message: "monitor" }, null, t0 + 2)]),
+          storage.appendEvents([ev(run.runId, 2, log("x"))]),
+        ]);
+        const current = await storage.getRun(run.runId);
+        // Whichever order they committed in, the terminal status wins and stays.
+        assert.equal(current?.status, "FAILURE");
+        assert.equal(current?.endedAt, t0 + 2);
+      });
+    });
+
+    describe("asset index", () => {
+      it("keeps the latest materialization per asset and per partition", async () => {
+        const a = unique("asset/a");
+        const b = unique("asset/b");
+        const { run: r1 } = await storage.createRun(newRun());
+        const { run: r2 } = await storage.createRun(newRun());
+        await storage.appendEvents([
+          ev(r1.runId, 1, mat(a, null, 1, "v1")),
+          ev(r1.runId, 2, mat(b, "2024-01", 10)),
+          ev(r1.runId, 3, mat(b, "2024-02", 20)),
+          ev(r1.runId, 4, { type: "ASSET_OBSERVATION", assetKey: a, partition: null, metadata: {} }),
+        ]);
+        await storage.appendEvents([ev(r2.runId, 1, mat(b, "2024-01", 11)), ev(r2.runId, 2, mat(a, null, 2, "v2"))]);
+
+        const latest = await storage.getLatestMaterializations([a, b, "never-materialized"]);
+        assert.deepEqual(latest.map((e) => e.assetKey), [a, b].sort());
+        const latestA = latest.find((e) => e.assetKey === a)!;
+        assert.equal(latestA.runId, r2.runId);
+        assert.equal(latestA.codeVersion, "v2");
+        assert.equal(latestA.partition, null);
+        assert.deepEqual(latestA.metadata, { rows: { type: "int", value: 2 } });
+        const latestB = latest.find((e) => e.assetKey === b)!;
+        assert.equal(latestB.partition, "2024-01");
+        assert.equal(latestB.runId, r2.runId);
+
+        const partitions = await storage.getPartitionMaterializations(b);
+        assert.deepEqual(
+          partitions.map((e) => [e.partition, e.runId, e.metadata.rows]),
+          [
+            ["2024-01", r2.runId, { type: "int", value: 11 }],
+            ["2024-02", r1.runId, { type: "int", value: 20 }],
+          ],
+        );
+        assert.deepEqual(await storage.getPartitionMaterializations(a), []);
+        // The event id in the index points at the stored event.
+        const history = await storage.getMaterializationHistory(a);
+        assert.equal(history.items[0]?.id, latestA.eventId);
+        assert.ok((await storage.getLatestMaterializations()).some((e) => e.assetKey === a));
+        assert.deepEqual(await storage.getLatestMaterializations([]), []);
+      });
+
+      it("pages materialization history newest first, only that asset's materializations", async () => {
+        const asset = unique("hist");
+        const { run } = await storage.createRun(newRun());
+        await storage.appendEvents([
+          ev(run.runId, 1, mat(asset, null, 1)),
+          ev(run.runId, 2, mat(asset, null, 2)),
+          ev(run.runId, 3, { type: "ASSET_OBSERVATION", assetKey: asset, partition: null, metadata: {} }),
+          ev(run.runId, 4, mat(`${asset}-other`, null, 99)),
+        ]);
+        await storage.appendEvents([ev(run.runId, 5, mat(asset, "p", 3)), ev(run.runId, 6, mat(asset, null, 4)), ev(run.runId, 7, mat(asset, null, 5))]);
+        const values: unknown[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const page = await storage.getMaterializationHistory(asset, { limit: 2, cursor });
+          values.push(...page.items.map((e) => (e.body as unknown as { metadata: { rows: { value: number } } }).metadata.rows.value));
+          cursor = page.nextCursor;
+          pages += 1;
+          assert.ok(pages <= 3);
+        } while (cursor !== null);
+        assert.equal(pages, 3);
+        assert.deepEqual(values, [5, 4, 3, 2, 1]);
+        await assert.rejects(storage.getMaterializationHistory(asset, { cursor: Buffer.from("runs:3").toString("base64url") }), /cannot page events/);
+      });
+
+      it("keeps the latest result per check", async () => {
+        const asset = unique("checked");
+        const { run } = await storage.createRun(newRun());
+        const check = (name: string, passed: boolean, severity: "warn" | "error" = "error"): EventBody => ({
+          type: "ASSET_CHECK_EVALUATION",
+          assetKey: asset,
+          checkName: name,
+          passed,
+          severity,
+          metadata: {},
+        });
+        await storage.appendEvents([ev(run.runId, 1, check("not_empty", true)), ev(run.runId, 2, check("fresh", true, "warn"))]);
+        await storage.appendEvents([ev(run.runId, 3, check("not_empty", false))]);
+        const results = await storage.getLatestCheckResults([asset]);
+        assert.deepEqual(
+          results.map((r) => [r.checkName, r.passed, r.severity, r.runId]),
+          [
+            ["fresh", true, "warn", run.runId],
+            ["not_empty", false, "error", run.runId],
+          ],
+        );
+        assert.ok((await storage.getLatestCheckResults()).length >= 2);
+        assert.deepEqual(await storage.getLatestCheckResults(["nothing-here"]), []);
+      });
+    });
+
+    describe("instigators and ticks", () => {
+      it("upserts and lists instigator state", async () => {
+        const id = `${unique("loc")}:daily`;
+        assert.equal(await storage.getInstigatorState(id), null);
+        const before = Date.now();
+        const created = await storage.upsertInstigatorState({ id, kind: "schedule", status: "RUNNING", cursor: null, startedAt: 1000 });
+        assert.equal(created.status, "RUNNING");
+        assert.ok(created.updatedAt >= before);
+        const updated = await storage.upsertInstigatorState({ id, kind: "schedule", status: "STOPPED", cursor: "c1", startedAt: null });
+        assert.deepEqual(await storage.getInstigatorState(id), updated);
+        assert.equal(updated.cursor, "c1");
+        const sensorId = `${id}-sensor`;
+        await storage.upsertInstigatorState({ id: sensorId, kind: "sensor", status: "RUNNING", cursor: null, startedAt: null });
+        assert.ok((await storage.listInstigatorStates("schedule")).some((s) => s.id === id));
+        assert.ok(!(await storage.listInstigatorStates("schedule")).some((s) => s.id === sensorId));
+        assert.ok((await storage.listInstigatorStates()).some((s) => s.id === sensorId));
+        await assert.rejects(
+          storage.upsertInstigatorState({ id, kind: "cron" as never, status: "RUNNING", cursor: null, startedAt: null }),
+          /instigator state .*kind/,
+        );
+      });
+
+      it("creates, updates and pages ticks newest first", async () => {
+        const instigator = `${unique("loc")}:hourly`;
+        const tick = await storage.createTick(instigator, 1_700_000_000_000);
+        assert.equal(tick.status, "STARTED");
+        assert.deepEqual(tick.runIds, []);
+        const done = await storage.updateTick(tick.tickId, { status: "SUCCESS", runIds: ["r1", "r2"], cursor: "c" });
+        assert.deepEqual([done.status, done.runIds, done.cursor, done.skipReason], ["SUCCESS", ["r1", "r2"], "c", null]);
+        // Fields not given are kept; fields given as null are cleared.
+        const kept = await storage.updateTick(tick.tickId, { status: "SUCCESS", error: "e" });
+        assert.deepEqual([kept.runIds, kept.cursor, kept.error], [["r1", "r2"], "c", "e"]);
+        const cleared = await storage.updateTick(tick.tickId, { status: "SUCCESS", cursor: null });
+        assert.equal(cleared.cursor, null);
+        assert.ok(cleared.updatedAt >= tick.updatedAt);
+
+        for (let i = 1; i <= 4; i++) await storage.createTick(instigator, 1_700_000_000_000 + i * 1000);
+        await storage.createTick(`${instigator}-other`, 1);
+        const first = await storage.listTicks(instigator, { limit: 3 });
+        const second = await storage.listTicks(instigator, { limit: 3, cursor: first.nextCursor });
+        const times = [...first.items, ...second.items].map((t) => t.tickTime - 1_700_000_000_000);
+        assert.deepEqual(times, [4000, 3000, 2000, 1000, 0]);
+        assert.equal(second.nextCursor, null);
+        await assert.rejects(storage.updateTick(987654321, { status: "SKIPPED" }), /tick 987654321: no such tick/);
+        await assert.rejects(storage.updateTick(tick.tickId, { status: "DONE" as never }), StorageInputError);
+        await assert.rejects(storage.createTick(instigator, -5), StorageInputError);
+      });
+    });
+
+    describe("leases", () => {
+      it("acquires, refuses, renews, releases and increments the fencing token", async () => {
+        const name = unique("leader");
+        const a = await storage.acquireLease(name, "daemon-a", 60_000);
+        assert.equal(a?.holder, "daemon-a");
+        assert.equal(a?.fencingToken, 1);
+        assert.equal(await storage.acquireLease(name, "daemon-b", 60_000), null);
+        await sleep(5);
+        const renewed = await storage.acquireLease(name, "daemon-a", 60_000);
+        assert.equal(renewed?.fencingToken, 1, "renewing keeps the token");
+        assert.ok(renewed!.expiresAt > a!.expiresAt);
+        assert.deepEqual(await storage.getLease(name), renewed);
+        // Releasing by a non-holder does nothing.
+        await storage.releaseLease(name, "daemon-b");
+        assert.equal((await storage.getLease(name))?.holder, "daemon-a");
+        await storage.releaseLease(name, "daemon-a");
+        assert.equal(await storage.getLease(name), null);
+        const b = await storage.acquireLease(name, "daemon-b", 60_000);
+        assert.equal(b?.fencingToken, 2);
+      });
+
+      it("lets another holder steal an expired lease", async () => {
+        const name = unique("monitor");
+        const a = await storage.acquireLease(name, "a", 150);
+        assert.equal(a?.fencingToken, 1);
+        assert.equal(await storage.acquireLease(name, "b", 10_000), null);
+        await sleep(400);
+        assert.equal(await storage.getLease(name), null);
+        const b = await storage.acquireLease(name, "b", 10_000);
+        assert.equal(b?.holder, "b");
+        assert.equal(b?.fencingToken, 2);
+        // The old holder cannot renew what it lost.
+        assert.equal(await storage.acquireLease(name, "a", 10_000), null);
+        await assert.rejects(storage.acquireLease(name, "a", 0), /ttl of lease/);
+        await assert.rejects(storage.acquireLease("", "a", 10), /lease name/);
+      });
+
+      it("grants a free lease to exactly one of many concurrent contenders", async () => {
+        const name = unique("race");
+        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => storage.acquireLease(name, `h${i}`, 60_000)));
+        const winners = results.filter((r) => r !== null);
+        assert.equal(winners.length, 1);
+        assert.equal((await storage.getLease(name))?.holder, winners[0]?.holder);
+      });
+    });
+
+    describe("lifecycle", () => {
+      it("reports the schema version", async () => {
+        assert.equal(await storage.schemaVersion(), SQLITE_MIGRATIONS.length);
+      });
+
+      it("fails clearly after close", async () => {
+        const extra = await createTestStorage(backend);
+        try {
+          await extra.storage.close();
+          await extra.storage.close(); // idempotent
+          await assert.rejects(extra.storage.getRun("x"), (error: unknown) => error instanceof StorageError && /closed/.test(error.message));
+        } finally {
+          await extra[Symbol.asyncDispose]();
+        }
+      });
+    });
+  });
+}
+
