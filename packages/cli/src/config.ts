@@ -1,0 +1,146 @@
+/**
+ * Configuration: read once, in one place, through three stages —
+ * given (flyt.yaml + environment + flags) → defaulted → compiled (paths resolved, values checked).
+ * Secrets (the database URL) come only from the environment or a mounted file, never from flyt.yaml.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { InvalidConfigError } from "@flyt/core";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+export const LAUNCHERS = ["subprocess", "in-process"] as const;
+export type LauncherName = (typeof LAUNCHERS)[number];
+
+const FileConfigSchema = z
+  .object({
+    storage: z
+      .object({
+        /** Path of the SQLite file when no PostgreSQL URL is configured. */
+        sqlitePath: z.string().min(1).optional(),
+        /** A file holding the PostgreSQL URL (e.g. a mounted Kubernetes secret). */
+        databaseUrlFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    execution: z
+      .object({
+        launcher: z.enum(LAUNCHERS).optional(),
+        parallelism: z.number().int().min(1).max(256).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type FileConfig = z.infer<typeof FileConfigSchema>;
+
+/** What the user gave: the config file (if any), the environment and command-line flags. */
+export interface GivenConfig {
+  cwd: string;
+  file: FileConfig;
+  fileDir: string | null;
+  env: NodeJS.ProcessEnv;
+  flags: { launcher?: string | undefined; parallelism?: string | undefined };
+}
+
+/** The compiled configuration every command runs with. */
+export interface FlytConfig {
+  /** Directory for local state (`.flyt/` in the working directory by default, or FLYT_HOME). */
+  home: string;
+  storage: { databaseUrl: string | null; sqlitePath: string };
+  execution: { launcher: LauncherName; parallelism: number };
+  /** Where the config file was read from, for messages. */
+  configFile: string | null;
+}
+
+export const DEFAULT_PARALLELISM = 4;
+
+/** Reads flyt.yaml (FLYT_CONFIG, or ./flyt.yaml when present) and returns the given stage. */
+export function readGivenConfig(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  flags: GivenConfig["flags"],
+  explicitFile?: string,
+): GivenConfig & { configFile: string | null } {
+  const requested = explicitFile ?? env.FLYT_CONFIG;
+  const path = requested ? resolve(cwd, requested) : resolve(cwd, "flyt.yaml");
+  if (!existsSync(path)) {
+    if (requested) throw new InvalidConfigError(path, "the file does not exist");
+    return { cwd, file: {}, fileDir: null, env, flags, configFile: null };
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, "utf8")) ?? {};
+  } catch (error) {
+    throw new InvalidConfigError(path, `not valid YAML: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = FileConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new InvalidConfigError(path, issues);
+  }
+  return { cwd, file: parsed.data, fileDir: dirname(path), env, flags, configFile: path };
+}
+
+/** Applies defaults and environment overrides, validates, and resolves paths. */
+export function compileConfig(given: GivenConfig & { configFile: string | null }): FlytConfig {
+  const { env, file, flags } = given;
+  const home = env.FLYT_HOME ? resolve(given.cwd, env.FLYT_HOME) : resolve(given.cwd, ".flyt");
+  const relativeToFile = (p: string) => (isAbsolute(p) ? p : resolve(given.fileDir ?? given.cwd, p));
+
+  let databaseUrl = env.FLYT_DATABASE_URL?.trim() || null;
+  if (!databaseUrl && file.storage?.databaseUrlFile) {
+    const urlFile = relativeToFile(file.storage.databaseUrlFile);
+    try {
+      databaseUrl = readFileSync(urlFile, "utf8").trim() || null;
+    } catch (error) {
+      throw new InvalidConfigError(given.configFile ?? "flyt.yaml", `storage.databaseUrlFile ${urlFile} cannot be read`, {
+        cause: error,
+      });
+    }
+  }
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new InvalidConfigError(
+      "FLYT_DATABASE_URL",
+      "expected a URL starting with postgres:// or postgresql:// (leave it unset to use the embedded SQLite file)",
+    );
+  }
+
+  const launcherText = flags.launcher ?? env.FLYT_LAUNCHER ?? file.execution?.launcher ?? "subprocess";
+  if (!(LAUNCHERS as readonly string[]).includes(launcherText)) {
+    throw new InvalidConfigError("launcher", `unknown launcher ${JSON.stringify(launcherText)}; use one of ${LAUNCHERS.join(", ")}`);
+  }
+  const parallelismText = flags.parallelism ?? env.FLYT_PARALLELISM;
+  let parallelism = file.execution?.parallelism ?? DEFAULT_PARALLELISM;
+  if (parallelismText !== undefined) {
+    parallelism = Number(parallelismText);
+    if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 256) {
+      throw new InvalidConfigError("parallelism", `expected an integer from 1 to 256, got ${JSON.stringify(parallelismText)}`);
+    }
+  }
+
+  return {
+    home,
+    storage: {
+      databaseUrl,
+      sqlitePath: file.storage?.sqlitePath ? relativeToFile(file.storage.sqlitePath) : resolve(home, "flyt.db"),
+    },
+    execution: { launcher: launcherText as LauncherName, parallelism },
+    configFile: given.configFile,
+  };
+}
+
+export function loadConfig(options: {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  flags?: GivenConfig["flags"];
+  configFile?: string;
+}): FlytConfig {
+  const cwd = options.cwd ?? process.cwd();
+  return compileConfig(readGivenConfig(cwd, options.env ?? process.env, options.flags ?? {}, options.configFile));
+}
+
+/** Hides the password of a database URL for messages. */
+export function maskDatabaseUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, "$1***@");
+}
