@@ -15,7 +15,7 @@ export async function dumpPostgresSchema(db: pg.Pool | pg.ClientBase): Promise<s
     `SELECT c.conrelid::regclass::text AS table_name, c.conname AS name, pg_get_constraintdef(c.oid) AS def
      FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
      WHERE n.nspname = current_schema() AND c.contype IN ('p', 'u', 'f', 'c')
-     ORDER BY 1 COLLATE "C", 2 COLLATE "C"`,
+     ORDER BY c.conrelid::regclass::text COLLATE "C", c.conname COLLATE "C"`,
   );
   const indexes = await db.query<{ indexname: string; indexdef: string }>(
     `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname COLLATE "C"`,

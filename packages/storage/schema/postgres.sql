@@ -1,0 +1,151 @@
+-- GENERATED schema dump of a freshly migrated PostgreSQL database. Run npm run schema:dump -w @flyt/storage.
+
+TABLE asset_check_latest (
+  asset_key text NOT NULL,
+  check_name text NOT NULL,
+  passed boolean NOT NULL,
+  severity text NOT NULL,
+  run_id text NOT NULL,
+  event_id bigint NOT NULL,
+  timestamp bigint NOT NULL
+);
+  CONSTRAINT asset_check_latest_pkey PRIMARY KEY (asset_key, check_name);
+
+TABLE asset_latest (
+  asset_key text NOT NULL,
+  partition text,
+  run_id text NOT NULL,
+  event_id bigint NOT NULL,
+  timestamp bigint NOT NULL,
+  metadata jsonb NOT NULL,
+  code_version text
+);
+  CONSTRAINT asset_latest_pkey PRIMARY KEY (asset_key);
+
+TABLE asset_partitions (
+  asset_key text NOT NULL,
+  partition text NOT NULL,
+  run_id text NOT NULL,
+  event_id bigint NOT NULL,
+  timestamp bigint NOT NULL,
+  metadata jsonb NOT NULL,
+  code_version text
+);
+  CONSTRAINT asset_partitions_pkey PRIMARY KEY (asset_key, partition);
+
+TABLE event_log (
+  id bigint NOT NULL DEFAULT nextval('event_log_id_seq'::regclass),
+  run_id text NOT NULL,
+  seq bigint,
+  timestamp bigint NOT NULL,
+  step_key text,
+  type text NOT NULL,
+  asset_key text,
+  partition text,
+  body jsonb NOT NULL
+);
+  CONSTRAINT event_log_pkey PRIMARY KEY (id);
+  CONSTRAINT event_log_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(run_id) ON DELETE CASCADE;
+
+TABLE flyt_migrations (
+  id integer NOT NULL,
+  name text NOT NULL,
+  applied_at bigint NOT NULL
+);
+  CONSTRAINT flyt_migrations_pkey PRIMARY KEY (id);
+
+TABLE instigators (
+  id text NOT NULL,
+  kind text NOT NULL,
+  status text NOT NULL,
+  cursor text,
+  started_at bigint,
+  updated_at bigint NOT NULL
+);
+  CONSTRAINT instigators_pkey PRIMARY KEY (id);
+
+TABLE leases (
+  name text NOT NULL,
+  holder text NOT NULL,
+  fencing_token bigint NOT NULL,
+  expires_at bigint NOT NULL
+);
+  CONSTRAINT leases_pkey PRIMARY KEY (name);
+
+TABLE run_assets (
+  run_id text NOT NULL,
+  asset_key text NOT NULL
+);
+  CONSTRAINT run_assets_pkey PRIMARY KEY (run_id, asset_key);
+  CONSTRAINT run_assets_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(run_id) ON DELETE CASCADE;
+
+TABLE run_tags (
+  run_id text NOT NULL,
+  key text NOT NULL,
+  value text NOT NULL
+);
+  CONSTRAINT run_tags_pkey PRIMARY KEY (run_id, key);
+  CONSTRAINT run_tags_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(run_id) ON DELETE CASCADE;
+
+TABLE runs (
+  id bigint NOT NULL DEFAULT nextval('runs_id_seq'::regclass),
+  run_id text NOT NULL,
+  status text NOT NULL,
+  selection text NOT NULL,
+  asset_keys jsonb NOT NULL,
+  step_keys jsonb,
+  partition_key text,
+  tags jsonb NOT NULL,
+  origin text NOT NULL,
+  parent_run_id text,
+  root_run_id text,
+  location text NOT NULL,
+  instigator text,
+  run_key text,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  started_at bigint,
+  ended_at bigint
+);
+  CONSTRAINT runs_pkey PRIMARY KEY (id);
+  CONSTRAINT runs_run_id_key UNIQUE (run_id);
+
+TABLE ticks (
+  id bigint NOT NULL DEFAULT nextval('ticks_id_seq'::regclass),
+  instigator_id text NOT NULL,
+  status text NOT NULL,
+  tick_time bigint NOT NULL,
+  run_ids jsonb NOT NULL,
+  skip_reason text,
+  error text,
+  cursor text,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+  CONSTRAINT ticks_pkey PRIMARY KEY (id);
+
+CREATE UNIQUE INDEX asset_check_latest_pkey ON asset_check_latest USING btree (asset_key, check_name);
+CREATE UNIQUE INDEX asset_latest_pkey ON asset_latest USING btree (asset_key);
+CREATE UNIQUE INDEX asset_partitions_pkey ON asset_partitions USING btree (asset_key, partition);
+CREATE INDEX event_log_asset ON event_log USING btree (asset_key, type, id);
+CREATE UNIQUE INDEX event_log_pkey ON event_log USING btree (id);
+CREATE INDEX event_log_run_id ON event_log USING btree (run_id, id);
+CREATE UNIQUE INDEX event_log_run_seq ON event_log USING btree (run_id, seq);
+CREATE UNIQUE INDEX flyt_migrations_pkey ON flyt_migrations USING btree (id);
+CREATE UNIQUE INDEX instigators_pkey ON instigators USING btree (id);
+CREATE UNIQUE INDEX leases_pkey ON leases USING btree (name);
+CREATE INDEX run_assets_asset_key ON run_assets USING btree (asset_key, run_id);
+CREATE UNIQUE INDEX run_assets_pkey ON run_assets USING btree (run_id, asset_key);
+CREATE INDEX run_tags_key_value ON run_tags USING btree (key, value, run_id);
+CREATE UNIQUE INDEX run_tags_pkey ON run_tags USING btree (run_id, key);
+CREATE INDEX runs_created_at ON runs USING btree (created_at);
+CREATE UNIQUE INDEX runs_instigator_run_key ON runs USING btree (instigator, run_key) WHERE (run_key IS NOT NULL);
+CREATE INDEX runs_location_id ON runs USING btree (location, id);
+CREATE INDEX runs_origin_id ON runs USING btree (origin, id);
+CREATE INDEX runs_parent_run_id ON runs USING btree (parent_run_id, id);
+CREATE UNIQUE INDEX runs_pkey ON runs USING btree (id);
+CREATE INDEX runs_root_run_id ON runs USING btree (root_run_id, id);
+CREATE UNIQUE INDEX runs_run_id_key ON runs USING btree (run_id);
+CREATE INDEX runs_status_id ON runs USING btree (status, id);
+CREATE INDEX ticks_instigator_id ON ticks USING btree (instigator_id, id);
+CREATE UNIQUE INDEX ticks_pkey ON ticks USING btree (id);

@@ -1,0 +1,139 @@
+-- GENERATED schema dump of a freshly migrated SQLite database. Run npm run schema:dump -w @flyt/storage.
+CREATE TABLE asset_check_latest (
+  asset_key TEXT NOT NULL,
+  check_name TEXT NOT NULL,
+  passed INTEGER NOT NULL,
+  severity TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  timestamp INTEGER NOT NULL,
+  PRIMARY KEY (asset_key, check_name)
+);
+
+CREATE TABLE asset_latest (
+  asset_key TEXT PRIMARY KEY,
+  partition TEXT,
+  run_id TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  timestamp INTEGER NOT NULL,
+  metadata TEXT NOT NULL,
+  code_version TEXT
+);
+
+CREATE TABLE asset_partitions (
+  asset_key TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  timestamp INTEGER NOT NULL,
+  metadata TEXT NOT NULL,
+  code_version TEXT,
+  PRIMARY KEY (asset_key, partition)
+);
+
+CREATE TABLE event_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  seq INTEGER,
+  timestamp INTEGER NOT NULL,
+  step_key TEXT,
+  type TEXT NOT NULL,
+  asset_key TEXT,
+  partition TEXT,
+  body TEXT NOT NULL
+);
+
+CREATE TABLE flyt_migrations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at INTEGER NOT NULL
+);
+
+CREATE TABLE instigators (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  cursor TEXT,
+  started_at INTEGER,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  fencing_token INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE run_assets (
+  run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  asset_key TEXT NOT NULL,
+  PRIMARY KEY (run_id, asset_key)
+);
+
+CREATE TABLE run_tags (
+  run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  selection TEXT NOT NULL,
+  asset_keys TEXT NOT NULL,
+  step_keys TEXT,
+  partition_key TEXT,
+  tags TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  parent_run_id TEXT,
+  root_run_id TEXT,
+  location TEXT NOT NULL,
+  instigator TEXT,
+  run_key TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  started_at INTEGER,
+  ended_at INTEGER
+);
+
+CREATE TABLE ticks (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  instigator_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  tick_time INTEGER NOT NULL,
+  run_ids TEXT NOT NULL,
+  skip_reason TEXT,
+  error TEXT,
+  cursor TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE INDEX event_log_asset ON event_log (asset_key, type, id);
+
+CREATE INDEX event_log_run_id ON event_log (run_id, id);
+
+CREATE UNIQUE INDEX event_log_run_seq ON event_log (run_id, seq);
+
+CREATE INDEX run_assets_asset_key ON run_assets (asset_key, run_id);
+
+CREATE INDEX run_tags_key_value ON run_tags (key, value, run_id);
+
+CREATE INDEX runs_created_at ON runs (created_at);
+
+CREATE UNIQUE INDEX runs_instigator_run_key ON runs (instigator, run_key) WHERE run_key IS NOT NULL;
+
+CREATE INDEX runs_location_id ON runs (location, id);
+
+CREATE INDEX runs_origin_id ON runs (origin, id);
+
+CREATE INDEX runs_parent_run_id ON runs (parent_run_id, id);
+
+CREATE INDEX runs_root_run_id ON runs (root_run_id, id);
+
+CREATE INDEX runs_status_id ON runs (status, id);
+
+CREATE INDEX ticks_instigator_id ON ticks (instigator_id, id);
