@@ -574,7 +574,7 @@ for (const backend of testBackends()) {
         await sleep(5);
         const renewed = await storage.acquireLease(name, "daemon-a", 60_000);
         assert.equal(renewed?.fencingToken, 1, "renewing keeps the token");
-        assert.ok(renewed!.expiresAt > a!.expiresAt);
+        assert.ok(renewed.expiresAt > a.expiresAt);
         assert.deepEqual(await storage.getLease(name), renewed);
         // Releasing by a non-holder does nothing.
         await storage.releaseLease(name, "daemon-b");

@@ -8,7 +8,6 @@ import {
   isTerminalRunStatus,
   type EventBody,
   type EventRecord,
-  type Metadata,
   type RunStatus,
 } from "@flyt/core";
 import type { AssetIndexEntry, CheckIndexEntry } from "../storage.js";
@@ -72,15 +71,11 @@ export function creationEventBody(status: RunStatus): EventBody {
 
 /** Columns of event_log that are copied out of the body so indexes can find them. */
 export function eventColumns(body: EventBody): { assetKey: string | null; partition: string | null } {
-  switch (body.type) {
-    case "ASSET_MATERIALIZATION":
-    case "ASSET_OBSERVATION":
-      return { assetKey: body.assetKey, partition: body.partition };
-    case "ASSET_CHECK_EVALUATION":
-      return { assetKey: body.assetKey, partition: body.partition ?? null };
-    default:
-      return { assetKey: null, partition: null };
+  if (body.type === "ASSET_MATERIALIZATION" || body.type === "ASSET_OBSERVATION") {
+    return { assetKey: body.assetKey, partition: body.partition };
   }
+  if (body.type === "ASSET_CHECK_EVALUATION") return { assetKey: body.assetKey, partition: body.partition ?? null };
+  return { assetKey: null, partition: null };
 }
 
 export interface InsertedEvent extends EventRecord {
@@ -118,7 +113,7 @@ export function indexUpdates(inserted: readonly InsertedEvent[]): IndexUpdates {
         runId: event.runId,
         eventId: event.id,
         timestamp: event.timestamp,
-        metadata: body.metadata as Metadata,
+        metadata: body.metadata,
         codeVersion: body.codeVersion ?? null,
       };
       newer(latest, body.assetKey, entry);

@@ -22,7 +22,7 @@ function numOrNull(value: unknown): number | null {
 }
 
 function strOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
+  return typeof value === "string" ? value : null;
 }
 
 export interface RunRow {

@@ -57,7 +57,7 @@ export function validateEvents(events: EventRecord[]): EventRecord[] {
       const runId = event && typeof event === "object" && typeof event.runId === "string" ? event.runId : "?";
       throw new StorageInputError(`event #${index} of run ${JSON.stringify(runId)}`, `invalid (${describeIssues(result.error)})`);
     }
-    return result.data as EventRecord;
+    return result.data;
   });
 }
 
