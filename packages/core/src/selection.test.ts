@@ -69,6 +69,8 @@ void describe("selection terms", () => {
   void it("selects by group, owner and kind", () => {
     assert.deepEqual(select("group:staging"), ["d/mid", "d/right"]);
     assert.deepEqual(select("owner:bob@x.no"), ["d/right"]);
+    const teams = new AssetGraph([node("t", [], { owners: ["team:atlas-data"] }), node("u", [])]);
+    assert.deepEqual([...resolveSelection(teams, "owner:team:atlas-data")], ["t"]);
     assert.deepEqual(select("kind:dbt"), ["d/bottom", "d/mid"]);
   });
   void it("selects by tag with and without a value", () => {

@@ -16,10 +16,24 @@ import { isPartitionsDefinition } from "./partitions.js";
 import type { AssetDefinition, AssetSpec, PartitionsDefinition, Resources, RetryPolicy, StepDefinition } from "./types.js";
 import { callerLocation, definitionsError, formatIssues, functionSchema, NAME_PATTERN, nameSchema, nonNegativeInt, stringRecord, zodErrorMap } from "./validation.js";
 
+/**
+ * Group of assets that do not name one.
+ * @example
+ * asset({ key: "a", compute }).nodes[0].group === DEFAULT_GROUP; // true
+ */
 export const DEFAULT_GROUP = "default";
+/**
+ * Delay before the first retry when a retry policy gives none.
+ * @example
+ * asset({ key: "a", retryPolicy: { maxRetries: 2 }, compute }).step.retryPolicy?.delayMs; // 1000
+ */
 export const DEFAULT_RETRY_DELAY_MS = 1000;
 
-/** True for objects shaped like what `asset()` / `multiAsset()` return. */
+/**
+ * True for objects shaped like what `asset()` / `multiAsset()` return.
+ * @example
+ * const assets = Object.values(await import("./assets.js")).filter(isAssetDefinition);
+ */
 export function isAssetDefinition(value: unknown): value is AssetDefinition {
   if (typeof value !== "object" || value === null) return false;
   const v = value as { step?: unknown; nodes?: unknown };
@@ -89,7 +103,11 @@ export function printKeyForMessages(key: unknown): string {
   return "(missing key)";
 }
 
-/** Default-filled retry policy as stored in snapshots. */
+/**
+ * Default-filled retry policy as stored in snapshots (null when there is none).
+ * @example
+ * normalizeRetryPolicy({ maxRetries: 3 }); // { maxRetries: 3, delayMs: 1000, backoff: "exponential", maxDelayMs: null }
+ */
 export function normalizeRetryPolicy(policy: RetryPolicy | undefined): RetryPolicySnapshot | null {
   if (policy === undefined) return null;
   return {

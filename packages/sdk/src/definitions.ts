@@ -39,8 +39,10 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Every dependency cycle, one per strongly connected component (Tarjan), printed as a closed
- * path starting at its smallest key: `a → b → a`.
+ * Every dependency cycle, one per strongly connected component (Tarjan), as a closed path in
+ * data-flow order starting at its smallest key.
+ * @example
+ * findCycles(graph.nodes).map((cycle) => cycle.join(" → ")); // ["atlas/a → atlas/b → atlas/a"]
  */
 export function findCycles(nodes: ReadonlyMap<string, AssetNodeSnapshot>): string[][] {
   const index = new Map<string, number>();

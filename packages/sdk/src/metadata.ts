@@ -12,7 +12,12 @@ import {
   type TableColumn,
 } from "@flyt/core";
 
-/** Thrown when a metadata value cannot be stored; `label` names the entry at fault. */
+/**
+ * Thrown when a metadata value cannot be stored; `label` names the entry at fault.
+ * @example
+ * try { normalizeMetadata({ rows: Number.NaN }); }
+ * catch (error) { if (error instanceof InvalidMetadataError) console.error(error.label); } // "rows"
+ */
 export class InvalidMetadataError extends FlytError {
   constructor(
     readonly label: string,
@@ -72,7 +77,11 @@ function checkTyped(label: string, value: unknown): { value: MetadataValue; note
   return { value: typed, note: null };
 }
 
-/** Suffix of the extra label recording that a table preview was cut: `"rows"` → `"rows (preview)"`. */
+/**
+ * Suffix of the extra label recording that a table preview was cut.
+ * @example
+ * normalizeMetadata({ sample: meta.table(cols, manyRows) })[`sample${PREVIEW_NOTE_SUFFIX}`]; // "preview cut to the first 50 of 1234 rows"
+ */
 export const PREVIEW_NOTE_SUFFIX = " (preview)";
 
 /**

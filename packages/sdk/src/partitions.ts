@@ -9,14 +9,28 @@ import { didYouMeanSuffix, InvalidPartitionError, type PartitionsSnapshot } from
 import type { PartitionsDefinition, TimeWindow, TimeWindowCadence } from "./types.js";
 import { callerLocation, definitionsError } from "./validation.js";
 
-/** Bound on listed keys: hourly partitions over ~20 years fit, a mistaken minute-level start does not hang a process. */
+/**
+ * Bound on listed keys: hourly partitions over ~20 years fit, a runaway definition does not hang a process.
+ * @example
+ * hourlyPartitions({ start: "2000-01-01" }).keys(); // throws InvalidPartitionError above MAX_PARTITION_KEYS keys
+ */
 export const MAX_PARTITION_KEYS = 200_000;
+/**
+ * Longest allowed partition key.
+ * @example
+ * partitionKeyProblem("x".repeat(MAX_PARTITION_KEY_LENGTH + 1)); // "must be at most 128 characters (has 129)"
+ */
 export const MAX_PARTITION_KEY_LENGTH = 128;
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
-/** Why `key` cannot be a partition key, or null when it can. */
+/**
+ * Why `key` cannot be a partition key, or null when it can.
+ * @example
+ * partitionKeyProblem("oslo");   // null
+ * partitionKeyProblem("a/b");    // "must not contain '/'"
+ */
 export function partitionKeyProblem(key: unknown): string | null {
   if (typeof key !== "string") return `must be a string, got ${typeof key}`;
   if (key === "") return "must not be empty";
@@ -77,6 +91,11 @@ export interface TimeWindowPartitionsOptions {
 
 export type CadenceOptions = Omit<TimeWindowPartitionsOptions, "cadence">;
 
+/**
+ * Key formats (luxon) per cadence when none is given: Dagster's.
+ * @example
+ * DEFAULT_PARTITION_FORMATS.hourly; // "yyyy-MM-dd-HH:mm"
+ */
 export const DEFAULT_PARTITION_FORMATS: Readonly<Record<TimeWindowCadence, string>> = Object.freeze({
   yearly: "yyyy",
   monthly: "yyyy-MM",
@@ -155,7 +174,11 @@ export function partitionsFromSnapshot(snapshot: PartitionsSnapshot): Partitions
   return buildTimeWindowPartitions(options, null, "partitionsFromSnapshot");
 }
 
-/** True for objects that look like a partitions definition (shape check: works across package copies). */
+/**
+ * True for objects that look like a partitions definition (shape check: works across package copies).
+ * @example
+ * isPartitionsDefinition(dailyPartitions({ start: "2024-01-01" })); // true
+ */
 export function isPartitionsDefinition(value: unknown): value is PartitionsDefinition {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;

@@ -53,7 +53,11 @@ function isEnvValue(value: unknown): value is EnvValue {
   return typeof value === "object" && value !== null && (value as EnvValue).kind === "env" && typeof (value as EnvValue).name === "string";
 }
 
-/** True for objects shaped like what `resource()` returns. */
+/**
+ * True for objects shaped like what `resource()` returns.
+ * @example
+ * isResourceDefinition(resource({ config: {}, create: () => 1 })); // true
+ */
 export function isResourceDefinition(value: unknown): value is ResourceDefinition {
   return (
     typeof value === "object" &&
@@ -107,9 +111,17 @@ export function resource<T, C extends Record<string, ResourceConfigValue>>(spec:
   });
 }
 
-/** The string that replaces each secret value in redacted text. */
+/**
+ * The string that replaces each secret value in redacted text.
+ * @example
+ * redactor(["hunter22"])("pw=hunter22") === `pw=${REDACTED}`; // true
+ */
 export const REDACTED = "[REDACTED]";
-/** Shorter secrets are not redacted: replacing "1" or "ab" everywhere would garble logs and reveal more than it hides. */
+/**
+ * Shorter secrets are not redacted: replacing "1" or "ab" everywhere would garble logs and reveal more than it hides.
+ * @example
+ * redactor(["abc"])("abc"); // "abc" (shorter than MIN_REDACTED_LENGTH)
+ */
 export const MIN_REDACTED_LENGTH = 4;
 
 /**
@@ -126,7 +138,12 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
   return (text) => (typeof text === "string" ? text.replace(pattern, REDACTED) : text);
 }
 
-/** Thrown when a resource's `create` or `dispose` fails; the message is redacted, the original error is not attached. */
+/**
+ * Thrown when a resource's `create` or `dispose` fails; the message is redacted, the original error is not attached.
+ * @example
+ * try { await resolveResources(defs.resources, ["db"]); }
+ * catch (error) { if (error instanceof ResourceError) console.error(error.resource, error.phase, error.message); }
+ */
 export class ResourceError extends Error {
   constructor(
     readonly resource: string,

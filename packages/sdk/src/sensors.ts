@@ -6,6 +6,11 @@ import type { SensorDefinition, SensorEvaluationContext, SensorResult } from "./
 import { nameProblem, statusProblem, targetProblem } from "./schedules.js";
 import { callerLocation, definitionsError } from "./validation.js";
 
+/**
+ * Seconds between sensor evaluations when a sensor gives none.
+ * @example
+ * sensor({ name: "s", target: "*", evaluate }).minimumIntervalSeconds; // 30
+ */
 export const DEFAULT_MINIMUM_INTERVAL_SECONDS = 30;
 
 export interface SensorSpec {
