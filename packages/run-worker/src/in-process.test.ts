@@ -141,7 +141,7 @@ for (const backend of testBackends()) {
       assert.equal(child.rootRunId, run.runId);
       assert.deepEqual(child.tags, { team: "atlas" });
       assert.deepEqual(child.assetKeys, all);
-      const rerun = await launchAndWait(launcher, storage, child as typeof child & { assetKeys: string[] }, {
+      const rerun = await launchAndWait(launcher, storage, child, {
         definitionsFile: fixtureJs("failing"),
       });
       assert.equal(rerun.run.status, "SUCCESS");
@@ -182,6 +182,7 @@ for (const backend of testBackends()) {
         assert.ok(waited >= expected - 5 && waited < expected + 3000, `retry ${i + 1} waited ${waited} ms, expected ~${expected}`);
       }
       assert.equal(ofType(flaky, "STEP_SUCCESS").length, 1);
+      assert.deepEqual(dir.executions(), ["r/flaky#1", "r/flaky#2", "r/flaky#3"]);
       assert.deepEqual(ofType(flaky, "ASSET_MATERIALIZATION")[0]?.body.metadata, { attempt: { type: "int", value: 3 } });
 
       const always = events.filter((event) => event.stepKey === "r/always");

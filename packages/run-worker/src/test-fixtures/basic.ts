@@ -57,7 +57,7 @@ const pair = multiAsset({
 
 const badMetadata = asset({
   key: "meta/bad",
-  compute: () => ({ weird: { type: "int", value: "not a number" } }) as never,
+  compute: () => ({ weird: { type: "int", value: "not a number" } }),
 });
 
 const envProbe = asset({

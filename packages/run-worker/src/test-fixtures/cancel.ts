@@ -1,7 +1,7 @@
 /**
  * Test definitions for cancellation: `c/stubborn` spawns `sleep 300`, records both pids and
  * ignores the abort signal forever (only a process-group kill ends it); `c/cooperative` stops
- * when its signal aborts; `c/after` is downstream of both.
+ * when its signal aborts; `c/after` is downstream of both; `c/leaves_child` returns while its `sleep` child still runs.
  */
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -31,6 +31,13 @@ const cooperative = asset({
     });
   },
 });
+const leavesChild = asset({
+  key: "c/leaves_child",
+  compute: () => {
+    const child = spawn("sleep", ["300"], { stdio: "ignore" });
+    writeFileSync(join(fixtureDir(), "stray.json"), JSON.stringify({ worker: process.pid, grandchild: child.pid }));
+  },
+});
 const after = asset({ key: "c/after", deps: ["c/stubborn", "c/cooperative"], compute: () => undefined });
 
-export default defineDefinitions({ assets: [stubborn, cooperative, after] });
+export default defineDefinitions({ assets: [stubborn, cooperative, leavesChild, after] });
