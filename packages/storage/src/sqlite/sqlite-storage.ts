@@ -256,14 +256,15 @@ export class SqliteStorage implements Storage {
         }
         states.set(runId, row);
       }
+      // run() rather than RETURNING: `changes` says whether the row was new, `lastInsertRowid` is its id.
       const insert = this.stmt(
         `INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, seq) DO NOTHING RETURNING id`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, seq) DO NOTHING`,
       );
       const inserted: InsertedEvent[] = [];
       for (const event of events) {
         const { assetKey, partition } = eventColumns(event.body);
-        const row = insert.get(
+        const result = insert.run(
           event.runId,
           event.seq,
           event.timestamp,
@@ -272,8 +273,8 @@ export class SqliteStorage implements Storage {
           assetKey,
           partition,
           JSON.stringify(event.body),
-        ) as { id: number } | undefined;
-        if (row !== undefined) inserted.push({ ...event, id: row.id });
+        );
+        if (result.changes === 1) inserted.push({ ...event, id: Number(result.lastInsertRowid) });
       }
       this.applyDerivedState(inserted, states);
       return inserted.length;
