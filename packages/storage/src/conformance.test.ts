@@ -284,6 +284,39 @@ for (const backend of testBackends()) {
         assert.deepEqual(await storage.getEvents("unknown-run"), []);
       });
 
+      it("lets a reader tail a run with afterId without missing events written concurrently", async () => {
+        const { run } = await storage.createRun(newRun());
+        let writing = true;
+        const writers = Array.from({ length: 6 }, async (_, w) => {
+          for (let b = 0; b < 5; b++) {
+            const base = w * 1000 + b * 20;
+            await storage.appendEvents(Array.from({ length: 20 }, (_, i) => ev(run.runId, base + i, log(`w${w}`))));
+          }
+        });
+        const seen: number[] = [];
+        let lastId = 0;
+        const tail = async (): Promise<void> => {
+          const events = await storage.getEvents(run.runId, { afterId: lastId });
+          for (const e of events) {
+            seen.push(e.id);
+            lastId = e.id;
+          }
+        };
+        const tailer = (async () => {
+          while (writing) {
+            await tail();
+            await sleep(1);
+          }
+        })();
+        await Promise.all(writers);
+        writing = false;
+        await tailer;
+        await tail();
+        const all = (await storage.getEvents(run.runId)).map((e) => e.id);
+        assert.equal(all.length, 1 + 6 * 5 * 20);
+        assert.deepEqual(seen, all, "the tail saw every event exactly once, in id order");
+      });
+
       it("rejects events of unknown runs, writing nothing of the batch", async () => {
         const { run } = await storage.createRun(newRun());
         const asset = unique("asset");

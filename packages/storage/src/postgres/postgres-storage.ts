@@ -286,13 +286,14 @@ export class PostgresStorage implements Storage {
     const events = validateEvents(input);
     if (events.length === 0) return 0;
     const runIds = uniqueRunIds(events);
-    const hasLifecycle = events.some((e) => lifecycleStatus(e.body) !== null);
     return this.transaction("appendEvents", async (client) => {
-      // Lifecycle batches lock their runs so two writers (a worker, the run monitor) cannot
-      // both read the old status and overwrite each other's transition.
+      // Lock the batch's runs (in run_id order, so concurrent batches cannot deadlock). Two writers
+      // (a worker, the run monitor) then cannot both read the old status and overwrite each other's
+      // transition, and a run's event ids are drawn and committed in order, so tailing a run with
+      // `afterId` never skips an event committed late.
       const states = await client.query<RunStateRow>(
         `SELECT run_id, status, updated_at, started_at, ended_at FROM runs WHERE run_id = ANY($1::text[])
-         ORDER BY run_id${hasLifecycle ? " FOR UPDATE" : ""}`,
+         ORDER BY run_id FOR NO KEY UPDATE`,
         [runIds],
       );
       const stateById = new Map(states.rows.map((row) => [row.run_id, row]));
