@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RunNotFoundError } from "@flyt/core";
 import type { Storage } from "@flyt/storage";
@@ -23,7 +23,6 @@ import {
   scratch,
   waitFor,
 } from "./test-support.js";
-import { existsSync } from "node:fs";
 
 const launcher = new InProcessLauncher();
 
@@ -241,6 +240,29 @@ for (const backend of testBackends()) {
       assert.deepEqual(ofType(events, "STEP_SKIPPED").map((event) => event.stepKey), ["c/after"]);
       assert.equal(ofType(events, "RUN_CANCELED")[0]?.body.message, "operator asked");
       assert.equal(ofType(events, "RUN_CANCELED").length, 1);
+    });
+
+    void it("records a step that ignores cancellation as canceled after the grace period, and drops its later events", async () => {
+      using dir = scratch();
+      const created = await createRun(storage, { assetKeys: ["c/stubborn", "c/after"] });
+      const handle = launcher.launch({ run: created, storage, definitionsFile: fixtureJs("cancel"), cancelGraceMs: 300 });
+      const pidsFile = join(dir.dir, "pids.json");
+      await waitFor(() => existsSync(pidsFile), 10_000, "the stubborn step to start");
+      const { grandchild } = JSON.parse(readFileSync(pidsFile, "utf8")) as { grandchild: number };
+      try {
+        await handle.cancel();
+        const run = await handle.done;
+        assert.equal(run.status, "CANCELED");
+        const events = await allEvents(storage, run.runId);
+        const canceled = ofType(events, "RUN_CANCELED");
+        assert.equal(canceled.length, 1);
+        assert.equal(canceled[0]?.seq, null);
+        assert.match(canceled[0]?.body.message ?? "", /did not stop within 300 ms and were abandoned/);
+        assert.deepEqual(ofType(events, "STEP_CANCELED").map((event) => [event.stepKey, event.seq]), [["c/stubborn", null]]);
+        assert.deepEqual(ofType(events, "STEP_SKIPPED").map((event) => event.stepKey), ["c/after"]);
+      } finally {
+        process.kill(grandchild, "SIGKILL"); // in-process runs cannot reap what user code spawned
+      }
     });
 
     void it("cuts a retry wait short on cancel", async () => {

@@ -13,6 +13,8 @@ export type ParentMessage =
       definitionsFile: string;
       parallelism: number;
       outputCapBytes?: number;
+      /** How often the worker sends a heartbeat. */
+      heartbeatIntervalMs?: number;
     }
   | { type: "cancel"; reason: string };
 

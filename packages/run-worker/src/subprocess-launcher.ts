@@ -31,6 +31,8 @@ export interface SubprocessLauncherOptions {
   workerMain?: string;
   /** Extra node flags for the worker, e.g. ["--max-old-space-size=512"]. */
   execArgv?: string[];
+  /** How often workers send a heartbeat (default 5000 ms). */
+  heartbeatIntervalMs?: number;
 }
 
 export class SubprocessLauncher implements RunLauncher {
@@ -67,6 +69,8 @@ export class SubprocessRunHandle implements RunHandle {
   readonly done: Promise<RunRecord>;
   /** Epoch ms of the worker's last heartbeat (or any message); null before the first. */
   lastHeartbeatAt: number | null = null;
+  /** Heartbeat messages received (for the run monitor and tests). */
+  heartbeats = 0;
   /** The worker's pid once forked. */
   pid: number | null = null;
   private readonly sink: RunEventSink;
@@ -147,6 +151,7 @@ export class SubprocessRunHandle implements RunHandle {
           sink.setPlan(message.steps);
           break;
         case "heartbeat":
+          this.heartbeats += 1;
           break;
         case "invalid":
           this.protocolProblem ??= message.problem;
@@ -161,6 +166,7 @@ export class SubprocessRunHandle implements RunHandle {
       parallelism: request.parallelism ?? DEFAULT_PARALLELISM,
     };
     if (request.outputCapBytes !== undefined) start.outputCapBytes = request.outputCapBytes;
+    if (this.options.heartbeatIntervalMs !== undefined) start.heartbeatIntervalMs = this.options.heartbeatIntervalMs;
     child.send(start, () => undefined);
     if (this.cancelRequested !== null) this.forwardCancel();
 

@@ -68,6 +68,20 @@ for (const backend of testBackends()) {
       assert.equal(ofType(events, "RUN_SUCCESS").length, 1);
     });
 
+    void it("receives heartbeats from the worker while a step runs", async () => {
+      const created = await createRun(storage, { assetKeys: ["wide/w1"] });
+      const handle = new SubprocessLauncher({ heartbeatIntervalMs: 50 }).launch({
+        run: created,
+        storage,
+        definitionsFile: fixtureJs("basic"),
+        environment: { ...process.env, FLYT_FIXTURE_STEP_MS: "600" },
+      }) as SubprocessRunHandle;
+      const run = await handle.done;
+      assert.equal(run.status, "SUCCESS");
+      assert.ok(handle.heartbeats >= 3, `got ${handle.heartbeats} heartbeats in a 600 ms step`);
+      assert.ok(handle.lastHeartbeatAt !== null && handle.lastHeartbeatAt <= Date.now());
+    });
+
     void it("never gives the worker the database credentials", async () => {
       const { run, events } = await launchAndWait(launcher, storage, { assetKeys: ["probe/env"] }, {
         definitionsFile: fixtureJs("basic"),

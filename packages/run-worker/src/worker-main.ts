@@ -11,7 +11,7 @@ import type { RunExecutor } from "./executor.js";
 import type { ParentMessage, WorkerMessage } from "./ipc.js";
 import { runWorker } from "./worker.js";
 
-const HEARTBEAT_INTERVAL_MS = 5_000;
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000;
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -68,7 +68,7 @@ process.on("message", (raw: unknown) => {
   started = true;
   const heartbeat = setInterval(() => {
     send({ type: "heartbeat", at: Date.now() }).catch(() => undefined);
-  }, HEARTBEAT_INTERVAL_MS);
+  }, message.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
 
   runWorker({
