@@ -44,13 +44,16 @@ export interface RunFilter {
   assetKey?: string;
   parentRunId?: string;
   rootRunId?: string;
+  /** Exclusive lower bound on `createdAt` (epoch ms). */
   createdAfter?: number;
+  /** Exclusive upper bound on `createdAt` (epoch ms). */
   createdBefore?: number;
 }
 
 export interface EventQuery {
   /** Only events with a storage id greater than this (tailing a live run). */
   afterId?: number;
+  /** At most this many events (clamped to MAX_PAGE_SIZE); all of the run's events when omitted. */
   limit?: number;
   types?: EventType[];
   stepKey?: string;
@@ -151,7 +154,7 @@ export interface Storage {
    * are ignored. Returns the number actually inserted. Unknown run ids are rejected.
    */
   appendEvents(events: EventRecord[]): Promise<number>;
-  /** Events of one run in write order. */
+  /** Events of one run in write order (storage id order). */
   getEvents(runId: string, query?: EventQuery): Promise<StoredEvent[]>;
 
   // Asset index -------------------------------------------------------------------------
@@ -178,7 +181,9 @@ export interface Storage {
    * Returns the lease held after the call, or null if someone else holds it.
    */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null>;
+  /** Expires the lease if `holder` has it (the row stays, so fencing tokens keep increasing). */
   releaseLease(name: string, holder: string): Promise<void>;
+  /** The live lease, or null when it is free or expired. */
   getLease(name: string): Promise<Lease | null>;
 
   // Lifecycle ---------------------------------------------------------------------------
