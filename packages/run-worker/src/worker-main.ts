@@ -5,6 +5,7 @@
  * database credentials. If the parent goes away, the run is canceled and the worker exits.
  */
 import type { EventRecord } from "@flyt/core";
+import { outsideSteps } from "./capture-scope.js";
 import type { EventTransport } from "./event-writer.js";
 import type { EventWriter } from "./event-writer.js";
 import type { RunExecutor } from "./executor.js";
@@ -38,6 +39,9 @@ let writer: EventWriter | null = null;
 let started = false;
 
 async function fatal(error: unknown, origin: string): Promise<void> {
+  // Our handler replaces Node's own report, so print it: the launcher quotes the stderr tail
+  // when the run could not be ended here. Outside any step scope, or capture would swallow it.
+  outsideSteps(() => process.stderr.write(`${origin}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
   try {
     if (executor !== null && writer !== null && !executor.finished) {
       executor.failFatal(error, origin);
