@@ -1,0 +1,9 @@
+/**
+ * @flyt/protocol: protocol v1 between the platform, code-location servers and run workers —
+ * zod schemas (the contract), their JSON Schema files, canonical JSON and content hashes.
+ * See docs/protocol/README.md.
+ */
+export * from "./schemas.js";
+export { canonicalJson, contentHash } from "./canonical.js";
+export { parseWith, versionProblem, type ParseResult } from "./validate.js";
+export { jsonSchemaFiles, MESSAGES } from "./json-schema.js";
