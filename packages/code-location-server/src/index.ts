@@ -1,0 +1,2 @@
+/** @flyt/code-location-server (being built). */
+export {};

@@ -1,0 +1,2 @@
+/** @flyt/webserver (being built). */
+export {};

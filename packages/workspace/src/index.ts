@@ -1,0 +1,2 @@
+/** @flyt/workspace (being built). */
+export {};
