@@ -33,6 +33,14 @@ TABLE asset_partitions (
 );
   CONSTRAINT asset_partitions_pkey PRIMARY KEY (asset_key, partition);
 
+TABLE daemon_heartbeats (
+  daemon_id text NOT NULL,
+  loop text NOT NULL,
+  heartbeat_at bigint NOT NULL,
+  info text
+);
+  CONSTRAINT daemon_heartbeats_pkey PRIMARY KEY (daemon_id, loop);
+
 TABLE event_log (
   id bigint NOT NULL DEFAULT nextval('event_log_id_seq'::regclass),
   run_id text NOT NULL,
@@ -78,6 +86,13 @@ TABLE run_assets (
 );
   CONSTRAINT run_assets_pkey PRIMARY KEY (run_id, asset_key);
   CONSTRAINT run_assets_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(run_id) ON DELETE CASCADE;
+
+TABLE run_heartbeats (
+  run_id text NOT NULL,
+  heartbeat_at bigint NOT NULL
+);
+  CONSTRAINT run_heartbeats_pkey PRIMARY KEY (run_id);
+  CONSTRAINT run_heartbeats_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(run_id) ON DELETE CASCADE;
 
 TABLE run_tags (
   run_id text NOT NULL,
@@ -127,6 +142,7 @@ TABLE ticks (
 CREATE UNIQUE INDEX asset_check_latest_pkey ON asset_check_latest USING btree (asset_key, check_name);
 CREATE UNIQUE INDEX asset_latest_pkey ON asset_latest USING btree (asset_key);
 CREATE UNIQUE INDEX asset_partitions_pkey ON asset_partitions USING btree (asset_key, partition);
+CREATE UNIQUE INDEX daemon_heartbeats_pkey ON daemon_heartbeats USING btree (daemon_id, loop);
 CREATE INDEX event_log_asset ON event_log USING btree (asset_key, type, id);
 CREATE UNIQUE INDEX event_log_pkey ON event_log USING btree (id);
 CREATE INDEX event_log_run_id ON event_log USING btree (run_id, id);
@@ -136,9 +152,11 @@ CREATE UNIQUE INDEX instigators_pkey ON instigators USING btree (id);
 CREATE UNIQUE INDEX leases_pkey ON leases USING btree (name);
 CREATE INDEX run_assets_asset_key ON run_assets USING btree (asset_key, run_id);
 CREATE UNIQUE INDEX run_assets_pkey ON run_assets USING btree (run_id, asset_key);
+CREATE UNIQUE INDEX run_heartbeats_pkey ON run_heartbeats USING btree (run_id);
 CREATE INDEX run_tags_key_value ON run_tags USING btree (key, value, run_id);
 CREATE UNIQUE INDEX run_tags_pkey ON run_tags USING btree (run_id, key);
 CREATE INDEX runs_created_at ON runs USING btree (created_at);
+CREATE INDEX runs_ended_at ON runs USING btree (ended_at) WHERE (ended_at IS NOT NULL);
 CREATE UNIQUE INDEX runs_instigator_run_key ON runs USING btree (instigator, run_key) WHERE (run_key IS NOT NULL);
 CREATE INDEX runs_location_id ON runs USING btree (location, id);
 CREATE INDEX runs_origin_id ON runs USING btree (origin, id);

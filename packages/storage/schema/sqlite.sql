@@ -31,6 +31,14 @@ CREATE TABLE asset_partitions (
   PRIMARY KEY (asset_key, partition)
 );
 
+CREATE TABLE daemon_heartbeats (
+  daemon_id TEXT NOT NULL,
+  loop TEXT NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  info TEXT,
+  PRIMARY KEY (daemon_id, loop)
+);
+
 CREATE TABLE event_log (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
@@ -69,6 +77,11 @@ CREATE TABLE run_assets (
   run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
   asset_key TEXT NOT NULL,
   PRIMARY KEY (run_id, asset_key)
+);
+
+CREATE TABLE run_heartbeats (
+  run_id TEXT PRIMARY KEY REFERENCES runs (run_id) ON DELETE CASCADE,
+  heartbeat_at INTEGER NOT NULL
 );
 
 CREATE TABLE run_tags (
@@ -123,6 +136,8 @@ CREATE INDEX run_assets_asset_key ON run_assets (asset_key, run_id);
 CREATE INDEX run_tags_key_value ON run_tags (key, value, run_id);
 
 CREATE INDEX runs_created_at ON runs (created_at);
+
+CREATE INDEX runs_ended_at ON runs (ended_at) WHERE ended_at IS NOT NULL;
 
 CREATE UNIQUE INDEX runs_instigator_run_key ON runs (instigator, run_key) WHERE run_key IS NOT NULL;
 

@@ -643,6 +643,118 @@ for (const backend of testBackends()) {
       });
     });
 
+    describe("daemon support: claims, run changes, heartbeats", () => {
+      /** A second Storage on the same database, as another daemon process would have. */
+      const openSecond = async (): Promise<Storage> =>
+        fixture.url !== null ? PostgresStorage.open(fixture.url, { max: 4 }) : SqliteStorage.open(fixture.sqlitePath ?? "");
+
+      it("claims a QUEUED run exactly once, writing RUN_STARTING", async () => {
+        const { run } = await storage.createRun(newRun());
+        const claimed = await storage.claimQueuedRun(run.runId);
+        assert.equal(claimed?.status, "STARTING");
+        assert.equal(claimed?.runId, run.runId);
+        assert.equal(await storage.claimQueuedRun(run.runId), null, "a STARTING run cannot be claimed again");
+        const events = await storage.getEvents(run.runId);
+        assert.deepEqual(events.map((e) => e.body.type), ["RUN_QUEUED", "RUN_STARTING"]);
+        assert.equal((await storage.getRun(run.runId))?.status, "STARTING");
+        assert.equal(await storage.claimQueuedRun("no-such-run"), null);
+        await assert.rejects(storage.claimQueuedRun(""), /run id/);
+      });
+
+      it("lets exactly one of two storages claim each run when they race", async () => {
+        const other = await openSecond();
+        try {
+          const runs = await Promise.all(Array.from({ length: 20 }, () => storage.createRun(newRun())));
+          const results = await Promise.all(
+            runs.flatMap(({ run }) => [storage.claimQueuedRun(run.runId), other.claimQueuedRun(run.runId)]),
+          );
+          for (let i = 0; i < runs.length; i += 1) {
+            const pair = [results[2 * i], results[2 * i + 1]].filter((r) => r !== null);
+            assert.equal(pair.length, 1, `run #${i} claimed by exactly one`);
+            const starting = (await storage.getEvents(runs[i]!.run.runId)).filter((e) => e.body.type === "RUN_STARTING");
+            assert.equal(starting.length, 1);
+          }
+        } finally {
+          await other.close();
+        }
+      });
+
+      it("tells watchers about created runs and status changes, from another storage too", async () => {
+        const other = await openSecond();
+        const seen: string[] = [];
+        const watch = await storage.watchRuns((change) => seen.push(`${change.status} ${change.runId}`));
+        try {
+          const { run } = await other.createRun(newRun());
+          await other.claimQueuedRun(run.runId);
+          await other.appendEvents([ev(run.runId, null, { type: "RUN_STARTED" }), ev(run.runId, null, { type: "RUN_SUCCESS" })]);
+          // Non-lifecycle events and no-op transitions say nothing.
+          await other.appendEvents([ev(run.runId, 1, log("after the end"))]);
+          const expected = [`QUEUED ${run.runId}`, `STARTING ${run.runId}`, `SUCCESS ${run.runId}`];
+          const deadline = Date.now() + 5_000;
+          while (Date.now() < deadline && !expected.every((e) => seen.includes(e))) await sleep(20);
+          for (const e of expected) assert.ok(seen.includes(e), `saw ${e} (got ${seen.join(", ")})`);
+          assert.ok(!seen.includes(`STARTED ${run.runId}`), "the batch's intermediate status is not reported");
+          await watch.close();
+          const count = seen.length;
+          await other.createRun(newRun());
+          await sleep(200);
+          assert.equal(seen.length, count, "no calls after close");
+        } finally {
+          await watch.close();
+          await other.close();
+        }
+        await assert.rejects(storage.watchRuns(null as never), /listener/);
+      });
+
+      it("records run heartbeats, keeping the newest, ignoring unknown runs", async () => {
+        const { run } = await storage.createRun(newRun());
+        const { run: other } = await storage.createRun(newRun());
+        assert.deepEqual(await storage.getRunHeartbeats([run.runId]), []);
+        await storage.recordRunHeartbeat(run.runId, 5_000);
+        await storage.recordRunHeartbeat(run.runId, 9_000);
+        await storage.recordRunHeartbeat(run.runId, 7_000);
+        await storage.recordRunHeartbeat("no-such-run", 1_000);
+        const before = Date.now();
+        await storage.recordRunHeartbeat(other.runId);
+        const beats = await storage.getRunHeartbeats([run.runId, other.runId, "no-such-run", run.runId]);
+        const byId = new Map(beats.map((b) => [b.runId, b.at]));
+        assert.equal(beats.length, 2);
+        assert.equal(byId.get(run.runId), 9_000);
+        assert.ok((byId.get(other.runId) ?? 0) >= before);
+        assert.deepEqual(await storage.getRunHeartbeats([]), []);
+        await assert.rejects(storage.recordRunHeartbeat(run.runId, -1), /heartbeat time/);
+      });
+
+      it("upserts daemon heartbeats and lists them newest first", async () => {
+        const daemon = unique("daemon");
+        await storage.recordDaemonHeartbeat({ daemonId: daemon, loop: "scheduler", at: 1_000, info: null });
+        await storage.recordDaemonHeartbeat({ daemonId: daemon, loop: "scheduler", at: 3_000, info: "leader" });
+        await storage.recordDaemonHeartbeat({ daemonId: daemon, loop: "run-queue", at: 2_000, info: "3 running" });
+        const mine = (await storage.listDaemonHeartbeats()).filter((h) => h.daemonId === daemon);
+        assert.deepEqual(mine, [
+          { daemonId: daemon, loop: "scheduler", at: 3_000, info: "leader" },
+          { daemonId: daemon, loop: "run-queue", at: 2_000, info: "3 running" },
+        ]);
+        const recent = (await storage.listDaemonHeartbeats(2_500)).filter((h) => h.daemonId === daemon);
+        assert.deepEqual(recent.map((h) => h.loop), ["scheduler"]);
+        await assert.rejects(storage.recordDaemonHeartbeat({ daemonId: "", loop: "x", at: 1, info: null }), /daemon heartbeat/);
+      });
+
+      it("filters runs that ended after a moment", async () => {
+        const tag = { batch: unique("ended") };
+        const { run: early } = await storage.createRun(newRun({ tags: tag }));
+        const { run: late } = await storage.createRun(newRun({ tags: tag }));
+        const { run: open } = await storage.createRun(newRun({ tags: tag }));
+        await storage.appendEvents([ev(early.runId, null, { type: "RUN_SUCCESS" }, null, 10_000)]);
+        await storage.appendEvents([ev(late.runId, null, { type: "RUN_FAILURE", message: "x" }, null, 20_000)]);
+        const page = await storage.listRuns({ tags: tag, endedAfter: 15_000 });
+        assert.deepEqual(page.items.map((r) => r.runId), [late.runId]);
+        const all = await storage.listRuns({ tags: tag, endedAfter: 0 });
+        assert.deepEqual(new Set(all.items.map((r) => r.runId)), new Set([early.runId, late.runId]));
+        assert.ok(!all.items.some((r) => r.runId === open.runId));
+      });
+    });
+
     describe("lifecycle", () => {
       it("reports the schema version", async () => {
         assert.equal(await storage.schemaVersion(), SQLITE_MIGRATIONS.length);

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { InvalidConfigError, StorageError } from "@flyt/core";
+import { SQLITE_MIGRATIONS } from "./generated/migrations.js";
 import { openStorage } from "./open.js";
 
 describe("openStorage", () => {
@@ -18,7 +19,7 @@ describe("openStorage", () => {
       for (const databaseUrl of [undefined, null, "", "  "]) {
         const storage = await openStorage({ databaseUrl, sqlitePath });
         assert.equal(storage.kind, "sqlite");
-        assert.equal(await storage.schemaVersion(), 1);
+        assert.equal(await storage.schemaVersion(), SQLITE_MIGRATIONS.length);
         await storage.close();
       }
       assert.ok(existsSync(sqlitePath));

@@ -48,6 +48,8 @@ export interface RunFilter {
   createdAfter?: number;
   /** Exclusive upper bound on `createdAt` (epoch ms). */
   createdBefore?: number;
+  /** Exclusive lower bound on `endedAt` (epoch ms): runs that finished after this moment. */
+  endedAfter?: number;
 }
 
 export interface EventQuery {
@@ -129,6 +131,34 @@ export interface Lease {
   expiresAt: number;
 }
 
+/** A daemon loop's last sign of life (`flyt daemon status`). */
+export interface DaemonHeartbeat {
+  /** The daemon process (host, pid and a random suffix). */
+  daemonId: string;
+  /** Loop name: "scheduler", "sensors", "run-queue", "run-monitor", "run-retries", "leader". */
+  loop: string;
+  at: number;
+  /** Free text the loop wants shown (e.g. "leader", "standby", last error). */
+  info: string | null;
+}
+
+/** The last heartbeat of a run's worker. */
+export interface RunHeartbeat {
+  runId: string;
+  at: number;
+}
+
+/** A run was created or changed status. */
+export interface RunChange {
+  runId: string;
+  status: RunStatus;
+}
+
+/** A subscription to run changes; close it to stop listening. */
+export interface RunWatch {
+  close(): Promise<void>;
+}
+
 /** Result of createRun: `created: false` means the `(instigator, runKey)` pair already had a run. */
 export interface CreateRunResult {
   run: RunRecord;
@@ -147,6 +177,28 @@ export interface Storage {
   listRuns(filter?: RunFilter, page?: PageRequest): Promise<Page<RunRecord>>;
   /** Replaces a run's tags (merge is the caller's job). */
   setRunTags(runId: string, tags: Record<string, string>): Promise<void>;
+  /**
+   * Atomically moves a QUEUED run to STARTING (writing its RUN_STARTING event) and returns it;
+   * returns null when the run is not QUEUED any more (another daemon claimed it, it was canceled).
+   * This is what keeps two daemons from launching the same run.
+   */
+  claimQueuedRun(runId: string): Promise<RunRecord | null>;
+  /**
+   * Calls `listener` after runs are created or change status: from any process on PostgreSQL
+   * (LISTEN/NOTIFY), from this process on SQLite (an in-process signal per database file).
+   * Delivery is a wake-up hint, not a log: listeners must re-read storage, and keep a slow poll.
+   */
+  watchRuns(listener: (change: RunChange) => void): Promise<RunWatch>;
+
+  // Heartbeats --------------------------------------------------------------------------
+  /** Records that a run's worker is alive at `at` (default now). Unknown run ids are ignored. */
+  recordRunHeartbeat(runId: string, at?: number): Promise<void>;
+  /** The last heartbeat of each of these runs that has one. */
+  getRunHeartbeats(runIds: string[]): Promise<RunHeartbeat[]>;
+  /** Upserts a daemon loop's heartbeat. */
+  recordDaemonHeartbeat(heartbeat: DaemonHeartbeat): Promise<void>;
+  /** Daemon heartbeats newer than `since` (default: all), newest first. */
+  listDaemonHeartbeats(since?: number): Promise<DaemonHeartbeat[]>;
 
   // Events ------------------------------------------------------------------------------
   /**

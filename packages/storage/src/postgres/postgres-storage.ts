@@ -4,7 +4,7 @@
  * ids drawn from the sequence up front, so the ids follow the batch order and the RETURNING list
  * tells exactly which events were new.
  */
-import type pg from "pg";
+import pg from "pg";
 import { FlytError, StorageError, type EventRecord, type NewRun, type RunRecord, type StoredEvent } from "@flyt/core";
 import { StorageInputError } from "../errors.js";
 import { buildPage, pageLimit, resolvePage } from "../shared/cursor.js";
@@ -40,24 +40,34 @@ import {
   validateStorageId,
   validateTags,
   validateTickUpdate,
+  validateDaemonHeartbeat,
 } from "../shared/validate.js";
 import type {
   AssetIndexEntry,
   CheckIndexEntry,
   CreateRunResult,
+  DaemonHeartbeat,
   EventQuery,
   InstigatorKind,
   InstigatorState,
   Lease,
   Page,
   PageRequest,
+  RunChange,
   RunFilter,
+  RunHeartbeat,
+  RunWatch,
   Storage,
   Tick,
   TickUpdate,
 } from "../storage.js";
 import { migratePostgres, postgresSchemaVersion } from "./postgres-migrator.js";
 import { createPool, type PoolOptions } from "./postgres-pool.js";
+
+/** The NOTIFY channel for run changes; payload `<status> <runId>`. */
+export const RUN_CHANGES_CHANNEL = "flyt_run_changes";
+/** How long a lost LISTEN connection waits before reconnecting. */
+const LISTEN_RECONNECT_MS = 1_000;
 
 /** SQLSTATE codes Flyt reacts to. */
 const UNIQUE_VIOLATION = "23505";
@@ -74,6 +84,11 @@ interface RunStateRow {
   updated_at: number;
   started_at: number | null;
   ended_at: number | null;
+}
+
+/** Sent inside the writing transaction, so listeners hear of a change only once it is committed. */
+async function notifyRunChange(client: pg.PoolClient, runId: string, status: RunRecord["status"]): Promise<void> {
+  await client.query("SELECT pg_notify($1, $2)", [RUN_CHANGES_CHANNEL, `${status} ${runId}`]);
 }
 
 /** JSONB rejects the NUL character; captured output can contain it, so it becomes U+FFFD. */
@@ -213,6 +228,7 @@ export class PostgresStorage implements Storage {
         return { run: runFromRow(row), created: false };
       }
       await this.insertRunIndexRows(client, record.runId, record.tags, record.assetKeys);
+      await notifyRunChange(client, record.runId, record.status);
       const { assetKey, partition } = eventColumns(event.body);
       await client.query(
         `INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
@@ -277,6 +293,131 @@ export class PostgresStorage implements Storage {
       if (changed.rowCount === 0) throw new StorageInputError(`run ${JSON.stringify(runId)}`, "no such run");
       await client.query("DELETE FROM run_tags WHERE run_id = $1", [runId]);
       await this.insertRunIndexRows(client, runId, valid, []);
+    });
+  }
+
+  async claimQueuedRun(runId: string): Promise<RunRecord | null> {
+    validateId(runId, "run id");
+    return this.transaction("claimQueuedRun", async (client) => {
+      const now = Date.now();
+      // The WHERE on status makes this a compare-and-set: of two daemons, one updates, one gets no row.
+      const claimed = await client.query<RunRow>(
+        "UPDATE runs SET status = 'STARTING', updated_at = GREATEST(updated_at, $1) WHERE run_id = $2 AND status = 'QUEUED' RETURNING *",
+        [now, runId],
+      );
+      const row = claimed.rows[0];
+      if (row === undefined) return null;
+      await client.query(
+        `INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
+         VALUES ($1, NULL, $2, NULL, 'RUN_STARTING', NULL, NULL, $3)`,
+        [runId, now, JSON.stringify({ type: "RUN_STARTING" })],
+      );
+      await notifyRunChange(client, runId, "STARTING");
+      return runFromRow(row);
+    });
+  }
+
+  async watchRuns(listener: (change: RunChange) => void): Promise<RunWatch> {
+    if (typeof listener !== "function") throw new StorageInputError("watchRuns listener", "must be a function");
+    if (this.closed) throw this.wrapError("watchRuns", new Error("closed"));
+    // A dedicated connection: LISTEN belongs to a session, and pool clients are shared.
+    let client: pg.Client | null = null;
+    let stopped = false;
+    let retry: NodeJS.Timeout | null = null;
+    const onNotification = (message: pg.Notification): void => {
+      if (message.channel !== RUN_CHANGES_CHANNEL || message.payload === undefined) return;
+      const space = message.payload.indexOf(" ");
+      if (space <= 0) return;
+      try {
+        listener({ status: message.payload.slice(0, space) as RunRecord["status"], runId: message.payload.slice(space + 1) });
+      } catch {
+        // A throwing listener must not kill the connection; listeners re-read storage anyway.
+      }
+    };
+    const connect = async (): Promise<void> => {
+      const next = new pg.Client({ connectionString: this.url, application_name: "flyt-listen" });
+      next.on("notification", onNotification);
+      next.on("error", () => {
+        // The connection is gone: reconnect after a pause (callers keep a safety poll for the gap).
+        void next.end().catch(() => undefined);
+        if (client === next) client = null;
+        if (!stopped && retry === null) {
+          retry = setTimeout(() => {
+            retry = null;
+            if (!stopped) connect().catch(() => undefined);
+          }, LISTEN_RECONNECT_MS);
+          retry.unref();
+        }
+      });
+      await next.connect();
+      await next.query(`LISTEN ${RUN_CHANGES_CHANNEL}`);
+      if (stopped) {
+        await next.end().catch(() => undefined);
+        return;
+      }
+      client = next;
+    };
+    try {
+      await connect();
+    } catch (error) {
+      throw this.wrapError("watchRuns", error);
+    }
+    return {
+      close: async () => {
+        stopped = true;
+        if (retry !== null) clearTimeout(retry);
+        const current = client;
+        client = null;
+        if (current !== null) await current.end().catch(() => undefined);
+      },
+    };
+  }
+
+  // Heartbeats --------------------------------------------------------------------------
+
+  async recordRunHeartbeat(runId: string, at?: number): Promise<void> {
+    validateId(runId, "run id");
+    const when = at === undefined ? Date.now() : validateEpochMs(at, `heartbeat time of run ${runId}`);
+    await this.read("recordRunHeartbeat", async (db) => {
+      await db.query(
+        `INSERT INTO run_heartbeats (run_id, heartbeat_at) SELECT run_id, $1 FROM runs WHERE run_id = $2
+         ON CONFLICT (run_id) DO UPDATE SET heartbeat_at = GREATEST(run_heartbeats.heartbeat_at, EXCLUDED.heartbeat_at)`,
+        [when, runId],
+      );
+    });
+  }
+
+  async getRunHeartbeats(runIds: string[]): Promise<RunHeartbeat[]> {
+    const ids = validateKeyList(runIds, "run ids") ?? [];
+    if (ids.length === 0) return [];
+    return this.read("getRunHeartbeats", async (db) => {
+      const result = await db.query<{ run_id: string; heartbeat_at: number }>(
+        "SELECT run_id, heartbeat_at FROM run_heartbeats WHERE run_id = ANY($1::text[])",
+        [[...new Set(ids)]],
+      );
+      return result.rows.map((r) => ({ runId: r.run_id, at: r.heartbeat_at }));
+    });
+  }
+
+  async recordDaemonHeartbeat(input: DaemonHeartbeat): Promise<void> {
+    const hb = validateDaemonHeartbeat(input);
+    await this.read("recordDaemonHeartbeat", async (db) => {
+      await db.query(
+        `INSERT INTO daemon_heartbeats (daemon_id, loop, heartbeat_at, info) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (daemon_id, loop) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at, info = EXCLUDED.info`,
+        [hb.daemonId, hb.loop, hb.at, hb.info],
+      );
+    });
+  }
+
+  async listDaemonHeartbeats(since?: number): Promise<DaemonHeartbeat[]> {
+    const after = since === undefined ? 0 : validateEpochMs(since, "since");
+    return this.read("listDaemonHeartbeats", async (db) => {
+      const result = await db.query<{ daemon_id: string; loop: string; heartbeat_at: number; info: string | null }>(
+        'SELECT * FROM daemon_heartbeats WHERE heartbeat_at >= $1 ORDER BY heartbeat_at DESC, daemon_id COLLATE "C", loop COLLATE "C"',
+        [after],
+      );
+      return result.rows.map((r) => ({ daemonId: r.daemon_id, loop: r.loop, at: r.heartbeat_at, info: r.info }));
     });
   }
 
@@ -379,6 +520,7 @@ export class PostgresStorage implements Storage {
         next.endedAt,
         runId,
       ]);
+      if (next.status !== row.status) await notifyRunChange(client, runId, next.status);
     }
     const updates = indexUpdates(inserted);
     for (const [table, entries] of [

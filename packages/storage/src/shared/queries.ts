@@ -20,7 +20,7 @@ export function binder(style: "sqlite" | "postgres"): { bind: Bind; values: unkn
 /**
  * `SELECT * FROM runs` newest first with every filter of RunFilter. Each filter hits an index:
  * (status|origin|location|parent|root, id), run_tags(key, value, run_id), run_assets(asset_key, run_id).
- * `createdAfter`/`createdBefore` are exclusive bounds on `created_at`.
+ * `createdAfter`/`createdBefore` are exclusive bounds on `created_at`, `endedAfter` on `ended_at`.
  */
 export function listRunsSql(filter: RunFilter, beforeId: number | null, limit: number, bind: Bind): string {
   const where: string[] = [];
@@ -34,6 +34,7 @@ export function listRunsSql(filter: RunFilter, beforeId: number | null, limit: n
   if (filter.rootRunId !== undefined) where.push(`root_run_id = ${bind(filter.rootRunId)}`);
   if (filter.createdAfter !== undefined) where.push(`created_at > ${bind(filter.createdAfter)}`);
   if (filter.createdBefore !== undefined) where.push(`created_at < ${bind(filter.createdBefore)}`);
+  if (filter.endedAfter !== undefined) where.push(`ended_at > ${bind(filter.endedAfter)}`);
   for (const [key, value] of Object.entries(filter.tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     where.push(
       `EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = runs.run_id AND t.key = ${bind(key)} AND t.value = ${bind(value)})`,

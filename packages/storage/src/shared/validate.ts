@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { EventRecordSchema, RUN_ORIGINS, RUN_STATUSES, type EventRecord, type NewRun } from "@flyt/core";
 import { StorageInputError } from "../errors.js";
-import type { InstigatorState, RunFilter, TickUpdate } from "../storage.js";
+import type { DaemonHeartbeat, InstigatorState, RunFilter, TickUpdate } from "../storage.js";
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -72,6 +72,7 @@ const RunFilterSchema = z
     rootRunId: nonEmpty.optional(),
     createdAfter: z.number().optional(),
     createdBefore: z.number().optional(),
+    endedAfter: z.number().optional(),
   })
   .strict();
 
@@ -139,4 +140,16 @@ export function validateLeaseArgs(name: string, holder: string, ttlMs: number): 
   if (typeof ttlMs !== "number" || !Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > 2_147_483_647) {
     throw new StorageInputError(`ttl of lease ${JSON.stringify(name)}`, `must be a positive integer of milliseconds, got ${String(ttlMs)}`);
   }
+}
+
+const DaemonHeartbeatSchema = z.object({
+  daemonId: nonEmpty.max(200),
+  loop: nonEmpty.max(100),
+  at: epochMs,
+  info: z.string().max(2000).nullable(),
+});
+
+export function validateDaemonHeartbeat(heartbeat: DaemonHeartbeat): DaemonHeartbeat {
+  const loop = heartbeat && typeof heartbeat === "object" && typeof heartbeat.loop === "string" ? heartbeat.loop : "?";
+  return parseWith(DaemonHeartbeatSchema, heartbeat, `daemon heartbeat of loop ${JSON.stringify(loop)}`);
 }

@@ -28,6 +28,7 @@ import {
   type RunRow,
   type TickRow,
 } from "../shared/rows.js";
+import { emitRunChanges, onRunChanges } from "../shared/run-signals.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
 import {
   validateEpochMs,
@@ -41,18 +42,23 @@ import {
   validateStorageId,
   validateTags,
   validateTickUpdate,
+  validateDaemonHeartbeat,
 } from "../shared/validate.js";
 import type {
   AssetIndexEntry,
   CheckIndexEntry,
   CreateRunResult,
+  DaemonHeartbeat,
   EventQuery,
   InstigatorKind,
   InstigatorState,
   Lease,
   Page,
   PageRequest,
+  RunChange,
   RunFilter,
+  RunHeartbeat,
+  RunWatch,
   Storage,
   Tick,
   TickUpdate,
@@ -81,6 +87,8 @@ export interface SqliteStorageOptions {
 export class SqliteStorage implements Storage {
   readonly kind = "sqlite" as const;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Run changes made by the current write, emitted after it commits. */
+  private pendingChanges: RunChange[] = [];
 
   private constructor(
     private readonly db: Database.Database,
@@ -142,7 +150,16 @@ export class SqliteStorage implements Storage {
   }
 
   private write<T>(what: string, fn: () => T): Promise<T> {
-    return this.guard(what, () => this.db.transaction(fn).immediate());
+    this.pendingChanges = [];
+    return this.guard(what, () => {
+      try {
+        const result = this.db.transaction(fn).immediate();
+        emitRunChanges(this.path, this.pendingChanges);
+        return result;
+      } finally {
+        this.pendingChanges = [];
+      }
+    });
   }
 
   // Runs --------------------------------------------------------------------------------
@@ -191,6 +208,7 @@ export class SqliteStorage implements Storage {
         return { run: runFromRow(existing), created: false };
       }
       this.insertRunIndexRows(record.runId, record.tags, record.assetKeys);
+      this.pendingChanges.push({ runId: record.runId, status: record.status });
       const { assetKey, partition } = eventColumns(event.body);
       this.stmt(
         "INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -238,6 +256,79 @@ export class SqliteStorage implements Storage {
       this.stmt("DELETE FROM run_tags WHERE run_id = ?").run(runId);
       const insert = this.stmt("INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)");
       for (const [key, value] of Object.entries(valid)) insert.run(runId, key, value);
+    });
+  }
+
+  claimQueuedRun(runId: string): Promise<RunRecord | null> {
+    return this.write("claimQueuedRun", () => {
+      validateId(runId, "run id");
+      const now = Date.now();
+      const claimed = this.stmt(
+        "UPDATE runs SET status = 'STARTING', updated_at = MAX(updated_at, ?) WHERE run_id = ? AND status = 'QUEUED' RETURNING *",
+      ).get(now, runId) as RunRow | undefined;
+      if (claimed === undefined) return null;
+      this.stmt(
+        "INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body) VALUES (?, NULL, ?, NULL, 'RUN_STARTING', NULL, NULL, ?)",
+      ).run(runId, now, JSON.stringify({ type: "RUN_STARTING" }));
+      this.pendingChanges.push({ runId, status: "STARTING" });
+      return runFromRow(claimed);
+    });
+  }
+
+  watchRuns(listener: (change: RunChange) => void): Promise<RunWatch> {
+    if (typeof listener !== "function") return Promise.reject(new StorageInputError("watchRuns listener", "must be a function"));
+    const off = onRunChanges(this.path, listener);
+    return Promise.resolve({
+      close: () => {
+        off();
+        return Promise.resolve();
+      },
+    });
+  }
+
+  // Heartbeats --------------------------------------------------------------------------
+
+  recordRunHeartbeat(runId: string, at?: number): Promise<void> {
+    return this.guard("recordRunHeartbeat", () => {
+      validateId(runId, "run id");
+      const when = at === undefined ? Date.now() : validateEpochMs(at, `heartbeat time of run ${runId}`);
+      this.stmt(
+        `INSERT INTO run_heartbeats (run_id, heartbeat_at) SELECT run_id, ? FROM runs WHERE run_id = ?
+         ON CONFLICT (run_id) DO UPDATE SET heartbeat_at = MAX(run_heartbeats.heartbeat_at, excluded.heartbeat_at)`,
+      ).run(when, runId);
+    });
+  }
+
+  getRunHeartbeats(runIds: string[]): Promise<RunHeartbeat[]> {
+    return this.guard("getRunHeartbeats", () => {
+      const ids = validateKeyList(runIds, "run ids") ?? [];
+      const out: RunHeartbeat[] = [];
+      const select = this.stmt("SELECT run_id, heartbeat_at FROM run_heartbeats WHERE run_id = ?");
+      for (const id of new Set(ids)) {
+        const row = select.get(id) as { run_id: string; heartbeat_at: number } | undefined;
+        if (row !== undefined) out.push({ runId: row.run_id, at: row.heartbeat_at });
+      }
+      return out;
+    });
+  }
+
+  recordDaemonHeartbeat(input: DaemonHeartbeat): Promise<void> {
+    return this.guard("recordDaemonHeartbeat", () => {
+      const hb = validateDaemonHeartbeat(input);
+      this.stmt(
+        `INSERT INTO daemon_heartbeats (daemon_id, loop, heartbeat_at, info) VALUES (?, ?, ?, ?)
+         ON CONFLICT (daemon_id, loop) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, info = excluded.info`,
+      ).run(hb.daemonId, hb.loop, hb.at, hb.info);
+    });
+  }
+
+  listDaemonHeartbeats(since?: number): Promise<DaemonHeartbeat[]> {
+    return this.guard("listDaemonHeartbeats", () => {
+      const after = since === undefined ? 0 : validateEpochMs(since, "since");
+      const rows = this.stmt(
+        "SELECT * FROM daemon_heartbeats WHERE heartbeat_at >= ? ORDER BY heartbeat_at DESC, daemon_id, loop",
+      ).all(after) as { daemon_id: string; loop: string; heartbeat_at: number; info: string | null }[];
+      return rows.map((r) => ({ daemonId: r.daemon_id, loop: r.loop, at: r.heartbeat_at, info: r.info }));
     });
   }
 
@@ -304,6 +395,7 @@ export class SqliteStorage implements Storage {
         next.endedAt,
         runId,
       );
+      if (next.status !== row.status) this.pendingChanges.push({ runId, status: next.status });
     }
     const updates = indexUpdates(inserted);
     const upsertLatest = this.stmt(
