@@ -33,7 +33,15 @@ export {
   MIN_REDACTED_LENGTH,
   type ResolvedResources,
 } from "./resources.js";
-export { schedule, nextScheduleTimes, type ScheduleSpec } from "./schedules.js";
-export { sensor, DEFAULT_MINIMUM_INTERVAL_SECONDS, type SensorSpec } from "./sensors.js";
+export { schedule, nextScheduleTimes, CATCH_UP_POLICIES, DEFAULT_MAX_CATCH_UP_TICKS, type ScheduleSpec } from "./schedules.js";
+export {
+  sensor,
+  assetSensor,
+  runStatusSensor,
+  DEFAULT_MINIMUM_INTERVAL_SECONDS,
+  type SensorSpec,
+  type AssetSensorSpec,
+  type RunStatusSensorSpec,
+} from "./sensors.js";
 export { meta, normalizeMetadata, InvalidMetadataError, PREVIEW_NOTE_SUFFIX } from "./metadata.js";
 export { defineDefinitions, isDefinitions, findCycles } from "./definitions.js";

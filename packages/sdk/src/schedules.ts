@@ -6,13 +6,16 @@
 import { Cron } from "croner";
 import { IANAZone } from "luxon";
 import { didYouMeanSuffix, InvalidSelectionError, parseSelection } from "@flyt/core";
-import type { ScheduleDefinition } from "./types.js";
+import type { CatchUpPolicy, ScheduleDefinition, ScheduleEvaluationContext, ScheduleResult } from "./types.js";
 import { callerLocation, definitionsError, nameSchema } from "./validation.js";
 
 export interface ScheduleSpec {
   /** Unique among the code location's schedules. */
   name: string;
-  /** Standard 5-field cron (minute hour day-of-month month day-of-week) or a nickname like `@daily`. */
+  /**
+   * Standard 5-field cron (minute hour day-of-month month day-of-week) or a nickname like `@daily`;
+   * a 6-field cron with a leading seconds field is accepted too (tests, fast pipelines).
+   */
   cron: string;
   /** IANA zone the cron is read in; default "UTC". */
   timezone?: string;
@@ -22,11 +25,22 @@ export interface ScheduleSpec {
   /** Whether the schedule runs before anyone toggles it; default "STOPPED". */
   defaultStatus?: "RUNNING" | "STOPPED";
   description?: string;
+  /** Ticks missed while the daemon was down: "latest" (default) runs the newest, "all" up to maxCatchUpTicks, "none" none. */
+  catchUp?: CatchUpPolicy;
+  /** With catchUp "all": the most missed ticks run (the newest ones); default 10, at most 1000. */
+  maxCatchUpTicks?: number;
+  /** The partition each run materializes: a fixed key, or a function of the tick time (e.g. the previous month). */
+  partition?: string | ((scheduledAt: Date) => string | null);
+  /** Decides per tick what to run or why to skip; without it each tick requests one run of `target`. */
+  evaluate?: (context: ScheduleEvaluationContext) => ScheduleResult | Promise<ScheduleResult>;
 }
+
+export const CATCH_UP_POLICIES: readonly CatchUpPolicy[] = ["latest", "all", "none"];
+export const DEFAULT_MAX_CATCH_UP_TICKS = 10;
 
 function parseCron(cron: string, timezone: string): Cron {
   // Paused and without a callback: parsing only, no timer is ever armed.
-  return new Cron(cron, { timezone, paused: true, mode: "5-part" });
+  return new Cron(cron, { timezone, paused: true, mode: "5-or-6-parts" });
 }
 
 /** Checks an IANA zone name, with a suggestion for a near miss. */
@@ -100,6 +114,17 @@ export function schedule(spec: ScheduleSpec): ScheduleDefinition {
     problems.push("tags must be an object of string values");
   }
   if (spec.description !== undefined && typeof spec.description !== "string") problems.push("description must be a string");
+  if (spec.catchUp !== undefined && !CATCH_UP_POLICIES.includes(spec.catchUp)) {
+    problems.push(`catchUp must be one of ${CATCH_UP_POLICIES.map((p) => JSON.stringify(p)).join(", ")}, got ${JSON.stringify(spec.catchUp)}`);
+  }
+  const maxCatchUp = spec.maxCatchUpTicks ?? DEFAULT_MAX_CATCH_UP_TICKS;
+  if (typeof maxCatchUp !== "number" || !Number.isInteger(maxCatchUp) || maxCatchUp < 1 || maxCatchUp > 1000) {
+    problems.push(`maxCatchUpTicks must be an integer from 1 to 1000, got ${String(maxCatchUp)}`);
+  }
+  if (spec.partition !== undefined && typeof spec.partition !== "function" && (typeof spec.partition !== "string" || spec.partition === "")) {
+    problems.push("partition must be a partition key or a function (scheduledAt: Date) => string");
+  }
+  if (spec.evaluate !== undefined && typeof spec.evaluate !== "function") problems.push("evaluate must be a function");
   if (problems.length > 0) throw definitionsError(problems.map((message) => ({ subject, message })), definedAt);
   return Object.freeze({
     kind: "schedule",
@@ -110,6 +135,10 @@ export function schedule(spec: ScheduleSpec): ScheduleDefinition {
     tags: Object.freeze({ ...(spec.tags ?? {}) }),
     defaultStatus: spec.defaultStatus ?? "STOPPED",
     description: spec.description ?? null,
+    catchUp: spec.catchUp ?? "latest",
+    maxCatchUpTicks: maxCatchUp,
+    partition: spec.partition ?? null,
+    evaluate: spec.evaluate ?? null,
   });
 }
 
@@ -119,5 +148,15 @@ export function schedule(spec: ScheduleSpec): ScheduleDefinition {
  * nextScheduleTimes(monthly, new Date(), 3); // the next three 06:00-on-the-2nd instants in Oslo
  */
 export function nextScheduleTimes(definition: Pick<ScheduleDefinition, "cron" | "timezone">, after: Date, count = 1): Date[] {
-  return parseCron(definition.cron, definition.timezone).nextRuns(count, after);
+  // Step one fire time at a time: croner's own iteration can repeat an instant around a DST gap.
+  const cron = parseCron(definition.cron, definition.timezone);
+  const out: Date[] = [];
+  let cursor = after;
+  while (out.length < count) {
+    const next = cron.nextRun(cursor);
+    if (next === null) break;
+    if (next.getTime() > cursor.getTime()) out.push(next);
+    cursor = new Date(Math.max(next.getTime(), cursor.getTime() + 1000));
+  }
+  return out;
 }

@@ -167,6 +167,23 @@ export interface ResourceDefinition<T = unknown, C extends Record<string, Resour
 
 export type ResolvedConfig<C> = { [K in keyof C]: C[K] extends EnvValue ? string : C[K] };
 
+/** What the daemon does with ticks it missed while down: the latest only, all (up to a maximum), or none. */
+export type CatchUpPolicy = "latest" | "all" | "none";
+
+export interface ScheduleEvaluationContext {
+  /** The tick's scheduled instant. */
+  scheduledAt: Date;
+  /** The partition the schedule's `partition` option gives for this tick, if any. */
+  partitionKey: string | null;
+  signal: AbortSignal;
+}
+
+/** A schedule function's answer: runs to request, or why this tick requests none. */
+export interface ScheduleResult {
+  runRequests?: RunRequest[];
+  skipReason?: string;
+}
+
 export interface ScheduleDefinition {
   readonly kind: "schedule";
   readonly name: string;
@@ -177,6 +194,13 @@ export interface ScheduleDefinition {
   readonly tags: Record<string, string>;
   readonly defaultStatus: "RUNNING" | "STOPPED";
   readonly description: string | null;
+  readonly catchUp: CatchUpPolicy;
+  /** With catchUp "all": at most this many missed ticks are run (the newest ones). */
+  readonly maxCatchUpTicks: number;
+  /** The partition each scheduled run materializes: a fixed key, or one computed from the tick time. */
+  readonly partition: string | ((scheduledAt: Date) => string | null) | null;
+  /** Decides per tick what to run; null means "one run of target" (no user code needed). */
+  readonly evaluate: ((context: ScheduleEvaluationContext) => ScheduleResult | Promise<ScheduleResult>) | null;
 }
 
 export interface SensorEvaluationContext {
@@ -200,6 +224,9 @@ export interface SensorResult {
   cursor?: string | null;
 }
 
+/** "custom": user code decides; "asset" and "run_status": the daemon decides from storage (no user code). */
+export type SensorType = "custom" | "asset" | "run_status";
+
 export interface SensorDefinition {
   readonly kind: "sensor";
   readonly name: string;
@@ -208,6 +235,16 @@ export interface SensorDefinition {
   readonly defaultStatus: "RUNNING" | "STOPPED";
   readonly description: string | null;
   readonly evaluate: (context: SensorEvaluationContext) => SensorResult | Promise<SensorResult>;
+  /** Absent on definitions made before sensor types existed: treat as "custom". */
+  readonly sensorType?: SensorType;
+  /** Asset sensors: printed keys of the assets whose materializations fire it. */
+  readonly assets?: readonly string[];
+  /** Run-status sensors: the statuses that fire it (e.g. ["FAILURE"]). */
+  readonly runStatuses?: readonly ("SUCCESS" | "FAILURE" | "CANCELED")[];
+  /** Run-status sensors: only runs that targeted an asset of this selection (null: every run). */
+  readonly monitoredSelection?: string | null;
+  /** Tags added to every run the sensor requests. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Validated definitions: the unit a code location serves. */
