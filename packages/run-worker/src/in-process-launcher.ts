@@ -15,6 +15,9 @@ import {
 } from "./launcher.js";
 import { runWorker } from "./worker.js";
 
+/** How often an in-process run records a heartbeat (the subprocess worker's default interval). */
+const IN_PROCESS_HEARTBEAT_MS = 5_000;
+
 export class InProcessLauncher implements RunLauncher {
   readonly name = "in-process";
 
@@ -33,6 +36,7 @@ class InProcessRunHandle implements RunHandle {
   private canceling = false;
   private settled = false;
   private abandon: (() => void) | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(private readonly request: LaunchRequest) {
     this.runId = request.run.runId;
@@ -40,6 +44,7 @@ class InProcessRunHandle implements RunHandle {
     this.sink = new RunEventSink(request.storage, this.runId, request.onEvent);
     this.done = this.start().finally(() => {
       this.settled = true;
+      if (this.heartbeat !== null) clearInterval(this.heartbeat);
     });
   }
 
@@ -56,7 +61,14 @@ class InProcessRunHandle implements RunHandle {
 
   private async start(): Promise<RunRecord> {
     const { request, sink } = this;
-    await sink.writePlatformEvent({ type: "RUN_STARTING" });
+    // A run the daemon's queue claimed is already STARTING (claimQueuedRun wrote the event).
+    if (request.run.status !== "STARTING") await sink.writePlatformEvent({ type: "RUN_STARTING" });
+    // Heartbeats in storage, like a subprocess worker's, so the run monitor sees this run as alive
+    // while this process lives, and as lost if it dies.
+    const beat = (): void => void request.storage.recordRunHeartbeat(this.runId).catch(() => undefined);
+    beat();
+    this.heartbeat = setInterval(beat, IN_PROCESS_HEARTBEAT_MS);
+    this.heartbeat.unref();
 
     const abandoned = new Promise<"abandoned">((resolve) => {
       this.abandon = () => resolve("abandoned");

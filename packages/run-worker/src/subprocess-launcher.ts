@@ -117,7 +117,8 @@ export class SubprocessRunHandle implements RunHandle {
 
   private async start(): Promise<RunRecord> {
     const { request, sink } = this;
-    await sink.writePlatformEvent({ type: "RUN_STARTING" });
+    // A run the daemon's queue claimed is already STARTING (claimQueuedRun wrote the event).
+    if (request.run.status !== "STARTING") await sink.writePlatformEvent({ type: "RUN_STARTING" });
 
     let child: ChildProcess;
     try {
@@ -134,6 +135,8 @@ export class SubprocessRunHandle implements RunHandle {
     }
     this.child = child;
     this.pid = child.pid ?? null;
+    // A first beat at fork: the monitor's clock for this worker starts now, not at the first interval.
+    request.storage.recordRunHeartbeat(this.runId).catch(() => undefined);
 
     child.stdout?.on("data", (chunk: Buffer) => this.stdoutTail.add(chunk));
     child.stderr?.on("data", (chunk: Buffer) => this.stderrTail.add(chunk));
@@ -152,6 +155,8 @@ export class SubprocessRunHandle implements RunHandle {
           break;
         case "heartbeat":
           this.heartbeats += 1;
+          // Stored so the run monitor (possibly in another process) can tell a live worker from a lost one.
+          request.storage.recordRunHeartbeat(this.runId).catch(() => undefined);
           break;
         case "invalid":
           this.protocolProblem ??= message.problem;
