@@ -1,0 +1,445 @@
+/**
+ * KubernetesLauncher: each run becomes a Kubernetes Job from its code location's image. The
+ * launcher creates the run-token Secret and the Job, follows the Job and its Pod with list +
+ * watch, and turns what goes wrong outside user code (unschedulable, image pull errors, OOM
+ * kills, evictions, deadlines, exit codes) into a RUN_FAILURE with a clear reason — unless the
+ * worker already reported the run's outcome through the ingest API. Cancel deletes the Job with
+ * foreground propagation. Platform events are written with `seq: null`, like the other launchers.
+ */
+import { readFileSync } from "node:fs";
+import { ApiException, BatchV1Api, CoreV1Api, KubeConfig, type V1Job, type V1Pod } from "@kubernetes/client-node";
+import {
+  InvalidConfigError,
+  coerceError,
+  isTerminalRunStatus,
+  type EventBody,
+  type EventRecord,
+  type RunRecord,
+} from "@flyt/core";
+import type { Storage } from "@flyt/storage";
+import type { LaunchRequest, RunHandle, RunLauncher } from "@flyt/run-worker";
+import {
+  parseKubernetesLauncherConfig,
+  parseKubernetesLocationConfig,
+  type KubernetesLauncherConfig,
+  type KubernetesLauncherConfigInput,
+  type KubernetesLocationConfig,
+  type KubernetesLocationConfigInput,
+} from "./config.js";
+import { Follower } from "./follow.js";
+import { buildRunJob, buildRunTokenSecret } from "./job.js";
+import { LABEL_RUN_ID, runJobName, runTokenSecretName, toLabelValue } from "./labels.js";
+import { classifyJob, classifyPod } from "./status.js";
+
+const IN_CLUSTER_NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+const STEP_END = new Set<EventBody["type"]>(["STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_CANCELED"]);
+
+export interface KubernetesLauncherOptions {
+  /** The `kubernetes:` block of flyt.yaml (validated here). */
+  config: KubernetesLauncherConfigInput;
+  /** Kubernetes settings of each code location, by location name (validated on use). */
+  locations: Record<string, KubernetesLocationConfigInput> | ((location: string) => KubernetesLocationConfigInput | undefined);
+  /** Mints the run-scoped ingest token (the ingest API owns tokens). */
+  runToken: (run: RunRecord) => string | Promise<string>;
+  /** A ready KubeConfig (tests); default: from `config.kubeconfig`, else in-cluster / $KUBECONFIG / ~/.kube/config. */
+  kubeConfig?: KubeConfig;
+  /** Delay before a dropped watch reconnects (default 1000 ms; doubles on repeated failures). */
+  watchRetryDelayMs?: number;
+  /** Consecutive failed list/watch attempts before the run is failed (default 20). */
+  watchMaxFailures?: number;
+  /** After the pod ended, how long to wait for the worker's own terminal event before writing one (default 10000 ms). */
+  terminalGraceMs?: number;
+}
+
+/** Loads the KubeConfig the config asks for. Throws InvalidConfigError when none can be loaded. */
+export function loadKubeConfig(config: Pick<KubernetesLauncherConfig, "kubeconfig" | "context">): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  try {
+    if (config.kubeconfig !== undefined) kubeConfig.loadFromFile(config.kubeconfig);
+    else kubeConfig.loadFromDefault();
+    if (config.context !== undefined) kubeConfig.setCurrentContext(config.context);
+  } catch (error) {
+    throw new InvalidConfigError("kubernetes.kubeconfig", `could not load a Kubernetes configuration: ${coerceError(error).message}`, { cause: error });
+  }
+  if (kubeConfig.getCurrentCluster() === null) {
+    throw new InvalidConfigError(
+      "kubernetes.kubeconfig",
+      "no Kubernetes cluster configured (not running in a pod, and no kubeconfig in $KUBECONFIG or ~/.kube/config)",
+    );
+  }
+  return kubeConfig;
+}
+
+function defaultNamespace(kubeConfig: KubeConfig): string {
+  try {
+    const inCluster = readFileSync(IN_CLUSTER_NAMESPACE_FILE, "utf8").trim();
+    if (inCluster !== "") return inCluster;
+  } catch {
+    // Not in a pod.
+  }
+  const context = kubeConfig.getContextObject(kubeConfig.getCurrentContext());
+  return context?.namespace ?? "default";
+}
+
+/** A Kubernetes API error as one line: status code and the server's message. */
+export function describeApiError(error: unknown): string {
+  if (error instanceof ApiException) {
+    const body: unknown = typeof error.body === "string" ? safeJson(error.body) : error.body;
+    const message = (body as { message?: unknown } | null)?.message;
+    return `HTTP ${error.code}${typeof message === "string" ? `: ${message}` : ""}`;
+  }
+  return coerceError(error).message;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.slice(0, 500) };
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+export class KubernetesLauncher implements RunLauncher {
+  readonly name = "kubernetes";
+  readonly config: KubernetesLauncherConfig;
+  readonly kubeConfig: KubeConfig;
+  readonly namespace: string;
+  readonly batch: BatchV1Api;
+  readonly core: CoreV1Api;
+
+  constructor(readonly options: KubernetesLauncherOptions) {
+    this.config = parseKubernetesLauncherConfig(options.config, "flyt.yaml kubernetes");
+    if (typeof options.runToken !== "function") throw new TypeError("KubernetesLauncher needs a runToken(run) function");
+    this.kubeConfig = options.kubeConfig ?? loadKubeConfig(this.config);
+    this.namespace = this.config.namespace ?? defaultNamespace(this.kubeConfig);
+    this.batch = this.kubeConfig.makeApiClient(BatchV1Api);
+    this.core = this.kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  /** The validated Kubernetes settings of a location; throws InvalidConfigError naming it. */
+  locationConfig(location: string): KubernetesLocationConfig {
+    const { locations } = this.options;
+    const raw = typeof locations === "function" ? locations(location) : Object.hasOwn(locations, location) ? locations[location] : undefined;
+    if (raw === undefined) {
+      throw new InvalidConfigError(`code location ${JSON.stringify(location)}`, "it has no kubernetes settings (image and tag or digest)");
+    }
+    return parseKubernetesLocationConfig(raw, `code location ${JSON.stringify(location)} kubernetes settings`);
+  }
+
+  launch(request: LaunchRequest): KubernetesRunHandle {
+    if (request === null || typeof request !== "object" || typeof request.run?.runId !== "string") {
+      throw new TypeError("launch() needs a LaunchRequest with a stored run");
+    }
+    if (!request.storage || typeof request.storage.appendEvents !== "function") throw new TypeError("LaunchRequest.storage must be a Storage");
+    return new KubernetesRunHandle(this, request);
+  }
+}
+
+type Outcome =
+  | { kind: "finished" }
+  | { kind: "failed"; message: string; workerRan: boolean }
+  | { kind: "canceled" };
+
+export class KubernetesRunHandle implements RunHandle {
+  readonly runId: string;
+  readonly done: Promise<RunRecord>;
+  readonly jobName: string;
+  readonly secretName: string;
+  /** The Job as created (null before, or when creation failed). */
+  job: V1Job | null = null;
+  /** Watch connections opened for the Job and the Pods (tests check resumption). */
+  get watchConnections(): number {
+    return (this.jobFollower?.connections ?? 0) + (this.podFollower?.connections ?? 0);
+  }
+  private readonly storage: Storage;
+  private cancelReason: string | null = null;
+  private settle: ((outcome: Outcome) => void) | null = null;
+  private settled = false;
+  private jobFollower: Follower<V1Job> | null = null;
+  private podFollower: Follower<V1Pod> | null = null;
+  private unschedulableTimer: NodeJS.Timeout | null = null;
+  private jobDeletion: Promise<void> | null = null;
+
+  constructor(
+    private readonly launcher: KubernetesLauncher,
+    private readonly request: LaunchRequest,
+  ) {
+    this.runId = request.run.runId;
+    this.storage = request.storage;
+    this.jobName = runJobName(this.runId);
+    this.secretName = runTokenSecretName(this.runId);
+    this.done = this.start();
+  }
+
+  async cancel(reason?: string): Promise<void> {
+    if (this.cancelReason !== null || this.settled) return;
+    this.cancelReason = reason ?? "Run canceled";
+    await this.write({ type: "RUN_CANCELING", message: this.cancelReason });
+    // Before the Job exists, start() sees cancelReason and does not create it (or deletes it).
+    if (this.job !== null) await this.deleteJob();
+  }
+
+  private async start(): Promise<RunRecord> {
+    try {
+      const outcome = await this.run();
+      await this.finish(outcome);
+    } catch (error) {
+      // Storage trouble or a bug: record what we can, never reject `done` for a run failure.
+      await this.finish({ kind: "failed", message: `The Kubernetes launcher failed: ${coerceError(error).message}`, workerRan: false }).catch(
+        () => undefined,
+      );
+    } finally {
+      this.stopFollowing();
+    }
+    const run = await this.storage.getRun(this.runId);
+    if (run === null) throw new Error(`run ${this.runId} disappeared from storage`);
+    return run;
+  }
+
+  private async run(): Promise<Outcome> {
+    const { launcher, request } = this;
+    await this.write({ type: "RUN_STARTING" });
+    const namespace = launcher.namespace;
+    let job: V1Job;
+    let token: string;
+    try {
+      const location = launcher.locationConfig(request.run.location);
+      job = buildRunJob({ run: request.run, location, config: launcher.config, namespace });
+      token = await launcher.options.runToken(request.run);
+    } catch (error) {
+      return { kind: "failed", message: `Could not prepare the run's Kubernetes Job: ${coerceError(error).message}`, workerRan: false };
+    }
+    if (this.cancelReason !== null) return { kind: "canceled" };
+
+    const secret = buildRunTokenSecret({ run: request.run, config: launcher.config, token, namespace });
+    try {
+      await launcher.core.createNamespacedSecret({ namespace, body: secret });
+    } catch (error) {
+      return {
+        kind: "failed",
+        message: `Could not create the run-token Secret ${this.secretName} in namespace ${namespace}: ${describeApiError(error)}`,
+        workerRan: false,
+      };
+    }
+    let created: V1Job;
+    try {
+      created = await launcher.batch.createNamespacedJob({ namespace, body: job });
+    } catch (error) {
+      await launcher.core.deleteNamespacedSecret({ name: this.secretName, namespace }).catch(() => undefined);
+      return { kind: "failed", message: `Could not create the Job ${this.jobName} in namespace ${namespace}: ${describeApiError(error)}`, workerRan: false };
+    }
+    this.job = created;
+    const uid = created.metadata?.uid;
+    if (uid !== undefined) {
+      // The Secret goes with the Job (TTL, cancel); the token never outlives its run's objects.
+      await launcher.core
+        .patchNamespacedSecret({
+          name: this.secretName,
+          namespace,
+          body: [{ op: "add", path: "/metadata/ownerReferences", value: buildRunTokenSecret({ run: request.run, config: launcher.config, token, namespace, owner: { name: this.jobName, uid } }).metadata?.ownerReferences }],
+        })
+        .catch(() => undefined);
+    }
+
+    const outcome = new Promise<Outcome>((resolve) => {
+      this.settle = (value) => {
+        if (this.settled) return;
+        this.settled = true;
+        resolve(value);
+      };
+    });
+    if (this.cancelReason !== null) void this.deleteJob();
+    this.follow(namespace);
+    return outcome;
+  }
+
+  private follow(namespace: string): void {
+    const { launcher } = this;
+    const retryDelayMs = launcher.options.watchRetryDelayMs ?? 1000;
+    const maxFailures = launcher.options.watchMaxFailures ?? 20;
+    const giveUp = (error: Error): void =>
+      this.settle?.({ kind: "failed", message: `Lost contact with the Kubernetes API while following Job ${this.jobName}: ${error.message}`, workerRan: true });
+    const fieldSelector = `metadata.name=${this.jobName}`;
+    const labelSelector = `${LABEL_RUN_ID}=${toLabelValue(this.runId)}`;
+    this.jobFollower = new Follower<V1Job>({
+      kubeConfig: launcher.kubeConfig,
+      path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
+      query: { fieldSelector },
+      list: () => launcher.batch.listNamespacedJob({ namespace, fieldSelector }),
+      onObject: (type, job) => this.onJob(type, job),
+      onGiveUp: giveUp,
+      retryDelayMs,
+      maxFailures,
+    });
+    this.podFollower = new Follower<V1Pod>({
+      kubeConfig: launcher.kubeConfig,
+      path: `/api/v1/namespaces/${namespace}/pods`,
+      query: { labelSelector },
+      list: () => launcher.core.listNamespacedPod({ namespace, labelSelector }),
+      onObject: (type, pod) => this.onPod(type, pod),
+      onGiveUp: giveUp,
+      retryDelayMs,
+      maxFailures,
+    });
+    this.jobFollower.start();
+    this.podFollower.start();
+  }
+
+  private onJob(type: string, job: V1Job): void {
+    if (job.metadata?.name !== this.jobName) return;
+    if (type === "DELETED") {
+      if (this.cancelReason !== null) this.settle?.({ kind: "canceled" });
+      else this.settle?.({ kind: "failed", message: `The run's Job ${this.jobName} was deleted outside Flyt before the run finished`, workerRan: true });
+      return;
+    }
+    const verdict = classifyJob(job);
+    if (verdict.kind === "complete") this.settle?.({ kind: "finished" });
+    else if (verdict.kind === "failed") {
+      if (this.cancelReason !== null) return;
+      // A pod verdict (OOM, exit code) names the cause better than BackoffLimitExceeded: give it a moment.
+      if (verdict.reason === "DeadlineExceeded") this.settle?.({ kind: "failed", message: `The ${verdict.message}`, workerRan: true });
+      else setTimeout(() => this.settle?.({ kind: "failed", message: capitalize(verdict.message), workerRan: true }), 500).unref();
+    }
+  }
+
+  private onPod(type: string, pod: V1Pod): void {
+    if (type === "DELETED") {
+      if (this.cancelReason !== null) this.settle?.({ kind: "canceled" });
+      return;
+    }
+    const verdict = classifyPod(pod);
+    if (verdict.kind !== "unschedulable") this.clearUnschedulableTimer();
+    switch (verdict.kind) {
+      case "pending":
+      case "running":
+        return;
+      case "succeeded":
+        this.settle?.({ kind: "finished" });
+        return;
+      case "unschedulable": {
+        const seconds = this.launcher.config.scheduleTimeoutSeconds;
+        const fail = (): void =>
+          this.settle?.({
+            kind: "failed",
+            message: `The run's pod could not be scheduled${seconds > 0 ? ` within ${seconds} s` : ""}: ${verdict.message}`,
+            workerRan: false,
+          });
+        if (seconds === 0) fail();
+        else this.unschedulableTimer ??= setTimeout(fail, seconds * 1000);
+        return;
+      }
+      case "failed": {
+        if (this.cancelReason !== null) return;
+        const workerRan = pod.status?.containerStatuses?.some((status) => status.state?.terminated !== undefined) ?? false;
+        this.settle?.({ kind: "failed", message: capitalize(verdict.message), workerRan });
+        return;
+      }
+    }
+  }
+
+  private clearUnschedulableTimer(): void {
+    if (this.unschedulableTimer !== null) clearTimeout(this.unschedulableTimer);
+    this.unschedulableTimer = null;
+  }
+
+  private stopFollowing(): void {
+    this.clearUnschedulableTimer();
+    this.jobFollower?.stop();
+    this.podFollower?.stop();
+  }
+
+  /** Deletes the Job with foreground propagation (its pods go first); a missing Job is fine. */
+  private deleteJob(): Promise<void> {
+    this.jobDeletion ??= (async () => {
+      const namespace = this.launcher.namespace;
+      try {
+        await this.launcher.batch.deleteNamespacedJob({ name: this.jobName, namespace, propagationPolicy: "Foreground" });
+      } catch (error) {
+        if (!isNotFound(error)) {
+          this.jobDeletion = null;
+          throw new Error(`Could not delete the Job ${this.jobName} in namespace ${namespace}: ${describeApiError(error)}`, { cause: error });
+        }
+      }
+      await this.launcher.core.deleteNamespacedSecret({ name: this.secretName, namespace }).catch(() => undefined);
+    })();
+    return this.jobDeletion;
+  }
+
+  /** Writes the outcome unless the worker already reported one. */
+  private async finish(outcome: Outcome): Promise<void> {
+    this.stopFollowing();
+    const workerRan = outcome.kind !== "failed" || outcome.workerRan;
+    if (await this.workerFinished(workerRan ? (this.launcher.options.terminalGraceMs ?? 10_000) : 0)) return;
+    if (outcome.kind === "failed" && this.job !== null && this.cancelReason === null) {
+      // A stuck pod (image pull back-off, unschedulable) would linger: remove it.
+      await this.deleteJob().catch(() => undefined);
+    }
+    switch (outcome.kind) {
+      case "finished":
+        await this.endRun("FAILURE", "The run worker's pod ended without the worker reporting the run's outcome (no RUN_SUCCESS or RUN_FAILURE arrived through the ingest API)");
+        return;
+      case "failed":
+        await this.endRun(this.cancelReason !== null ? "CANCELED" : "FAILURE", this.cancelReason ?? outcome.message);
+        return;
+      case "canceled":
+        await this.endRun("CANCELED", this.cancelReason ?? "Run canceled");
+        return;
+    }
+  }
+
+  /** Polls storage for a terminal run status written by the worker, for up to `graceMs`. */
+  private async workerFinished(graceMs: number): Promise<boolean> {
+    const deadline = Date.now() + graceMs;
+    for (;;) {
+      const run = await this.storage.getRun(this.runId);
+      if (run !== null && isTerminalRunStatus(run.status)) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, Math.max(1, deadline - Date.now()))));
+    }
+  }
+
+  /** Fails (or cancels) the steps still running, then the run. */
+  private async endRun(outcome: "FAILURE" | "CANCELED", message: string): Promise<void> {
+    const started = new Map<string, { at: number; assetKeys: string[] }>();
+    const events = await this.storage.getEvents(this.runId, { types: ["STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_CANCELED"] });
+    for (const event of events) {
+      if (event.stepKey === null) continue;
+      if (event.body.type === "STEP_START") started.set(event.stepKey, { at: event.timestamp, assetKeys: event.body.assetKeys });
+      else if (STEP_END.has(event.body.type)) started.delete(event.stepKey);
+    }
+    const now = Date.now();
+    for (const [stepKey, step] of started) {
+      await this.write(
+        outcome === "CANCELED"
+          ? { type: "STEP_CANCELED" }
+          : { type: "STEP_FAILURE", durationMs: Math.max(0, now - step.at), error: { name: "RunWorkerLost", message }, assetKeys: step.assetKeys },
+        stepKey,
+      );
+    }
+    const image = this.job?.spec?.template.spec?.containers[0]?.image;
+    await this.write(
+      outcome === "CANCELED"
+        ? { type: "RUN_CANCELED", message }
+        : { type: "RUN_FAILURE", message, ...(image !== undefined ? { error: { name: "KubernetesRunFailure", message: `${message} (Job ${this.launcher.namespace}/${this.jobName}, image ${image})` } } : {}) },
+    );
+  }
+
+  private async write(body: EventBody, stepKey: string | null = null): Promise<void> {
+    const event: EventRecord = { runId: this.runId, seq: null, timestamp: Date.now(), stepKey, body };
+    await this.storage.appendEvents([event]);
+    try {
+      this.request.onEvent?.(event);
+    } catch {
+      // A failing progress callback must not break the run's record.
+    }
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
