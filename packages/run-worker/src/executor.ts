@@ -12,6 +12,7 @@ import {
   type Metadata,
   type RunRecord,
 } from "@flyt/core";
+import { createPipesClient } from "@flyt/pipes";
 import { normalizeMetadata, resolveResources, type ResolvedResources } from "@flyt/sdk";
 import type { AssetContext, AssetLogger, Definitions, MetadataInput } from "@flyt/sdk";
 import { DEFAULT_OUTPUT_CAP_BYTES, StepOutput } from "./capture.js";
@@ -222,8 +223,10 @@ export class RunExecutor {
       let materializations: EventBody[] = [];
       try {
         const metadataCalls: Array<{ assetKey: string | null; metadata: MetadataInput }> = [];
-        const result = await stepScope.run(scope, () => this.invoke(step, attempt, resources, metadataCalls));
-        materializations = this.materializations(step, metadataCalls, result);
+        // Data versions reported by Pipes processes; their metadata goes through metadataCalls.
+        const dataVersions = new Map<string, string>();
+        const result = await stepScope.run(scope, () => this.invoke(step, attempt, resources, metadataCalls, { output, scope, dataVersions }));
+        materializations = this.materializations(step, metadataCalls, result, dataVersions);
       } catch (thrown) {
         failed = true;
         error = thrown;
@@ -266,6 +269,7 @@ export class RunExecutor {
     attempt: number,
     resources: Record<string, unknown>,
     metadataCalls: Array<{ assetKey: string | null; metadata: MetadataInput }>,
+    pipes: { output: StepOutput; scope: StepScope; dataVersions: Map<string, string> },
   ): Promise<unknown> {
     const { run, writer } = this.options;
     const { stepKey, definition } = step;
@@ -301,6 +305,28 @@ export class RunExecutor {
         }
         metadataCalls.push({ assetKey: assetKey ?? null, metadata: { ...metadata } });
       },
+      pipes: createPipesClient({
+        runId: run.runId,
+        stepKey,
+        assetKeys: step.assetKeys,
+        codeVersionByAssetKey: Object.fromEntries(
+          step.assetKeys.map((key) => [key, this.options.definitions.graph.get(key)?.codeVersion ?? null]),
+        ),
+        partitionKey: step.partitionKey,
+        partitionTimeWindow: step.partitionTimeWindow,
+        retryNumber: attempt - 1,
+        signal: this.signal,
+        environment: this.options.environment ?? process.env,
+        // A process outliving its step (compute did not await it) must not write into a finished step.
+        emit: (body) => {
+          if (!pipes.scope.finished) writer.emit(stepKey, body);
+        },
+        output: (stream, text) => pipes.output.write(stream, text),
+        materialize: (assetKey, metadata, dataVersion) => {
+          metadataCalls.push({ assetKey, metadata });
+          if (dataVersion !== null) pipes.dataVersions.set(assetKey, dataVersion);
+        },
+      }),
     };
     return await definition.compute(context);
   }
@@ -310,6 +336,7 @@ export class RunExecutor {
     step: PlannedStep,
     calls: Array<{ assetKey: string | null; metadata: MetadataInput }>,
     result: unknown,
+    dataVersions: ReadonlyMap<string, string> = new Map(),
   ): EventBody[] {
     const { stepKey, definition } = step;
     const returned = new Map<string, MetadataInput>();
@@ -348,13 +375,16 @@ export class RunExecutor {
         throw new TypeError(`Invalid metadata for asset ${assetKey} of step ${stepKey}: ${coerceError(error).message}`, { cause: error });
       }
       const node = this.options.definitions.graph.get(assetKey);
-      return {
+      const body: EventBody = {
         type: "ASSET_MATERIALIZATION",
         assetKey,
         partition: step.partitionKey,
         metadata,
         codeVersion: node?.codeVersion ?? null,
-      } satisfies EventBody;
+      };
+      const dataVersion = dataVersions.get(assetKey);
+      if (dataVersion !== undefined) body.dataVersion = dataVersion;
+      return body;
     });
   }
 }

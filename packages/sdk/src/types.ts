@@ -56,6 +56,70 @@ export interface AssetContext<R extends Resources = Resources> {
    * Later calls merge over earlier ones; returned metadata merges last.
    */
   addMetadata(metadata: MetadataInput, assetKey?: string): void;
+  /**
+   * Runs external processes as this step (Dagster Pipes protocol 0.1): what they report becomes
+   * this step's events. See docs/pipes.md.
+   *
+   * @example
+   * const result = await ctx.pipes.run("python3", ["ingest.py"], { extras: { year: ctx.partitionKey } });
+   */
+  pipes: PipesClient;
+}
+
+/** How `ctx.pipes.run` launches and talks to a process. Every field is optional. */
+export interface PipesRunOptions {
+  /** Added to the step's environment (`process.env`); `undefined` values remove a variable. */
+  env?: Record<string, string | undefined>;
+  /** Working directory of the process; default the worker's. */
+  cwd?: string;
+  /** Arbitrary JSON data the process reads as `extras` from its context. */
+  extras?: Record<string, unknown>;
+  /** Where the process writes messages: a temp file (default) or one of its standard streams. */
+  channel?: "file" | "stdio";
+  /** For `channel: "stdio"`: which stream carries messages. Default "stderr". */
+  stdio?: "stderr" | "stdout";
+  /** How the context reaches the process: a temp file (default) or inline in the environment variable. */
+  contextTransport?: "file" | "env";
+  /** A message line longer than this is dropped with a warning. Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** After SIGTERM on cancellation, how long before SIGKILL. Default 5000 ms. */
+  killGraceMs?: number;
+  /** Called for each `report_custom_message`, as it arrives. */
+  onCustomMessage?: (payload: unknown) => void;
+}
+
+/** The exception a Pipes process sent with `closed`. */
+export interface PipesException {
+  name: string | null;
+  message: string;
+  stack: string[];
+  cause: PipesException | null;
+  context: PipesException | null;
+}
+
+/** What `ctx.pipes.run` resolves with once the process exited 0. */
+export interface PipesResult {
+  exitCode: number;
+  /** Payloads of `report_custom_message`, in order (at most 10 000 are kept). */
+  customMessages: unknown[];
+  /** Asset keys the process reported a materialization for; the other selected ones are materialized implicitly. */
+  reportedAssetKeys: string[];
+  /** Whether the process sent `opened` / `closed`. */
+  opened: boolean;
+  closed: boolean;
+  /** Milliseconds from spawn to the first message, null if none came. */
+  firstMessageMs: number | null;
+  durationMs: number;
+}
+
+/** `ctx.pipes`: launches external processes speaking Dagster Pipes. */
+export interface PipesClient {
+  /**
+   * Spawns `command` with `args` in its own process group and waits for it. Resolves when it
+   * exits 0; rejects (failing the step unless caught) on a non-zero exit, a signal, a spawn
+   * error or cancellation, with the tail of stderr and the exception the process sent.
+   */
+  run(command: string, args?: readonly string[], options?: PipesRunOptions): Promise<PipesResult>;
 }
 
 /** What compute may return: nothing, or metadata for the asset (for a multi-asset: metadata keyed by asset key). */

@@ -1,0 +1,33 @@
+/**
+ * @flyt/pipes: the orchestrator side of Dagster Pipes (protocol 0.1). The run worker builds a
+ * `PipesClient` per step with `createPipesClient(host)` and hands it to compute functions as
+ * `ctx.pipes`; the protocol pieces are exported for other launch paths and for tests.
+ */
+import type { PipesClient, PipesResult, PipesRunOptions } from "@flyt/sdk";
+import { runPipesProcess, type PipesHost } from "./session.js";
+
+export {
+  buildContextData,
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  formatException,
+  MAX_CUSTOM_MESSAGES,
+  MAX_LOG_EVENTS,
+  MAX_WARNINGS,
+  PipesProcessError,
+  runPipesProcess,
+  STDERR_TAIL_BYTES,
+  type PipesHost,
+} from "./session.js";
+export * from "./protocol.js";
+export { convertPipesMetadata, type ConvertedMetadata } from "./metadata.js";
+export { parseMessageLine, type ParsedMessage, type ParseResult } from "./messages.js";
+export { LineSplitter } from "./lines.js";
+
+/** The `ctx.pipes` of one step. */
+export function createPipesClient(host: PipesHost): PipesClient {
+  return {
+    run: (command: string, args?: readonly string[], options?: PipesRunOptions): Promise<PipesResult> =>
+      runPipesProcess(host, command, args, options),
+  };
+}

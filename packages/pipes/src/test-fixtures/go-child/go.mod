@@ -1,0 +1,3 @@
+module flyt.test/pipes-go-child
+
+go 1.21

@@ -1,0 +1,77 @@
+/**
+ * A Node child without any Pipes client, for robustness tests: it decodes the bootstrap
+ * variables itself and misbehaves in the way argv[2] names.
+ */
+import { spawn } from "node:child_process";
+import { appendFileSync, writeSync } from "node:fs";
+import { inflateSync } from "node:zlib";
+
+const scenario = process.argv[2] ?? "ok";
+const decode = (name: string): Record<string, unknown> =>
+  JSON.parse(inflateSync(Buffer.from(process.env[name] ?? "", "base64")).toString("utf8")) as Record<string, unknown>;
+const messages = decode("DAGSTER_PIPES_MESSAGES");
+const path = typeof messages.path === "string" ? messages.path : null;
+const write = (text: string): void => {
+  if (path !== null) appendFileSync(path, text);
+  else writeSync(messages.stdio === "stdout" ? 1 : 2, text);
+};
+const send = (method: string, params: unknown): void => write(JSON.stringify({ __dagster_pipes_version: "0.1", method, params }) + "\n");
+const MiB = 1024 * 1024;
+
+async function main(): Promise<void> {
+  send("opened", { extras: {} });
+  switch (scenario) {
+    case "huge-message": {
+      // One 5 MiB message, then a normal one: the first is dropped, the second arrives.
+      send("log", { message: "x".repeat(5 * MiB), level: "INFO" });
+      send("log", { message: "after the huge one", level: "INFO" });
+      break;
+    }
+    case "flood": {
+      // 64 MiB of stdout, 64 MiB of garbage lines in the message channel, and a 16 MiB line without newline.
+      const block = "flood ".repeat(10_922) + "\n";
+      for (let written = 0; written < 64 * MiB; written += block.length) {
+        if (!process.stdout.write(block)) await new Promise((resolve) => process.stdout.once("drain", resolve));
+      }
+      const garbage = ("not json at all " + "g".repeat(1000) + "\n").repeat(1000);
+      for (let written = 0; written < 64 * MiB; written += garbage.length) write(garbage);
+      send("log", { message: "still alive", level: "INFO" });
+      write("y".repeat(16 * MiB));
+      break;
+    }
+    case "no-close":
+      send("log", { message: "leaving without closing", level: "INFO" });
+      process.exit(0);
+      break;
+    case "crash":
+      process.stderr.write("segfault-ish crash\n");
+      process.exit(7);
+      break;
+    case "sleep": {
+      // A grandchild in the same group, then wait forever: cancellation must reach both.
+      const grandchild = spawn("sleep", ["1000"], { stdio: "ignore" });
+      send("report_custom_message", { payload: { pid: process.pid, grandchild: grandchild.pid } });
+      process.on("SIGTERM", () => undefined); // ignores SIGTERM: only SIGKILL after the grace period stops it
+      await new Promise(() => undefined);
+      break;
+    }
+    case "logs": {
+      const count = Number(process.argv[3] ?? "10000");
+      let batch = "";
+      for (let i = 0; i < count; i++) {
+        batch += JSON.stringify({ __dagster_pipes_version: "0.1", method: "log", params: { message: `line ${i}`, level: "INFO" } }) + "\n";
+        if (batch.length > 64 * 1024) {
+          write(batch);
+          batch = "";
+        }
+      }
+      write(batch);
+      break;
+    }
+    default:
+      break;
+  }
+  send("closed", {});
+}
+
+void main();
