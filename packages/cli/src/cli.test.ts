@@ -13,7 +13,7 @@ import { createTestStorage, testBackends } from "@flyt/storage/testing";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = resolve(here, "../bin/flyt.js");
-// The TypeScript source, so the test also proves .ts definitions load through tsx.
+// The TypeScript source, so the test also proves .ts definitions load (bundled with esbuild).
 const definitions = resolve(here, "../src/test-fixtures/definitions.ts");
 
 interface Result {

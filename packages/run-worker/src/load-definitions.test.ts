@@ -1,5 +1,5 @@
 /**
- * Tests of loadDefinitions: .ts through tsx, .js directly, export selection, and the
+ * Tests of loadDefinitions: .ts bundled with esbuild, .js directly, export selection, and the
  * DefinitionsLoadError messages for a missing file, a syntax error, invalid definitions and a
  * module without definitions.
  */
@@ -33,7 +33,7 @@ function loadError(pattern: RegExp, file: string) {
 }
 
 void describe("loadDefinitions", () => {
-  void it("loads a TypeScript module through tsx and a compiled one directly", async () => {
+  void it("loads a TypeScript module (bundled with esbuild) and a compiled one directly", async () => {
     const fromTs = await loadDefinitions(fixtureTs("partitioned"));
     assert.deepEqual([...fromTs.steps.keys()].sort(), ["p/plain", "p/regions", "p/yearly"]);
     const fromJs = await loadDefinitions(fixtureJs("partitioned"));

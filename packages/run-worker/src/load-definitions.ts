@@ -1,25 +1,17 @@
 /**
- * Loads a user's definitions module. TypeScript files go through tsx's ESM loader (registered
- * once per process on first use); JavaScript loads directly. Every failure becomes a
- * DefinitionsLoadError naming the file, with the original error as its cause.
+ * Loads a user's definitions module. TypeScript files are bundled once with esbuild into a cached
+ * ESM file (see bundle-definitions.ts) and imported from there; JavaScript loads directly. Every
+ * failure becomes a DefinitionsLoadError naming the file, with the original error as its cause.
  */
 import { stat } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { coerceError, DefinitionsLoadError, InvalidDefinitionsError } from "@flyt/core";
 import { isDefinitions, type Definitions } from "@flyt/sdk";
+import { bundleDefinitions } from "./bundle-definitions.js";
 
 const TYPESCRIPT_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx"]);
 const JAVASCRIPT_EXTENSIONS = new Set([".js", ".mjs", ".cjs"]);
-
-let tsxRegistered: Promise<void> | null = null;
-
-function registerTsx(): Promise<void> {
-  tsxRegistered ??= import("tsx/esm/api").then(({ register }) => {
-    register();
-  });
-  return tsxRegistered;
-}
 
 /**
  * Imports `file` (absolute or relative to the working directory) and returns its definitions:
@@ -47,8 +39,8 @@ export async function loadDefinitions(file: string): Promise<Definitions> {
 
   let module: Record<string, unknown>;
   try {
-    if (TYPESCRIPT_EXTENSIONS.has(extension)) await registerTsx();
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    const importable = TYPESCRIPT_EXTENSIONS.has(extension) ? await bundleDefinitions(path) : path;
+    module = (await import(pathToFileURL(importable).href)) as Record<string, unknown>;
   } catch (thrown) {
     const error = coerceError(thrown);
     if (error instanceof InvalidDefinitionsError) {
@@ -80,7 +72,7 @@ function pickDefinitions(path: string, module: Record<string, unknown>): Definit
 }
 
 function describeImportError(error: Error): string {
-  // esbuild transform errors (tsx) carry the location in their message already; keep it, drop noise.
+  // esbuild build errors carry the file, line and column in their message already; keep it, drop noise.
   const firstLines = error.message.split("\n").slice(0, 12).join("\n");
   return `${error.name === "Error" ? "" : `${error.name}: `}${firstLines}`;
 }

@@ -1,6 +1,6 @@
 /**
  * The SubprocessLauncher with real worker processes and real storage on every backend: a
- * TypeScript definitions file through tsx, the worker's environment (no database credentials),
+ * TypeScript definitions file (bundled with esbuild), the worker's environment (no database credentials),
  * crash isolation (process.exit, an uncaught exception in a timer, process.abort), cancellation
  * without orphans, and reaping of stray grandchildren.
  */

@@ -15,7 +15,7 @@ export function fixtureJs(name: string): string {
   return fileURLToPath(new URL(`./test-fixtures/${name}.js`, import.meta.url));
 }
 
-/** TypeScript source of a fixture (src/test-fixtures/<name>.ts), loaded through tsx. */
+/** TypeScript source of a fixture (src/test-fixtures/<name>.ts), bundled with esbuild by loadDefinitions. */
 export function fixtureTs(name: string): string {
   return fileURLToPath(new URL(`../src/test-fixtures/${name}.ts`, import.meta.url));
 }
