@@ -125,6 +125,13 @@ export const ScheduleSnapshotSchema = z.object({
   tags: stringMap,
   defaultStatus: z.enum(["RUNNING", "STOPPED"]),
   description: z.string().nullable(),
+  /** What the daemon does with ticks missed while it was down. */
+  catchUp: z.enum(["latest", "all", "none"]),
+  maxCatchUpTicks: z.number().int().nonnegative(),
+  /** The partition of each tick's run: a fixed key, computed by user code per tick, or none. */
+  partition: z.discriminatedUnion("kind", [z.object({ kind: z.literal("fixed"), key: z.string() }), z.object({ kind: z.literal("computed") })]).nullable(),
+  /** Whether user code decides each tick (evaluate through the code location) or it is one run of `target`. */
+  hasEvaluate: z.boolean(),
 });
 export type ScheduleSnapshot = z.infer<typeof ScheduleSnapshotSchema>;
 
@@ -134,6 +141,14 @@ export const SensorSnapshotSchema = z.object({
   minimumIntervalSeconds: z.number().positive(),
   defaultStatus: z.enum(["RUNNING", "STOPPED"]),
   description: z.string().nullable(),
+  /** "custom": evaluated through the code location; "asset" / "run_status": the daemon decides from storage. */
+  sensorType: z.enum(["custom", "asset", "run_status"]),
+  /** Asset sensors: printed keys whose materializations fire it. */
+  assets: z.array(assetKey),
+  /** Run-status sensors: statuses that fire it. */
+  runStatuses: z.array(z.enum(["SUCCESS", "FAILURE", "CANCELED"])),
+  monitoredSelection: z.string().nullable(),
+  tags: stringMap,
 });
 export type SensorSnapshot = z.infer<typeof SensorSnapshotSchema>;
 

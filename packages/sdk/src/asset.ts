@@ -13,7 +13,8 @@ import {
 } from "@flyt/core";
 import { InvalidMetadataError, normalizeMetadata } from "./metadata.js";
 import { isPartitionsDefinition } from "./partitions.js";
-import type { AssetDefinition, AssetSpec, PartitionsDefinition, Resources, RetryPolicy, StepDefinition } from "./types.js";
+import type { AssetDefinition, AssetSpec, ExternalAssetRef, PartitionsDefinition, Resources, RetryPolicy, StepDefinition } from "./types.js";
+import { externalDepsOf, isExternalAssetRef } from "./external-asset.js";
 import { callerLocation, definitionsError, formatIssues, functionSchema, NAME_PATTERN, nameSchema, nonNegativeInt, stringRecord, zodErrorMap } from "./validation.js";
 
 /**
@@ -53,7 +54,7 @@ const keyInputSchema = z.union([z.string(), z.array(z.string())], {
     message: `${context.data === undefined ? "is required" : "must be"} a string like "atlas/ssb/x" or an array like ["atlas","ssb","x"]`,
   }),
 });
-const depSchema = z.union([z.string(), z.array(z.string()), assetDefinitionSchema], {
+const depSchema = z.union([z.string(), z.array(z.string()), assetDefinitionSchema, z.custom<ExternalAssetRef>(isExternalAssetRef)], {
   errorMap: () => ({ message: "must be an asset key (string or array) or an asset definition" }),
 });
 const TAG_KEY = /^[A-Za-z0-9_.\-/:]+$/;
@@ -129,10 +130,15 @@ export function checkKey(input: string | readonly string[], field: string, probl
   }
 }
 
-export function depKeys(deps: ReadonlyArray<string | readonly string[] | AssetDefinition> | undefined, field: string, problems: string[]): string[] {
+export function depKeys(
+  deps: ReadonlyArray<string | readonly string[] | AssetDefinition | ExternalAssetRef> | undefined,
+  field: string,
+  problems: string[],
+): string[] {
   const out: string[] = [];
   (deps ?? []).forEach((dep, index) => {
     if (isAssetDefinition(dep)) out.push(...dep.nodes.map((n) => n.key));
+    else if (isExternalAssetRef(dep)) out.push(dep.key);
     else {
       const key = checkKey(dep, `${field}[${index}]`, problems);
       if (key !== null) out.push(key);
@@ -180,9 +186,9 @@ export function buildNode(
   };
 }
 
-export function freezeDefinition(step: StepDefinition, nodes: AssetNodeSnapshot[]): AssetDefinition {
+export function freezeDefinition(step: StepDefinition, nodes: AssetNodeSnapshot[], externalDeps: ExternalAssetRef[] = []): AssetDefinition {
   for (const node of nodes) Object.freeze(node);
-  return Object.freeze({ step: Object.freeze(step), nodes: Object.freeze(nodes) });
+  return Object.freeze({ step: Object.freeze(step), nodes: Object.freeze(nodes), externalDeps: Object.freeze(externalDeps) });
 }
 
 /**
@@ -232,5 +238,5 @@ export function asset<R extends Resources = Resources>(spec: AssetSpec<R>): Asse
     compute: spec.compute as StepDefinition["compute"],
     definedAt,
   };
-  return freezeDefinition(step, [node]);
+  return freezeDefinition(step, [node], externalDepsOf(data.deps));
 }

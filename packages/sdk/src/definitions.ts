@@ -15,6 +15,7 @@ import {
 import { isAssetDefinition } from "./asset.js";
 import { isResourceDefinition } from "./resources.js";
 import type {
+  ExternalAssetRef,
   AssetDefinition,
   Definitions,
   DefinitionsInput,
@@ -187,11 +188,27 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     }
   }
 
+  // Deps on other locations' assets (externalAsset): accepted without a local definition.
+  const externalAssets = new Map<string, ExternalAssetRef>();
+  for (const definition of definitions) {
+    for (const ref of definition.externalDeps ?? []) {
+      const seen = externalAssets.get(ref.key);
+      if (seen && seen.location !== null && ref.location !== null && seen.location !== ref.location) {
+        problems.push({ subject: `externalAsset ${JSON.stringify(ref.key)}`, message: `declared with two locations: ${seen.location} and ${ref.location}` });
+      }
+      if (!seen || (seen.location === null && ref.location !== null)) externalAssets.set(ref.key, ref);
+    }
+  }
+  for (const key of externalAssets.keys()) {
+    if (nodes.has(key)) problems.push({ subject: `externalAsset ${JSON.stringify(key)}`, message: "is declared external but this location defines it; depend on the asset directly" });
+  }
+
   // Dependencies: unknown keys and partition compatibility.
   for (const node of nodes.values()) {
     const step = nodeStep.get(node.key)!;
     for (const dep of node.deps) {
       const upstream = nodes.get(dep);
+      if (!upstream && externalAssets.has(dep)) continue;
       if (!upstream) {
         problems.push({
           subject: `asset ${JSON.stringify(node.key)}`,
@@ -253,6 +270,7 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     resources: Object.freeze(resources),
     schedules: Object.freeze(schedules),
     sensors: Object.freeze(sensors),
+    externalAssets: Object.freeze([...externalAssets.values()].sort((a, b) => a.key.localeCompare(b.key))),
   });
 }
 

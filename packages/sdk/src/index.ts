@@ -45,3 +45,4 @@ export {
 } from "./sensors.js";
 export { meta, normalizeMetadata, InvalidMetadataError, PREVIEW_NOTE_SUFFIX } from "./metadata.js";
 export { defineDefinitions, isDefinitions, findCycles } from "./definitions.js";
+export { externalAsset, isExternalAssetRef } from "./external-asset.js";

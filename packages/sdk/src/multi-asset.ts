@@ -16,6 +16,7 @@ import {
   retryPolicySchema,
 } from "./asset.js";
 import type { AssetDefinition, MultiAssetSpec, Resources, StepDefinition } from "./types.js";
+import { externalDepsOf } from "./external-asset.js";
 import { callerLocation, definitionsError, formatIssues, functionSchema, nameSchema, zodErrorMap } from "./validation.js";
 
 const memberSchema = z
@@ -99,5 +100,5 @@ export function multiAsset<R extends Resources = Resources>(spec: MultiAssetSpec
     compute: spec.compute as StepDefinition["compute"],
     definedAt,
   };
-  return freezeDefinition(step, nodes);
+  return freezeDefinition(step, nodes, externalDepsOf(data.assets.flatMap((member) => member.deps ?? [])));
 }

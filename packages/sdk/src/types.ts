@@ -153,9 +153,18 @@ export interface PartitionsDefinition {
   snapshot(): PartitionsSnapshot;
 }
 
+/** A dependency on an asset defined by another code location; made by `externalAsset()`. */
+export interface ExternalAssetRef {
+  readonly kind: "external-asset";
+  /** Printed key. */
+  readonly key: string;
+  /** The owning location, when named; null: whichever location defines the key. */
+  readonly location: string | null;
+}
+
 interface AssetSpecCommon {
-  /** Upstream assets: printed keys, key arrays or asset definitions. */
-  deps?: ReadonlyArray<string | readonly string[] | AssetDefinition>;
+  /** Upstream assets: printed keys, key arrays, asset definitions, or `externalAsset(...)` of another location. */
+  deps?: ReadonlyArray<string | readonly string[] | AssetDefinition | ExternalAssetRef>;
   description?: string;
   /** Group name; "default" when omitted. */
   group?: string;
@@ -208,6 +217,8 @@ export interface StepDefinition {
 export interface AssetDefinition {
   readonly step: StepDefinition;
   readonly nodes: readonly AssetNodeSnapshot[];
+  /** Deps on assets of other code locations (`externalAsset`). */
+  readonly externalDeps?: readonly ExternalAssetRef[];
 }
 
 /** A configuration value read from the environment when the run starts. */
@@ -319,6 +330,8 @@ export interface Definitions {
   readonly resources: Readonly<Record<string, ResourceDefinition>>;
   readonly schedules: readonly ScheduleDefinition[];
   readonly sensors: readonly SensorDefinition[];
+  /** Assets of other code locations that this location's assets depend on. */
+  readonly externalAssets?: readonly ExternalAssetRef[];
 }
 
 export interface DefinitionsInput {
