@@ -36,9 +36,15 @@ async function main(): Promise<void> {
       const garbage = ("not json at all " + "g".repeat(1000) + "\n").repeat(1000);
       for (let written = 0; written < 64 * MiB; written += garbage.length) write(garbage);
       send("log", { message: "still alive", level: "INFO" });
+      send("closed", {});
       write("y".repeat(16 * MiB));
-      break;
+      return;
     }
+    case "other-asset":
+      send("report_asset_materialization", { asset_key: "not/mine", data_version: null, metadata: { rows: { raw_value: 1, type: "int" } } });
+      send("report_asset_check", { asset_key: "not/mine", check_name: "c", passed: true, severity: "ERROR", metadata: null });
+      send("report_asset_materialization", { asset_key: null, data_version: null, metadata: null });
+      break;
     case "no-close":
       send("log", { message: "leaving without closing", level: "INFO" });
       process.exit(0);
@@ -52,6 +58,7 @@ async function main(): Promise<void> {
       const grandchild = spawn("sleep", ["1000"], { stdio: "ignore" });
       send("report_custom_message", { payload: { pid: process.pid, grandchild: grandchild.pid } });
       process.on("SIGTERM", () => undefined); // ignores SIGTERM: only SIGKILL after the grace period stops it
+      setInterval(() => undefined, 1000);
       await new Promise(() => undefined);
       break;
     }
