@@ -10,6 +10,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+# Pipes compatibility tests run the official dagster-pipes from PyPI (a reused virtualenv) and a Go child.
+if [ ! -x .venv-pipes/bin/python ] || ! .venv-pipes/bin/python -c "import dagster_pipes" 2>/dev/null; then
+  python3 -m venv .venv-pipes && .venv-pipes/bin/pip install --quiet --disable-pip-version-check dagster-pipes
+fi
+export FLYT_TEST_PYTHON="$PWD/.venv-pipes/bin/python"
+(cd packages/pipes/src/test-fixtures/go-child && go build -o ../../../../../.build/pipes-go-child .)
+
 echo "== build (tsc -b, strict, tests included)"
 npx tsc -b
 echo "== lint (type-aware)"
