@@ -102,6 +102,18 @@ TABLE run_tags (
   CONSTRAINT run_tags_pkey PRIMARY KEY (run_id, key);
   CONSTRAINT run_tags_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(run_id) ON DELETE CASCADE;
 
+TABLE run_tokens (
+  token_hash text NOT NULL,
+  run_id text NOT NULL,
+  location text NOT NULL,
+  asset_keys jsonb NOT NULL,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  revoked_at bigint
+);
+  CONSTRAINT run_tokens_pkey PRIMARY KEY (token_hash);
+  CONSTRAINT run_tokens_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(run_id) ON DELETE CASCADE;
+
 TABLE runs (
   id bigint NOT NULL DEFAULT nextval('runs_id_seq'::regclass),
   run_id text NOT NULL,
@@ -155,6 +167,8 @@ CREATE UNIQUE INDEX run_assets_pkey ON run_assets USING btree (run_id, asset_key
 CREATE UNIQUE INDEX run_heartbeats_pkey ON run_heartbeats USING btree (run_id);
 CREATE INDEX run_tags_key_value ON run_tags USING btree (key, value, run_id);
 CREATE UNIQUE INDEX run_tags_pkey ON run_tags USING btree (run_id, key);
+CREATE UNIQUE INDEX run_tokens_pkey ON run_tokens USING btree (token_hash);
+CREATE INDEX run_tokens_run_id ON run_tokens USING btree (run_id);
 CREATE INDEX runs_created_at ON runs USING btree (created_at);
 CREATE INDEX runs_ended_at ON runs USING btree (ended_at) WHERE (ended_at IS NOT NULL);
 CREATE UNIQUE INDEX runs_instigator_run_key ON runs USING btree (instigator, run_key) WHERE (run_key IS NOT NULL);

@@ -91,6 +91,16 @@ CREATE TABLE run_tags (
   PRIMARY KEY (run_id, key)
 );
 
+CREATE TABLE run_tokens (
+  token_hash TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+  location TEXT NOT NULL,
+  asset_keys TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   run_id TEXT NOT NULL UNIQUE,
@@ -134,6 +144,8 @@ CREATE UNIQUE INDEX event_log_run_seq ON event_log (run_id, seq);
 CREATE INDEX run_assets_asset_key ON run_assets (asset_key, run_id);
 
 CREATE INDEX run_tags_key_value ON run_tags (key, value, run_id);
+
+CREATE INDEX run_tokens_run_id ON run_tokens (run_id);
 
 CREATE INDEX runs_created_at ON runs (created_at);
 

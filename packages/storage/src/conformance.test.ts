@@ -4,6 +4,7 @@
  * fresh PostgreSQL database (on FLYT_TEST_DATABASE_URL, or an embedded server started for this file).
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StorageError, type EventBody, type EventRecord, type NewRun } from "@flyt/core";
@@ -752,6 +753,38 @@ for (const backend of testBackends()) {
         const all = await storage.listRuns({ tags: tag, endedAfter: 0 });
         assert.deepEqual(new Set(all.items.map((r) => r.runId)), new Set([early.runId, late.runId]));
         assert.ok(!all.items.some((r) => r.runId === open.runId));
+      });
+    });
+
+    describe("run tokens", () => {
+      const hash = (n: string) => createHash("sha256").update(n).digest("hex");
+
+      it("stores a token's hash bound to a run, its location and asset keys; revokes per run", async () => {
+        const { run } = await storage.createRun(newRun());
+        const tokenHash = hash(unique("token"));
+        const created = await storage.createRunToken({ tokenHash, runId: run.runId, location: "atlas", assetKeys: ["a/b", "a/c"], expiresAt: Date.now() + 60_000 });
+        assert.equal(created.revokedAt, null);
+        const read = await storage.getRunToken(tokenHash);
+        assert.deepEqual(read, created);
+        assert.deepEqual(read?.assetKeys, ["a/b", "a/c"]);
+        assert.equal(read?.location, "atlas");
+        assert.equal(await storage.getRunToken(hash("never issued")), null);
+        assert.equal(await storage.revokeRunTokens(run.runId), 1);
+        assert.equal(await storage.revokeRunTokens(run.runId), 0);
+        assert.ok(((await storage.getRunToken(tokenHash))?.revokedAt ?? 0) > 0);
+      });
+
+      it("refuses a token for an unknown run, and anything that is not a sha256 hash", async () => {
+        await assert.rejects(
+          storage.createRunToken({ tokenHash: hash(unique("t")), runId: "no-such-run", location: "x", assetKeys: [], expiresAt: Date.now() + 1000 }),
+          /no run "no-such-run"/,
+        );
+        const { run } = await storage.createRun(newRun());
+        await assert.rejects(
+          storage.createRunToken({ tokenHash: "plain-token-value", runId: run.runId, location: "x", assetKeys: [], expiresAt: Date.now() + 1000 }),
+          /sha256/,
+        );
+        await assert.rejects(storage.getRunToken("ABC"), /sha256/);
       });
     });
 

@@ -159,6 +159,23 @@ export interface RunWatch {
   close(): Promise<void>;
 }
 
+/**
+ * A run-scoped ingest token as stored: only its hash (`sha256` hex of the token), never the token.
+ * It lets a run worker write events of `runId`, and materializations/checks of `assetKeys` only.
+ */
+export interface RunToken {
+  tokenHash: string;
+  runId: string;
+  location: string;
+  /** Printed keys of the run's assets: the only assets the token may write events about. */
+  assetKeys: string[];
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export type NewRunToken = Omit<RunToken, "createdAt" | "revokedAt">;
+
 /** Result of createRun: `created: false` means the `(instigator, runKey)` pair already had a run. */
 export interface CreateRunResult {
   run: RunRecord;
@@ -199,6 +216,14 @@ export interface Storage {
   recordDaemonHeartbeat(heartbeat: DaemonHeartbeat): Promise<void>;
   /** Daemon heartbeats newer than `since` (default: all), newest first. */
   listDaemonHeartbeats(since?: number): Promise<DaemonHeartbeat[]>;
+
+  // Run tokens --------------------------------------------------------------------------
+  /** Stores a token's hash for a run (the run must exist). */
+  createRunToken(token: NewRunToken): Promise<RunToken>;
+  /** The token with this hash, revoked or expired ones included (the caller decides), or null. */
+  getRunToken(tokenHash: string): Promise<RunToken | null>;
+  /** Revokes every token of a run; returns how many were still live. */
+  revokeRunTokens(runId: string): Promise<number>;
 
   // Events ------------------------------------------------------------------------------
   /**

@@ -27,6 +27,7 @@ import {
   type TickRow,
 } from "../shared/rows.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
+import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import { maskDatabaseUrl, scrubSecret } from "../shared/url.js";
 import {
   validateEpochMs,
@@ -60,6 +61,8 @@ import type {
   Storage,
   Tick,
   TickUpdate,
+  NewRunToken,
+  RunToken,
 } from "../storage.js";
 import { migratePostgres, postgresSchemaVersion } from "./postgres-migrator.js";
 import { createPool, type PoolOptions } from "./postgres-pool.js";
@@ -374,6 +377,38 @@ export class PostgresStorage implements Storage {
   }
 
   // Heartbeats --------------------------------------------------------------------------
+
+  // Run tokens --------------------------------------------------------------------------
+
+  async createRunToken(input: NewRunToken): Promise<RunToken> {
+    const token = validateNewRunToken(input);
+    return this.read("createRunToken", async (db) => {
+      const result = await db.query<RunTokenRow>(
+        `INSERT INTO run_tokens (token_hash, run_id, location, asset_keys, created_at, expires_at, revoked_at)
+         SELECT $1, run_id, $3, $4::jsonb, $5, $6, NULL FROM runs WHERE run_id = $2 RETURNING *`,
+        [token.tokenHash, token.runId, token.location, JSON.stringify(token.assetKeys), Date.now(), token.expiresAt],
+      );
+      const row = result.rows[0];
+      if (row === undefined) throw new StorageInputError("run id", `no run ${JSON.stringify(token.runId)} to issue a token for`);
+      return runTokenFromRow(row);
+    });
+  }
+
+  async getRunToken(tokenHash: string): Promise<RunToken | null> {
+    const hash = validateTokenHash(tokenHash);
+    return this.read("getRunToken", async (db) => {
+      const result = await db.query<RunTokenRow>("SELECT * FROM run_tokens WHERE token_hash = $1", [hash]);
+      return result.rows[0] === undefined ? null : runTokenFromRow(result.rows[0]);
+    });
+  }
+
+  async revokeRunTokens(runId: string): Promise<number> {
+    validateId(runId, "run id");
+    return this.read("revokeRunTokens", async (db) => {
+      const result = await db.query("UPDATE run_tokens SET revoked_at = $1 WHERE run_id = $2 AND revoked_at IS NULL", [Date.now(), runId]);
+      return result.rowCount ?? 0;
+    });
+  }
 
   async recordRunHeartbeat(runId: string, at?: number): Promise<void> {
     validateId(runId, "run id");

@@ -30,6 +30,7 @@ import {
 } from "../shared/rows.js";
 import { emitRunChanges, onRunChanges } from "../shared/run-signals.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
+import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import {
   validateEpochMs,
   validateEvents,
@@ -62,6 +63,8 @@ import type {
   Storage,
   Tick,
   TickUpdate,
+  NewRunToken,
+  RunToken,
 } from "../storage.js";
 import { migrateSqlite, sqliteSchemaVersion } from "./sqlite-migrator.js";
 
@@ -287,6 +290,35 @@ export class SqliteStorage implements Storage {
   }
 
   // Heartbeats --------------------------------------------------------------------------
+
+  // Run tokens --------------------------------------------------------------------------
+
+  createRunToken(input: NewRunToken): Promise<RunToken> {
+    return this.write("createRunToken", () => {
+      const token = validateNewRunToken(input);
+      const run = this.stmt("SELECT 1 FROM runs WHERE run_id = ?").get(token.runId);
+      if (run === undefined) throw new StorageInputError("run id", `no run ${JSON.stringify(token.runId)} to issue a token for`);
+      const row = this.stmt(
+        `INSERT INTO run_tokens (token_hash, run_id, location, asset_keys, created_at, expires_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, NULL) RETURNING *`,
+      ).get(token.tokenHash, token.runId, token.location, JSON.stringify(token.assetKeys), Date.now(), token.expiresAt) as RunTokenRow;
+      return runTokenFromRow(row);
+    });
+  }
+
+  getRunToken(tokenHash: string): Promise<RunToken | null> {
+    return this.guard("getRunToken", () => {
+      const row = this.stmt("SELECT * FROM run_tokens WHERE token_hash = ?").get(validateTokenHash(tokenHash)) as RunTokenRow | undefined;
+      return row === undefined ? null : runTokenFromRow(row);
+    });
+  }
+
+  revokeRunTokens(runId: string): Promise<number> {
+    return this.write("revokeRunTokens", () => {
+      validateId(runId, "run id");
+      return this.stmt("UPDATE run_tokens SET revoked_at = ? WHERE run_id = ? AND revoked_at IS NULL").run(Date.now(), runId).changes;
+    });
+  }
 
   recordRunHeartbeat(runId: string, at?: number): Promise<void> {
     return this.guard("recordRunHeartbeat", () => {
