@@ -21,5 +21,8 @@ echo "== build (tsc -b, strict, tests included)"
 npx tsc -b
 echo "== lint (type-aware)"
 npx eslint .
+echo "== tools (kubeconform and the Kubernetes JSON schemas, into .tools/)"
+bash packages/launcher-kubernetes/scripts/install-kubeconform.sh
+export FLYT_TEST_KUBECONFORM="$PWD/.tools/bin/kubeconform" FLYT_TEST_KUBE_SCHEMAS="$PWD/.tools/kubernetes-json-schema"
 echo "== tests"
 exec node scripts/with-test-postgres.mjs node scripts/run-tests.mjs "$@"

@@ -1,0 +1,209 @@
+/**
+ * Every kind of manifest the launcher builds, validated against the official Kubernetes JSON
+ * schemas (strict: unknown fields are errors) with kubeconform, for the oldest and newest
+ * Kubernetes versions we target. scripts/test.sh installs kubeconform and the schemas
+ * (packages/launcher-kubernetes/scripts/install-kubeconform.sh); without them this test fails,
+ * it never skips. A deliberately broken manifest proves the validator really rejects things.
+ */
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { RunRecord } from "@flyt/core";
+import { parseKubernetesLauncherConfig, parseKubernetesLocationConfig } from "./config.js";
+import { buildRunJob, buildRunTokenSecret } from "./job.js";
+
+const run = promisify(execFile);
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const INSTALL_HINT = "run `bash packages/launcher-kubernetes/scripts/install-kubeconform.sh` (scripts/test.sh does)";
+/** The kinds whose schemas the manifests need. */
+const KINDS = ["job-batch-v1", "secret-v1"];
+
+function kubeconformPath(): string {
+  const path = process.env.FLYT_TEST_KUBECONFORM || join(REPO, ".tools/bin/kubeconform");
+  assert.ok(existsSync(path), `kubeconform not found at ${path}: ${INSTALL_HINT}`);
+  return path;
+}
+
+function schemaRoot(): string {
+  const path = process.env.FLYT_TEST_KUBE_SCHEMAS || join(REPO, ".tools/kubernetes-json-schema");
+  assert.ok(existsSync(path), `Kubernetes JSON schemas not found at ${path}: ${INSTALL_HINT}`);
+  return path;
+}
+
+/**
+ * kubernetes-validate ships "local" schemas whose $refs point at a shared /api/_definitions.json
+ * under an https $id; kubeconform needs self-contained files. Bundle each kind with the shared
+ * definitions (content unchanged, refs made local) into kubeconform's standalone layout.
+ */
+function bundleSchemas(source: string, target: string): string[] {
+  const versions: string[] = [];
+  for (const folder of readdirSync(source)) {
+    const match = /^(v\d+\.\d+\.\d+)-local-strict$/.exec(folder);
+    if (match === null) continue;
+    const version = match[1]!;
+    const definitions = JSON.parse(readFileSync(join(source, folder, "_definitions.json"), "utf8")) as { $defs: unknown };
+    const out = join(target, `${version}-standalone-strict`);
+    mkdirSync(out, { recursive: true });
+    for (const kind of KINDS) {
+      const text = readFileSync(join(source, folder, `${kind}.json`), "utf8").replaceAll('"/api/_definitions.json#/$defs/', '"#/$defs/');
+      const schema = JSON.parse(text) as Record<string, unknown>;
+      delete schema.$id;
+      schema.$defs = definitions.$defs;
+      writeFileSync(join(out, `${kind}.json`), JSON.stringify(schema));
+    }
+    versions.push(version);
+  }
+  return versions;
+}
+
+interface KubeconformReport {
+  resources?: Array<{ filename: string; kind: string; name: string; status: string; msg: string }>;
+  summary: { valid: number; invalid: number; errors: number; skipped: number };
+}
+
+async function kubeconform(files: string[], version: string, schemas: string): Promise<KubeconformReport> {
+  const args = [
+    "-strict",
+    "-summary",
+    "-output",
+    "json",
+    "-kubernetes-version",
+    version.slice(1),
+    "-schema-location",
+    join(schemas, "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+    ...files,
+  ];
+  const result = await run(kubeconformPath(), args, { maxBuffer: 16 * 1024 * 1024 }).catch(
+    (error: { stdout?: string; stderr?: string; code?: number }) => {
+      if (typeof error.stdout === "string" && error.stdout.trim().startsWith("{")) return { stdout: error.stdout };
+      throw new Error(`kubeconform failed to run (exit ${String(error.code)}): ${error.stderr ?? ""}`, { cause: error });
+    },
+  );
+  return JSON.parse(result.stdout) as KubeconformReport;
+}
+
+const baseRun: RunRecord = {
+  runId: "0b6f5c9e-3f0a-4d9b-9a4e-2b8e7f1c2d3a",
+  status: "QUEUED",
+  selection: "ssb/*",
+  assetKeys: ["ssb/table_08764", "ssb/municipalities"],
+  stepKeys: null,
+  partitionKey: "2023",
+  tags: {},
+  origin: "manual",
+  parentRunId: null,
+  rootRunId: null,
+  location: "atlas",
+  instigator: null,
+  runKey: null,
+  createdAt: 0,
+  updatedAt: 0,
+  startedAt: null,
+  endedAt: null,
+};
+
+const minimalConfig = parseKubernetesLauncherConfig({ ingestUrl: "http://flyt.flyt.svc.cluster.local:3000" });
+const fullConfig = parseKubernetesLauncherConfig({
+  namespace: "flyt",
+  ingestUrl: "https://flyt.example.com/ingest",
+  serviceAccount: "flyt-run",
+  imagePullSecrets: ["regcred", "other-registry"],
+  ttlSecondsAfterFinished: 600,
+  activeDeadlineSeconds: 7200,
+  scheduleTimeoutSeconds: 120,
+  resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } },
+  env: { TZ: "Europe/Oslo", LOG_FORMAT: "json" },
+  envSecrets: { API_KEY: { secret: "atlas-secrets", key: "api-key" } },
+  envFromSecrets: ["urbalurba-secrets"],
+  command: ["node", "/app/node_modules/.bin/flyt", "run-worker"],
+  runAsUser: 1000,
+});
+
+/** Name → manifest: every shape of Job and Secret the launcher can produce. */
+function manifests(): Record<string, unknown> {
+  const tagLocation = parseKubernetesLocationConfig({ image: "registry.example.com/atlas/code", tag: "1.2.3" });
+  const digestLocation = parseKubernetesLocationConfig({
+    image: "localhost:5000/atlas",
+    digest: `sha256:${"ab".repeat(32)}`,
+    definitionsFile: "/app/definitions.js",
+    resources: { requests: { memory: "1Gi" }, limits: { memory: "3Gi" } },
+    env: { EXTRA: "1" },
+    envSecrets: { DB_URL: { secret: "atlas-db", key: "DATABASE_URL" } },
+    envFromSecrets: ["atlas-env"],
+    serviceAccount: "atlas-runner",
+    imagePullSecrets: ["atlas-pull"],
+  });
+  const bothLocation = parseKubernetesLocationConfig({ image: "ghcr.io/org/app", tag: "v2", digest: `sha256:${"0f".repeat(32)}` });
+  const oddRun: RunRecord = {
+    ...baseRun,
+    runId: `Run_ID with spaces/and/slashes-${"x".repeat(80)}`,
+    location: "Atlas Location (production) — Norway",
+    assetKeys: Array.from({ length: 2000 }, (_, i) => `source_${i}/table_${i}`),
+    tags: { "flyt/k8s-cpu-request": "1500m", "flyt/k8s-memory-limit": "4Gi", "flyt/k8s-memory-request": "3Gi", "flyt/k8s-cpu-limit": "4" },
+  };
+  return {
+    "job-minimal": buildRunJob({ run: baseRun, location: tagLocation, config: minimalConfig }),
+    "job-full": buildRunJob({ run: baseRun, location: digestLocation, config: fullConfig }),
+    "job-tag-and-digest": buildRunJob({ run: baseRun, location: bothLocation, config: fullConfig }),
+    "job-odd-run": buildRunJob({ run: oddRun, location: digestLocation, config: fullConfig }),
+    "secret-plain": buildRunTokenSecret({ run: baseRun, config: minimalConfig, token: "tok-123" }),
+    "secret-owned": buildRunTokenSecret({
+      run: oddRun,
+      config: fullConfig,
+      token: "t".repeat(200),
+      owner: { name: "flyt-run-x", uid: "5f1d7a8e-0000-4000-8000-000000000001" },
+    }),
+  };
+}
+
+void describe("generated manifests against the official Kubernetes JSON schemas (kubeconform)", () => {
+  let dir: string;
+  let schemas: string;
+  let versions: string[];
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "flyt-kubeconform-"));
+    schemas = join(dir, "schemas");
+    versions = bundleSchemas(schemaRoot(), schemas);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  void it("finds schemas for at least two Kubernetes versions", () => {
+    assert.ok(versions.length >= 2, `expected schemas for ≥ 2 versions in ${schemaRoot()}, found ${versions.join(", ") || "none"}: ${INSTALL_HINT}`);
+  });
+
+  void it("every Job and Secret the launcher builds is valid, strictly, on every version", async () => {
+    const all = manifests();
+    const files = Object.entries(all).map(([name, manifest]) => {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(manifest));
+      return file;
+    });
+    for (const version of versions) {
+      const report = await kubeconform(files, version, schemas);
+      const problems = (report.resources ?? []).filter((resource) => resource.status !== "statusValid");
+      assert.deepEqual(problems, [], `Kubernetes ${version}: ${JSON.stringify(problems, null, 2)}`);
+      assert.deepEqual(report.summary, { valid: files.length, invalid: 0, errors: 0, skipped: 0 }, `Kubernetes ${version}`);
+    }
+  });
+
+  void it("rejects a broken Job (the validator is really checking)", async () => {
+    const job = buildRunJob({ run: baseRun, location: parseKubernetesLocationConfig({ image: "r/x", tag: "1" }), config: minimalConfig }) as unknown as {
+      spec: { backoffLimit: unknown; template: { spec: { containers: Array<Record<string, unknown>> } } };
+    };
+    job.spec.backoffLimit = "zero";
+    job.spec.template.spec.containers[0]!.imagePullPolicy = 7;
+    job.spec.template.spec.containers[0]!.unknownField = true;
+    const file = join(dir, "broken.json");
+    writeFileSync(file, JSON.stringify(job));
+    for (const version of versions) {
+      const report = await kubeconform([file], version, schemas);
+      assert.equal(report.summary.invalid, 1, `Kubernetes ${version}: ${JSON.stringify(report)}`);
+      assert.match(report.resources?.[0]?.msg ?? "", /unknownField|backoffLimit|imagePullPolicy/);
+    }
+  });
+});
