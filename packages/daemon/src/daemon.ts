@@ -1,0 +1,244 @@
+/**
+ * The daemon: every loop in one process — scheduler, sensors, run queue, run monitor, run
+ * retries — behind a leader lease. Every replica runs the loops; only the leader's passes do
+ * anything, so a standby is warm and takes over as soon as it wins the lease. Each loop records
+ * a heartbeat in storage after its passes (`flyt daemon status`).
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { FlytError, coerceError } from "@flyt/core";
+import type { RunWatch, Storage } from "@flyt/storage";
+import { systemClock, type Clock } from "./clock.js";
+import type { InstigatorEvaluator, ScheduleSnapshot, SensorSnapshot } from "./evaluator.js";
+import type { LaunchResolver } from "./launch-resolver.js";
+import { LeaderElector } from "./leader.js";
+import { Loop } from "./loop.js";
+import { MetricRegistry } from "./metrics.js";
+import { RunMonitor } from "./run-monitor.js";
+import { RunQueue, type QueueLimits } from "./run-queue.js";
+import { RunRetries } from "./run-retries.js";
+import { Scheduler } from "./scheduler.js";
+import { SensorLoop } from "./sensors.js";
+
+export const LOOP_NAMES = ["leader", "scheduler", "sensors", "run-queue", "run-monitor", "run-retries"] as const;
+export type LoopName = (typeof LOOP_NAMES)[number];
+
+/** Thrown on SQLite when another daemon already runs against the same database file. */
+export class DaemonAlreadyRunningError extends FlytError {
+  constructor(
+    readonly holder: string,
+    readonly expiresAt: number,
+  ) {
+    super(
+      "INVALID_CONFIG",
+      `Another Flyt daemon (${holder}) is already running against this SQLite database; a single-host SQLite setup runs one daemon ` +
+        `(inside \`flyt dev\` or one \`flyt daemon\`). Stop the other one, or if it crashed, wait until its lease expires ` +
+        `at ${new Date(expiresAt).toISOString()}. For active/standby daemons use PostgreSQL (FLYT_DATABASE_URL).`,
+    );
+  }
+}
+
+export interface DaemonIntervals {
+  /** Safety poll of the run queue; wake-ups come from run changes. Default 5 s (1 s on SQLite). */
+  queuePollMs?: number;
+  /** Longest wait of the scheduler between passes (it also wakes at the next cron instant). Default 5 s. */
+  schedulerPollMs?: number;
+  /** Longest wait of the sensor loop. Default 1 s. */
+  sensorsPollMs?: number;
+  /** Run monitor checks. Default a quarter of the worker timeout, at most 5 s. */
+  monitorPollMs?: number;
+  /** Safety poll of retries (failures also wake it). Default 10 s. */
+  retriesPollMs?: number;
+  /** How long the list of schedules and sensors is reused before it is read again. Default 30 s. */
+  instigatorRefreshMs?: number;
+}
+
+export interface DaemonOptions {
+  storage: Storage;
+  evaluator: InstigatorEvaluator;
+  resolver: LaunchResolver;
+  limits?: QueueLimits;
+  clock?: Clock;
+  metrics?: MetricRegistry;
+  daemonId?: string;
+  lease?: { ttlMs?: number; renewMs?: number; name?: string };
+  monitor?: { workerTimeoutMs?: number; startingTimeoutMs?: number };
+  intervals?: DaemonIntervals;
+  sensorTimeoutMs?: number;
+  scheduleTimeoutMs?: number;
+  /** Schedules processed at once. */
+  scheduleConcurrency?: number;
+  launchOptions?: { parallelism?: number; environment?: NodeJS.ProcessEnv };
+  /** Where the daemon reports what it does and loop errors (one line each). */
+  log?: (line: string) => void;
+}
+
+export function newDaemonId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+}
+
+export class Daemon {
+  readonly id: string;
+  readonly metrics: MetricRegistry;
+  readonly leader: LeaderElector;
+  readonly queue: RunQueue;
+  readonly scheduler: Scheduler;
+  readonly sensors: SensorLoop;
+  readonly monitor: RunMonitor;
+  readonly retries: RunRetries;
+  private readonly loops = new Map<LoopName, Loop>();
+  private readonly lastBeat = new Map<string, number>();
+  private readonly clock: Clock;
+  private readonly log: (line: string) => void;
+  private watch: RunWatch | null = null;
+  private instigators: { at: number; schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] } | null = null;
+  private started = false;
+
+  constructor(private readonly options: DaemonOptions) {
+    this.id = options.daemonId ?? newDaemonId();
+    this.metrics = options.metrics ?? new MetricRegistry();
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? (() => undefined);
+    const { storage } = options;
+    const onError = (loop: string) => (error: Error) => this.log(`[${loop}] error: ${error.message}`);
+    const isActive = (): boolean => this.leader.isLeader();
+    this.leader = new LeaderElector(storage, {
+      holder: this.id,
+      ...(options.lease?.ttlMs === undefined ? {} : { ttlMs: options.lease.ttlMs }),
+      ...(options.lease?.renewMs === undefined ? {} : { renewMs: options.lease.renewMs }),
+      ...(options.lease?.name === undefined ? {} : { leaseName: options.lease.name }),
+      onChange: (leader, lease) => this.onLeadership(leader, lease?.fencingToken ?? null),
+      onError: onError("leader"),
+    });
+    this.queue = new RunQueue({
+      storage,
+      resolver: options.resolver,
+      limits: options.limits ?? { maxConcurrentRuns: null },
+      metrics: this.metrics,
+      clock: this.clock,
+      onError: onError("run-queue"),
+      ...(options.launchOptions === undefined ? {} : { launchOptions: options.launchOptions }),
+    });
+    this.queue.onRunFinished = () => this.loops.get("run-queue")?.wake();
+    this.scheduler = new Scheduler({
+      storage,
+      evaluator: options.evaluator,
+      clock: this.clock,
+      metrics: this.metrics,
+      isActive,
+      onError: onError("scheduler"),
+      ...(options.scheduleConcurrency === undefined ? {} : { concurrency: options.scheduleConcurrency }),
+      ...(options.scheduleTimeoutMs === undefined ? {} : { evaluationTimeoutMs: options.scheduleTimeoutMs }),
+    });
+    this.sensors = new SensorLoop({
+      storage,
+      evaluator: options.evaluator,
+      clock: this.clock,
+      metrics: this.metrics,
+      isActive,
+      onError: onError("sensors"),
+      ...(options.sensorTimeoutMs === undefined ? {} : { timeoutMs: options.sensorTimeoutMs }),
+    });
+    this.monitor = new RunMonitor({ storage, clock: this.clock, metrics: this.metrics, ...(options.monitor ?? {}) });
+    this.retries = new RunRetries({ storage, clock: this.clock, metrics: this.metrics, onError: onError("run-retries") });
+
+    const sqlite = storage.kind === "sqlite";
+    const intervals = options.intervals ?? {};
+    const leaderOnly = (pass: () => Promise<void>) => async () => {
+      if (this.leader.isLeader()) await pass();
+    };
+    const add = (name: LoopName, intervalMs: number, pass: () => Promise<void>): void => {
+      this.loops.set(
+        name,
+        new Loop({ name, intervalMs, pass: leaderOnly(pass), onError: (loop, error) => onError(loop)(error), afterPass: (loop) => this.beat(loop) }),
+      );
+    };
+    add("scheduler", intervals.schedulerPollMs ?? 5_000, async () => {
+      await this.scheduler.pass((await this.listInstigators()).schedules);
+      if (this.scheduler.nextDueAt !== null) this.loops.get("scheduler")?.wakeAt(this.scheduler.nextDueAt);
+    });
+    add("sensors", intervals.sensorsPollMs ?? 1_000, async () => {
+      await this.sensors.pass((await this.listInstigators()).sensors);
+      if (this.sensors.nextDueAt !== null) this.loops.get("sensors")?.wakeAt(this.sensors.nextDueAt);
+    });
+    add("run-queue", intervals.queuePollMs ?? (sqlite ? 1_000 : 5_000), async () => {
+      await this.queue.pass();
+    });
+    add("run-monitor", intervals.monitorPollMs ?? Math.min(5_000, Math.max(100, Math.floor(this.monitor.workerTimeoutMs / 4))), async () => {
+      for (const verdict of await this.monitor.pass()) this.log(`[run-monitor] run ${verdict.runId}: ${verdict.message}`);
+    });
+    add("run-retries", intervals.retriesPollMs ?? 10_000, async () => {
+      for (const run of await this.retries.pass()) this.log(`[run-retries] created retry run ${run.runId} of ${run.parentRunId ?? "?"}`);
+    });
+  }
+
+  /** Starts the lease and every loop. On SQLite, refuses to start next to another live daemon. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    const { storage } = this.options;
+    if (storage.kind === "sqlite" && !(await this.leader.tryAcquire())) {
+      const lease = await this.leader.currentLease();
+      throw new DaemonAlreadyRunningError(lease?.holder ?? "unknown", lease?.expiresAt ?? Date.now());
+    }
+    this.started = true;
+    this.watch = await storage.watchRuns((change) => {
+      this.loops.get("run-queue")?.wake();
+      if (change.status === "FAILURE") this.loops.get("run-retries")?.wake();
+    });
+    this.leader.start();
+    for (const loop of this.loops.values()) loop.start();
+    this.log(`daemon ${this.id} started (${storage.kind}); ${this.leader.isLeader() ? "leader" : "standby"}`);
+  }
+
+  private onLeadership(leader: boolean, token: number | null): void {
+    // Another process may have ticked while we were not leader: re-read tick history.
+    this.scheduler.reset();
+    this.sensors.reset();
+    this.log(leader ? `daemon ${this.id} is now the leader (fencing token ${String(token)})` : `daemon ${this.id} lost the lead`);
+    this.beat("leader", true);
+    if (leader) for (const loop of this.loops.values()) loop.wake();
+  }
+
+  private async listInstigators(): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] }> {
+    const refreshMs = this.options.intervals?.instigatorRefreshMs ?? 30_000;
+    const now = Date.now();
+    if (this.instigators === null || now - this.instigators.at >= refreshMs) {
+      const listed = await this.options.evaluator.listInstigators();
+      this.instigators = { at: now, ...listed };
+    }
+    return this.instigators;
+  }
+
+  /** Records a loop heartbeat, at most once a second per loop unless forced. */
+  private beat(loop: string, force = false): void {
+    const now = Date.now();
+    if (!force && now - (this.lastBeat.get(loop) ?? 0) < 1_000) return;
+    this.lastBeat.set(loop, now);
+    const role = this.leader.isLeader() ? "leader" : "standby";
+    const error = this.loops.get(loop as LoopName)?.lastError;
+    const info = error ? `${role}; last error: ${error.slice(0, 500)}` : role;
+    this.options.storage.recordDaemonHeartbeat({ daemonId: this.id, loop, at: now, info }).catch((e: unknown) => {
+      this.log(`[${loop}] could not record heartbeat: ${coerceError(e).message}`);
+    });
+    if (loop !== "leader" && now - (this.lastBeat.get("leader") ?? 0) >= 1_000) this.beat("leader");
+  }
+
+  /** Wakes a loop now (tests, `flyt sensors tick`). */
+  wake(loop: LoopName): void {
+    this.loops.get(loop)?.wake();
+  }
+
+  loop(name: LoopName): Loop | undefined {
+    return this.loops.get(name);
+  }
+
+  /** Stops the loops and releases the lease; runs launched by this process keep running. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+    await this.watch?.close();
+    await this.leader.stop();
+    this.log(`daemon ${this.id} stopped`);
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * How the daemon learns about schedules and sensors and runs their user code. The daemon sees
+ * only `InstigatorEvaluator`: snapshots (plain data: cron, zone, resolved target…) and two
+ * evaluation calls. `LocalEvaluator` loads definitions files in this process (single host, tests);
+ * a code-location client implements the same interface for remote locations.
+ */
+import { coerceError, resolveSelection, type AssetGraph } from "@flyt/core";
+import { loadDefinitions } from "@flyt/run-worker";
+import type { AssetLogger, CatchUpPolicy, Definitions, RunRequest, ScheduleDefinition, SensorDefinition, SensorType } from "@flyt/sdk";
+
+export interface ScheduleSnapshot {
+  location: string;
+  name: string;
+  cron: string;
+  timezone: string;
+  target: string;
+  /** The target resolved to asset keys, in dependency order. */
+  targetAssetKeys: string[];
+  tags: Record<string, string>;
+  defaultStatus: "RUNNING" | "STOPPED";
+  description: string | null;
+  catchUp: CatchUpPolicy;
+  maxCatchUpTicks: number;
+  /** A fixed partition key, when the schedule gives one. */
+  partition: string | null;
+  /** True when a tick needs user code (an evaluate function or a computed partition). */
+  needsCode: boolean;
+}
+
+export interface SensorSnapshot {
+  location: string;
+  name: string;
+  sensorType: SensorType;
+  target: string;
+  targetAssetKeys: string[];
+  minimumIntervalSeconds: number;
+  defaultStatus: "RUNNING" | "STOPPED";
+  description: string | null;
+  tags: Record<string, string>;
+  assets: string[];
+  runStatuses: ("SUCCESS" | "FAILURE" | "CANCELED")[];
+  /** Run-status sensors: asset keys of the monitored selection, or null for every run. */
+  monitoredAssetKeys: string[] | null;
+}
+
+/** A run request with its selection resolved, ready to become a run. */
+export interface ResolvedRunRequest {
+  runKey: string | null;
+  partitionKey: string | null;
+  tags: Record<string, string>;
+  selection: string;
+  assetKeys: string[];
+}
+
+export interface EvaluationResult {
+  runRequests: ResolvedRunRequest[];
+  skipReason: string | null;
+  /** Sensors: the new cursor; undefined leaves it as it was. */
+  cursor?: string | null;
+}
+
+export interface InstigatorEvaluator {
+  listInstigators(): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] }>;
+  evaluateSchedule(schedule: ScheduleSnapshot, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult>;
+  evaluateSensor(
+    sensor: SensorSnapshot,
+    context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal },
+  ): Promise<EvaluationResult>;
+}
+
+export interface LocalLocation {
+  name: string;
+  definitionsFile: string;
+}
+
+function orderedKeys(graph: AssetGraph, selection: string): string[] {
+  return graph.topologicalOrder(resolveSelection(graph, selection));
+}
+
+const silentLogger: AssetLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Evaluates instigators by importing each location's definitions file in this process. */
+export class LocalEvaluator implements InstigatorEvaluator {
+  private readonly loaded = new Map<string, Promise<Definitions>>();
+
+  constructor(
+    private readonly locations: readonly LocalLocation[],
+    private readonly logger: AssetLogger = silentLogger,
+  ) {
+    const names = new Set<string>();
+    for (const location of locations) {
+      if (names.has(location.name)) throw new RangeError(`two code locations are named ${JSON.stringify(location.name)}`);
+      names.add(location.name);
+    }
+  }
+
+  private definitions(location: string): Promise<Definitions> {
+    let pending = this.loaded.get(location);
+    if (pending === undefined) {
+      const spec = this.locations.find((l) => l.name === location);
+      if (spec === undefined) return Promise.reject(new Error(`unknown code location ${JSON.stringify(location)}`));
+      pending = loadDefinitions(spec.definitionsFile);
+      // A failed load is retried on the next call rather than cached.
+      pending.catch(() => this.loaded.delete(location));
+      this.loaded.set(location, pending);
+    }
+    return pending;
+  }
+
+  async listInstigators(): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] }> {
+    const schedules: ScheduleSnapshot[] = [];
+    const sensors: SensorSnapshot[] = [];
+    for (const location of this.locations) {
+      const defs = await this.definitions(location.name);
+      for (const s of defs.schedules) schedules.push(scheduleSnapshot(location.name, defs.graph, s));
+      for (const s of defs.sensors) sensors.push(sensorSnapshot(location.name, defs.graph, s));
+    }
+    return { schedules, sensors };
+  }
+
+  private async find<T extends ScheduleDefinition | SensorDefinition>(location: string, kind: T["kind"], name: string): Promise<{ defs: Definitions; def: T }> {
+    const defs = await this.definitions(location);
+    const list = (kind === "schedule" ? defs.schedules : defs.sensors) as readonly T[];
+    const def = list.find((d) => d.name === name);
+    if (def === undefined) throw new Error(`${kind} ${JSON.stringify(name)} is not defined in code location ${JSON.stringify(location)} any more`);
+    return { defs, def };
+  }
+
+  async evaluateSchedule(schedule: ScheduleSnapshot, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult> {
+    const { defs, def } = await this.find<ScheduleDefinition>(schedule.location, "schedule", schedule.name);
+    const at = new Date(scheduledAt);
+    const partitionKey = typeof def.partition === "function" ? def.partition(at) : def.partition;
+    if (def.evaluate === null) {
+      return { runRequests: [{ runKey: null, partitionKey, tags: {}, selection: def.target, assetKeys: schedule.targetAssetKeys }], skipReason: null };
+    }
+    const result = await def.evaluate({ scheduledAt: at, partitionKey, signal });
+    return resolveResult(defs.graph, def.target, partitionKey, result ?? {});
+  }
+
+  async evaluateSensor(
+    sensor: SensorSnapshot,
+    context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal },
+  ): Promise<EvaluationResult> {
+    const { defs, def } = await this.find<SensorDefinition>(sensor.location, "sensor", sensor.name);
+    const result = await def.evaluate({
+      cursor: context.cursor,
+      lastTickTime: context.lastTickTime === null ? null : new Date(context.lastTickTime),
+      log: this.logger,
+      signal: context.signal,
+    });
+    const resolved = resolveResult(defs.graph, def.target, null, result ?? {});
+    if (result && Object.hasOwn(result, "cursor")) resolved.cursor = result.cursor ?? null;
+    return resolved;
+  }
+}
+
+function resolveResult(
+  graph: AssetGraph,
+  target: string,
+  partitionKey: string | null,
+  result: { runRequests?: RunRequest[]; skipReason?: string },
+): EvaluationResult {
+  if (typeof result !== "object" || result === null) throw new TypeError("the evaluation returned neither run requests nor a skip reason");
+  const requests = result.runRequests ?? [];
+  if (!Array.isArray(requests)) throw new TypeError("runRequests must be an array");
+  const runRequests = requests.map((r, i): ResolvedRunRequest => {
+    if (typeof r !== "object" || r === null) throw new TypeError(`runRequests[${i}] must be an object`);
+    const selection = r.selection ?? target;
+    let assetKeys: string[];
+    try {
+      assetKeys = orderedKeys(graph, selection);
+    } catch (error) {
+      throw new Error(`runRequests[${i}]: ${coerceError(error).message}`, { cause: error });
+    }
+    return { runKey: r.runKey ?? null, partitionKey: r.partitionKey ?? partitionKey, tags: { ...(r.tags ?? {}) }, selection, assetKeys };
+  });
+  const skipReason = typeof result.skipReason === "string" ? result.skipReason : null;
+  if (runRequests.length === 0 && skipReason === null) return { runRequests, skipReason: "the evaluation requested no runs" };
+  return { runRequests, skipReason };
+}
+
+export function scheduleSnapshot(location: string, graph: AssetGraph, s: ScheduleDefinition): ScheduleSnapshot {
+  return {
+    location,
+    name: s.name,
+    cron: s.cron,
+    timezone: s.timezone,
+    target: s.target,
+    targetAssetKeys: orderedKeys(graph, s.target),
+    tags: { ...s.tags },
+    defaultStatus: s.defaultStatus,
+    description: s.description,
+    catchUp: s.catchUp ?? "latest",
+    maxCatchUpTicks: s.maxCatchUpTicks ?? 10,
+    partition: typeof s.partition === "string" ? s.partition : null,
+    needsCode: typeof s.evaluate === "function" || typeof s.partition === "function",
+  };
+}
+
+export function sensorSnapshot(location: string, graph: AssetGraph, s: SensorDefinition): SensorSnapshot {
+  return {
+    location,
+    name: s.name,
+    sensorType: s.sensorType ?? "custom",
+    target: s.target,
+    targetAssetKeys: orderedKeys(graph, s.target),
+    minimumIntervalSeconds: s.minimumIntervalSeconds,
+    defaultStatus: s.defaultStatus,
+    description: s.description,
+    tags: { ...(s.tags ?? {}) },
+    assets: [...(s.assets ?? [])],
+    runStatuses: [...(s.runStatuses ?? ["FAILURE"])],
+    monitoredAssetKeys: s.monitoredSelection ? orderedKeys(graph, s.monitoredSelection) : null,
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Shared by the scheduler and the sensor loop: instigator ids, the state in effect (the
+ * operator's override, else the default declared in code), and turning run requests into runs.
+ */
+import type { RunOrigin } from "@flyt/core";
+import type { InstigatorKind, InstigatorState, Storage } from "@flyt/storage";
+import type { ResolvedRunRequest } from "./evaluator.js";
+
+export function instigatorId(location: string, name: string): string {
+  return `${location}:${name}`;
+}
+
+/**
+ * The state in effect. A schedule or sensor declared RUNNING that has no stored state yet gets
+ * one now, so its start time (the catch-up floor) is fixed at the moment it was first seen.
+ */
+export async function effectiveState(
+  storage: Storage,
+  stored: InstigatorState | undefined,
+  id: string,
+  kind: InstigatorKind,
+  defaultStatus: "RUNNING" | "STOPPED",
+  now: number,
+): Promise<InstigatorState | null> {
+  if (stored !== undefined) return stored.status === "RUNNING" ? stored : null;
+  if (defaultStatus !== "RUNNING") return null;
+  return storage.upsertInstigatorState({ id, kind, status: "RUNNING", cursor: null, startedAt: now });
+}
+
+/** Turns an operator's start/stop into stored state (the override survives restarts and redeploys). */
+export async function setInstigatorStatus(
+  storage: Storage,
+  id: string,
+  kind: InstigatorKind,
+  status: "RUNNING" | "STOPPED",
+  now = Date.now(),
+): Promise<InstigatorState> {
+  const current = await storage.getInstigatorState(id);
+  if (current?.status === status) return current;
+  return storage.upsertInstigatorState({
+    id,
+    kind,
+    status,
+    cursor: current?.cursor ?? null,
+    // Starting moves the catch-up floor to now: ticks from while it was stopped are never run.
+    startedAt: status === "RUNNING" ? now : (current?.startedAt ?? null),
+  });
+}
+
+export async function createRequestedRuns(
+  storage: Storage,
+  input: {
+    id: string;
+    location: string;
+    origin: RunOrigin;
+    baseTags: Record<string, string>;
+    requests: ResolvedRunRequest[];
+    /** Run key of a request without its own (schedules: the tick time); null: no dedupe. */
+    defaultRunKey: string | null;
+    /** Prefix for request run keys (schedules: the tick time, so keys are per tick). */
+    runKeyPrefix: string;
+  },
+): Promise<{ runIds: string[]; created: number }> {
+  const runIds: string[] = [];
+  let created = 0;
+  for (const request of input.requests) {
+    const runKey = request.runKey !== null ? `${input.runKeyPrefix}${request.runKey}` : input.defaultRunKey;
+    const result = await storage.createRun({
+      selection: request.selection,
+      assetKeys: request.assetKeys,
+      partitionKey: request.partitionKey,
+      tags: { ...input.baseTags, ...request.tags },
+      origin: input.origin,
+      location: input.location,
+      instigator: input.id,
+      runKey,
+    });
+    runIds.push(result.run.runId);
+    if (result.created) created += 1;
+  }
+  return { runIds, created };
+}

@@ -1,0 +1,51 @@
+/**
+ * How the queue launches a run: a resolver maps each run to a launcher and the definitions file
+ * its worker loads. Runs created by the CLI name their file in the `flyt/definitions_file` tag;
+ * runs of a configured code location use that location's file.
+ */
+import { FlytError, type RunRecord } from "@flyt/core";
+import type { RunLauncher } from "@flyt/run-worker";
+
+/** System tag naming the definitions file a run came from (written by `flyt materialize`). */
+export const DEFINITIONS_FILE_TAG = "flyt/definitions_file";
+
+export interface LaunchTarget {
+  launcher: RunLauncher;
+  definitionsFile: string;
+}
+
+export interface LaunchResolver {
+  /** @throws LaunchResolutionError when the run cannot be launched (the queue fails it with the message). */
+  resolve(run: RunRecord): LaunchTarget | Promise<LaunchTarget>;
+}
+
+export class LaunchResolutionError extends FlytError {
+  constructor(
+    readonly runId: string,
+    message: string,
+  ) {
+    super("INVALID_CONFIG", message);
+  }
+}
+
+/**
+ * The single-host resolver: one launcher for every run; the file comes from the run's
+ * location (`locations`) or, failing that, from its `flyt/definitions_file` tag.
+ */
+export class StaticLaunchResolver implements LaunchResolver {
+  constructor(
+    private readonly launcher: RunLauncher,
+    private readonly locations: Readonly<Record<string, string>> = {},
+  ) {}
+
+  resolve(run: RunRecord): LaunchTarget {
+    const file = this.locations[run.location] ?? run.tags[DEFINITIONS_FILE_TAG];
+    if (file === undefined || file === "") {
+      throw new LaunchResolutionError(
+        run.runId,
+        `Run ${run.runId} cannot be launched: its code location ${JSON.stringify(run.location)} is not configured for this daemon and the run has no ${DEFINITIONS_FILE_TAG} tag.`,
+      );
+    }
+    return { launcher: this.launcher, definitionsFile: file };
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The run monitor: fails runs whose worker stopped heartbeating ("worker lost": killed, OOM,
+ * node gone, or the process that launched it died) and runs stuck in STARTING. The last sign of
+ * life is the newest of the stored heartbeat, the run's start and its last status change, so a
+ * run is never judged before its worker had a chance to beat. Terminal writes go through the
+ * event log; a worker that reports in the same instant wins or loses cleanly (terminal is final).
+ */
+import type { RunRecord } from "@flyt/core";
+import type { Storage } from "@flyt/storage";
+import type { Clock } from "./clock.js";
+import { METRICS, type MetricRegistry } from "./metrics.js";
+import { ACTIVE_STATUSES, listRunsWithStatus } from "./run-queue.js";
+
+export const DEFAULT_WORKER_TIMEOUT_MS = 60_000;
+export const DEFAULT_STARTING_TIMEOUT_MS = 180_000;
+
+export interface RunMonitorOptions {
+  storage: Storage;
+  clock: Clock;
+  metrics: MetricRegistry;
+  /** A run whose worker has not been heard from for this long is failed; default 60 s. */
+  workerTimeoutMs?: number;
+  /** A run still STARTING after this long is failed; default 180 s. */
+  startingTimeoutMs?: number;
+}
+
+export interface MonitorVerdict {
+  runId: string;
+  outcome: "FAILURE" | "CANCELED";
+  message: string;
+}
+
+export class RunMonitor {
+  readonly workerTimeoutMs: number;
+  readonly startingTimeoutMs: number;
+
+  constructor(private readonly options: RunMonitorOptions) {
+    this.workerTimeoutMs = options.workerTimeoutMs ?? DEFAULT_WORKER_TIMEOUT_MS;
+    this.startingTimeoutMs = options.startingTimeoutMs ?? DEFAULT_STARTING_TIMEOUT_MS;
+    for (const [name, value] of [
+      ["workerTimeoutMs", this.workerTimeoutMs],
+      ["startingTimeoutMs", this.startingTimeoutMs],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`run monitor ${name} must be a positive integer of ms, got ${value}`);
+    }
+  }
+
+  /** One check of every active run; returns what it ended. */
+  async pass(): Promise<MonitorVerdict[]> {
+    const { storage, clock, metrics } = this.options;
+    const active = await listRunsWithStatus(storage, [...ACTIVE_STATUSES]);
+    if (active.length === 0) return [];
+    const beats = new Map((await storage.getRunHeartbeats(active.map((r) => r.runId))).map((b) => [b.runId, b.at]));
+    const now = clock.now();
+    const verdicts: MonitorVerdict[] = [];
+    for (const run of active) {
+      const verdict = this.judge(run, beats.get(run.runId) ?? null, now);
+      if (verdict !== null) verdicts.push(verdict);
+    }
+    for (const verdict of verdicts) {
+      await storage.appendEvents([
+        {
+          runId: verdict.runId,
+          seq: null,
+          timestamp: now,
+          stepKey: null,
+          body: verdict.outcome === "FAILURE" ? { type: "RUN_FAILURE", message: verdict.message } : { type: "RUN_CANCELED", message: verdict.message },
+        },
+      ]);
+      metrics.increment(verdict.message.startsWith("worker lost") ? METRICS.workersLost : METRICS.startingTimeouts);
+    }
+    return verdicts;
+  }
+
+  judge(run: RunRecord, heartbeatAt: number | null, now: number): MonitorVerdict | null {
+    const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
+    if (run.status === "STARTING") {
+      const since = Math.max(run.updatedAt, heartbeatAt ?? 0);
+      if (now - since <= this.startingTimeoutMs) return null;
+      return {
+        runId: run.runId,
+        outcome: "FAILURE",
+        message: `run stuck in STARTING for ${seconds(now - since)} (timeout ${seconds(this.startingTimeoutMs)}): its worker never reported that it started`,
+      };
+    }
+    const lastSign = Math.max(heartbeatAt ?? 0, run.startedAt ?? 0, run.updatedAt);
+    if (now - lastSign <= this.workerTimeoutMs) return null;
+    const message = `worker lost: no heartbeat for ${seconds(now - lastSign)} (timeout ${seconds(this.workerTimeoutMs)}); the worker process was killed, ran out of memory, or its node or launcher went away`;
+    return { runId: run.runId, outcome: run.status === "CANCELING" ? "CANCELED" : "FAILURE", message };
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The run queue: launches QUEUED runs as soon as limits allow. It wakes on run changes (LISTEN/
+ * NOTIFY on PostgreSQL, the in-process signal on SQLite) and on a slow safety poll. Each pass
+ * counts the active runs, walks the queued runs by priority then age, and claims every run that
+ * fits (a run blocked by a limit never holds up a run behind it that fits). Claiming is the
+ * storage's compare-and-set QUEUED → STARTING, so two daemons never launch the same run.
+ */
+import { coerceError, type RunRecord, type RunStatus } from "@flyt/core";
+import type { RunHandle } from "@flyt/run-worker";
+import type { Storage } from "@flyt/storage";
+import type { Clock } from "./clock.js";
+import type { LaunchResolver } from "./launch-resolver.js";
+import { METRICS, type MetricRegistry } from "./metrics.js";
+
+/** Tag holding an integer priority: higher launches first (default 0). */
+export const PRIORITY_TAG = "flyt/priority";
+
+/** A limit on runs carrying a tag: with `value`, runs where key=value; else per unique value of key (`perUniqueValue`) or any run with the key. */
+export interface TagConcurrencyLimit {
+  key: string;
+  value?: string;
+  perUniqueValue?: boolean;
+  limit: number;
+}
+
+export interface QueueLimits {
+  /** Runs in STARTING/STARTED/CANCELING at once, across everything; null for no limit. */
+  maxConcurrentRuns: number | null;
+  /** Per code location name. */
+  perLocation?: Readonly<Record<string, number>>;
+  tagLimits?: readonly TagConcurrencyLimit[];
+}
+
+export const ACTIVE_STATUSES: readonly RunStatus[] = ["STARTING", "STARTED", "CANCELING"];
+/** Runs scanned per pass at most (oldest first within priority is approximated page-wise beyond this). */
+const MAX_SCAN = 10_000;
+const PAGE = 1000;
+
+/** Validates limits, naming the one at fault. */
+export function validateQueueLimits(limits: QueueLimits): QueueLimits {
+  const check = (what: string, n: unknown): void => {
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${String(n)}`);
+  };
+  if (limits.maxConcurrentRuns !== null) check("maxConcurrentRuns", limits.maxConcurrentRuns);
+  for (const [location, n] of Object.entries(limits.perLocation ?? {})) check(`perLocation.${location}`, n);
+  (limits.tagLimits ?? []).forEach((l, i) => {
+    if (typeof l.key !== "string" || l.key === "") throw new RangeError(`tagLimits[${i}].key must be a non-empty string`);
+    if (l.value !== undefined && l.perUniqueValue) throw new RangeError(`tagLimits[${i}] (${l.key}): give either value or perUniqueValue, not both`);
+    check(`tagLimits[${i}].limit (${l.key})`, l.limit);
+  });
+  return limits;
+}
+
+/** Counts of active runs per limit bucket; `fits`/`add` apply one run. */
+export class LimitCounter {
+  private total = 0;
+  private readonly byLocation = new Map<string, number>();
+  private readonly byBucket = new Map<string, number>();
+
+  constructor(private readonly limits: QueueLimits) {}
+
+  private buckets(run: Pick<RunRecord, "tags">): { bucket: string; limit: number }[] {
+    const out: { bucket: string; limit: number }[] = [];
+    (this.limits.tagLimits ?? []).forEach((l, i) => {
+      const value = run.tags[l.key];
+      if (value === undefined) return;
+      if (l.value !== undefined) {
+        if (value === l.value) out.push({ bucket: `${i}`, limit: l.limit });
+      } else if (l.perUniqueValue) out.push({ bucket: `${i}\u0000${value}`, limit: l.limit });
+      else out.push({ bucket: `${i}`, limit: l.limit });
+    });
+    return out;
+  }
+
+  /** Null when the run fits; otherwise which limit blocks it. */
+  blockedBy(run: Pick<RunRecord, "tags" | "location">): string | null {
+    if (this.limits.maxConcurrentRuns !== null && this.total >= this.limits.maxConcurrentRuns) return "maxConcurrentRuns";
+    const locationLimit = this.limits.perLocation?.[run.location];
+    if (locationLimit !== undefined && (this.byLocation.get(run.location) ?? 0) >= locationLimit) return `location ${run.location}`;
+    for (const { bucket, limit } of this.buckets(run)) {
+      if ((this.byBucket.get(bucket) ?? 0) >= limit) return `tag limit ${bucket.replace("\u0000", "=")}`;
+    }
+    return null;
+  }
+
+  add(run: Pick<RunRecord, "tags" | "location">): void {
+    this.total += 1;
+    this.byLocation.set(run.location, (this.byLocation.get(run.location) ?? 0) + 1);
+    for (const { bucket } of this.buckets(run)) this.byBucket.set(bucket, (this.byBucket.get(bucket) ?? 0) + 1);
+  }
+
+  get active(): number {
+    return this.total;
+  }
+}
+
+/** Priority first (higher first), then oldest first. */
+export function queueOrder(a: RunRecord, b: RunRecord): number {
+  const pa = priorityOf(a);
+  const pb = priorityOf(b);
+  if (pa !== pb) return pb - pa;
+  if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
+  return a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
+}
+
+function priorityOf(run: RunRecord): number {
+  const raw = run.tags[PRIORITY_TAG];
+  const n = raw === undefined ? 0 : Number(raw);
+  return Number.isFinite(n) ? n : 0;
+}
+
+export async function listRunsWithStatus(storage: Storage, statuses: RunStatus[], max = MAX_SCAN): Promise<RunRecord[]> {
+  const out: RunRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await storage.listRuns({ statuses }, { limit: PAGE, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null && out.length < max);
+  return out;
+}
+
+export interface RunQueueOptions {
+  storage: Storage;
+  resolver: LaunchResolver;
+  limits: QueueLimits;
+  metrics: MetricRegistry;
+  clock: Clock;
+  /** Extra fields for each LaunchRequest (parallelism, environment…). */
+  launchOptions?: { parallelism?: number; environment?: NodeJS.ProcessEnv };
+  onError: (error: Error) => void;
+}
+
+export class RunQueue {
+  /** Runs this process launched and that have not finished. */
+  readonly handles = new Map<string, RunHandle>();
+  /** Called when a launched run finishes (the daemon wakes the queue). */
+  onRunFinished: () => void = () => undefined;
+
+  constructor(private readonly options: RunQueueOptions) {
+    validateQueueLimits(options.limits);
+  }
+
+  /** One dispatch pass; returns the runs launched. */
+  async pass(): Promise<RunRecord[]> {
+    const { storage, limits, metrics } = this.options;
+    const [queued, active] = await Promise.all([
+      listRunsWithStatus(storage, ["QUEUED"]),
+      listRunsWithStatus(storage, [...ACTIVE_STATUSES]),
+    ]);
+    const counter = new LimitCounter(limits);
+    for (const run of active) counter.add(run);
+    metrics.setGauge(METRICS.queued, queued.length);
+    queued.sort(queueOrder);
+    const launched: RunRecord[] = [];
+    for (const run of queued) {
+      if (limits.maxConcurrentRuns !== null && counter.active >= limits.maxConcurrentRuns) break;
+      if (counter.blockedBy(run) !== null) continue;
+      const claimed = await storage.claimQueuedRun(run.runId);
+      if (claimed === null) continue;
+      counter.add(claimed);
+      metrics.observe(METRICS.dispatchLagMs, Math.max(0, this.options.clock.now() - claimed.createdAt));
+      metrics.increment(METRICS.launched);
+      await this.launch(claimed);
+      launched.push(claimed);
+    }
+    metrics.setGauge(METRICS.running, counter.active);
+    return launched;
+  }
+
+  private async launch(run: RunRecord): Promise<void> {
+    const { storage } = this.options;
+    try {
+      const target = await this.options.resolver.resolve(run);
+      const handle = target.launcher.launch({
+        run,
+        definitionsFile: target.definitionsFile,
+        storage,
+        ...(this.options.launchOptions?.parallelism === undefined ? {} : { parallelism: this.options.launchOptions.parallelism }),
+        ...(this.options.launchOptions?.environment === undefined ? {} : { environment: this.options.launchOptions.environment }),
+      });
+      this.handles.set(run.runId, handle);
+      void handle.done
+        .catch((error: unknown) => this.options.onError(coerceError(error)))
+        .finally(() => {
+          this.handles.delete(run.runId);
+          this.onRunFinished();
+        });
+    } catch (thrown) {
+      const error = coerceError(thrown);
+      this.options.onError(error);
+      // The run was claimed: end it, or it would sit in STARTING until the monitor's timeout.
+      await storage
+        .appendEvents([
+          {
+            runId: run.runId,
+            seq: null,
+            timestamp: Date.now(),
+            stepKey: null,
+            body: { type: "RUN_FAILURE", message: `The daemon could not launch the run: ${error.message}` },
+          },
+        ])
+        .catch((e: unknown) => this.options.onError(coerceError(e)));
+    }
+  }
+}

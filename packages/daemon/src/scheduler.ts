@@ -1,0 +1,223 @@
+/**
+ * The scheduler loop: for each RUNNING schedule, the cron instants (croner, IANA zone, DST-safe)
+ * between its last tick and now, thinned by its catch-up policy and never before it was turned
+ * on, each become a tick: STARTED → runs created → SUCCESS with run ids / SKIPPED / FAILURE.
+ * Every run carries the run key `<tick time>` (per instigator), so a tick retried after a crash
+ * or evaluated by two daemons creates its runs once. The last tick time per schedule lives in
+ * the tick history; this process caches it and re-reads it after any change of leader.
+ */
+import { Cron } from "croner";
+import { coerceError } from "@flyt/core";
+import type { InstigatorState, Storage } from "@flyt/storage";
+import type { Clock } from "./clock.js";
+import type { EvaluationResult, InstigatorEvaluator, ScheduleSnapshot } from "./evaluator.js";
+import { createRequestedRuns, effectiveState, instigatorId } from "./instigators.js";
+import { METRICS, type MetricRegistry } from "./metrics.js";
+
+export const SCHEDULE_TAG = "flyt/schedule";
+export const TICK_TIME_TAG = "flyt/tick_time";
+/** With catch-up "none", a tick later than this is not run. */
+export const DEFAULT_NONE_GRACE_MS = 60_000;
+/** Most instants walked per schedule per pass (a per-second cron after a long outage). */
+const MAX_WALK = 100_000;
+
+export interface SchedulerOptions {
+  storage: Storage;
+  evaluator: InstigatorEvaluator;
+  clock: Clock;
+  metrics: MetricRegistry;
+  /** Schedules processed at once (PostgreSQL pool permitting). */
+  concurrency?: number;
+  /** Timeout of one schedule evaluation that runs user code. */
+  evaluationTimeoutMs?: number;
+  noneGraceMs?: number;
+  /** Checked before each tick: a process that lost leadership stops writing. */
+  isActive?: () => boolean;
+  onError: (error: Error) => void;
+}
+
+interface ScheduleMemory {
+  cron: Cron;
+  cronKey: string;
+  /** Latest tick time processed (or from the history), null if none. */
+  lastTick: number | null;
+  /** A tick found STARTED in the history (its process died mid-tick): redo it. */
+  redo: number | null;
+}
+
+/** Cron instants in (after, until], oldest first, at most `max` of the newest. */
+export function dueInstants(cron: Cron, after: number, until: number, max = MAX_WALK): number[] {
+  const out: number[] = [];
+  let cursor = new Date(after);
+  for (let i = 0; i < MAX_WALK; i += 1) {
+    const next = cron.nextRun(cursor);
+    if (next === null || next.getTime() > until) break;
+    if (next.getTime() > cursor.getTime()) {
+      out.push(next.getTime());
+      if (out.length > max) out.shift();
+    }
+    cursor = new Date(Math.max(next.getTime(), cursor.getTime() + 1));
+  }
+  return out;
+}
+
+/** Which due instants a policy runs. */
+export function applyCatchUp(schedule: Pick<ScheduleSnapshot, "catchUp" | "maxCatchUpTicks">, due: number[], now: number, graceMs: number): number[] {
+  if (due.length === 0) return [];
+  const latest = due[due.length - 1]!;
+  switch (schedule.catchUp) {
+    case "all":
+      return due.slice(-schedule.maxCatchUpTicks);
+    case "none":
+      return now - latest <= graceMs ? [latest] : [];
+    case "latest":
+      return [latest];
+  }
+}
+
+export class Scheduler {
+  private readonly memory = new Map<string, ScheduleMemory>();
+  /** Earliest next instant across running schedules after the last pass (for the loop's timer). */
+  nextDueAt: number | null = null;
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  /** Forget cached tick times (after a change of leader another process may have ticked). */
+  reset(): void {
+    this.memory.clear();
+  }
+
+  async pass(schedules: ScheduleSnapshot[]): Promise<void> {
+    const { storage, clock } = this.options;
+    const now = clock.now();
+    const states = new Map((await storage.listInstigatorStates("schedule")).map((s) => [s.id, s]));
+    let nextDue: number | null = null;
+    const work = schedules.map((schedule) => async () => {
+      if (this.options.isActive && !this.options.isActive()) return;
+      const id = instigatorId(schedule.location, schedule.name);
+      try {
+        const state = await effectiveState(storage, states.get(id), id, "schedule", schedule.defaultStatus, now);
+        if (state === null) {
+          this.memory.delete(id);
+          return;
+        }
+        const next = await this.runSchedule(id, schedule, state, now);
+        if (next !== null && (nextDue === null || next < nextDue)) nextDue = next;
+      } catch (error) {
+        this.options.onError(new Error(`schedule ${id}: ${coerceError(error).message}`, { cause: error }));
+      }
+    });
+    await runPool(work, this.options.concurrency ?? 16);
+    this.nextDueAt = nextDue;
+  }
+
+  private async memoryFor(id: string, schedule: ScheduleSnapshot): Promise<ScheduleMemory> {
+    const cronKey = `${schedule.cron}\u0000${schedule.timezone}`;
+    let memory = this.memory.get(id);
+    if (memory === undefined || memory.cronKey !== cronKey) {
+      const latest = (await this.options.storage.listTicks(id, { limit: 1 })).items[0];
+      memory = {
+        cron: new Cron(schedule.cron, { timezone: schedule.timezone, paused: true, mode: "5-or-6-parts" }),
+        cronKey,
+        lastTick: latest?.tickTime ?? null,
+        redo: latest?.status === "STARTED" ? latest.tickTime : null,
+      };
+      this.memory.set(id, memory);
+    }
+    return memory;
+  }
+
+  /** Processes the due ticks of one schedule; returns its next instant. */
+  private async runSchedule(id: string, schedule: ScheduleSnapshot, state: InstigatorState, now: number): Promise<number | null> {
+    const memory = await this.memoryFor(id, schedule);
+    const floor = (state.startedAt ?? now) - 1;
+    const after = Math.max(floor, memory.lastTick ?? floor);
+    const instants = dueInstants(memory.cron, after, now, Math.max(schedule.maxCatchUpTicks, 1));
+    const due = applyCatchUp(schedule, instants, now, this.options.noneGraceMs ?? DEFAULT_NONE_GRACE_MS);
+    if (memory.redo !== null) {
+      if (memory.redo > floor && !due.includes(memory.redo)) due.unshift(memory.redo);
+      memory.redo = null;
+    }
+    for (const tickTime of due) {
+      if (this.options.isActive && !this.options.isActive()) return null;
+      await this.tick(id, schedule, tickTime);
+      memory.lastTick = Math.max(memory.lastTick ?? 0, tickTime);
+    }
+    // Instants skipped by the catch-up policy count as passed.
+    const newest = instants[instants.length - 1];
+    if (newest !== undefined) memory.lastTick = Math.max(memory.lastTick ?? 0, newest);
+    const next = memory.cron.nextRun(new Date(Math.max(now, memory.lastTick ?? now)));
+    return next === null ? null : next.getTime();
+  }
+
+  private async tick(id: string, schedule: ScheduleSnapshot, tickTime: number): Promise<void> {
+    const { storage, evaluator, clock, metrics } = this.options;
+    const tick = await storage.createTick(id, tickTime);
+    metrics.increment(METRICS.ticks);
+    try {
+      let result: EvaluationResult;
+      if (schedule.needsCode) {
+        result = await withTimeout(
+          (signal) => evaluator.evaluateSchedule(schedule, tickTime, signal),
+          this.options.evaluationTimeoutMs ?? 60_000,
+          `schedule ${id} evaluation`,
+        );
+      } else {
+        result = {
+          runRequests: [{ runKey: null, partitionKey: schedule.partition, tags: {}, selection: schedule.target, assetKeys: schedule.targetAssetKeys }],
+          skipReason: null,
+        };
+      }
+      if (result.runRequests.length === 0) {
+        await storage.updateTick(tick.tickId, { status: "SKIPPED", skipReason: result.skipReason ?? "no run requested" });
+        return;
+      }
+      const { runIds } = await createRequestedRuns(storage, {
+        id,
+        location: schedule.location,
+        origin: "schedule",
+        baseTags: { ...schedule.tags, [SCHEDULE_TAG]: schedule.name, [TICK_TIME_TAG]: new Date(tickTime).toISOString() },
+        requests: result.runRequests,
+        defaultRunKey: String(tickTime),
+        runKeyPrefix: `${tickTime}:`,
+      });
+      metrics.observe(METRICS.tickLagMs, Math.max(0, clock.now() - tickTime));
+      await storage.updateTick(tick.tickId, { status: "SUCCESS", runIds });
+    } catch (thrown) {
+      const error = coerceError(thrown);
+      metrics.increment(METRICS.tickFailures);
+      await storage.updateTick(tick.tickId, { status: "FAILURE", error: error.message });
+    }
+  }
+}
+
+/** Runs async jobs with at most `limit` in flight. */
+export async function runPool(jobs: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next]!;
+      next += 1;
+      await job();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+}
+
+/** Runs `fn` with an AbortSignal that fires after `ms`, rejecting with a timeout error then. */
+export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: number, what: string): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new Error(`${what} timed out after ${ms} ms`);
+      controller.abort(error);
+      reject(error);
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
