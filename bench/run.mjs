@@ -12,6 +12,7 @@ const only = process.argv.slice(2);
 const benches = [
   ["event-log", () => import("./event-log.mjs")],
   ["chain", () => import("./chain.mjs")],
+  ["pipes", () => import("./pipes.mjs")],
 ];
 
 const results = [];
