@@ -1,0 +1,54 @@
+/**
+ * Test helpers for the daemon: a launcher that completes runs by writing real lifecycle events
+ * to real storage (the queue and monitor are under test, not the launcher), and small waits.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { RunRecord } from "@flyt/core";
+import type { LaunchRequest, RunHandle, RunLauncher } from "@flyt/run-worker";
+
+export interface FakeLauncherOptions {
+  /** How long a run "works" before succeeding, ms (a function for variety). */
+  durationMs?: () => number;
+  /** Called at launch with the run; throw to simulate a launcher that cannot start it. */
+  onLaunch?: (run: RunRecord) => void;
+  /** Never write a terminal event (a worker that hangs or vanished). */
+  hang?: boolean;
+}
+
+export class FakeLauncher implements RunLauncher {
+  readonly name = "fake";
+  readonly launched: string[] = [];
+
+  constructor(private readonly options: FakeLauncherOptions = {}) {}
+
+  launch(request: LaunchRequest): RunHandle {
+    this.options.onLaunch?.(request.run);
+    this.launched.push(request.run.runId);
+    const { storage, run } = request;
+    const event = (body: { type: "RUN_STARTED" } | { type: "RUN_SUCCESS" }) => ({
+      runId: run.runId,
+      seq: null,
+      timestamp: Date.now(),
+      stepKey: null,
+      body,
+    });
+    const done = (async () => {
+      await storage.appendEvents([event({ type: "RUN_STARTED" })]);
+      if (this.options.hang) return new Promise<RunRecord>(() => undefined);
+      await sleep(this.options.durationMs?.() ?? 1);
+      await storage.appendEvents([event({ type: "RUN_SUCCESS" })]);
+      return (await storage.getRun(run.runId))!;
+    })();
+    return { runId: run.runId, done, cancel: () => Promise.resolve() };
+  }
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
