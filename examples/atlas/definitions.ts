@@ -7,6 +7,8 @@
  * Configuration (read when a run starts): ATLAS_SOURCE=fixtures|live, ATLAS_FIXTURES_DIR,
  * ATLAS_DATA_DIR, ATLAS_USER_AGENT. See README.md.
  */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { asset, defineDefinitions, env, resource, schedule, staticPartitions } from "@flyt/sdk";
 import { BERGEN } from "./src/met.js";
 import {
@@ -18,7 +20,7 @@ import {
   overviewJson,
 } from "./src/pipeline.js";
 import { HOUSE_PRICE_YEARS } from "./src/ssb.js";
-import { createSources, resolveSourcesConfig, type AtlasSources } from "./src/sources.js";
+import { createSources, defaultFixturesDir, resolveSourcesConfig, type AtlasSources } from "./src/sources.js";
 import { AtlasStore, resolveDataDir } from "./src/store.js";
 
 type AtlasResources = { sources: AtlasSources; store: AtlasStore };
@@ -146,8 +148,45 @@ const overviewDocument = asset<AtlasResources>({
   compute: (ctx) => overviewJson({ store: ctx.resources.store, log: ctx.log }),
 });
 
+// --- pipes: ingests as external processes (docs/pipes.md) ----------------------------------
+
+// Compiled children live in dist/pipes; loaded from source (tsx), this file still runs the compiled ones.
+const here = fileURLToPath(new URL(".", import.meta.url));
+const distDir = here.endsWith("/dist/") ? here : join(here, "dist");
+const sourceDir = here.endsWith("/dist/") ? join(here, "..") : here;
+const fixturesDir = (): string => process.env.ATLAS_FIXTURES_DIR?.trim() || defaultFixturesDir();
+
+const forecastLanding = asset({
+  key: ["atlas", "met", "bergen_forecast_landing"],
+  group: "pipes",
+  description: "The recorded MET forecast for Bergen, landed by a separate TypeScript program run as a Pipes child (pipes/forecast-landing.ts).",
+  owners: [OWNER],
+  kinds: ["typescript", "pipes"],
+  codeVersion: "1",
+  compute: async (ctx) => {
+    await ctx.pipes.run(process.execPath, [join(distDir, "pipes", "forecast-landing.js")], {
+      extras: { forecast_file: join(fixturesDir(), "met", "met_locationforecast2_compact_bergen_2023-09-17.json") },
+    });
+  },
+});
+
+const ssbDimensions = asset({
+  key: ["atlas", "ssb", "house_price_dimensions"],
+  group: "pipes",
+  description: "The dimensions of SSB table 07221 and their category counts, read by a Python script (standard library only) speaking Pipes on stderr.",
+  owners: [OWNER],
+  kinds: ["python", "pipes"],
+  codeVersion: "1",
+  compute: async (ctx) => {
+    await ctx.pipes.run(process.env.ATLAS_PYTHON ?? "python3", [join(sourceDir, "pipes", "ssb_dimensions.py")], {
+      channel: "stdio",
+      extras: { dataset_file: join(fixturesDir(), "ssb", "ssb_v0_table07221_post_jsonstat2_response.json") },
+    });
+  },
+});
+
 export default defineDefinitions({
-  assets: [houseRaw, house, forecast, daily, overview, overviewDocument],
+  assets: [houseRaw, house, forecast, daily, overview, overviewDocument, forecastLanding, ssbDimensions],
   resources: { sources, store },
   schedules: [
     schedule({

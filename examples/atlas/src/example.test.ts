@@ -151,3 +151,20 @@ void describe("materializing against derived fixtures", () => {
     assert.match(failure?.body.type === "STEP_FAILURE" ? failure.body.error.message : "", /MET locationforecast \(bergen\): could not read .*met_locationforecast2_compact_bergen_2023-09-17\.json: fixture not readable/);
   });
 });
+
+void describe("Atlas ingests as Pipes children", () => {
+  void it("the TypeScript and Python children report row counts and schema; output is captured", async () => {
+    const run = await materialize(["atlas/met/bergen_forecast_landing", "atlas/ssb/house_price_dimensions"], null);
+    assert.equal(run.status, "SUCCESS");
+    assert.deepEqual(await rowsOf("atlas/met/bergen_forecast_landing"), { type: "int", value: met.properties.timeseries.length });
+    const dimensions = (ssb.id as string[]).length;
+    assert.deepEqual(await rowsOf("atlas/ssb/house_price_dimensions"), { type: "int", value: dimensions });
+    const [landing] = await test.storage.getLatestMaterializations(["atlas/met/bergen_forecast_landing"]);
+    const [dims] = await test.storage.getLatestMaterializations(["atlas/ssb/house_price_dimensions"]);
+    assert.equal(landing!.metadata["schema"]?.type, "table_schema");
+    assert.equal(dims!.metadata["schema"]?.type, "table_schema");
+    const events = await test.storage.getEvents(run.runId, { limit: 1000 });
+    assert.ok(events.some((e) => e.body.type === "ASSET_CHECK_EVALUATION" && e.body.checkName === "has_steps" && e.body.passed));
+    assert.ok(events.some((e) => e.body.type === "STEP_OUTPUT" && e.body.text.includes(`SSB 07221 has ${dimensions} dimensions`)));
+  });
+});
