@@ -27,3 +27,15 @@ export { EventWriter, type EventTransport, type EventWriterOptions } from "./eve
 export { DEFAULT_OUTPUT_CAP_BYTES } from "./capture.js";
 export { Redactor, REDACTED } from "./redact.js";
 export { retryDelayMs } from "./retry.js";
+export { HttpEventTransport, IngestRejectedError, type HttpEventTransportOptions } from "./http-transport.js";
+export {
+  spawnRemoteWorker,
+  readRemoteWorkerConfig,
+  RemoteWorkerHandle,
+  REMOTE_WORKER_ENV,
+  REMOTE_WORKER_MAIN,
+  DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS,
+  type RemoteWorkerConfig,
+  type RemoteWorkerExit,
+  type SpawnRemoteWorkerOptions,
+} from "./remote-worker.js";

@@ -1,0 +1,86 @@
+/**
+ * Entry point of the remote run worker (`dist/remote-worker-main.js`): started by a
+ * code-location server (or as a container's command), it executes one run and sends its events
+ * and heartbeats to the platform's ingest API with the run-scoped token. It never holds
+ * database credentials. Configuration comes from the environment (see REMOTE_WORKER_ENV);
+ * the token is removed from `process.env` before user code loads. SIGTERM cancels the run.
+ *
+ * Exit codes: 0 the run ended and every event was delivered; 1 the worker crashed;
+ * 2 bad configuration; 3 events could not be delivered.
+ */
+import { coerceError, type RunRecord } from "@flyt/core";
+import { outsideSteps } from "./capture-scope.js";
+import type { EventWriter } from "./event-writer.js";
+import type { RunExecutor } from "./executor.js";
+import { HttpEventTransport } from "./http-transport.js";
+import { REMOTE_WORKER_ENV, readRemoteWorkerConfig } from "./remote-worker.js";
+import { runWorker } from "./worker.js";
+
+const controller = new AbortController();
+let executor: RunExecutor | null = null;
+let writer: EventWriter | null = null;
+
+function stderr(line: string): void {
+  outsideSteps(() => process.stderr.write(`${line}\n`));
+}
+
+let config;
+try {
+  config = readRemoteWorkerConfig(process.env);
+} catch (error) {
+  stderr(coerceError(error).message);
+  process.exit(2);
+}
+// User code must not find the token lying in its environment (nor pass it to children).
+delete process.env[REMOTE_WORKER_ENV.token];
+delete process.env[REMOTE_WORKER_ENV.run];
+
+const transport = new HttpEventTransport({ ingestUrl: config.ingestUrl, runId: config.run.runId, token: config.token });
+
+async function fatal(error: unknown, origin: string): Promise<void> {
+  stderr(`${origin}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  try {
+    if (executor !== null && writer !== null && !executor.finished) {
+      executor.failFatal(error, origin);
+      await Promise.race([writer.flush(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    }
+  } finally {
+    process.exit(1);
+  }
+}
+
+process.on("uncaughtException", (error) => {
+  void fatal(error, "Uncaught exception in user code");
+});
+process.on("SIGTERM", () => controller.abort("Run canceled"));
+process.on("SIGINT", () => controller.abort("Run canceled"));
+
+const heartbeat = setInterval(() => void transport.heartbeat(), config.heartbeatIntervalMs);
+heartbeat.unref();
+void transport.heartbeat();
+
+const run: RunRecord = config.run;
+runWorker({
+  run,
+  definitionsFile: config.definitionsFile,
+  transport,
+  parallelism: config.parallelism,
+  signal: controller.signal,
+  environment: process.env,
+  onExecutor: (created, createdWriter) => {
+    executor = created;
+    writer = createdWriter;
+  },
+}).then(
+  () => {
+    if (transport.droppedEvents > 0) {
+      stderr(`${transport.droppedEvents} LOG/STEP_OUTPUT event(s) were dropped while the platform was unreachable (buffer full)`);
+    }
+    process.exit(0);
+  },
+  (error: unknown) => {
+    const err = coerceError(error);
+    stderr(`The run's events could not be delivered: ${err.message}`);
+    process.exit(3);
+  },
+);

@@ -1,0 +1,179 @@
+/**
+ * Starting a remote run worker: the process a code-location server forks for each run. It gets
+ * the run record, the ingest URL and the run-scoped token through its environment — and the
+ * caller's environment minus the platform's database credentials — leads its own process group
+ * (so cancellation reaches grandchildren), and is reaped with its group when it exits.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { InvalidConfigError, type RunRecord } from "@flyt/core";
+import { DEFAULT_PARALLELISM } from "./executor.js";
+import { DEFAULT_CANCEL_GRACE_MS } from "./launcher.js";
+import { workerEnvironment } from "./subprocess-launcher.js";
+
+export const REMOTE_WORKER_MAIN = fileURLToPath(new URL("./remote-worker-main.js", import.meta.url));
+
+/** The environment variables a remote worker reads. */
+export const REMOTE_WORKER_ENV = {
+  ingestUrl: "FLYT_INGEST_URL",
+  token: "FLYT_RUN_TOKEN",
+  /** The run record as JSON. */
+  run: "FLYT_RUN",
+  definitionsFile: "FLYT_DEFINITIONS_FILE",
+  parallelism: "FLYT_PARALLELISM",
+  heartbeatIntervalMs: "FLYT_HEARTBEAT_INTERVAL_MS",
+} as const;
+
+export const DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS = 5_000;
+const STDERR_TAIL_BYTES = 8 * 1024;
+
+export interface RemoteWorkerConfig {
+  ingestUrl: string;
+  token: string;
+  run: RunRecord;
+  definitionsFile: string;
+  parallelism: number;
+  heartbeatIntervalMs: number;
+}
+
+/** Reads and checks the remote worker's configuration. @throws InvalidConfigError naming the variable. */
+export function readRemoteWorkerConfig(env: NodeJS.ProcessEnv): RemoteWorkerConfig {
+  const need = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value === "") throw new InvalidConfigError(name, "the remote run worker needs this environment variable");
+    return value;
+  };
+  const ingestUrl = need(REMOTE_WORKER_ENV.ingestUrl);
+  if (!/^https?:\/\//.test(ingestUrl)) throw new InvalidConfigError(REMOTE_WORKER_ENV.ingestUrl, `expected an http(s) URL, got ${JSON.stringify(ingestUrl)}`);
+  let run: RunRecord;
+  try {
+    run = JSON.parse(need(REMOTE_WORKER_ENV.run)) as RunRecord;
+  } catch (error) {
+    if (error instanceof InvalidConfigError) throw error;
+    throw new InvalidConfigError(REMOTE_WORKER_ENV.run, "not valid JSON", { cause: error });
+  }
+  if (typeof run?.runId !== "string" || !Array.isArray(run.assetKeys)) {
+    throw new InvalidConfigError(REMOTE_WORKER_ENV.run, "expected a run record with runId and assetKeys");
+  }
+  const number = (name: string, fallback: number): number => {
+    const text = env[name];
+    if (text === undefined || text === "") return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new InvalidConfigError(name, `expected a positive integer, got ${JSON.stringify(text)}`);
+    return value;
+  };
+  return {
+    ingestUrl,
+    token: need(REMOTE_WORKER_ENV.token),
+    run,
+    definitionsFile: need(REMOTE_WORKER_ENV.definitionsFile),
+    parallelism: number(REMOTE_WORKER_ENV.parallelism, DEFAULT_PARALLELISM),
+    heartbeatIntervalMs: number(REMOTE_WORKER_ENV.heartbeatIntervalMs, DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS),
+  };
+}
+
+export interface SpawnRemoteWorkerOptions {
+  run: RunRecord;
+  definitionsFile: string;
+  ingestUrl: string;
+  token: string;
+  parallelism?: number;
+  heartbeatIntervalMs?: number;
+  /** Base environment for user code (default process.env); database credentials are removed. */
+  environment?: NodeJS.ProcessEnv;
+  execArgv?: string[];
+  /** Entry point override (tests). */
+  workerMain?: string;
+}
+
+export interface RemoteWorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A running (or finished) remote worker as its parent sees it. */
+export class RemoteWorkerHandle {
+  readonly runId: string;
+  readonly exited: Promise<RemoteWorkerExit>;
+  exit: RemoteWorkerExit | null = null;
+  cancelRequested = false;
+  private tail = "";
+
+  constructor(
+    private readonly child: ChildProcess,
+    runId: string,
+  ) {
+    this.runId = runId;
+    child.stderr?.on("data", (chunk: Buffer) => {
+      this.tail = (this.tail + chunk.toString()).slice(-STDERR_TAIL_BYTES);
+    });
+    child.stdout?.on("data", () => undefined);
+    child.stdout?.on("error", () => undefined);
+    child.stderr?.on("error", () => undefined);
+    this.exited = new Promise((resolve) => {
+      let settled = false;
+      const finish = (exit: RemoteWorkerExit): void => {
+        if (settled) return;
+        settled = true;
+        this.exit = exit;
+        this.killGroup();
+        resolve(exit);
+      };
+      child.once("error", (error) => {
+        this.tail += `\n${error.message}`;
+        if (child.pid === undefined) finish({ code: null, signal: null });
+      });
+      child.once("exit", (code, signal) => finish({ code, signal }));
+    });
+  }
+
+  get pid(): number | null {
+    return this.child.pid ?? null;
+  }
+
+  get stderrTail(): string {
+    return this.tail.trim();
+  }
+
+  /** SIGTERM to the worker (it cancels the run); SIGKILL to its group after `graceMs`. */
+  cancel(graceMs = DEFAULT_CANCEL_GRACE_MS): void {
+    if (this.exit !== null) return;
+    this.cancelRequested = true;
+    try {
+      this.child.kill("SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    const timer = setTimeout(() => this.killGroup(), graceMs);
+    timer.unref();
+    void this.exited.then(() => clearTimeout(timer));
+  }
+
+  /** SIGKILL to the worker's process group. */
+  killGroup(): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+  }
+}
+
+/** Starts a remote worker process for one run. */
+export function spawnRemoteWorker(options: SpawnRemoteWorkerOptions): RemoteWorkerHandle {
+  const env = workerEnvironment(options.environment ?? process.env);
+  env[REMOTE_WORKER_ENV.ingestUrl] = options.ingestUrl;
+  env[REMOTE_WORKER_ENV.token] = options.token;
+  env[REMOTE_WORKER_ENV.run] = JSON.stringify(options.run);
+  env[REMOTE_WORKER_ENV.definitionsFile] = options.definitionsFile;
+  env[REMOTE_WORKER_ENV.parallelism] = String(options.parallelism ?? DEFAULT_PARALLELISM);
+  env[REMOTE_WORKER_ENV.heartbeatIntervalMs] = String(options.heartbeatIntervalMs ?? DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS);
+  const child = spawn(process.execPath, ["--enable-source-maps", ...(options.execArgv ?? []), options.workerMain ?? REMOTE_WORKER_MAIN], {
+    detached: true,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new RemoteWorkerHandle(child, options.run.runId);
+}

@@ -1,0 +1,97 @@
+/**
+ * The webserver: stateless HTTP in front of storage and the workspace. For now it serves the
+ * event-ingest API for run workers, health and readiness, and a small REST surface for code
+ * locations and runs; each area is a router module (src/routes/), so the GraphQL API and the UI
+ * can join as further modules.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApiError, sendError } from "@flyt/protocol";
+import type { RunLauncher } from "@flyt/run-worker";
+import type { Storage } from "@flyt/storage";
+import { CodeLocationLauncher, type Workspace } from "@flyt/workspace";
+import type { ServerDeps } from "./deps.js";
+import { Router } from "./router.js";
+import { healthRoutes } from "./routes/health.js";
+import { ingestRoutes } from "./routes/ingest.js";
+import { locationRoutes } from "./routes/locations.js";
+import { runRoutes } from "./routes/runs.js";
+
+export interface WebserverOptions {
+  storage: Storage;
+  workspace?: Workspace | null;
+  /** Default: a CodeLocationLauncher over `workspace` reporting to this server's ingest URL. */
+  launcher?: RunLauncher | null;
+  host?: string;
+  port?: number;
+  /** The URL run workers use to reach this server (default: the bound address). */
+  publicUrl?: string;
+  log?: (record: Record<string, unknown>) => void;
+}
+
+export class Webserver {
+  private readonly server: Server;
+  private address: AddressInfo | null = null;
+  readonly deps: ServerDeps;
+
+  constructor(private readonly options: WebserverOptions) {
+    const log = options.log ?? ((record) => process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), component: "webserver", ...record })}\n`));
+    const workspace = options.workspace ?? null;
+    const launcher =
+      options.launcher !== undefined
+        ? options.launcher
+        : workspace === null
+          ? null
+          : new CodeLocationLauncher({ workspace, ingestUrl: () => this.ingestUrl });
+    this.deps = { storage: options.storage, workspace, launcher, log };
+    const router = new Router();
+    healthRoutes(router, this.deps);
+    ingestRoutes(router, this.deps);
+    locationRoutes(router, this.deps);
+    runRoutes(router, this.deps);
+    this.server = createServer((request, response) => {
+      router.dispatch(request, response).catch((error: unknown) => {
+        if (!(error instanceof ApiError)) log({ level: "error", msg: "request failed", method: request.method, url: request.url, error: (error as Error).stack ?? String(error) });
+        else if (error.status >= 500 || error.status === 403) log({ level: "warn", msg: error.message, method: request.method, url: request.url, code: error.code });
+        sendError(response, error);
+      });
+    });
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.options.port ?? 3000, this.options.host ?? "127.0.0.1", () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+    this.address = this.server.address() as AddressInfo;
+    return this;
+  }
+
+  get url(): string {
+    if (this.options.publicUrl) return this.options.publicUrl.replace(/\/+$/, "");
+    if (this.address === null) throw new Error("the webserver is not listening yet");
+    const host = this.address.address === "0.0.0.0" || this.address.address === "::" ? "127.0.0.1" : this.address.address;
+    return `http://${host.includes(":") ? `[${host}]` : host}:${this.address.port}`;
+  }
+
+  get ingestUrl(): string {
+    return `${this.url}/ingest/v1`;
+  }
+
+  get port(): number {
+    return this.address?.port ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export function startWebserver(options: WebserverOptions): Promise<Webserver> {
+  return new Webserver(options).start();
+}

@@ -1,0 +1,148 @@
+/**
+ * A development code location: the platform starts `code-server -f <file>` as a child process
+ * on a free port and waits for its "listening" line. The child runs user code, so it gets the
+ * platform's environment minus the database credentials. It leads its own process group so a
+ * stop reaches everything it started.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { WORKER_ENV_DENYLIST } from "@flyt/run-worker";
+
+const require = createRequire(import.meta.url);
+const OUTPUT_TAIL = 8 * 1024;
+
+/** The command that starts a code-location server: `node <@flyt/code-location-server>/dist/main.js`. */
+export function defaultCodeServerCommand(): string[] {
+  return [process.execPath, require.resolve("@flyt/code-location-server/main")];
+}
+
+export interface ChildServerOptions {
+  name: string;
+  file: string;
+  command?: string[];
+  environment?: NodeJS.ProcessEnv;
+  /** How long to wait for the "listening" line (default 60 s; loading TypeScript takes a moment). */
+  startTimeoutMs?: number;
+  host?: string;
+}
+
+export class ChildServer {
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private stderr = "";
+  private stopping = false;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+    exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+  ) {
+    this.exited = exited;
+    void exited.then((exit) => {
+      this.exit = exit;
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-OUTPUT_TAIL);
+    });
+  }
+
+  get stderrTail(): string {
+    return this.stderr.trim();
+  }
+
+  get stopRequested(): boolean {
+    return this.stopping;
+  }
+
+  /** Starts the child and resolves once it listens. @throws Error with the child's stderr when it exits or times out first. */
+  static start(options: ChildServerOptions): Promise<ChildServer> {
+    const [command, ...args] = options.command ?? defaultCodeServerCommand();
+    const env: NodeJS.ProcessEnv = { ...(options.environment ?? process.env) };
+    for (const name of WORKER_ENV_DENYLIST) delete env[name];
+    const child = spawn(command!, [...args, "-f", options.file, "--port", "0", "--host", options.host ?? "127.0.0.1", "--name", options.name], {
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.once("exit", (code, signal) => {
+        killGroup(child);
+        resolve({ code, signal });
+      });
+      child.once("error", () => {
+        if (child.pid === undefined) resolve({ code: null, signal: null });
+      });
+    });
+    let stderr = "";
+    const onStderr = (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-OUTPUT_TAIL);
+    };
+    child.stderr?.on("data", onStderr);
+    return new Promise<ChildServer>((resolve, reject) => {
+      let buffered = "";
+      let done = false;
+      const timer = setTimeout(() => {
+        finish(new Error(`the code server did not start listening within ${options.startTimeoutMs ?? 60_000} ms${stderr ? `; stderr:\n${stderr.trim()}` : ""}`));
+        killGroup(child);
+      }, options.startTimeoutMs ?? 60_000);
+      const finish = (result: ChildServer | Error): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        child.stdout?.off("data", onStdout);
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      };
+      const onStdout = (chunk: Buffer): void => {
+        buffered += chunk.toString();
+        let newline: number;
+        while ((newline = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          try {
+            const record = JSON.parse(line) as { msg?: unknown; url?: unknown };
+            if (record.msg === "listening" && typeof record.url === "string") {
+              const server = new ChildServer(child, record.url, exited);
+              server.stderr = stderr;
+              child.stderr?.off("data", onStderr);
+              finish(server);
+              return;
+            }
+          } catch {
+            // Not a JSON line: ordinary output of user code.
+          }
+        }
+      };
+      child.stdout?.on("data", onStdout);
+      // Keep draining stdout after start so the child never blocks on a full pipe.
+      child.stdout?.on("data", () => undefined);
+      void exited.then((exit) => {
+        const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`;
+        finish(new Error(`the code server ${how} before it started listening${stderr ? `; stderr:\n${stderr.trim()}` : ""}`));
+      });
+    });
+  }
+
+  /** SIGTERM, then SIGKILL to the group after `graceMs`. */
+  async stop(graceMs = 3_000): Promise<void> {
+    this.stopping = true;
+    if (this.exit !== null) return;
+    try {
+      this.child.kill("SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    const timer = setTimeout(() => killGroup(this.child), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // ESRCH: already gone.
+  }
+}

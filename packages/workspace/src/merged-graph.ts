@@ -1,0 +1,70 @@
+/**
+ * One asset graph across every code location: each location's snapshot contributes its assets,
+ * and a dependency on an asset of another location (declared with `externalAsset`) becomes an
+ * edge between locations, so lineage spans them. Conflicts (two locations defining one key) and
+ * dependencies nobody defines are reported, not fatal.
+ */
+import { AssetGraph, type AssetNodeSnapshot } from "@flyt/core";
+import type { AssetSnapshot, Snapshot } from "@flyt/protocol";
+
+export interface MergedGraph {
+  graph: AssetGraph;
+  /** Asset key → owning location. */
+  locationOf: ReadonlyMap<string, string>;
+  /** Asset key → its snapshot entry (with checks and freshness). */
+  assets: ReadonlyMap<string, AssetSnapshot & { location: string }>;
+  /** Keys defined by more than one location: the first location (by name) wins. */
+  conflicts: Array<{ key: string; locations: string[] }>;
+  /** Dependencies on assets no loaded location defines, or defined elsewhere than the declared location. */
+  unresolved: Array<{ location: string; asset: string; dep: string; reason: string }>;
+}
+
+export function mergeSnapshots(snapshots: Snapshot[]): MergedGraph {
+  const ordered = [...snapshots].sort((a, b) => a.location.localeCompare(b.location));
+  const assets = new Map<string, AssetSnapshot & { location: string }>();
+  const owners = new Map<string, string[]>();
+  for (const snapshot of ordered) {
+    for (const asset of snapshot.assets) {
+      owners.set(asset.key, [...(owners.get(asset.key) ?? []), snapshot.location]);
+      if (!assets.has(asset.key)) assets.set(asset.key, { ...asset, location: snapshot.location });
+    }
+  }
+  const unresolved: MergedGraph["unresolved"] = [];
+  for (const snapshot of ordered) {
+    const declared = new Map(snapshot.externalAssets.map((e) => [e.key, e.location]));
+    for (const asset of snapshot.assets) {
+      for (const dep of asset.deps) {
+        const owner = assets.get(dep)?.location;
+        if (owner === undefined) {
+          unresolved.push({ location: snapshot.location, asset: asset.key, dep, reason: "no loaded location defines it" });
+        } else if (declared.has(dep)) {
+          const wanted = declared.get(dep);
+          if (wanted !== null && wanted !== undefined && wanted !== owner) {
+            unresolved.push({ location: snapshot.location, asset: asset.key, dep, reason: `declared in location ${wanted} but defined by ${owner}` });
+          }
+        }
+      }
+    }
+  }
+  const nodes: AssetNodeSnapshot[] = [...assets.values()].map((a) => ({
+    key: a.key,
+    deps: a.deps,
+    description: a.description,
+    group: a.group,
+    owners: a.owners,
+    tags: a.tags,
+    kinds: a.kinds,
+    codeVersion: a.codeVersion,
+    partitions: a.partitions,
+    retryPolicy: a.retryPolicy,
+    stepKey: a.stepKey,
+    metadata: a.metadata,
+  }));
+  return {
+    graph: new AssetGraph(nodes),
+    locationOf: new Map([...assets].map(([key, a]) => [key, a.location])),
+    assets,
+    conflicts: [...owners].filter(([, locs]) => locs.length > 1).map(([key, locations]) => ({ key, locations })),
+    unresolved,
+  };
+}
