@@ -88,7 +88,7 @@ export async function run({ repetitions = 5 } = {}) {
       if (r.exitCode !== 0) throw new Error(`dagster asset materialize failed (exit ${r.exitCode}):\n${r.stderr.slice(-4000)}`);
       runs.push(r);
     }
-    const executor = /using (\w+) executor/i.exec(runs[0].stderr + runs[0].stdout)?.[1] ?? "default";
+    const executor = /using (\w+) executor/i.exec(runs[0].stderrHead + runs[0].stdout)?.[1] ?? "unknown";
     dagsterResult = {
       executor,
       wallMsMedian: median(runs.map((r) => r.wallMs)),

@@ -39,15 +39,19 @@ export function treeRss(rootPid) {
   return total;
 }
 
-/** @returns {Promise<{ wallMs: number, peakRssBytes: number, exitCode: number | null, stdout: string, stderr: string }>} */
+/** @returns {Promise<{ wallMs: number, peakRssBytes: number, exitCode: number | null, stdout: string, stderr: string, stderrHead: string }>} */
 export function measureCommand(command, args, { env = process.env, cwd = process.cwd(), sampleMs = 10 } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
+    let stderrHead = "";
     child.stdout.on("data", (d) => (stdout = (stdout + d).slice(-20000)));
-    child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20000)));
+    child.stderr.on("data", (d) => {
+      stderr = (stderr + d).slice(-20000);
+      if (stderrHead.length < 20000) stderrHead += d;
+    });
     let peak = 0;
     const timer = setInterval(() => {
       peak = Math.max(peak, treeRss(child.pid));
@@ -58,7 +62,7 @@ export function measureCommand(command, args, { env = process.env, cwd = process
     });
     child.on("exit", (code) => {
       clearInterval(timer);
-      resolve({ wallMs: performance.now() - started, peakRssBytes: peak, exitCode: code, stdout, stderr });
+      resolve({ wallMs: performance.now() - started, peakRssBytes: peak, exitCode: code, stdout, stderr, stderrHead });
     });
   });
 }
