@@ -1,0 +1,157 @@
+/**
+ * The HTTP side of the API, as one Node request handler the webserver mounts:
+ * - `POST|GET /graphql`: GraphQL over HTTP (graphql-http), with request-size, depth, cost and
+ *   alias limits; errors that are not the client's fault are masked ("internal error", logged
+ *   server-side with an id) so no stack trace or internal message reaches a client.
+ * - `GET /api/runs/<runId>/events?after=<id>`: server-sent events of one run (run-stream.ts).
+ * - everything else under GET: the UI's static build (index.html for client-side routes).
+ * `handle()` resolves to false for requests it does not own, so the webserver can try others.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { GraphQLError } from "graphql";
+import { createHandler } from "graphql-http";
+import { FlytError } from "@flyt/core";
+import type { ApiOptions, RequestContext } from "./context.js";
+import { DEFAULT_LIMITS, limitRules, type QueryLimits } from "./limits.js";
+import { RunStreamHub } from "./run-stream.js";
+import { flytSchema } from "./schema.js";
+import { serveStatic } from "./static.js";
+
+export interface ApiHandlerOptions extends ApiOptions {
+  /** The UI's build folder (packages/ui/dist); no UI is served when null. */
+  uiDir?: string | null;
+  /** Largest accepted request body (default 256 KiB). */
+  maxBodyBytes?: number;
+  limits?: QueryLimits;
+  /** Server-sent event poll interval of live runs (default 250 ms). */
+  streamPollMs?: number;
+}
+
+export interface ApiHandler {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** Ends open event streams. */
+  close(): void;
+}
+
+const DEFAULT_MAX_BODY = 256 * 1024;
+/** FlytError codes whose messages are meant for the caller (bad input), not internal failures. */
+const CLIENT_CODES = new Set(["INVALID_SELECTION", "INVALID_PARTITION", "INVALID_CONFIG", "INVALID_ASSET_KEY", "RUN_NOT_FOUND"]);
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > max) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        req.destroy();
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
+  const schema = flytSchema();
+  const log = options.log ?? ((record) => process.stderr.write(JSON.stringify(record) + "\n"));
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const hub = new RunStreamHub(options.storage, options.streamPollMs ?? 250);
+
+  const mask = (error: GraphQLError): GraphQLError => {
+    const original = error.originalError;
+    if (original === undefined || original instanceof GraphQLError) return error;
+    if (original instanceof FlytError && CLIENT_CODES.has(original.code)) {
+      return new GraphQLError(original.message, { nodes: error.nodes ?? null, path: error.path ?? null, extensions: { code: original.code } });
+    }
+    const id = randomUUID();
+    log({ level: "error", component: "webserver", msg: "GraphQL resolver failed", errorId: id, path: error.path?.join("."), error: original.message, stack: original.stack });
+    return new GraphQLError(`Internal error (id ${id}); the server log has the details.`, { nodes: error.nodes ?? null, path: error.path ?? null, extensions: { code: "INTERNAL" } });
+  };
+
+  const graphql = createHandler<IncomingMessage, undefined, any>({
+    schema,
+    context: (req: { raw: IncomingMessage }): any => {
+      const viewer = options.viewer ? options.viewer({ headers: req.raw.headers }) : { canMutate: true };
+      const ctx: RequestContext = { options, viewer, now: (options.now ?? Date.now)(), cache: new Map() };
+      return ctx;
+    },
+    validationRules: (_req, args, specified) => [...specified, ...limitRules(limits, (args.variableValues ?? {}))],
+    onOperation: (_req, _args, result) => {
+      const out = result;
+      if (out.errors && out.errors.length > 0) return { ...out, errors: out.errors.map(mask) };
+      return undefined;
+    },
+  });
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let body = "";
+    if (req.method === "POST") {
+      try {
+        body = await readBody(req, maxBody);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          sendJson(res, 413, { errors: [{ message: `Request body too large: the limit is ${maxBody} bytes.` }] });
+          return;
+        }
+        throw error;
+      }
+    }
+    const [responseBody, init] = await graphql({
+      method: req.method ?? "GET",
+      url: req.url ?? "/graphql",
+      headers: { get: (name: string) => { const v = req.headers[name.toLowerCase()]; return Array.isArray(v) ? v.join(", ") : (v ?? null); } },
+      body,
+      raw: req,
+      context: undefined,
+    });
+    res.writeHead(init.status, init.statusText, init.headers as Record<string, string>);
+    res.end(responseBody);
+  };
+
+  return {
+    async handle(req, res) {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      try {
+        if (url.pathname === "/graphql") {
+          await handleGraphQL(req, res);
+          return true;
+        }
+        const stream = /^\/api\/runs\/([^/]+)\/events$/.exec(url.pathname);
+        if (stream && req.method === "GET") {
+          await hub.serve(decodeURIComponent(stream[1]!), url.searchParams.get("after"), req, res);
+          return true;
+        }
+        if (options.uiDir && (req.method === "GET" || req.method === "HEAD") && !url.pathname.startsWith("/api/") && !url.pathname.startsWith("/v1/")) {
+          return await serveStatic(options.uiDir, url.pathname, req, res);
+        }
+        return false;
+      } catch (error) {
+        const id = randomUUID();
+        log({ level: "error", component: "webserver", msg: "request failed", errorId: id, path: url.pathname, error: error instanceof Error ? error.message : String(error) });
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: `Internal error (id ${id}); the server log has the details.` }] });
+        else res.end();
+        return true;
+      }
+    },
+    close() {
+      hub.close();
+    },
+  };
+}

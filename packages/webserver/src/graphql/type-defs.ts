@@ -1,0 +1,434 @@
+/**
+ * The GraphQL schema of the Flyt webserver, in SDL. `packages/webserver/schema.graphql` is this
+ * schema printed (a test keeps it current); docs/api.md explains it. Times are epoch milliseconds
+ * (Float). Expected failures of mutations are union members implementing `Error`, not GraphQL
+ * errors, so clients branch on `__typename`.
+ */
+export const typeDefs = /* GraphQL */ `
+"""Entry points for reading the state of the platform."""
+type Query {
+  """Assets of every loaded code location, sorted by key; filters combine with AND."""
+  assets(filter: AssetFilter, first: Int = 100, after: String): AssetConnection!
+  """One asset by printed key (a/b/c), or null when no location defines it."""
+  asset(key: String!): Asset
+  """The merged cross-location asset graph, whole or restricted to a selection expression (see docs/selection.md)."""
+  assetGraph(selection: String): AssetGraph!
+  """Runs, newest first."""
+  runs(filter: RunsFilter, first: Int = 50, after: String): RunConnection!
+  run(runId: String!): Run
+  schedules: [Schedule!]!
+  sensors: [Sensor!]!
+  """A schedule or sensor by id (<location>:<name>)."""
+  instigator(id: String!): Instigator
+  locations: [CodeLocation!]!
+  daemon: DaemonStatus!
+  """Everything an operator must look at, in one query."""
+  overview: Overview!
+  """Short list of assets, runs, schedules and sensors matching a text, for the search box."""
+  search(text: String!, first: Int = 20): [SearchHit!]!
+}
+
+type Mutation {
+  """Launches a run of the assets a selection resolves to (optionally one partition)."""
+  launchRun(selection: String!, partition: String, tags: [TagInput!]): LaunchRunResult!
+  """Re-executes a finished run: every step, or only those that did not succeed."""
+  reexecuteRun(runId: String!, fromFailure: Boolean = false): LaunchRunResult!
+  cancelRun(runId: String!): CancelRunResult!
+  """Starts or stops a schedule or sensor (persisted; overrides its default status)."""
+  setInstigatorStatus(id: String!, status: InstigatorStatus!): InstigatorResult!
+  """Reloads one code location (restarts its code server or refetches its snapshot)."""
+  reloadLocation(name: String!): ReloadLocationResult!
+}
+
+interface Error {
+  message: String!
+}
+
+type InvalidSelectionError implements Error {
+  message: String!
+}
+type InvalidPartitionError implements Error {
+  message: String!
+}
+type LocationUnavailableError implements Error {
+  message: String!
+  location: String!
+}
+type RunNotFoundError implements Error {
+  message: String!
+  runId: String!
+}
+type ReexecutionError implements Error {
+  message: String!
+}
+type RunNotCancelableError implements Error {
+  message: String!
+  status: RunStatus!
+}
+type InstigatorNotFoundError implements Error {
+  message: String!
+}
+type LocationNotFoundError implements Error {
+  message: String!
+}
+type UnauthorizedError implements Error {
+  message: String!
+}
+
+type LaunchRunSuccess {
+  run: Run!
+}
+union LaunchRunResult =
+    LaunchRunSuccess
+  | InvalidSelectionError
+  | InvalidPartitionError
+  | LocationUnavailableError
+  | RunNotFoundError
+  | ReexecutionError
+  | UnauthorizedError
+
+type CancelRunSuccess {
+  run: Run!
+}
+union CancelRunResult = CancelRunSuccess | RunNotFoundError | RunNotCancelableError | UnauthorizedError
+
+union InstigatorResult = Schedule | Sensor | InstigatorNotFoundError | UnauthorizedError
+
+union ReloadLocationResult = CodeLocation | LocationNotFoundError | UnauthorizedError
+
+input TagInput {
+  key: String!
+  value: String!
+}
+
+type Tag {
+  key: String!
+  value: String!
+}
+
+input AssetFilter {
+  """Case-insensitive substring of the key, description or group."""
+  search: String
+  group: String
+  location: String
+  owner: String
+  kind: String
+  """A tag as key or key=value."""
+  tag: String
+  status: AssetStatus
+}
+
+enum AssetStatus {
+  """The last run that targeted it failed after its last materialization."""
+  FAILED
+  """A run targeting it is queued or in progress."""
+  IN_PROGRESS
+  MATERIALIZED
+  NEVER_MATERIALIZED
+}
+
+type AssetConnection {
+  nodes: [Asset!]!
+  """Total matching the filter (not only this page)."""
+  totalCount: Int!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+type MetadataEntry {
+  label: String!
+  """int, float, text, markdown, url, path, json, timestamp, table, table_schema, bool, null …"""
+  type: String!
+  """A short text rendering of the value."""
+  text: String!
+  """The value as a number for int/float/timestamp entries (for plots), else null."""
+  number: Float
+  """The value as JSON."""
+  json: String!
+}
+
+type Materialization {
+  eventId: Float!
+  runId: String!
+  timestamp: Float!
+  partition: String
+  metadata: [MetadataEntry!]!
+}
+
+type MaterializationConnection {
+  nodes: [Materialization!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+type PartitionsDefinition {
+  kind: String!
+  cadence: String
+  timezone: String
+  start: String
+  """Static partitions' keys, or the time-window format."""
+  keys: [String!]
+  format: String
+}
+
+type PartitionStatus {
+  total: Int!
+  materialized: Int!
+  failed: Int!
+  """Per key, oldest first, at most 'first' (the newest keys when truncated)."""
+  partitions(first: Int = 500): [PartitionState!]!
+}
+
+type PartitionState {
+  key: String!
+  """MATERIALIZED | FAILED | MISSING"""
+  status: String!
+  runId: String
+  timestamp: Float
+}
+
+type AssetCheck {
+  name: String!
+  description: String
+  blocking: Boolean!
+  """Result of the latest evaluation (null if never evaluated)."""
+  passed: Boolean
+  severity: String
+  timestamp: Float
+  runId: String
+}
+
+type Asset {
+  key: String!
+  path: [String!]!
+  location: String!
+  group: String!
+  description: String
+  owners: [String!]!
+  tags: [Tag!]!
+  kinds: [String!]!
+  codeVersion: String
+  """Printed keys of direct upstream / downstream assets."""
+  deps: [String!]!
+  dependents: [String!]!
+  upstream: [Asset!]!
+  downstream: [Asset!]!
+  partitions: PartitionsDefinition
+  partitionStatus: PartitionStatus
+  status: AssetStatus!
+  latestMaterialization: Materialization
+  """The newest run that targeted this asset."""
+  latestRun: Run
+  materializations(first: Int = 50, after: String): MaterializationConnection!
+  checks: [AssetCheck!]!
+  """The freshness policy as JSON (null without one)."""
+  freshnessPolicy: String
+  """Schedules and sensors whose target includes this asset."""
+  schedules: [Schedule!]!
+  sensors: [Sensor!]!
+}
+
+type AssetGraphNode {
+  key: String!
+  group: String!
+  location: String!
+  status: AssetStatus!
+  kinds: [String!]!
+  partitioned: Boolean!
+}
+
+type AssetGraphEdge {
+  from: String!
+  to: String!
+}
+
+type AssetGraph {
+  nodes: [AssetGraphNode!]!
+  edges: [AssetGraphEdge!]!
+  """Dependencies no loaded location defines (drawn as missing nodes)."""
+  unresolved: [String!]!
+}
+
+enum RunStatus {
+  QUEUED
+  STARTING
+  STARTED
+  SUCCESS
+  FAILURE
+  CANCELING
+  CANCELED
+}
+
+input RunsFilter {
+  statuses: [RunStatus!]
+  location: String
+  assetKey: String
+  """manual, schedule, sensor, backfill, automation"""
+  origin: String
+  tags: [TagInput!]
+  createdAfter: Float
+  createdBefore: Float
+  rootRunId: String
+}
+
+type RunConnection {
+  nodes: [Run!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+type Step {
+  stepKey: String!
+  """PENDING, RUNNING, SUCCESS, FAILURE, SKIPPED, CANCELED"""
+  status: String!
+  attempts: Int!
+  startedAt: Float
+  endedAt: Float
+  durationMs: Float
+  errorMessage: String
+  skipReason: String
+  materializedAssets: [String!]!
+}
+
+type RunEvent {
+  """Storage id: the cursor for tailing (pass as 'after')."""
+  id: Float!
+  timestamp: Float!
+  stepKey: String
+  type: String!
+  """debug, info, warn, error (derived for lifecycle events)."""
+  level: String!
+  """A one-line human rendering (log message, output text, error)."""
+  message: String!
+  """stdout or stderr for STEP_OUTPUT events."""
+  stream: String
+  """The whole event body as JSON."""
+  body: String!
+}
+
+type Run {
+  runId: String!
+  status: RunStatus!
+  selection: String!
+  assetKeys: [String!]!
+  partition: String
+  tags: [Tag!]!
+  origin: String!
+  parentRunId: String
+  rootRunId: String
+  location: String!
+  instigator: String
+  createdAt: Float!
+  updatedAt: Float!
+  startedAt: Float
+  endedAt: Float
+  durationMs: Float
+  """The RUN_FAILURE / RUN_CANCELED message."""
+  message: String
+  steps: [Step!]!
+  events(after: Float, first: Int = 500, types: [String!], stepKey: String): [RunEvent!]!
+  canCancel: Boolean!
+}
+
+enum InstigatorStatus {
+  RUNNING
+  STOPPED
+}
+
+interface Instigator {
+  id: String!
+  name: String!
+  location: String!
+  description: String
+  target: String!
+  status: InstigatorStatus!
+  defaultStatus: InstigatorStatus!
+  ticks(first: Int = 20, after: String): [Tick!]!
+}
+
+type Schedule implements Instigator {
+  id: String!
+  name: String!
+  location: String!
+  description: String
+  target: String!
+  status: InstigatorStatus!
+  defaultStatus: InstigatorStatus!
+  ticks(first: Int = 20, after: String): [Tick!]!
+  cron: String!
+  timezone: String!
+  """The next tick times (epoch ms), after now."""
+  nextTicks(count: Int = 3): [Float!]!
+}
+
+type Sensor implements Instigator {
+  id: String!
+  name: String!
+  location: String!
+  description: String
+  target: String!
+  status: InstigatorStatus!
+  defaultStatus: InstigatorStatus!
+  ticks(first: Int = 20, after: String): [Tick!]!
+  sensorType: String!
+  minimumIntervalSeconds: Float!
+}
+
+type Tick {
+  tickId: Float!
+  """STARTED, SUCCESS, SKIPPED, FAILURE"""
+  status: String!
+  tickTime: Float!
+  runIds: [String!]!
+  skipReason: String
+  error: String
+  createdAt: Float!
+}
+
+type CodeLocation {
+  name: String!
+  """LOADING, LOADED, ERROR"""
+  status: String!
+  source: String!
+  errorMessage: String
+  loadedAt: Float
+  updatedAt: Float!
+  assetCount: Int!
+  scheduleCount: Int!
+  sensorCount: Int!
+}
+
+type DaemonLoop {
+  daemonId: String!
+  loop: String!
+  at: Float!
+  info: String
+  healthy: Boolean!
+}
+
+type DaemonStatus {
+  """True when every loop heartbeated within the last minute."""
+  healthy: Boolean!
+  loops: [DaemonLoop!]!
+}
+
+type Overview {
+  assetCount: Int!
+  failedAssets: [Asset!]!
+  runningRuns: [Run!]!
+  queuedRuns: [Run!]!
+  failedRuns24h: [Run!]!
+  stoppedSchedules: [Schedule!]!
+  stoppedSensors: [Sensor!]!
+  locationsWithErrors: [CodeLocation!]!
+  daemon: DaemonStatus!
+}
+
+type SearchHit {
+  """asset, run, schedule, sensor, location"""
+  kind: String!
+  label: String!
+  """The UI path of the hit."""
+  path: String!
+}
+`;
