@@ -23,6 +23,24 @@ const FileConfigSchema = z
       })
       .strict()
       .optional(),
+    /** Code locations: `{ name, file }` (development: the platform starts the code server) or `{ name, url }` (production). */
+    locations: z
+      .array(
+        z.union([
+          z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "letters, digits, '_', '-', '.'"), file: z.string().min(1) }).strict(),
+          z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "letters, digits, '_', '-', '.'"), url: z.string().url() }).strict(),
+        ]),
+      )
+      .optional(),
+    webserver: z
+      .object({
+        host: z.string().min(1).optional(),
+        port: z.number().int().min(0).max(65535).optional(),
+        /** How run workers and the CLI reach the webserver, e.g. http://flyt-webserver:3000. */
+        publicUrl: z.string().url().optional(),
+      })
+      .strict()
+      .optional(),
     execution: z
       .object({
         launcher: z.enum(LAUNCHERS).optional(),
@@ -49,6 +67,9 @@ export interface FlytConfig {
   home: string;
   storage: { databaseUrl: string | null; sqlitePath: string };
   execution: { launcher: LauncherName; parallelism: number };
+  /** Code locations (`locations:`), file paths resolved against the config file's directory. */
+  locations: Array<{ name: string; file: string } | { name: string; url: string }>;
+  webserver: { host: string; port: number; publicUrl: string | null };
   /** Where the config file was read from, for messages. */
   configFile: string | null;
 }
@@ -126,8 +147,34 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
       sqlitePath: file.storage?.sqlitePath ? relativeToFile(file.storage.sqlitePath) : resolve(home, "flyt.db"),
     },
     execution: { launcher: launcherText as LauncherName, parallelism },
+    locations: compileLocations(file.locations ?? [], relativeToFile, given.configFile),
+    webserver: {
+      host: env.FLYT_WEBSERVER_HOST ?? file.webserver?.host ?? "127.0.0.1",
+      port: compilePort(env.FLYT_WEBSERVER_PORT, file.webserver?.port ?? 3000),
+      publicUrl: env.FLYT_WEBSERVER_URL ?? file.webserver?.publicUrl ?? null,
+    },
     configFile: given.configFile,
   };
+}
+
+function compileLocations(
+  locations: NonNullable<FileConfig["locations"]>,
+  relativeToFile: (p: string) => string,
+  configFile: string | null,
+): FlytConfig["locations"] {
+  const seen = new Set<string>();
+  return locations.map((location, index) => {
+    if (seen.has(location.name)) throw new InvalidConfigError(configFile ?? "flyt.yaml", `locations.${index}.name: ${JSON.stringify(location.name)} is listed twice`);
+    seen.add(location.name);
+    return "file" in location ? { name: location.name, file: relativeToFile(location.file) } : { name: location.name, url: location.url };
+  });
+}
+
+function compilePort(text: string | undefined, fallback: number): number {
+  if (text === undefined || text === "") return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidConfigError("FLYT_WEBSERVER_PORT", `expected a port number, got ${JSON.stringify(text)}`);
+  return port;
 }
 
 export function loadConfig(options: {

@@ -10,6 +10,7 @@ import { maskDatabaseUrl } from "./config.js";
 import { openContext, type GlobalOptions } from "./context.js";
 import { materialize } from "./commands/materialize.js";
 import { listRuns, reexecuteRun, showRun } from "./commands/runs.js";
+import { registerCodeLocationCommands } from "./commands/code-locations.js";
 
 export interface Io {
   out: (line: string) => void;
@@ -90,6 +91,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       io.out(`${ctx.storage.kind} storage at ${where}: schema version ${await ctx.storage.schemaVersion()}`);
       setExitCode(0);
     });
+  registerCodeLocationCommands(program, io, setExitCode, globals);
   return program;
 }
 

@@ -1,0 +1,132 @@
+/**
+ * `flyt code-server`, `flyt webserver` and `flyt locations list|reload`: the code-location
+ * commands. The servers run until SIGTERM/SIGINT; `locations` talks to a running webserver's
+ * REST API (--url, FLYT_URL, or the configured webserver address).
+ */
+import { startCodeLocationServer } from "@flyt/code-location-server";
+import { startWebserver } from "@flyt/webserver";
+import { Workspace } from "@flyt/workspace";
+import type { Command } from "commander";
+import { loadConfig } from "../config.js";
+import { openContext, type GlobalOptions } from "../context.js";
+
+interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGTERM", () => resolve());
+    process.once("SIGINT", () => resolve());
+  });
+}
+
+function parsePort(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--port must be 0-65535, got ${JSON.stringify(text)}`);
+  return port;
+}
+
+export function registerCodeLocationCommands(program: Command, io: Io, setExitCode: (code: number) => void, globals: () => GlobalOptions): void {
+  program
+    .command("code-server")
+    .description("serve one code location's definitions over protocol v1 (docs/protocol/README.md)")
+    .requiredOption("-f, --file <definitions>", "TypeScript or JavaScript module exporting defineDefinitions(...)")
+    .option("--port <port>", "port to listen on (0: any free port)", "4000")
+    .option("--host <host>", "address to bind", "127.0.0.1")
+    .option("--name <location>", "location name (default: the file's base name)")
+    .action(async (options: { file: string; port: string; host: string; name?: string }) => {
+      const server = await startCodeLocationServer({
+        definitionsFile: options.file,
+        port: parsePort(options.port, 4000),
+        host: options.host,
+        ...(options.name ? { name: options.name } : {}),
+      });
+      io.out(JSON.stringify({ msg: "listening", url: server.url, location: server.name, status: server.loadStatus, pid: process.pid }));
+      await untilSignal();
+      await server.close();
+      setExitCode(0);
+    });
+
+  program
+    .command("webserver")
+    .description("serve the event-ingest API, health and the locations/runs REST API; starts file locations as code servers")
+    .option("--port <port>", "port to listen on (default: webserver.port in flyt.yaml, or 3000)")
+    .option("--host <host>", "address to bind (default: webserver.host, or 127.0.0.1)")
+    .action(async (options: { port?: string; host?: string }) => {
+      await using ctx = await openContext(globals(), io);
+      const { config } = ctx;
+      const log = (record: Record<string, unknown>) => io.out(JSON.stringify({ at: new Date().toISOString(), ...record }));
+      const workspace = await Workspace.start({ locations: config.locations, log: (r) => log({ component: "workspace", ...r }) });
+      const web = await startWebserver({
+        storage: ctx.storage,
+        workspace,
+        port: parsePort(options.port, config.webserver.port),
+        host: options.host ?? config.webserver.host,
+        ...(config.webserver.publicUrl ? { publicUrl: config.webserver.publicUrl } : {}),
+        log: (r) => log({ component: "webserver", ...r }),
+      });
+      log({ component: "webserver", msg: "listening", url: web.url, locations: workspace.list().map((l) => `${l.name}:${l.status}`) });
+      await untilSignal();
+      await web.close();
+      await workspace.close();
+      setExitCode(0);
+    });
+
+  const locations = program.command("locations").description("list and reload the code locations of a running webserver");
+  const baseUrl = (url: string | undefined): string => {
+    if (url) return url.replace(/\/+$/, "");
+    if (process.env.FLYT_URL) return process.env.FLYT_URL.replace(/\/+$/, "");
+    const config = loadConfig({ ...(globals().config ? { configFile: globals().config } : {}) });
+    return (config.webserver.publicUrl ?? `http://${config.webserver.host}:${config.webserver.port}`).replace(/\/+$/, "");
+  };
+  const call = async (url: string, init?: RequestInit): Promise<{ ok: boolean; body: any }> => {
+    let response: Response;
+    try {
+      response = await fetch(url, { ...init, signal: AbortSignal.timeout(120_000) });
+    } catch (error) {
+      throw new Error(`cannot reach the webserver at ${url}: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`, { cause: error });
+    }
+    return { ok: response.ok, body: await response.json() };
+  };
+
+  locations
+    .command("list")
+    .description("each location with its status, error and asset count")
+    .option("--url <url>", "webserver URL (default: FLYT_URL or the configured webserver)")
+    .option("--json", "print JSON for scripts")
+    .action(async (options: { url?: string; json?: boolean }) => {
+      const { ok, body } = await call(`${baseUrl(options.url)}/api/v1/locations`);
+      if (!ok) {
+        io.err(`error: ${body?.error?.message ?? JSON.stringify(body)}`);
+        setExitCode(1);
+        return;
+      }
+      if (options.json) io.out(JSON.stringify(body.locations, null, 2));
+      else {
+        for (const l of body.locations as Array<{ name: string; status: string; assetCount: number; source: string; error: { message: string } | null }>) {
+          io.out(`${l.name.padEnd(20)} ${l.status.padEnd(8)} ${String(l.assetCount).padStart(4)} assets  ${l.source}`);
+          if (l.error) io.out(`  ${l.error.message.split("\n").join("\n  ")}`);
+        }
+      }
+      setExitCode(0);
+    });
+
+  locations
+    .command("reload")
+    .description("reload one location (restart its code server, or refetch its snapshot) without touching the others")
+    .argument("<name>")
+    .option("--url <url>", "webserver URL (default: FLYT_URL or the configured webserver)")
+    .action(async (name: string, options: { url?: string }) => {
+      const { ok, body } = await call(`${baseUrl(options.url)}/api/v1/locations/${encodeURIComponent(name)}/reload`, { method: "POST" });
+      if (!ok) {
+        io.err(`error: ${body?.error?.message ?? JSON.stringify(body)}`);
+        setExitCode(1);
+        return;
+      }
+      io.out(`${body.name}: ${body.status}${body.error ? `\n  ${body.error.message}` : ` (${body.assetCount} assets, ${body.hash})`}`);
+      setExitCode(body.status === "LOADED" ? 0 : 1);
+    });
+}
