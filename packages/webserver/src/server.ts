@@ -4,7 +4,7 @@
  * locations and runs; each area is a router module (src/routes/), so the GraphQL API and the UI
  * can join as further modules.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError, sendError } from "@flyt/protocol";
 import type { RunLauncher } from "@flyt/run-worker";
@@ -27,6 +27,8 @@ export interface WebserverOptions {
   /** The URL run workers use to reach this server (default: the bound address). */
   publicUrl?: string;
   log?: (record: Record<string, unknown>) => void;
+  /** GraphQL, live run events and the UI (`createApiHandler` of ./graphql); tried before the REST routes. */
+  api?: { handle(request: IncomingMessage, response: ServerResponse): Promise<boolean>; close(): void } | null;
 }
 
 export class Webserver {
@@ -49,8 +51,9 @@ export class Webserver {
     ingestRoutes(router, this.deps);
     locationRoutes(router, this.deps);
     runRoutes(router, this.deps);
+    const api = options.api ?? null;
     this.server = createServer((request, response) => {
-      router.dispatch(request, response).catch((error: unknown) => {
+      (api === null ? Promise.resolve(false) : api.handle(request, response)).then((handled) => (handled ? undefined : router.dispatch(request, response))).catch((error: unknown) => {
         if (!(error instanceof ApiError)) log({ level: "error", msg: "request failed", method: request.method, url: request.url, error: (error as Error).stack ?? String(error) });
         else if (error.status >= 500 || error.status === 403) log({ level: "warn", msg: error.message, method: request.method, url: request.url, code: error.code });
         sendError(response, error);
@@ -87,6 +90,7 @@ export class Webserver {
   }
 
   async close(): Promise<void> {
+    this.options.api?.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

@@ -38,6 +38,9 @@ const DEFAULT_MAX_BODY = 256 * 1024;
 /** FlytError codes whose messages are meant for the caller (bad input), not internal failures. */
 const CLIENT_CODES = new Set(["INVALID_SELECTION", "INVALID_PARTITION", "INVALID_CONFIG", "INVALID_ASSET_KEY", "RUN_NOT_FOUND"]);
 
+/** Paths other webserver modules own: never answered with the UI's index.html. */
+const SERVER_PATHS = /^\/(api|ingest|v1|healthz|readyz|metrics)(\/|$)/;
+
 class BodyTooLarge extends Error {}
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {
@@ -138,7 +141,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
           await hub.serve(decodeURIComponent(stream[1]!), url.searchParams.get("after"), req, res);
           return true;
         }
-        if (options.uiDir && (req.method === "GET" || req.method === "HEAD") && !url.pathname.startsWith("/api/") && !url.pathname.startsWith("/v1/")) {
+        if (options.uiDir && (req.method === "GET" || req.method === "HEAD") && !SERVER_PATHS.test(url.pathname)) {
           return await serveStatic(options.uiDir, url.pathname, req, res);
         }
         return false;

@@ -1,0 +1,160 @@
+/**
+ * `flyt dev -f <definitions>…`: the whole platform in one process for development — SQLite
+ * storage, the webserver (GraphQL, live run events, the UI), the daemon (schedules, sensors, the
+ * run queue and monitor) — with each code location as a child code server (the workspace). The
+ * HTTP server listens before the locations load, so the URL answers at once (locations show
+ * LOADING until their code server is up); definition files are watched and their location reloaded
+ * on change.
+ */
+import { existsSync, statSync, watch, type FSWatcher } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { InvalidConfigError, serializeError } from "@flyt/core";
+import { Daemon, LocalEvaluator, StaticLaunchResolver } from "@flyt/daemon";
+import { InProcessLauncher, SubprocessLauncher } from "@flyt/run-worker";
+import {
+  createApiHandler,
+  queueRunController,
+  startWebserver,
+  type DefinitionsProvider,
+  type LocationEntry,
+  type MergedGraphView,
+} from "@flyt/webserver";
+import { mergeSnapshots, Workspace } from "@flyt/workspace";
+import type { CommandContext } from "../context.js";
+
+export interface DevOptions {
+  file: string[];
+  port?: string;
+  host?: string;
+}
+
+/** Resolves once the process is told to stop (SIGINT/SIGTERM); tests pass their own signal. */
+export type StopSignal = Promise<void>;
+
+/** Until the workspace has started, every location is LOADING; then the workspace answers. */
+class DeferredDefinitions implements DefinitionsProvider {
+  workspace: Workspace | null = null;
+  private readonly empty: MergedGraphView = mergeSnapshots([]);
+
+  constructor(private readonly locations: Array<{ name: string; file: string }>) {}
+
+  list(): LocationEntry[] {
+    if (this.workspace) return this.workspace.list();
+    return this.locations.map((l) => ({ name: l.name, status: "LOADING", source: l.file, error: null, snapshot: null, loadedAt: null, updatedAt: Date.now() }));
+  }
+
+  graph(): MergedGraphView {
+    return this.workspace ? this.workspace.graph() : this.empty;
+  }
+
+  async reload(name: string): Promise<LocationEntry> {
+    if (!this.workspace) throw new Error("the code locations are still starting");
+    return this.workspace.reload(name);
+  }
+}
+
+function locationName(file: string, taken: Set<string>): string {
+  const dir = basename(dirname(file));
+  const stem = basename(file).replace(/\.[^.]+$/, "");
+  let name = (stem === "definitions" || stem === "index" ? dir : stem).replace(/[^A-Za-z0-9_.-]/g, "_") || "default";
+  for (let i = 2; taken.has(name); i++) name = `${name.replace(/_\d+$/, "")}_${i}`;
+  taken.add(name);
+  return name;
+}
+
+/** The UI's build folder: packages/ui/dist beside this package. */
+export function uiDistDir(): string {
+  return fileURLToPath(new URL("../../../ui/dist/", import.meta.url));
+}
+
+function signalStop(): StopSignal {
+  return new Promise((resolveStop) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolveStop();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSignal = signalStop()): Promise<number> {
+  const started = performance.now();
+  const port = options.port === undefined ? 3000 : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidConfigError("--port", `must be a port number (0-65535), got ${JSON.stringify(options.port)}`);
+  const host = options.host ?? "127.0.0.1";
+  if (options.file.length === 0) throw new InvalidConfigError("--file", "give at least one definitions file: flyt dev -f definitions.ts");
+  const taken = new Set<string>();
+  const locations = options.file.map((given) => {
+    const file = resolve(given);
+    if (!existsSync(file) || !statSync(file).isFile()) throw new InvalidConfigError("--file", `${given} is not a file (paths are relative to ${process.cwd()})`);
+    return { name: locationName(file, taken), file };
+  });
+
+  const { storage } = ctx;
+  const definitions = new DeferredDefinitions(locations);
+  const launcher = ctx.config.execution.launcher === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
+  const daemon = new Daemon({
+    storage,
+    evaluator: new LocalEvaluator(locations.map((l) => ({ name: l.name, definitionsFile: l.file }))),
+    resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.file]))),
+    launchOptions: { parallelism: ctx.config.execution.parallelism },
+    log: (line) => ctx.err(`[daemon] ${line}`),
+  });
+  const uiDir = uiDistDir();
+  const hasUi = existsSync(join(uiDir, "index.html"));
+  const api = createApiHandler({ storage, definitions, runs: queueRunController(storage), uiDir: hasUi ? uiDir : null, log: (r) => ctx.err(JSON.stringify(r)) });
+  let webserver;
+  try {
+    webserver = await startWebserver({ storage, workspace: null, launcher: null, host, port, api, log: (r) => { if (r.level === "error" || r.level === "warn") ctx.err(JSON.stringify(r)); } });
+  } catch (error) {
+    api.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new InvalidConfigError("--port", `port ${port} on ${host} is in use; pick another with --port`);
+    throw error;
+  }
+  ctx.out(`Flyt dev is up at ${webserver.url}  (answering after ${Math.round(performance.now() - started)} ms; Ctrl-C stops it)`);
+  if (!hasUi) ctx.err(`The UI is not built (${relative(process.cwd(), uiDir)} is missing): run \`npm run build\`. The GraphQL API is at ${webserver.url}/graphql.`);
+
+  const watchers: FSWatcher[] = [];
+  let workspace: Workspace | null = null;
+  try {
+    await daemon.start().catch((error: unknown) => ctx.err(`[daemon] not started: ${serializeError(error).message}`));
+    workspace = await Workspace.start({ locations: locations.map((l) => ({ name: l.name, file: l.file })), log: (r) => { if (r.level !== "info") ctx.err(JSON.stringify(r)); } });
+    definitions.workspace = workspace;
+    for (const state of workspace.list()) {
+      ctx.out(`location ${state.name}: ${state.status}${state.error ? ` — ${state.error.message}` : ` (${state.snapshot?.assets.length ?? 0} assets)`}`);
+    }
+    for (const location of locations) watchers.push(watchLocation(location, workspace, ctx));
+    await stop;
+  } finally {
+    ctx.out("stopping…");
+    for (const w of watchers) w.close();
+    await daemon.stop().catch(() => undefined);
+    await webserver.close();
+    await workspace?.close();
+  }
+  return 0;
+}
+
+const IGNORED = /(^|[/\\])(node_modules|\.git|\.flyt|dist|data|\.venv[^/\\]*)([/\\]|$)/;
+
+/** Reloads a location when a source file in its folder changes (debounced). */
+function watchLocation(location: { name: string; file: string }, workspace: Workspace, ctx: CommandContext): FSWatcher {
+  let timer: NodeJS.Timeout | null = null;
+  const reload = () => {
+    timer = null;
+    void workspace.reload(location.name).then((state) => {
+      ctx.out(`location ${state.name} reloaded: ${state.status}${state.error ? ` — ${state.error.message}` : ""}`);
+    });
+  };
+  const watcher = watch(dirname(location.file), { recursive: true }, (_event, name) => {
+    if (name === null || IGNORED.test(name) || !/\.(ts|mts|js|mjs|json)$/.test(name)) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(reload, 300);
+  });
+  watcher.on("error", (error) => ctx.err(`watching ${location.file} failed: ${error.message}`));
+  return watcher;
+}
