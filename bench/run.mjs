@@ -12,6 +12,7 @@ const only = process.argv.slice(2);
 const benches = [
   ["event-log", () => import("./event-log.mjs")],
   ["chain", () => import("./chain.mjs")],
+  ["code-location", () => import("./code-location.mjs")],
   ["pipes", () => import("./pipes.mjs")],
 ];
 
