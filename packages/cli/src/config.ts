@@ -48,6 +48,29 @@ const FileConfigSchema = z
       })
       .strict()
       .optional(),
+    /** The daemon (docs/daemon.md, docs/queue.md). */
+    daemon: z
+      .object({
+        queue: z
+          .object({
+            maxConcurrentRuns: z.number().int().min(0).nullable().optional(),
+            perLocation: z.record(z.number().int().min(0)).optional(),
+            tagLimits: z
+              .array(
+                z
+                  .object({ key: z.string().min(1), value: z.string().optional(), perUniqueValue: z.boolean().optional(), limit: z.number().int().min(0) })
+                  .strict(),
+              )
+              .optional(),
+          })
+          .strict()
+          .optional(),
+        workerTimeoutSeconds: z.number().positive().optional(),
+        startingTimeoutSeconds: z.number().positive().optional(),
+        sensorTimeoutSeconds: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type FileConfig = z.infer<typeof FileConfigSchema>;
@@ -67,6 +90,7 @@ export interface FlytConfig {
   home: string;
   storage: { databaseUrl: string | null; sqlitePath: string };
   execution: { launcher: LauncherName; parallelism: number };
+  daemon: DaemonConfig;
   /** Code locations (`locations:`), file paths resolved against the config file's directory. */
   locations: Array<{ name: string; file: string } | { name: string; url: string }>;
   webserver: { host: string; port: number; publicUrl: string | null };
@@ -75,6 +99,19 @@ export interface FlytConfig {
 }
 
 export const DEFAULT_PARALLELISM = 4;
+/** The platform-wide cap on concurrent runs when none is configured (protects a shared database). */
+export const DEFAULT_MAX_CONCURRENT_RUNS = 10;
+
+export interface DaemonConfig {
+  queue: {
+    maxConcurrentRuns: number | null;
+    perLocation: Record<string, number>;
+    tagLimits: { key: string; value?: string; perUniqueValue?: boolean; limit: number }[];
+  };
+  workerTimeoutMs: number;
+  startingTimeoutMs: number;
+  sensorTimeoutMs: number;
+}
 
 /** Reads flyt.yaml (FLYT_CONFIG, or ./flyt.yaml when present) and returns the given stage. */
 export function readGivenConfig(
@@ -152,6 +189,16 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
       host: env.FLYT_WEBSERVER_HOST ?? file.webserver?.host ?? "127.0.0.1",
       port: compilePort(env.FLYT_WEBSERVER_PORT, file.webserver?.port ?? 3000),
       publicUrl: env.FLYT_WEBSERVER_URL ?? file.webserver?.publicUrl ?? null,
+    },
+    daemon: {
+      queue: {
+        maxConcurrentRuns: file.daemon?.queue?.maxConcurrentRuns === undefined ? DEFAULT_MAX_CONCURRENT_RUNS : file.daemon.queue.maxConcurrentRuns,
+        perLocation: { ...(file.daemon?.queue?.perLocation ?? {}) },
+        tagLimits: (file.daemon?.queue?.tagLimits ?? []).map((l) => ({ ...l })),
+      },
+      workerTimeoutMs: Math.round((file.daemon?.workerTimeoutSeconds ?? 60) * 1000),
+      startingTimeoutMs: Math.round((file.daemon?.startingTimeoutSeconds ?? 180) * 1000),
+      sensorTimeoutMs: Math.round((file.daemon?.sensorTimeoutSeconds ?? 60) * 1000),
     },
     configFile: given.configFile,
   };

@@ -10,6 +10,7 @@ import { maskDatabaseUrl } from "./config.js";
 import { openContext, type GlobalOptions } from "./context.js";
 import { materialize } from "./commands/materialize.js";
 import { listRuns, reexecuteRun, showRun } from "./commands/runs.js";
+import { registerDaemonCommands } from "./commands/register-daemon.js";
 import { registerCodeLocationCommands } from "./commands/code-locations.js";
 
 export interface Io {
@@ -81,6 +82,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       await using ctx = await openContext(globals(), io, { launcher: options.launcher, parallelism: options.parallelism });
       setExitCode(await reexecuteRun(ctx, runId, options));
     });
+
+  registerDaemonCommands(program, io, globals, setExitCode);
 
   program
     .command("migrate")
