@@ -25,6 +25,39 @@ export interface RetryPolicySnapshot {
   maxDelayMs: number | null;
 }
 
+/**
+ * A freshness policy as plain data (docs/freshness.md). `time-window`: the asset must have been
+ * materialized within `maximumLagMinutes`; `cron`: at every cron instant (the deadline) its data
+ * must be no older than `maximumLagMinutes`. `partitions: "latest"` judges the latest complete
+ * partition of a time-window partitioned asset instead of any materialization.
+ */
+export type FreshnessPolicySnapshot =
+  | {
+      kind: "time-window";
+      maximumLagMinutes: number;
+      /** WARN once the lag exceeds this (must be below maximumLagMinutes); null: no warning stage. */
+      warnAfterMinutes: number | null;
+      partitions: "any" | "latest";
+    }
+  | {
+      kind: "cron";
+      cron: string;
+      timezone: string;
+      maximumLagMinutes: number;
+      /** WARN this many minutes before a deadline the current data will miss; null: no warning stage. */
+      warnBeforeMinutes: number | null;
+      partitions: "any" | "latest";
+    };
+
+/** An asset check as plain data; the evaluate function stays in the code location. */
+export interface AssetCheckSnapshot {
+  name: string;
+  severity: "warn" | "error";
+  /** A failing blocking check skips the asset's downstream steps in the same run. */
+  blocking: boolean;
+  description: string | null;
+}
+
 export interface AssetNodeSnapshot {
   /** Printed key, e.g. `atlas/ssb/population_08764`. */
   key: string;
@@ -41,6 +74,10 @@ export interface AssetNodeSnapshot {
   /** Key of the step that computes this asset: the asset key itself, or the multi-asset's name. */
   stepKey: string;
   metadata: Record<string, unknown>;
+  /** Absent on snapshots made before freshness policies existed: treat as null. */
+  freshnessPolicy?: FreshnessPolicySnapshot | null;
+  /** Checks attached to this asset; absent means none. */
+  checks?: AssetCheckSnapshot[];
 }
 
 /** Read-only graph over asset snapshots with up/downstream adjacency, built once per definitions load. */

@@ -1,0 +1,3 @@
+/** Freshness: the pure evaluator and the partition clock it uses for "latest partition" policies. */
+export * from "./evaluate.js";
+export * from "./partitions.js";

@@ -1,0 +1,5 @@
+/**
+ * @flyt/observability: freshness evaluation, Prometheus metrics, structured logs and alerts.
+ * Each concern is a folder; this barrel re-exports their public APIs.
+ */
+export * from "./freshness/index.js";
