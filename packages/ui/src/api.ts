@@ -1,0 +1,86 @@
+/**
+ * A small hand-typed GraphQL client (see docs/decisions/0009-ui-stack.md): `gql` posts a
+ * document and returns `data` or throws with the server's message; `useQuery` wraps it for
+ * components with reload and optional polling. The result types beside each document mirror
+ * packages/webserver/schema.graphql.
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+
+export class GraphQLRequestError extends Error {}
+
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch("/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+  if (body.errors && body.errors.length > 0) throw new GraphQLRequestError(body.errors.map((e) => e.message).join("; "));
+  if (body.data === undefined) throw new GraphQLRequestError(`Empty response (HTTP ${response.status})`);
+  return body.data;
+}
+
+export interface QueryState<T> {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+export function useQuery<T>(query: string, variables: Record<string, unknown> = {}, pollMs = 0): QueryState<T> {
+  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
+  const key = JSON.stringify(variables);
+  const seq = useRef(0);
+  const load = useCallback(() => {
+    const mine = ++seq.current;
+    gql<T>(query, JSON.parse(key) as Record<string, unknown>)
+      .then((data) => mine === seq.current && setState({ data, error: null, loading: false }))
+      .catch((error: unknown) => mine === seq.current && setState((s) => ({ data: s.data, error: String((error as Error).message ?? error), loading: false })));
+  }, [query, key]);
+  useEffect(() => {
+    load();
+    if (pollMs <= 0) return undefined;
+    const timer = setInterval(load, pollMs);
+    return () => clearInterval(timer);
+  }, [load, pollMs]);
+  return { ...state, reload: load };
+}
+
+export type RunStatus = "QUEUED" | "STARTING" | "STARTED" | "SUCCESS" | "FAILURE" | "CANCELING" | "CANCELED";
+export type AssetStatus = "FAILED" | "IN_PROGRESS" | "MATERIALIZED" | "NEVER_MATERIALIZED";
+
+export interface RunSummary {
+  runId: string;
+  status: RunStatus;
+  selection: string;
+  partition: string | null;
+  location: string;
+  origin: string;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export const RUN_FIELDS = "runId status selection partition location origin createdAt startedAt endedAt";
+
+export interface RunEvent {
+  id: number;
+  timestamp: number;
+  stepKey: string | null;
+  type: string;
+  level: string;
+  message: string;
+  stream: string | null;
+}
+
+export function formatTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "—";
+  return new Date(ms).toLocaleString();
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

@@ -1,0 +1,139 @@
+/**
+ * One asset: definition, Materialize (with a partition picker), partition strip, a plot of numeric
+ * metadata over time (e.g. row_count per materialization), the history table, up/downstream.
+ */
+import { useState } from "react";
+import { formatTime, gql, useQuery, type AssetStatus } from "../../api.js";
+import { Link, navigate } from "../../router.js";
+
+const ASSET = `query Asset($key: String!) { asset(key: $key) {
+  key location group description owners kinds codeVersion status freshnessPolicy
+  tags { key value } deps dependents
+  partitions { kind keys cadence timezone start format }
+  partitionStatus { total materialized failed partitions(first: 2000) { key status runId } }
+  checks { name description passed severity timestamp }
+  schedules { id name cron } sensors { id name }
+  latestRun { runId status }
+  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }
+} }`;
+
+const LAUNCH = `mutation Launch($selection: String!, $partition: String) {
+  launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }
+}`;
+
+interface MaterializationRow { eventId: number; runId: string; timestamp: number; partition: string | null; metadata: Array<{ label: string; type: string; text: string; number: number | null }> }
+interface AssetData {
+  asset: null | {
+    key: string; location: string; group: string; description: string | null; owners: string[]; kinds: string[]; codeVersion: string | null; status: AssetStatus; freshnessPolicy: string | null;
+    tags: Array<{ key: string; value: string }>; deps: string[]; dependents: string[];
+    partitions: { kind: string; keys: string[] | null; cadence: string | null; timezone: string | null; start: string | null; format: string | null } | null;
+    partitionStatus: { total: number; materialized: number; failed: number; partitions: Array<{ key: string; status: string; runId: string | null }> } | null;
+    checks: Array<{ name: string; description: string | null; passed: boolean | null; severity: string | null; timestamp: number | null }>;
+    schedules: Array<{ id: string; name: string; cron: string }>; sensors: Array<{ id: string; name: string }>;
+    latestRun: { runId: string; status: string } | null;
+    materializations: { nodes: MaterializationRow[] };
+  };
+}
+
+function Plot(props: { rows: MaterializationRow[] }) {
+  const series = new Map<string, Array<[number, number]>>();
+  for (const row of props.rows) for (const m of row.metadata) if (m.number !== null && m.type !== "timestamp") series.set(m.label, [...(series.get(m.label) ?? []), [row.timestamp, m.number]]);
+  if (series.size === 0) return null;
+  const [label, points] = [...series][0]!;
+  const sorted = [...points].sort((a, b) => a[0] - b[0]);
+  const xs = sorted.map((p) => p[0]);
+  const ys = sorted.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(0, ...ys), Math.max(...ys)];
+  const W = 520, H = 140;
+  const sx = (x: number) => (x1 === x0 ? W / 2 : 30 + ((x - x0) / (x1 - x0)) * (W - 40));
+  const sy = (y: number) => (y1 === y0 ? H / 2 : H - 20 - ((y - y0) / (y1 - y0)) * (H - 30));
+  return (
+    <figure style={{ margin: 0 }}>
+      <figcaption className="muted">{label} per materialization (latest {ys[ys.length - 1]}){series.size > 1 ? ` · also: ${[...series.keys()].slice(1).join(", ")}` : ""}</figcaption>
+      <svg width={W} height={H} role="img" aria-label={`${label} over time`} data-testid="metadata-plot">
+        <line x1={30} y1={H - 20} x2={W} y2={H - 20} stroke="currentColor" opacity={0.3} />
+        <text x={0} y={sy(y1) + 4} fontSize={10} fill="currentColor">{y1}</text>
+        <polyline fill="none" stroke="var(--accent)" strokeWidth={2} points={sorted.map(([x, y]) => `${sx(x)},${sy(y)}`).join(" ")} />
+        {sorted.map(([x, y]) => <circle key={x} cx={sx(x)} cy={sy(y)} r={3} fill="var(--accent)"><title>{`${new Date(x).toLocaleString()}: ${y}`}</title></circle>)}
+      </svg>
+    </figure>
+  );
+}
+
+export function AssetPage(props: { assetKey: string }) {
+  const { data, error, reload } = useQuery<AssetData>(ASSET, { key: props.assetKey }, 4000);
+  const [partition, setPartition] = useState("");
+  const [launchError, setLaunchError] = useState<string | null>(null);
+  if (error) return <p className="error">{error}</p>;
+  if (!data) return <p className="muted">Loading…</p>;
+  const a = data.asset;
+  if (!a) return <p>No asset {props.assetKey}. <Link to="/assets">All assets</Link></p>;
+  const partitionKeys = a.partitionStatus?.partitions.map((p) => p.key) ?? [];
+  const materialize = async () => {
+    setLaunchError(null);
+    const result = await gql<{ launchRun: { __typename: string; run?: { runId: string }; message?: string } }>(LAUNCH, { selection: a.key, partition: a.partitions ? partition || partitionKeys[partitionKeys.length - 1] || null : null });
+    if (result.launchRun.__typename === "LaunchRunSuccess" && result.launchRun.run) navigate(`/runs/${result.launchRun.run.runId}`);
+    else setLaunchError(result.launchRun.message ?? result.launchRun.__typename);
+    reload();
+  };
+  return (
+    <div>
+      <h1>{a.key} <span className={`badge s-${a.status}`}>{a.status.replace("_", " ").toLowerCase()}</span></h1>
+      <div className="toolbar">
+        {a.partitions && (
+          <select aria-label="Partition" value={partition || partitionKeys[partitionKeys.length - 1] || ""} onChange={(e) => setPartition(e.target.value)}>
+            {[...partitionKeys].reverse().map((k) => <option key={k} value={k}>{k}</option>)}
+          </select>
+        )}
+        <button className="primary" onClick={() => void materialize()}>Materialize</button>
+        <Link to={`/lineage?focus=${encodeURIComponent(a.key)}`}>Show in lineage</Link>
+        {a.latestRun && <span className="muted">latest run <Link to={`/runs/${a.latestRun.runId}`}>{a.latestRun.runId.slice(0, 8)}</Link> {a.latestRun.status}</span>}
+      </div>
+      {launchError && <p className="error" data-testid="launch-error">{launchError}</p>}
+      <div className="grid2">
+        <section>
+          <h2>Definition</h2>
+          <table><tbody>
+            <tr><th>Description</th><td>{a.description ?? <span className="muted">none</span>}</td></tr>
+            <tr><th>Location · group</th><td>{a.location} · <Link to={`/assets?group=${encodeURIComponent(a.group)}`}>{a.group}</Link></td></tr>
+            <tr><th>Owners</th><td>{a.owners.join(", ") || "—"}</td></tr>
+            <tr><th>Kinds · tags</th><td>{a.kinds.join(", ") || "—"} {a.tags.map((t) => <span key={t.key} className="muted"> {t.key}={t.value}</span>)}</td></tr>
+            <tr><th>Code version</th><td>{a.codeVersion ?? "—"}</td></tr>
+            <tr><th>Partitions</th><td>{a.partitions ? (a.partitions.kind === "static" ? `static: ${(a.partitions.keys ?? []).join(", ")}` : `${a.partitions.cadence} from ${a.partitions.start} (${a.partitions.timezone})`) : "—"}</td></tr>
+            <tr><th>Targeted by</th><td>{[...a.schedules.map((s) => <Link key={s.id} to={`/schedules/${encodeURIComponent(s.id)}`}>{s.name} ({s.cron}) </Link>), ...a.sensors.map((s) => <Link key={s.id} to={`/sensors/${encodeURIComponent(s.id)}`}>{s.name} </Link>)]}{a.schedules.length + a.sensors.length === 0 ? "—" : null}</td></tr>
+            <tr><th>Upstream</th><td>{a.deps.map((d) => <div key={d}><Link to={`/assets/${d}`}>{d}</Link></div>)}{a.deps.length === 0 ? "—" : null}</td></tr>
+            <tr><th>Downstream</th><td>{a.dependents.map((d) => <div key={d}><Link to={`/assets/${d}`}>{d}</Link></div>)}{a.dependents.length === 0 ? "—" : null}</td></tr>
+            {a.checks.map((c) => <tr key={c.name}><th>Check {c.name}</th><td>{c.passed === null ? "not evaluated" : c.passed ? "passed" : `failed (${c.severity})`}</td></tr>)}
+          </tbody></table>
+        </section>
+        <section>
+          {a.partitionStatus && (
+            <>
+              <h2>Partitions: {a.partitionStatus.materialized}/{a.partitionStatus.total} materialized{a.partitionStatus.failed ? `, ${a.partitionStatus.failed} failed` : ""}</h2>
+              <div className="strip" data-testid="partition-strip">
+                {a.partitionStatus.partitions.map((p) => <span key={p.key} className={`s-${p.status}`} title={`${p.key}: ${p.status}`} onClick={() => setPartition(p.key)} />)}
+              </div>
+            </>
+          )}
+          <h2>Metadata over time</h2>
+          <Plot rows={a.materializations.nodes} />
+        </section>
+      </div>
+      <h2>Materializations</h2>
+      <table>
+        <thead><tr><th>When</th><th>Partition</th><th>Run</th><th>Metadata</th></tr></thead>
+        <tbody>
+          {a.materializations.nodes.map((m) => (
+            <tr key={m.eventId}>
+              <td>{formatTime(m.timestamp)}</td>
+              <td>{m.partition ?? "—"}</td>
+              <td><Link to={`/runs/${m.runId}`}>{m.runId.slice(0, 8)}</Link></td>
+              <td>{m.metadata.map((e) => <div key={e.label}><span className="muted">{e.label}:</span> {e.text}</div>)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {a.materializations.nodes.length === 0 && <p className="muted">Never materialized.</p>}
+    </div>
+  );
+}

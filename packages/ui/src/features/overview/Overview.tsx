@@ -1,0 +1,109 @@
+/** The operator view: is everything OK, and if not, what — failing assets, runs, stopped instigators, broken locations. */
+import { formatTime, RUN_FIELDS, useQuery, type RunSummary } from "../../api.js";
+import { Link } from "../../router.js";
+
+const OVERVIEW = `query Overview { overview {
+  assetCount
+  failedAssets { key location }
+  runningRuns { ${RUN_FIELDS} } queuedRuns { ${RUN_FIELDS} } failedRuns24h { ${RUN_FIELDS} message }
+  stoppedSchedules { id name location } stoppedSensors { id name location }
+  locationsWithErrors { name errorMessage }
+  daemon { healthy loops { loop at healthy } }
+} }`;
+
+interface OverviewData {
+  overview: {
+    assetCount: number;
+    failedAssets: Array<{ key: string; location: string }>;
+    runningRuns: RunSummary[];
+    queuedRuns: RunSummary[];
+    failedRuns24h: Array<RunSummary & { message: string | null }>;
+    stoppedSchedules: Array<{ id: string; name: string; location: string }>;
+    stoppedSensors: Array<{ id: string; name: string; location: string }>;
+    locationsWithErrors: Array<{ name: string; errorMessage: string | null }>;
+    daemon: { healthy: boolean; loops: Array<{ loop: string; at: number; healthy: boolean }> };
+  };
+}
+
+function Card(props: { n: number; label: string; bad?: boolean }) {
+  return (
+    <div className={`card ${props.bad ? (props.n > 0 ? "bad" : "ok") : ""}`}>
+      <div className="n">{props.n}</div>
+      <div className="muted">{props.label}</div>
+    </div>
+  );
+}
+
+export function Overview() {
+  const { data, error } = useQuery<OverviewData>(OVERVIEW, {}, 3000);
+  if (error) return <p className="error">{error}</p>;
+  if (!data) return <p className="muted">Loading…</p>;
+  const o = data.overview;
+  const problems = o.failedAssets.length + o.failedRuns24h.length + o.locationsWithErrors.length;
+  return (
+    <div>
+      <h1>Overview</h1>
+      <p data-testid="verdict" className={problems === 0 ? "ok-line" : "error"}>
+        {problems === 0 ? "Everything is OK." : `${problems} problem${problems === 1 ? "" : "s"} need attention.`}{" "}
+        <span className="muted">Daemon: {o.daemon.healthy ? "healthy" : o.daemon.loops.length === 0 ? "not running" : "some loops are late"}.</span>
+      </p>
+      <div className="cards">
+        <Card n={o.assetCount} label="assets" />
+        <Card n={o.failedAssets.length} label="failing assets" bad />
+        <Card n={o.failedRuns24h.length} label="failed runs (24 h)" bad />
+        <Card n={o.runningRuns.length} label="running runs" />
+        <Card n={o.queuedRuns.length} label="queued runs" />
+        <Card n={o.stoppedSchedules.length + o.stoppedSensors.length} label="stopped schedules/sensors" />
+        <Card n={o.locationsWithErrors.length} label="locations with errors" bad />
+      </div>
+      {o.locationsWithErrors.length > 0 && (
+        <>
+          <h2>Locations with errors</h2>
+          {o.locationsWithErrors.map((l) => (
+            <p key={l.name}>
+              <Link to="/locations">{l.name}</Link>: <span className="error">{l.errorMessage}</span>
+            </p>
+          ))}
+        </>
+      )}
+      <div className="grid2">
+        <section>
+          <h2>Failing assets</h2>
+          {o.failedAssets.length === 0 ? <p className="muted">None.</p> : (
+            <ul>{o.failedAssets.map((a) => <li key={a.key}><Link to={`/assets/${a.key}`}>{a.key}</Link></li>)}</ul>
+          )}
+          <h2>Failed runs in the last 24 h</h2>
+          <RunList runs={o.failedRuns24h} />
+        </section>
+        <section>
+          <h2>Running and queued</h2>
+          <RunList runs={[...o.runningRuns, ...o.queuedRuns]} />
+          <h2>Stopped schedules and sensors</h2>
+          {o.stoppedSchedules.length + o.stoppedSensors.length === 0 ? <p className="muted">None.</p> : (
+            <ul>
+              {o.stoppedSchedules.map((s) => <li key={s.id}><Link to={`/schedules/${encodeURIComponent(s.id)}`}>{s.name}</Link> <span className="muted">schedule · {s.location}</span></li>)}
+              {o.stoppedSensors.map((s) => <li key={s.id}><Link to={`/sensors/${encodeURIComponent(s.id)}`}>{s.name}</Link> <span className="muted">sensor · {s.location}</span></li>)}
+            </ul>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function RunList(props: { runs: Array<RunSummary & { message?: string | null }> }) {
+  if (props.runs.length === 0) return <p className="muted">None.</p>;
+  return (
+    <table>
+      <tbody>
+        {props.runs.map((r) => (
+          <tr key={r.runId}>
+            <td><span className={`badge s-${r.status}`}>{r.status}</span></td>
+            <td><Link to={`/runs/${r.runId}`}>{r.runId.slice(0, 8)}</Link> <span className="muted">{r.selection}{r.partition ? ` [${r.partition}]` : ""}</span>{r.message ? <div className="error">{r.message}</div> : null}</td>
+            <td className="muted">{formatTime(r.createdAt)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
