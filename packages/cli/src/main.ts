@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from "commander";
 import pc from "picocolors";
 import { maskDatabaseUrl } from "./config.js";
 import { openContext, type GlobalOptions } from "./context.js";
+import { dev } from "./commands/dev.js";
 import { materialize } from "./commands/materialize.js";
 import { listRuns, reexecuteRun, showRun } from "./commands/runs.js";
 import { registerDaemonCommands } from "./commands/register-daemon.js";
@@ -81,6 +82,17 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .action(async (runId: string, options: { fromFailure?: boolean; file?: string; launcher?: string; parallelism?: string; verbose?: boolean }) => {
       await using ctx = await openContext(globals(), io, { launcher: options.launcher, parallelism: options.parallelism });
       setExitCode(await reexecuteRun(ctx, runId, options));
+    });
+
+  program
+    .command("dev")
+    .description("run the webserver, the UI, the daemon and each code location in one process, reloading on change")
+    .requiredOption("-f, --file <definitions>", "definitions file of a code location (repeatable)", collect)
+    .option("--port <port>", "HTTP port", "3000")
+    .option("--host <host>", "interface to bind (default loopback only)", "127.0.0.1")
+    .action(async (options: { file: string[]; port: string; host: string }) => {
+      await using ctx = await openContext(globals(), io);
+      setExitCode(await dev(ctx, options));
     });
 
   registerDaemonCommands(program, io, globals, setExitCode);
