@@ -17,6 +17,16 @@ fi
 export FLYT_TEST_PYTHON="$PWD/.venv-pipes/bin/python"
 (cd packages/pipes/src/test-fixtures/go-child && go build -o ../../../../../.build/pipes-go-child .)
 
+# System tools from Debian, installed only when missing (one shared `apt-get update`):
+# promtool (package prometheus) lints the /metrics text in the observability tests.
+APT_UPDATED=0
+apt_install() {
+  if [ "$APT_UPDATED" = 0 ]; then apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+if ! command -v promtool >/dev/null 2>&1; then apt_install prometheus; fi
+command -v promtool >/dev/null 2>&1 || { echo "promtool is missing after installing the Debian package prometheus" >&2; exit 1; }
+
 echo "== build (tsc -b, strict, tests included)"
 npx tsc -b
 echo "== lint (type-aware)"

@@ -3,3 +3,4 @@
  * Each concern is a folder; this barrel re-exports their public APIs.
  */
 export * from "./freshness/index.js";
+export * from "./metrics/index.js";
