@@ -17,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: "string", default: "4000" },
         host: { type: "string", default: "127.0.0.1" },
         name: { type: "string" },
+        "warm-worker": { type: "boolean", default: false },
       },
       strict: true,
     }));
@@ -29,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write("usage: code-server -f <definitions> [--port 0-65535] [--host 127.0.0.1] [--name <location>]\n");
     return 2;
   }
-  const server = await startCodeLocationServer({ definitionsFile: values.file, port, host: values.host, ...(values.name ? { name: values.name } : {}) });
+  const server = await startCodeLocationServer({ definitionsFile: values.file, port, host: values.host, ...(values.name ? { name: values.name } : {}), warmWorker: values["warm-worker"] === true });
   process.stdout.write(`${JSON.stringify({ msg: "listening", url: server.url, location: server.name, status: server.loadStatus, pid: process.pid })}\n`);
   const stop = (): void => {
     void server.close().then(() => process.exit(0));

@@ -32,7 +32,7 @@ import {
   type RunProcessStatus,
   type Snapshot,
 } from "@flyt/protocol";
-import { loadDefinitions, spawnRemoteWorker, type RemoteWorkerHandle } from "@flyt/run-worker";
+import { loadDefinitions, spawnRemoteWorker, StandbyWorker, type RemoteWorkerHandle } from "@flyt/run-worker";
 import type { Definitions } from "@flyt/sdk";
 import { evaluateSchedule, evaluateSensor } from "./evaluate.js";
 import { buildSnapshot } from "./snapshot.js";
@@ -49,6 +49,11 @@ export interface CodeLocationServerOptions {
   environment?: NodeJS.ProcessEnv;
   /** Grace between SIGTERM and SIGKILL when a run is canceled (default 10 s). */
   cancelGraceMs?: number;
+  /**
+   * Keep one warm spare worker (booted, definitions loaded) so a launch skips process start-up.
+   * Costs one idle worker process's memory. Default false.
+   */
+  warmWorker?: boolean;
   /** Log line sink (default: JSON lines on stdout). */
   log?: (record: Record<string, unknown>) => void;
 }
@@ -67,6 +72,8 @@ export class CodeLocationServer {
   private readonly startedAt = Date.now();
   private readonly log: (record: Record<string, unknown>) => void;
   private address: AddressInfo | null = null;
+  private spare: StandbyWorker | null = null;
+  private closed = false;
 
   constructor(private readonly options: CodeLocationServerOptions) {
     this.definitionsFile = resolve(options.definitionsFile);
@@ -88,6 +95,7 @@ export class CodeLocationServer {
       const snapshot = buildSnapshot(definitions, this.name);
       this.state = { status: "LOADED", definitions, snapshot, hash: contentHash(snapshot) };
       this.log({ level: "info", msg: "definitions loaded", assets: snapshot.assets.length, hash: this.state.hash });
+      this.refillSpare();
     } catch (error) {
       this.state = { status: "ERROR", error: serializeError(coerceError(error)) };
       this.log({ level: "error", msg: "definitions failed to load", error: this.state.error.message });
@@ -114,7 +122,16 @@ export class CodeLocationServer {
   }
 
   /** Stops listening. Run workers keep running and keep reporting to the platform unless `killWorkers`. */
+  private refillSpare(): void {
+    if (!this.options.warmWorker || this.closed || this.state.status !== "LOADED") return;
+    if (this.spare?.usable) return;
+    this.spare = StandbyWorker.spawn({ definitionsFile: this.definitionsFile, environment: this.options.environment ?? process.env });
+  }
+
   async close(options: { killWorkers?: boolean } = {}): Promise<void> {
+    this.closed = true;
+    this.spare?.discard();
+    this.spare = null;
     if (options.killWorkers) {
       for (const handle of this.runs.values()) handle.killGroup();
       await Promise.all([...this.runs.values()].map((h) => h.exited));
@@ -202,15 +219,19 @@ export class CodeLocationServer {
       if (body.run.location !== this.name) {
         throw new ApiError("BAD_REQUEST", `Run ${body.run.runId} belongs to location ${JSON.stringify(body.run.location)}, not ${JSON.stringify(this.name)}.`, "run.location");
       }
-      const handle = spawnRemoteWorker({
+      const assignment = {
         run: body.run,
-        definitionsFile: this.definitionsFile,
         ingestUrl: body.ingestUrl,
         token: body.runToken,
         parallelism: body.parallelism,
         heartbeatIntervalMs: body.heartbeatIntervalMs,
-        environment: this.options.environment ?? process.env,
-      });
+      };
+      const spare = this.spare?.usable ? this.spare : null;
+      this.spare = null;
+      const handle = spare
+        ? spare.assign(assignment)
+        : spawnRemoteWorker({ ...assignment, definitionsFile: this.definitionsFile, environment: this.options.environment ?? process.env });
+      setImmediate(() => this.refillSpare());
       this.runs.set(body.run.runId, handle);
       this.log({ level: "info", msg: "run worker started", runId: body.run.runId, pid: handle.pid });
       void handle.exited.then((exit) => {

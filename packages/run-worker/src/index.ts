@@ -32,6 +32,7 @@ export {
   spawnRemoteWorker,
   readRemoteWorkerConfig,
   RemoteWorkerHandle,
+  StandbyWorker,
   REMOTE_WORKER_ENV,
   REMOTE_WORKER_MAIN,
   DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS,

@@ -9,11 +9,13 @@
  * 2 bad configuration; 3 events could not be delivered.
  */
 import { coerceError, type RunRecord } from "@flyt/core";
+import type { Definitions } from "@flyt/sdk";
 import { outsideSteps } from "./capture-scope.js";
 import type { EventWriter } from "./event-writer.js";
 import type { RunExecutor } from "./executor.js";
 import { HttpEventTransport } from "./http-transport.js";
-import { REMOTE_WORKER_ENV, readRemoteWorkerConfig } from "./remote-worker.js";
+import { loadDefinitions } from "./load-definitions.js";
+import { REMOTE_WORKER_ENV, readRemoteWorkerConfig, type RemoteWorkerConfig } from "./remote-worker.js";
 import { runWorker } from "./worker.js";
 
 const controller = new AbortController();
@@ -24,9 +26,19 @@ function stderr(line: string): void {
   outsideSteps(() => process.stderr.write(`${line}\n`));
 }
 
-let config;
+// Standby mode (a warm spare kept by the code server): boot and load the definitions now, then
+// wait for the run's configuration as one JSON line on stdin — the token never enters the env.
+const standby = process.env[REMOTE_WORKER_ENV.standby] === "1";
+let preloaded: Definitions | undefined;
+let config: RemoteWorkerConfig;
 try {
-  config = readRemoteWorkerConfig(process.env);
+  if (standby) {
+    const file = process.env[REMOTE_WORKER_ENV.definitionsFile] ?? "";
+    preloaded = await loadDefinitions(file).catch(() => undefined);
+    config = readRemoteWorkerConfig({ ...process.env, ...(await readAssignment()) });
+  } else {
+    config = readRemoteWorkerConfig(process.env);
+  }
 } catch (error) {
   stderr(coerceError(error).message);
   process.exit(2);
@@ -34,6 +46,19 @@ try {
 // User code must not find the token lying in its environment (nor pass it to children).
 delete process.env[REMOTE_WORKER_ENV.token];
 delete process.env[REMOTE_WORKER_ENV.run];
+
+/** Reads the first line of stdin: a JSON object of REMOTE_WORKER_ENV variable values. */
+async function readAssignment(): Promise<Record<string, string>> {
+  let text = "";
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    text += chunk.toString();
+    if (text.includes("\n")) break;
+  }
+  const line = text.split("\n")[0] ?? "";
+  const parsed = JSON.parse(line) as unknown;
+  if (typeof parsed !== "object" || parsed === null) throw new Error("the standby worker's assignment must be a JSON object");
+  return parsed as Record<string, string>;
+}
 
 const transport = new HttpEventTransport({ ingestUrl: config.ingestUrl, runId: config.run.runId, token: config.token });
 
@@ -67,6 +92,7 @@ runWorker({
   parallelism: config.parallelism,
   signal: controller.signal,
   environment: process.env,
+  ...(preloaded ? { definitions: preloaded } : {}),
   onExecutor: (created, createdWriter) => {
     executor = created;
     writer = createdWriter;

@@ -22,6 +22,8 @@ export const REMOTE_WORKER_ENV = {
   definitionsFile: "FLYT_DEFINITIONS_FILE",
   parallelism: "FLYT_PARALLELISM",
   heartbeatIntervalMs: "FLYT_HEARTBEAT_INTERVAL_MS",
+  /** "1": start as a warm spare that loads the definitions and waits for its run on stdin. */
+  standby: "FLYT_WORKER_STANDBY",
 } as const;
 
 export const DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS = 5_000;
@@ -102,7 +104,9 @@ export class RemoteWorkerHandle {
   constructor(
     private readonly child: ChildProcess,
     runId: string,
+    stderrSoFar = "",
   ) {
+    this.tail = stderrSoFar;
     this.runId = runId;
     child.stderr?.on("data", (chunk: Buffer) => {
       this.tail = (this.tail + chunk.toString()).slice(-STDERR_TAIL_BYTES);
@@ -123,7 +127,8 @@ export class RemoteWorkerHandle {
         this.tail += `\n${error.message}`;
         if (child.pid === undefined) finish({ code: null, signal: null });
       });
-      child.once("exit", (code, signal) => finish({ code, signal }));
+      if (child.exitCode !== null || child.signalCode !== null) finish({ code: child.exitCode, signal: child.signalCode });
+      else child.once("exit", (code, signal) => finish({ code, signal }));
     });
   }
 
@@ -176,4 +181,65 @@ export function spawnRemoteWorker(options: SpawnRemoteWorkerOptions): RemoteWork
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new RemoteWorkerHandle(child, options.run.runId);
+}
+
+/**
+ * A warm spare worker: booted, modules imported and definitions loaded before any run exists,
+ * so a launch only hands it the run (one JSON line on stdin). One process still serves exactly
+ * one run; the code server starts the next spare after each assignment.
+ */
+export class StandbyWorker {
+  private stderr = "";
+  private assigned = false;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.stderr?.on("data", (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString()).slice(-STDERR_TAIL_BYTES);
+    });
+    child.stdin?.on("error", () => undefined);
+  }
+
+  static spawn(options: { definitionsFile: string; environment?: NodeJS.ProcessEnv; execArgv?: string[]; workerMain?: string }): StandbyWorker {
+    const env = workerEnvironment(options.environment ?? process.env);
+    env[REMOTE_WORKER_ENV.definitionsFile] = options.definitionsFile;
+    env[REMOTE_WORKER_ENV.standby] = "1";
+    const child = spawn(process.execPath, ["--enable-source-maps", ...(options.execArgv ?? []), options.workerMain ?? REMOTE_WORKER_MAIN], {
+      detached: true,
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    child.once("error", () => undefined);
+    return new StandbyWorker(child);
+  }
+
+  /** Whether the spare is still alive and unassigned. */
+  get usable(): boolean {
+    return !this.assigned && this.child.exitCode === null && this.child.signalCode === null && this.child.pid !== undefined;
+  }
+
+  /** Hands the spare its run. */
+  assign(options: Omit<SpawnRemoteWorkerOptions, "definitionsFile" | "environment" | "execArgv" | "workerMain">): RemoteWorkerHandle {
+    this.assigned = true;
+    const handle = new RemoteWorkerHandle(this.child, options.run.runId, this.stderr);
+    const assignment: Record<string, string> = {
+      [REMOTE_WORKER_ENV.ingestUrl]: options.ingestUrl,
+      [REMOTE_WORKER_ENV.token]: options.token,
+      [REMOTE_WORKER_ENV.run]: JSON.stringify(options.run),
+      [REMOTE_WORKER_ENV.parallelism]: String(options.parallelism ?? DEFAULT_PARALLELISM),
+      [REMOTE_WORKER_ENV.heartbeatIntervalMs]: String(options.heartbeatIntervalMs ?? DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS),
+    };
+    this.child.stdin?.end(`${JSON.stringify(assignment)}\n`);
+    return handle;
+  }
+
+  /** Stops an unused spare (SIGKILL to its group). */
+  discard(): void {
+    this.assigned = true;
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
 }

@@ -18,7 +18,7 @@ import { startWebserver, type Webserver } from "./index.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 // Inside the repository (git-ignored) so that `@flyt/sdk` resolves from the copied files.
-const work = join(repo, ".flyt-test", `e2e-${process.pid}`);
+const workRoot = join(repo, ".flyt-test", `e2e-${process.pid}`);
 
 const SLOW_LOCATION = `
 import { asset, defineDefinitions } from "@flyt/sdk";
@@ -64,10 +64,11 @@ function assertSeqsComplete(events: StoredEvent[]): void {
   assert.equal(seqs.length, max, `every seq from 1 to ${max} stored once (got ${seqs.length})`);
 }
 
-describe("code locations end to end (webserver + code servers + remote workers)", () => {
+for (const warmWorkers of [false, true]) describe(`code locations end to end (webserver + code servers + remote workers${warmWorkers ? ", warm spare workers" : ""})`, () => {
   let storage: Storage;
   let workspace: Workspace;
   let web: Webserver;
+  const work = join(workRoot, warmWorkers ? "warm" : "cold");
   const brokenFile = join(work, "broken", "definitions.ts");
 
   before(async () => {
@@ -87,6 +88,7 @@ describe("code locations end to end (webserver + code servers + remote workers)"
       // The platform's own secrets: they must never reach code servers or workers.
       environment: { ...process.env, FLYT_DATABASE_URL: "postgres://flyt:s3cret@db/flyt", FLYT_TEST_DATABASE_URL: "postgres://x:y@z/w" },
       pollIntervalMs: 0,
+      warmWorkers,
     });
     web = await startWebserver({ storage, workspace, port: 0, log: () => undefined });
   });

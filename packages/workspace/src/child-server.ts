@@ -24,6 +24,8 @@ export interface ChildServerOptions {
   /** How long to wait for the "listening" line (default 60 s; loading TypeScript takes a moment). */
   startTimeoutMs?: number;
   host?: string;
+  /** Pass `--warm-worker`: the code server keeps a booted spare worker for fast launches. */
+  warmWorker?: boolean;
 }
 
 export class ChildServer {
@@ -59,7 +61,7 @@ export class ChildServer {
     const [command, ...args] = options.command ?? defaultCodeServerCommand();
     const env: NodeJS.ProcessEnv = { ...(options.environment ?? process.env) };
     for (const name of WORKER_ENV_DENYLIST) delete env[name];
-    const child = spawn(command!, [...args, "-f", options.file, "--port", "0", "--host", options.host ?? "127.0.0.1", "--name", options.name], {
+    const child = spawn(command!, [...args, "-f", options.file, "--port", "0", "--host", options.host ?? "127.0.0.1", "--name", options.name, ...(options.warmWorker ? ["--warm-worker"] : [])], {
       env,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

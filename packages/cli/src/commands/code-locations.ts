@@ -37,12 +37,14 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
     .option("--port <port>", "port to listen on (0: any free port)", "4000")
     .option("--host <host>", "address to bind", "127.0.0.1")
     .option("--name <location>", "location name (default: the file's base name)")
-    .action(async (options: { file: string; port: string; host: string; name?: string }) => {
+    .option("--warm-worker", "keep one booted spare run worker for faster launches (one idle process more)")
+    .action(async (options: { file: string; port: string; host: string; name?: string; warmWorker?: boolean }) => {
       const server = await startCodeLocationServer({
         definitionsFile: options.file,
         port: parsePort(options.port, 4000),
         host: options.host,
         ...(options.name ? { name: options.name } : {}),
+        warmWorker: options.warmWorker === true,
       });
       io.out(JSON.stringify({ msg: "listening", url: server.url, location: server.name, status: server.loadStatus, pid: process.pid }));
       await untilSignal();
