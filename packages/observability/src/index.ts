@@ -4,3 +4,4 @@
  */
 export * from "./freshness/index.js";
 export * from "./metrics/index.js";
+export * from "./logging/index.js";

@@ -1,0 +1,84 @@
+/**
+ * Logger tests: real processes write JSON lines to stdout with component/run/location fields,
+ * secrets are redacted by field name and by value, FLYT_LOG_LEVEL filters, and pretty mode is
+ * only chosen for terminals or FLYT_LOG_PRETTY=1.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createLogger, logLevelFromEnv, usePretty } from "./logger.js";
+
+const loggerModule = fileURLToPath(new URL("./logger.js", import.meta.url));
+
+function runChild(script: string, env: Record<string, string>): { lines: string[]; stderr: string } {
+  const result = spawnSync(process.execPath, ["--input-type=module", "-e", `import { createLogger } from ${JSON.stringify(loggerModule)};\n${script}`], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return { lines: result.stdout.split("\n").filter((l) => l.length > 0), stderr: result.stderr };
+}
+
+test("a process logs one JSON object per line on stdout, with fields, levels and redaction", () => {
+  const { lines } = runChild(
+    `const log = createLogger({ component: "daemon", base: { location: "atlas" }, secrets: ["s3cr3t-value"] });
+     log.debug("hidden at info");
+     const run = log.child({ runId: "r-1", asset: "atlas/ssb/population" });
+     run.info({ token: "abc123", config: { password: "hunter2", user: "flyt" } }, "run started with s3cr3t-value");
+     run.error({ err: new Error("boom") }, "run failed");`,
+    { FLYT_LOG_LEVEL: "info" },
+  );
+  assert.equal(lines.length, 2, lines.join("\n"));
+  const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const [started, failed] = parsed;
+  assert.ok(started && failed);
+  assert.equal(started.level, "info");
+  assert.equal(started.component, "daemon");
+  assert.equal(started.location, "atlas");
+  assert.equal(started.runId, "r-1");
+  assert.equal(started.asset, "atlas/ssb/population");
+  assert.equal(started.msg, "run started with [redacted]");
+  assert.equal(started.token, "[redacted]");
+  assert.deepEqual(started.config, { password: "[redacted]", user: "flyt" });
+  assert.match(String(started.time), /^\d{4}-\d\d-\d\dT/);
+  assert.equal(failed.level, "error");
+  assert.equal((failed.err as { message: string }).message, "boom");
+  for (const line of lines) assert.ok(!line.includes("hunter2") && !line.includes("abc123") && !line.includes("s3cr3t-value"));
+});
+
+test("FLYT_LOG_LEVEL=debug shows debug lines; an invalid level warns and uses info", () => {
+  const debug = runChild(`createLogger({ component: "cli" }).debug("visible");`, { FLYT_LOG_LEVEL: "debug" });
+  assert.equal((JSON.parse(debug.lines[0] ?? "{}") as { msg?: string }).msg, "visible");
+  const bad = runChild(`createLogger({ component: "cli" }).debug("hidden");`, { FLYT_LOG_LEVEL: "loud" });
+  assert.equal(bad.lines.length, 1);
+  assert.match((JSON.parse(bad.lines[0] ?? "{}") as { msg?: string }).msg ?? "", /FLYT_LOG_LEVEL="loud" is not one of/);
+  assert.deepEqual(logLevelFromEnv({ FLYT_LOG_LEVEL: " WARN " }), { level: "warn", problem: null });
+});
+
+test("pretty mode: forced by FLYT_LOG_PRETTY=1 (human text, not JSON), chosen by a TTY, refused by FLYT_LOG_PRETTY=0", () => {
+  const pretty = runChild(`createLogger({ component: "dev" }).info("hello pretty");`, { FLYT_LOG_PRETTY: "1" });
+  const text = pretty.lines.join("\n");
+  assert.match(text, /hello pretty/);
+  assert.throws(() => JSON.parse(pretty.lines[0] ?? ""));
+  assert.equal(usePretty({}, true), true);
+  assert.equal(usePretty({}, false), false);
+  assert.equal(usePretty({ FLYT_LOG_PRETTY: "0" }, true), false);
+});
+
+test("an in-memory destination receives the same JSON (what tests of other packages use)", async () => {
+  const chunks: string[] = [];
+  const { Writable } = await import("node:stream");
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const log = createLogger({ component: "webserver", destination, level: "info" });
+  log.info({ authorization: "Bearer x" }, "request");
+  await new Promise((resolve) => setImmediate(resolve));
+  const line = JSON.parse(chunks.join("").trim()) as Record<string, unknown>;
+  assert.equal(line.authorization, "[redacted]");
+  assert.equal(line.component, "webserver");
+});
