@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { jsonSchemaFiles } from "../dist/index.js";
+import { jsonSchemaFiles } from "../dist/json-schema.js";
 
 const outDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "protocol", "v1");
 mkdirSync(outDir, { recursive: true });

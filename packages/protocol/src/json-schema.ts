@@ -1,7 +1,8 @@
 /**
  * The JSON Schema files of protocol v1, generated from the zod schemas. The committed copies
  * in docs/protocol/v1/ are the language-neutral contract; `protocol.test.ts` fails when they
- * are not what this module produces.
+ * are not what this module produces. A separate entry point (`@flyt/protocol/json-schema`) so that
+ * servers do not load zod-to-json-schema at run time.
  */
 import { zodToJsonSchema } from "zod-to-json-schema";
 import type { z } from "zod";

@@ -10,12 +10,12 @@ import { fileURLToPath } from "node:url";
 import {
   canonicalJson,
   contentHash,
-  jsonSchemaFiles,
   LaunchRunRequestSchema,
   parseWith,
   PROTOCOL_VERSION,
   versionProblem,
 } from "./index.js";
+import { jsonSchemaFiles } from "./json-schema.js";
 
 const docsDir = fileURLToPath(new URL("../../../docs/protocol/v1/", import.meta.url));
 
