@@ -5,6 +5,6 @@ import { defineConfig } from "vite";
 export default defineConfig({
   root: new URL(".", import.meta.url).pathname,
   esbuild: { jsx: "automatic" },
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 800 },
+  build: { outDir: "dist", assetsDir: "static", emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 800 },
   worker: { format: "es" },
 });

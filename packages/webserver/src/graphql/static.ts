@@ -1,5 +1,5 @@
 /**
- * Serves the UI's static build. Files under `assets/` are content-hashed by Vite, so they are
+ * Serves the UI's static build. Files under `static/` (Vite's assetsDir) are content-hashed by Vite, so they are
  * cached for a year; any other path that is not a file gets index.html (client-side routes).
  * Paths are resolved inside the build folder only.
  */
@@ -40,7 +40,7 @@ export async function serveStatic(root: string, pathname: string, req: IncomingM
   const candidate = resolve(base, "." + normalize(decoded).replace(/^([/\\])+/, sep));
   let path = candidate.startsWith(base + sep) ? candidate : null;
   let size = path === null ? null : await isFile(path);
-  const isAsset = decoded.startsWith("/assets/");
+  const isAsset = decoded.startsWith("/static/");
   if (size === null) {
     // A missing hashed asset is a real 404; any other path is a client-side route.
     if (isAsset) return false;
