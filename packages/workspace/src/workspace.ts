@@ -137,11 +137,12 @@ export class Workspace {
    * Reloads one location: restarts its code server (file locations — a fresh process re-imports
    * the code) or refetches its snapshot (address locations). Other locations are not touched.
    */
-  reload(name: string): Promise<LocationState> {
+  async reload(name: string): Promise<LocationState> {
     const location = this.require(name);
     const next = location.busy.then(() => this.load(location, true));
     location.busy = next.catch(() => undefined);
-    return next.then(() => ({ ...location.state }));
+    await next;
+    return { ...location.state };
   }
 
   async close(): Promise<void> {
