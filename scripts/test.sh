@@ -26,9 +26,14 @@ apt_install() {
 }
 if ! command -v promtool >/dev/null 2>&1; then apt_install prometheus; fi
 command -v promtool >/dev/null 2>&1 || { echo "promtool is missing after installing the Debian package prometheus" >&2; exit 1; }
+# chromium: the browser the UI end-to-end tests drive through playwright-core (never downloaded by npm).
+if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+[ -x /usr/bin/chromium ] || { echo "/usr/bin/chromium is missing after installing the Debian package chromium" >&2; exit 1; }
 
 echo "== build (tsc -b, strict, tests included)"
 npx tsc -b
+echo "== UI (Vite build into packages/ui/dist, served by the webserver and used by the browser tests)"
+npm -w @flyt/ui run build
 echo "== lint (type-aware)"
 npx eslint .
 echo "== tools (kubeconform and the Kubernetes JSON schemas, into .tools/)"
