@@ -5,3 +5,4 @@
 export * from "./freshness/index.js";
 export * from "./metrics/index.js";
 export * from "./logging/index.js";
+export * from "./alerts/index.js";
