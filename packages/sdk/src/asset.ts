@@ -3,6 +3,7 @@
  * declaration time, so a mistake is reported with the asset's key, the field and the file:line
  * of the declaration instead of surfacing when a run starts.
  */
+import { freshnessPolicySchema, normalizeFreshnessPolicy } from "./freshness.js";
 import { z } from "zod";
 import {
   InvalidAssetKeyError,
@@ -79,6 +80,7 @@ export const commonAssetFields = {
   kinds: z.array(z.string().regex(/^\S+$/, "must be a non-empty word without spaces")).optional(),
   codeVersion: z.string().min(1, "must not be empty").optional(),
   metadata: z.record(z.unknown()).optional(),
+  freshnessPolicy: freshnessPolicySchema.optional(),
 };
 
 export const partitionsSchema = z.custom<PartitionsDefinition>(isPartitionsDefinition, "must be a partitions definition (staticPartitions, dailyPartitions, …)");
@@ -183,6 +185,8 @@ export function buildNode(
     retryPolicy: step.retryPolicy,
     stepKey: step.stepKey,
     metadata: checkMetadata(fields.metadata, problems),
+    // Only set when declared, so snapshots of assets without a policy keep their old shape.
+    ...(fields.freshnessPolicy === undefined ? {} : { freshnessPolicy: normalizeFreshnessPolicy(fields.freshnessPolicy) }),
   };
 }
 

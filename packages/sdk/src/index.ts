@@ -46,3 +46,4 @@ export {
 export { meta, normalizeMetadata, InvalidMetadataError, PREVIEW_NOTE_SUFFIX } from "./metadata.js";
 export { defineDefinitions, isDefinitions, findCycles } from "./definitions.js";
 export { externalAsset, isExternalAssetRef } from "./external-asset.js";
+export { normalizeFreshnessPolicy, freshnessPolicySchema, type FreshnessPolicy } from "./freshness.js";

@@ -10,6 +10,7 @@ import type {
   PartitionsSnapshot,
   RetryPolicySnapshot,
 } from "@flyt/core";
+import type { FreshnessPolicy } from "./freshness.js";
 
 /** A metadata value as a user writes it: typed (`meta.int(3)`) or a plain value inferred like Pipes' `__infer__`. */
 export type MetadataInputValue = MetadataValue | string | number | boolean | null | Date | Record<string, unknown> | unknown[];
@@ -174,6 +175,8 @@ interface AssetSpecCommon {
   kinds?: string[];
   codeVersion?: string;
   metadata?: Record<string, unknown>;
+  /** How recent the data must be; evaluated by the daemon (docs/freshness.md). */
+  freshnessPolicy?: FreshnessPolicy;
 }
 
 export interface AssetSpec<R extends Resources = Resources> extends AssetSpecCommon {
