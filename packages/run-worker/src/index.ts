@@ -31,6 +31,7 @@ export { HttpEventTransport, IngestRejectedError, type HttpEventTransportOptions
 export {
   spawnRemoteWorker,
   readRemoteWorkerConfig,
+  fetchRunRecord,
   RemoteWorkerHandle,
   StandbyWorker,
   REMOTE_WORKER_ENV,

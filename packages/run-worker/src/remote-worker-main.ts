@@ -15,7 +15,7 @@ import type { EventWriter } from "./event-writer.js";
 import type { RunExecutor } from "./executor.js";
 import { HttpEventTransport } from "./http-transport.js";
 import { loadDefinitions } from "./load-definitions.js";
-import { REMOTE_WORKER_ENV, readRemoteWorkerConfig, type RemoteWorkerConfig } from "./remote-worker.js";
+import { fetchRunRecord, REMOTE_WORKER_ENV, readRemoteWorkerConfig, type RemoteWorkerConfig } from "./remote-worker.js";
 import { runWorker } from "./worker.js";
 
 const controller = new AbortController();
@@ -47,6 +47,14 @@ try {
 delete process.env[REMOTE_WORKER_ENV.token];
 delete process.env[REMOTE_WORKER_ENV.run];
 
+let run: RunRecord;
+try {
+  run = config.run ?? (await fetchRunRecord(config.ingestUrl, config.runId, config.token));
+} catch (error) {
+  stderr(coerceError(error).message);
+  process.exit(2);
+}
+
 /** Reads the first line of stdin: a JSON object of REMOTE_WORKER_ENV variable values. */
 async function readAssignment(): Promise<Record<string, string>> {
   let text = "";
@@ -60,7 +68,7 @@ async function readAssignment(): Promise<Record<string, string>> {
   return parsed as Record<string, string>;
 }
 
-const transport = new HttpEventTransport({ ingestUrl: config.ingestUrl, runId: config.run.runId, token: config.token });
+const transport = new HttpEventTransport({ ingestUrl: config.ingestUrl, runId: run.runId, token: config.token });
 
 async function fatal(error: unknown, origin: string): Promise<void> {
   stderr(`${origin}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -84,7 +92,6 @@ const heartbeat = setInterval(() => void transport.heartbeat(), config.heartbeat
 heartbeat.unref();
 void transport.heartbeat();
 
-const run: RunRecord = config.run;
 runWorker({
   run,
   definitionsFile: config.definitionsFile,

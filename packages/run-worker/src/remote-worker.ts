@@ -17,8 +17,9 @@ export const REMOTE_WORKER_MAIN = fileURLToPath(new URL("./remote-worker-main.js
 export const REMOTE_WORKER_ENV = {
   ingestUrl: "FLYT_INGEST_URL",
   token: "FLYT_RUN_TOKEN",
-  /** The run record as JSON. */
+  /** The run record as JSON; when absent, FLYT_RUN_ID names the run and the record is fetched from the ingest API. */
   run: "FLYT_RUN",
+  runId: "FLYT_RUN_ID",
   definitionsFile: "FLYT_DEFINITIONS_FILE",
   parallelism: "FLYT_PARALLELISM",
   heartbeatIntervalMs: "FLYT_HEARTBEAT_INTERVAL_MS",
@@ -32,7 +33,9 @@ const STDERR_TAIL_BYTES = 8 * 1024;
 export interface RemoteWorkerConfig {
   ingestUrl: string;
   token: string;
-  run: RunRecord;
+  /** Null when only the run id was given: fetch it with `fetchRunRecord`. */
+  run: RunRecord | null;
+  runId: string;
   definitionsFile: string;
   parallelism: number;
   heartbeatIntervalMs: number;
@@ -47,15 +50,19 @@ export function readRemoteWorkerConfig(env: NodeJS.ProcessEnv): RemoteWorkerConf
   };
   const ingestUrl = need(REMOTE_WORKER_ENV.ingestUrl);
   if (!/^https?:\/\//.test(ingestUrl)) throw new InvalidConfigError(REMOTE_WORKER_ENV.ingestUrl, `expected an http(s) URL, got ${JSON.stringify(ingestUrl)}`);
-  let run: RunRecord;
-  try {
-    run = JSON.parse(need(REMOTE_WORKER_ENV.run)) as RunRecord;
-  } catch (error) {
-    if (error instanceof InvalidConfigError) throw error;
-    throw new InvalidConfigError(REMOTE_WORKER_ENV.run, "not valid JSON", { cause: error });
-  }
-  if (typeof run?.runId !== "string" || !Array.isArray(run.assetKeys)) {
-    throw new InvalidConfigError(REMOTE_WORKER_ENV.run, "expected a run record with runId and assetKeys");
+  let run: RunRecord | null = null;
+  const runText = env[REMOTE_WORKER_ENV.run];
+  if (runText !== undefined && runText !== "") {
+    try {
+      run = JSON.parse(runText) as RunRecord;
+    } catch (error) {
+      throw new InvalidConfigError(REMOTE_WORKER_ENV.run, "not valid JSON", { cause: error });
+    }
+    if (typeof run?.runId !== "string" || !Array.isArray(run.assetKeys)) {
+      throw new InvalidConfigError(REMOTE_WORKER_ENV.run, "expected a run record with runId and assetKeys");
+    }
+  } else if (!env[REMOTE_WORKER_ENV.runId]) {
+    throw new InvalidConfigError(REMOTE_WORKER_ENV.run, `the remote run worker needs ${REMOTE_WORKER_ENV.run} (the run record) or ${REMOTE_WORKER_ENV.runId}`);
   }
   const number = (name: string, fallback: number): number => {
     const text = env[name];
@@ -68,10 +75,31 @@ export function readRemoteWorkerConfig(env: NodeJS.ProcessEnv): RemoteWorkerConf
     ingestUrl,
     token: need(REMOTE_WORKER_ENV.token),
     run,
+    runId: run?.runId ?? env[REMOTE_WORKER_ENV.runId]!,
     definitionsFile: need(REMOTE_WORKER_ENV.definitionsFile),
     parallelism: number(REMOTE_WORKER_ENV.parallelism, DEFAULT_PARALLELISM),
     heartbeatIntervalMs: number(REMOTE_WORKER_ENV.heartbeatIntervalMs, DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS),
   };
+}
+
+/** Reads the run record from the platform's ingest API with the run token (Kubernetes Jobs get only the id). */
+export async function fetchRunRecord(ingestUrl: string, runId: string, token: string): Promise<RunRecord> {
+  const url = `${ingestUrl.replace(/\/+$/, "")}/runs/${encodeURIComponent(runId)}`;
+  let lastError = "";
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, "flyt-protocol-version": "1" }, signal: AbortSignal.timeout(10_000) });
+      const text = await response.text();
+      if (response.ok) return (JSON.parse(text) as { run: RunRecord }).run;
+      if (response.status < 500) throw new InvalidConfigError(REMOTE_WORKER_ENV.runId, `the platform refused to return run ${runId} (HTTP ${response.status}): ${text.slice(0, 300)}`);
+      lastError = `HTTP ${response.status}`;
+    } catch (error) {
+      if (error instanceof InvalidConfigError) throw error;
+      lastError = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 200 * 2 ** attempt)));
+  }
+  throw new InvalidConfigError(REMOTE_WORKER_ENV.ingestUrl, `could not fetch run ${runId} from ${url}: ${lastError}`);
 }
 
 export interface SpawnRemoteWorkerOptions {

@@ -7,6 +7,7 @@
  * in the middle of a run with no event lost or duplicated.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -196,6 +197,23 @@ for (const warmWorkers of [false, true]) describe(`code locations end to end (we
     const revoked = await post(runA.runId, [materialization(runA.runId, "weather/umbrella_index", 2)]);
     assert.equal(revoked.status, 401);
     assert.match(revoked.body.error.message, /revoked/);
+  });
+
+  it("runs a worker started the Kubernetes way: `flyt run-worker --run-id` with only the id, ingest URL and token", async () => {
+    const { run } = await storage.createRun({ selection: "*", assetKeys: ["weather/daily_brief", "weather/umbrella_index"], location: "weather" });
+    const token = mintRunToken();
+    await storage.createRunToken({ tokenHash: token.hash, runId: run.runId, location: "weather", assetKeys: run.assetKeys, expiresAt: Date.now() + 60_000 });
+    const child = spawn(process.execPath, [join(repo, "packages/cli/bin/flyt.js"), "run-worker", "--run-id", run.runId, "--location", "weather", "--definitions", join(repo, "examples/weather/definitions.ts")], {
+      env: { ...process.env, FLYT_INGEST_URL: web.ingestUrl, FLYT_RUN_TOKEN: token.token },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    assert.equal(code, 0, stderr);
+    const done = await storage.getRun(run.runId);
+    assert.equal(done?.status, "SUCCESS");
+    assertSeqsComplete(await storage.getEvents(run.runId));
   });
 
   it("never gives user code the database credentials (code server and worker environment)", async () => {

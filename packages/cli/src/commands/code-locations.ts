@@ -3,7 +3,9 @@
  * commands. The servers run until SIGTERM/SIGINT; `locations` talks to a running webserver's
  * REST API (--url, FLYT_URL, or the configured webserver address).
  */
+import { pathToFileURL } from "node:url";
 import { startCodeLocationServer } from "@flyt/code-location-server";
+import { REMOTE_WORKER_ENV, REMOTE_WORKER_MAIN } from "@flyt/run-worker";
 import { startWebserver } from "@flyt/webserver";
 import { Workspace } from "@flyt/workspace";
 import type { Command } from "commander";
@@ -75,6 +77,20 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
       await web.close();
       await workspace.close();
       setExitCode(0);
+    });
+
+  program
+    .command("run-worker")
+    .description("execute one run as a remote worker (what a Kubernetes Job runs): events go to FLYT_INGEST_URL with FLYT_RUN_TOKEN")
+    .option("--run-id <id>", "the run (default: FLYT_RUN_ID); its record is fetched from the ingest API")
+    .option("--location <name>", "the code location (informational; the token fixes it)")
+    .option("--definitions <file>", "definitions module (default: FLYT_DEFINITIONS_FILE)")
+    .action(async (options: { runId?: string; location?: string; definitions?: string }) => {
+      if (options.runId) process.env[REMOTE_WORKER_ENV.runId] = options.runId;
+      if (options.definitions) process.env[REMOTE_WORKER_ENV.definitionsFile] = options.definitions;
+      // The worker entry runs on import and exits the process when the run is over.
+      await import(pathToFileURL(REMOTE_WORKER_MAIN).href);
+      await new Promise(() => undefined);
     });
 
   const locations = program.command("locations").description("list and reload the code locations of a running webserver");

@@ -65,6 +65,14 @@ export function ingestRoutes(router: Router, deps: ServerDeps): void {
     sendJson(context.response, 200, { received: events.length, inserted } satisfies IngestEventsResponse);
   });
 
+  // A worker started with only a run id (a Kubernetes Job) reads its run record here.
+  router.add("GET", "/ingest/v1/runs/:runId", async (context) => {
+    const token = await authenticate(deps, context);
+    const run = await deps.storage.getRun(token.runId);
+    if (run === null) throw new ApiError("NOT_FOUND", `Run ${token.runId} does not exist.`);
+    sendJson(context.response, 200, { run });
+  });
+
   router.add("POST", "/ingest/v1/runs/:runId/heartbeat", async (context) => {
     const token = await authenticate(deps, context);
     await readValidBody(context.request, HeartbeatRequestSchema, "heartbeat");
