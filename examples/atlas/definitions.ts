@@ -9,7 +9,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { asset, defineDefinitions, env, resource, schedule, staticPartitions } from "@flyt/sdk";
+import { asset, defineDefinitions, env, resource, schedule, sensor, staticPartitions } from "@flyt/sdk";
 import { BERGEN } from "./src/met.js";
 import {
   cleanHousePrices,
@@ -19,6 +19,7 @@ import {
   ingestHousePriceYear,
   overviewJson,
 } from "./src/pipeline.js";
+import { decideReleases, parseReleaseCalendar } from "./src/release-calendar.js";
 import { HOUSE_PRICE_YEARS } from "./src/ssb.js";
 import { createSources, defaultFixturesDir, resolveSourcesConfig, type AtlasSources } from "./src/sources.js";
 import { AtlasStore, resolveDataDir } from "./src/store.js";
@@ -185,6 +186,31 @@ const ssbDimensions = asset({
   },
 });
 
+// --- sensors -------------------------------------------------------------------------------
+
+/**
+ * Polls SSB's release calendar and, when a new release of table 07221 has appeared, requests the
+ * partition (year) it covers. Sensors get no resources, so it reads the same ATLAS_* switch here.
+ */
+const ssbReleaseCalendar = sensor({
+  name: "atlas_ssb_release_calendar",
+  target: "group:ssb",
+  minimumIntervalSeconds: 900,
+  defaultStatus: "STOPPED",
+  description: "Requests the matching year of the SSB house price index when SSB's release calendar shows a new release of table 07221",
+  evaluate: async ({ cursor, signal, log }) => {
+    const config = resolveSourcesConfig({
+      mode: process.env.ATLAS_SOURCE ?? "",
+      fixturesDir: process.env.ATLAS_FIXTURES_DIR ?? "",
+      userAgent: process.env.ATLAS_USER_AGENT ?? `flyt-atlas-example/0.1 ${CONTACT}`,
+    });
+    const feed = await createSources(config).releaseCalendar(signal);
+    const decision = decideReleases({ releases: parseReleaseCalendar(feed.body), tableId: "07221", partitions: HOUSE_PRICE_YEARS, cursor, now: Date.now() });
+    if (decision.runRequests.length > 0) log.info("new SSB releases", { releases: decision.runRequests.map((r) => r.runKey), from: feed.fixture ?? feed.url });
+    return decision;
+  },
+});
+
 export default defineDefinitions({
   assets: [houseRaw, house, forecast, daily, overview, overviewDocument, forecastLanding, ssbDimensions],
   resources: { sources, store },
@@ -198,4 +224,5 @@ export default defineDefinitions({
       defaultStatus: "STOPPED",
     }),
   ],
+  sensors: [ssbReleaseCalendar],
 });

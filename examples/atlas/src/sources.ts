@@ -38,6 +38,10 @@ export interface SourceResponse {
 
 export const SSB_API = "https://data.ssb.no/api/v0/no/table";
 export const MET_API = "https://api.met.no/weatherapi/locationforecast/2.0/compact";
+/** SSB's release calendar (RSS with the `ssbrss` namespace). */
+export const SSB_RELEASE_CALENDAR_URL = "https://www.ssb.no/rss/statkal";
+/** No public sample of the calendar exists: fixtures mode reads this synthetic feed, shipped with the example. */
+export const RELEASE_CALENDAR_FIXTURE = "fixtures/ssb_statkal_rss_synthetic.xml";
 
 /** Fixture files by source, relative to the fixtures root. */
 const SSB_FIXTURES: Record<string, string> = { "07221": "ssb/ssb_v0_table07221_post_jsonstat2_response.json" };
@@ -105,6 +109,8 @@ export interface AtlasSources {
   ssbTable(tableId: string, query: PxQuery, signal?: AbortSignal): Promise<SourceResponse>;
   /** GETs the compact forecast for a location (live) or reads the recorded one (fixtures). */
   metForecast(location: ForecastLocation, signal?: AbortSignal): Promise<SourceResponse>;
+  /** GETs SSB's release calendar (live) or reads the synthetic feed (fixtures); the body is the XML text. */
+  releaseCalendar(signal?: AbortSignal): Promise<SourceResponse & { body: string }>;
 }
 
 async function readJsonFile(source: string, path: string): Promise<unknown> {
@@ -138,6 +144,18 @@ async function fetchJson(fetchFn: FetchFn, source: string, url: string, init: Pa
   } catch (err) {
     throw new SourceFetchError(source, url, `response is not JSON: ${(err as Error).message}`, { cause: err });
   }
+}
+
+async function fetchText(fetchFn: FetchFn, source: string, url: string, init: Parameters<FetchFn>[1]): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetchFn(url, init);
+  } catch (err) {
+    if (init.signal?.aborted) throw err;
+    throw new SourceFetchError(source, url, `request failed: ${(err as Error).message}`, { cause: err });
+  }
+  if (!response.ok) throw new SourceFetchError(source, url, `HTTP ${response.status} ${response.statusText}`);
+  return response.text();
 }
 
 export function createSources(config: SourcesConfig): AtlasSources {
@@ -178,6 +196,24 @@ export function createSources(config: SourcesConfig): AtlasSources {
       const body = await fetchJson(fetchFn, source, url, {
         method: "GET",
         headers: { Accept: "application/json", "User-Agent": config.userAgent },
+        signal,
+      });
+      return { body, url, fixture: null };
+    },
+    async releaseCalendar(signal) {
+      const source = "SSB release calendar";
+      const url = SSB_RELEASE_CALENDAR_URL;
+      if (config.mode === "fixtures") {
+        const path = join(exampleDir(), RELEASE_CALENDAR_FIXTURE);
+        try {
+          return { body: await readFile(path, "utf8"), url, fixture: path };
+        } catch (err) {
+          throw new SourceFetchError(source, path, `fixture not readable: ${(err as Error).message}`, { cause: err });
+        }
+      }
+      const body = await fetchText(fetchFn, source, url, {
+        method: "GET",
+        headers: { Accept: "application/rss+xml, application/xml", "User-Agent": config.userAgent },
         signal,
       });
       return { body, url, fixture: null };

@@ -1,0 +1,86 @@
+/**
+ * The Atlas release-calendar sensor through the daemon: definitions.ts loaded by the daemon's
+ * LocalEvaluator, ticked by its SensorLoop on real SQLite storage, reading the synthetic feed
+ * (ATLAS_SOURCE=fixtures). Shipped stopped, it does nothing until started; then its first tick
+ * requests the 2023 partition of the SSB ingest once, and later ticks skip with the cursor kept.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { LocalEvaluator, ManualClock, MetricRegistry, SensorLoop, instigatorId, setInstigatorStatus } from "@flyt/daemon";
+import { createTestStorage } from "@flyt/storage/testing";
+import { decodeReleaseCursor } from "./release-calendar.js";
+
+const definitionsFile = fileURLToPath(new URL("../definitions.js", import.meta.url));
+const NAME = "atlas_ssb_release_calendar";
+
+void describe("atlas release-calendar sensor in the daemon", () => {
+  void it("is shipped stopped, then requests the newest release's partition once", async () => {
+    const saved = process.env.ATLAS_SOURCE;
+    process.env.ATLAS_SOURCE = "fixtures";
+    await using fixture = await createTestStorage("sqlite");
+    const { storage } = fixture;
+    try {
+      const evaluator = new LocalEvaluator([{ name: "atlas", definitionsFile }]);
+      const { sensors } = await evaluator.listInstigators();
+      const snapshot = sensors.find((s) => s.name === NAME);
+      assert.ok(snapshot, `the atlas definitions declare ${NAME}`);
+      assert.equal(snapshot.defaultStatus, "STOPPED");
+      assert.deepEqual(snapshot.targetAssetKeys, ["atlas/ssb/house_price_index_raw", "atlas/ssb/house_price_index"]);
+
+      const errors: Error[] = [];
+      const clock = new ManualClock(Date.now());
+      const loop = new SensorLoop({ storage, evaluator, clock, metrics: new MetricRegistry(), onError: (e) => errors.push(e) });
+      const id = instigatorId("atlas", NAME);
+      await loop.pass(sensors);
+      assert.equal((await storage.listTicks(id, { limit: 10 })).items.length, 0, "stopped: never evaluated");
+
+      await setInstigatorStatus(storage, id, "sensor", "RUNNING");
+      await loop.pass(sensors);
+      for (let i = 0; i < 2; i += 1) {
+        clock.advance(snapshot.minimumIntervalSeconds * 1000 + 1);
+        await loop.pass(sensors);
+      }
+      assert.deepEqual(errors, []);
+
+      const ticks = (await storage.listTicks(id, { limit: 10 })).items.reverse();
+      assert.deepEqual(ticks.map((t) => t.status), ["SUCCESS", "SKIPPED", "SKIPPED"], JSON.stringify(ticks));
+      const runs = (await storage.listRuns({ origin: "sensor" }, { limit: 10 })).items;
+      assert.equal(runs.length, 1);
+      const [run] = runs;
+      assert.equal(run?.partitionKey, "2023");
+      assert.equal(run?.runKey, "statkal-synthetic-bpi-2023-k4");
+      assert.equal(run?.tags["atlas/release"], "statkal-synthetic-bpi-2023-k4");
+      assert.equal(run?.tags["flyt/sensor"], NAME);
+      assert.equal(run?.instigator, id);
+      assert.deepEqual(run?.assetKeys, ["atlas/ssb/house_price_index_raw", "atlas/ssb/house_price_index"]);
+      const cursor = (await storage.getInstigatorState(id))?.cursor;
+      assert.equal(decodeReleaseCursor(cursor ?? "").guid, "statkal-synthetic-bpi-2023-k4");
+    } finally {
+      if (saved === undefined) delete process.env.ATLAS_SOURCE;
+      else process.env.ATLAS_SOURCE = saved;
+    }
+  });
+
+  void it("records a failed tick naming the switch when ATLAS_SOURCE is wrong, and keeps the cursor", async () => {
+    const saved = process.env.ATLAS_SOURCE;
+    process.env.ATLAS_SOURCE = "carrier-pigeon";
+    await using fixture = await createTestStorage("sqlite");
+    const { storage } = fixture;
+    try {
+      const evaluator = new LocalEvaluator([{ name: "atlas", definitionsFile }]);
+      const { sensors } = await evaluator.listInstigators();
+      const id = instigatorId("atlas", NAME);
+      await setInstigatorStatus(storage, id, "sensor", "RUNNING");
+      const loop = new SensorLoop({ storage, evaluator, clock: new ManualClock(Date.now()), metrics: new MetricRegistry(), onError: (e) => assert.fail(e) });
+      await loop.pass(sensors);
+      const [tick] = (await storage.listTicks(id, { limit: 10 })).items;
+      assert.equal(tick?.status, "FAILURE");
+      assert.match(tick?.error ?? "", /ATLAS_SOURCE/);
+      assert.equal((await storage.getInstigatorState(id))?.cursor, null);
+    } finally {
+      if (saved === undefined) delete process.env.ATLAS_SOURCE;
+      else process.env.ATLAS_SOURCE = saved;
+    }
+  });
+});
