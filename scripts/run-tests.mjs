@@ -1,11 +1,11 @@
-// Runs every compiled test file (packages/*/dist/**/*.test.js, examples/*/dist/**/*.test.js)
+// Runs every compiled test file (packages/*/dist/**/*.test.js, examples/*/dist/**/*.test.js, deploy/*/dist/**/*.test.js)
 // with node's test runner. Tests are TypeScript compiled by `tsc -b`, so they are type-checked
 // before they run. Pass file filters as arguments to run a subset: `node scripts/run-tests.mjs storage`.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
-const roots = ["packages", "examples"];
+const roots = ["packages", "examples", "deploy"];
 const files = [];
 function walk(dir) {
   for (const name of readdirSync(dir)) {

@@ -39,5 +39,8 @@ npx eslint .
 echo "== tools (kubeconform and the Kubernetes JSON schemas, into .tools/)"
 bash packages/launcher-kubernetes/scripts/install-kubeconform.sh
 export FLYT_TEST_KUBECONFORM="$PWD/.tools/bin/kubeconform" FLYT_TEST_KUBE_SCHEMAS="$PWD/.tools/kubernetes-json-schema"
+echo "== tools (helm and hadolint for the deploy tests, into .tools/)"
+bash deploy/scripts/install-tools.sh
+export FLYT_TEST_HELM="$PWD/.tools/bin/helm" FLYT_TEST_HADOLINT="$PWD/.tools/hadolint/bin/hadolint"
 echo "== tests"
 exec node scripts/with-test-postgres.mjs node scripts/run-tests.mjs "$@"
