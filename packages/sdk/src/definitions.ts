@@ -14,6 +14,7 @@ import {
 } from "@flyt/core";
 import { isAssetDefinition } from "./asset.js";
 import { isResourceDefinition } from "./resources.js";
+import { checkSnapshot, isCheckDefinition, type CheckDefinition } from "./checks.js";
 import type {
   ExternalAssetRef,
   AssetDefinition,
@@ -247,6 +248,42 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     }
   }
 
+  // Checks: each names a known asset, unique names per asset, their resources provided.
+  const checks: CheckDefinition[] = [];
+  if (input.checks !== undefined && !Array.isArray(input.checks)) {
+    problems.push({ subject: "checks", message: "must be an array of check() definitions" });
+  }
+  const checksByAsset = new Map<string, CheckDefinition[]>();
+  (Array.isArray(input.checks) ? input.checks : []).forEach((definition: unknown, index) => {
+    if (!isCheckDefinition(definition)) {
+      problems.push({ subject: `checks[${index}]`, message: "is not a check definition (use check())" });
+      return;
+    }
+    if (checks.includes(definition)) return;
+    const subject = `check ${JSON.stringify(`${definition.assetKey}:${definition.name}`)}`;
+    if (!nodes.has(definition.assetKey)) {
+      problems.push({ subject, message: `checks unknown asset ${JSON.stringify(definition.assetKey)}${didYouMeanSuffix(definition.assetKey, nodes.keys())}${where(definition.definedAt)}` });
+      return;
+    }
+    const siblings = checksByAsset.get(definition.assetKey) ?? [];
+    const twin = siblings.find((c) => c.name === definition.name);
+    if (twin) {
+      problems.push({ subject, message: `two checks of this asset have this name: declared at ${twin.definedAt ?? "?"} and at ${definition.definedAt ?? "?"}` });
+      return;
+    }
+    for (const name of definition.resourceKeys) {
+      if (Object.hasOwn(input.resources ?? {}, name)) continue;
+      problems.push({ subject, message: `needs resource ${JSON.stringify(name)}, which is not provided${didYouMeanSuffix(name, Object.keys(input.resources ?? {}))}${where(definition.definedAt)}` });
+    }
+    siblings.push(definition);
+    checksByAsset.set(definition.assetKey, siblings);
+    checks.push(definition);
+  });
+  for (const [assetKey, list] of checksByAsset) {
+    const node = nodes.get(assetKey)!;
+    nodes.set(assetKey, Object.freeze({ ...node, checks: list.map(checkSnapshot) }));
+  }
+
   // Schedules and sensors: unique names per kind, targets that resolve against this graph.
   const graph = new AssetGraph(nodes.values());
   const checkTarget = (subject: string, target: string): void => {
@@ -271,6 +308,7 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     schedules: Object.freeze(schedules),
     sensors: Object.freeze(sensors),
     externalAssets: Object.freeze([...externalAssets.values()].sort((a, b) => a.key.localeCompare(b.key))),
+    checks: Object.freeze(checks),
   });
 }
 

@@ -47,3 +47,14 @@ export { meta, normalizeMetadata, InvalidMetadataError, PREVIEW_NOTE_SUFFIX } fr
 export { defineDefinitions, isDefinitions, findCycles } from "./definitions.js";
 export { externalAsset, isExternalAssetRef } from "./external-asset.js";
 export { normalizeFreshnessPolicy, freshnessPolicySchema, type FreshnessPolicy } from "./freshness.js";
+export {
+  check,
+  isCheckDefinition,
+  checkSnapshot,
+  normalizeCheckResult,
+  type CheckSpec,
+  type CheckDefinition,
+  type CheckContext,
+  type CheckResult,
+  type CheckSeverity,
+} from "./checks.js";

@@ -11,6 +11,7 @@ import type {
   RetryPolicySnapshot,
 } from "@flyt/core";
 import type { FreshnessPolicy } from "./freshness.js";
+import type { CheckDefinition } from "./checks.js";
 
 /** A metadata value as a user writes it: typed (`meta.int(3)`) or a plain value inferred like Pipes' `__infer__`. */
 export type MetadataInputValue = MetadataValue | string | number | boolean | null | Date | Record<string, unknown> | unknown[];
@@ -335,6 +336,8 @@ export interface Definitions {
   readonly sensors: readonly SensorDefinition[];
   /** Assets of other code locations that this location's assets depend on. */
   readonly externalAssets?: readonly ExternalAssetRef[];
+  /** Asset checks (`check()`), in declaration order; absent on definitions made before checks existed. */
+  readonly checks?: readonly CheckDefinition[];
 }
 
 export interface DefinitionsInput {
@@ -342,4 +345,6 @@ export interface DefinitionsInput {
   schedules?: ReadonlyArray<ScheduleDefinition>;
   sensors?: ReadonlyArray<SensorDefinition>;
   resources?: Record<string, ResourceDefinition<any, any>>;
+  /** Asset checks made with `check()`; each must name an asset of these definitions. */
+  checks?: ReadonlyArray<CheckDefinition>;
 }

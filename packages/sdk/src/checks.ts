@@ -1,0 +1,147 @@
+/**
+ * `check(spec)`: declares an asset check — a function that verifies an asset's data after it
+ * is materialized (row counts, non-null columns). Validated at declaration time; attached to
+ * its asset's node snapshot by `defineDefinitions({ checks })` and run by the run worker after
+ * the asset in the same run (docs/checks.md).
+ */
+import { z } from "zod";
+import { normalizeAssetKey, InvalidAssetKeyError, type AssetCheckSnapshot } from "@flyt/core";
+import type { AssetLogger, MetadataInput, Resources } from "./types.js";
+import { callerLocation, definitionsError, formatIssues, functionSchema, nameSchema, zodErrorMap } from "./validation.js";
+import { printKeyForMessages } from "./asset.js";
+
+export type CheckSeverity = "warn" | "error";
+
+/** What `evaluate` receives. */
+export interface CheckContext<R extends Resources = Resources> {
+  runId: string;
+  /** The checked asset's printed key. */
+  assetKey: string;
+  checkName: string;
+  /** The run's partition key when the asset is partitioned. */
+  partitionKey: string | null;
+  /** Metadata of the materialization the check follows (already normalized). */
+  materializationMetadata: Record<string, unknown>;
+  log: AssetLogger;
+  /** The resources the check names in `resources`. */
+  resources: R;
+  signal: AbortSignal;
+}
+
+/** What `evaluate` returns: a boolean, or passed with metadata and a description. */
+export type CheckResult = boolean | { passed: boolean; metadata?: MetadataInput; description?: string };
+
+export interface CheckSpec<R extends Resources = Resources> {
+  /** The checked asset: printed key or key array. */
+  asset: string | readonly string[];
+  /** Unique per asset. */
+  name: string;
+  /** "error" failures can alert (`on: check_failure`); "warn" ones are only recorded. Default "error". */
+  severity?: CheckSeverity;
+  /** A failing blocking check skips the asset's downstream steps in the same run. Default false. */
+  blocking?: boolean;
+  description?: string;
+  /** Resource names the check needs; they must be in `defineDefinitions({ resources })`. */
+  resources?: ReadonlyArray<keyof R & string>;
+  evaluate: (context: CheckContext<R>) => CheckResult | Promise<CheckResult>;
+}
+
+/** What `check()` returns; pass it to `defineDefinitions({ checks })`. */
+export interface CheckDefinition {
+  readonly kind: "check";
+  /** Printed key of the checked asset. */
+  readonly assetKey: string;
+  readonly name: string;
+  readonly severity: CheckSeverity;
+  readonly blocking: boolean;
+  readonly description: string | null;
+  readonly resourceKeys: readonly string[];
+  readonly evaluate: (context: CheckContext) => CheckResult | Promise<CheckResult>;
+  readonly definedAt: string | null;
+}
+
+const checkSpecSchema = z
+  .object({
+    asset: z.union([z.string(), z.array(z.string())], { errorMap: () => ({ message: 'must be an asset key like "atlas/ssb/x" or ["atlas","ssb","x"]' }) }),
+    name: nameSchema,
+    severity: z.enum(["warn", "error"]).optional(),
+    blocking: z.boolean().optional(),
+    description: z.string().optional(),
+    resources: z.array(nameSchema).optional(),
+    evaluate: functionSchema,
+  })
+  .strict();
+
+/**
+ * Declares a check of one asset.
+ * @throws InvalidDefinitionsError naming the check and the field at fault.
+ * @example
+ * export const populationRows = check({
+ *   asset: "atlas/ssb/population",
+ *   name: "row_count",
+ *   severity: "error",
+ *   blocking: true,
+ *   evaluate: ({ materializationMetadata }) => ({ passed: Number(materializationMetadata.rows) > 0 }),
+ * });
+ */
+export function check<R extends Resources = Resources>(spec: CheckSpec<R>): CheckDefinition {
+  const definedAt = callerLocation();
+  const raw = spec as unknown;
+  const fields = typeof raw === "object" && raw !== null ? (raw as { asset?: unknown; name?: unknown }) : {};
+  const subject = `check ${JSON.stringify(`${printKeyForMessages(fields.asset)}:${typeof fields.name === "string" ? fields.name : "?"}`)}`;
+  if (typeof raw !== "object" || raw === null) {
+    throw definitionsError([{ subject, message: "the spec must be an object like { asset, name, evaluate }" }], definedAt);
+  }
+  const parsed = checkSpecSchema.safeParse(raw, { errorMap: zodErrorMap });
+  if (!parsed.success) {
+    throw definitionsError(formatIssues(parsed.error, Object.keys(checkSpecSchema.shape)).map((message) => ({ subject, message })), definedAt);
+  }
+  const data = parsed.data;
+  let assetKey: string;
+  try {
+    assetKey = normalizeAssetKey(data.asset);
+  } catch (error) {
+    if (!(error instanceof InvalidAssetKeyError)) throw error;
+    throw definitionsError([{ subject, message: `asset ${JSON.stringify(error.input)} is not a valid asset key: ${error.reason}` }], definedAt);
+  }
+  return Object.freeze({
+    kind: "check" as const,
+    assetKey,
+    name: data.name,
+    severity: data.severity ?? "error",
+    blocking: data.blocking ?? false,
+    description: data.description ?? null,
+    resourceKeys: Object.freeze([...new Set(data.resources ?? [])]),
+    evaluate: spec.evaluate as CheckDefinition["evaluate"],
+    definedAt,
+  });
+}
+
+/** True for objects shaped like what `check()` returns (also from another copy of the SDK). */
+export function isCheckDefinition(value: unknown): value is CheckDefinition {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Partial<CheckDefinition>;
+  return v.kind === "check" && typeof v.assetKey === "string" && typeof v.name === "string" && typeof v.evaluate === "function";
+}
+
+/** The plain snapshot of a check (what the platform stores and shows). */
+export function checkSnapshot(definition: CheckDefinition): AssetCheckSnapshot {
+  return { name: definition.name, severity: definition.severity, blocking: definition.blocking, description: definition.description };
+}
+
+/**
+ * Normalizes what `evaluate` returned. @throws TypeError naming the check when it is neither
+ * a boolean nor `{ passed }`.
+ */
+export function normalizeCheckResult(value: unknown, label: string): { passed: boolean; metadata: MetadataInput; description: string | undefined } {
+  if (typeof value === "boolean") return { passed: value, metadata: {}, description: undefined };
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { passed?: unknown }).passed === "boolean") {
+    const v = value as { passed: boolean; metadata?: unknown; description?: unknown };
+    if (v.metadata !== undefined && (typeof v.metadata !== "object" || v.metadata === null || Array.isArray(v.metadata))) {
+      throw new TypeError(`check ${label} returned metadata that is not an object of label → value`);
+    }
+    if (v.description !== undefined && typeof v.description !== "string") throw new TypeError(`check ${label} returned a description that is not a string`);
+    return { passed: v.passed, metadata: (v.metadata ?? {}) as MetadataInput, description: v.description };
+  }
+  throw new TypeError(`check ${label} must return a boolean or { passed: boolean, metadata?, description? }`);
+}
