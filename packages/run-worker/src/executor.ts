@@ -17,6 +17,7 @@ import { normalizeMetadata, resolveResources, type ResolvedResources } from "@fl
 import type { AssetContext, AssetLogger, Definitions, MetadataInput } from "@flyt/sdk";
 import { DEFAULT_OUTPUT_CAP_BYTES, StepOutput } from "./capture.js";
 import { stepScope, type StepScope } from "./capture-scope.js";
+import { checksFor, runChecks } from "./checks.js";
 import type { EventWriter } from "./event-writer.js";
 import { planRun, type ExecutionPlan, type PlannedStep } from "./plan.js";
 import type { Redactor } from "./redact.js";
@@ -49,6 +50,8 @@ export class RunExecutor {
   private readonly signal: AbortSignal;
   private readonly parallelism: number;
   private readonly running = new Set<string>();
+  /** Steps whose blocking checks failed → the failing checks (`asset:name`). */
+  private readonly blockedBy = new Map<string, string[]>();
   private terminated = false;
 
   constructor(options: ExecutorOptions) {
@@ -84,6 +87,7 @@ export class RunExecutor {
     this.options.onPlan?.(plan);
 
     const resourceKeys = new Set(plan.steps.flatMap((step) => step.definition.resourceKeys));
+    for (const step of plan.steps) for (const c of checksFor(definitions, step.assetKeys)) for (const key of c.resourceKeys) resourceKeys.add(key);
     let resources: ResolvedResources;
     try {
       resources = await resolveResources(definitions.resources, resourceKeys, this.options.environment ?? process.env);
@@ -114,6 +118,10 @@ export class RunExecutor {
         "FAILURE",
         `${failed.length === 1 ? "Step" : "Steps"} failed: ${failed.join(", ")}`,
       );
+    }
+    const blocked = [...this.blockedBy.values()].flat();
+    if (blocked.length > 0) {
+      return this.terminate("FAILURE", `Blocking ${blocked.length === 1 ? "check" : "checks"} failed: ${blocked.join(", ")}`);
     }
     return this.terminate("SUCCESS");
   }
@@ -162,13 +170,13 @@ export class RunExecutor {
     let pending = [...plan.steps];
     const inFlight = new Map<string, Promise<void>>();
 
-    const skipDownstream = (failedKey: string): void => {
+    const skipDownstream = (failedKey: string, reason = `upstream step ${failedKey} failed`): void => {
       const queue = [...(downstream.get(failedKey) ?? [])];
       while (queue.length > 0) {
         const key = queue.shift()!;
         if (outcomes.has(key) || this.running.has(key)) continue;
         outcomes.set(key, "SKIPPED");
-        writer.emit(key, { type: "STEP_SKIPPED", reason: `upstream step ${failedKey} failed` });
+        writer.emit(key, { type: "STEP_SKIPPED", reason });
         queue.push(...(downstream.get(key) ?? []));
       }
       pending = pending.filter((step) => !outcomes.has(step.stepKey));
@@ -186,6 +194,10 @@ export class RunExecutor {
             inFlight.delete(step.stepKey);
             outcomes.set(step.stepKey, outcome);
             if (outcome === "FAILURE") skipDownstream(step.stepKey);
+            const blocked = this.blockedBy.get(step.stepKey);
+            if (outcome === "SUCCESS" && blocked !== undefined) {
+              skipDownstream(step.stepKey, `blocking ${blocked.length === 1 ? "check" : "checks"} ${blocked.join(", ")} of upstream step ${step.stepKey} failed`);
+            }
           });
           inFlight.set(step.stepKey, task);
         }
@@ -242,6 +254,8 @@ export class RunExecutor {
       }
       if (!failed) {
         for (const body of materializations) writer.emit(stepKey, body);
+        const blocked = await this.runStepChecks(step, materializations, resources);
+        if (blocked.length > 0) this.blockedBy.set(stepKey, blocked);
         writer.emit(stepKey, { type: "STEP_SUCCESS", durationMs }, { urgent: true });
         return "SUCCESS";
       }
@@ -262,6 +276,30 @@ export class RunExecutor {
       );
       return "FAILURE";
     }
+  }
+
+  /** Evaluates the checks of the assets the step just materialized (checks.ts). */
+  private async runStepChecks(step: PlannedStep, materializations: EventBody[], resources: Record<string, unknown>): Promise<string[]> {
+    const { writer, run, definitions } = this.options;
+    const materialized = materializations.flatMap((body) => (body.type === "ASSET_MATERIALIZATION" ? [{ assetKey: body.assetKey, metadata: body.metadata }] : []));
+    if (checksFor(definitions, materialized.map((m) => m.assetKey)).length === 0) return [];
+    return await runChecks(
+      definitions,
+      { runId: run.runId, stepKey: step.stepKey, materialized, partitionKey: step.partitionKey },
+      resources,
+      (body) => writer.emit(step.stepKey, body),
+      this.stepLogger(step.stepKey),
+      this.signal,
+    );
+  }
+
+  private stepLogger(stepKey: string): AssetLogger {
+    const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
+      const body: EventBody = { type: "LOG", level, message: String(message) };
+      if (fields !== undefined && fields !== null) body.fields = toJsonSafe(fields) as Record<string, unknown>;
+      this.options.writer.emit(stepKey, body);
+    };
+    return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
   }
 
   private async invoke(

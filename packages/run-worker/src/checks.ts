@@ -1,0 +1,84 @@
+/**
+ * Runs the asset checks (`check()`) of a step's assets right after the step materialized them,
+ * in the same run: each records one ASSET_CHECK_EVALUATION event (a thrown error or an invalid
+ * result counts as a failure with the message as description). Returns the failing blocking
+ * checks so the executor can skip the step's downstream steps.
+ */
+import { coerceError, type EventBody, type Metadata } from "@flyt/core";
+import { normalizeCheckResult, normalizeMetadata, type AssetLogger, type CheckDefinition, type Definitions } from "@flyt/sdk";
+
+export interface CheckTarget {
+  runId: string;
+  stepKey: string;
+  /** The assets the step materialized in this run, with their materialization metadata. */
+  materialized: ReadonlyArray<{ assetKey: string; metadata: Metadata }>;
+  partitionKey: string | null;
+}
+
+/** The checks of `assetKeys` in declaration order. */
+export function checksFor(definitions: Definitions, assetKeys: readonly string[]): CheckDefinition[] {
+  const wanted = new Set(assetKeys);
+  return (definitions.checks ?? []).filter((c) => wanted.has(c.assetKey));
+}
+
+/** Evaluates the checks of the target's assets; returns labels (`asset:name`) of failing blocking checks. */
+export async function runChecks(
+  definitions: Definitions,
+  target: CheckTarget,
+  resources: Record<string, unknown>,
+  emit: (body: EventBody) => void,
+  log: AssetLogger,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const blocking: string[] = [];
+  for (const { assetKey, metadata } of target.materialized) {
+    for (const definition of checksFor(definitions, [assetKey])) {
+      if (signal.aborted) return blocking;
+      const label = `${assetKey}:${definition.name}`;
+      const prefix = (message: string): string => `[check ${definition.name}] ${String(message)}`;
+      const logger: AssetLogger = {
+        debug: (m, f) => log.debug(prefix(m), f),
+        info: (m, f) => log.info(prefix(m), f),
+        warn: (m, f) => log.warn(prefix(m), f),
+        error: (m, f) => log.error(prefix(m), f),
+      };
+      const checkResources: Record<string, unknown> = {};
+      for (const key of definition.resourceKeys) checkResources[key] = resources[key];
+      let passed: boolean;
+      let description: string | undefined;
+      let checkMetadata: Metadata = {};
+      try {
+        const raw = await definition.evaluate({
+          runId: target.runId,
+          assetKey,
+          checkName: definition.name,
+          partitionKey: target.partitionKey,
+          materializationMetadata: { ...metadata },
+          log: logger,
+          resources: checkResources,
+          signal,
+        });
+        const result = normalizeCheckResult(raw, label);
+        checkMetadata = normalizeMetadata(result.metadata);
+        passed = result.passed;
+        description = result.description ?? definition.description ?? undefined;
+      } catch (error) {
+        passed = false;
+        description = `check ${label} threw: ${coerceError(error).message}`;
+      }
+      const body: EventBody = {
+        type: "ASSET_CHECK_EVALUATION",
+        assetKey,
+        checkName: definition.name,
+        passed,
+        severity: definition.severity,
+        partition: target.partitionKey,
+        metadata: checkMetadata,
+      };
+      if (description !== undefined) body.description = description;
+      emit(body);
+      if (!passed && definition.blocking) blocking.push(label);
+    }
+  }
+  return blocking;
+}
