@@ -14,6 +14,8 @@ const benches = [
   ["chain", () => import("./chain.mjs")],
   ["code-location", () => import("./code-location.mjs")],
   ["pipes", () => import("./pipes.mjs")],
+  ["webserver", () => import("./webserver.mjs")],
+  ["daemon", () => import("./daemon.mjs")],
 ];
 
 const results = [];
