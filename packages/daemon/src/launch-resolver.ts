@@ -1,7 +1,8 @@
 /**
  * How the queue launches a run: a resolver maps each run to a launcher and the definitions file
  * its worker loads. Runs created by the CLI name their file in the `flyt/definitions_file` tag;
- * runs of a configured code location use that location's file.
+ * runs of a configured code location use that location's file. A location may have its own
+ * launcher (e.g. the Kubernetes launcher for locations packaged as an image); its runs go there.
  */
 import { FlytError, type RunRecord } from "@flyt/core";
 import type { RunLauncher } from "@flyt/run-worker";
@@ -29,16 +30,19 @@ export class LaunchResolutionError extends FlytError {
 }
 
 /**
- * The single-host resolver: one launcher for every run; the file comes from the run's
- * location (`locations`) or, failing that, from its `flyt/definitions_file` tag.
+ * The static resolver: runs of a location listed in `perLocation` go to that location's own
+ * target (launcher and definitions file); every other run goes to `launcher`, with the file from
+ * the run's location (`locations`) or, failing that, from its `flyt/definitions_file` tag.
  */
 export class StaticLaunchResolver implements LaunchResolver {
   constructor(
     private readonly launcher: RunLauncher,
     private readonly locations: Readonly<Record<string, string>> = {},
+    private readonly perLocation: Readonly<Record<string, LaunchTarget>> = {},
   ) {}
 
   resolve(run: RunRecord): LaunchTarget {
+    if (Object.hasOwn(this.perLocation, run.location)) return this.perLocation[run.location]!;
     const file = this.locations[run.location] ?? run.tags[DEFINITIONS_FILE_TAG];
     if (file === undefined || file === "") {
       throw new LaunchResolutionError(

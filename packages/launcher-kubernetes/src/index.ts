@@ -24,6 +24,8 @@ export {
   buildRunJob,
   buildRunTokenSecret,
   imageReference,
+  ingestEndpoint,
+  INGEST_PATH,
   resolveResources,
   runLabels,
   type RunJobOptions,
@@ -51,3 +53,4 @@ export {
   loadKubeConfig,
   type KubernetesLauncherOptions,
 } from "./launcher.js";
+export { createKubernetesLauncher, DEFAULT_RUN_TOKEN_TTL_MS, type KubernetesLauncherFactoryOptions } from "./factory.js";

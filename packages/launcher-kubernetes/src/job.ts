@@ -118,6 +118,18 @@ function runAnnotations(run: Pick<RunRecord, "runId" | "location" | "assetKeys">
   };
 }
 
+/** The ingest API path of the webserver; run workers post to `<endpoint>/runs/<id>/events`. */
+export const INGEST_PATH = "/ingest/v1";
+
+/**
+ * The worker's FLYT_INGEST_URL from the configured `ingestUrl`: the webserver's URL as pods reach
+ * it, with the ingest API path appended unless it is already there.
+ */
+export function ingestEndpoint(ingestUrl: string): string {
+  const base = ingestUrl.replace(/\/+$/, "");
+  return base.endsWith(INGEST_PATH) ? base : `${base}${INGEST_PATH}`;
+}
+
 function namespaceOf(options: { config: KubernetesLauncherConfig; namespace?: string }): string {
   return options.namespace ?? options.config.namespace ?? "default";
 }
@@ -131,7 +143,7 @@ export function buildRunJob(options: RunJobOptions): V1Job {
   const env: V1EnvVar[] = [
     { name: "FLYT_RUN_ID", value: run.runId },
     { name: "FLYT_LOCATION", value: run.location },
-    { name: "FLYT_INGEST_URL", value: config.ingestUrl },
+    { name: "FLYT_INGEST_URL", value: ingestEndpoint(config.ingestUrl) },
     { name: "FLYT_RUN_TOKEN", valueFrom: { secretKeyRef: { name: runTokenSecretName(run.runId), key: RUN_TOKEN_KEY } } },
   ];
   if (location.definitionsFile !== undefined) env.push({ name: "FLYT_DEFINITIONS_FILE", value: location.definitionsFile });

@@ -41,6 +41,8 @@ export interface KubernetesLauncherOptions {
   locations: Record<string, KubernetesLocationConfigInput> | ((location: string) => KubernetesLocationConfigInput | undefined);
   /** Mints the run-scoped ingest token (the ingest API owns tokens). */
   runToken: (run: RunRecord) => string | Promise<string>;
+  /** Called once the run has ended and its outcome is stored (e.g. to revoke its tokens); errors are ignored. */
+  onRunEnded?: (run: RunRecord) => void | Promise<void>;
   /** A ready KubeConfig (tests); default: from `config.kubeconfig`, else in-cluster / $KUBECONFIG / ~/.kube/config. */
   kubeConfig?: KubeConfig;
   /** Delay before a dropped watch reconnects (default 1000 ms; doubles on repeated failures). */
@@ -197,6 +199,11 @@ export class KubernetesRunHandle implements RunHandle {
     }
     const run = await this.storage.getRun(this.runId);
     if (run === null) throw new Error(`run ${this.runId} disappeared from storage`);
+    try {
+      await this.launcher.options.onRunEnded?.(run);
+    } catch {
+      // Cleanup trouble (tokens also expire) must not change the run's outcome.
+    }
     return run;
   }
 
