@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { asset, defineDefinitions, env, resource, schedule, sensor, staticPartitions } from "@flyt/sdk";
+import { nonNullCheck, rowCountCheck } from "./src/checks.js";
 import { BERGEN } from "./src/met.js";
 import {
   cleanHousePrices,
@@ -18,6 +19,7 @@ import {
   ingestForecast,
   ingestHousePriceYear,
   overviewJson,
+  TABLES,
 } from "./src/pipeline.js";
 import { decideReleases, parseReleaseCalendar } from "./src/release-calendar.js";
 import { HOUSE_PRICE_YEARS } from "./src/ssb.js";
@@ -60,6 +62,10 @@ const houseRaw = asset<AtlasResources>({
   tags: { source: "ssb", table: "07221", license: "CC-BY-4.0" },
   codeVersion: "1",
   partitions: staticPartitions(HOUSE_PRICE_YEARS),
+  // SSB publishes a year's quarters by the following spring: by 1 April (Oslo) the data must be
+  // less than a year old. "latest" judges the newest year partition once partitions are time
+  // windows; with these static years it judges the newest materialization of any year.
+  freshnessPolicy: { cron: "0 9 1 4 *", timezone: "Europe/Oslo", maximumLagMinutes: 365 * 24 * 60, warnBeforeMinutes: 30 * 24 * 60, partitions: "latest" },
   resources: ["sources", "store"],
   compute: async (ctx) => {
     const year = ctx.partitionKey;
@@ -97,6 +103,8 @@ const forecast = asset<AtlasResources>({
   codeVersion: "1",
   // api.met.no answers 429/503 under load; retrying with backoff is what its terms ask for.
   retryPolicy: { maxRetries: 2, delayMs: 500, backoff: "exponential", maxDelayMs: 5000 },
+  // The hourly schedule refreshes it at :15; one missed tick warns, two make it stale.
+  freshnessPolicy: { maximumLagMinutes: 135, warnAfterMinutes: 75 },
   resources: ["sources", "store"],
   compute: async (ctx) => {
     if (ctx.attempt > 1) ctx.log.warn("retrying the MET forecast", { attempt: ctx.attempt });
@@ -164,6 +172,7 @@ const forecastLanding = asset({
   owners: [OWNER],
   kinds: ["typescript", "pipes"],
   codeVersion: "1",
+  freshnessPolicy: { maximumLagMinutes: 135, warnAfterMinutes: 75 },
   compute: async (ctx) => {
     await ctx.pipes.run(process.execPath, [join(distDir, "pipes", "forecast-landing.js")], {
       extras: { forecast_file: join(fixturesDir(), "met", "met_locationforecast2_compact_bergen_2023-09-17.json") },
@@ -178,6 +187,8 @@ const ssbDimensions = asset({
   owners: [OWNER],
   kinds: ["python", "pipes"],
   codeVersion: "1",
+  // Table 07221's dimensions change at most with a yearly revision.
+  freshnessPolicy: { maximumLagMinutes: 400 * 24 * 60 },
   compute: async (ctx) => {
     await ctx.pipes.run(process.env.ATLAS_PYTHON ?? "python3", [join(sourceDir, "pipes", "ssb_dimensions.py")], {
       channel: "stdio",
@@ -225,4 +236,15 @@ export default defineDefinitions({
     }),
   ],
   sensors: [ssbReleaseCalendar],
+  checks: [
+    rowCountCheck({ asset: "atlas/ssb/house_price_index_raw", table: TABLES.houseRaw, min: 1, partitionColumn: "partition_year" }),
+    rowCountCheck({ asset: "atlas/ssb/house_price_index", table: TABLES.house, min: 1 }),
+    nonNullCheck({ asset: "atlas/ssb/house_price_index", table: TABLES.house, columns: ["region_code", "dwelling_type_code", "quarter", "quarter_start", "index_value"] }),
+    rowCountCheck({ asset: "atlas/met/bergen_forecast", table: TABLES.forecast(BERGEN), min: 24 }),
+    nonNullCheck({ asset: "atlas/met/bergen_forecast", table: TABLES.forecast(BERGEN), columns: ["time", "air_temperature", "wind_speed"] }),
+    rowCountCheck({ asset: "atlas/met/bergen_daily_weather", table: TABLES.daily(BERGEN), min: 1 }),
+    nonNullCheck({ asset: "atlas/met/bergen_daily_weather", table: TABLES.daily(BERGEN), columns: ["date", "temperature_min", "temperature_max"] }),
+    rowCountCheck({ asset: "atlas/serving/daily_overview", table: TABLES.overview, min: 1 }),
+    nonNullCheck({ asset: "atlas/serving/daily_overview", table: TABLES.overview, columns: ["date", "location"] }),
+  ],
 });
