@@ -1,5 +1,21 @@
 -- GENERATED schema dump of a freshly migrated PostgreSQL database. Run npm run schema:dump -w @flyt/storage.
 
+TABLE alert_deliveries (
+  id bigint NOT NULL DEFAULT nextval('alert_deliveries_id_seq'::regclass),
+  alert_id text NOT NULL,
+  rule text NOT NULL,
+  kind text NOT NULL,
+  status text NOT NULL,
+  channel text NOT NULL,
+  outcome text NOT NULL,
+  attempts integer NOT NULL,
+  error text,
+  title text NOT NULL,
+  item_count integer NOT NULL,
+  delivered_at bigint NOT NULL
+);
+  CONSTRAINT alert_deliveries_pkey PRIMARY KEY (id);
+
 TABLE asset_check_latest (
   asset_key text NOT NULL,
   check_name text NOT NULL,
@@ -10,6 +26,19 @@ TABLE asset_check_latest (
   timestamp bigint NOT NULL
 );
   CONSTRAINT asset_check_latest_pkey PRIMARY KEY (asset_key, check_name);
+
+TABLE asset_freshness (
+  asset_key text NOT NULL,
+  state text NOT NULL,
+  since bigint NOT NULL,
+  stale_since bigint,
+  fresh_until bigint,
+  warn_at bigint,
+  partition_key text,
+  reason text NOT NULL,
+  evaluated_at bigint NOT NULL
+);
+  CONSTRAINT asset_freshness_pkey PRIMARY KEY (asset_key);
 
 TABLE asset_latest (
   asset_key text NOT NULL,
@@ -151,7 +180,10 @@ TABLE ticks (
 );
   CONSTRAINT ticks_pkey PRIMARY KEY (id);
 
+CREATE INDEX alert_deliveries_alert_id ON alert_deliveries USING btree (alert_id);
+CREATE UNIQUE INDEX alert_deliveries_pkey ON alert_deliveries USING btree (id);
 CREATE UNIQUE INDEX asset_check_latest_pkey ON asset_check_latest USING btree (asset_key, check_name);
+CREATE UNIQUE INDEX asset_freshness_pkey ON asset_freshness USING btree (asset_key);
 CREATE UNIQUE INDEX asset_latest_pkey ON asset_latest USING btree (asset_key);
 CREATE UNIQUE INDEX asset_partitions_pkey ON asset_partitions USING btree (asset_key, partition);
 CREATE UNIQUE INDEX daemon_heartbeats_pkey ON daemon_heartbeats USING btree (daemon_id, loop);

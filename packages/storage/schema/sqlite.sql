@@ -1,4 +1,19 @@
 -- GENERATED schema dump of a freshly migrated SQLite database. Run npm run schema:dump -w @flyt/storage.
+CREATE TABLE alert_deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  alert_id TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  error TEXT,
+  title TEXT NOT NULL,
+  item_count INTEGER NOT NULL,
+  delivered_at INTEGER NOT NULL
+);
+
 CREATE TABLE asset_check_latest (
   asset_key TEXT NOT NULL,
   check_name TEXT NOT NULL,
@@ -8,6 +23,18 @@ CREATE TABLE asset_check_latest (
   event_id INTEGER NOT NULL,
   timestamp INTEGER NOT NULL,
   PRIMARY KEY (asset_key, check_name)
+);
+
+CREATE TABLE asset_freshness (
+  asset_key TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  stale_since INTEGER,
+  fresh_until INTEGER,
+  warn_at INTEGER,
+  partition_key TEXT,
+  reason TEXT NOT NULL,
+  evaluated_at INTEGER NOT NULL
 );
 
 CREATE TABLE asset_latest (
@@ -134,6 +161,8 @@ CREATE TABLE ticks (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
+
+CREATE INDEX alert_deliveries_alert_id ON alert_deliveries (alert_id);
 
 CREATE INDEX event_log_asset ON event_log (asset_key, type, id);
 

@@ -176,8 +176,63 @@ export interface RunToken {
 
 export type NewRunToken = Omit<RunToken, "createdAt" | "revokedAt">;
 
+/** One alert delivery outcome per alert and channel (the alert engine's `AlertDeliveryRecord`). */
+export interface NewAlertDelivery {
+  alertId: string;
+  rule: string;
+  /** run_failure | freshness | check_failure | location_load_failure | leader_lost (free text here). */
+  kind: string;
+  status: "firing" | "resolved";
+  channel: string;
+  outcome: "sent" | "failed" | "suppressed";
+  attempts: number;
+  error: string | null;
+  title: string;
+  /** How many signals the alert grouped. */
+  count: number;
+  /** Epoch ms of the outcome. */
+  at: number;
+}
+
+export interface AlertDelivery extends NewAlertDelivery {
+  /** Storage id, increasing. */
+  id: number;
+}
+
+export type FreshnessStateName = "FRESH" | "WARN" | "STALE" | "UNKNOWN";
+
+/** The daemon's latest freshness verdict for one asset; `since` is when this state began. */
+export interface AssetFreshnessState {
+  assetKey: string;
+  state: FreshnessStateName;
+  /** Epoch ms when the asset entered `state` (for STALE: when it became stale). */
+  since: number;
+  staleSince: number | null;
+  freshUntil: number | null;
+  warnAt: number | null;
+  partition: string | null;
+  reason: string;
+  evaluatedAt: number;
+}
+
 /** Result of createRun: `created: false` means the `(instigator, runKey)` pair already had a run. */
 export interface CreateRunResult {
+  run: RunRecord;
+  created: boolean;
+}
+
+/** One schedule tick that requests one run, for `createScheduledRuns`. */
+export interface ScheduledRun {
+  instigatorId: string;
+  /** The scheduled instant. */
+  tickTime: number;
+  /** Needs a `runKey`; `instigator` is set to `instigatorId`; the run starts QUEUED. */
+  run: NewRun;
+}
+
+/** Result of one item of `createScheduledRuns`: `created: false` when its run key already had a run. */
+export interface ScheduledRunResult {
+  tick: Tick;
   run: RunRecord;
   created: boolean;
 }
@@ -207,6 +262,22 @@ export interface Storage {
    */
   watchRuns(listener: (change: RunChange) => void): Promise<RunWatch>;
 
+  // Batches (scheduler and run queue) -------------------------------------------------------
+  /** The runs with these ids that exist, in the order asked (unknown ids are left out). */
+  getRuns(runIds: string[]): Promise<RunRecord[]>;
+  /**
+   * For many schedule ticks at once, in one transaction: each item's run (deduplicated on
+   * `(instigator, runKey)`: a duplicate, in storage or earlier in the batch, reports the existing
+   * run with `created: false`), the RUN_QUEUED events, and a SUCCESS tick naming the run.
+   * Results are in item order. Either every item is written or none.
+   */
+  createScheduledRuns(items: ScheduledRun[]): Promise<ScheduledRunResult[]>;
+  /**
+   * `claimQueuedRun` for many runs in one transaction: returns the runs actually moved from
+   * QUEUED to STARTING (in the order asked); runs no longer QUEUED are left out.
+   */
+  claimQueuedRuns(runIds: string[]): Promise<RunRecord[]>;
+
   // Heartbeats --------------------------------------------------------------------------
   /** Records that a run's worker is alive at `at` (default now). Unknown run ids are ignored. */
   recordRunHeartbeat(runId: string, at?: number): Promise<void>;
@@ -224,6 +295,19 @@ export interface Storage {
   getRunToken(tokenHash: string): Promise<RunToken | null>;
   /** Revokes every token of a run; returns how many were still live. */
   revokeRunTokens(runId: string): Promise<number>;
+
+  // Observability -----------------------------------------------------------------------
+  /** Records one alert delivery outcome. */
+  recordAlertDelivery(delivery: NewAlertDelivery): Promise<AlertDelivery>;
+  /** Alert deliveries, newest first, paginated. */
+  listAlertDeliveries(page?: PageRequest): Promise<Page<AlertDelivery>>;
+  /**
+   * Stores an asset's freshness verdict. When the state is unchanged, `since` keeps its stored
+   * value (the caller's is ignored); returns the previous verdict (null for the first).
+   */
+  putFreshnessState(state: AssetFreshnessState): Promise<AssetFreshnessState | null>;
+  /** Stored verdicts of these assets (default all), by asset key. */
+  listFreshnessStates(assetKeys?: string[]): Promise<AssetFreshnessState[]>;
 
   // Events ------------------------------------------------------------------------------
   /**

@@ -28,6 +28,16 @@ import {
 } from "../shared/rows.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
 import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
+import {
+  alertDeliveryFromRow,
+  freshnessFromRow,
+  freshnessValues,
+  validateAlertDelivery,
+  validateFreshnessState,
+  FRESHNESS_COLUMNS,
+  type AlertDeliveryRow,
+  type FreshnessRow,
+} from "../shared/observability.js";
 import { maskDatabaseUrl, scrubSecret } from "../shared/url.js";
 import {
   validateEpochMs,
@@ -63,6 +73,9 @@ import type {
   TickUpdate,
   NewRunToken,
   RunToken,
+  AlertDelivery,
+  AssetFreshnessState,
+  NewAlertDelivery,
 } from "../storage.js";
 import { migratePostgres, postgresSchemaVersion } from "./postgres-migrator.js";
 import { createPool, type PoolOptions } from "./postgres-pool.js";
@@ -399,6 +412,62 @@ export class PostgresStorage implements Storage {
     return this.read("getRunToken", async (db) => {
       const result = await db.query<RunTokenRow>("SELECT * FROM run_tokens WHERE token_hash = $1", [hash]);
       return result.rows[0] === undefined ? null : runTokenFromRow(result.rows[0]);
+    });
+  }
+
+  // Observability -----------------------------------------------------------------------
+
+  async recordAlertDelivery(input: NewAlertDelivery): Promise<AlertDelivery> {
+    const d = validateAlertDelivery(input);
+    return this.read("recordAlertDelivery", async (db) => {
+      const result = await db.query<AlertDeliveryRow>(
+        `INSERT INTO alert_deliveries (alert_id, rule, kind, status, channel, outcome, attempts, error, title, item_count, delivered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+        [d.alertId, d.rule, d.kind, d.status, d.channel, d.outcome, d.attempts, d.error, d.title, d.count, d.at],
+      );
+      return alertDeliveryFromRow(result.rows[0]!);
+    });
+  }
+
+  async listAlertDeliveries(page?: PageRequest): Promise<Page<AlertDelivery>> {
+    const { limit, beforeId } = resolvePage("alerts", page);
+    return this.read("listAlertDeliveries", async (db) => {
+      const result = await db.query<AlertDeliveryRow>("SELECT * FROM alert_deliveries WHERE id < $1 ORDER BY id DESC LIMIT $2", [beforeId ?? Number.MAX_SAFE_INTEGER, limit + 1]);
+      return buildPage("alerts", result.rows, limit, (row) => Number(row.id), alertDeliveryFromRow);
+    });
+  }
+
+  async putFreshnessState(input: AssetFreshnessState): Promise<AssetFreshnessState | null> {
+    const state = validateFreshnessState(input);
+    return this.read("putFreshnessState", async (db) => {
+      // One statement: `since` is kept when the state is unchanged; the previous row comes back
+      // from a self-join on the pre-update snapshot.
+      const result = await db.query<FreshnessRow>(
+        `WITH previous AS (SELECT * FROM asset_freshness WHERE asset_key = $1),
+         upserted AS (
+           INSERT INTO asset_freshness (${FRESHNESS_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (asset_key) DO UPDATE SET state = excluded.state,
+             since = CASE WHEN asset_freshness.state = excluded.state THEN asset_freshness.since ELSE excluded.since END,
+             stale_since = excluded.stale_since, fresh_until = excluded.fresh_until, warn_at = excluded.warn_at,
+             partition_key = excluded.partition_key, reason = excluded.reason, evaluated_at = excluded.evaluated_at
+           RETURNING 1
+         )
+         SELECT previous.* FROM previous, (SELECT COUNT(*) FROM upserted) AS done`,
+        freshnessValues(state),
+      );
+      const row = result.rows[0];
+      return row === undefined ? null : freshnessFromRow(row);
+    });
+  }
+
+  async listFreshnessStates(assetKeys?: string[]): Promise<AssetFreshnessState[]> {
+    const keys = validateKeyList(assetKeys, "asset keys");
+    return this.read("listFreshnessStates", async (db) => {
+      const result =
+        keys === undefined
+          ? await db.query<FreshnessRow>("SELECT * FROM asset_freshness ORDER BY asset_key")
+          : await db.query<FreshnessRow>("SELECT * FROM asset_freshness WHERE asset_key = ANY($1::text[]) ORDER BY asset_key", [keys]);
+      return result.rows.map(freshnessFromRow);
     });
   }
 

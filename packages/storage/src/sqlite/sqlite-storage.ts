@@ -32,6 +32,16 @@ import { emitRunChanges, onRunChanges } from "../shared/run-signals.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
 import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import {
+  alertDeliveryFromRow,
+  freshnessFromRow,
+  freshnessValues,
+  validateAlertDelivery,
+  validateFreshnessState,
+  FRESHNESS_COLUMNS,
+  type AlertDeliveryRow,
+  type FreshnessRow,
+} from "../shared/observability.js";
+import {
   validateEpochMs,
   validateEvents,
   validateId,
@@ -65,6 +75,9 @@ import type {
   TickUpdate,
   NewRunToken,
   RunToken,
+  AlertDelivery,
+  AssetFreshnessState,
+  NewAlertDelivery,
 } from "../storage.js";
 import { migrateSqlite, sqliteSchemaVersion } from "./sqlite-migrator.js";
 
@@ -317,6 +330,55 @@ export class SqliteStorage implements Storage {
     return this.write("revokeRunTokens", () => {
       validateId(runId, "run id");
       return this.stmt("UPDATE run_tokens SET revoked_at = ? WHERE run_id = ? AND revoked_at IS NULL").run(Date.now(), runId).changes;
+    });
+  }
+
+  // Observability -----------------------------------------------------------------------
+
+  recordAlertDelivery(input: NewAlertDelivery): Promise<AlertDelivery> {
+    return this.write("recordAlertDelivery", () => {
+      const d = validateAlertDelivery(input);
+      const row = this.stmt(
+        `INSERT INTO alert_deliveries (alert_id, rule, kind, status, channel, outcome, attempts, error, title, item_count, delivered_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      ).get(d.alertId, d.rule, d.kind, d.status, d.channel, d.outcome, d.attempts, d.error, d.title, d.count, d.at) as AlertDeliveryRow;
+      return alertDeliveryFromRow(row);
+    });
+  }
+
+  listAlertDeliveries(page?: PageRequest): Promise<Page<AlertDelivery>> {
+    return this.guard("listAlertDeliveries", () => {
+      const { limit, beforeId } = resolvePage("alerts", page);
+      const rows = this.stmt("SELECT * FROM alert_deliveries WHERE id < ? ORDER BY id DESC LIMIT ?").all(beforeId ?? Number.MAX_SAFE_INTEGER, limit + 1) as AlertDeliveryRow[];
+      return buildPage("alerts", rows, limit, (row) => Number(row.id), alertDeliveryFromRow);
+    });
+  }
+
+  putFreshnessState(input: AssetFreshnessState): Promise<AssetFreshnessState | null> {
+    return this.write("putFreshnessState", () => {
+      const state = validateFreshnessState(input);
+      const previousRow = this.stmt("SELECT * FROM asset_freshness WHERE asset_key = ?").get(state.assetKey) as FreshnessRow | undefined;
+      const previous = previousRow === undefined ? null : freshnessFromRow(previousRow);
+      const stored = previous !== null && previous.state === state.state ? { ...state, since: previous.since } : state;
+      this.stmt(
+        `INSERT INTO asset_freshness (${FRESHNESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (asset_key) DO UPDATE SET state = excluded.state, since = excluded.since, stale_since = excluded.stale_since,
+           fresh_until = excluded.fresh_until, warn_at = excluded.warn_at, partition_key = excluded.partition_key,
+           reason = excluded.reason, evaluated_at = excluded.evaluated_at`,
+      ).run(...freshnessValues(stored));
+      return previous;
+    });
+  }
+
+  listFreshnessStates(assetKeys?: string[]): Promise<AssetFreshnessState[]> {
+    return this.guard("listFreshnessStates", () => {
+      const keys = validateKeyList(assetKeys, "asset keys");
+      const rows = (
+        keys === undefined
+          ? this.stmt("SELECT * FROM asset_freshness ORDER BY asset_key").all()
+          : this.stmt("SELECT * FROM asset_freshness WHERE asset_key IN (SELECT value FROM json_each(?)) ORDER BY asset_key").all(JSON.stringify(keys))
+      ) as FreshnessRow[];
+      return rows.map(freshnessFromRow);
     });
   }
 
