@@ -3,3 +3,4 @@ export * from "./config.js";
 export * from "./types.js";
 export * from "./channels.js";
 export * from "./engine.js";
+export * from "./recorder.js";
