@@ -55,6 +55,75 @@ describe("config", () => {
     assert.throws(() => loadConfig({ cwd, env: {}, flags: { launcher: "k8s" } }), /unknown launcher "k8s"/);
   });
 
+  it("reads execution.launcher kubernetes with its kubernetes: block and each location's image settings", () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, "flyt.yaml"),
+      [
+        "execution:",
+        "  launcher: kubernetes",
+        "kubernetes:",
+        "  namespace: flyt",
+        "  ingestUrl: http://flyt-webserver.flyt.svc.cluster.local:3000",
+        "  serviceAccount: flyt-run",
+        "  imagePullSecrets: [regcred]",
+        "  ttlSecondsAfterFinished: 600",
+        "  resources: { requests: { cpu: 200m, memory: 512Mi }, limits: { memory: 2Gi } }",
+        "locations:",
+        "  - name: atlas",
+        "    url: http://flyt-loc-atlas:4000",
+        "    kubernetes:",
+        "      image: registry.example.com/atlas/flyt-code",
+        "      tag: '1.4.2'",
+        "      resources: { limits: { memory: 3Gi } }",
+        "      env: { TZ: Europe/Oslo }",
+        "  - name: local",
+        "    file: defs.ts",
+      ].join("\n"),
+    );
+    const config = loadConfig({ cwd, env: {} });
+    assert.equal(config.execution.launcher, "kubernetes");
+    assert.equal(config.kubernetes.launcher?.namespace, "flyt");
+    assert.equal(config.kubernetes.launcher?.ttlSecondsAfterFinished, 600);
+    assert.deepEqual(config.kubernetes.launcher?.imagePullSecrets, ["regcred"]);
+    assert.equal(config.kubernetes.launcher?.scheduleTimeoutSeconds, 300, "defaults applied");
+    assert.deepEqual(Object.keys(config.kubernetes.locations), ["atlas"]);
+    assert.equal(config.kubernetes.locations.atlas?.tag, "1.4.2");
+    assert.deepEqual(config.kubernetes.locations.atlas?.env, { TZ: "Europe/Oslo" });
+    assert.deepEqual(config.locations, [
+      { name: "atlas", url: "http://flyt-loc-atlas:4000" },
+      { name: "local", file: join(cwd, "defs.ts") },
+    ]);
+  });
+
+  it("accepts the top-level launcher: shorthand the Helm chart writes, and refuses a contradiction", () => {
+    const cwd = dir();
+    writeFileSync(join(cwd, "flyt.yaml"), "launcher: kubernetes\nkubernetes:\n  ingestUrl: http://flyt:3000\n");
+    assert.equal(loadConfig({ cwd, env: {} }).execution.launcher, "kubernetes");
+    writeFileSync(join(cwd, "flyt.yaml"), "launcher: kubernetes\nexecution:\n  launcher: subprocess\nkubernetes:\n  ingestUrl: http://flyt:3000\n");
+    assert.throws(() => loadConfig({ cwd, env: {} }), /launcher: kubernetes and execution\.launcher: subprocess disagree/);
+  });
+
+  it("names the field at fault in Kubernetes settings", () => {
+    const cwd = dir();
+    const cases: Array<[string, RegExp]> = [
+      ["execution:\n  launcher: kubernetes\n", /kubernetes: the launcher kubernetes needs a kubernetes: block/],
+      ["kubernetes:\n  namespace: flyt\n", /kubernetes\.ingestUrl: Required/],
+      ["kubernetes:\n  ingestUrl: http://flyt:3000\n  resources: { limits: { memory: 512m } }\n", /kubernetes\.resources\.limits\.memory: .*512Mi/],
+      ["kubernetes:\n  ingestUrl: http://flyt:3000\n  serviceAcount: x\n", /serviceAcount/],
+      ["locations:\n  - name: a\n    url: http://a:4000\n    kubernetes: { image: registry.example.com/a, tag: latest }\n", /locations\.0\.kubernetes\.tag: "latest" is not allowed/],
+      ["locations:\n  - name: a\n    url: http://a:4000\n    kubernetes: { image: registry.example.com/a }\n", /locations\.0\.kubernetes\.tag: give a tag \(not latest\) or a digest/],
+      ["locations:\n  - name: a\n    url: http://a:4000\n    kubernetes: { image: 'registry.example.com/a:1.0', tag: '1.0' }\n", /locations\.0\.kubernetes\.image: image must be a repository name without tag/],
+      ["locations:\n  - name: a\n    url: http://a:4000\n    kubernetes: { image: registry.example.com/a, digest: sha256:abc }\n", /locations\.0\.kubernetes\.digest/],
+      ["locations:\n  - name: a\n    url: http://a:4000\n    file: defs.ts\n", /locations\.0\.file: give exactly one of file: .* or url:/],
+      ["locations:\n  - name: a\n", /locations\.0\.file: give exactly one of file/],
+    ];
+    for (const [yaml, expected] of cases) {
+      writeFileSync(join(cwd, "flyt.yaml"), yaml);
+      assert.throws(() => loadConfig({ cwd, env: {} }), (e: unknown) => e instanceof InvalidConfigError && expected.test(e.message), `${yaml} → ${String(expected)}`);
+    }
+  });
+
   it("masks passwords in database URLs", () => {
     assert.equal(maskDatabaseUrl("postgres://flyt:s3cret@db:5432/flyt"), "postgres://flyt:***@db:5432/flyt");
   });

@@ -6,10 +6,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { InvalidConfigError } from "@flyt/core";
+import {
+  KubernetesLauncherConfigSchema,
+  KubernetesLocationConfigSchema,
+  type KubernetesLauncherConfig,
+  type KubernetesLocationConfig,
+} from "@flyt/launcher-kubernetes";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
-export const LAUNCHERS = ["subprocess", "in-process"] as const;
+export const LAUNCHERS = ["subprocess", "in-process", "kubernetes"] as const;
 export type LauncherName = (typeof LAUNCHERS)[number];
 
 const FileConfigSchema = z
@@ -23,15 +29,32 @@ const FileConfigSchema = z
       })
       .strict()
       .optional(),
-    /** Code locations: `{ name, file }` (development: the platform starts the code server) or `{ name, url }` (production). */
+    /**
+     * Code locations: `{ name, file }` (development: the platform starts the code server) or
+     * `{ name, url }` (production), each with optional `kubernetes:` settings (its image) for the
+     * Kubernetes launcher.
+     */
     locations: z
       .array(
-        z.union([
-          z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "letters, digits, '_', '-', '.'"), file: z.string().min(1) }).strict(),
-          z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "letters, digits, '_', '-', '.'"), url: z.string().url() }).strict(),
-        ]),
+        z
+          .object({
+            name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "letters, digits, '_', '-', '.'"),
+            file: z.string().min(1).optional(),
+            url: z.string().url().optional(),
+            kubernetes: KubernetesLocationConfigSchema.optional(),
+          })
+          .strict()
+          .superRefine((location, ctx) => {
+            if ((location.file === undefined) === (location.url === undefined)) {
+              ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["file"], message: "give exactly one of file: (development) or url: (a running code server)" });
+            }
+          }),
       )
       .optional(),
+    /** Shorthand for `execution.launcher` (the Helm chart writes it); the two must agree when both are given. */
+    launcher: z.enum(LAUNCHERS).optional(),
+    /** The Kubernetes launcher (`launcher: kubernetes`); docs/launchers/kubernetes.md. */
+    kubernetes: KubernetesLauncherConfigSchema.optional(),
     webserver: z
       .object({
         host: z.string().min(1).optional(),
@@ -93,6 +116,11 @@ export interface FlytConfig {
   daemon: DaemonConfig;
   /** Code locations (`locations:`), file paths resolved against the config file's directory. */
   locations: Array<{ name: string; file: string } | { name: string; url: string }>;
+  /**
+   * The Kubernetes launcher's block (null when flyt.yaml has none; required with launcher
+   * kubernetes) and each location's Kubernetes settings, by location name.
+   */
+  kubernetes: { launcher: KubernetesLauncherConfig | null; locations: Record<string, KubernetesLocationConfig> };
   webserver: { host: string; port: number; publicUrl: string | null };
   /** Where the config file was read from, for messages. */
   configFile: string | null;
@@ -164,10 +192,24 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
     );
   }
 
-  const launcherText = flags.launcher ?? env.FLYT_LAUNCHER ?? file.execution?.launcher ?? "subprocess";
+  if (file.launcher !== undefined && file.execution?.launcher !== undefined && file.launcher !== file.execution.launcher) {
+    throw new InvalidConfigError(
+      given.configFile ?? "flyt.yaml",
+      `launcher: ${file.launcher} and execution.launcher: ${file.execution.launcher} disagree; give one of them`,
+    );
+  }
+  const launcherText = flags.launcher ?? env.FLYT_LAUNCHER ?? file.execution?.launcher ?? file.launcher ?? "subprocess";
   if (!(LAUNCHERS as readonly string[]).includes(launcherText)) {
     throw new InvalidConfigError("launcher", `unknown launcher ${JSON.stringify(launcherText)}; use one of ${LAUNCHERS.join(", ")}`);
   }
+  if (launcherText === "kubernetes" && file.kubernetes === undefined) {
+    throw new InvalidConfigError(
+      given.configFile ?? "flyt.yaml",
+      "kubernetes: the launcher kubernetes needs a kubernetes: block in flyt.yaml (at least ingestUrl: the webserver's URL as run pods reach it); see docs/launchers/kubernetes.md",
+    );
+  }
+  const kubernetesLocations: Record<string, KubernetesLocationConfig> = {};
+  for (const location of file.locations ?? []) if (location.kubernetes !== undefined) kubernetesLocations[location.name] = location.kubernetes;
   const parallelismText = flags.parallelism ?? env.FLYT_PARALLELISM;
   let parallelism = file.execution?.parallelism ?? DEFAULT_PARALLELISM;
   if (parallelismText !== undefined) {
@@ -185,6 +227,7 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
     },
     execution: { launcher: launcherText as LauncherName, parallelism },
     locations: compileLocations(file.locations ?? [], relativeToFile, given.configFile),
+    kubernetes: { launcher: file.kubernetes ?? null, locations: kubernetesLocations },
     webserver: {
       host: env.FLYT_WEBSERVER_HOST ?? file.webserver?.host ?? "127.0.0.1",
       port: compilePort(env.FLYT_WEBSERVER_PORT, file.webserver?.port ?? 3000),
@@ -213,7 +256,8 @@ function compileLocations(
   return locations.map((location, index) => {
     if (seen.has(location.name)) throw new InvalidConfigError(configFile ?? "flyt.yaml", `locations.${index}.name: ${JSON.stringify(location.name)} is listed twice`);
     seen.add(location.name);
-    return "file" in location ? { name: location.name, file: relativeToFile(location.file) } : { name: location.name, url: location.url };
+    // The schema guarantees exactly one of file and url.
+    return location.file !== undefined ? { name: location.name, file: relativeToFile(location.file) } : { name: location.name, url: location.url! };
   });
 }
 

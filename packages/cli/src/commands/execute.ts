@@ -3,14 +3,27 @@
  * `runs reexecute`. Ctrl-C cancels the run (the run ends CANCELED, its processes are reaped);
  * a second Ctrl-C stops waiting for a graceful end.
  */
-import type { RunRecord } from "@flyt/core";
+import { InvalidConfigError, type RunRecord } from "@flyt/core";
 import { InProcessLauncher, SubprocessLauncher, type RunLauncher } from "@flyt/run-worker";
 import pc from "picocolors";
+import type { LauncherName } from "../config.js";
 import type { CommandContext } from "../context.js";
 import { ProgressPrinter, runOutcomeLine } from "../render/progress.js";
 import { formatDuration } from "../render/format.js";
 
-export function createLauncher(name: "subprocess" | "in-process"): RunLauncher {
+/** Refuses launchers the CLI cannot drive itself; call before a run is recorded. */
+export function assertCliLauncher(name: LauncherName): asserts name is "subprocess" | "in-process" {
+  if (name === "kubernetes") {
+    throw new InvalidConfigError(
+      "launcher",
+      "the kubernetes launcher starts runs from the daemon (`flyt daemon`), for code locations with an image; run this command with --launcher subprocess, or queue the run through the webserver",
+    );
+  }
+}
+
+/** The launcher for runs the CLI starts and follows itself (the Kubernetes launcher runs through the daemon). */
+export function createLauncher(name: LauncherName): RunLauncher {
+  assertCliLauncher(name);
   return name === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
 }
 

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { DEFAULT_LOCATION, InvalidConfigError, resolveSelection } from "@flyt/core";
 import { loadDefinitions, planRun } from "@flyt/run-worker";
 import type { CommandContext } from "../context.js";
-import { executeRun } from "./execute.js";
+import { assertCliLauncher, executeRun } from "./execute.js";
 
 /** System tag recording which definitions file a CLI run came from, so re-execution can find it. */
 export const DEFINITIONS_FILE_TAG = "flyt/definitions_file";
@@ -32,6 +32,7 @@ export function parseTags(pairs: string[] | undefined): Record<string, string> {
 }
 
 export async function materialize(ctx: CommandContext, options: MaterializeOptions): Promise<number> {
+  assertCliLauncher(ctx.config.execution.launcher);
   const file = resolve(options.file);
   const definitions = await loadDefinitions(file);
   const selected = resolveSelection(definitions.graph, options.select);

@@ -8,7 +8,7 @@ import { createReexecution, summarizeRun } from "@flyt/run-worker";
 import pc from "picocolors";
 import type { CommandContext } from "../context.js";
 import { colorStatus, formatDuration, formatMetadataValue, formatTime, table } from "../render/format.js";
-import { executeRun } from "./execute.js";
+import { assertCliLauncher, executeRun } from "./execute.js";
 import { DEFINITIONS_FILE_TAG } from "./materialize.js";
 
 export interface ListOptions {
@@ -141,6 +141,7 @@ export async function reexecuteRun(
   runId: string,
   options: { fromFailure?: boolean; file?: string; verbose?: boolean },
 ): Promise<number> {
+  assertCliLauncher(ctx.config.execution.launcher);
   const parent = await requireRun(ctx, runId);
   const file = options.file ? resolve(options.file) : parent.tags[DEFINITIONS_FILE_TAG];
   if (!file) {
