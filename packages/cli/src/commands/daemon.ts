@@ -8,6 +8,7 @@ import { Daemon, LocalEvaluator, readDaemonStatus, StaticLaunchResolver, type Lo
 import { InProcessLauncher, SubprocessLauncher } from "@flyt/run-worker";
 import type { CommandContext } from "../context.js";
 import { formatTime, table } from "../render/format.js";
+import { kubernetesLaunchTargets } from "./kubernetes.js";
 
 export interface DaemonCommandOptions {
   file?: string[];
@@ -45,13 +46,15 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   const locations = daemonLocations(ctx, options);
   const { config } = ctx;
   const launcher = config.execution.launcher === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
+  // Locations with an image run as Kubernetes Jobs; the rest (e.g. file locations in development) as subprocesses.
+  const imageTargets = kubernetesLaunchTargets(config, ctx.storage);
   const maxRuns = positiveNumber(options.maxConcurrentRuns, "--max-concurrent-runs");
   const workerTimeout = positiveNumber(options.workerTimeout, "--worker-timeout");
   const leaseTtl = positiveNumber(options.leaseTtlMs ?? process.env.FLYT_DAEMON_LEASE_TTL_MS, "lease ttl");
   const daemon = new Daemon({
     storage: ctx.storage,
     evaluator: new LocalEvaluator(locations),
-    resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.definitionsFile]))),
+    resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.definitionsFile])), imageTargets),
     limits: { ...config.daemon.queue, ...(maxRuns === undefined ? {} : { maxConcurrentRuns: Math.floor(maxRuns) }) },
     monitor: {
       workerTimeoutMs: workerTimeout === undefined ? config.daemon.workerTimeoutMs : Math.round(workerTimeout * 1000),
@@ -63,6 +66,8 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
     log: (line) => ctx.out(`${new Date().toISOString()} ${line}`),
   });
   await daemon.start();
+  const onKubernetes = Object.keys(imageTargets);
+  if (onKubernetes.length > 0) ctx.out(`runs of ${onKubernetes.join(", ")} are launched as Kubernetes Jobs`);
   ctx.out(`serving ${locations.length} code location(s): ${locations.map((l) => `${l.name}=${l.definitionsFile}`).join(", ") || "(none: only the queue, monitor and retries run)"}`);
   await new Promise<void>((resolveStop) => {
     const stop = (): void => resolveStop();
