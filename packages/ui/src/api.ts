@@ -1,5 +1,5 @@
 /**
- * A small hand-typed GraphQL client (see docs/decisions/0009-ui-stack.md): `gql` posts a
+ * A small hand-typed GraphQL client (see docs/decisions/0011-ui-stack.md): `gql` posts a
  * document and returns `data` or throws with the server's message; `useQuery` wraps it for
  * components with reload and optional polling. The result types beside each document mirror
  * packages/webserver/schema.graphql.

@@ -27,6 +27,8 @@ import {
   type TickRow,
 } from "../shared/rows.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
+import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
+import { claimRuns, insertScheduledRuns, selectRuns } from "./postgres-batches.js";
 import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import {
   alertDeliveryFromRow,
@@ -69,6 +71,8 @@ import type {
   RunHeartbeat,
   RunWatch,
   Storage,
+  ScheduledRun,
+  ScheduledRunResult,
   Tick,
   TickUpdate,
   NewRunToken,
@@ -331,6 +335,26 @@ export class PostgresStorage implements Storage {
       await notifyRunChange(client, runId, "STARTING");
       return runFromRow(row);
     });
+  }
+
+  // Batches (scheduler and run queue) -------------------------------------------------------
+
+  async getRuns(runIds: string[]): Promise<RunRecord[]> {
+    const ids = validateRunIdList(runIds, "run ids");
+    return this.read("getRuns", (db) => selectRuns(db, ids));
+  }
+
+  async createScheduledRuns(items: ScheduledRun[]): Promise<ScheduledRunResult[]> {
+    const now = Date.now();
+    const prepared = prepareScheduledRuns(items, now);
+    if (prepared.length === 0) return [];
+    return this.transaction("createScheduledRuns", (client) => insertScheduledRuns(client, prepared, now, RUN_CHANGES_CHANNEL));
+  }
+
+  async claimQueuedRuns(runIds: string[]): Promise<RunRecord[]> {
+    const ids = validateRunIdList(runIds, "run ids to claim");
+    if (ids.length === 0) return [];
+    return this.transaction("claimQueuedRuns", (client) => claimRuns(client, ids, Date.now(), RUN_CHANGES_CHANNEL));
   }
 
   async watchRuns(listener: (change: RunChange) => void): Promise<RunWatch> {

@@ -30,6 +30,7 @@ import {
 } from "../shared/rows.js";
 import { emitRunChanges, onRunChanges } from "../shared/run-signals.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
+import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
 import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import {
   alertDeliveryFromRow,
@@ -71,6 +72,8 @@ import type {
   RunHeartbeat,
   RunWatch,
   Storage,
+  ScheduledRun,
+  ScheduledRunResult,
   Tick,
   TickUpdate,
   NewRunToken,
@@ -288,6 +291,108 @@ export class SqliteStorage implements Storage {
       ).run(runId, now, JSON.stringify({ type: "RUN_STARTING" }));
       this.pendingChanges.push({ runId, status: "STARTING" });
       return runFromRow(claimed);
+    });
+  }
+
+  // Batches (scheduler and run queue) -------------------------------------------------------
+  // SQLite statements are in-process calls: one transaction of prepared statements is the batch.
+
+  getRuns(runIds: string[]): Promise<RunRecord[]> {
+    return this.guard("getRuns", () => {
+      const ids = validateRunIdList(runIds, "run ids");
+      if (ids.length === 0) return [];
+      const rows = this.stmt("SELECT * FROM runs WHERE run_id IN (SELECT value FROM json_each(?))").all(JSON.stringify(ids)) as RunRow[];
+      const byId = new Map(rows.map((row) => [row.run_id, row]));
+      return ids.flatMap((id) => {
+        const row = byId.get(id);
+        return row === undefined ? [] : [runFromRow(row)];
+      });
+    });
+  }
+
+  createScheduledRuns(items: ScheduledRun[]): Promise<ScheduledRunResult[]> {
+    return this.write("createScheduledRuns", () => {
+      const now = Date.now();
+      const prepared = prepareScheduledRuns(items, now);
+      const insertRun = this.stmt(
+        `INSERT INTO runs (run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id,
+           root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (instigator, run_key) WHERE run_key IS NOT NULL DO NOTHING RETURNING id`,
+      );
+      const insertEvent = this.stmt(
+        "INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body) VALUES (?, NULL, ?, NULL, ?, ?, ?, ?)",
+      );
+      const insertTick = this.stmt(
+        `INSERT INTO ticks (instigator_id, status, tick_time, run_ids, skip_reason, error, cursor, created_at, updated_at)
+         VALUES (?, 'SUCCESS', ?, ?, NULL, NULL, NULL, ?, ?) RETURNING *`,
+      );
+      return prepared.map(({ instigatorId, tickTime, record, event }) => {
+        let inserted: unknown;
+        try {
+          inserted = insertRun.get(
+            record.runId,
+            record.status,
+            record.selection,
+            JSON.stringify(record.assetKeys),
+            record.stepKeys === null ? null : JSON.stringify(record.stepKeys),
+            record.partitionKey,
+            JSON.stringify(record.tags),
+            record.origin,
+            record.parentRunId,
+            record.rootRunId,
+            record.location,
+            record.instigator,
+            record.runKey,
+            record.createdAt,
+            record.updatedAt,
+            record.startedAt,
+            record.endedAt,
+          );
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
+            throw new StorageInputError(`run ${JSON.stringify(record.runId)}`, "a run with this id already exists", { cause: error });
+          }
+          throw error;
+        }
+        let run: RunRecord = record;
+        const created = inserted !== undefined;
+        if (created) {
+          this.insertRunIndexRows(record.runId, record.tags, record.assetKeys);
+          this.pendingChanges.push({ runId: record.runId, status: record.status });
+          const { assetKey, partition } = eventColumns(event.body);
+          insertEvent.run(record.runId, event.timestamp, event.body.type, assetKey, partition, JSON.stringify(event.body));
+        } else {
+          const existing = this.stmt("SELECT * FROM runs WHERE instigator = ? AND run_key = ?").get(record.instigator, record.runKey) as RunRow | undefined;
+          if (existing === undefined) throw new StorageError(`createScheduledRuns: run key conflict for ${record.runKey} but no run found`);
+          run = runFromRow(existing);
+        }
+        const tick = insertTick.get(instigatorId, tickTime, JSON.stringify([run.runId]), now, now) as TickRow;
+        return { tick: tickFromRow(tick), run, created };
+      });
+    });
+  }
+
+  claimQueuedRuns(runIds: string[]): Promise<RunRecord[]> {
+    return this.write("claimQueuedRuns", () => {
+      const ids = validateRunIdList(runIds, "run ids to claim");
+      const now = Date.now();
+      const claim = this.stmt(
+        "UPDATE runs SET status = 'STARTING', updated_at = MAX(updated_at, ?) WHERE run_id = ? AND status = 'QUEUED' RETURNING *",
+      );
+      const event = this.stmt(
+        "INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body) VALUES (?, NULL, ?, NULL, 'RUN_STARTING', NULL, NULL, ?)",
+      );
+      const claimed: RunRecord[] = [];
+      for (const runId of ids) {
+        const row = claim.get(now, runId) as RunRow | undefined;
+        if (row === undefined) continue;
+        event.run(runId, now, JSON.stringify({ type: "RUN_STARTING" }));
+        this.pendingChanges.push({ runId, status: "STARTING" });
+        claimed.push(runFromRow(row));
+      }
+      return claimed;
     });
   }
 
