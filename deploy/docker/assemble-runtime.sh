@@ -16,11 +16,11 @@ OUT="$(cd "$OUT" && pwd)"
 cp "$SRC/package.json" "$SRC/package-lock.json" "$OUT/"
 
 # Every workspace named in package.json must exist for `npm ci`; packages get their compiled code,
-# examples only their manifest (the platform image runs no example).
+# examples and the deploy tests only their manifest (the platform image runs neither).
 node -e 'for (const w of require(process.argv[1]).workspaces) console.log(w)' "$SRC/package.json" | while read -r ws; do
   mkdir -p "$OUT/$ws"
   cp "$SRC/$ws/package.json" "$OUT/$ws/"
-  case "$ws" in examples/*) continue ;; esac
+  case "$ws" in examples/*|deploy/*) continue ;; esac
   [ -d "$SRC/$ws/bin" ] && cp -R "$SRC/$ws/bin" "$OUT/$ws/"
   if [ -d "$SRC/$ws/dist" ]; then
     (cd "$SRC/$ws" && find dist -type f \
