@@ -4,6 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApiError } from "@flyt/protocol";
+import { principalOf, requireRole } from "./auth/guard.js";
+import type { Role } from "./auth/roles.js";
 
 export interface RouteContext {
   request: IncomingMessage;
@@ -19,12 +21,19 @@ interface Route {
   pattern: RegExp;
   names: string[];
   handler: Handler;
+  access: RouteAccess | null;
+}
+
+/** The role a route needs and what it does, for the 401/403 message; routes without one are public (health, ingest). */
+export interface RouteAccess {
+  role: Role;
+  what: string;
 }
 
 export class Router {
   private readonly routes: Route[] = [];
 
-  add(method: string, path: string, handler: Handler): this {
+  add(method: string, path: string, handler: Handler, access: RouteAccess | null = null): this {
     const names: string[] = [];
     const pattern = new RegExp(
       `^${path
@@ -36,7 +45,7 @@ export class Router {
         })
         .join("/")}$`,
     );
-    this.routes.push({ method, pattern, names, handler });
+    this.routes.push({ method, pattern, names, handler, access });
     return this;
   }
 
@@ -52,6 +61,7 @@ export class Router {
       route.names.forEach((name, i) => {
         params[name] = decodeURIComponent(match[i + 1]!);
       });
+      if (route.access !== null) requireRole(principalOf(request), route.access.role, route.access.what);
       await route.handler({ request, response, params, url });
       return;
     }

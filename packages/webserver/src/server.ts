@@ -10,6 +10,9 @@ import { ApiError, sendError } from "@flyt/protocol";
 import type { RunLauncher } from "@flyt/run-worker";
 import type { Storage } from "@flyt/storage";
 import { CodeLocationLauncher, type Workspace } from "@flyt/workspace";
+import { Authenticator, type ApiTokenLookup } from "./auth/authenticator.js";
+import { resolveAuthOptions, type AuthOptions } from "./auth/config.js";
+import { attachPrincipal, checkCsrf, requireRole, setSecurityHeaders } from "./auth/guard.js";
 import type { ServerDeps } from "./deps.js";
 import { Router } from "./router.js";
 import { healthRoutes } from "./routes/health.js";
@@ -29,12 +32,22 @@ export interface WebserverOptions {
   log?: (record: Record<string, unknown>) => void;
   /** GraphQL, live run events and the UI (`createApiHandler` of ./graphql); tried before the REST routes. */
   api?: { handle(request: IncomingMessage, response: ServerResponse): Promise<boolean>; close(): void } | null;
+  /** Access control (docs/auth.md); default mode `none`. */
+  auth?: Partial<AuthOptions> | null;
+  /** Where API tokens are looked up (default: `storage` when it stores them). */
+  tokens?: ApiTokenLookup | null;
 }
+
+/** Paths with their own authentication (run tokens) or none at all. */
+const PUBLIC_PATHS = /^\/(ingest\/|healthz$|readyz$)/;
+/** Paths that read or change platform state: at least a viewer. */
+const API_PATHS = /^\/(graphql$|api\/)/;
 
 export class Webserver {
   private readonly server: Server;
   private address: AddressInfo | null = null;
   readonly deps: ServerDeps;
+  readonly authenticator: Authenticator;
 
   constructor(private readonly options: WebserverOptions) {
     const log = options.log ?? ((record) => process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), component: "webserver", ...record })}\n`));
@@ -52,8 +65,23 @@ export class Webserver {
     locationRoutes(router, this.deps);
     runRoutes(router, this.deps);
     const api = options.api ?? null;
+    const storageTokens = options.storage as Partial<ApiTokenLookup>;
+    const tokens = options.tokens !== undefined ? options.tokens : typeof storageTokens.getApiTokenByHash === "function" ? (options.storage as unknown as ApiTokenLookup) : null;
+    this.authenticator = new Authenticator(resolveAuthOptions(options.auth ?? undefined), tokens);
+    const guard = async (request: IncomingMessage): Promise<void> => {
+      const path = new URL(request.url ?? "/", "http://flyt").pathname;
+      if (PUBLIC_PATHS.test(path)) return;
+      const principal = await this.authenticator.authenticate(request);
+      attachPrincipal(request, principal);
+      checkCsrf(request, principal);
+      if (API_PATHS.test(path)) requireRole(principal, "viewer", "use the API");
+    };
     this.server = createServer((request, response) => {
-      (api === null ? Promise.resolve(false) : api.handle(request, response)).then((handled) => (handled ? undefined : router.dispatch(request, response))).catch((error: unknown) => {
+      setSecurityHeaders(response);
+      guard(request)
+        .then(() => (api === null ? false : api.handle(request, response)))
+        .then((handled) => (handled ? undefined : router.dispatch(request, response)))
+        .catch((error: unknown) => {
         if (!(error instanceof ApiError)) log({ level: "error", msg: "request failed", method: request.method, url: request.url, error: (error as Error).stack ?? String(error) });
         else if (error.status >= 500 || error.status === 403) log({ level: "warn", msg: error.message, method: request.method, url: request.url, code: error.code });
         sendError(response, error);

@@ -57,16 +57,25 @@ export interface RunController {
   cancel(run: RunRecord, reason: string): Promise<void>;
 }
 
-/** Who is asking: every mutation checks `canMutate` (auth modes map roles onto it). */
+/**
+ * Who is asking: every mutation checks `canMutate` (operator or admin; the webserver's auth
+ * layer maps the request's role onto it). The identity fields feed the `viewer` query.
+ */
 export interface Viewer {
   canMutate: boolean;
+  name?: string | null;
+  email?: string | null;
+  role?: "viewer" | "operator" | "admin" | null;
 }
 
 export interface ApiOptions {
   storage: Storage;
   definitions: DefinitionsProvider;
   runs: RunController;
-  /** Maps a request to its viewer (default: anyone may mutate — auth mode `none`). */
+  /**
+   * Maps a request to its viewer (default: the principal the webserver's auth layer attached —
+   * see src/auth — or, when the handler is mounted without it, anyone may mutate).
+   */
   viewer?: (request: { headers: Record<string, string | string[] | undefined> }) => Viewer;
   /** Structured log sink for errors hidden from clients. */
   log?: (record: Record<string, unknown>) => void;

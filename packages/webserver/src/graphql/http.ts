@@ -12,7 +12,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError } from "graphql";
 import { createHandler } from "graphql-http";
 import { FlytError } from "@flyt/core";
-import type { ApiOptions, RequestContext } from "./context.js";
+import { principalOf } from "../auth/guard.js";
+import type { Principal } from "../auth/authenticator.js";
+import { roleAllows } from "../auth/roles.js";
+import type { ApiOptions, RequestContext, Viewer } from "./context.js";
 import { DEFAULT_LIMITS, limitRules, type QueryLimits } from "./limits.js";
 import { RunStreamHub } from "./run-stream.js";
 import { flytSchema } from "./schema.js";
@@ -64,6 +67,11 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
   });
 }
 
+function viewerOf(principal: Principal | null): Viewer {
+  if (principal === null) return { canMutate: true };
+  return { canMutate: roleAllows(principal.role, "operator"), name: principal.name, email: principal.email, role: principal.role };
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
@@ -91,7 +99,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
   const graphql = createHandler<IncomingMessage, undefined, any>({
     schema,
     context: (req: { raw: IncomingMessage }): any => {
-      const viewer = options.viewer ? options.viewer({ headers: req.raw.headers }) : { canMutate: true };
+      const viewer = options.viewer ? options.viewer(req.raw) : viewerOf(principalOf(req.raw));
       const ctx: RequestContext = { options, viewer, now: (options.now ?? Date.now)(), cache: new Map() };
       return ctx;
     },

@@ -229,7 +229,7 @@ function runFilter(input: Args | null | undefined): RunFilter {
   return filter;
 }
 
-const unauthorized = { __typename: "UnauthorizedError", message: "You may look but not change anything: your role does not allow mutations." };
+const unauthorized = { __typename: "UnauthorizedError", message: "You may look but not change anything: launching, re-executing and canceling runs, starting and stopping schedules and sensors and reloading locations need the operator role." };
 
 async function getEventsAll(ctx: RequestContext, runId: string): Promise<StoredEvent[]> {
   return memo(ctx, `events:${runId}`, async () => {
@@ -403,6 +403,13 @@ export const resolvers: Record<string, Record<string, (parent: any, args: Args, 
       }
       return hits.slice(0, first);
     },
+    viewer: (_p, _args, ctx) => ({
+      name: ctx.viewer.name ?? null,
+      email: ctx.viewer.email ?? null,
+      role: ctx.viewer.role ?? null,
+      canOperate: ctx.viewer.canMutate,
+      canAdminister: ctx.viewer.role === "admin" || (ctx.viewer.role === undefined && ctx.viewer.canMutate),
+    }),
   },
 
   Mutation: {

@@ -26,6 +26,21 @@ type Query {
   overview: Overview!
   """Short list of assets, runs, schedules and sensors matching a text, for the search box."""
   search(text: String!, first: Int = 20): [SearchHit!]!
+  """Who is asking and what their role allows (docs/auth.md)."""
+  viewer: Viewer!
+}
+
+"""The signed-in user (or API token) of this request."""
+type Viewer {
+  """User name (forwarded mode), token:<name> for an API token, or null when auth mode is none."""
+  name: String
+  email: String
+  """viewer, operator or admin; null when the request has no role."""
+  role: String
+  """Whether runs, schedules, sensors and locations may be changed (operator or admin)."""
+  canOperate: Boolean!
+  """Whether API tokens may be managed (admin)."""
+  canAdminister: Boolean!
 }
 
 type Mutation {

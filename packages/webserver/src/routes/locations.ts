@@ -30,15 +30,17 @@ function requireWorkspace(deps: ServerDeps): Workspace {
   return deps.workspace;
 }
 
+const READ = { role: "viewer", what: "read code locations and assets" } as const;
+
 export function locationRoutes(router: Router, deps: ServerDeps): void {
   router.add("GET", "/api/v1/locations", async ({ response }) => {
     sendJson(response, 200, { locations: requireWorkspace(deps).list().map(summary) });
-  });
+  }, READ);
   router.add("GET", "/api/v1/locations/:name", async ({ response, params }) => {
     const state = requireWorkspace(deps).get(params.name!);
     if (state === null) throw new ApiError("NOT_FOUND", `No code location named ${JSON.stringify(params.name)}.`);
     sendJson(response, 200, { ...summary(state), snapshot: state.snapshot });
-  });
+  }, READ);
   router.add("POST", "/api/v1/locations/:name/reload", async ({ response, params }) => {
     const workspace = requireWorkspace(deps);
     if (workspace.get(params.name!) === null) throw new ApiError("NOT_FOUND", `No code location named ${JSON.stringify(params.name)}.`);
@@ -50,7 +52,7 @@ export function locationRoutes(router: Router, deps: ServerDeps): void {
       if (error instanceof CodeLocationError) throw new ApiError("UNAVAILABLE", error.message);
       throw error;
     }
-  });
+  }, { role: "operator", what: "reload code locations" });
   router.add("GET", "/api/v1/assets", async ({ response }) => {
     const merged = requireWorkspace(deps).graph();
     sendJson(response, 200, {
@@ -64,5 +66,5 @@ export function locationRoutes(router: Router, deps: ServerDeps): void {
       conflicts: merged.conflicts,
       unresolved: merged.unresolved,
     });
-  });
+  }, READ);
 }

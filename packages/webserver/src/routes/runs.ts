@@ -43,11 +43,11 @@ export function runRoutes(router: Router, deps: ServerDeps): void {
     const handle = deps.launcher.launch({ run, definitionsFile: state.source, storage: deps.storage });
     handle.done.catch((error: unknown) => deps.log({ level: "error", msg: "run launch failed", runId: run.runId, error: (error as Error).message }));
     sendJson(response, 201, { runId: run.runId, assetKeys: run.assetKeys });
-  });
+  }, { role: "operator", what: "launch runs" });
 
   router.add("GET", "/api/v1/runs/:runId", async ({ response, params }) => {
     const run = await deps.storage.getRun(params.runId!);
     if (run === null) throw new ApiError("NOT_FOUND", `No run ${JSON.stringify(params.runId)}.`);
     sendJson(response, 200, { run, events: await deps.storage.getEvents(run.runId) });
-  });
+  }, { role: "viewer", what: "read runs" });
 }
