@@ -26,8 +26,8 @@ export function buildSnapshot(definitions: Definitions, location: string): Snaps
       retryPolicy: node.retryPolicy,
       stepKey: node.stepKey,
       metadata: { ...node.metadata },
-      checks: [],
-      freshnessPolicy: null,
+      checks: (node.checks ?? []).map((c) => ({ name: c.name, severity: c.severity, blocking: c.blocking, description: c.description })),
+      freshnessPolicy: node.freshnessPolicy ? { ...node.freshnessPolicy } : null,
     }))
     .sort((a, b) => a.key.localeCompare(b.key));
   return {

@@ -81,14 +81,33 @@ export const RetryPolicySnapshotSchema = z.object({
   maxDelayMs: z.number().nonnegative().nullable(),
 });
 
-/** A check attached to an asset (none are declared by the SDK yet; the field is reserved). */
-export const CheckSnapshotSchema = z.object({ name, description: z.string().nullable(), blocking: z.boolean() });
-
-/** A freshness policy (reserved; the SDK declares none yet). */
-export const FreshnessPolicySnapshotSchema = z.object({
-  maximumLagMinutes: z.number().positive(),
-  cronSchedule: z.string().nullable(),
+/** A check attached to an asset (core `AssetCheckSnapshot`); its evaluate function stays in the location. */
+export const CheckSnapshotSchema = z.object({
+  name,
+  severity: z.enum(["warn", "error"]),
+  blocking: z.boolean(),
+  description: z.string().nullable(),
 });
+
+const freshnessPartitions = z.enum(["any", "latest"]);
+
+/** A freshness policy (core `FreshnessPolicySnapshot`), evaluated by the daemon (docs/freshness.md). */
+export const FreshnessPolicySnapshotSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("time-window"),
+    maximumLagMinutes: z.number().positive(),
+    warnAfterMinutes: z.number().nonnegative().nullable(),
+    partitions: freshnessPartitions,
+  }),
+  z.object({
+    kind: z.literal("cron"),
+    cron: z.string().min(1),
+    timezone: z.string().min(1),
+    maximumLagMinutes: z.number().positive(),
+    warnBeforeMinutes: z.number().nonnegative().nullable(),
+    partitions: freshnessPartitions,
+  }),
+]);
 
 export const AssetSnapshotSchema = z.object({
   key: assetKey,

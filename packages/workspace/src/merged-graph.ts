@@ -59,6 +59,8 @@ export function mergeSnapshots(snapshots: Snapshot[]): MergedGraph {
     retryPolicy: a.retryPolicy,
     stepKey: a.stepKey,
     metadata: a.metadata,
+    freshnessPolicy: a.freshnessPolicy,
+    checks: a.checks,
   }));
   return {
     graph: new AssetGraph(nodes),

@@ -81,6 +81,32 @@ describe("workspace", () => {
     }
   });
 
+  it("a snapshot from a real code server carries the Atlas example's checks and freshness policies, and the merged graph keeps them", async () => {
+    const server = await startCodeLocationServer({ definitionsFile: join(repo, "examples/atlas/definitions.ts"), name: "atlas", port: 0, log: () => undefined });
+    try {
+      const response = await new CodeLocationClient("atlas", server.url).snapshot();
+      assert.ok(response);
+      const byKey = new Map(response.snapshot.assets.map((a) => [a.key, a]));
+      const forecast = byKey.get("atlas/met/bergen_forecast");
+      assert.deepEqual(forecast?.freshnessPolicy, { kind: "time-window", maximumLagMinutes: 135, warnAfterMinutes: 75, partitions: "any" });
+      assert.deepEqual(forecast.checks.map((c) => [c.name, c.severity, c.blocking]), [["row_count", "error", true], ["non_null", "error", false]]);
+      const house = byKey.get("atlas/ssb/house_price_index_raw");
+      assert.equal(house?.freshnessPolicy?.kind, "cron");
+      assert.deepEqual(house.freshnessPolicy, { kind: "cron", cron: "0 9 1 4 *", timezone: "Europe/Oslo", maximumLagMinutes: 365 * 24 * 60, warnBeforeMinutes: 30 * 24 * 60, partitions: "latest" });
+      assert.match(house.checks[0]?.description ?? "", /at least 1 row/);
+      // Every ingest has a policy; assets without checks carry an empty list.
+      assert.ok(response.snapshot.assets.filter((a) => a.freshnessPolicy !== null).length >= 4);
+      assert.deepEqual(byKey.get("atlas/serving/daily_overview_json")?.checks, []);
+
+      const merged = mergeSnapshots([response.snapshot]);
+      assert.deepEqual(merged.graph.get("atlas/met/bergen_forecast")?.freshnessPolicy, forecast.freshnessPolicy);
+      assert.deepEqual(merged.graph.get("atlas/met/bergen_forecast")?.checks, forecast.checks);
+      assert.deepEqual(merged.assets.get("atlas/ssb/house_price_index_raw")?.freshnessPolicy, house.freshnessPolicy);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("merges snapshots into one graph with cross-location lineage, conflicts and unresolved deps", () => {
     const merged = mergeSnapshots([
       snapshot("weather", [{ key: "w/umbrella", deps: ["atlas/forecast"] }, { key: "w/brief", deps: ["w/umbrella"] }, { key: "w/other", deps: ["x/missing"] }], [
