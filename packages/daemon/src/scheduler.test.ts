@@ -126,6 +126,64 @@ for (const backend of testBackends()) {
       assert.equal((await storage.listTicks(id, { limit: 1 })).items[0]?.status, "SUCCESS");
     });
 
+    void it("writes the ticks of many code-free schedules in batches, each with its own run and tick history", async () => {
+      await using fixture = await createTestStorage(backend);
+      const { storage } = fixture;
+      const start = Date.parse("2024-05-01T00:00:30Z");
+      const clock = new ManualClock(start);
+      const schedules = Array.from({ length: 1_100 }, (_, i) => snapshot({ name: `b${i}`, cron: "* * * * *", timezone: "UTC", tags: { n: String(i) } }));
+      for (const s of schedules) await setInstigatorStatus(storage, instigatorId("loc", s.name), "schedule", "RUNNING", start);
+      const metrics = new MetricRegistry();
+      const scheduler = new Scheduler({ storage, evaluator: noCode, clock, metrics, batchSize: 400, onError: (error) => assert.fail(error) });
+      await scheduler.pass(schedules);
+      assert.equal(metrics.summary(METRICS.tickLagMs).count, 0, "nothing due yet");
+      clock.set(Date.parse("2024-05-01T00:02:10Z"));
+      await scheduler.pass(schedules);
+      // catch-up "latest": only 00:02 runs; 00:01 counts as passed.
+      assert.equal(metrics.summary(METRICS.tickLagMs).count, schedules.length);
+      assert.equal(scheduler.nextDueAt, Date.parse("2024-05-01T00:03:00Z"));
+      for (const i of [0, 399, 400, 1_099]) {
+        const id = instigatorId("loc", `b${i}`);
+        const ticks = (await storage.listTicks(id)).items;
+        assert.deepEqual(ticks.map((t) => [t.status, new Date(t.tickTime).toISOString()]), [["SUCCESS", "2024-05-01T00:02:00.000Z"]]);
+        const runs = await storage.getRuns(ticks[0]!.runIds);
+        assert.equal(runs.length, 1);
+        assert.equal(runs[0]?.runKey, String(Date.parse("2024-05-01T00:02:00Z")));
+        assert.equal(runs[0]?.tags.n, String(i));
+        assert.equal(runs[0]?.tags["flyt/schedule"], `b${i}`);
+      }
+      // The next pass in the same minute writes nothing more; a fresh scheduler (restart) neither.
+      await scheduler.pass(schedules);
+      await newScheduler(storage, clock).pass(schedules);
+      assert.equal((await storage.listRuns({ origin: "schedule" }, { limit: 1000 })).items.length, 1000);
+      assert.equal((await storage.listRuns({ origin: "schedule" }, { limit: 1000, cursor: (await storage.listRuns({ origin: "schedule" }, { limit: 1000 })).nextCursor })).items.length, 100);
+    });
+
+    void it("writes a failing batch one tick at a time: the bad schedule gets a FAILURE tick, the others their runs", async () => {
+      await using fixture = await createTestStorage(backend);
+      const { storage } = fixture;
+      const start = Date.parse("2024-05-01T00:00:30Z");
+      const clock = new ManualClock(start);
+      const good = [snapshot({ name: "g1", cron: "* * * * *", timezone: "UTC" }), snapshot({ name: "g2", cron: "* * * * *", timezone: "UTC" })];
+      // An empty asset key is refused by storage: it fails the whole batch.
+      const bad = snapshot({ name: "bad", cron: "* * * * *", timezone: "UTC", targetAssetKeys: [""] });
+      const schedules = [good[0]!, bad, good[1]!];
+      for (const s of schedules) await setInstigatorStatus(storage, instigatorId("loc", s.name), "schedule", "RUNNING", start);
+      const errors: Error[] = [];
+      const scheduler = new Scheduler({ storage, evaluator: noCode, clock, metrics: new MetricRegistry(), onError: (e) => errors.push(e) });
+      clock.set(Date.parse("2024-05-01T00:01:05Z"));
+      await scheduler.pass(schedules);
+      assert.ok(errors.some((e) => /batch of 3 schedule ticks/.test(e.message)), errors.map((e) => e.message).join("; "));
+      for (const s of good) {
+        const ticks = (await storage.listTicks(instigatorId("loc", s.name))).items;
+        assert.deepEqual(ticks.map((t) => t.status), ["SUCCESS"]);
+        assert.equal((await storage.getRuns(ticks[0]!.runIds)).length, 1);
+      }
+      const badTicks = (await storage.listTicks(instigatorId("loc", "bad"))).items;
+      assert.deepEqual(badTicks.map((t) => t.status), ["FAILURE"]);
+      assert.match(badTicks[0]?.error ?? "", /asset/i);
+    });
+
     void it("applies the catch-up policy after downtime and never runs ticks from before the schedule was turned on", async () => {
       await using fixture = await createTestStorage(backend);
       const { storage } = fixture;

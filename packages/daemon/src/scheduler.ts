@@ -5,10 +5,13 @@
  * Every run carries the run key `<tick time>` (per instigator), so a tick retried after a crash
  * or evaluated by two daemons creates its runs once. The last tick time per schedule lives in
  * the tick history; this process caches it and re-reads it after any change of leader.
+ * Ticks of schedules without user code are written in batches (`createScheduledRuns`: runs, events
+ * and SUCCESS ticks of up to `batchSize` schedules in one transaction), so 10,000 schedules due in
+ * the same minute are queued within a second; schedules with code are evaluated one by one.
  */
 import { Cron } from "croner";
 import { coerceError } from "@flyt/core";
-import type { InstigatorState, Storage } from "@flyt/storage";
+import type { InstigatorState, ScheduledRun, Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import type { EvaluationResult, InstigatorEvaluator, ScheduleSnapshot } from "./evaluator.js";
 import { createRequestedRuns, effectiveState, instigatorId } from "./instigators.js";
@@ -28,6 +31,10 @@ export interface SchedulerOptions {
   metrics: MetricRegistry;
   /** Schedules processed at once (PostgreSQL pool permitting). */
   concurrency?: number;
+  /** Ticks of code-free schedules written per storage transaction. Default 500. */
+  batchSize?: number;
+  /** Batches written at once. Default 2. */
+  batchConcurrency?: number;
   /** Timeout of one schedule evaluation that runs user code. */
   evaluationTimeoutMs?: number;
   noneGraceMs?: number;
@@ -44,6 +51,18 @@ interface ScheduleMemory {
   /** A tick found STARTED in the history (its process died mid-tick): redo it. */
   redo: number | null;
 }
+
+/** A due tick of a schedule without user code, waiting for its batch. */
+interface BatchedTick {
+  id: string;
+  schedule: ScheduleSnapshot;
+  tickTime: number;
+  memory: ScheduleMemory;
+  /** The tick time the schedule's memory moves to once this tick is written. */
+  advanceTo: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 500;
 
 /** Cron instants in (after, until], oldest first, at most `max` of the newest. */
 export function dueInstants(cron: Cron, after: number, until: number, max = MAX_WALK): number[] {
@@ -92,6 +111,22 @@ export class Scheduler {
     const now = clock.now();
     const states = new Map((await storage.listInstigatorStates("schedule")).map((s) => [s.id, s]));
     let nextDue: number | null = null;
+    const batchSize = Math.max(1, this.options.batchSize ?? DEFAULT_BATCH_SIZE);
+    const batchConcurrency = Math.max(1, this.options.batchConcurrency ?? 2);
+    let pending: BatchedTick[] = [];
+    const inFlight = new Set<Promise<void>>();
+    const flush = async (): Promise<void> => {
+      const batch = pending;
+      pending = [];
+      if (batch.length === 0) return;
+      while (inFlight.size >= batchConcurrency) await Promise.race(inFlight);
+      const written = this.writeBatch(batch).finally(() => inFlight.delete(written));
+      inFlight.add(written);
+    };
+    const enqueue = async (ticks: BatchedTick[]): Promise<void> => {
+      pending.push(...ticks);
+      if (pending.length >= batchSize) await flush();
+    };
     const work = schedules.map((schedule) => async () => {
       if (this.options.isActive && !this.options.isActive()) return;
       const id = instigatorId(schedule.location, schedule.name);
@@ -101,13 +136,15 @@ export class Scheduler {
           this.memory.delete(id);
           return;
         }
-        const next = await this.runSchedule(id, schedule, state, now);
+        const next = await this.runSchedule(id, schedule, state, now, enqueue);
         if (next !== null && (nextDue === null || next < nextDue)) nextDue = next;
       } catch (error) {
         this.options.onError(new Error(`schedule ${id}: ${coerceError(error).message}`, { cause: error }));
       }
     });
     await runPool(work, this.options.concurrency ?? 16);
+    await flush();
+    await Promise.all(inFlight);
     this.nextDueAt = nextDue;
   }
 
@@ -128,7 +165,13 @@ export class Scheduler {
   }
 
   /** Processes the due ticks of one schedule; returns its next instant. */
-  private async runSchedule(id: string, schedule: ScheduleSnapshot, state: InstigatorState, now: number): Promise<number | null> {
+  private async runSchedule(
+    id: string,
+    schedule: ScheduleSnapshot,
+    state: InstigatorState,
+    now: number,
+    enqueue: (ticks: BatchedTick[]) => Promise<void>,
+  ): Promise<number | null> {
     const memory = await this.memoryFor(id, schedule);
     const floor = (state.startedAt ?? now) - 1;
     const after = Math.max(floor, memory.lastTick ?? floor);
@@ -138,16 +181,75 @@ export class Scheduler {
       if (memory.redo > floor && !due.includes(memory.redo)) due.unshift(memory.redo);
       memory.redo = null;
     }
+    const newest = instants[instants.length - 1];
+    if (!schedule.needsCode && due.length > 0) {
+      // Written by the pass's batches; the memory moves on once a tick is written, so a batch
+      // that fails outright is retried by the next pass (run keys keep that idempotent).
+      const last = due.length - 1;
+      await enqueue(due.map((tickTime, i) => ({ id, schedule, tickTime, memory, advanceTo: i === last ? Math.max(tickTime, newest ?? tickTime) : tickTime })));
+      const planned = Math.max(memory.lastTick ?? 0, newest ?? 0, ...due);
+      const next = memory.cron.nextRun(new Date(Math.max(now, planned)));
+      return next === null ? null : next.getTime();
+    }
     for (const tickTime of due) {
       if (this.options.isActive && !this.options.isActive()) return null;
       await this.tick(id, schedule, tickTime);
       memory.lastTick = Math.max(memory.lastTick ?? 0, tickTime);
     }
     // Instants skipped by the catch-up policy count as passed.
-    const newest = instants[instants.length - 1];
     if (newest !== undefined) memory.lastTick = Math.max(memory.lastTick ?? 0, newest);
     const next = memory.cron.nextRun(new Date(Math.max(now, memory.lastTick ?? now)));
     return next === null ? null : next.getTime();
+  }
+
+  private scheduledRun(item: BatchedTick): ScheduledRun {
+    const { id, schedule, tickTime } = item;
+    return {
+      instigatorId: id,
+      tickTime,
+      run: {
+        selection: schedule.target,
+        assetKeys: schedule.targetAssetKeys,
+        partitionKey: schedule.partition,
+        tags: { ...schedule.tags, [SCHEDULE_TAG]: schedule.name, [TICK_TIME_TAG]: new Date(tickTime).toISOString() },
+        origin: "schedule",
+        location: schedule.location,
+        instigator: id,
+        runKey: String(tickTime),
+      },
+    };
+  }
+
+  /** Writes one batch of code-free ticks; if the batch fails, its ticks go one by one. */
+  private async writeBatch(batch: BatchedTick[]): Promise<void> {
+    const { storage, clock, metrics } = this.options;
+    if (this.options.isActive && !this.options.isActive()) return;
+    try {
+      await storage.createScheduledRuns(batch.map((item) => this.scheduledRun(item)));
+      const at = clock.now();
+      for (const item of batch) {
+        metrics.increment(METRICS.ticks);
+        metrics.observe(METRICS.tickLagMs, Math.max(0, at - item.tickTime));
+        item.memory.lastTick = Math.max(item.memory.lastTick ?? 0, item.advanceTo);
+      }
+      return;
+    } catch (error) {
+      this.options.onError(new Error(`batch of ${batch.length} schedule ticks: ${coerceError(error).message}; writing them one by one`, { cause: error }));
+    }
+    // One bad item (or a transient error) must not cost the others their ticks.
+    const failed = new Set<string>();
+    for (const item of batch) {
+      if (failed.has(item.id)) continue;
+      if (this.options.isActive && !this.options.isActive()) return;
+      try {
+        await this.tick(item.id, item.schedule, item.tickTime);
+        item.memory.lastTick = Math.max(item.memory.lastTick ?? 0, item.advanceTo);
+      } catch (error) {
+        // Later ticks of this schedule wait for the next pass, to stay in order.
+        failed.add(item.id);
+        this.options.onError(new Error(`schedule ${item.id}: ${coerceError(error).message}`, { cause: error }));
+      }
+    }
   }
 
   private async tick(id: string, schedule: ScheduleSnapshot, tickTime: number): Promise<void> {
