@@ -16,6 +16,21 @@ TABLE alert_deliveries (
 );
   CONSTRAINT alert_deliveries_pkey PRIMARY KEY (id);
 
+TABLE api_tokens (
+  id text NOT NULL,
+  name text NOT NULL,
+  token_hash text NOT NULL,
+  role text NOT NULL,
+  created_by text,
+  created_at bigint NOT NULL,
+  expires_at bigint,
+  revoked_at bigint,
+  last_used_at bigint
+);
+  CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
+  CONSTRAINT api_tokens_role_check CHECK ((role = ANY (ARRAY['viewer'::text, 'operator'::text, 'admin'::text])));
+  CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
+
 TABLE asset_check_latest (
   asset_key text NOT NULL,
   check_name text NOT NULL,
@@ -182,6 +197,9 @@ TABLE ticks (
 
 CREATE INDEX alert_deliveries_alert_id ON alert_deliveries USING btree (alert_id);
 CREATE UNIQUE INDEX alert_deliveries_pkey ON alert_deliveries USING btree (id);
+CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens USING btree (name) WHERE (revoked_at IS NULL);
+CREATE UNIQUE INDEX api_tokens_pkey ON api_tokens USING btree (id);
+CREATE UNIQUE INDEX api_tokens_token_hash_key ON api_tokens USING btree (token_hash);
 CREATE UNIQUE INDEX asset_check_latest_pkey ON asset_check_latest USING btree (asset_key, check_name);
 CREATE UNIQUE INDEX asset_freshness_pkey ON asset_freshness USING btree (asset_key);
 CREATE UNIQUE INDEX asset_latest_pkey ON asset_latest USING btree (asset_key);

@@ -14,6 +14,18 @@ CREATE TABLE alert_deliveries (
   delivered_at INTEGER NOT NULL
 );
 
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  created_by TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER,
+  last_used_at INTEGER
+);
+
 CREATE TABLE asset_check_latest (
   asset_key TEXT NOT NULL,
   check_name TEXT NOT NULL,
@@ -163,6 +175,8 @@ CREATE TABLE ticks (
 );
 
 CREATE INDEX alert_deliveries_alert_id ON alert_deliveries (alert_id);
+
+CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name) WHERE revoked_at IS NULL;
 
 CREATE INDEX event_log_asset ON event_log (asset_key, type, id);
 

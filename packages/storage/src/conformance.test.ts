@@ -788,6 +788,68 @@ for (const backend of testBackends()) {
       });
     });
 
+    describe("API tokens", () => {
+      const hash = (n: string) => createHash("sha256").update(n).digest("hex");
+      const newToken = (name: string, role: "viewer" | "operator" | "admin" = "operator", expiresAt: number | null = null) => ({
+        id: unique("tok").replace(/[^A-Za-z0-9_-]/g, "_"),
+        name,
+        tokenHash: hash(unique("secret")),
+        role,
+        createdBy: "tester",
+        expiresAt,
+      });
+
+      it("stores a token's hash with its role and expiry, finds it by hash, lists and revokes by id or name", async () => {
+        const a = newToken(unique("ci"), "operator", Date.now() + 3_600_000);
+        const created = await storage.createApiToken(a);
+        assert.equal(created.role, "operator");
+        assert.equal(created.revokedAt, null);
+        assert.equal(created.lastUsedAt, null);
+        assert.equal(created.createdBy, "tester");
+        assert.equal(created.expiresAt, a.expiresAt);
+        assert.deepEqual(await storage.getApiTokenByHash(a.tokenHash), created);
+        assert.equal(await storage.getApiTokenByHash(hash("never issued")), null);
+        const b = await storage.createApiToken(newToken(unique("viewer"), "viewer"));
+        assert.equal(b.expiresAt, null);
+        const listed = (await storage.listApiTokens()).filter((t) => t.id === a.id || t.id === b.id);
+        assert.deepEqual(listed.map((t) => t.id).sort(), [a.id, b.id].sort());
+
+        const revoked = await storage.revokeApiToken(a.name);
+        assert.equal(revoked?.id, a.id);
+        assert.ok((revoked?.revokedAt ?? 0) > 0);
+        assert.equal(await storage.revokeApiToken(a.name), null, "a revoked token is not revoked twice");
+        assert.ok(((await storage.getApiTokenByHash(a.tokenHash))?.revokedAt ?? 0) > 0, "revoked tokens are still found (the caller refuses them)");
+        assert.equal((await storage.revokeApiToken(b.id))?.name, b.name);
+        assert.equal(await storage.revokeApiToken("no-such-token"), null);
+      });
+
+      it("keeps live names unique but lets a revoked token's name be reused", async () => {
+        const name = unique("deploy");
+        const first = await storage.createApiToken(newToken(name));
+        await assert.rejects(storage.createApiToken(newToken(name)), (error: unknown) => error instanceof StorageInputError && /live token named/.test(error.message));
+        await storage.revokeApiToken(first.id);
+        const second = await storage.createApiToken(newToken(name, "admin"));
+        assert.equal(second.role, "admin");
+      });
+
+      it("records use at most once a minute", async () => {
+        const token = await storage.createApiToken(newToken(unique("touch")));
+        const t0 = Date.now();
+        await storage.touchApiToken(token.id, t0);
+        await storage.touchApiToken(token.id, t0 + 30_000);
+        assert.equal((await storage.getApiTokenByHash(token.tokenHash))?.lastUsedAt, t0);
+        await storage.touchApiToken(token.id, t0 + 61_000);
+        assert.equal((await storage.getApiTokenByHash(token.tokenHash))?.lastUsedAt, t0 + 61_000);
+      });
+
+      it("refuses plain tokens, unknown roles and bad names", async () => {
+        await assert.rejects(storage.createApiToken({ ...newToken(unique("p")), tokenHash: "flyt_plaintext" }), /sha256/);
+        await assert.rejects(storage.createApiToken({ ...newToken(unique("r")), role: "root" as "admin" }), /role/);
+        await assert.rejects(storage.createApiToken(newToken("has spaces")), /API token name/);
+        await assert.rejects(storage.getApiTokenByHash("ABC"), /sha256/);
+      });
+    });
+
     describe("lifecycle", () => {
       it("reports the schema version", async () => {
         assert.equal(await storage.schemaVersion(), SQLITE_MIGRATIONS.length);

@@ -176,6 +176,28 @@ export interface RunToken {
 
 export type NewRunToken = Omit<RunToken, "createdAt" | "revokedAt">;
 
+export type ApiTokenRole = "viewer" | "operator" | "admin";
+
+/**
+ * An API token for automation as stored: only its hash (`sha256` hex of the `flyt_…` token).
+ * It authenticates as `role` until `expiresAt` (null: no expiry) or until revoked.
+ */
+export interface ApiToken {
+  id: string;
+  /** Unique among live tokens; says what the token is for ("ci-deploy"). */
+  name: string;
+  tokenHash: string;
+  role: ApiTokenRole;
+  /** Who created it (free text, e.g. the OS user running the CLI). */
+  createdBy: string | null;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export type NewApiToken = Pick<ApiToken, "id" | "name" | "tokenHash" | "role" | "createdBy" | "expiresAt">;
+
 /** One alert delivery outcome per alert and channel (the alert engine's `AlertDeliveryRecord`). */
 export interface NewAlertDelivery {
   alertId: string;
@@ -295,6 +317,18 @@ export interface Storage {
   getRunToken(tokenHash: string): Promise<RunToken | null>;
   /** Revokes every token of a run; returns how many were still live. */
   revokeRunTokens(runId: string): Promise<number>;
+
+  // API tokens --------------------------------------------------------------------------
+  /** Stores a new API token's hash; its name must not be taken by a live (unrevoked) token. */
+  createApiToken(token: NewApiToken): Promise<ApiToken>;
+  /** The token with this hash, revoked or expired ones included (the caller decides), or null. */
+  getApiTokenByHash(tokenHash: string): Promise<ApiToken | null>;
+  /** Every token (revoked ones included), newest first. */
+  listApiTokens(): Promise<ApiToken[]>;
+  /** Revokes a token by id or by live name; returns the revoked token, or null when none matched. */
+  revokeApiToken(idOrName: string): Promise<ApiToken | null>;
+  /** Records that a token was used at `at` (kept coarse: written at most once a minute). */
+  touchApiToken(id: string, at: number): Promise<void>;
 
   // Observability -----------------------------------------------------------------------
   /** Records one alert delivery outcome. */

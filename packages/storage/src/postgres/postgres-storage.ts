@@ -29,6 +29,7 @@ import {
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
 import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
 import { claimRuns, insertScheduledRuns, selectRuns } from "./postgres-batches.js";
+import { apiTokenFromRow, duplicateNameError, validateApiTokenId, validateNewApiToken, type ApiTokenRow } from "../shared/api-tokens.js";
 import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import {
   alertDeliveryFromRow,
@@ -76,6 +77,8 @@ import type {
   Tick,
   TickUpdate,
   NewRunToken,
+  ApiToken,
+  NewApiToken,
   RunToken,
   AlertDelivery,
   AssetFreshnessState,
@@ -437,6 +440,56 @@ export class PostgresStorage implements Storage {
       const result = await db.query<RunTokenRow>("SELECT * FROM run_tokens WHERE token_hash = $1", [hash]);
       return result.rows[0] === undefined ? null : runTokenFromRow(result.rows[0]);
     });
+  }
+
+  // API tokens --------------------------------------------------------------------------
+
+  async createApiToken(input: NewApiToken): Promise<ApiToken> {
+    const token = validateNewApiToken(input);
+    return this.read("createApiToken", async (db) => {
+      try {
+        const result = await db.query<ApiTokenRow>(
+          `INSERT INTO api_tokens (id, name, token_hash, role, created_by, created_at, expires_at, revoked_at, last_used_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL) RETURNING *`,
+          [token.id, token.name, token.tokenHash, token.role, token.createdBy, Date.now(), token.expiresAt],
+        );
+        return apiTokenFromRow(result.rows[0]!);
+      } catch (error) {
+        if ((error as { constraint?: string }).constraint === "api_tokens_live_name") throw duplicateNameError(token.name);
+        throw error;
+      }
+    });
+  }
+
+  async getApiTokenByHash(tokenHash: string): Promise<ApiToken | null> {
+    const hash = validateTokenHash(tokenHash);
+    return this.read("getApiTokenByHash", async (db) => {
+      const result = await db.query<ApiTokenRow>("SELECT * FROM api_tokens WHERE token_hash = $1", [hash]);
+      return result.rows[0] === undefined ? null : apiTokenFromRow(result.rows[0]);
+    });
+  }
+
+  async listApiTokens(): Promise<ApiToken[]> {
+    return this.read("listApiTokens", async (db) => (await db.query<ApiTokenRow>("SELECT * FROM api_tokens ORDER BY created_at DESC, id DESC")).rows.map(apiTokenFromRow));
+  }
+
+  async revokeApiToken(idOrName: string): Promise<ApiToken | null> {
+    if (typeof idOrName !== "string" || idOrName.length === 0 || idOrName.length > 100) return null;
+    return this.read("revokeApiToken", async (db) => {
+      // One statement: the id wins over a live token's name.
+      const result = await db.query<ApiTokenRow>(
+        `UPDATE api_tokens SET revoked_at = $1 WHERE revoked_at IS NULL AND id = COALESCE(
+           (SELECT id FROM api_tokens WHERE id = $2 AND revoked_at IS NULL),
+           (SELECT id FROM api_tokens WHERE name = $2 AND revoked_at IS NULL)) RETURNING *`,
+        [Date.now(), idOrName],
+      );
+      return result.rows[0] === undefined ? null : apiTokenFromRow(result.rows[0]);
+    });
+  }
+
+  async touchApiToken(id: string, at: number): Promise<void> {
+    const tokenId = validateApiTokenId(id);
+    await this.read("touchApiToken", (db) => db.query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)", [at, tokenId, at - 60_000]));
   }
 
   // Observability -----------------------------------------------------------------------

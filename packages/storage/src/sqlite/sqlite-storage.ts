@@ -31,6 +31,7 @@ import {
 import { emitRunChanges, onRunChanges } from "../shared/run-signals.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
 import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
+import { apiTokenFromRow, duplicateNameError, validateApiTokenId, validateNewApiToken, type ApiTokenRow } from "../shared/api-tokens.js";
 import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import {
   alertDeliveryFromRow,
@@ -77,6 +78,8 @@ import type {
   Tick,
   TickUpdate,
   NewRunToken,
+  ApiToken,
+  NewApiToken,
   RunToken,
   AlertDelivery,
   AssetFreshnessState,
@@ -435,6 +438,47 @@ export class SqliteStorage implements Storage {
     return this.write("revokeRunTokens", () => {
       validateId(runId, "run id");
       return this.stmt("UPDATE run_tokens SET revoked_at = ? WHERE run_id = ? AND revoked_at IS NULL").run(Date.now(), runId).changes;
+    });
+  }
+
+  // API tokens --------------------------------------------------------------------------
+
+  createApiToken(input: NewApiToken): Promise<ApiToken> {
+    return this.write("createApiToken", () => {
+      const token = validateNewApiToken(input);
+      if (this.stmt("SELECT 1 FROM api_tokens WHERE name = ? AND revoked_at IS NULL").get(token.name) !== undefined) throw duplicateNameError(token.name);
+      const row = this.stmt(
+        `INSERT INTO api_tokens (id, name, token_hash, role, created_by, created_at, expires_at, revoked_at, last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL) RETURNING *`,
+      ).get(token.id, token.name, token.tokenHash, token.role, token.createdBy, Date.now(), token.expiresAt) as ApiTokenRow;
+      return apiTokenFromRow(row);
+    });
+  }
+
+  getApiTokenByHash(tokenHash: string): Promise<ApiToken | null> {
+    return this.guard("getApiTokenByHash", () => {
+      const row = this.stmt("SELECT * FROM api_tokens WHERE token_hash = ?").get(validateTokenHash(tokenHash)) as ApiTokenRow | undefined;
+      return row === undefined ? null : apiTokenFromRow(row);
+    });
+  }
+
+  listApiTokens(): Promise<ApiToken[]> {
+    return this.guard("listApiTokens", () => (this.stmt("SELECT * FROM api_tokens ORDER BY created_at DESC, id DESC").all() as ApiTokenRow[]).map(apiTokenFromRow));
+  }
+
+  revokeApiToken(idOrName: string): Promise<ApiToken | null> {
+    return this.write("revokeApiToken", () => {
+      if (typeof idOrName !== "string" || idOrName.length === 0 || idOrName.length > 100) return null;
+      const now = Date.now();
+      const byId = this.stmt("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING *").get(now, idOrName) as ApiTokenRow | undefined;
+      const row = byId ?? (this.stmt("UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL RETURNING *").get(now, idOrName) as ApiTokenRow | undefined);
+      return row === undefined ? null : apiTokenFromRow(row);
+    });
+  }
+
+  touchApiToken(id: string, at: number): Promise<void> {
+    return this.write("touchApiToken", () => {
+      this.stmt("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)").run(at, validateApiTokenId(id), at - 60_000);
     });
   }
 

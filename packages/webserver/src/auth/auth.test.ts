@@ -13,6 +13,7 @@ import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage
 import { createApiHandler, launcherRunController, LocalDefinitions } from "../graphql/index.js";
 import { startWebserver, type Webserver } from "../server.js";
 import type { AuthOptions } from "./config.js";
+import { generateApiToken, hashApiToken } from "./tokens.js";
 
 const FIXTURE = fileURLToPath(new URL("../graphql/test-fixtures/definitions.js", import.meta.url));
 
@@ -216,6 +217,49 @@ for (const backend of testBackends()) {
         assert.equal(reply.headers["referrer-policy"], "no-referrer");
         assert.equal(reply.headers["x-frame-options"], "DENY");
       }
+    });
+
+    it("API tokens: valid ones act with their role (no CSRF header needed); wrong, revoked and expired ones get 401", async () => {
+      const mint = async (name: string, role: "viewer" | "operator" | "admin", expiresAt: number | null = null) => {
+        const token = generateApiToken();
+        await store.storage.createApiToken({ id: `id-${name}`, name, tokenHash: hashApiToken(token), role, createdBy: "test", expiresAt });
+        return { authorization: `Bearer ${token}` };
+      };
+      const ops = await mint("ci-ops", "operator", Date.now() + 3_600_000);
+      const view = await mint("dash-view", "viewer");
+      const me = await gql(forwarded, "{ viewer { name role canOperate } }", ops);
+      assert.deepEqual(me.body.data.viewer, { name: "token:ci-ops", role: "operator", canOperate: true });
+      // A token is no ambient credential: a cross-site page cannot attach it, so no CSRF header is needed.
+      const launched = await gql(forwarded, `mutation { launchRun(selection: "shop/raw_orders") { __typename } }`, { ...ops, cookie: "x=y", origin: "https://elsewhere.example" });
+      assert.equal(launched.body.data.launchRun.__typename, "LaunchRunSuccess");
+      assert.equal((await gql(forwarded, MUTATIONS.cancelRun!.query, view)).body.data.cancelRun.__typename, "UnauthorizedError");
+      assert.equal((await call(forwarded.url, "/api/v1/runs", { headers: view, body: { location: "shop" } })).status, 403);
+      assert.equal((await call(forwarded.url, "/api/v1/runs", { headers: ops, body: { location: "shop" } })).status, 404, "past auth: no workspace");
+      // Tokens authenticate in mode none too, and a bad one is refused rather than treated as anonymous.
+      assert.equal((await gql(open, "{ viewer { role } }", view)).body.data.viewer.role, "viewer");
+      const used = (await store.storage.listApiTokens()).find((t) => t.name === "ci-ops");
+      assert.ok((used?.lastUsedAt ?? 0) > 0, "use is recorded");
+
+      const wrong = { authorization: `Bearer ${generateApiToken()}` };
+      const malformed = { authorization: "Bearer flyt_short" };
+      const expired = await mint("old", "admin", Date.now() - 1000);
+      const revoked = await mint("gone", "admin");
+      await store.storage.revokeApiToken("gone");
+      for (const [label, headers, message] of [
+        ["wrong", wrong, /Unknown API token/],
+        ["malformed", malformed, /Malformed API token/],
+        ["expired", expired, /old has expired/],
+        ["revoked", revoked, /gone was revoked/],
+      ] as const) {
+        for (const server of [forwarded, open]) {
+          const reply = await gql(server, "{ viewer { role } }", headers);
+          assert.equal(reply.status, 401, `${label}: ${JSON.stringify(reply.body)}`);
+          assert.match(reply.body.error.message, message);
+        }
+        assert.equal((await call(forwarded.url, "/api/v1/locations", { headers })).status, 401, label);
+      }
+      // Run tokens on the ingest API are not API tokens: those routes keep their own check.
+      assert.equal((await call(forwarded.url, "/ingest/v1/runs/x", { headers: wrong })).body.error.message, "Unknown run token.");
     });
 
     it("mode none: everyone is admin, identity headers are not read", async () => {
