@@ -11,7 +11,7 @@ import {
   KubernetesLocationConfigSchema,
   type KubernetesLauncherConfig,
   type KubernetesLocationConfig,
-} from "@flyt/launcher-kubernetes";
+} from "@flyt/launcher-kubernetes/config"; // not the package root: that loads @kubernetes/client-node
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 

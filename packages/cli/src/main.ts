@@ -8,7 +8,6 @@ import { Command, CommanderError, Option } from "commander";
 import pc from "picocolors";
 import { maskDatabaseUrl } from "./config.js";
 import { openContext, type GlobalOptions } from "./context.js";
-import { dev } from "./commands/dev.js";
 import { materialize } from "./commands/materialize.js";
 import { listRuns, reexecuteRun, showRun } from "./commands/runs.js";
 import { registerDaemonCommands } from "./commands/register-daemon.js";
@@ -92,6 +91,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .option("--host <host>", "interface to bind (default loopback only)", "127.0.0.1")
     .action(async (options: { file: string[]; port: string; host: string }) => {
       await using ctx = await openContext(globals(), io);
+      // Loaded on use: the webserver, UI handler and daemon are not needed by other commands.
+      const { dev } = await import("./commands/dev.js");
       setExitCode(await dev(ctx, options));
     });
 

@@ -47,7 +47,7 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   const { config } = ctx;
   const launcher = config.execution.launcher === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
   // Locations with an image run as Kubernetes Jobs; the rest (e.g. file locations in development) as subprocesses.
-  const imageTargets = kubernetesLaunchTargets(config, ctx.storage);
+  const imageTargets = await kubernetesLaunchTargets(config, ctx.storage);
   const maxRuns = positiveNumber(options.maxConcurrentRuns, "--max-concurrent-runs");
   const workerTimeout = positiveNumber(options.workerTimeout, "--worker-timeout");
   const leaseTtl = positiveNumber(options.leaseTtlMs ?? process.env.FLYT_DAEMON_LEASE_TTL_MS, "lease ttl");

@@ -41,13 +41,13 @@ void describe("kubernetesLaunchTargets", () => {
         "    file: defs.ts",
       ].join("\n");
     writeFileSync(join(cwd, "flyt.yaml"), yaml("kubernetes"));
-    const targets = kubernetesLaunchTargets(loadConfig({ cwd, env: {} }), test.storage);
+    const targets = await kubernetesLaunchTargets(loadConfig({ cwd, env: {} }), test.storage);
     assert.deepEqual(Object.keys(targets), ["atlas"]);
     assert.ok(targets.atlas?.launcher instanceof KubernetesLauncher);
     assert.equal(targets.atlas.launcher.namespace, "from-context");
     assert.equal(targets.atlas.definitionsFile, "/app/dist/definitions.js");
 
     writeFileSync(join(cwd, "flyt.yaml"), yaml("subprocess"));
-    assert.deepEqual(kubernetesLaunchTargets(loadConfig({ cwd, env: {} }), test.storage), {});
+    assert.deepEqual(await kubernetesLaunchTargets(loadConfig({ cwd, env: {} }), test.storage), {});
   });
 });

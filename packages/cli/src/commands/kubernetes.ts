@@ -2,9 +2,11 @@
  * The Kubernetes launcher from compiled configuration, as per-location launch targets for the
  * daemon's resolver: with `launcher: kubernetes`, runs of every location that has `kubernetes:`
  * settings (an image) become Jobs; runs of other locations keep the local launcher.
+ *
+ * The launcher package (and @kubernetes/client-node, ~800 modules) is imported only when the
+ * Kubernetes launcher is configured, so `flyt dev` and local daemons do not pay for it in memory.
  */
 import type { LaunchTarget } from "@flyt/daemon";
-import { createKubernetesLauncher } from "@flyt/launcher-kubernetes";
 import type { Storage } from "@flyt/storage";
 import type { FlytConfig } from "../config.js";
 
@@ -12,11 +14,15 @@ import type { FlytConfig } from "../config.js";
 const IN_IMAGE = "(definitions in the location's image)";
 
 /** Launch targets by location name; empty unless the launcher is kubernetes. */
-export function kubernetesLaunchTargets(config: Pick<FlytConfig, "execution" | "kubernetes">, storage: Storage): Record<string, LaunchTarget> {
+export async function kubernetesLaunchTargets(
+  config: Pick<FlytConfig, "execution" | "kubernetes">,
+  storage: Storage,
+): Promise<Record<string, LaunchTarget>> {
   const { launcher: launcherConfig, locations } = config.kubernetes;
   if (config.execution.launcher !== "kubernetes" || launcherConfig === null) return {};
   const names = Object.keys(locations);
   if (names.length === 0) return {};
+  const { createKubernetesLauncher } = await import("@flyt/launcher-kubernetes");
   const launcher = createKubernetesLauncher({ storage, config: launcherConfig, locations });
   return Object.fromEntries(names.map((name) => [name, { launcher, definitionsFile: locations[name]?.definitionsFile ?? IN_IMAGE }]));
 }

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from "commander";
 import { openContext, type GlobalOptions } from "../context.js";
-import { daemonStatus, runDaemon, type DaemonCommandOptions } from "./daemon.js";
+import type { DaemonCommandOptions } from "./daemon.js";
 import { listSchedules, listSensors, setStatus, tickSensor, type InstigatorCommandOptions } from "./instigators.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -28,6 +28,7 @@ export function registerDaemonCommands(
     .addOption(new Option("--lease-ttl-ms <ms>", "leader lease ttl (tests)").hideHelp())
     .action(async (options: DaemonCommandOptions & { launcher?: string }) => {
       await using ctx = await openContext(globals(), io, { launcher: options.launcher });
+      const { runDaemon } = await import("./daemon.js"); // the daemon's modules load only for this command
       setExitCode(await runDaemon(ctx, options));
     });
   daemon
@@ -36,6 +37,7 @@ export function registerDaemonCommands(
     .option("--json", "print JSON for scripts")
     .action(async (options: { json?: boolean }) => {
       await using ctx = await openContext(globals(), io);
+      const { daemonStatus } = await import("./daemon.js");
       setExitCode(await daemonStatus(ctx, options));
     });
 
