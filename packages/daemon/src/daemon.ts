@@ -14,6 +14,7 @@ import type { LaunchResolver } from "./launch-resolver.js";
 import { LeaderElector } from "./leader.js";
 import { Loop } from "./loop.js";
 import { MetricRegistry } from "./metrics.js";
+import { DaemonObservability, type DaemonObservabilityOptions } from "./observability.js";
 import { RunMonitor } from "./run-monitor.js";
 import { RunQueue, type QueueLimits } from "./run-queue.js";
 import { RunRetries } from "./run-retries.js";
@@ -71,6 +72,8 @@ export interface DaemonOptions {
   launchOptions?: { parallelism?: number; environment?: NodeJS.ProcessEnv };
   /** Where the daemon reports what it does and loop errors (one line each). */
   log?: (line: string) => void;
+  /** Freshness monitor, alerts and `/metrics` (observability.ts); default: freshness of no assets, no alerts, no endpoint. */
+  observability?: DaemonObservabilityOptions;
 }
 
 export function newDaemonId(): string {
@@ -86,6 +89,7 @@ export class Daemon {
   readonly sensors: SensorLoop;
   readonly monitor: RunMonitor;
   readonly retries: RunRetries;
+  readonly observability: DaemonObservability;
   private readonly loops = new Map<LoopName, Loop>();
   private readonly lastBeat = new Map<string, number>();
   private readonly clock: Clock;
@@ -110,8 +114,13 @@ export class Daemon {
       onChange: (leader, lease) => this.onLeadership(leader, lease?.fencingToken ?? null),
       onError: onError("leader"),
     });
+    const sqlite = storage.kind === "sqlite";
+    const intervals = options.intervals ?? {};
+    const queuePollMs = intervals.queuePollMs ?? (sqlite ? 1_000 : 5_000);
     this.queue = new RunQueue({
       storage,
+      trackChanges: true,
+      fullRefreshMs: queuePollMs,
       resolver: options.resolver,
       limits: options.limits ?? { maxConcurrentRuns: null },
       metrics: this.metrics,
@@ -142,8 +151,6 @@ export class Daemon {
     this.monitor = new RunMonitor({ storage, clock: this.clock, metrics: this.metrics, ...(options.monitor ?? {}) });
     this.retries = new RunRetries({ storage, clock: this.clock, metrics: this.metrics, onError: onError("run-retries") });
 
-    const sqlite = storage.kind === "sqlite";
-    const intervals = options.intervals ?? {};
     const leaderOnly = (pass: () => Promise<void>) => async () => {
       if (this.leader.isLeader()) await pass();
     };
@@ -161,7 +168,7 @@ export class Daemon {
       await this.sensors.pass((await this.listInstigators()).sensors);
       if (this.sensors.nextDueAt !== null) this.loops.get("sensors")?.wakeAt(this.sensors.nextDueAt);
     });
-    add("run-queue", intervals.queuePollMs ?? (sqlite ? 1_000 : 5_000), async () => {
+    add("run-queue", queuePollMs, async () => {
       await this.queue.pass();
     });
     add("run-monitor", intervals.monitorPollMs ?? Math.min(5_000, Math.max(100, Math.floor(this.monitor.workerTimeoutMs / 4))), async () => {
@@ -170,6 +177,10 @@ export class Daemon {
     add("run-retries", intervals.retriesPollMs ?? 10_000, async () => {
       for (const run of await this.retries.pass()) this.log(`[run-retries] created retry run ${run.runId} of ${run.parentRunId ?? "?"}`);
     });
+    this.observability = new DaemonObservability(
+      { storage, metrics: this.metrics, leader: this.leader, loops: () => this.loops.values(), log: this.log },
+      options.observability,
+    );
   }
 
   /** Starts the lease and every loop. On SQLite, refuses to start next to another live daemon. */
@@ -182,11 +193,13 @@ export class Daemon {
     }
     this.started = true;
     this.watch = await storage.watchRuns((change) => {
+      this.queue.noteChange(change);
       this.loops.get("run-queue")?.wake();
       if (change.status === "FAILURE") this.loops.get("run-retries")?.wake();
     });
     this.leader.start();
     for (const loop of this.loops.values()) loop.start();
+    await this.observability.start();
     this.log(`daemon ${this.id} started (${storage.kind}); ${this.leader.isLeader() ? "leader" : "standby"}`);
   }
 
@@ -194,9 +207,11 @@ export class Daemon {
     // Another process may have ticked while we were not leader: re-read tick history.
     this.scheduler.reset();
     this.sensors.reset();
+    this.queue.reset();
     this.log(leader ? `daemon ${this.id} is now the leader (fencing token ${String(token)})` : `daemon ${this.id} lost the lead`);
     this.beat("leader", true);
     if (leader) for (const loop of this.loops.values()) loop.wake();
+    if (leader) this.observability.freshness.wake();
   }
 
   private async listInstigators(): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] }> {
@@ -237,6 +252,7 @@ export class Daemon {
     if (!this.started) return;
     this.started = false;
     await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+    await this.observability.stop();
     await this.watch?.close();
     await this.leader.stop();
     this.log(`daemon ${this.id} stopped`);

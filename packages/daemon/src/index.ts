@@ -39,3 +39,4 @@ export { StaticLaunchResolver, LaunchResolutionError, DEFINITIONS_FILE_TAG, type
 export { instigatorId, setInstigatorStatus, effectiveState } from "./instigators.js";
 export { readDaemonStatus, type DaemonStatus } from "./status.js";
 export { RemoteEvaluator, type RemoteLocation, type RemoteLocationClient, type RemoteEvaluatorOptions } from "./remote-evaluator.js";
+export { DaemonObservability, type DaemonObservabilityOptions } from "./observability.js";

@@ -40,9 +40,16 @@ export class MetricRegistry {
   private readonly counters = new Map<string, number>();
   private readonly gauges = new Map<string, number>();
   private readonly summaries = new Map<string, Summary>();
+  private readonly listeners: Array<(kind: "counter" | "summary", name: string, value: number) => void> = [];
+
+  /** Hears every counter increment and summary sample (the Prometheus bridge, observability.ts). */
+  listen(listener: (kind: "counter" | "summary", name: string, value: number) => void): void {
+    this.listeners.push(listener);
+  }
 
   increment(name: string, by = 1): void {
     this.counters.set(name, (this.counters.get(name) ?? 0) + by);
+    for (const listener of this.listeners) listener("counter", name, by);
   }
 
   setGauge(name: string, value: number): void {
@@ -56,6 +63,7 @@ export class MetricRegistry {
       this.summaries.set(name, summary);
     }
     summary.observe(value);
+    for (const listener of this.listeners) listener("summary", name, value);
   }
 
   counter(name: string): number {
