@@ -3,11 +3,15 @@
  * NOTIFY on PostgreSQL, the in-process signal on SQLite) and on a slow safety poll. Each pass
  * counts the active runs, walks the queued runs by priority then age, and claims every run that
  * fits (a run blocked by a limit never holds up a run behind it that fits). Claiming is the
- * storage's compare-and-set QUEUED → STARTING, so two daemons never launch the same run.
+ * storage's compare-and-set QUEUED → STARTING (one batch per pass), so two daemons never launch
+ * the same run. With `trackChanges` (the daemon), the queued and active sets stay in memory
+ * between passes: run-change notifications mark runs to re-read (one `getRuns` per pass) or drop
+ * finished ones, and a full re-list every `fullRefreshMs` repairs anything a lost notification
+ * left stale. Without it, every pass re-lists both sets.
  */
 import { coerceError, type RunRecord, type RunStatus } from "@flyt/core";
 import type { RunHandle } from "@flyt/run-worker";
-import type { Storage } from "@flyt/storage";
+import type { RunChange, Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import type { LaunchResolver } from "./launch-resolver.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
@@ -35,6 +39,9 @@ export const ACTIVE_STATUSES: readonly RunStatus[] = ["STARTING", "STARTED", "CA
 /** Runs scanned per pass at most (oldest first within priority is approximated page-wise beyond this). */
 const MAX_SCAN = 10_000;
 const PAGE = 1000;
+const DEFAULT_FULL_REFRESH_MS = 5_000;
+/** Runs marked for re-reading past which the next pass re-lists everything instead. */
+const MAX_DIRTY = 10_000;
 
 /** Validates limits, naming the one at fault. */
 export function validateQueueLimits(limits: QueueLimits): QueueLimits {
@@ -126,6 +133,10 @@ export interface RunQueueOptions {
   limits: QueueLimits;
   metrics: MetricRegistry;
   clock: Clock;
+  /** Keep the queued/active sets in memory, fed by `noteChange` (the daemon's run watch). */
+  trackChanges?: boolean;
+  /** With trackChanges: longest time between full re-lists. Default 5 s. */
+  fullRefreshMs?: number;
   /** Extra fields for each LaunchRequest (parallelism, environment…). */
   launchOptions?: { parallelism?: number; environment?: NodeJS.ProcessEnv };
   onError: (error: Error) => void;
@@ -137,35 +148,119 @@ export class RunQueue {
   /** Called when a launched run finishes (the daemon wakes the queue). */
   onRunFinished: () => void = () => undefined;
 
+  private queued = new Map<string, RunRecord>();
+  private active = new Map<string, RunRecord>();
+  /** Runs to re-read before the next dispatch (a notification said they changed). */
+  private readonly dirty = new Set<string>();
+  /** Runs that finished while a read was in flight: the read's (older) answer must not revive them. */
+  private readonly endedDuringRead = new Set<string>();
+  private lastFullRefresh: number | null = null;
+  private needFullRefresh = true;
+
   constructor(private readonly options: RunQueueOptions) {
     validateQueueLimits(options.limits);
+  }
+
+  /** A run was created or changed status (from the storage's run watch). */
+  noteChange(change: RunChange): void {
+    if (!this.options.trackChanges) return;
+    const { runId, status } = change;
+    if (status !== "QUEUED" && !ACTIVE_STATUSES.includes(status)) {
+      this.queued.delete(runId);
+      this.active.delete(runId);
+      this.dirty.delete(runId);
+      this.endedDuringRead.add(runId);
+      return;
+    }
+    const known = this.active.get(runId) ?? this.queued.get(runId);
+    if (known?.status === status) return;
+    if (known !== undefined && ACTIVE_STATUSES.includes(status)) {
+      this.queued.delete(runId);
+      this.active.set(runId, { ...known, status });
+      return;
+    }
+    this.dirty.add(runId);
+    // A standby hears every change but never dispatches: past a bound, a full re-list is cheaper.
+    if (this.dirty.size > MAX_DIRTY) {
+      this.dirty.clear();
+      this.needFullRefresh = true;
+    }
+  }
+
+  /** Forget the in-memory sets (after a change of leader): the next pass re-lists. */
+  reset(): void {
+    this.needFullRefresh = true;
+  }
+
+  private async refresh(): Promise<void> {
+    const { storage } = this.options;
+    const now = Date.now();
+    const full =
+      !this.options.trackChanges ||
+      this.needFullRefresh ||
+      this.lastFullRefresh === null ||
+      now - this.lastFullRefresh >= (this.options.fullRefreshMs ?? DEFAULT_FULL_REFRESH_MS);
+    this.endedDuringRead.clear();
+    if (full) {
+      this.needFullRefresh = false;
+      this.dirty.clear();
+      const [queued, active] = await Promise.all([
+        listRunsWithStatus(storage, ["QUEUED"]),
+        listRunsWithStatus(storage, [...ACTIVE_STATUSES]),
+      ]);
+      this.queued = new Map(queued.filter((r) => !this.endedDuringRead.has(r.runId)).map((r) => [r.runId, r]));
+      this.active = new Map(active.filter((r) => !this.endedDuringRead.has(r.runId)).map((r) => [r.runId, r]));
+      this.lastFullRefresh = now;
+      return;
+    }
+    if (this.dirty.size === 0) return;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    const runs = await storage.getRuns(ids);
+    for (const id of ids) {
+      this.queued.delete(id);
+      this.active.delete(id);
+    }
+    for (const run of runs) {
+      if (this.endedDuringRead.has(run.runId)) continue;
+      if (run.status === "QUEUED") this.queued.set(run.runId, run);
+      else if (ACTIVE_STATUSES.includes(run.status)) this.active.set(run.runId, run);
+    }
   }
 
   /** One dispatch pass; returns the runs launched. */
   async pass(): Promise<RunRecord[]> {
     const { storage, limits, metrics } = this.options;
-    const [queued, active] = await Promise.all([
-      listRunsWithStatus(storage, ["QUEUED"]),
-      listRunsWithStatus(storage, [...ACTIVE_STATUSES]),
-    ]);
+    await this.refresh();
     const counter = new LimitCounter(limits);
-    for (const run of active) counter.add(run);
-    metrics.setGauge(METRICS.queued, queued.length);
-    queued.sort(queueOrder);
-    const launched: RunRecord[] = [];
-    for (const run of queued) {
+    for (const run of this.active.values()) counter.add(run);
+    metrics.setGauge(METRICS.queued, this.queued.size);
+    const chosen: RunRecord[] = [];
+    for (const run of [...this.queued.values()].sort(queueOrder)) {
       if (limits.maxConcurrentRuns !== null && counter.active >= limits.maxConcurrentRuns) break;
       if (counter.blockedBy(run) !== null) continue;
-      const claimed = await storage.claimQueuedRun(run.runId);
-      if (claimed === null) continue;
-      counter.add(claimed);
-      metrics.observe(METRICS.dispatchLagMs, Math.max(0, this.options.clock.now() - claimed.createdAt));
-      metrics.increment(METRICS.launched);
-      await this.launch(claimed);
-      launched.push(claimed);
+      counter.add(run);
+      chosen.push(run);
     }
-    metrics.setGauge(METRICS.running, counter.active);
-    return launched;
+    if (chosen.length === 0) {
+      metrics.setGauge(METRICS.running, counter.active);
+      return [];
+    }
+    const claimed = await storage.claimQueuedRuns(chosen.map((r) => r.runId));
+    const claimedIds = new Set(claimed.map((r) => r.runId));
+    for (const run of chosen) {
+      this.queued.delete(run.runId);
+      // Not claimed: canceled, or another daemon took it; re-read it rather than guess.
+      if (!claimedIds.has(run.runId)) this.dirty.add(run.runId);
+    }
+    for (const run of claimed) {
+      if (!this.endedDuringRead.has(run.runId)) this.active.set(run.runId, run);
+      metrics.observe(METRICS.dispatchLagMs, Math.max(0, this.options.clock.now() - run.createdAt));
+      metrics.increment(METRICS.launched);
+    }
+    for (const run of claimed) await this.launch(run);
+    metrics.setGauge(METRICS.running, this.active.size);
+    return claimed;
   }
 
   private async launch(run: RunRecord): Promise<void> {
@@ -184,6 +279,8 @@ export class RunQueue {
         .catch((error: unknown) => this.options.onError(coerceError(error)))
         .finally(() => {
           this.handles.delete(run.runId);
+          // On SQLite a worker in another process sends no signal here: re-read the run.
+          if (this.options.trackChanges && this.active.has(run.runId)) this.dirty.add(run.runId);
           this.onRunFinished();
         });
     } catch (thrown) {

@@ -64,18 +64,22 @@ interface BatchedTick {
 
 export const DEFAULT_BATCH_SIZE = 500;
 
+/** The next instant of a cron strictly after `from` (epoch ms), or null. */
+export type NextInstant = (from: number) => number | null;
+
 /** Cron instants in (after, until], oldest first, at most `max` of the newest. */
-export function dueInstants(cron: Cron, after: number, until: number, max = MAX_WALK): number[] {
+export function dueInstants(cron: Cron | NextInstant, after: number, until: number, max = MAX_WALK): number[] {
+  const nextOf: NextInstant = typeof cron === "function" ? cron : (from) => cron.nextRun(new Date(from))?.getTime() ?? null;
   const out: number[] = [];
-  let cursor = new Date(after);
+  let cursor = after;
   for (let i = 0; i < MAX_WALK; i += 1) {
-    const next = cron.nextRun(cursor);
-    if (next === null || next.getTime() > until) break;
-    if (next.getTime() > cursor.getTime()) {
-      out.push(next.getTime());
+    const next = nextOf(cursor);
+    if (next === null || next > until) break;
+    if (next > cursor) {
+      out.push(next);
       if (out.length > max) out.shift();
     }
-    cursor = new Date(Math.max(next.getTime(), cursor.getTime() + 1));
+    cursor = Math.max(next, cursor + 1);
   }
   return out;
 }
@@ -96,6 +100,12 @@ export function applyCatchUp(schedule: Pick<ScheduleSnapshot, "catchUp" | "maxCa
 
 export class Scheduler {
   private readonly memory = new Map<string, ScheduleMemory>();
+  /**
+   * Next instants per cron and start point, for one pass. Croner's timezone arithmetic costs
+   * ~0.5 ms a call; schedules sharing a cron and zone (and, after a tick, the same last tick)
+   * share the answer, which is what lets 10,000 of them be planned in well under a second.
+   */
+  private nextCache = new Map<string, number | null>();
   /** Earliest next instant across running schedules after the last pass (for the loop's timer). */
   nextDueAt: number | null = null;
 
@@ -109,6 +119,7 @@ export class Scheduler {
   async pass(schedules: ScheduleSnapshot[]): Promise<void> {
     const { storage, clock } = this.options;
     const now = clock.now();
+    this.nextCache = new Map();
     const states = new Map((await storage.listInstigatorStates("schedule")).map((s) => [s.id, s]));
     let nextDue: number | null = null;
     const batchSize = Math.max(1, this.options.batchSize ?? DEFAULT_BATCH_SIZE);
@@ -148,6 +159,18 @@ export class Scheduler {
     this.nextDueAt = nextDue;
   }
 
+  private nextOf(memory: ScheduleMemory): NextInstant {
+    return (from) => {
+      const key = `${memory.cronKey}\u0000${from}`;
+      let next = this.nextCache.get(key);
+      if (next === undefined) {
+        next = memory.cron.nextRun(new Date(from))?.getTime() ?? null;
+        this.nextCache.set(key, next);
+      }
+      return next;
+    };
+  }
+
   private async memoryFor(id: string, schedule: ScheduleSnapshot): Promise<ScheduleMemory> {
     const cronKey = `${schedule.cron}\u0000${schedule.timezone}`;
     let memory = this.memory.get(id);
@@ -175,7 +198,8 @@ export class Scheduler {
     const memory = await this.memoryFor(id, schedule);
     const floor = (state.startedAt ?? now) - 1;
     const after = Math.max(floor, memory.lastTick ?? floor);
-    const instants = dueInstants(memory.cron, after, now, Math.max(schedule.maxCatchUpTicks, 1));
+    const nextOf = this.nextOf(memory);
+    const instants = dueInstants(nextOf, after, now, Math.max(schedule.maxCatchUpTicks, 1));
     const due = applyCatchUp(schedule, instants, now, this.options.noneGraceMs ?? DEFAULT_NONE_GRACE_MS);
     if (memory.redo !== null) {
       if (memory.redo > floor && !due.includes(memory.redo)) due.unshift(memory.redo);
@@ -188,8 +212,7 @@ export class Scheduler {
       const last = due.length - 1;
       await enqueue(due.map((tickTime, i) => ({ id, schedule, tickTime, memory, advanceTo: i === last ? Math.max(tickTime, newest ?? tickTime) : tickTime })));
       const planned = Math.max(memory.lastTick ?? 0, newest ?? 0, ...due);
-      const next = memory.cron.nextRun(new Date(Math.max(now, planned)));
-      return next === null ? null : next.getTime();
+      return nextOf(Math.max(now, planned));
     }
     for (const tickTime of due) {
       if (this.options.isActive && !this.options.isActive()) return null;
@@ -198,8 +221,7 @@ export class Scheduler {
     }
     // Instants skipped by the catch-up policy count as passed.
     if (newest !== undefined) memory.lastTick = Math.max(memory.lastTick ?? 0, newest);
-    const next = memory.cron.nextRun(new Date(Math.max(now, memory.lastTick ?? now)));
-    return next === null ? null : next.getTime();
+    return nextOf(Math.max(now, memory.lastTick ?? now));
   }
 
   private scheduledRun(item: BatchedTick): ScheduledRun {
