@@ -12,6 +12,7 @@ import {
   type KubernetesLauncherConfig,
   type KubernetesLocationConfig,
 } from "@flyt/launcher-kubernetes/config"; // not the package root: that loads @kubernetes/client-node
+import { AuthConfigSchema, authOptionsFromConfig, type AuthOptions } from "@flyt/webserver/auth";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
@@ -55,6 +56,8 @@ const FileConfigSchema = z
     launcher: z.enum(LAUNCHERS).optional(),
     /** The Kubernetes launcher (`launcher: kubernetes`); docs/launchers/kubernetes.md. */
     kubernetes: KubernetesLauncherConfigSchema.optional(),
+    /** Access control of the webserver (docs/auth.md). */
+    auth: AuthConfigSchema.optional(),
     webserver: z
       .object({
         host: z.string().min(1).optional(),
@@ -122,6 +125,8 @@ export interface FlytConfig {
    */
   kubernetes: { launcher: KubernetesLauncherConfig | null; locations: Record<string, KubernetesLocationConfig> };
   webserver: { host: string; port: number; publicUrl: string | null };
+  /** Access control (`auth:`): mode none by default. */
+  auth: AuthOptions;
   /** Where the config file was read from, for messages. */
   configFile: string | null;
 }
@@ -228,6 +233,7 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
     execution: { launcher: launcherText as LauncherName, parallelism },
     locations: compileLocations(file.locations ?? [], relativeToFile, given.configFile),
     kubernetes: { launcher: file.kubernetes ?? null, locations: kubernetesLocations },
+    auth: authOptionsFromConfig(file.auth),
     webserver: {
       host: env.FLYT_WEBSERVER_HOST ?? file.webserver?.host ?? "127.0.0.1",
       port: compilePort(env.FLYT_WEBSERVER_PORT, file.webserver?.port ?? 3000),

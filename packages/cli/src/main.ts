@@ -12,6 +12,7 @@ import { materialize } from "./commands/materialize.js";
 import { listRuns, reexecuteRun, showRun } from "./commands/runs.js";
 import { registerDaemonCommands } from "./commands/register-daemon.js";
 import { registerCodeLocationCommands } from "./commands/code-locations.js";
+import { registerTokenCommands } from "./commands/tokens.js";
 
 export interface Io {
   out: (line: string) => void;
@@ -97,6 +98,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     });
 
   registerDaemonCommands(program, io, globals, setExitCode);
+  registerTokenCommands(program, io, globals, setExitCode);
 
   program
     .command("migrate")

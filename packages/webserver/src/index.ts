@@ -6,3 +6,4 @@ export { Webserver, startWebserver, type WebserverOptions } from "./server.js";
 export { Router, type Handler, type RouteContext } from "./router.js";
 export type { ServerDeps } from "./deps.js";
 export * from "./graphql/index.js";
+export * from "./auth/index.js";

@@ -5,6 +5,7 @@
  * oauth2-proxy), but only from `trustedProxies`; groups map to roles. API tokens work in both.
  */
 import { InvalidConfigError } from "@flyt/core";
+import { z } from "zod";
 import { isRole, type Role } from "./roles.js";
 import { ProxyTrust } from "./trust.js";
 
@@ -75,4 +76,42 @@ export function resolveAuthOptions(given: Partial<AuthOptions> | undefined, wher
   if (options.defaultRole !== null && !isRole(options.defaultRole)) throw new InvalidConfigError(`${where}.defaultRole`, `unknown role ${JSON.stringify(options.defaultRole)}`);
   if (!isRole(options.noneRole)) throw new InvalidConfigError(`${where}.noneRole`, `unknown role ${JSON.stringify(options.noneRole)}`);
   return { ...options, headers };
+}
+
+const RoleSchema = z.enum(["viewer", "operator", "admin"]);
+
+/** flyt.yaml `auth:` as written (the CLI's config loader checks the file with it). */
+export const AuthConfigSchema = z
+  .object({
+    mode: z.enum(AUTH_MODES).optional(),
+    /** Addresses or CIDR ranges of the forward-auth proxy (e.g. Traefik's pod network). */
+    trustedProxies: z.array(z.string().min(1)).optional(),
+    headers: z
+      .object({
+        user: z.array(z.string().min(1)).min(1).optional(),
+        email: z.array(z.string().min(1)).optional(),
+        groups: z.array(z.object({ name: z.string().min(1), separator: z.string().min(1) }).strict()).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Role → the groups that grant it. */
+    roles: z.object({ viewer: z.array(z.string().min(1)), operator: z.array(z.string().min(1)), admin: z.array(z.string().min(1)) }).partial().strict().optional(),
+    /** Role of a signed-in user whose groups map to none (`none`: no access). */
+    defaultRole: z.union([RoleSchema, z.literal("none")]).optional(),
+    /** Role of every request in mode none (default admin). */
+    noneRole: RoleSchema.optional(),
+  })
+  .strict();
+export type AuthConfig = z.infer<typeof AuthConfigSchema>;
+
+/** The file's `auth:` block as webserver options (defaults filled, values checked). @throws InvalidConfigError */
+export function authOptionsFromConfig(config: AuthConfig | undefined, where = "auth"): AuthOptions {
+  const given: Partial<AuthOptions> = {};
+  if (config?.mode !== undefined) given.mode = config.mode;
+  if (config?.trustedProxies !== undefined) given.trustedProxies = config.trustedProxies;
+  if (config?.headers !== undefined) given.headers = { ...DEFAULT_AUTH_HEADERS, ...config.headers };
+  if (config?.roles !== undefined) given.roles = config.roles;
+  if (config?.defaultRole !== undefined) given.defaultRole = config.defaultRole === "none" ? null : config.defaultRole;
+  if (config?.noneRole !== undefined) given.noneRole = config.noneRole;
+  return resolveAuthOptions(given, where);
 }
