@@ -129,6 +129,13 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.file]))),
     launchOptions: { parallelism: ctx.config.execution.parallelism },
     log: (line) => ctx.err(`[daemon] ${line}`),
+    // The freshness monitor judges every loaded asset with a policy (re-read each pass, so reloads count).
+    observability: {
+      assets: () => {
+        const merged = definitions.graph();
+        return [...merged.graph.nodes.values()].map((node) => ({ node, location: merged.locationOf.get(node.key) ?? "" }));
+      },
+    },
   });
   const uiDir = uiDistDir();
   const hasUi = existsSync(join(uiDir, "index.html"));
