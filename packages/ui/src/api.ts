@@ -11,10 +11,13 @@ export class GraphQLRequestError extends Error {}
 export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch("/graphql", {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+    // X-Flyt-Request: the webserver's CSRF check (a cross-site page cannot send it).
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", "x-flyt-request": "1" },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }>; error?: { message: string } };
+  // 401/403 from the auth layer come as { error: { code, message } }.
+  if (body.error) throw new GraphQLRequestError(body.error.message);
   if (body.errors && body.errors.length > 0) throw new GraphQLRequestError(body.errors.map((e) => e.message).join("; "));
   if (body.data === undefined) throw new GraphQLRequestError(`Empty response (HTTP ${response.status})`);
   return body.data;
@@ -45,6 +48,44 @@ export function useQuery<T>(query: string, variables: Record<string, unknown> = 
   }, [load, pollMs]);
   return { ...state, reload: load };
 }
+
+/** Who is signed in and what the role allows (the `viewer` query; docs/auth.md). */
+export interface ViewerInfo {
+  name: string | null;
+  email: string | null;
+  role: string | null;
+  canOperate: boolean;
+  canAdminister: boolean;
+}
+
+const NOBODY: ViewerInfo = { name: null, email: null, role: null, canOperate: false, canAdminister: false };
+let viewerPromise: Promise<ViewerInfo> | null = null;
+
+/** Asked once per page load; a failure (401) means no role: nothing may be changed. */
+function loadViewer(): Promise<ViewerInfo> {
+  viewerPromise ??= gql<{ viewer: ViewerInfo }>(`{ viewer { name email role canOperate canAdminister } }`).then((d) => d.viewer, () => NOBODY);
+  return viewerPromise;
+}
+
+/** The viewer, or null while it loads. */
+export function useViewer(): ViewerInfo | null {
+  const [viewer, setViewer] = useState<ViewerInfo | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadViewer().then((v) => live && setViewer(v));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return viewer;
+}
+
+/** Whether buttons that change runs, schedules, sensors or locations are enabled (false until known). */
+export function useCanOperate(): boolean {
+  return useViewer()?.canOperate ?? false;
+}
+
+export const NEEDS_OPERATOR = "Your role cannot do this: it needs operator.";
 
 export type RunStatus = "QUEUED" | "STARTING" | "STARTED" | "SUCCESS" | "FAILURE" | "CANCELING" | "CANCELED";
 export type AssetStatus = "FAILED" | "IN_PROGRESS" | "MATERIALIZED" | "NEVER_MATERIALIZED";

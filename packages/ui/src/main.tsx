@@ -1,7 +1,7 @@
 /** Entry: the app shell (navigation, `/` and Cmd-K search) and the route table. */
 import { StrictMode, useEffect, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { gql } from "./api.js";
+import { gql, useViewer } from "./api.js";
 import { AssetPage } from "./features/assets/AssetPage.js";
 import { Catalog } from "./features/assets/Catalog.js";
 import { InstigatorPage, Instigators } from "./features/instigators/Instigators.js";
@@ -83,6 +83,19 @@ function SearchBox() {
   );
 }
 
+/** Who is signed in, with the role (hidden in auth mode none, where everyone is admin and nameless). */
+function UserBadge() {
+  const viewer = useViewer();
+  if (viewer === null) return null;
+  if (viewer.role === null) return <span className="user muted" data-testid="user">Not signed in</span>;
+  if (viewer.name === null) return null;
+  return (
+    <span className="user" data-testid="user" title={viewer.email ?? undefined}>
+      {viewer.name} <span className="muted">({viewer.role})</span>
+    </span>
+  );
+}
+
 function Page() {
   const { path } = useLocation();
   if (path === "/") return <Overview />;
@@ -114,6 +127,7 @@ function App() {
           ))}
         </nav>
         <SearchBox />
+        <UserBadge />
       </header>
       <main>
         <Page />

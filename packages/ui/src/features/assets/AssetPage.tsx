@@ -3,7 +3,7 @@
  * metadata over time (e.g. row_count per materialization), the history table, up/downstream.
  */
 import { useState } from "react";
-import { formatTime, gql, useQuery, type AssetStatus } from "../../api.js";
+import { formatTime, gql, NEEDS_OPERATOR, useCanOperate, useQuery, type AssetStatus } from "../../api.js";
 import { Link, navigate } from "../../router.js";
 
 const ASSET = `query Asset($key: String!) { asset(key: $key) {
@@ -64,6 +64,7 @@ export function AssetPage(props: { assetKey: string }) {
   const { data, error, reload } = useQuery<AssetData>(ASSET, { key: props.assetKey }, 4000);
   const [partition, setPartition] = useState("");
   const [launchError, setLaunchError] = useState<string | null>(null);
+  const canOperate = useCanOperate();
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
   const a = data.asset;
@@ -85,7 +86,7 @@ export function AssetPage(props: { assetKey: string }) {
             {[...partitionKeys].reverse().map((k) => <option key={k} value={k}>{k}</option>)}
           </select>
         )}
-        <button className="primary" onClick={() => void materialize()}>Materialize</button>
+        <button className="primary" disabled={!canOperate} title={canOperate ? undefined : NEEDS_OPERATOR} onClick={() => void materialize()}>Materialize</button>
         <Link to={`/lineage?focus=${encodeURIComponent(a.key)}`}>Show in lineage</Link>
         {a.latestRun && <span className="muted">latest run <Link to={`/runs/${a.latestRun.runId}`}>{a.latestRun.runId.slice(0, 8)}</Link> {a.latestRun.status}</span>}
       </div>

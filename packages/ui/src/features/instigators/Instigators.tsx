@@ -1,5 +1,5 @@
 /** Schedules and sensors: state toggle, next ticks (schedule timezone and the viewer's), tick history. */
-import { formatTime, gql, useQuery } from "../../api.js";
+import { formatTime, gql, NEEDS_OPERATOR, useCanOperate, useQuery } from "../../api.js";
 import { Link } from "../../router.js";
 
 const LIST = `query Instigators { schedules { id name location target status cron timezone nextTicks(count: 1) description } sensors { id name location target status sensorType minimumIntervalSeconds description } }`;
@@ -22,8 +22,9 @@ function inZone(ms: number, timeZone: string): string {
 
 function Toggle(props: { id: string; status: string; onDone: () => void }) {
   const next = props.status === "RUNNING" ? "STOPPED" : "RUNNING";
+  const canOperate = useCanOperate();
   return (
-    <button data-testid={`toggle-${props.id}`} onClick={() => void gql(SET, { id: props.id, status: next }).then(props.onDone)}>
+    <button data-testid={`toggle-${props.id}`} disabled={!canOperate} title={canOperate ? undefined : NEEDS_OPERATOR} onClick={() => void gql(SET, { id: props.id, status: next }).then(props.onDone)}>
       {props.status === "RUNNING" ? "Stop" : "Start"}
     </button>
   );

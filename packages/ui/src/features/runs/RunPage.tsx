@@ -3,7 +3,7 @@
  * /api/runs/<id>/events) with step and level filters; re-execute (all / from failure) and cancel.
  */
 import { useEffect, useState } from "react";
-import { formatDuration, formatTime, gql, useQuery, type RunEvent, type RunStatus } from "../../api.js";
+import { formatDuration, formatTime, gql, NEEDS_OPERATOR, useCanOperate, useQuery, type RunEvent, type RunStatus } from "../../api.js";
 import { Link, navigate } from "../../router.js";
 
 const RUN = `query Run($runId: String!) { run(runId: $runId) {
@@ -77,6 +77,7 @@ export function RunPage(props: { runId: string }) {
   const [step, setStep] = useState("");
   const [minLevel, setMinLevel] = useState("debug");
   const [notice, setNotice] = useState<string | null>(null);
+  const canOperate = useCanOperate();
   useEffect(() => {
     if (!live) reload();
   }, [live, reload]);
@@ -105,9 +106,9 @@ export function RunPage(props: { runId: string }) {
       </p>
       {r.message && <p className="error">{r.message}</p>}
       <div className="toolbar">
-        <button onClick={() => void reexecute(false)} disabled={r.canCancel}>Re-execute all</button>
-        <button onClick={() => void reexecute(true)} disabled={r.canCancel || r.status === "SUCCESS"}>Re-execute from failure</button>
-        <button onClick={() => void cancel()} disabled={!r.canCancel}>Cancel</button>
+        <button onClick={() => void reexecute(false)} disabled={!canOperate || r.canCancel} title={canOperate ? undefined : NEEDS_OPERATOR}>Re-execute all</button>
+        <button onClick={() => void reexecute(true)} disabled={!canOperate || r.canCancel || r.status === "SUCCESS"} title={canOperate ? undefined : NEEDS_OPERATOR}>Re-execute from failure</button>
+        <button onClick={() => void cancel()} disabled={!canOperate || !r.canCancel} title={canOperate ? undefined : NEEDS_OPERATOR}>Cancel</button>
         {notice && <span className="muted">{notice}</span>}
       </div>
       <h2>Steps</h2>
