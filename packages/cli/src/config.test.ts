@@ -127,4 +127,31 @@ describe("config", () => {
   it("masks passwords in database URLs", () => {
     assert.equal(maskDatabaseUrl("postgres://flyt:s3cret@db:5432/flyt"), "postgres://flyt:***@db:5432/flyt");
   });
+
+  it("compiles the alerts section with secrets from the environment, and the daemon's metrics port", () => {
+    const cwd = dir();
+    writeFileSync(
+      join(cwd, "flyt.yaml"),
+      [
+        "daemon:",
+        "  metricsPort: 9464",
+        "alerts:",
+        "  channels:",
+        "    slack:",
+        "      type: slack",
+        "      urlEnv: FLYT_SLACK_WEBHOOK_URL",
+        "  rules:",
+        "    - name: failures",
+        "      on: run_failure",
+        "      channels: [slack]",
+      ].join("\n"),
+    );
+    assert.throws(() => loadConfig({ cwd, env: {} }), /FLYT_SLACK_WEBHOOK_URL/);
+    const config = loadConfig({ cwd, env: { FLYT_SLACK_WEBHOOK_URL: "https://hooks.example.org/T000/B000/secret" } });
+    assert.ok(config.alerts, "alerts compiled");
+    assert.equal(config.daemon.metricsPort, 9464);
+    assert.equal(loadConfig({ cwd, env: { FLYT_SLACK_WEBHOOK_URL: "https://hooks.example.org/x", FLYT_DAEMON_METRICS_PORT: "9100" } }).daemon.metricsPort, 9100);
+    assert.throws(() => loadConfig({ cwd, env: { FLYT_SLACK_WEBHOOK_URL: "https://hooks.example.org/x", FLYT_DAEMON_METRICS_PORT: "lots" } }), /FLYT_DAEMON_METRICS_PORT/);
+    assert.equal(loadConfig({ cwd: dir(), env: {} }).alerts, null);
+  });
 });

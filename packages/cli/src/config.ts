@@ -13,6 +13,8 @@ import {
   type KubernetesLocationConfig,
 } from "@flyt/launcher-kubernetes/config"; // not the package root: that loads @kubernetes/client-node
 import { AuthConfigSchema, authOptionsFromConfig, type AuthOptions } from "@flyt/webserver/auth";
+// The config module alone: the package root loads prom-client, pino and nodemailer.
+import { compileAlertsConfig, type CompiledAlertsConfig } from "@flyt/observability/alerts-config";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
@@ -94,9 +96,13 @@ const FileConfigSchema = z
         workerTimeoutSeconds: z.number().positive().optional(),
         startingTimeoutSeconds: z.number().positive().optional(),
         sensorTimeoutSeconds: z.number().positive().optional(),
+        /** Serve Prometheus metrics of the daemon on this port (docs/metrics.md); off when absent. */
+        metricsPort: z.number().int().min(1).max(65535).optional(),
       })
       .strict()
       .optional(),
+    /** Alert rules and channels (docs/alerts.md); validated by compileAlertsConfig, secrets from the environment. */
+    alerts: z.unknown().optional(),
   })
   .strict();
 export type FileConfig = z.infer<typeof FileConfigSchema>;
@@ -117,6 +123,8 @@ export interface FlytConfig {
   storage: { databaseUrl: string | null; sqlitePath: string };
   execution: { launcher: LauncherName; parallelism: number };
   daemon: DaemonConfig;
+  /** The compiled `alerts:` section, or null when flyt.yaml has none. */
+  alerts: CompiledAlertsConfig | null;
   /** Code locations (`locations:`), file paths resolved against the config file's directory. */
   locations: Array<{ name: string; file: string } | { name: string; url: string }>;
   /**
@@ -144,6 +152,8 @@ export interface DaemonConfig {
   workerTimeoutMs: number;
   startingTimeoutMs: number;
   sensorTimeoutMs: number;
+  /** Port of the daemon's `/metrics` endpoint; null: not served. */
+  metricsPort: number | null;
 }
 
 /** Reads flyt.yaml (FLYT_CONFIG, or ./flyt.yaml when present) and returns the given stage. */
@@ -248,7 +258,9 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
       workerTimeoutMs: Math.round((file.daemon?.workerTimeoutSeconds ?? 60) * 1000),
       startingTimeoutMs: Math.round((file.daemon?.startingTimeoutSeconds ?? 180) * 1000),
       sensorTimeoutMs: Math.round((file.daemon?.sensorTimeoutSeconds ?? 60) * 1000),
+      metricsPort: compileMetricsPort(env.FLYT_DAEMON_METRICS_PORT, file.daemon?.metricsPort ?? null),
     },
+    alerts: file.alerts === undefined ? null : compileAlertsConfig(file.alerts, env, given.configFile ?? "flyt.yaml"),
     configFile: given.configFile,
   };
 }
@@ -271,6 +283,15 @@ function compilePort(text: string | undefined, fallback: number): number {
   if (text === undefined || text === "") return fallback;
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidConfigError("FLYT_WEBSERVER_PORT", `expected a port number, got ${JSON.stringify(text)}`);
+  return port;
+}
+
+function compileMetricsPort(text: string | undefined, fallback: number | null): number | null {
+  if (text === undefined || text === "") return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new InvalidConfigError("FLYT_DAEMON_METRICS_PORT", `expected a port number from 1 to 65535, got ${JSON.stringify(text)}`);
+  }
   return port;
 }
 

@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { DEFAULT_LOCATION, InvalidConfigError } from "@flyt/core";
 import { Daemon, LocalEvaluator, readDaemonStatus, StaticLaunchResolver, type LocalLocation } from "@flyt/daemon";
-import { InProcessLauncher, SubprocessLauncher } from "@flyt/run-worker";
+import { InProcessLauncher, loadDefinitions, SubprocessLauncher } from "@flyt/run-worker";
 import type { CommandContext } from "../context.js";
 import { formatTime, table } from "../render/format.js";
 import { kubernetesLaunchTargets } from "./kubernetes.js";
@@ -64,6 +64,21 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
     launchOptions: { parallelism: config.execution.parallelism },
     ...(leaseTtl === undefined ? {} : { lease: { ttlMs: Math.round(leaseTtl), renewMs: Math.max(50, Math.round(leaseTtl / 5)) } }),
     log: (line) => ctx.out(`${new Date().toISOString()} ${line}`),
+    // Freshness of every asset with a policy, alerts from flyt.yaml, and /metrics when a port is set.
+    observability: {
+      alerts: config.alerts,
+      metricsPort: config.daemon.metricsPort,
+      assets: async () => {
+        // loadDefinitions reuses the cached bundle (and the module cache) while the files are unchanged.
+        const perLocation = await Promise.all(
+          locations.map(async (location) => {
+            const definitions = await loadDefinitions(location.definitionsFile);
+            return [...definitions.graph.nodes.values()].map((node) => ({ node, location: location.name }));
+          }),
+        );
+        return perLocation.flat();
+      },
+    },
   });
   await daemon.start();
   const onKubernetes = Object.keys(imageTargets);
