@@ -3,7 +3,8 @@
  * FLYT_HOME and ATLAS_DATA_DIR, recorded fixtures) and Debian's chromium through playwright-core.
  * Covers the overview, the lineage graph showing every example asset, materializing an asset from
  * its page with the run's logs streaming into the run page, and a schedule stopped from the UI
- * staying stopped after a reload. Screenshots of the main views go to test-artifacts/screenshots/.
+ * staying stopped after a reload, and collapsing the lineage by group. Screenshots of the main
+ * views go to test-artifacts/screenshots/.
  */
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
@@ -89,6 +90,57 @@ void describe("operator UI in chromium against flyt dev on the Atlas example", (
     await page.goto(`${dev.url}/runs`);
     await page.getByText(runId.slice(0, 8)).first().waitFor();
     await page.screenshot({ path: screenshotPath("runs"), fullPage: true });
+  });
+
+  void it("collapses the lineage by group, one node per group with its count and aggregated status, and expands a group", async () => {
+    const { assetGraph } = await graphql<{ assetGraph: { nodes: Array<{ key: string; group: string; status: string }>; edges: Array<{ from: string; to: string }> } }>(
+      dev.url,
+      "{ assetGraph { nodes { key group status } edges { from to } } }",
+    );
+    const groupOf = new Map(assetGraph.nodes.map((n) => [n.key, n.group]));
+    const groups = [...new Set(assetGraph.nodes.map((n) => n.group))].sort();
+    for (const g of ["ssb", "met", "serving", "pipes"]) assert.ok(groups.includes(g), `the Atlas example has group ${g} (got ${groups.join(", ")})`);
+    const severity = ["FAILED", "IN_PROGRESS", "NEVER_MATERIALIZED", "MATERIALIZED"];
+    const expectedStatus = (g: string) => severity.find((s) => assetGraph.nodes.some((n) => n.group === g && n.status === s));
+    const groupEdges = (expandedGroup: string | null) => {
+      const id = (key: string) => (groupOf.get(key) === expandedGroup ? key : `group:${groupOf.get(key)}`);
+      return new Set(assetGraph.edges.map((e) => `${id(e.from)} -> ${id(e.to)}`).filter((e) => e.split(" -> ")[0] !== e.split(" -> ")[1]));
+    };
+
+    await page.goto(`${dev.url}/lineage`);
+    await page.locator('[data-testid="lineage"][data-ready="true"][data-mode="assets"]').waitFor();
+    await page.getByTestId("collapse-groups").click();
+    const graph = page.locator('[data-testid="lineage"][data-ready="true"][data-mode="groups"]');
+    await graph.waitFor();
+    assert.match(page.url(), /collapse=groups/);
+    assert.equal(await graph.getAttribute("data-node-count"), String(assetGraph.nodes.length));
+    assert.equal(await graph.getAttribute("data-drawn-count"), String(groups.length));
+    assert.equal(await graph.getAttribute("data-drawn-edges"), String(groupEdges(null).size));
+    assert.ok(groupEdges(null).size > 0, "Atlas has edges between groups (e.g. met → serving)");
+    assert.equal(await page.getByTestId("lineage-node").count(), 0, "no single asset is drawn while every group is collapsed");
+    const shown = await page.getByTestId("lineage-group").evaluateAll((els) => els.map((el) => ({ group: el.getAttribute("data-group"), count: Number(el.getAttribute("data-count")), status: el.getAttribute("data-status") })));
+    assert.deepEqual(
+      shown.sort((a, b) => (a.group! < b.group! ? -1 : 1)),
+      groups.map((g) => ({ group: g, count: assetGraph.nodes.filter((n) => n.group === g).length, status: expectedStatus(g) })),
+    );
+    await page.screenshot({ path: screenshotPath("lineage-groups") });
+
+    // Expand one group: its assets are drawn one by one, every other group stays one node; the URL keeps it.
+    await page.getByTestId("group-toggle-met").click();
+    await page.waitForURL(/expand=met/);
+    const metKeys = assetGraph.nodes.filter((n) => n.group === "met").map((n) => n.key).sort();
+    await page.locator(`[data-testid="lineage"][data-ready="true"][data-drawn-count="${groups.length - 1 + metKeys.length}"]`).waitFor();
+    assert.equal(await graph.getAttribute("data-drawn-edges"), String(groupEdges("met").size));
+    assert.deepEqual((await page.getByTestId("lineage-node").allTextContents()).map((t) => t.trim()).sort(), metKeys);
+    assert.deepEqual((await page.getByTestId("lineage-group").evaluateAll((els) => els.map((el) => el.getAttribute("data-group")))).sort(), groups.filter((g) => g !== "met"));
+    await page.reload();
+    await page.locator(`[data-testid="lineage"][data-ready="true"][data-mode="groups"][data-drawn-count="${groups.length - 1 + metKeys.length}"]`).waitFor();
+    await page.screenshot({ path: screenshotPath("lineage-groups-met") });
+
+    // Back to every asset.
+    await page.getByTestId("collapse-groups").click();
+    await page.locator(`[data-testid="lineage"][data-ready="true"][data-mode="assets"][data-drawn-count="${assetGraph.nodes.length}"]`).waitFor();
+    assert.doesNotMatch(page.url(), /collapse=/);
   });
 
   void it("stops a schedule from the UI and shows it stopped after a reload", async () => {

@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, type AssetStatus } from "../../api.js";
 import { navigate, useLocation } from "../../router.js";
+import { displayGraph, type DisplayGraph } from "./groups.js";
 import { NODE_H, NODE_W, type LayoutOutput } from "./layout.js";
 
 const GRAPH = `query Lineage { assetGraph { nodes { key group location status } edges { from to } } }`;
@@ -18,10 +19,14 @@ const STATUS_VAR: Record<AssetStatus, string> = { FAILED: "--bad", IN_PROGRESS: 
 export function Lineage() {
   const { query } = useLocation();
   const focus = query.get("focus");
+  const collapsed = query.get("collapse") === "groups";
+  const expandParam = query.get("expand") ?? "";
   const { data, error } = useQuery<GraphData>(GRAPH, {}, 0);
-  const [layout, setLayout] = useState<LayoutOutput | null>(null);
+  const [layout, setLayout] = useState<{ for: DisplayGraph; out: LayoutOutput } | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const view = useRef({ x: 20, y: 20, k: 1 });
+  /** A node to centre on the next layout (the first asset of a group that was just expanded). */
+  const centerOn = useRef<string | null>(null);
   const [ready, setReady] = useState(false);
 
   const graph = useMemo(() => {
@@ -34,52 +39,93 @@ export function Lineage() {
       const b = index.get(e.to);
       if (a !== undefined && b !== undefined) pairs.push(a, b);
     }
-    return { nodes, index, edges: Int32Array.from(pairs) };
+    const edges = Int32Array.from(pairs);
+    const up: number[][] = nodes.map(() => []);
+    const down: number[][] = nodes.map(() => []);
+    for (let i = 0; i < edges.length; i += 2) {
+      down[edges[i]!]!.push(edges[i + 1]!);
+      up[edges[i + 1]!]!.push(edges[i]!);
+    }
+    return { nodes, index, edges, up, down };
   }, [data]);
 
+  // The focused asset's group is always expanded, or there would be nothing to focus on.
+  const expanded = useMemo(() => {
+    const set = new Set(expandParam.split(",").filter(Boolean));
+    if (graph && focus && graph.index.has(focus)) set.add(graph.nodes[graph.index.get(focus)!]!.group);
+    return set;
+  }, [expandParam, graph, focus]);
+
+  const display = useMemo(() => (graph ? displayGraph(graph.nodes, graph.edges, collapsed, expanded) : null), [graph, collapsed, expanded]);
+
   const highlighted = useMemo(() => {
-    if (!graph || !focus || !graph.index.has(focus)) return null;
-    const set = new Set<number>([graph.index.get(focus)!]);
-    const walk = (dir: 0 | 1) => {
-      const frontier = [graph.index.get(focus)!];
+    if (!graph || !display || !focus || !graph.index.has(focus)) return null;
+    const start = graph.index.get(focus)!;
+    const set = new Set<number>([start]);
+    for (const adjacency of [graph.up, graph.down]) {
+      const frontier = [start];
       while (frontier.length > 0) {
-        const v = frontier.pop()!;
-        for (let i = 0; i < graph.edges.length; i += 2) {
-          const [from, to] = [graph.edges[i]!, graph.edges[i + 1]!];
-          const next = dir === 0 ? (to === v ? from : -1) : from === v ? to : -1;
-          if (next >= 0 && !set.has(next)) {
+        for (const next of adjacency[frontier.pop()!]!) {
+          if (!set.has(next)) {
             set.add(next);
             frontier.push(next);
           }
         }
       }
-    };
-    walk(0);
-    walk(1);
-    return set;
-  }, [graph, focus]);
+    }
+    // In display-node indexes: a group node is lit when any of its assets is.
+    return new Set([...set].map((i) => display.of[i]!));
+  }, [graph, display, focus]);
+
+  const setUrl = (next: { collapse?: boolean; expand?: Set<string> }) => {
+    const q = new URLSearchParams(window.location.search);
+    const c = next.collapse ?? collapsed;
+    if (c) q.set("collapse", "groups");
+    else q.delete("collapse");
+    const e = [...(next.expand ?? new Set(expandParam.split(",").filter(Boolean)))].sort();
+    if (c && e.length > 0) q.set("expand", e.join(","));
+    else q.delete("expand");
+    const s = q.toString();
+    navigate(`/lineage${s ? `?${s}` : ""}`);
+  };
+  const toggleGroup = (group: string) => {
+    const e = new Set(expandParam.split(",").filter(Boolean));
+    if (e.has(group)) e.delete(group);
+    else {
+      e.add(group);
+      centerOn.current = graph?.nodes.find((n) => n.group === group)?.key ?? null;
+    }
+    setUrl({ expand: e });
+  };
+  const toggleGroupRef = useRef(toggleGroup);
+  toggleGroupRef.current = toggleGroup;
 
   useEffect(() => {
-    if (!graph) return undefined;
+    if (!display) return undefined;
+    setReady(false);
     const worker = new Worker(new URL("./layout-worker.ts", import.meta.url), { type: "module" });
-    worker.onmessage = (event: MessageEvent<LayoutOutput>) => setLayout(event.data);
-    worker.postMessage({ keys: graph.nodes.map((n) => n.key), groups: graph.nodes.map((n) => n.group), edges: graph.edges });
+    worker.onmessage = (event: MessageEvent<LayoutOutput>) => setLayout({ for: display, out: event.data });
+    worker.postMessage({ keys: display.nodes.map((n) => n.key), groups: display.nodes.map((n) => n.group), edges: display.edges });
     return () => worker.terminate();
-  }, [graph]);
+  }, [display]);
 
   useEffect(() => {
     const el = canvas.current;
-    if (!el || !layout || !graph) return undefined;
+    if (!el || !layout || !display || layout.for !== display) return undefined;
     const css = getComputedStyle(document.documentElement);
     const color = (name: string) => css.getPropertyValue(name).trim() || "#888";
     const colors = { fg: color("--fg"), line: color("--line"), muted: color("--muted"), panel: color("--panel"), accent: color("--accent") };
     const statusColor = Object.fromEntries(Object.entries(STATUS_VAR).map(([s, v]) => [s, color(v)])) as Record<AssetStatus, string>;
-    const pos = layout.positions;
-    if (focus && graph.index.has(focus)) {
-      const i = graph.index.get(focus)!;
-      view.current = { k: 1, x: el.clientWidth / 2 - pos[i * 2]! - NODE_W / 2, y: el.clientHeight / 2 - pos[i * 2 + 1]! };
-    } else if (graph.nodes.length > 200) {
-      const k = Math.max(0.02, Math.min(1, el.clientWidth / layout.width, el.clientHeight / Math.max(1, layout.height)));
+    const pos = layout.out.positions;
+    const nodes = display.nodes;
+    const edges = display.edges;
+    const focusIndex = focus && graph?.index.has(focus) ? display.of[graph.index.get(focus)!]! : -1;
+    const centreIndex = centerOn.current !== null && graph?.index.has(centerOn.current) ? display.of[graph.index.get(centerOn.current)!]! : focusIndex;
+    centerOn.current = null;
+    if (centreIndex >= 0) {
+      view.current = { k: 1, x: el.clientWidth / 2 - pos[centreIndex * 2]! - NODE_W / 2, y: el.clientHeight / 2 - pos[centreIndex * 2 + 1]! };
+    } else if (nodes.length > 200 || collapsed) {
+      const k = Math.max(0.02, Math.min(1, el.clientWidth / Math.max(1, layout.out.width), el.clientHeight / Math.max(1, layout.out.height)));
       view.current = { k, x: 10, y: 10 };
     }
     let frame = 0;
@@ -99,13 +145,13 @@ export function Lineage() {
       const minX = -x / k - NODE_W, maxX = (w - x) / k, minY = -y / k - NODE_H, maxY = (h - y) / k;
       const visible = (i: number) => pos[i * 2]! >= minX && pos[i * 2]! <= maxX && pos[i * 2 + 1]! >= minY && pos[i * 2 + 1]! <= maxY;
       // Edges: skipped entirely when zoomed so far out that they would be a grey smear.
-      if (k > 0.08 || graph.edges.length < 4000) {
+      if (k > 0.08 || edges.length < 4000) {
         ctx.lineWidth = 1 / Math.max(k, 0.5);
         ctx.strokeStyle = colors.muted;
         ctx.globalAlpha = k < 0.3 ? 0.35 : 0.7;
         ctx.beginPath();
-        for (let e = 0; e < graph.edges.length; e += 2) {
-          const a = graph.edges[e]!, b = graph.edges[e + 1]!;
+        for (let e = 0; e < edges.length; e += 2) {
+          const a = edges[e]!, b = edges[e + 1]!;
           if (!visible(a) && !visible(b)) continue;
           if (highlighted && !(highlighted.has(a) && highlighted.has(b))) continue;
           const x1 = pos[a * 2]! + NODE_W, y1 = pos[a * 2 + 1]! + NODE_H / 2, x2 = pos[b * 2]!, y2 = pos[b * 2 + 1]! + NODE_H / 2;
@@ -119,25 +165,44 @@ export function Lineage() {
       const labels = k >= 0.45;
       ctx.font = "12px system-ui, sans-serif";
       ctx.textBaseline = "middle";
-      for (let i = 0; i < graph.nodes.length; i++) {
+      for (let i = 0; i < nodes.length; i++) {
         if (!visible(i)) continue;
-        const node = graph.nodes[i]!;
+        const node = nodes[i]!;
         const nx = pos[i * 2]!, ny = pos[i * 2 + 1]!;
         ctx.globalAlpha = highlighted && !highlighted.has(i) ? 0.2 : 1;
-        if (labels) {
-          ctx.fillStyle = colors.panel;
-          ctx.fillRect(nx, ny, NODE_W, NODE_H);
-          ctx.strokeStyle = node.key === focus ? colors.accent : colors.line;
-          ctx.lineWidth = node.key === focus ? 3 : 1;
-          ctx.strokeRect(nx, ny, NODE_W, NODE_H);
+        if (!labels) {
           ctx.fillStyle = statusColor[node.status];
-          ctx.fillRect(nx, ny, 6, NODE_H);
-          ctx.fillStyle = colors.fg;
+          ctx.fillRect(nx, ny, NODE_W, NODE_H);
+          continue;
+        }
+        ctx.fillStyle = colors.panel;
+        ctx.fillRect(nx, ny, NODE_W, NODE_H);
+        ctx.strokeStyle = i === focusIndex ? colors.accent : colors.line;
+        ctx.lineWidth = i === focusIndex ? 3 : node.kind === "group" ? 2 : 1;
+        ctx.strokeRect(nx, ny, NODE_W, NODE_H);
+        ctx.fillStyle = statusColor[node.status];
+        ctx.fillRect(nx, ny, 8, NODE_H);
+        ctx.fillStyle = colors.fg;
+        if (node.kind === "asset") {
           const label = node.key.length > 30 ? `…${node.key.slice(-29)}` : node.key;
-          ctx.fillText(label, nx + 12, ny + NODE_H / 2);
-        } else {
-          ctx.fillStyle = statusColor[node.status];
-          ctx.fillRect(nx, ny, NODE_W, NODE_H);
+          ctx.fillText(label, nx + 14, ny + NODE_H / 2);
+          continue;
+        }
+        // A group: its name and size, and a strip with the share of each status along the bottom.
+        const name = node.group.length > 20 ? `${node.group.slice(0, 19)}…` : node.group;
+        ctx.font = "bold 12px system-ui, sans-serif";
+        ctx.fillText(`▸ ${name}`, nx + 14, ny + NODE_H / 2 - 3);
+        ctx.font = "12px system-ui, sans-serif";
+        ctx.fillStyle = colors.muted;
+        ctx.textAlign = "right";
+        ctx.fillText(`${node.count} asset${node.count === 1 ? "" : "s"}`, nx + NODE_W - 8, ny + NODE_H / 2 - 3);
+        ctx.textAlign = "left";
+        let sx = nx + 8;
+        for (const s of ["MATERIALIZED", "IN_PROGRESS", "FAILED", "NEVER_MATERIALIZED"] as const) {
+          const sw = ((NODE_W - 8) * node.counts[s]) / node.count;
+          ctx.fillStyle = statusColor[s];
+          ctx.fillRect(sx, ny + NODE_H - 5, sw, 5);
+          sx += sw;
         }
       }
       ctx.globalAlpha = 1;
@@ -169,10 +234,12 @@ export function Lineage() {
       const rect = el.getBoundingClientRect();
       const { x, y, k } = view.current;
       const gx = (e.clientX - rect.left - x) / k, gy = (e.clientY - rect.top - y) / k;
-      for (let i = 0; i < graph.nodes.length; i++) {
+      for (let i = 0; i < nodes.length; i++) {
         const nx = pos[i * 2]!, ny = pos[i * 2 + 1]!;
         if (gx >= nx && gx <= nx + NODE_W && gy >= ny && gy <= ny + NODE_H) {
-          navigate(`/assets/${graph.nodes[i]!.key}`);
+          const node = nodes[i]!;
+          if (node.kind === "group") toggleGroupRef.current(node.group);
+          else navigate(`/assets/${node.key}`);
           return;
         }
       }
@@ -199,19 +266,49 @@ export function Lineage() {
       el.removeEventListener("wheel", onWheel);
       window.removeEventListener("resize", schedule);
     };
-  }, [layout, graph, highlighted, focus]);
+  }, [layout, display, graph, highlighted, focus, collapsed]);
 
   if (error) return <p className="error">{error}</p>;
+  const groupNames = graph ? [...new Set(graph.nodes.map((n) => n.group))].sort() : [];
   return (
     <div>
-      <h1>Lineage {graph ? <span className="muted">({graph.nodes.length} assets, {graph.edges.length / 2} edges)</span> : null}</h1>
-      <div className="graph-wrap" data-testid="lineage" data-ready={ready ? "true" : "false"} data-node-count={graph?.nodes.length ?? 0}>
-        <canvas ref={canvas} aria-label="Asset lineage graph" />
-        <div className="graph-info muted">drag to pan · wheel to zoom · click an asset to open it{focus ? ` · focus: ${focus}` : ""}</div>
+      <h1>Lineage {graph ? <span className="muted">({graph.nodes.length} assets, {graph.edges.length / 2} edges{collapsed ? `; ${display?.nodes.length ?? 0} nodes drawn` : ""})</span> : null}</h1>
+      <div className="toolbar" data-testid="lineage-toolbar">
+        <button type="button" aria-pressed={collapsed} data-testid="collapse-groups" onClick={() => setUrl({ collapse: !collapsed, expand: new Set() })}>
+          {collapsed ? "Expand all groups" : "Collapse by group"}
+        </button>
+        {collapsed &&
+          groupNames.map((g) => (
+            <button type="button" key={g} aria-pressed={expanded.has(g)} data-testid={`group-toggle-${g}`} onClick={() => toggleGroup(g)}>
+              {expanded.has(g) ? "▾" : "▸"} {g}
+            </button>
+          ))}
       </div>
-      {graph && graph.nodes.length <= 500 && (
-        <ul aria-label="Assets in the graph" style={{ position: "absolute", left: -10000 }}>
-          {graph.nodes.map((n) => <li key={n.key} data-testid="lineage-node">{n.key}</li>)}
+      <div
+        className="graph-wrap"
+        data-testid="lineage"
+        data-ready={ready ? "true" : "false"}
+        data-node-count={graph?.nodes.length ?? 0}
+        data-drawn-count={layout && layout.for === display ? display.nodes.length : 0}
+        data-drawn-edges={layout && layout.for === display ? display.edges.length / 2 : 0}
+        data-mode={collapsed ? "groups" : "assets"}
+      >
+        <canvas ref={canvas} aria-label="Asset lineage graph" />
+        <div className="graph-info muted">
+          drag to pan · wheel to zoom · click an asset to open it{collapsed ? " · click a group to expand it" : ""}{focus ? ` · focus: ${focus}` : ""}
+        </div>
+      </div>
+      {display && display.nodes.length <= 500 && (
+        <ul aria-label="Nodes in the graph" style={{ position: "absolute", left: -10000 }}>
+          {display.nodes.map((n) =>
+            n.kind === "asset" ? (
+              <li key={n.key} data-testid="lineage-node">{n.key}</li>
+            ) : (
+              <li key={n.key} data-testid="lineage-group" data-group={n.group} data-count={n.count} data-status={n.status}>
+                {n.group}: {n.count} assets, {n.status}
+              </li>
+            ),
+          )}
         </ul>
       )}
     </div>
