@@ -4,6 +4,7 @@
  * REST API (--url, FLYT_URL, or the configured webserver address).
  */
 import { pathToFileURL } from "node:url";
+import { builtUiDir } from "./ui-dir.js";
 import { REMOTE_WORKER_ENV, REMOTE_WORKER_MAIN } from "@flyt/run-worker";
 import type { Command } from "commander";
 import { loadConfig } from "../config.js";
@@ -62,11 +63,25 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
       await using ctx = await openContext(globals(), io);
       const { config } = ctx;
       const log = (record: Record<string, unknown>) => io.out(JSON.stringify({ at: new Date().toISOString(), ...record }));
-      const [{ Workspace }, { startWebserver }] = await Promise.all([import("@flyt/workspace"), import("@flyt/webserver")]);
+      const [{ Workspace }, { createApiHandler, queueRunController, startWebserver }] = await Promise.all([
+        import("@flyt/workspace"),
+        import("@flyt/webserver"),
+      ]);
       const workspace = await Workspace.start({ locations: config.locations, log: (r) => log({ component: "workspace", ...r }) });
+      const uiDir = builtUiDir();
+      if (!uiDir) log({ component: "webserver", level: "warn", msg: "the UI is not built (run `npm run build`); serving the API only" });
+      // The GraphQL API and UI. Runs launched through it are queued; the daemon launches them.
+      const api = createApiHandler({
+        storage: ctx.storage,
+        definitions: workspace,
+        runs: queueRunController(ctx.storage),
+        uiDir,
+        log: (r) => log({ component: "api", ...r }),
+      });
       const web = await startWebserver({
         storage: ctx.storage,
         workspace,
+        api,
         port: parsePort(options.port, config.webserver.port),
         host: options.host ?? config.webserver.host,
         ...(config.webserver.publicUrl ? { publicUrl: config.webserver.publicUrl } : {}),
@@ -75,6 +90,7 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
       log({ component: "webserver", msg: "listening", url: web.url, locations: workspace.list().map((l) => `${l.name}:${l.status}`) });
       await untilSignal();
       await web.close();
+      api.close();
       await workspace.close();
       setExitCode(0);
     });

@@ -7,8 +7,8 @@
  * on change.
  */
 import { existsSync, statSync, watch, type FSWatcher } from "node:fs";
+import { uiDistDir } from "./ui-dir.js";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { InvalidConfigError, serializeError } from "@flyt/core";
 import { Daemon, RemoteEvaluator, StaticLaunchResolver, type RemoteLocationClient } from "@flyt/daemon";
 import { InProcessLauncher, SubprocessLauncher } from "@flyt/run-worker";
@@ -85,9 +85,7 @@ function locationName(file: string, taken: Set<string>): string {
 }
 
 /** The UI's build folder: packages/ui/dist beside this package. */
-export function uiDistDir(): string {
-  return fileURLToPath(new URL("../../../ui/dist/", import.meta.url));
-}
+export { uiDistDir } from "./ui-dir.js";
 
 function signalStop(): StopSignal {
   return new Promise((resolveStop) => {
