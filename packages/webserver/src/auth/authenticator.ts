@@ -47,6 +47,8 @@ function header(request: IncomingMessage, name: string): string | null {
 export class Authenticator {
   private readonly trust: ProxyTrust;
   private readonly groupRole = new Map<string, Role[]>();
+  /** When each token's use was last written, so busy automation does not write on every request. */
+  private readonly touched = new Map<string, number>();
 
   constructor(
     readonly options: AuthOptions,
@@ -90,7 +92,10 @@ export class Authenticator {
     const now = this.now();
     if (stored.expiresAt !== null && stored.expiresAt <= now) throw new ApiError("UNAUTHORIZED", `API token ${stored.name} has expired.`);
     if (!isRole(stored.role)) throw new ApiError("UNAUTHORIZED", `API token ${stored.name} has no valid role.`);
-    await this.tokens.touchApiToken?.(stored.id, now).catch(() => undefined);
+    if (now - (this.touched.get(stored.id) ?? 0) >= 60_000) {
+      this.touched.set(stored.id, now);
+      await this.tokens.touchApiToken?.(stored.id, now).catch(() => undefined);
+    }
     return { name: `token:${stored.name}`, email: null, role: stored.role, via: "token", groups: [], tokenId: stored.id };
   }
 }
