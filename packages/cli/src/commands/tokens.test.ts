@@ -142,6 +142,12 @@ describe("flyt.yaml auth:", () => {
     assert.equal(auth.defaultRole, null);
   });
 
+  it("reads the chart's rendering (defaultRole: null means no access)", () => {
+    const { auth } = load("auth:\n  mode: forwarded\n  trustedProxies: [10.42.0.0/16]\n  roles: { admin: [flyt-admins], operator: [flyt-operators] }\n  defaultRole: null\n");
+    assert.equal(auth.defaultRole, null);
+    assert.deepEqual(auth.roles, { admin: ["flyt-admins"], operator: ["flyt-operators"] });
+  });
+
   it("refuses forwarded mode without trusted proxies, a bad CIDR, an unknown role or key", () => {
     assert.throws(() => load("auth:\n  mode: forwarded\n"), /trustedProxies.*forwarded needs/);
     assert.throws(() => load("auth:\n  mode: forwarded\n  trustedProxies: [10.0.0.0/33]\n"), /10\.0\.0\.0\/33.*not an IP address or CIDR/);

@@ -96,8 +96,8 @@ export const AuthConfigSchema = z
       .optional(),
     /** Role → the groups that grant it. */
     roles: z.object({ viewer: z.array(z.string().min(1)), operator: z.array(z.string().min(1)), admin: z.array(z.string().min(1)) }).partial().strict().optional(),
-    /** Role of a signed-in user whose groups map to none (`none`: no access). */
-    defaultRole: z.union([RoleSchema, z.literal("none")]).optional(),
+    /** Role of a signed-in user whose groups map to none (`none` or null: no access). */
+    defaultRole: z.union([RoleSchema, z.literal("none"), z.null()]).optional(),
     /** Role of every request in mode none (default admin). */
     noneRole: RoleSchema.optional(),
   })
@@ -111,7 +111,7 @@ export function authOptionsFromConfig(config: AuthConfig | undefined, where = "a
   if (config?.trustedProxies !== undefined) given.trustedProxies = config.trustedProxies;
   if (config?.headers !== undefined) given.headers = { ...DEFAULT_AUTH_HEADERS, ...config.headers };
   if (config?.roles !== undefined) given.roles = config.roles;
-  if (config?.defaultRole !== undefined) given.defaultRole = config.defaultRole === "none" ? null : config.defaultRole;
+  if (config?.defaultRole !== undefined) given.defaultRole = config.defaultRole === "none" || config.defaultRole === null ? null : config.defaultRole;
   if (config?.noneRole !== undefined) given.noneRole = config.noneRole;
   return resolveAuthOptions(given, where);
 }
