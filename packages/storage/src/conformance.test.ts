@@ -217,6 +217,9 @@ for (const backend of testBackends()) {
         assert.equal(first.created, true);
         assert.equal(again.created, false);
         assert.deepEqual(again.run, first.run);
+        // The losing attempt wrote no index rows: its tags find nothing.
+        assert.equal((await storage.listRuns({ tags: { other: "x" } })).items.filter((r) => r.instigator === instigator).length, 0);
+        assert.equal((await storage.listRuns({ tags: {} })).items.filter((r) => r.instigator === instigator).length, 1);
         // Same key, other instigator: a different run.
         const other = await storage.createRun(newRun({ instigator: `${instigator}-2`, runKey: "2024-01-01" }));
         assert.equal(other.created, true);

@@ -96,6 +96,26 @@ const LISTEN_RECONNECT_MS = 1_000;
 const UNIQUE_VIOLATION = "23505";
 
 /**
+ * createRun in one statement. Data-modifying CTEs all run; the dependent inserts select from
+ * `ins`, so on a run-key conflict (no row inserted) nothing else is written. Foreign keys are
+ * checked at the end of the statement, when the run row exists.
+ */
+const CREATE_RUN_SQL = `WITH ins AS (
+    INSERT INTO runs (run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id,
+      root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+    ON CONFLICT (instigator, run_key) WHERE run_key IS NOT NULL DO NOTHING RETURNING run_id
+  ), tags AS (
+    INSERT INTO run_tags (run_id, key, value) SELECT ins.run_id, t.k, t.v FROM ins, unnest($18::text[], $19::text[]) AS t(k, v)
+  ), assets AS (
+    INSERT INTO run_assets (run_id, asset_key) SELECT DISTINCT ins.run_id, t.k FROM ins, unnest($20::text[]) AS t(k) ON CONFLICT DO NOTHING
+  ), ev AS (
+    INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
+    SELECT ins.run_id, $21::bigint, $22::bigint, $23::text, $24::text, $25::text, $26::text, $27::jsonb FROM ins
+  )
+  SELECT pg_notify($28::text, $29::text) FROM ins`;
+
+/**
  * The database clock in epoch ms. Leases are judged by it, not by process clocks, because daemon
  * replicas run on different hosts whose clocks may drift; the server is the one clock they share.
  */
@@ -206,59 +226,57 @@ export class PostgresStorage implements Storage {
 
   async createRun(input: NewRun): Promise<CreateRunResult> {
     const run = validateNewRun(input);
-    return this.transaction("createRun", async (client) => {
-      const { record, event } = prepareNewRun(run, Date.now());
-      let inserted: pg.QueryResult<{ id: number }>;
+    const { record, event } = prepareNewRun(run, Date.now());
+    const tagEntries = Object.entries(record.tags);
+    const { assetKey, partition } = eventColumns(event.body);
+    return this.read("createRun", async (db) => {
+      // One statement (atomic on its own, so no BEGIN/COMMIT): the run, its index rows, its first
+      // event and the notification, each written only when the run row was inserted. Six round
+      // trips became one; the statement is prepared once per connection.
+      let inserted: pg.QueryResult;
       try {
-        inserted = await client.query<{ id: number }>(
-          `INSERT INTO runs (run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id,
-             root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-           ON CONFLICT (instigator, run_key) WHERE run_key IS NOT NULL DO NOTHING RETURNING id`,
-          [
-            record.runId,
-            record.status,
-            record.selection,
-            JSON.stringify(record.assetKeys),
-            record.stepKeys === null ? null : JSON.stringify(record.stepKeys),
-            record.partitionKey,
-            JSON.stringify(record.tags),
-            record.origin,
-            record.parentRunId,
-            record.rootRunId,
-            record.location,
-            record.instigator,
-            record.runKey,
-            record.createdAt,
-            record.updatedAt,
-            record.startedAt,
-            record.endedAt,
-          ],
-        );
+        inserted = await db.query({ name: "flyt_create_run", text: CREATE_RUN_SQL, values: [
+          record.runId,
+          record.status,
+          record.selection,
+          JSON.stringify(record.assetKeys),
+          record.stepKeys === null ? null : JSON.stringify(record.stepKeys),
+          record.partitionKey,
+          JSON.stringify(record.tags),
+          record.origin,
+          record.parentRunId,
+          record.rootRunId,
+          record.location,
+          record.instigator,
+          record.runKey,
+          record.createdAt,
+          record.updatedAt,
+          record.startedAt,
+          record.endedAt,
+          tagEntries.map(([k]) => k),
+          tagEntries.map(([, v]) => v),
+          record.assetKeys,
+          event.seq,
+          event.timestamp,
+          event.stepKey,
+          event.body.type,
+          assetKey,
+          partition,
+          toJsonb(event.body),
+          RUN_CHANGES_CHANNEL,
+          `${record.status} ${record.runId}`,
+        ] });
       } catch (error) {
         if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
           throw new StorageInputError(`run ${JSON.stringify(record.runId)}`, "a run with this id already exists", { cause: error });
         }
         throw error;
       }
-      if (inserted.rowCount === 0) {
-        const existing = await client.query<RunRow>("SELECT * FROM runs WHERE instigator = $1 AND run_key = $2", [
-          record.instigator,
-          record.runKey,
-        ]);
-        const row = existing.rows[0];
-        if (row === undefined) throw new StorageError(`createRun: run key conflict for ${record.runKey} but no run found`);
-        return { run: runFromRow(row), created: false };
-      }
-      await this.insertRunIndexRows(client, record.runId, record.tags, record.assetKeys);
-      await notifyRunChange(client, record.runId, record.status);
-      const { assetKey, partition } = eventColumns(event.body);
-      await client.query(
-        `INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [event.runId, event.seq, event.timestamp, event.stepKey, event.body.type, assetKey, partition, toJsonb(event.body)],
-      );
-      return { run: record, created: true };
+      if (inserted.rowCount === 1) return { run: record, created: true };
+      const existing = await db.query<RunRow>("SELECT * FROM runs WHERE instigator = $1 AND run_key = $2", [record.instigator, record.runKey]);
+      const row = existing.rows[0];
+      if (row === undefined) throw new StorageError(`createRun: run key conflict for ${record.runKey} but no run found`);
+      return { run: runFromRow(row), created: false };
     });
   }
 
