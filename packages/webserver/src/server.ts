@@ -10,6 +10,7 @@ import { ApiError, sendError } from "@flyt/protocol";
 import type { RunLauncher } from "@flyt/run-worker";
 import type { Storage } from "@flyt/storage";
 import { CodeLocationLauncher, type Workspace } from "@flyt/workspace";
+import type { FlytMetrics } from "@flyt/observability";
 import { Authenticator, type ApiTokenLookup } from "./auth/authenticator.js";
 import { resolveAuthOptions, type AuthOptions } from "./auth/config.js";
 import { attachPrincipal, checkCsrf, requireRole, setSecurityHeaders } from "./auth/guard.js";
@@ -18,6 +19,7 @@ import { Router } from "./router.js";
 import { healthRoutes } from "./routes/health.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { locationRoutes } from "./routes/locations.js";
+import { metricsRoutes, WebserverMetrics, type LocationStatusView } from "./routes/metrics.js";
 import { runRoutes } from "./routes/runs.js";
 
 export interface WebserverOptions {
@@ -36,10 +38,14 @@ export interface WebserverOptions {
   auth?: Partial<AuthOptions> | null;
   /** Where API tokens are looked up (default: `storage` when it stores them). */
   tokens?: ApiTokenLookup | null;
+  /** The `/metrics` registry (default: a new one, component "webserver"; docs/metrics.md). */
+  metrics?: FlytMetrics;
+  /** Code locations for `/readyz` and `/metrics` (default: the workspace's; `flyt dev` passes its own). */
+  locations?: () => LocationStatusView[];
 }
 
 /** Paths with their own authentication (run tokens) or none at all. */
-const PUBLIC_PATHS = /^\/(ingest\/|healthz$|readyz$)/;
+const PUBLIC_PATHS = /^\/(ingest\/|healthz$|readyz$|metrics$)/;
 /** Paths that read or change platform state: at least a viewer. */
 const API_PATHS = /^\/(graphql$|api\/)/;
 
@@ -48,6 +54,7 @@ export class Webserver {
   private address: AddressInfo | null = null;
   readonly deps: ServerDeps;
   readonly authenticator: Authenticator;
+  readonly metrics: WebserverMetrics;
 
   constructor(private readonly options: WebserverOptions) {
     const log = options.log ?? ((record) => process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), component: "webserver", ...record })}\n`));
@@ -58,9 +65,12 @@ export class Webserver {
         : workspace === null
           ? null
           : new CodeLocationLauncher({ workspace, ingestUrl: () => this.ingestUrl });
-    this.deps = { storage: options.storage, workspace, launcher, log };
+    const locations = options.locations ?? (() => workspace?.list() ?? []);
+    this.metrics = new WebserverMetrics({ storage: options.storage, locations, ...(options.metrics ? { metrics: options.metrics } : {}) });
+    this.deps = { storage: options.storage, workspace, launcher, log, metrics: this.metrics };
     const router = new Router();
-    healthRoutes(router, this.deps);
+    healthRoutes(router, this.deps, locations);
+    metricsRoutes(router, this.metrics);
     ingestRoutes(router, this.deps);
     locationRoutes(router, this.deps);
     runRoutes(router, this.deps);

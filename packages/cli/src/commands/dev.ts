@@ -11,6 +11,7 @@ import { uiDistDir } from "./ui-dir.js";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { InvalidConfigError, serializeError } from "@flyt/core";
 import { Daemon, RemoteEvaluator, StaticLaunchResolver, type RemoteLocationClient } from "@flyt/daemon";
+import { FlytMetrics } from "@flyt/observability";
 import { InProcessLauncher, SubprocessLauncher } from "@flyt/run-worker";
 import {
   createApiHandler,
@@ -127,8 +128,10 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.file]))),
     launchOptions: { parallelism: ctx.config.execution.parallelism },
     log: (line) => ctx.err(`[daemon] ${line}`),
-    // The freshness monitor judges every loaded asset with a policy (re-read each pass, so reloads count).
+    // The freshness monitor judges every loaded asset with a policy (re-read each pass, so reloads
+    // count); alerts follow flyt.yaml's `alerts:` section as in `flyt daemon`.
     observability: {
+      alerts: ctx.config.alerts,
       assets: () => {
         const merged = definitions.graph();
         return [...merged.graph.nodes.values()].map((node) => ({ node, location: merged.locationOf.get(node.key) ?? "" }));
@@ -140,7 +143,9 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   const api = createApiHandler({ storage, definitions, runs: queueRunController(storage), uiDir: hasUi ? uiDir : null, log: (r) => ctx.err(JSON.stringify(r)) });
   let webserver;
   try {
-    webserver = await startWebserver({ storage, workspace: null, launcher: null, host, port, api, log: (r) => { if (r.level === "error" || r.level === "warn") ctx.err(JSON.stringify(r)); } });
+    // /metrics and /readyz report the dev locations (the webserver itself has no workspace here).
+    const metrics = new FlytMetrics({ component: "dev" });
+    webserver = await startWebserver({ storage, workspace: null, launcher: null, host, port, api, metrics, locations: () => definitions.list(), log: (r) => { if (r.level === "error" || r.level === "warn") ctx.err(JSON.stringify(r)); } });
   } catch (error) {
     api.close();
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,19 +1,48 @@
-/** `/healthz` (the process serves) and `/readyz` (storage answers; locations are reported, not required). */
+/**
+ * `/healthz` (the process serves) and `/readyz` (storage answers and its schema is the one this
+ * binary was built for; code locations are reported, not required — a broken application must
+ * not take the platform out of its load balancer). An older schema means migrations are pending;
+ * a newer one means this binary is older than the database: both answer 503.
+ */
 import { sendJson } from "@flyt/protocol";
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from "@flyt/storage";
 import type { Router } from "../router.js";
 import type { ServerDeps } from "../deps.js";
+import type { LocationStatusView } from "./metrics.js";
 
-export function healthRoutes(router: Router, deps: ServerDeps): void {
+/** The newest schema version this binary knows for a backend. */
+export function expectedSchemaVersion(kind: "sqlite" | "postgres"): number {
+  return (kind === "sqlite" ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS).length;
+}
+
+export function healthRoutes(router: Router, deps: ServerDeps, locations: () => LocationStatusView[]): void {
   router.add("GET", "/healthz", async ({ response }) => {
     sendJson(response, 200, { status: "ok" });
   });
   router.add("GET", "/readyz", async ({ response }) => {
+    const expected = expectedSchemaVersion(deps.storage.kind);
+    let schemaVersion: number;
     try {
-      const schemaVersion = await deps.storage.schemaVersion();
-      const locations = deps.workspace?.list().map((l) => ({ name: l.name, status: l.status })) ?? [];
-      sendJson(response, 200, { status: "ready", storage: { kind: deps.storage.kind, schemaVersion }, locations });
+      schemaVersion = await deps.storage.schemaVersion();
     } catch (error) {
-      sendJson(response, 503, { status: "unavailable", error: `storage: ${(error as Error).message}` });
+      sendJson(response, 503, {
+        status: "unavailable",
+        storage: { kind: deps.storage.kind, reachable: false, expectedSchemaVersion: expected },
+        error: `storage: ${(error as Error).message}`,
+      });
+      return;
     }
+    const schemaCurrent = schemaVersion === expected;
+    const storage = { kind: deps.storage.kind, reachable: true, schemaVersion, expectedSchemaVersion: expected, schemaCurrent };
+    const located = locations().map((l) => ({ name: l.name, status: l.status }));
+    if (!schemaCurrent) {
+      const error =
+        schemaVersion < expected
+          ? `storage schema is at version ${schemaVersion}, this Flyt needs ${expected}: run \`flyt migrate\``
+          : `storage schema version ${schemaVersion} is newer than this Flyt (knows up to ${expected}): upgrade Flyt`;
+      sendJson(response, 503, { status: "unavailable", storage, locations: located, error });
+      return;
+    }
+    sendJson(response, 200, { status: "ready", storage, locations: located });
   });
 }

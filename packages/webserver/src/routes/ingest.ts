@@ -62,6 +62,7 @@ export function ingestRoutes(router: Router, deps: ServerDeps): void {
       return;
     }
     const inserted = await deps.storage.appendEvents(events);
+    deps.metrics?.eventsIngested(token.location, inserted);
     sendJson(context.response, 200, { received: events.length, inserted } satisfies IngestEventsResponse);
   });
 
