@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # One retry: a registry hiccup or a busy shared npm cache should not fail the whole run.
+  npm ci --no-audit --no-fund || { echo "npm ci failed; retrying once"; npm ci --no-audit --no-fund; }
 fi
 
 # Pipes compatibility tests run the official dagster-pipes from PyPI (a reused virtualenv) and a Go child.
