@@ -20,7 +20,7 @@ import {
 import type { AssetSnapshot, ScheduleSnapshot, SensorSnapshot } from "@flyt/protocol";
 import { createReexecution, ReexecutionError, summarizeRun } from "@flyt/run-worker";
 import { nextScheduleTimes, partitionsFromSnapshot } from "@flyt/sdk";
-import type { AssetIndexEntry, InstigatorState, RunFilter, Tick } from "@flyt/storage";
+import { encodeCursor, type AlertDelivery, type AssetFreshnessState, type AssetIndexEntry, type CheckIndexEntry, type InstigatorState, type RunFilter, type Tick } from "@flyt/storage";
 import { LocationUnavailable, memo, type LocationEntry, type RequestContext } from "./context.js";
 
 type AssetNode = AssetSnapshot & { location: string };
@@ -66,6 +66,74 @@ function recentRunByAsset(ctx: RequestContext): Promise<Map<string, RunRecord>> 
     for (const run of page.items) for (const key of run.assetKeys) if (!byAsset.has(key)) byAsset.set(key, run);
     return byAsset;
   });
+}
+
+/** The daemon's stored freshness verdicts, by asset key (stale entries of removed assets included). */
+function freshnessByAsset(ctx: RequestContext): Promise<Map<string, AssetFreshnessState>> {
+  return memo(ctx, "freshness", async () => new Map((await ctx.options.storage.listFreshnessStates()).map((s) => [s.assetKey, s])));
+}
+
+/** Latest result per (asset, check), keyed `<asset>\u0000<check>`. */
+function latestChecks(ctx: RequestContext): Promise<Map<string, CheckIndexEntry>> {
+  return memo(ctx, "checks", async () => new Map((await ctx.options.storage.getLatestCheckResults()).map((r) => [`${r.assetKey}\u0000${r.checkName}`, r])));
+}
+
+/** An asset's verdict, only while it has a policy: a dropped policy leaves an old row behind. */
+async function freshnessOf(ctx: RequestContext, asset: AssetNode | undefined): Promise<AssetFreshnessState | null> {
+  if (asset === undefined || !asset.freshnessPolicy) return null;
+  return (await freshnessByAsset(ctx)).get(asset.key) ?? null;
+}
+
+/** Failed latest results of checks that the loaded definitions still declare, newest first. */
+async function failedChecks(ctx: RequestContext) {
+  const merged = graphOf(ctx);
+  const out: Array<{ assetKey: string; name: string; severity: string; timestamp: number; runId: string }> = [];
+  for (const result of (await latestChecks(ctx)).values()) {
+    if (result.passed) continue;
+    if (!merged.assets.get(result.assetKey)?.checks.some((c) => c.name === result.checkName)) continue;
+    out.push({ assetKey: result.assetKey, name: result.checkName, severity: result.severity, timestamp: result.timestamp, runId: result.runId });
+  }
+  return out.sort((a, b) => b.timestamp - a.timestamp);
+}
+
+const MAX_DELIVERIES_SCANNED = 5_000;
+
+/** Alert deliveries newest first; with `failedOnly`, pages through storage until `first` failures are found. */
+async function alertDeliveries(ctx: RequestContext, first: number, after: string | null, failedOnly: boolean) {
+  const nodes: AlertDelivery[] = [];
+  let cursor = after;
+  let scanned = 0;
+  for (;;) {
+    const page = await ctx.options.storage.listAlertDeliveries({ limit: failedOnly ? 200 : first, cursor });
+    scanned += page.items.length;
+    for (const item of page.items) if (!failedOnly || item.outcome === "failed") nodes.push(item);
+    cursor = page.nextCursor;
+    if (!failedOnly || nodes.length >= first || cursor === null || scanned >= MAX_DELIVERIES_SCANNED) break;
+  }
+  // With failedOnly a page can overshoot: the storage cursor then points past items not returned,
+  // so trim to `first` and continue after the last returned item.
+  if (nodes.length > first) {
+    nodes.length = first;
+    return { nodes, endCursor: encodeCursor("alerts", nodes[nodes.length - 1]!.id), hasNextPage: true };
+  }
+  return { nodes, endCursor: cursor, hasNextPage: cursor !== null };
+}
+
+/** Failed deliveries newer than `since` (newest first in storage, so reading stops at the first older one). */
+async function failedDeliveriesSince(ctx: RequestContext, since: number): Promise<number> {
+  let count = 0;
+  let cursor: string | null = null;
+  for (let scanned = 0; scanned < MAX_DELIVERIES_SCANNED; ) {
+    const page = await ctx.options.storage.listAlertDeliveries({ limit: 200, cursor });
+    for (const item of page.items) {
+      if (item.at <= since) return count;
+      if (item.outcome === "failed") count += 1;
+    }
+    scanned += page.items.length;
+    cursor = page.nextCursor;
+    if (cursor === null) break;
+  }
+  return count;
 }
 
 function instigatorStates(ctx: RequestContext): Promise<Map<string, InstigatorState>> {
@@ -372,7 +440,20 @@ export const resolvers: Record<string, Record<string, (parent: any, args: Args, 
       const all = instigators(ctx);
       const states = await instigatorStates(ctx);
       const stopped = all.filter((i) => (states.get(instigatorId(i))?.status ?? i.defaultStatus) === "STOPPED");
+      const freshness = await freshnessByAsset(ctx);
+      const judged = [...merged.assets.values()].flatMap((a) => {
+        const state = a.freshnessPolicy ? freshness.get(a.key) : undefined;
+        return state ? [{ asset: a, state }] : [];
+      });
+      const stale = judged.filter((j) => j.state.state === "STALE").sort((a, b) => a.state.since - b.state.since);
+      const failing = await failedChecks(ctx);
       return {
+        staleAssets: stale.slice(0, 200).map((j) => j.asset),
+        staleCount: stale.length,
+        warnCount: judged.filter((j) => j.state.state === "WARN").length,
+        failedChecks: failing.slice(0, 200),
+        failedCheckCount: failing.length,
+        failedAlertDeliveries24h: await failedDeliveriesSince(ctx, ctx.now - DAY_MS),
         assetCount: merged.assets.size,
         failedAssets: [...merged.assets.values()].filter((a) => statusOf(a.key, latest, runs) === "FAILED").slice(0, 200),
         runningRuns: running.items,
@@ -403,6 +484,7 @@ export const resolvers: Record<string, Record<string, (parent: any, args: Args, 
       }
       return hits.slice(0, first);
     },
+    alertDeliveries: (_p, args, ctx) => alertDeliveries(ctx, clampFirst(args.first, 50, 200), decodeCursor(args.after), args.failedOnly === true),
     viewer: (_p, _args, ctx) => ({
       name: ctx.viewer.name ?? null,
       email: ctx.viewer.email ?? null,
@@ -522,15 +604,21 @@ export const resolvers: Record<string, Record<string, (parent: any, args: Args, 
       return { nodes, endCursor: page.nextCursor, hasNextPage: page.nextCursor !== null };
     },
     checks: async (a: AssetNode, _args, ctx) => {
-      const results = await memo(ctx, "checks", () => ctx.options.storage.getLatestCheckResults());
+      const results = await latestChecks(ctx);
       return a.checks.map((check) => {
-        const result = results.find((r) => r.assetKey === a.key && r.checkName === check.name);
-        return { ...check, passed: result?.passed ?? null, severity: result?.severity ?? null, timestamp: result?.timestamp ?? null, runId: result?.runId ?? null };
+        const result = results.get(`${a.key}\u0000${check.name}`);
+        // A check not yet run shows the severity it is declared with.
+        return { ...check, passed: result?.passed ?? null, severity: result?.severity ?? check.severity, timestamp: result?.timestamp ?? null, runId: result?.runId ?? null };
       });
     },
     freshnessPolicy: (a: AssetNode) => (a.freshnessPolicy ? JSON.stringify(a.freshnessPolicy) : null),
+    freshness: (a: AssetNode, _args, ctx) => freshnessOf(ctx, a),
     schedules: (a: AssetNode, _args, ctx) => instigators(ctx).filter((i) => i.kind === "schedule" && targetKeys(ctx, i).has(a.key)),
     sensors: (a: AssetNode, _args, ctx) => instigators(ctx).filter((i) => i.kind === "sensor" && targetKeys(ctx, i).has(a.key)),
+  },
+
+  AssetGraphNode: {
+    freshness: async (n: { key: string }, _args, ctx) => (await freshnessOf(ctx, graphOf(ctx).assets.get(n.key)))?.state ?? null,
   },
 
   PartitionStatus: {

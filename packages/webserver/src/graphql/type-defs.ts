@@ -28,6 +28,61 @@ type Query {
   search(text: String!, first: Int = 20): [SearchHit!]!
   """Who is asking and what their role allows (docs/auth.md)."""
   viewer: Viewer!
+  """Alert deliveries (sent, failed, suppressed), newest first; failedOnly: only failed ones (docs/alerts.md)."""
+  alertDeliveries(first: Int = 50, after: String, failedOnly: Boolean = false): AlertDeliveryConnection!
+}
+
+"""One alert delivery outcome per alert and channel, as the daemon's alert engine recorded it."""
+type AlertDelivery {
+  id: Float!
+  alertId: String!
+  rule: String!
+  """run_failure, freshness, check_failure, location_load_failure, leader_lost"""
+  kind: String!
+  """firing or resolved"""
+  status: String!
+  channel: String!
+  """sent, failed or suppressed"""
+  outcome: String!
+  attempts: Int!
+  error: String
+  title: String!
+  """How many signals the alert grouped."""
+  count: Int!
+  at: Float!
+}
+
+type AlertDeliveryConnection {
+  nodes: [AlertDelivery!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+"""The daemon's latest freshness verdict for an asset (docs/freshness.md)."""
+type FreshnessState {
+  """FRESH, WARN, STALE or UNKNOWN"""
+  state: String!
+  """When the asset entered this state (for STALE: when it became stale)."""
+  since: Float!
+  staleSince: Float
+  """Until when the asset stays fresh without a new materialization."""
+  freshUntil: Float
+  """When it turns WARN (with a warning window)."""
+  warnAt: Float
+  """The partition judged (policies with partitions: latest)."""
+  partition: String
+  reason: String!
+  evaluatedAt: Float!
+}
+
+"""The latest failed evaluation of a check."""
+type FailedCheck {
+  assetKey: String!
+  name: String!
+  """warn or error"""
+  severity: String!
+  timestamp: Float!
+  runId: String!
 }
 
 """The signed-in user (or API token) of this request."""
@@ -208,7 +263,9 @@ type AssetCheck {
   blocking: Boolean!
   """Result of the latest evaluation (null if never evaluated)."""
   passed: Boolean
+  """warn or error: of the latest evaluation, else the severity declared in code."""
   severity: String
+  """When it was last evaluated (null if never)."""
   timestamp: Float
   runId: String
 }
@@ -238,6 +295,8 @@ type Asset {
   checks: [AssetCheck!]!
   """The freshness policy as JSON (null without one)."""
   freshnessPolicy: String
+  """The daemon's latest verdict under that policy (null without a policy or before the first evaluation)."""
+  freshness: FreshnessState
   """Schedules and sensors whose target includes this asset."""
   schedules: [Schedule!]!
   sensors: [Sensor!]!
@@ -250,6 +309,8 @@ type AssetGraphNode {
   status: AssetStatus!
   kinds: [String!]!
   partitioned: Boolean!
+  """FRESH, WARN, STALE, UNKNOWN; null for an asset without a freshness policy."""
+  freshness: String
 }
 
 type AssetGraphEdge {
@@ -437,6 +498,16 @@ type Overview {
   stoppedSensors: [Sensor!]!
   locationsWithErrors: [CodeLocation!]!
   daemon: DaemonStatus!
+  """Assets whose freshness state is STALE (at most 200, longest stale first) and their count."""
+  staleAssets: [Asset!]!
+  staleCount: Int!
+  """Assets in the WARN state (fresh, but close to stale)."""
+  warnCount: Int!
+  """Checks whose latest evaluation failed (at most 200, newest first) and their count."""
+  failedChecks: [FailedCheck!]!
+  failedCheckCount: Int!
+  """Alert deliveries that failed in the last 24 hours."""
+  failedAlertDeliveries24h: Int!
 }
 
 type SearchHit {
