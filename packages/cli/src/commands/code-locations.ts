@@ -82,6 +82,7 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
         storage: ctx.storage,
         workspace,
         api,
+        auth: config.auth,
         port: parsePort(options.port, config.webserver.port),
         host: options.host ?? config.webserver.host,
         ...(config.webserver.publicUrl ? { publicUrl: config.webserver.publicUrl } : {}),
@@ -119,7 +120,11 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
   const call = async (url: string, init?: RequestInit): Promise<{ ok: boolean; body: any }> => {
     let response: Response;
     try {
-      response = await fetch(url, { ...init, signal: AbortSignal.timeout(120_000) });
+      // FLYT_TOKEN: an API token (`flyt tokens create`) for webservers with access control (docs/auth.md).
+      const headers = new Headers(init?.headers);
+      headers.set("X-Flyt-Request", "1");
+      if (process.env.FLYT_TOKEN) headers.set("Authorization", `Bearer ${process.env.FLYT_TOKEN}`);
+      response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(120_000) });
     } catch (error) {
       throw new Error(`cannot reach the webserver at ${url}: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`, { cause: error });
     }

@@ -145,7 +145,7 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   try {
     // /metrics and /readyz report the dev locations (the webserver itself has no workspace here).
     const metrics = new FlytMetrics({ component: "dev" });
-    webserver = await startWebserver({ storage, workspace: null, launcher: null, host, port, api, metrics, locations: () => definitions.list(), log: (r) => { if (r.level === "error" || r.level === "warn") ctx.err(JSON.stringify(r)); } });
+    webserver = await startWebserver({ storage, workspace: null, launcher: null, host, port, api, auth: ctx.config.auth, metrics, locations: () => definitions.list(), log: (r) => { if (r.level === "error" || r.level === "warn") ctx.err(JSON.stringify(r)); } });
   } catch (error) {
     api.close();
     const code = (error as NodeJS.ErrnoException).code;
