@@ -7,6 +7,7 @@ import { Catalog } from "./features/assets/Catalog.js";
 import { InstigatorPage, Instigators } from "./features/instigators/Instigators.js";
 import { Lineage } from "./features/lineage/Lineage.js";
 import { Locations } from "./features/locations/Locations.js";
+import { Alerts } from "./features/observability/Observability.js";
 import { Overview } from "./features/overview/Overview.js";
 import { RunPage } from "./features/runs/RunPage.js";
 import { Runs } from "./features/runs/Runs.js";
@@ -21,6 +22,7 @@ const NAV: Array<[string, string]> = [
   ["/schedules", "Schedules"],
   ["/sensors", "Sensors"],
   ["/locations", "Locations"],
+  ["/alerts", "Alerts"],
 ];
 
 const SEARCH = `query Search($text: String!) { search(text: $text, first: 12) { kind label path } }`;
@@ -108,6 +110,7 @@ function Page() {
   if (path === "/sensors") return <Instigators kind="sensor" />;
   if (path.startsWith("/schedules/") || path.startsWith("/sensors/")) return <InstigatorPage id={path.slice(path.indexOf("/", 1) + 1)} />;
   if (path === "/locations") return <Locations />;
+  if (path === "/alerts") return <Alerts />;
   return <p>No page at {path}.</p>;
 }
 

@@ -5,13 +5,15 @@
 import { useState } from "react";
 import { formatTime, gql, NEEDS_OPERATOR, useCanOperate, useQuery, type AssetStatus } from "../../api.js";
 import { Link, navigate } from "../../router.js";
+import { FRESHNESS_FIELDS, FreshnessBadge, FreshnessPanel, type FreshnessInfo } from "../observability/Observability.js";
 
 const ASSET = `query Asset($key: String!) { asset(key: $key) {
   key location group description owners kinds codeVersion status freshnessPolicy
   tags { key value } deps dependents
   partitions { kind keys cadence timezone start format }
   partitionStatus { total materialized failed partitions(first: 2000) { key status runId } }
-  checks { name description passed severity timestamp }
+  checks { name description blocking passed severity timestamp runId }
+  freshness { ${FRESHNESS_FIELDS} }
   schedules { id name cron } sensors { id name }
   latestRun { runId status }
   materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }
@@ -28,7 +30,8 @@ interface AssetData {
     tags: Array<{ key: string; value: string }>; deps: string[]; dependents: string[];
     partitions: { kind: string; keys: string[] | null; cadence: string | null; timezone: string | null; start: string | null; format: string | null } | null;
     partitionStatus: { total: number; materialized: number; failed: number; partitions: Array<{ key: string; status: string; runId: string | null }> } | null;
-    checks: Array<{ name: string; description: string | null; passed: boolean | null; severity: string | null; timestamp: number | null }>;
+    checks: Array<{ name: string; description: string | null; blocking: boolean; passed: boolean | null; severity: string | null; timestamp: number | null; runId: string | null }>;
+    freshness: FreshnessInfo | null;
     schedules: Array<{ id: string; name: string; cron: string }>; sensors: Array<{ id: string; name: string }>;
     latestRun: { runId: string; status: string } | null;
     materializations: { nodes: MaterializationRow[] };
@@ -79,7 +82,7 @@ export function AssetPage(props: { assetKey: string }) {
   };
   return (
     <div>
-      <h1>{a.key} <span className={`badge s-${a.status}`}>{a.status.replace("_", " ").toLowerCase()}</span></h1>
+      <h1>{a.key} <span className={`badge s-${a.status}`}>{a.status.replace("_", " ").toLowerCase()}</span> <FreshnessBadge freshness={a.freshness} hasPolicy={a.freshnessPolicy !== null} /></h1>
       <div className="toolbar">
         {a.partitions && (
           <select aria-label="Partition" value={partition || partitionKeys[partitionKeys.length - 1] || ""} onChange={(e) => setPartition(e.target.value)}>
@@ -104,10 +107,28 @@ export function AssetPage(props: { assetKey: string }) {
             <tr><th>Targeted by</th><td>{[...a.schedules.map((s) => <Link key={s.id} to={`/schedules/${encodeURIComponent(s.id)}`}>{s.name} ({s.cron}) </Link>), ...a.sensors.map((s) => <Link key={s.id} to={`/sensors/${encodeURIComponent(s.id)}`}>{s.name} </Link>)]}{a.schedules.length + a.sensors.length === 0 ? "—" : null}</td></tr>
             <tr><th>Upstream</th><td>{a.deps.map((d) => <div key={d}><Link to={`/assets/${d}`}>{d}</Link></div>)}{a.deps.length === 0 ? "—" : null}</td></tr>
             <tr><th>Downstream</th><td>{a.dependents.map((d) => <div key={d}><Link to={`/assets/${d}`}>{d}</Link></div>)}{a.dependents.length === 0 ? "—" : null}</td></tr>
-            {a.checks.map((c) => <tr key={c.name}><th>Check {c.name}</th><td>{c.passed === null ? "not evaluated" : c.passed ? "passed" : `failed (${c.severity})`}</td></tr>)}
           </tbody></table>
         </section>
         <section>
+          <h2>Freshness</h2>
+          <FreshnessPanel freshness={a.freshness} policy={a.freshnessPolicy} />
+          <h2>Checks</h2>
+          {a.checks.length === 0 ? <p className="muted">No checks.</p> : (
+            <table data-testid="checks-table">
+              <thead><tr><th>Check</th><th>Result</th><th>Severity</th><th>When</th><th>Run</th></tr></thead>
+              <tbody>
+                {a.checks.map((c) => (
+                  <tr key={c.name} data-testid="check-row" data-check={c.name}>
+                    <td>{c.name}{c.blocking ? <span className="muted"> · blocking</span> : null}{c.description ? <div className="muted">{c.description}</div> : null}</td>
+                    <td>{c.passed === null ? <span className="badge s-PENDING">not run</span> : c.passed ? <span className="badge s-SUCCESS">passed</span> : <span className={`badge ${c.severity === "error" ? "s-FAILED" : "s-WARN"}`}>failed</span>}</td>
+                    <td>{c.severity ?? "—"}</td>
+                    <td>{formatTime(c.timestamp)}</td>
+                    <td>{c.runId ? <Link to={`/runs/${c.runId}`}>{c.runId.slice(0, 8)}</Link> : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
           {a.partitionStatus && (
             <>
               <h2>Partitions: {a.partitionStatus.materialized}/{a.partitionStatus.total} materialized{a.partitionStatus.failed ? `, ${a.partitionStatus.failed} failed` : ""}</h2>

@@ -1,12 +1,13 @@
-/** The asset catalog: search, filter by group/location/status, grouped by group, with status and last materialization. */
+/** The asset catalog: search, filter by group/location/status, grouped by group, with status, freshness, checks and last materialization. */
 import { useState } from "react";
 import { formatTime, useQuery, type AssetStatus } from "../../api.js";
 import { Link, navigate, useLocation } from "../../router.js";
+import { ChecksSummary, FRESHNESS_FIELDS, FreshnessBadge, type CheckInfo, type FreshnessInfo } from "../observability/Observability.js";
 
 const CATALOG = `query Catalog($filter: AssetFilter, $after: String) {
   assets(filter: $filter, first: 500, after: $after) {
     totalCount endCursor hasNextPage
-    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } }
+    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ${FRESHNESS_FIELDS} } checks { name passed severity } }
   }
   locations { name }
 }`;
@@ -16,7 +17,7 @@ interface CatalogData {
     totalCount: number;
     endCursor: string | null;
     hasNextPage: boolean;
-    nodes: Array<{ key: string; group: string; location: string; kinds: string[]; status: AssetStatus; latestMaterialization: { timestamp: number; runId: string } | null; partitionStatus: { total: number; materialized: number } | null }>;
+    nodes: Array<{ key: string; group: string; location: string; kinds: string[]; status: AssetStatus; latestMaterialization: { timestamp: number; runId: string } | null; partitionStatus: { total: number; materialized: number } | null; freshnessPolicy: string | null; freshness: FreshnessInfo | null; checks: CheckInfo[] }>;
   };
   locations: Array<{ name: string }>;
 }
@@ -60,12 +61,14 @@ export function Catalog() {
         <section key={name}>
           <h2><a href={`/assets?group=${encodeURIComponent(name)}`} onClick={(e) => { e.preventDefault(); set("group", name); }}>{name}</a> <span className="muted">({assets.length})</span></h2>
           <table>
-            <thead><tr><th>Asset</th><th>Status</th><th>Location</th><th>Last materialized</th><th>Partitions</th></tr></thead>
+            <thead><tr><th>Asset</th><th>Status</th><th>Freshness</th><th>Checks</th><th>Location</th><th>Last materialized</th><th>Partitions</th></tr></thead>
             <tbody>
               {assets.map((a) => (
                 <tr key={a.key} data-testid="asset-row">
                   <td><Link to={`/assets/${a.key}`}>{a.key}</Link> {a.kinds.map((k) => <span key={k} className="muted"> {k}</span>)}</td>
                   <td><span className={`badge s-${a.status}`}>{a.status.replace("_", " ").toLowerCase()}</span></td>
+                  <td><FreshnessBadge freshness={a.freshness} hasPolicy={a.freshnessPolicy !== null} /></td>
+                  <td><ChecksSummary checks={a.checks} /></td>
                   <td className="muted">{a.location}</td>
                   <td>{a.latestMaterialization ? <Link to={`/runs/${a.latestMaterialization.runId}`}>{formatTime(a.latestMaterialization.timestamp)}</Link> : <span className="muted">never</span>}</td>
                   <td className="muted">{a.partitionStatus ? `${a.partitionStatus.materialized}/${a.partitionStatus.total}` : ""}</td>

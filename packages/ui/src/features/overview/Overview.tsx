@@ -1,6 +1,7 @@
-/** The operator view: is everything OK, and if not, what — failing assets, runs, stopped instigators, broken locations. */
+/** The operator view: is everything OK, and if not, what — failing assets, stale assets, failed checks, runs, stopped instigators, broken locations, undelivered alerts. */
 import { formatTime, RUN_FIELDS, useQuery, type RunSummary } from "../../api.js";
 import { Link } from "../../router.js";
+import { FRESHNESS_FIELDS, FreshnessBadge, type FreshnessInfo } from "../observability/Observability.js";
 
 const OVERVIEW = `query Overview { overview {
   assetCount
@@ -9,6 +10,9 @@ const OVERVIEW = `query Overview { overview {
   stoppedSchedules { id name location } stoppedSensors { id name location }
   locationsWithErrors { name errorMessage }
   daemon { healthy loops { loop at healthy } }
+  staleCount warnCount staleAssets { key location freshness { ${FRESHNESS_FIELDS} } }
+  failedCheckCount failedChecks { assetKey name severity timestamp runId }
+  failedAlertDeliveries24h
 } }`;
 
 interface OverviewData {
@@ -22,14 +26,20 @@ interface OverviewData {
     stoppedSensors: Array<{ id: string; name: string; location: string }>;
     locationsWithErrors: Array<{ name: string; errorMessage: string | null }>;
     daemon: { healthy: boolean; loops: Array<{ loop: string; at: number; healthy: boolean }> };
+    staleCount: number;
+    warnCount: number;
+    staleAssets: Array<{ key: string; location: string; freshness: FreshnessInfo | null }>;
+    failedCheckCount: number;
+    failedChecks: Array<{ assetKey: string; name: string; severity: string; timestamp: number; runId: string }>;
+    failedAlertDeliveries24h: number;
   };
 }
 
-function Card(props: { n: number; label: string; bad?: boolean }) {
+function Card(props: { n: number; label: string; bad?: boolean; to?: string }) {
   return (
-    <div className={`card ${props.bad ? (props.n > 0 ? "bad" : "ok") : ""}`}>
+    <div className={`card ${props.bad ? (props.n > 0 ? "bad" : "ok") : ""}`} data-testid={`card-${props.label.replace(/[^a-z0-9]+/gi, "-")}`}>
       <div className="n">{props.n}</div>
-      <div className="muted">{props.label}</div>
+      <div className="muted">{props.to ? <Link to={props.to}>{props.label}</Link> : props.label}</div>
     </div>
   );
 }
@@ -39,7 +49,7 @@ export function Overview() {
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
   const o = data.overview;
-  const problems = o.failedAssets.length + o.failedRuns24h.length + o.locationsWithErrors.length;
+  const problems = o.failedAssets.length + o.failedRuns24h.length + o.locationsWithErrors.length + o.staleCount + o.failedChecks.filter((c) => c.severity === "error").length + o.failedAlertDeliveries24h;
   return (
     <div>
       <h1>Overview</h1>
@@ -50,11 +60,14 @@ export function Overview() {
       <div className="cards">
         <Card n={o.assetCount} label="assets" />
         <Card n={o.failedAssets.length} label="failing assets" bad />
+        <Card n={o.staleCount} label="stale assets" bad />
+        <Card n={o.failedCheckCount} label="failed checks" bad />
         <Card n={o.failedRuns24h.length} label="failed runs (24 h)" bad />
         <Card n={o.runningRuns.length} label="running runs" />
         <Card n={o.queuedRuns.length} label="queued runs" />
         <Card n={o.stoppedSchedules.length + o.stoppedSensors.length} label="stopped schedules/sensors" />
         <Card n={o.locationsWithErrors.length} label="locations with errors" bad />
+        <Card n={o.failedAlertDeliveries24h} label="undelivered alerts (24 h)" bad to="/alerts?failed=1" />
       </div>
       {o.locationsWithErrors.length > 0 && (
         <>
@@ -71,6 +84,14 @@ export function Overview() {
           <h2>Failing assets</h2>
           {o.failedAssets.length === 0 ? <p className="muted">None.</p> : (
             <ul>{o.failedAssets.map((a) => <li key={a.key}><Link to={`/assets/${a.key}`}>{a.key}</Link></li>)}</ul>
+          )}
+          <h2>Stale assets{o.warnCount > 0 ? <span className="muted"> (and {o.warnCount} close to stale)</span> : null}</h2>
+          {o.staleAssets.length === 0 ? <p className="muted">None.</p> : (
+            <ul data-testid="stale-assets">{o.staleAssets.map((a) => <li key={a.key}><Link to={`/assets/${a.key}`}>{a.key}</Link> <FreshnessBadge freshness={a.freshness} /> {a.freshness ? <span className="muted">since {formatTime(a.freshness.since)}</span> : null}</li>)}</ul>
+          )}
+          <h2>Failed checks</h2>
+          {o.failedChecks.length === 0 ? <p className="muted">None.</p> : (
+            <ul data-testid="failed-checks">{o.failedChecks.map((c) => <li key={`${c.assetKey}:${c.name}`}><Link to={`/assets/${c.assetKey}`}>{c.assetKey}</Link> {c.name} <span className={`badge ${c.severity === "error" ? "s-FAILED" : "s-WARN"}`}>{c.severity}</span> <span className="muted">{formatTime(c.timestamp)} · <Link to={`/runs/${c.runId}`}>{c.runId.slice(0, 8)}</Link></span></li>)}</ul>
           )}
           <h2>Failed runs in the last 24 h</h2>
           <RunList runs={o.failedRuns24h} />
