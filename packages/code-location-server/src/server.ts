@@ -32,7 +32,7 @@ import {
   type RunProcessStatus,
   type Snapshot,
 } from "@flyt/protocol";
-import { loadDefinitions, spawnRemoteWorker, StandbyWorker, type RemoteWorkerHandle } from "@flyt/run-worker";
+import { loadDefinitions, spawnRemoteWorker, StandbyWorker, type RemoteWorkerHandle } from "@flyt/run-worker/remote";
 import type { Definitions } from "@flyt/sdk";
 import { evaluateSchedule, evaluateSensor } from "./evaluate.js";
 import { buildSnapshot } from "./snapshot.js";

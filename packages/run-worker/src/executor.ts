@@ -12,9 +12,8 @@ import {
   type Metadata,
   type RunRecord,
 } from "@flyt/core";
-import { createPipesClient } from "@flyt/pipes";
 import { normalizeMetadata, resolveResources, type ResolvedResources } from "@flyt/sdk";
-import type { AssetContext, AssetLogger, Definitions, MetadataInput } from "@flyt/sdk";
+import type { AssetContext, AssetLogger, Definitions, MetadataInput, PipesClient } from "@flyt/sdk";
 import { DEFAULT_OUTPUT_CAP_BYTES, StepOutput } from "./capture.js";
 import { stepScope, type StepScope } from "./capture-scope.js";
 import { checksFor, runChecks } from "./checks.js";
@@ -23,7 +22,9 @@ import { planRun, type ExecutionPlan, type PlannedStep } from "./plan.js";
 import type { Redactor } from "./redact.js";
 import { retryDelayMs, sleep } from "./retry.js";
 
-export const DEFAULT_PARALLELISM = 4;
+import { DEFAULT_PARALLELISM } from "./launcher.js";
+
+export { DEFAULT_PARALLELISM };
 
 export type RunOutcome = "SUCCESS" | "FAILURE" | "CANCELED";
 type StepOutcome = "SUCCESS" | "FAILURE" | "CANCELED" | "SKIPPED";
@@ -343,7 +344,7 @@ export class RunExecutor {
         }
         metadataCalls.push({ assetKey: assetKey ?? null, metadata: { ...metadata } });
       },
-      pipes: createPipesClient({
+      pipes: lazyPipesClient({
         runId: run.runId,
         stepKey,
         assetKeys: step.assetKeys,
@@ -469,4 +470,13 @@ export function toJsonSafe(value: unknown, seen = new WeakSet<object>(), depth =
   } finally {
     seen.delete(value);
   }
+}
+
+type PipesHost = Parameters<typeof import("@flyt/pipes").createPipesClient>[0];
+
+/** context.pipes: the pipes runtime is imported on the first `run()`, so steps that never use it do not load it. */
+function lazyPipesClient(host: PipesHost): PipesClient {
+  return {
+    run: async (command, args, options) => (await import("@flyt/pipes")).createPipesClient(host).run(command, args, options),
+  };
 }

@@ -62,3 +62,13 @@ export function validateLaunchRequest(request: LaunchRequest): void {
     throw new RangeError(`LaunchRequest.outputCapBytes must be a non-negative integer, got ${String(request.outputCapBytes)}`);
   }
 }
+
+/** Steps run at once when the caller does not say (executor and launchers). */
+export const DEFAULT_PARALLELISM = 4;
+
+/** The worker's environment: the caller's, minus the platform's database credentials. */
+export function workerEnvironment(environment: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...environment };
+  for (const name of WORKER_ENV_DENYLIST) delete env[name];
+  return env;
+}

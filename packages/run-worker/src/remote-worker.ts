@@ -7,9 +7,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { InvalidConfigError, type RunRecord } from "@flyt/core";
-import { DEFAULT_PARALLELISM } from "./executor.js";
-import { DEFAULT_CANCEL_GRACE_MS } from "./launcher.js";
-import { workerEnvironment } from "./subprocess-launcher.js";
+// Only light modules here: code servers import this (through ./remote.js) without the executor.
+import { DEFAULT_CANCEL_GRACE_MS, DEFAULT_PARALLELISM, workerEnvironment } from "./launcher.js";
 
 export const REMOTE_WORKER_MAIN = fileURLToPath(new URL("./remote-worker-main.js", import.meta.url));
 

@@ -10,12 +10,12 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { coerceError, type RunRecord } from "@flyt/core";
 import { RunEventSink } from "./event-sink.js";
-import { DEFAULT_PARALLELISM } from "./executor.js";
 import { parseWorkerMessage, type ParentMessage } from "./ipc.js";
 import {
   DEFAULT_CANCEL_GRACE_MS,
+  DEFAULT_PARALLELISM,
   validateLaunchRequest,
-  WORKER_ENV_DENYLIST,
+  workerEnvironment,
   type LaunchRequest,
   type RunHandle,
   type RunLauncher,
@@ -46,12 +46,7 @@ export class SubprocessLauncher implements RunLauncher {
   }
 }
 
-/** The worker's environment: the caller's, minus the platform's database credentials. */
-export function workerEnvironment(environment: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...environment };
-  for (const name of WORKER_ENV_DENYLIST) delete env[name];
-  return env;
-}
+export { workerEnvironment };
 
 class OutputTail {
   private text = "";

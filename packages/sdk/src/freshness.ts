@@ -2,7 +2,7 @@
  * Freshness policies as users write them on assets (`freshnessPolicy`), validated and turned
  * into the plain snapshot the daemon evaluates (docs/freshness.md).
  */
-import { Cron } from "croner";
+import { croner, isValidTimeZone } from "./lazy-deps.js";
 import { z } from "zod";
 import type { FreshnessPolicySnapshot } from "@flyt/core";
 
@@ -14,8 +14,8 @@ export type FreshnessPolicy =
 const minutes = z.number().finite().nonnegative();
 const validCron = (cron: string, timezone: string): boolean => {
   try {
-    new Intl.DateTimeFormat("en", { timeZone: timezone }); // throws RangeError for an unknown zone
-    new Cron(cron, { timezone, paused: true, mode: "5-or-6-parts" }).stop();
+    if (!isValidTimeZone(timezone)) return false;
+    new (croner().Cron)(cron, { timezone, paused: true, mode: "5-or-6-parts" }).stop();
     return true;
   } catch {
     return false;

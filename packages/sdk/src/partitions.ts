@@ -4,10 +4,11 @@
  * calendar: a daily window across a DST change lasts 23 or 25 hours, and at a fall-back the
  * repeated local hour is one 2-hour hourly window (its key would otherwise appear twice).
  */
-import { DateTime, IANAZone } from "luxon";
+import type { DateTime } from "luxon";
 import { didYouMeanSuffix, InvalidPartitionError, type PartitionsSnapshot } from "@flyt/core";
 import type { PartitionsDefinition, TimeWindow, TimeWindowCadence } from "./types.js";
 import { callerLocation, definitionsError } from "./validation.js";
+import { luxon } from "./lazy-deps.js";
 
 /**
  * Bound on listed keys: hourly partitions over ~20 years fit, a runaway definition does not hang a process.
@@ -204,6 +205,7 @@ function buildTimeWindowPartitions(
   definedAt: string | null,
   subject: string,
 ): PartitionsDefinition {
+  const { DateTime, IANAZone } = luxon();
   const problems: string[] = [];
   const fail = (): never => {
     throw definitionsError(problems.map((message) => ({ subject, message })), definedAt);

@@ -3,8 +3,8 @@
  * schedules; here the declaration is checked (cron syntax via croner, IANA zone, target syntax)
  * so a typo fails when the code location loads, not at 06:00 the next morning.
  */
-import { Cron } from "croner";
-import { IANAZone } from "luxon";
+import type { Cron } from "croner";
+import { croner, isValidTimeZone } from "./lazy-deps.js";
 import { didYouMeanSuffix, InvalidSelectionError, parseSelection } from "@flyt/core";
 import type { CatchUpPolicy, ScheduleDefinition, ScheduleEvaluationContext, ScheduleResult } from "./types.js";
 import { callerLocation, definitionsError, nameSchema } from "./validation.js";
@@ -40,12 +40,12 @@ export const DEFAULT_MAX_CATCH_UP_TICKS = 10;
 
 function parseCron(cron: string, timezone: string): Cron {
   // Paused and without a callback: parsing only, no timer is ever armed.
-  return new Cron(cron, { timezone, paused: true, mode: "5-or-6-parts" });
+  return new (croner().Cron)(cron, { timezone, paused: true, mode: "5-or-6-parts" });
 }
 
 /** Checks an IANA zone name, with a suggestion for a near miss. */
 export function timezoneProblem(timezone: unknown): string | null {
-  if (typeof timezone === "string" && IANAZone.isValidZone(timezone)) return null;
+  if (typeof timezone === "string" && isValidTimeZone(timezone)) return null;
   let suggestion = "";
   if (typeof timezone === "string") {
     try {

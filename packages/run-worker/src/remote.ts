@@ -1,0 +1,20 @@
+/**
+ * `@flyt/run-worker/remote`: what a code-location server needs from this package (load the
+ * definitions, start remote workers, keep a warm spare) without the executor, the launchers,
+ * pipes and storage-facing modules of the main entry — a code server never executes a run
+ * itself, so it should not carry their weight while it idles.
+ */
+export { loadDefinitions } from "./load-definitions.js";
+export {
+  spawnRemoteWorker,
+  readRemoteWorkerConfig,
+  fetchRunRecord,
+  RemoteWorkerHandle,
+  StandbyWorker,
+  REMOTE_WORKER_ENV,
+  REMOTE_WORKER_MAIN,
+  DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS,
+  type RemoteWorkerConfig,
+  type RemoteWorkerExit,
+  type SpawnRemoteWorkerOptions,
+} from "./remote-worker.js";
