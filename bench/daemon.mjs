@@ -59,7 +59,7 @@ function scheduleSnapshots(n) {
   }));
 }
 
-async function tickLag(url, options) {
+export async function tickLag(url, options) {
   const storage = await openStorage({ databaseUrl: url, sqlitePath: "", ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
   try {
     // The next whole minute, far enough ahead that the warm-up pass sees nothing due.
@@ -102,7 +102,7 @@ class NoopLauncher {
 }
 
 /** preload: enqueue everything first, then start the dispatcher (pure dispatch); else enqueue while it runs. */
-async function flytQueue(url, maxConcurrentRuns, preload = false) {
+export async function flytQueue(url, maxConcurrentRuns, preload = false) {
   const storage = await openStorage({ databaseUrl: url, sqlitePath: "" });
   const launcher = new NoopLauncher();
   const daemon = new Daemon({
@@ -145,7 +145,7 @@ async function flytQueue(url, maxConcurrentRuns, preload = false) {
   }
 }
 
-async function graphileQueue(url, preload = false) {
+export async function graphileQueue(url, preload = false) {
   const { run, makeWorkerUtils, Logger } = await import("graphile-worker");
   let done = 0;
   let last = 0;
@@ -197,7 +197,7 @@ async function graphileQueue(url, preload = false) {
   }
 }
 
-async function freshDatabase(postgresUrl) {
+export async function freshDatabase(postgresUrl) {
   if (!postgresUrl) return createTestDatabase();
   const previous = process.env.FLYT_TEST_DATABASE_URL;
   process.env.FLYT_TEST_DATABASE_URL = postgresUrl;

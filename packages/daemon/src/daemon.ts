@@ -168,8 +168,10 @@ export class Daemon {
       await this.sensors.pass((await this.listInstigators()).sensors);
       if (this.sensors.nextDueAt !== null) this.loops.get("sensors")?.wakeAt(this.sensors.nextDueAt);
     });
+    // Pipelined: the pass returns once its claims are started, so the next run end is served
+    // while earlier claims and launches are still in flight.
     add("run-queue", queuePollMs, async () => {
-      await this.queue.pass();
+      await this.queue.dispatch();
     });
     add("run-monitor", intervals.monitorPollMs ?? Math.min(5_000, Math.max(100, Math.floor(this.monitor.workerTimeoutMs / 4))), async () => {
       for (const verdict of await this.monitor.pass()) this.log(`[run-monitor] run ${verdict.runId}: ${verdict.message}`);
@@ -252,6 +254,7 @@ export class Daemon {
     if (!this.started) return;
     this.started = false;
     await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+    await this.queue.settled();
     await this.observability.stop();
     await this.watch?.close();
     await this.leader.stop();

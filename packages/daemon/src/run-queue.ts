@@ -8,6 +8,11 @@
  * between passes: run-change notifications mark runs to re-read (one `getRuns` per pass) or drop
  * finished ones, and a full re-list every `fullRefreshMs` repairs anything a lost notification
  * left stale. Without it, every pass re-lists both sets.
+ *
+ * Pipelining: `dispatch()` picks runs and starts their claim and launch without waiting for them;
+ * the picked runs count against every limit while their claim is in flight, so the next pass
+ * (woken by the next run end) can claim the slot that run freed at once. `pass()` is dispatch
+ * plus waiting for its own claims and launches.
  */
 import { coerceError, type RunRecord, type RunStatus } from "@flyt/core";
 import type { RunHandle } from "@flyt/run-worker";
@@ -145,15 +150,22 @@ export interface RunQueueOptions {
 export class RunQueue {
   /** Runs this process launched and that have not finished. */
   readonly handles = new Map<string, RunHandle>();
-  /** Called when a launched run finishes (the daemon wakes the queue). */
+  /** Called when a launched run finishes, or a claim left runs to re-read (the daemon wakes the queue). */
   onRunFinished: () => void = () => undefined;
 
   private queued = new Map<string, RunRecord>();
   private active = new Map<string, RunRecord>();
   /** Runs to re-read before the next dispatch (a notification said they changed). */
   private readonly dirty = new Set<string>();
-  /** Runs that finished while a read was in flight: the read's (older) answer must not revive them. */
+  /** Runs that finished while a read or claim was in flight: its (older) answer must not revive them. */
   private readonly endedDuringRead = new Set<string>();
+  /** Picked runs whose claim has not answered: they count as active and are not queued. */
+  private readonly claiming = new Map<string, RunRecord>();
+  /** Claims and launches started by dispatch() and not settled. */
+  private readonly inFlight = new Set<Promise<RunRecord[]>>();
+  /** Runs claimed while a read was in flight (the read may predate the claim). */
+  private readonly claimedDuringRead = new Map<string, RunRecord>();
+  private readsInFlight = 0;
   private lastFullRefresh: number | null = null;
   private needFullRefresh = true;
 
@@ -172,6 +184,8 @@ export class RunQueue {
       this.endedDuringRead.add(runId);
       return;
     }
+    // Our own claim in flight: its answer sets the run active.
+    if (this.claiming.has(runId)) return;
     const known = this.active.get(runId) ?? this.queued.get(runId);
     if (known?.status === status) return;
     if (known !== undefined && ACTIVE_STATUSES.includes(status)) {
@@ -193,14 +207,31 @@ export class RunQueue {
   }
 
   private async refresh(): Promise<void> {
-    const { storage } = this.options;
     const now = Date.now();
     const full =
       !this.options.trackChanges ||
       this.needFullRefresh ||
       this.lastFullRefresh === null ||
       now - this.lastFullRefresh >= (this.options.fullRefreshMs ?? DEFAULT_FULL_REFRESH_MS);
-    this.endedDuringRead.clear();
+    // Ended runs never come back, so the set only needs emptying when nothing could be stale.
+    if (this.claiming.size === 0) this.endedDuringRead.clear();
+    this.readsInFlight += 1;
+    try {
+      await this.read(full, now);
+    } finally {
+      this.readsInFlight -= 1;
+    }
+    // A claim answered during the read: its run is active whatever the read said.
+    for (const [id, run] of this.claimedDuringRead) {
+      this.queued.delete(id);
+      if (!this.endedDuringRead.has(id)) this.active.set(id, run);
+    }
+    if (this.readsInFlight === 0) this.claimedDuringRead.clear();
+    for (const id of this.claiming.keys()) this.queued.delete(id);
+  }
+
+  private async read(full: boolean, now: number): Promise<void> {
+    const { storage } = this.options;
     if (full) {
       this.needFullRefresh = false;
       this.dirty.clear();
@@ -228,12 +259,23 @@ export class RunQueue {
     }
   }
 
-  /** One dispatch pass; returns the runs launched. */
+  /** One dispatch pass; returns the runs launched, once their launches have started. */
   async pass(): Promise<RunRecord[]> {
-    const { storage, limits, metrics } = this.options;
+    return (await this.dispatch()).launched;
+  }
+
+  /**
+   * Picks every queued run that fits and starts claiming and launching them without waiting:
+   * resolves once the pick is made, with how many runs were picked and a promise of the runs
+   * claimed and launched. The daemon's loop calls this, so a slot freed while an earlier claim is
+   * in flight is filled by the next pass, not after that claim settles.
+   */
+  async dispatch(): Promise<{ picked: number; launched: Promise<RunRecord[]> }> {
+    const { limits, metrics } = this.options;
     await this.refresh();
     const counter = new LimitCounter(limits);
-    for (const run of this.active.values()) counter.add(run);
+    for (const run of this.active.values()) if (!this.claiming.has(run.runId)) counter.add(run);
+    for (const run of this.claiming.values()) counter.add(run);
     metrics.setGauge(METRICS.queued, this.queued.size);
     const chosen: RunRecord[] = [];
     for (const run of [...this.queued.values()].sort(queueOrder)) {
@@ -242,24 +284,56 @@ export class RunQueue {
       counter.add(run);
       chosen.push(run);
     }
-    if (chosen.length === 0) {
-      metrics.setGauge(METRICS.running, counter.active);
-      return [];
-    }
-    const claimed = await storage.claimQueuedRuns(chosen.map((r) => r.runId));
-    const claimedIds = new Set(claimed.map((r) => r.runId));
+    metrics.setGauge(METRICS.running, counter.active);
+    if (chosen.length === 0) return { picked: 0, launched: Promise.resolve([]) };
     for (const run of chosen) {
       this.queued.delete(run.runId);
+      this.claiming.set(run.runId, run);
+    }
+    const launched = this.claimAndLaunch(chosen);
+    this.inFlight.add(launched);
+    void launched.finally(() => this.inFlight.delete(launched));
+    return { picked: chosen.length, launched };
+  }
+
+  /** Waits for every claim and launch dispatch() started (stopping). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async claimAndLaunch(chosen: RunRecord[]): Promise<RunRecord[]> {
+    const { storage, metrics } = this.options;
+    let claimed: RunRecord[];
+    try {
+      claimed = await storage.claimQueuedRuns(chosen.map((r) => r.runId));
+    } catch (thrown) {
+      // Unknown outcome: re-read the runs (the safety poll retries; no wake, so no hot loop).
+      for (const run of chosen) {
+        this.claiming.delete(run.runId);
+        this.dirty.add(run.runId);
+      }
+      this.options.onError(coerceError(thrown));
+      return [];
+    }
+    const claimedIds = new Set(claimed.map((r) => r.runId));
+    let unclaimed = 0;
+    for (const run of chosen) {
+      this.claiming.delete(run.runId);
       // Not claimed: canceled, or another daemon took it; re-read it rather than guess.
-      if (!claimedIds.has(run.runId)) this.dirty.add(run.runId);
+      if (!claimedIds.has(run.runId)) {
+        this.dirty.add(run.runId);
+        unclaimed += 1;
+      }
     }
     for (const run of claimed) {
       if (!this.endedDuringRead.has(run.runId)) this.active.set(run.runId, run);
+      if (this.readsInFlight > 0) this.claimedDuringRead.set(run.runId, run);
       metrics.observe(METRICS.dispatchLagMs, Math.max(0, this.options.clock.now() - run.createdAt));
       metrics.increment(METRICS.launched);
     }
-    for (const run of claimed) await this.launch(run);
-    metrics.setGauge(METRICS.running, this.active.size);
+    await Promise.all(claimed.map((run) => this.launch(run)));
+    metrics.setGauge(METRICS.running, this.active.size + this.claiming.size);
+    if (unclaimed > 0) this.onRunFinished();
     return claimed;
   }
 
@@ -279,8 +353,10 @@ export class RunQueue {
         .catch((error: unknown) => this.options.onError(coerceError(error)))
         .finally(() => {
           this.handles.delete(run.runId);
-          // On SQLite a worker in another process sends no signal here: re-read the run.
-          if (this.options.trackChanges && this.active.has(run.runId)) this.dirty.add(run.runId);
+          // On SQLite a worker in another process sends no signal here: re-read the run. On
+          // PostgreSQL its end arrives as a notification (a stale entry only holds a slot until
+          // then, or until the next full re-list), so no read per finished run.
+          if (this.options.trackChanges && storage.kind === "sqlite" && this.active.has(run.runId)) this.dirty.add(run.runId);
           this.onRunFinished();
         });
     } catch (thrown) {

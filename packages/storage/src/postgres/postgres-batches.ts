@@ -144,22 +144,24 @@ export async function insertScheduledRuns(
   return runs.map((r, i) => ({ ...r, tick: tickFromRow(tickRows[i]!) }));
 }
 
-export async function claimRuns(client: pg.PoolClient, runIds: string[], now: number, channel: string): Promise<RunRecord[]> {
+export async function claimRuns(db: pg.Pool | pg.PoolClient, runIds: string[], now: number, channel: string): Promise<RunRecord[]> {
   if (runIds.length === 0) return [];
-  // The WHERE on status makes this a compare-and-set per run: of two daemons, one gets each row.
-  const claimed = await client.query<RunRow>(
-    "UPDATE runs SET status = 'STARTING', updated_at = GREATEST(updated_at, $1) WHERE run_id = ANY($2::text[]) AND status = 'QUEUED' RETURNING *",
-    [now, runIds],
-  );
+  // One statement, atomic on its own: the WHERE on status makes the UPDATE a compare-and-set per
+  // run (of two daemons, one gets each row); the RUN_STARTING events and notifications are
+  // written only for the rows it returned.
+  const claimed = await db.query<RunRow>({
+    name: "flyt_claim_runs",
+    text: `WITH c AS (
+        UPDATE runs SET status = 'STARTING', updated_at = GREATEST(updated_at, $1)
+        WHERE run_id = ANY($2::text[]) AND status = 'QUEUED' RETURNING *
+      ), ev AS (
+        INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
+        SELECT c.run_id, NULL, $1, NULL, 'RUN_STARTING', NULL, NULL, $3::jsonb FROM c ORDER BY array_position($2::text[], c.run_id)
+      )
+      SELECT c.*, pg_notify($4::text, 'STARTING ' || c.run_id) AS notified FROM c`,
+    values: [now, runIds, JSON.stringify({ type: "RUN_STARTING" }), channel],
+  });
   if (claimed.rows.length === 0) return [];
   const byId = new Map(claimed.rows.map((row) => [row.run_id, row]));
-  const ordered = runIds.filter((id) => byId.has(id));
-  await client.query(
-    `INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
-     SELECT run_id, NULL, $2, NULL, 'RUN_STARTING', NULL, NULL, $3::jsonb
-     FROM unnest($1::text[]) WITH ORDINALITY AS t(run_id, n) ORDER BY n`,
-    [ordered, now, JSON.stringify({ type: "RUN_STARTING" })],
-  );
-  await client.query("SELECT pg_notify($1, 'STARTING ' || id) FROM unnest($2::text[]) AS t(id)", [channel, ordered]);
-  return ordered.map((id) => runFromRow(byId.get(id)!));
+  return runIds.filter((id) => byId.has(id)).map((id) => runFromRow(byId.get(id)!));
 }

@@ -129,10 +129,8 @@ interface RunStateRow {
   ended_at: number | null;
 }
 
-/** Sent inside the writing transaction, so listeners hear of a change only once it is committed. */
-async function notifyRunChange(client: pg.PoolClient, runId: string, status: RunRecord["status"]): Promise<void> {
-  await client.query("SELECT pg_notify($1, $2)", [RUN_CHANGES_CHANNEL, `${status} ${runId}`]);
-}
+// Run-change notifications (pg_notify) are sent inside the writing statement or transaction, so
+// listeners hear of a change only once it is committed.
 
 /** JSONB rejects the NUL character; captured output can contain it, so it becomes U+FFFD. */
 function toJsonb(value: unknown): string {
@@ -339,23 +337,7 @@ export class PostgresStorage implements Storage {
 
   async claimQueuedRun(runId: string): Promise<RunRecord | null> {
     validateId(runId, "run id");
-    return this.transaction("claimQueuedRun", async (client) => {
-      const now = Date.now();
-      // The WHERE on status makes this a compare-and-set: of two daemons, one updates, one gets no row.
-      const claimed = await client.query<RunRow>(
-        "UPDATE runs SET status = 'STARTING', updated_at = GREATEST(updated_at, $1) WHERE run_id = $2 AND status = 'QUEUED' RETURNING *",
-        [now, runId],
-      );
-      const row = claimed.rows[0];
-      if (row === undefined) return null;
-      await client.query(
-        `INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
-         VALUES ($1, NULL, $2, NULL, 'RUN_STARTING', NULL, NULL, $3)`,
-        [runId, now, JSON.stringify({ type: "RUN_STARTING" })],
-      );
-      await notifyRunChange(client, runId, "STARTING");
-      return runFromRow(row);
-    });
+    return this.read("claimQueuedRun", async (db) => (await claimRuns(db, [runId], Date.now(), RUN_CHANGES_CHANNEL))[0] ?? null);
   }
 
   // Batches (scheduler and run queue) -------------------------------------------------------
@@ -375,7 +357,7 @@ export class PostgresStorage implements Storage {
   async claimQueuedRuns(runIds: string[]): Promise<RunRecord[]> {
     const ids = validateRunIdList(runIds, "run ids to claim");
     if (ids.length === 0) return [];
-    return this.transaction("claimQueuedRuns", (client) => claimRuns(client, ids, Date.now(), RUN_CHANGES_CHANNEL));
+    return this.read("claimQueuedRuns", (db) => claimRuns(db, ids, Date.now(), RUN_CHANGES_CHANNEL));
   }
 
   async watchRuns(listener: (change: RunChange) => void): Promise<RunWatch> {
@@ -631,21 +613,32 @@ export class PostgresStorage implements Storage {
       // (a worker, the run monitor) then cannot both read the old status and overwrite each other's
       // transition, and a run's event ids are drawn and committed in order, so tailing a run with
       // `afterId` never skips an event committed late.
-      const states = await client.query<RunStateRow>(
-        `SELECT run_id, status, updated_at, started_at, ended_at FROM runs WHERE run_id = ANY($1::text[])
-         ORDER BY run_id FOR NO KEY UPDATE`,
-        [runIds],
-      );
-      const stateById = new Map(states.rows.map((row) => [row.run_id, row]));
+      // One round trip for both: the UNION's first branch takes the locks; the second draws the
+      // event ids only after them (its InitPlan reads the whole locked set before the first
+      // nextval), so ids are still drawn under the locks.
+      const locked = await client.query<RunStateRow & { id: number | null }>({
+        name: "flyt_append_lock",
+        text: `WITH locked AS MATERIALIZED (
+            SELECT run_id, status, updated_at, started_at, ended_at FROM runs WHERE run_id = ANY($1::text[])
+            ORDER BY run_id FOR NO KEY UPDATE
+          )
+          SELECT run_id, status, updated_at, started_at, ended_at, NULL::bigint AS id FROM locked
+          UNION ALL
+          SELECT NULL, NULL, NULL, NULL, NULL, nextval('event_log_id_seq')::bigint FROM generate_series(1, $2::int)
+          WHERE (SELECT count(*) FROM locked) >= 0`,
+        values: [runIds, events.length],
+      });
+      const stateById = new Map<string, RunStateRow>();
+      const drawn: number[] = [];
+      for (const row of locked.rows) {
+        if (row.id === null) stateById.set(row.run_id, row);
+        else drawn.push(row.id);
+      }
       const missing = runIds.find((id) => !stateById.has(id));
       if (missing !== undefined) {
         throw new StorageInputError(`run ${JSON.stringify(missing)}`, "unknown run id: create the run before appending its events");
       }
-      const idRows = await client.query<{ id: number }>(
-        "SELECT nextval('event_log_id_seq')::bigint AS id FROM generate_series(1, $1)",
-        [events.length],
-      );
-      const ids = idRows.rows.map((r) => r.id).sort((a, b) => a - b);
+      const ids = drawn.sort((a, b) => a - b);
       const columns = {
         id: [] as number[],
         runId: [] as string[],
@@ -712,14 +705,13 @@ export class PostgresStorage implements Storage {
         events,
       );
       if (next === null) continue;
-      await client.query("UPDATE runs SET status = $1, updated_at = $2, started_at = $3, ended_at = $4 WHERE run_id = $5", [
-        next.status,
-        next.updatedAt,
-        next.startedAt,
-        next.endedAt,
-        runId,
-      ]);
-      if (next.status !== row.status) await notifyRunChange(client, runId, next.status);
+      // The update and, when the status changed, its notification: one round trip.
+      await client.query({
+        name: "flyt_append_lifecycle",
+        text: `WITH u AS (UPDATE runs SET status = $1, updated_at = $2, started_at = $3, ended_at = $4 WHERE run_id = $5 RETURNING run_id)
+          SELECT pg_notify($6::text, $7::text) FROM u WHERE $8::boolean`,
+        values: [next.status, next.updatedAt, next.startedAt, next.endedAt, runId, RUN_CHANGES_CHANNEL, `${next.status} ${runId}`, next.status !== row.status],
+      });
     }
     const updates = indexUpdates(inserted);
     for (const [table, entries] of [
