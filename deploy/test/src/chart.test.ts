@@ -2,8 +2,10 @@
  * The Helm chart deploy/helm/flyt: `helm lint` and `helm template` for the default values, every
  * option switched on, and the UIS values (with the example code locations mapped as the setup
  * playbook maps them); every rendered manifest validated by kubeconform (strict, offline schemas,
- * Kubernetes 1.29 and 1.37); the rendered flyt.yaml read by the CLI's own config loader and the
- * Kubernetes launcher's schemas; `latest` and other bad values rejected with a clear message.
+ * Kubernetes 1.29 and 1.37); the rendered flyt.yaml read whole by the CLI's own config loader (auth,
+ * launcher, alerts with secrets from the pod's environment, the daemon's metrics port) and the
+ * Kubernetes launcher's schemas; the daemon's probes and scrape annotations on its metrics port;
+ * `latest`, alert variables without a Secret and other bad values rejected with a clear message.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -189,43 +191,103 @@ describe("helm chart", () => {
     assert.equal(find("full", "ServiceMonitor", "flyt").spec.endpoints[0].path, "/metrics");
   });
 
-  for (const set of Object.keys(VALUE_SETS)) {
-    it(`the rendered flyt.yaml is accepted by the CLI's config loader and the launcher's schemas (${set})`, () => {
-      const config = flytYaml(set);
-      // `auth:` is read by the webserver (AuthOptions) but not yet accepted by the CLI's strict loader
-      // (docs/deploy/kubernetes.md, "Pending"): checked here, then removed before the loader sees the file.
-      const pending = { launcher: config.launcher, kubernetes: config.kubernetes, auth: config.auth };
-      delete config.auth;
-      const locationSettings = (config.locations as any[]).map((l) => l.kubernetes);
-      const dir = mkdtempSync(join(work, "cfg-"));
-      writeFileSync(join(dir, "flyt.yaml"), stringifyYaml(config));
-      const compiled = compileConfig(readGivenConfig(dir, { FLYT_CONFIG: join(dir, "flyt.yaml") }, {}));
-      assert.equal(compiled.webserver.host, "0.0.0.0");
-      assert.equal(compiled.webserver.publicUrl, "http://flyt-webserver.flyt.svc.cluster.local:3000");
-      assert.deepEqual(
-        compiled.locations.map((l) => l.name),
-        set === "default" ? [] : set === "full" ? ["atlas", "weather"] : ["atlas"],
-      );
-      for (const l of compiled.locations) assert.ok("url" in l && l.url === `http://flyt-loc-${l.name}.flyt.svc.cluster.local:4000`);
-      if (set === "uis") assert.equal(compiled.daemon.queue.maxConcurrentRuns, 4);
-      assert.equal(compiled.kubernetes.launcher?.ingestUrl, "http://flyt-webserver.flyt.svc.cluster.local:3000", "the CLI selects the Kubernetes launcher");
-      assert.deepEqual(Object.keys(compiled.kubernetes.locations).sort(), compiled.locations.map((l) => l.name).sort());
+  /** The environment a platform pod gets from the alert Secrets: the variable names its Deployment declares, with stand-in values. */
+  const alertEnv = (set: string, deployment: string): NodeJS.ProcessEnv => {
+    const env = find(set, "Deployment", deployment).spec.template.spec.containers[0].env as any[];
+    return Object.fromEntries(env.filter((e) => e.valueFrom?.secretKeyRef?.name === "flyt-alerts").map((e) => [e.name, e.name === "FLYT_SLACK_WEBHOOK_URL" ? "https://hooks.slack.com/services/T0/B0/x" : "s3cret"]));
+  };
 
-      assert.equal(pending.launcher, "kubernetes");
-      const launcher = parseKubernetesLauncherConfig(pending.kubernetes, `${set} flyt.yaml kubernetes`);
+  for (const set of Object.keys(VALUE_SETS)) {
+    it(`the rendered flyt.yaml is read whole by the CLI's config loader (auth, launcher, kubernetes, alerts, daemon metrics) (${set})`, () => {
+      const config = flytYaml(set);
+      const dir = mkdtempSync(join(work, "cfg-"));
+      writeFileSync(join(dir, "flyt.yaml"), find(set, "ConfigMap", "flyt-config").data["flyt.yaml"] as string);
+      // The daemon and the webserver each load the file with their own pod's environment.
+      for (const deployment of ["flyt-daemon", "flyt-webserver"]) {
+        const compiled = compileConfig(readGivenConfig(dir, { FLYT_CONFIG: join(dir, "flyt.yaml"), ...alertEnv(set, deployment) }, {}));
+        assert.equal(compiled.webserver.host, "0.0.0.0");
+        assert.equal(compiled.webserver.publicUrl, "http://flyt-webserver.flyt.svc.cluster.local:3000");
+        assert.deepEqual(
+          compiled.locations.map((l) => l.name),
+          set === "default" ? [] : set === "full" ? ["atlas", "weather"] : ["atlas"],
+        );
+        for (const l of compiled.locations) assert.ok("url" in l && l.url === `http://flyt-loc-${l.name}.flyt.svc.cluster.local:4000`);
+        if (set === "uis") assert.equal(compiled.daemon.queue.maxConcurrentRuns, 4);
+        assert.equal(compiled.kubernetes.launcher?.ingestUrl, "http://flyt-webserver.flyt.svc.cluster.local:3000", "the CLI selects the Kubernetes launcher");
+        assert.equal(compiled.kubernetes.launcher?.serviceAccount, "flyt-run");
+        assert.deepEqual(Object.keys(compiled.kubernetes.locations).sort(), compiled.locations.map((l) => l.name).sort());
+        const port = find(set, "Deployment", "flyt-daemon").spec.template.spec.containers[0].ports[0].containerPort as number;
+        assert.equal(compiled.daemon.metricsPort, port, "the daemon listens where its probes and annotations point");
+        if (set === "full") {
+          assert.equal(compiled.auth.mode, "forwarded");
+          assert.deepEqual(compiled.auth.trustedProxies, ["10.42.0.0/16"]);
+          assert.deepEqual(compiled.auth.roles, { admin: ["flyt-admins"], operator: ["flyt-operators"] });
+          assert.equal(compiled.auth.defaultRole, null);
+          assert.deepEqual(compiled.auth.headers.user, ["X-Auth-Request-User"]);
+          assert.deepEqual(compiled.auth.headers.groups, [{ name: "X-Auth-Request-Groups", separator: "," }]);
+          assert.deepEqual([...compiled.alerts!.channels.keys()].sort(), ["ops", "slack"]);
+          assert.deepEqual(compiled.alerts!.rules.map((r) => r.name), ["run-failures", "stale-data"]);
+          assert.ok(compiled.alerts!.secrets.includes("s3cret"), "the webhook secret came from the pod's environment");
+          assert.deepEqual(config.locations[0].kubernetes.resources, { requests: { memory: "1Gi" }, limits: { memory: "3Gi" } });
+        } else {
+          assert.equal(compiled.auth.mode, "none");
+          assert.equal(config.auth, undefined, "auth.mode none is the webserver's default and is not written");
+          assert.equal(compiled.alerts, null);
+        }
+      }
+      for (const settings of (config.locations as any[]).map((l) => l.kubernetes)) parseKubernetesLocationConfig(settings, `${set} location kubernetes`);
+      const launcher = parseKubernetesLauncherConfig(config.kubernetes, `${set} flyt.yaml kubernetes`);
       assert.equal(launcher.namespace, "flyt");
-      assert.equal(launcher.serviceAccount, "flyt-run");
-      assert.equal(launcher.ingestUrl, "http://flyt-webserver.flyt.svc.cluster.local:3000");
-      for (const settings of locationSettings) parseKubernetesLocationConfig(settings, `${set} location kubernetes`);
       if (set === "full") {
-        // The shape of the webserver's AuthOptions (packages/webserver/src/auth/config.ts).
-        assert.deepEqual(pending.auth, { mode: "forwarded", trustedProxies: ["10.42.0.0/16"], roles: { admin: ["flyt-admins"], operator: ["flyt-operators"] }, defaultRole: null });
-        assert.deepEqual(locationSettings[0].resources, { requests: { memory: "1Gi" }, limits: { memory: "3Gi" } });
-      } else {
-        assert.equal(pending.auth, undefined, "auth.mode none is the webserver's default and is not written");
+        // Without the alert Secrets in its environment Flyt refuses the file, naming the variable.
+        assert.throws(() => compileConfig(readGivenConfig(dir, { FLYT_CONFIG: join(dir, "flyt.yaml") }, {})), /environment variable FLYT_(SLACK_WEBHOOK_URL|ALERT_WEBHOOK_SECRET) is not set/);
       }
     });
   }
+
+  it("the daemon serves /metrics on daemon.metricsPort: container port, probes and scrape annotations there", () => {
+    for (const [set, port] of [["default", 9464], ["full", 9100], ["uis", 9464]] as const) {
+      const daemon = find(set, "Deployment", "flyt-daemon");
+      const c = daemon.spec.template.spec.containers[0];
+      assert.deepEqual(c.ports, [{ name: "metrics", containerPort: port, protocol: "TCP" }], set);
+      for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) assert.deepEqual(c[probe].httpGet, { path: "/metrics", port: "metrics" }, `${set} ${probe}`);
+      const annotations = daemon.spec.template.metadata.annotations;
+      assert.equal(annotations["prometheus.io/scrape"], "true");
+      assert.equal(annotations["prometheus.io/port"], String(port));
+      assert.equal(annotations["prometheus.io/path"], "/metrics");
+    }
+    const service = find("full", "Service", "flyt-daemon-metrics");
+    assert.equal(service.spec.clusterIP, "None");
+    assert.deepEqual(service.spec.ports, [{ name: "metrics", port: 9100, targetPort: "metrics", protocol: "TCP" }]);
+    assert.equal(find("full", "ServiceMonitor", "flyt-daemon").spec.endpoints[0].port, "metrics");
+    assert.ok(!rendered.get("default")!.some((m) => m.metadata.name === "flyt-daemon-metrics"), "no daemon Service without the operator");
+  });
+
+  it("daemon.metricsPort null: no endpoint in flyt.yaml, no probes, no scrape annotations on the daemon", async () => {
+    const result = await helmTemplate([FULL], ["daemon.metricsPort=null"]);
+    assert.equal(result.code, 0, result.stderr);
+    const manifests = parseManifests(result.stdout);
+    const daemon = manifests.find((m) => m.kind === "Deployment" && m.metadata.name === "flyt-daemon")!;
+    const c = daemon.spec.template.spec.containers[0];
+    assert.equal(c.ports, undefined);
+    assert.equal(c.livenessProbe, undefined);
+    assert.equal(daemon.spec.template.metadata.annotations["prometheus.io/scrape"], undefined);
+    const config = parseYaml(manifests.find((m) => m.kind === "ConfigMap")!.data["flyt.yaml"]) as Record<string, any>;
+    assert.equal(config.daemon.metricsPort, undefined);
+    assert.ok(!manifests.some((m) => m.metadata.name === "flyt-daemon-metrics" || m.metadata.name === "flyt-daemon" && m.kind === "ServiceMonitor"));
+  });
+
+  it("alert channel secrets reach the webserver and daemon from the existing Secret, never the ConfigMap or other pods", () => {
+    for (const deployment of ["flyt-daemon", "flyt-webserver"]) {
+      const env = find("full", "Deployment", deployment).spec.template.spec.containers[0].env as any[];
+      assert.deepEqual(env.find((e) => e.name === "FLYT_SLACK_WEBHOOK_URL").valueFrom, { secretKeyRef: { name: "flyt-alerts", key: "slack-webhook-url" } }, deployment);
+      assert.deepEqual(env.find((e) => e.name === "FLYT_ALERT_WEBHOOK_SECRET").valueFrom, { secretKeyRef: { name: "flyt-alerts", key: "webhook-secret" } }, deployment);
+    }
+    for (const other of [find("full", "Deployment", "flyt-loc-atlas"), find("full", "Job", "flyt-migrate")]) {
+      assert.ok(!JSON.stringify(other).includes("flyt-alerts"), `${other.metadata.name} gets no alert secrets`);
+    }
+    assert.ok(!JSON.stringify(find("full", "ConfigMap", "flyt-config")).includes("hooks.slack.com"));
+  });
 
   it("a config change rolls the pods (checksum annotation follows the ConfigMap)", async () => {
     const changed = await helmTemplate([], ["config.parallelism=8"]);
@@ -246,6 +308,8 @@ describe("helm chart rejects bad values with a message naming the value", () => 
     { what: "an image with its tag in the repository field", sets: ["codeLocations[0].name=atlas", "codeLocations[0].image=reg/atlas:1.0", "codeLocations[0].tag=1.0"], message: /codeLocations\/0\/image/ },
     { what: "an unknown key (typo)", sets: ["webservr.replicas=2"], message: /webservr/ },
     { what: "an unknown launcher", sets: ["launcher.type=docker"], message: /launcher\/type/ },
+    { what: "an alert secret without its key", sets: ["alerts.envSecrets.FLYT_SLACK.secret=flyt-alerts"], message: /alerts\/envSecrets\/FLYT_SLACK/ },
+    { what: "a daemon metrics port out of range", sets: ["daemon.metricsPort=70000"], message: /daemon\/metricsPort/ },
     { what: "a location name that is not a DNS label", sets: ["codeLocations[0].name=Atlas_1", "codeLocations[0].image=reg/atlas", "codeLocations[0].tag=v1"], message: /codeLocations\/0\/name/ },
   ];
   for (const c of cases) {
@@ -260,6 +324,12 @@ describe("helm chart rejects bad values with a message naming the value", () => 
     const result = await helmTemplate([], [...location, "codeLocations[0].tag=latest"], ["--skip-schema-validation"]);
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /codeLocations\[atlas\]: tag "latest" is not allowed/);
+  });
+
+  it("the templates reject an alert channel whose *Env variable has no Secret", async () => {
+    const result = await helmTemplate([], [], ["--set-json", 'alerts.config={"channels":{"slack":{"type":"slack","urlEnv":"FLYT_SLACK_URL"}},"rules":[]}']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /alerts.config names the environment variable FLYT_SLACK_URL \(urlEnv\): add it to alerts.envSecrets/);
   });
 
   it("the templates reject a code location listed twice", async () => {

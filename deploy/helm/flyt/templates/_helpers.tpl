@@ -136,3 +136,22 @@ affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end -}}
+
+{{- /* Alert channel secrets (the *Env variables of alerts.config) from existing Secrets. */ -}}
+{{- define "flyt.alertsEnv" -}}
+{{- range $name, $ref := .Values.alerts.envSecrets }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef: { name: {{ $ref.secret }}, key: {{ $ref.key }} }
+{{- end }}
+{{- end }}
+
+{{- /* Every variable an alert channel names (urlEnv, secretEnv, userEnv, passwordEnv) must come from alerts.envSecrets: Flyt refuses to start without it. */ -}}
+{{- define "flyt.checkAlertsEnv" -}}
+{{- range regexFindAll "\"[A-Za-z]+Env\":\"[^\"]*\"" (toJson .Values.alerts.config) -1 }}
+{{- $var := regexReplaceAll "^\"([A-Za-z]+Env)\":\"([^\"]*)\"$" . "${2}" }}
+{{- if not (hasKey $.Values.alerts.envSecrets $var) }}
+{{- fail (printf "alerts.config names the environment variable %s (%s): add it to alerts.envSecrets ({ secret: <name>, key: <key> })" $var (regexReplaceAll "^\"([A-Za-z]+Env)\".*$" . "${1}")) }}
+{{- end }}
+{{- end }}
+{{- end }}
