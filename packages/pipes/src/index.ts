@@ -14,10 +14,12 @@ export {
   MAX_CUSTOM_MESSAGES,
   MAX_LOG_EVENTS,
   MAX_WARNINGS,
+  PipesMessageReader,
   PipesProcessError,
   runPipesProcess,
   STDERR_TAIL_BYTES,
   type PipesHost,
+  type PipesReaderOptions,
 } from "./session.js";
 export * from "./protocol.js";
 export { convertPipesMetadata, type ConvertedMetadata } from "./metadata.js";

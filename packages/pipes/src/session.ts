@@ -184,28 +184,197 @@ export function buildContextData(host: PipesHost, extras: Record<string, unknown
   };
 }
 
-class Session {
-  private readonly started = performance.now();
-  private firstMessageAt: number | null = null;
-  private opened = false;
-  private closed = false;
-  private exception: PipesException | null = null;
-  private readonly reported = new Set<string>();
-  private readonly customMessages: unknown[] = [];
+/**
+ * The message side of a Pipes invocation, shared by every way of launching a child (a local
+ * process here, a Kubernetes pod in @flyt/pipes-kubernetes): it turns message lines and output
+ * into the host's events, keeps the `closed` exception and the stderr tail, and counts what it
+ * drops so memory stays bounded. The launcher feeds it lines and settles with its state.
+ */
+export interface PipesReaderOptions {
+  /** A message line longer than this is dropped with a warning. */
+  maxMessageBytes: number;
+  onCustomMessage: ((payload: unknown) => void) | null;
+}
+
+export class PipesMessageReader {
+  protected readonly started = performance.now();
+  protected firstMessageAt: number | null = null;
+  opened = false;
+  closed = false;
+  exception: PipesException | null = null;
+  protected readonly reported = new Set<string>();
+  protected readonly customMessages: unknown[] = [];
   private droppedCustom = 0;
   private logEvents = 0;
   private droppedLogs = 0;
   private warnings = 0;
   private suppressedWarnings = 0;
   private versionWarned = false;
-  private stderrTail = "";
+  /** The last STDERR_TAIL_BYTES of the child's stderr (for a pod: of its log's non-message lines). */
+  stderrTail = "";
 
   constructor(
-    private readonly host: PipesHost,
-    private readonly printed: string,
-    private readonly options: ResolvedOptions,
-    private readonly dir: string,
+    protected readonly host: PipesHost,
+    /** How the child is named in messages (the command line, or the pod). */
+    protected readonly printed: string,
+    protected readonly options: PipesReaderOptions,
   ) {}
+
+  /** What `ctx.pipes.run` resolves with when the child succeeded. */
+  result(exitCode: number): PipesResult {
+    return {
+      exitCode,
+      customMessages: this.customMessages,
+      reportedAssetKeys: [...this.reported],
+      opened: this.opened,
+      closed: this.closed,
+      firstMessageMs: this.firstMessageAt === null ? null : this.firstMessageAt - this.started,
+      durationMs: performance.now() - this.started,
+    };
+  }
+
+  onOutput(stream: "stdout" | "stderr", text: string): void {
+    if (text.length === 0) return;
+    if (stream === "stderr") this.keepTail(text);
+    this.host.output(stream, text);
+  }
+
+  private keepTail(text: string): void {
+    const joined = this.stderrTail + text;
+    this.stderrTail = joined.length > STDERR_TAIL_BYTES ? joined.slice(joined.length - STDERR_TAIL_BYTES) : joined;
+  }
+
+  onFileLine(line: string): void {
+    if (line.trim().length === 0) return;
+    const parsed = parseMessageLine(line);
+    if (parsed.kind === "message") this.handle(parsed.message, parsed.version);
+    else this.warn(`Ignored a line of the Pipes message file: ${parsed.reason}: ${preview(line)}`);
+  }
+
+  onStdioLine(stream: "stdout" | "stderr", line: string): void {
+    const parsed = parseMessageLine(line);
+    if (parsed.kind === "message") this.handle(parsed.message, parsed.version);
+    else if (parsed.kind === "invalid") this.warn(`Ignored a malformed Pipes message on ${stream}: ${parsed.reason}: ${preview(line)}`);
+    else this.onOutput(stream, line + "\n");
+  }
+
+  private handle(message: ParsedMessage, version: string): void {
+    this.firstMessageAt ??= performance.now();
+    if (version !== PIPES_PROTOCOL_VERSION && !this.versionWarned) {
+      this.versionWarned = true;
+      this.warn(`The Pipes process speaks protocol ${JSON.stringify(version)}; Flyt speaks ${PIPES_PROTOCOL_VERSION}. Messages are read as ${PIPES_PROTOCOL_VERSION}.`);
+    }
+    const { host } = this;
+    switch (message.method) {
+      case "opened":
+        this.opened = true;
+        return;
+      case "closed":
+        this.closed = true;
+        this.exception = message.exception;
+        return;
+      case "log": {
+        const fields = message.levelName.toUpperCase() === "CRITICAL" ? { pipesLevel: "CRITICAL" } : undefined;
+        this.log(message.level, message.message, fields);
+        return;
+      }
+      case "report_asset_materialization": {
+        const assetKey = this.resolveAssetKey(message.assetKey, "a materialization");
+        if (assetKey === null) return;
+        const { metadata, problems } = convertPipesMetadata(message.metadata);
+        for (const problem of problems) this.warn(`Dropped metadata entry of ${assetKey}: ${problem}`);
+        if (this.reported.has(assetKey)) this.warn(`The Pipes process reported ${assetKey} more than once; the metadata is merged into one materialization`);
+        this.reported.add(assetKey);
+        host.materialize(assetKey, metadata, message.dataVersion);
+        return;
+      }
+      case "report_asset_check": {
+        const assetKey = this.resolveAssetKey(message.assetKey, `check ${message.checkName}`);
+        if (assetKey === null) return;
+        const { metadata, problems } = convertPipesMetadata(message.metadata);
+        for (const problem of problems) this.warn(`Dropped metadata entry of check ${message.checkName}: ${problem}`);
+        host.emit({
+          type: "ASSET_CHECK_EVALUATION",
+          assetKey,
+          checkName: message.checkName,
+          passed: message.passed,
+          severity: message.severity,
+          partition: host.partitionKey,
+          metadata,
+        });
+        return;
+      }
+      case "report_custom_message":
+        if (this.customMessages.length < MAX_CUSTOM_MESSAGES) this.customMessages.push(message.payload);
+        else this.droppedCustom += 1;
+        if (this.options.onCustomMessage !== null) {
+          try {
+            this.options.onCustomMessage(message.payload);
+          } catch (error) {
+            this.warn(`onCustomMessage threw: ${(error as Error).message}`);
+          }
+        }
+        return;
+      case "log_external_stream":
+        this.onOutput(message.stream, message.text);
+        return;
+    }
+  }
+
+  /** The reported key, the step's only asset when none is named, or null after an error event. */
+  private resolveAssetKey(reported: string | null, what: string): string | null {
+    const keys = this.host.assetKeys;
+    if (reported === null) {
+      if (keys.length === 1) return keys[0]!;
+      this.log("error", `The Pipes process reported ${what} without an asset key, but step ${this.host.stepKey} has ${keys.length} assets (${keys.join(", ")}); ignored`);
+      return null;
+    }
+    if (!keys.includes(reported)) {
+      this.log(
+        "error",
+        `The Pipes process reported ${what} for asset ${JSON.stringify(reported)}, which step ${this.host.stepKey} does not materialize in this run (its assets: ${keys.join(", ") || "none"}); ignored`,
+      );
+      return null;
+    }
+    return reported;
+  }
+
+  private log(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
+    if (this.logEvents >= MAX_LOG_EVENTS) {
+      this.droppedLogs += 1;
+      return;
+    }
+    this.logEvents += 1;
+    const body: EventBody = { type: "LOG", level, message };
+    if (fields !== undefined) body.fields = fields;
+    this.host.emit(body);
+  }
+
+  warn(message: string, always = false): void {
+    if (!always && this.warnings >= MAX_WARNINGS) {
+      this.suppressedWarnings += 1;
+      return;
+    }
+    this.warnings += 1;
+    this.host.emit({ type: "LOG", level: "warn", message, fields: { pipes: this.printed } });
+  }
+
+  finishCounters(): void {
+    if (this.suppressedWarnings > 0) this.warn(`${this.suppressedWarnings} more Pipes warnings were suppressed`, true);
+    if (this.droppedLogs > 0) this.warn(`${this.droppedLogs} log messages were dropped: over the limit of ${MAX_LOG_EVENTS} per Pipes process`, true);
+    if (this.droppedCustom > 0) this.warn(`${this.droppedCustom} custom messages were not kept: over the limit of ${MAX_CUSTOM_MESSAGES} per Pipes process`, true);
+  }
+}
+
+class Session extends PipesMessageReader {
+  constructor(
+    host: PipesHost,
+    printed: string,
+    protected override readonly options: ResolvedOptions,
+    private readonly dir: string,
+  ) {
+    super(host, printed, options);
+  }
 
   async run(command: string, args: readonly string[]): Promise<PipesResult> {
     const { options, host } = this;
@@ -337,147 +506,7 @@ class Session {
       const reason = outcome.code === null ? "signal" : outcome.code === 0 ? "exception" : "exit";
       throw new PipesProcessError(parts.join(""), reason, details);
     }
-    return {
-      exitCode: 0,
-      customMessages: this.customMessages,
-      reportedAssetKeys: [...this.reported],
-      opened: this.opened,
-      closed: this.closed,
-      firstMessageMs: this.firstMessageAt === null ? null : this.firstMessageAt - this.started,
-      durationMs: performance.now() - this.started,
-    };
-  }
-
-  private onOutput(stream: "stdout" | "stderr", text: string): void {
-    if (text.length === 0) return;
-    if (stream === "stderr") this.keepTail(text);
-    this.host.output(stream, text);
-  }
-
-  private keepTail(text: string): void {
-    const joined = this.stderrTail + text;
-    this.stderrTail = joined.length > STDERR_TAIL_BYTES ? joined.slice(joined.length - STDERR_TAIL_BYTES) : joined;
-  }
-
-  private onFileLine(line: string): void {
-    if (line.trim().length === 0) return;
-    const parsed = parseMessageLine(line);
-    if (parsed.kind === "message") this.handle(parsed.message, parsed.version);
-    else this.warn(`Ignored a line of the Pipes message file: ${parsed.reason}: ${preview(line)}`);
-  }
-
-  private onStdioLine(stream: "stdout" | "stderr", line: string): void {
-    const parsed = parseMessageLine(line);
-    if (parsed.kind === "message") this.handle(parsed.message, parsed.version);
-    else if (parsed.kind === "invalid") this.warn(`Ignored a malformed Pipes message on ${stream}: ${parsed.reason}: ${preview(line)}`);
-    else this.onOutput(stream, line + "\n");
-  }
-
-  private handle(message: ParsedMessage, version: string): void {
-    this.firstMessageAt ??= performance.now();
-    if (version !== PIPES_PROTOCOL_VERSION && !this.versionWarned) {
-      this.versionWarned = true;
-      this.warn(`The Pipes process speaks protocol ${JSON.stringify(version)}; Flyt speaks ${PIPES_PROTOCOL_VERSION}. Messages are read as ${PIPES_PROTOCOL_VERSION}.`);
-    }
-    const { host } = this;
-    switch (message.method) {
-      case "opened":
-        this.opened = true;
-        return;
-      case "closed":
-        this.closed = true;
-        this.exception = message.exception;
-        return;
-      case "log": {
-        const fields = message.levelName.toUpperCase() === "CRITICAL" ? { pipesLevel: "CRITICAL" } : undefined;
-        this.log(message.level, message.message, fields);
-        return;
-      }
-      case "report_asset_materialization": {
-        const assetKey = this.resolveAssetKey(message.assetKey, "a materialization");
-        if (assetKey === null) return;
-        const { metadata, problems } = convertPipesMetadata(message.metadata);
-        for (const problem of problems) this.warn(`Dropped metadata entry of ${assetKey}: ${problem}`);
-        if (this.reported.has(assetKey)) this.warn(`The Pipes process reported ${assetKey} more than once; the metadata is merged into one materialization`);
-        this.reported.add(assetKey);
-        host.materialize(assetKey, metadata, message.dataVersion);
-        return;
-      }
-      case "report_asset_check": {
-        const assetKey = this.resolveAssetKey(message.assetKey, `check ${message.checkName}`);
-        if (assetKey === null) return;
-        const { metadata, problems } = convertPipesMetadata(message.metadata);
-        for (const problem of problems) this.warn(`Dropped metadata entry of check ${message.checkName}: ${problem}`);
-        host.emit({
-          type: "ASSET_CHECK_EVALUATION",
-          assetKey,
-          checkName: message.checkName,
-          passed: message.passed,
-          severity: message.severity,
-          partition: host.partitionKey,
-          metadata,
-        });
-        return;
-      }
-      case "report_custom_message":
-        if (this.customMessages.length < MAX_CUSTOM_MESSAGES) this.customMessages.push(message.payload);
-        else this.droppedCustom += 1;
-        if (this.options.onCustomMessage !== null) {
-          try {
-            this.options.onCustomMessage(message.payload);
-          } catch (error) {
-            this.warn(`onCustomMessage threw: ${(error as Error).message}`);
-          }
-        }
-        return;
-      case "log_external_stream":
-        this.onOutput(message.stream, message.text);
-        return;
-    }
-  }
-
-  /** The reported key, the step's only asset when none is named, or null after an error event. */
-  private resolveAssetKey(reported: string | null, what: string): string | null {
-    const keys = this.host.assetKeys;
-    if (reported === null) {
-      if (keys.length === 1) return keys[0]!;
-      this.log("error", `The Pipes process reported ${what} without an asset key, but step ${this.host.stepKey} has ${keys.length} assets (${keys.join(", ")}); ignored`);
-      return null;
-    }
-    if (!keys.includes(reported)) {
-      this.log(
-        "error",
-        `The Pipes process reported ${what} for asset ${JSON.stringify(reported)}, which step ${this.host.stepKey} does not materialize in this run (its assets: ${keys.join(", ") || "none"}); ignored`,
-      );
-      return null;
-    }
-    return reported;
-  }
-
-  private log(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
-    if (this.logEvents >= MAX_LOG_EVENTS) {
-      this.droppedLogs += 1;
-      return;
-    }
-    this.logEvents += 1;
-    const body: EventBody = { type: "LOG", level, message };
-    if (fields !== undefined) body.fields = fields;
-    this.host.emit(body);
-  }
-
-  private warn(message: string, always = false): void {
-    if (!always && this.warnings >= MAX_WARNINGS) {
-      this.suppressedWarnings += 1;
-      return;
-    }
-    this.warnings += 1;
-    this.host.emit({ type: "LOG", level: "warn", message, fields: { pipes: this.printed } });
-  }
-
-  private finishCounters(): void {
-    if (this.suppressedWarnings > 0) this.warn(`${this.suppressedWarnings} more Pipes warnings were suppressed`, true);
-    if (this.droppedLogs > 0) this.warn(`${this.droppedLogs} log messages were dropped: over the limit of ${MAX_LOG_EVENTS} per Pipes process`, true);
-    if (this.droppedCustom > 0) this.warn(`${this.droppedCustom} custom messages were not kept: over the limit of ${MAX_CUSTOM_MESSAGES} per Pipes process`, true);
+    return this.result(0);
   }
 }
 
