@@ -15,33 +15,13 @@ import { after, before, describe, it } from "node:test";
 import { compileConfig, readGivenConfig } from "@flyt/cli";
 import { parseKubernetesLauncherConfig, parseKubernetesLocationConfig } from "@flyt/launcher-kubernetes";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { CHART, helmPath, helmTemplate, KUBE_VERSIONS, kubeconform, parseManifests, REPO, runCommand, UIS, type Manifest } from "./tools.js";
+import { CHART, helmPath, helmTemplate, KUBE_VERSIONS, kubeconform, parseManifests, REPO, runCommand, UIS, uisLocationsToValues, type Manifest } from "./tools.js";
 
 const work = mkdtempSync(join(tmpdir(), "flyt-chart-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 const FULL = join(REPO, "deploy/test/fixtures/values-full.yaml");
 const UIS_VALUES = join(UIS, "manifests/365-flyt-config.yaml");
-
-/** What 365-setup-flyt.yml does with .uis.extend/flyt-code-locations.yaml (tasks 24a/24b). */
-export function uisLocationsToValues(file: string): { codeLocations: Record<string, unknown>[] } {
-  const parsed = (parseYaml(readFileSync(file, "utf8")) ?? {}) as { code_locations?: Record<string, any>[] | null };
-  return {
-    codeLocations: (parsed.code_locations ?? []).map((l) => ({
-      name: l.name,
-      image: l.image,
-      tag: String(l.tag ?? ""),
-      digest: String(l.digest ?? ""),
-      definitionsFile: l.definitions_file ?? "/app/code/definitions.ts",
-      env: l.env ?? {},
-      envSecrets: l.env_secrets ?? {},
-      envFromSecrets: l.env_from_secrets ?? [],
-      why: l.why,
-      ...(l.resources ? { resources: l.resources } : {}),
-      ...(l.run_resources ? { runResources: l.run_resources } : {}),
-    })),
-  };
-}
 
 const uisLocationsFile = join(work, "uis-locations.yaml");
 writeFileSync(uisLocationsFile, stringifyYaml(uisLocationsToValues(join(UIS, ".uis.extend/flyt-code-locations.yaml"))));

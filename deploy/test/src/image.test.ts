@@ -3,17 +3,18 @@
  * image's /app tree is built by the very script the Dockerfile runs (deploy/docker/assemble-runtime.sh,
  * production dependencies only) into a temp dir. From that tree: its size stays in budget, `flyt`
  * starts and migrates a database, an application laid out as the code-location recipe lays it out
- * (/app/code, SDK from the platform) loads in `flyt code-server`, and the commands the UIS test
- * playbook runs inside the webserver pod answer against a real `flyt webserver`.
+ * (/app/code, SDK from the platform) loads in `flyt code-server`, and the requests the UIS test
+ * playbook makes inside the webserver pod answer against a real `flyt webserver` and `flyt daemon`
+ * (sharing one SQLite database), whose /metrics (the daemon's probe path) answers too.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { hadolintPath, listFiles, REPO, runCommand, UIS } from "./tools.js";
+import { freePort, hadolintPath, listFiles, playbookRequest, REPO, runCommand, startFlyt as startFlytProcess, UIS } from "./tools.js";
 
 /** The app tree's budget: node:20-alpine is about 135 MB unpacked, the image target is 250 MB. */
 const APP_TREE_BUDGET_BYTES = 100 * 1024 * 1024;
@@ -26,40 +27,9 @@ after(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
+const startFlyt = (args: string[], env: NodeJS.ProcessEnv) => startFlytProcess(join(app, "packages/cli/bin/flyt.js"), args, env, work, children);
 const flyt = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   runCommand(process.execPath, [join(app, "packages/cli/bin/flyt.js"), ...args], { cwd: work, env: { PATH: process.env.PATH, HOME: work, ...env } });
-
-/** Starts a long-running `flyt` command; resolves with its first JSON line on stdout that has a url (or `flyt dev`'s "up at" line). */
-function startFlyt(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; first: Record<string, any> }> {
-  const child = spawn(process.execPath, [join(app, "packages/cli/bin/flyt.js"), ...args], { cwd: work, env: { PATH: process.env.PATH, HOME: work, ...env } });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`flyt ${args[0]} did not start in 60 s:\n${out}\n${err}`)), 60_000);
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      for (const line of out.split("\n")) {
-        const devUp = /is up at (http\S+)/.exec(line);
-        if (devUp) {
-          clearTimeout(timer);
-          resolve({ child, first: { url: devUp[1] } });
-        }
-        if (!line.startsWith("{")) continue;
-        const record = JSON.parse(line) as Record<string, any>;
-        if (typeof record.url === "string") {
-          clearTimeout(timer);
-          resolve({ child, first: record });
-        }
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`flyt ${args[0]} exited with ${code}:\n${out}\n${err}`));
-    });
-  });
-}
 
 before(async () => {
   // CI cannot download native prebuilds: install offline-first without install scripts, then give
@@ -111,11 +81,16 @@ describe("platform image", () => {
     assert.match(migrate.stdout, /sqlite storage at .*: schema version [1-9]\d*/);
   });
 
-  describe("a code location laid out by the recipe, and the UIS test playbook's commands", () => {
+  describe("a code location laid out by the recipe, and the UIS test playbook's requests", () => {
     const playbook = parseYaml(readFileSync(join(UIS, "ansible/playbooks/365-test-flyt.yml"), "utf8")) as Array<{ vars: Record<string, string> }>;
     const vars = playbook[0]!.vars;
     let api = "";
-    let devApi = "";
+    let daemonMetrics = "";
+    const ask = async (query: string) => {
+      const result = await playbookRequest(vars.flyt_request_js!, `${api}/graphql`, query, "");
+      assert.equal(result.code, 0, `${query}:\n${result.stdout}${result.stderr}`);
+      return (JSON.parse(result.stdout) as { data: Record<string, any> }).data;
+    };
 
     before(async () => {
       mkdirSync(join(app, "code"));
@@ -135,12 +110,12 @@ describe("platform image", () => {
       const code = await startFlyt(["code-server", "--host", "127.0.0.1", "--port", "0", "--name", "demo", "--file", join(app, "code/definitions.ts")], env);
       assert.equal(code.first.status, "LOADED", JSON.stringify(code.first));
       writeFileSync(join(work, "flyt.yaml"), `locations:\n  - name: demo\n    url: ${code.first.url as string}\n`);
+      // The chart's pair: `flyt webserver` (GraphQL, UI, /readyz) and `flyt daemon` with its metrics port, one database.
       const web = await startFlyt(["webserver", "--host", "127.0.0.1", "--port", "0"], { ...env, FLYT_CONFIG: join(work, "flyt.yaml") });
-      api = web.first.url as string;
-      // `flyt webserver` does not mount the GraphQL API yet (docs/deploy/kubernetes.md, "Pending");
-      // the playbook's GraphQL checks are exercised against `flyt dev`, which does.
-      const dev = await startFlyt(["dev", "--port", "0", "--file", join(app, "code/definitions.ts")], { ...env, FLYT_HOME: join(work, "home-dev") });
-      devApi = dev.first.url as string;
+      api = (web.first.url as string).replace(/\/$/, "");
+      const port = await freePort();
+      startFlyt(["daemon"], { ...env, FLYT_CONFIG: join(work, "flyt.yaml"), FLYT_DAEMON_METRICS_PORT: String(port) }).catch(() => undefined);
+      daemonMetrics = `http://127.0.0.1:${port}/metrics`;
     });
 
     it("the code location loads with the SDK resolved from the platform's node_modules", async () => {
@@ -148,32 +123,50 @@ describe("platform image", () => {
       assert.deepEqual(health.locations.map((l) => [l.name, l.status, l.assetCount]), [["demo", "LOADED", 2]]);
     });
 
-    it("the playbook's GraphQL helper answers each query the playbook asks", async () => {
-      const ask = async (query: string) => {
-        const result = await runCommand(process.execPath, ["-e", vars.flyt_graphql_js!, devApi.replace(/\/$/, ""), query]);
-        assert.equal(result.code, 0, `${query}:\n${result.stdout}${result.stderr}`);
-        return (JSON.parse(result.stdout) as { data: Record<string, any> }).data;
-      };
+    it("checks A and B: /readyz through the playbook's helper says ready with the schema current", async () => {
+      const result = await playbookRequest(vars.flyt_request_js!, `${api}/readyz`, null, "");
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const ready = JSON.parse(result.stdout) as { status: string; storage: { reachable: boolean; schemaCurrent: boolean; schemaVersion: number; expectedSchemaVersion: number } };
+      assert.equal(ready.status, "ready");
+      assert.equal(ready.storage.reachable, true);
+      assert.equal(ready.storage.schemaCurrent, true);
+      const { SQLITE_MIGRATIONS } = await import("@flyt/storage");
+      assert.equal(ready.storage.expectedSchemaVersion, SQLITE_MIGRATIONS.length);
+      assert.equal(ready.storage.schemaVersion, ready.storage.expectedSchemaVersion);
+    });
+
+    it("checks C–E: the playbook's GraphQL queries answer from flyt webserver, the daemon heartbeat included", async () => {
       const locations = await ask(vars.flyt_query_locations!);
-      assert.deepEqual(locations.locations.map((l: any) => [l.status, l.assetCount, l.scheduleCount]), [["LOADED", 2, 1]]);
+      assert.deepEqual(locations.locations.map((l: any) => [l.name, l.status, l.assetCount, l.scheduleCount]), [["demo", "LOADED", 2, 1]]);
       const schedules = await ask(vars.flyt_query_schedules!);
       assert.deepEqual(schedules.schedules.map((s: any) => [s.name, s.status, s.timezone]), [["nightly", "STOPPED", "Europe/Oslo"]]);
-      const daemon = await ask(vars.flyt_query_daemon!);
-      assert.equal(typeof daemon.daemon.healthy, "boolean");
-      const bad = await runCommand(process.execPath, ["-e", vars.flyt_graphql_js!, devApi.replace(/\/$/, ""), "{ noSuchField }"]);
+      // The daemon started beside the webserver heartbeats into the same database (check C).
+      const deadline = Date.now() + 60_000;
+      let daemon = await ask(vars.flyt_query_daemon!);
+      while (!(daemon.daemon.healthy && daemon.daemon.loops.length > 0) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        daemon = await ask(vars.flyt_query_daemon!);
+      }
+      assert.equal(daemon.daemon.healthy, true, JSON.stringify(daemon));
+      assert.ok(daemon.daemon.loops.length > 0);
+      const bad = await playbookRequest(vars.flyt_request_js!, `${api}/graphql`, "{ noSuchField }", "");
       assert.equal(bad.code, 1, "a GraphQL error fails the task");
     });
 
-    it("the playbook's schema check reads the newest migration the image knows", async () => {
-      const script = vars.flyt_known_schema_js!.replace("/app/", `${app}/`);
-      assert.notEqual(script, vars.flyt_known_schema_js, "the playbook imports from /app/");
-      const result = await runCommand(process.execPath, ["--input-type=module", "-e", script]);
-      assert.equal(result.code, 0, result.stderr);
-      const { POSTGRES_MIGRATIONS } = await import("@flyt/storage");
-      assert.equal(Number(result.stdout.trim()), Math.max(...POSTGRES_MIGRATIONS.map((m) => m.id)));
-      const ready = (await (await fetch(`${api}/readyz`)).json()) as { status: string; storage: { schemaVersion: number } };
-      assert.equal(ready.status, "ready");
-      assert.ok(ready.storage.schemaVersion >= 1);
+    it("the daemon serves /metrics on its metrics port (the chart's probe and scrape target)", async () => {
+      const deadline = Date.now() + 60_000;
+      let response: Response | null = null;
+      while (Date.now() < deadline) {
+        response = await fetch(daemonMetrics).catch(() => null);
+        if (response) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(response, `nothing answered at ${daemonMetrics}`);
+      assert.equal(response.status, 200);
+      assert.match(await response.text(), /^# (HELP|TYPE) flyt_/m);
+      const web = await fetch(`${api}/metrics`);
+      assert.equal(web.status, 200, "the webserver's /metrics, where its annotations point");
+      assert.match(await web.text(), /^# (HELP|TYPE) flyt_/m);
     });
   });
 });

@@ -5,12 +5,13 @@
  * A missing tool fails the test with the command that installs it; nothing is skipped.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { parseAllDocuments } from "yaml";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
 
 export const run = promisify(execFile);
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -137,4 +138,85 @@ export function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name));
+}
+
+/** The CLI entry of this checkout (compiled by `tsc -b`). */
+export const REPO_FLYT = join(REPO, "packages/cli/bin/flyt.js");
+
+/**
+ * Starts a long-running `flyt` command (`node <bin> …args`) and resolves with its first JSON line
+ * on stdout that has a url; the child is added to `children` so the caller can stop it.
+ */
+export function startFlyt(bin: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, children: ChildProcess[]): Promise<{ child: ChildProcess; first: Record<string, any> }> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH, HOME: cwd, ...env } });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`flyt ${args[0]} did not start in 60 s:\n${out}\n${err}`)), 60_000);
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      for (const line of out.split("\n")) {
+        if (!line.startsWith("{")) continue;
+        let record: Record<string, any>;
+        try {
+          record = JSON.parse(line) as Record<string, any>;
+        } catch {
+          continue; // a line still being written
+        }
+        if (typeof record.url === "string") {
+          clearTimeout(timer);
+          resolve({ child, first: record });
+        }
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`flyt ${args[0]} exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+}
+
+/** A TCP port that was free a moment ago (for commands that want a fixed port number). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Runs the UIS test playbook's request helper (flyt_request_js) as the playbook does: URL, optional query, the token on stdin. */
+export function playbookRequest(script: string, url: string, query: string | null, token: string): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-e", script, url, ...(query === null ? [] : [query])]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(`token=${token}\n`);
+  });
+}
+
+/** What 365-setup-flyt.yml does with .uis.extend/flyt-code-locations.yaml (tasks 24a/24b). */
+export function uisLocationsToValues(file: string): { codeLocations: Record<string, unknown>[] } {
+  const parsed = (parseYaml(readFileSync(file, "utf8")) ?? {}) as { code_locations?: Record<string, any>[] | null };
+  return {
+    codeLocations: (parsed.code_locations ?? []).map((l) => ({
+      name: l.name,
+      image: l.image,
+      tag: String(l.tag ?? ""),
+      digest: String(l.digest ?? ""),
+      definitionsFile: l.definitions_file ?? "/app/code/definitions.ts",
+      env: l.env ?? {},
+      envSecrets: l.env_secrets ?? {},
+      envFromSecrets: l.env_from_secrets ?? [],
+      why: l.why,
+      ...(l.resources ? { resources: l.resources } : {}),
+      ...(l.run_resources ? { runResources: l.run_resources } : {}),
+    })),
+  };
 }

@@ -101,9 +101,9 @@ describe("UIS integration files", () => {
       assert.ok(play.tasks.length > 0);
       for (const task of play.tasks) {
         assert.match(task.name, /^[A-Z]?\d+[a-z]?\. \S/, `task name numbered: ${task.name}`);
-        // A password is in play where a task reads it from a Secret or uses its value (a `when` on its length is not).
+        // A password or API token is in play where a task reads it from a Secret or uses its value (a `when` on its length is not).
         const body = JSON.stringify({ ...task, name: "", when: "" });
-        if (/pg_admin_pw\.stdout|flyt_db_pw\.stdout|jsonpath=.*PASSWORD/.test(body)) {
+        if (/pg_admin_pw\.stdout|flyt_db_pw\.stdout|jsonpath=.*PASSWORD|\bflyt_token\b|flyt-api-token/.test(body)) {
           assert.equal(task.no_log, true, `no_log on "${task.name}"`);
         }
       }
