@@ -6,9 +6,9 @@
  * server reports as `error` becomes a thrown error, so the tick is recorded FAILURE as with
  * LocalEvaluator. A location that cannot be reached keeps its last snapshot.
  */
-import { coerceError, resolveSelection, type AssetGraph } from "@flyt/core";
+import { coerceError, resolveSelection, type AssetGraph, type AssetNodeSnapshot } from "@flyt/core";
 import type { EvaluateScheduleResponse, EvaluateSensorRequest, EvaluateSensorResponse, ProtocolRunRequest, Snapshot, SnapshotResponse } from "@flyt/protocol";
-import { mergeSnapshots } from "@flyt/workspace";
+import { mergeSnapshots, type MergedGraph } from "@flyt/workspace";
 import type { EvaluationResult, InstigatorEvaluator, ResolvedRunRequest, ScheduleSnapshot, SensorSnapshot } from "./evaluator.js";
 
 /** What the evaluator needs of a location's client (`CodeLocationClient` from @flyt/workspace). */
@@ -43,6 +43,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 export class RemoteEvaluator implements InstigatorEvaluator {
   private readonly snapshots = new Map<string, SnapshotResponse>();
   private graph: AssetGraph | null = null;
+  private merged: MergedGraph | null = null;
 
   constructor(
     private readonly locations: readonly RemoteLocation[],
@@ -80,7 +81,8 @@ export class RemoteEvaluator implements InstigatorEvaluator {
     if (changed || this.graph === null) {
       // The server names its snapshot after --name; the daemon's configured name is what counts here.
       const snapshots: Snapshot[] = [...this.snapshots.entries()].map(([name, r]) => ({ ...r.snapshot, location: name }));
-      this.graph = mergeSnapshots(snapshots).graph;
+      this.merged = mergeSnapshots(snapshots);
+      this.graph = this.merged.graph;
     }
     return this.graph;
   }
@@ -127,6 +129,13 @@ export class RemoteEvaluator implements InstigatorEvaluator {
       }
     }
     return { schedules, sensors };
+  }
+
+  /** The assets of the last snapshots read, each with its location (the freshness monitor's input). */
+  assets(): { node: AssetNodeSnapshot; location: string }[] {
+    const merged = this.merged;
+    if (merged === null) return [];
+    return [...merged.graph.nodes.values()].map((node) => ({ node, location: merged.locationOf.get(node.key) ?? "" }));
   }
 
   async evaluateSchedule(schedule: ScheduleSnapshot, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult> {

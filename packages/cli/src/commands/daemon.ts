@@ -1,11 +1,14 @@
 /**
  * `flyt daemon`: runs the scheduler, sensors, run queue, run monitor and retries in this process
  * until SIGINT/SIGTERM. `flyt daemon status`: the current leader and each loop's last heartbeat.
+ * File locations are evaluated in this process (LocalEvaluator); `url:` locations through their
+ * running code servers (RemoteEvaluator), both behind one CompositeEvaluator.
  */
 import { resolve } from "node:path";
 import { DEFAULT_LOCATION, InvalidConfigError } from "@flyt/core";
-import { Daemon, LocalEvaluator, readDaemonStatus, StaticLaunchResolver, type LocalLocation } from "@flyt/daemon";
+import { CompositeEvaluator, Daemon, LocalEvaluator, readDaemonStatus, RemoteEvaluator, StaticLaunchResolver, type LocalLocation } from "@flyt/daemon";
 import { InProcessLauncher, loadDefinitions, SubprocessLauncher } from "@flyt/run-worker";
+import { CodeLocationClient } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
 import { formatTime, table } from "../render/format.js";
 import { kubernetesLaunchTargets } from "./kubernetes.js";
@@ -21,7 +24,7 @@ export interface DaemonCommandOptions {
 
 /**
  * Locations from `-f file` (the default location) and `-l name=file`, over flyt.yaml's file-based
- * `locations:` (URL-based ones are served by code servers; the remote evaluator is not built yet).
+ * `locations:` (URL-based ones are served by code servers: see `daemonRemoteLocations`).
  */
 export function daemonLocations(ctx: CommandContext, options: Pick<DaemonCommandOptions, "file" | "location">): LocalLocation[] {
   const locations: Record<string, string> = {};
@@ -33,6 +36,12 @@ export function daemonLocations(ctx: CommandContext, options: Pick<DaemonCommand
     locations[pair.slice(0, at)] = resolve(pair.slice(at + 1));
   }
   return Object.entries(locations).map(([name, definitionsFile]) => ({ name, definitionsFile }));
+}
+
+/** flyt.yaml's `url:` locations, minus any a `-f`/`-l` flag turned into a file location. */
+export function daemonRemoteLocations(ctx: CommandContext, local: readonly LocalLocation[]): { name: string; url: string }[] {
+  const files = new Set(local.map((l) => l.name));
+  return ctx.config.locations.flatMap((l) => ("url" in l && !files.has(l.name) ? [{ name: l.name, url: l.url }] : []));
 }
 
 function positiveNumber(text: string | undefined, what: string): number | undefined {
@@ -51,9 +60,18 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   const maxRuns = positiveNumber(options.maxConcurrentRuns, "--max-concurrent-runs");
   const workerTimeout = positiveNumber(options.workerTimeout, "--worker-timeout");
   const leaseTtl = positiveNumber(options.leaseTtlMs ?? process.env.FLYT_DAEMON_LEASE_TTL_MS, "lease ttl");
+  const remoteLocations = daemonRemoteLocations(ctx, locations);
+  const remote = new RemoteEvaluator(
+    remoteLocations.map((l) => ({ name: l.name, client: new CodeLocationClient(l.name, l.url) })),
+    { sensorTimeoutMs: config.daemon.sensorTimeoutMs, onError: (error) => ctx.err(`${new Date().toISOString()} [daemon] ${error.message}`) },
+  );
+  const evaluator = new CompositeEvaluator([
+    { locations: locations.map((l) => l.name), evaluator: new LocalEvaluator(locations) },
+    { locations: remoteLocations.map((l) => l.name), evaluator: remote },
+  ]);
   const daemon = new Daemon({
     storage: ctx.storage,
-    evaluator: new LocalEvaluator(locations),
+    evaluator,
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.definitionsFile])), imageTargets),
     limits: { ...config.daemon.queue, ...(maxRuns === undefined ? {} : { maxConcurrentRuns: Math.floor(maxRuns) }) },
     monitor: {
@@ -76,14 +94,16 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
             return [...definitions.graph.nodes.values()].map((node) => ({ node, location: location.name }));
           }),
         );
-        return perLocation.flat();
+        // url locations: the assets of their last snapshots (read with the schedules and sensors).
+        return [...perLocation.flat(), ...remote.assets()];
       },
     },
   });
   await daemon.start();
   const onKubernetes = Object.keys(imageTargets);
   if (onKubernetes.length > 0) ctx.out(`runs of ${onKubernetes.join(", ")} are launched as Kubernetes Jobs`);
-  ctx.out(`serving ${locations.length} code location(s): ${locations.map((l) => `${l.name}=${l.definitionsFile}`).join(", ") || "(none: only the queue, monitor and retries run)"}`);
+  const served = [...locations.map((l) => `${l.name}=${l.definitionsFile}`), ...remoteLocations.map((l) => `${l.name}=${l.url}`)];
+  ctx.out(`serving ${served.length} code location(s): ${served.join(", ") || "(none: only the queue, monitor and retries run)"}`);
   await new Promise<void>((resolveStop) => {
     const stop = (): void => resolveStop();
     process.once("SIGINT", stop);
