@@ -67,6 +67,10 @@ void describe("freshness badges in chromium (Atlas example)", () => {
     const row = page.locator("[data-testid=asset-row]", { has: page.getByRole("link", { name: FORECAST, exact: true }) });
     await row.locator('[data-testid=freshness-badge][data-state="FRESH"]').waitFor();
     await page.screenshot({ path: screenshotPath("catalog-freshness"), fullPage: true });
+
+    // The lineage graph carries the same freshness (drawn as a bar on the node).
+    await page.goto(`${dev.url}/lineage`);
+    await page.locator(`[data-testid=lineage-node][data-freshness="FRESH"]`, { hasText: FORECAST }).waitFor({ state: "attached" });
   });
 
   void it("shows the stale list, failed checks and the alerts page", async () => {

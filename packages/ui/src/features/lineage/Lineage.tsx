@@ -10,9 +10,10 @@ import { navigate, useLocation } from "../../router.js";
 import { displayGraph, type DisplayGraph } from "./groups.js";
 import { NODE_H, NODE_W, type LayoutOutput } from "./layout.js";
 
-const GRAPH = `query Lineage { assetGraph { nodes { key group location status } edges { from to } } }`;
+const GRAPH = `query Lineage { assetGraph { nodes { key group location status freshness } edges { from to } } }`;
 
-interface GraphData { assetGraph: { nodes: Array<{ key: string; group: string; location: string; status: AssetStatus }>; edges: Array<{ from: string; to: string }> } }
+interface GraphNodeData { key: string; group: string; location: string; status: AssetStatus; freshness: string | null }
+interface GraphData { assetGraph: { nodes: GraphNodeData[]; edges: Array<{ from: string; to: string }> } }
 
 const STATUS_VAR: Record<AssetStatus, string> = { FAILED: "--bad", IN_PROGRESS: "--run", MATERIALIZED: "--ok", NEVER_MATERIALIZED: "--none" };
 
@@ -114,7 +115,7 @@ export function Lineage() {
     if (!el || !layout || !display || layout.for !== display) return undefined;
     const css = getComputedStyle(document.documentElement);
     const color = (name: string) => css.getPropertyValue(name).trim() || "#888";
-    const colors = { fg: color("--fg"), line: color("--line"), muted: color("--muted"), panel: color("--panel"), accent: color("--accent") };
+    const colors = { fg: color("--fg"), line: color("--line"), muted: color("--muted"), panel: color("--panel"), accent: color("--accent"), bad: color("--bad"), warn: color("--warn") };
     const statusColor = Object.fromEntries(Object.entries(STATUS_VAR).map(([s, v]) => [s, color(v)])) as Record<AssetStatus, string>;
     const pos = layout.out.positions;
     const nodes = display.nodes;
@@ -186,6 +187,12 @@ export function Lineage() {
         if (node.kind === "asset") {
           const label = node.key.length > 30 ? `…${node.key.slice(-29)}` : node.key;
           ctx.fillText(label, nx + 14, ny + NODE_H / 2);
+          // Freshness: a right-hand bar, red when stale and amber when about to be (green when fresh).
+          const fresh = node.freshness === "STALE" ? colors.bad : node.freshness === "WARN" ? colors.warn : node.freshness === "FRESH" ? statusColor.MATERIALIZED : null;
+          if (fresh) {
+            ctx.fillStyle = fresh;
+            ctx.fillRect(nx + NODE_W - 5, ny, 5, NODE_H);
+          }
           continue;
         }
         // A group: its name and size, and a strip with the share of each status along the bottom.
@@ -302,7 +309,7 @@ export function Lineage() {
         <ul aria-label="Nodes in the graph" style={{ position: "absolute", left: -10000 }}>
           {display.nodes.map((n) =>
             n.kind === "asset" ? (
-              <li key={n.key} data-testid="lineage-node">{n.key}</li>
+              <li key={n.key} data-testid="lineage-node" data-status={n.status} data-freshness={n.freshness ?? ""}>{n.key}</li>
             ) : (
               <li key={n.key} data-testid="lineage-group" data-group={n.group} data-count={n.count} data-status={n.status}>
                 {n.group}: {n.count} assets, {n.status}

@@ -10,12 +10,14 @@ export interface AssetNode {
   key: string;
   group: string;
   status: AssetStatus;
+  /** FRESH / WARN / STALE / UNKNOWN from the asset's freshness policy; null without a policy. */
+  freshness: string | null;
 }
 
 export type StatusCounts = Record<AssetStatus, number>;
 
 export type DisplayNode =
-  | { kind: "asset"; asset: number; key: string; group: string; status: AssetStatus }
+  | { kind: "asset"; asset: number; key: string; group: string; status: AssetStatus; freshness: string | null }
   | { kind: "group"; key: string; group: string; count: number; counts: StatusCounts; status: AssetStatus };
 
 export interface DisplayGraph {
@@ -43,7 +45,7 @@ export function displayGraph(assets: readonly AssetNode[], edges: Int32Array, co
   assets.forEach((a, i) => {
     if (!collapsed || expanded.has(a.group)) {
       of[i] = nodes.length;
-      nodes.push({ kind: "asset", asset: i, key: a.key, group: a.group, status: a.status });
+      nodes.push({ kind: "asset", asset: i, key: a.key, group: a.group, status: a.status, freshness: a.freshness });
       return;
     }
     let g = groupIndex.get(a.group);
