@@ -9,6 +9,7 @@ import { StorageInputError } from "../errors.js";
 import { decodeCursor, encodeCursor, pageLimit } from "./cursor.js";
 import { applyLifecycle, creationEventBody, indexUpdates, type InsertedEvent } from "./derive.js";
 import { isPostgresUrl, maskDatabaseUrl, scrubSecret } from "./url.js";
+import { validateNewRun } from "./validate.js";
 
 describe("cursors", () => {
   it("round-trips ids and is opaque", () => {
@@ -88,5 +89,36 @@ describe("derived state", () => {
     assert.deepEqual(updates.latest.map((e) => [e.assetKey, e.eventId, e.partition]), [["a", 3, "p1"], ["b", 4, null]]);
     assert.deepEqual(updates.partitions.map((e) => [e.partition, e.eventId]), [["p1", 3], ["p2", 2]]);
     assert.deepEqual(updates.checks, []);
+  });
+});
+
+describe("validateNewRun", () => {
+  it("accepts valid runs with a copy of known keys only (the scheduler's fast path and the schema agree)", () => {
+    const tags = { a: "1" };
+    const run = { selection: "a+", assetKeys: ["a", "b"], tags, instigator: "loc:s", runKey: "1", origin: "schedule" as const, partitionKey: null, location: "loc" };
+    const valid = validateNewRun(run);
+    assert.deepEqual(valid, run);
+    assert.notEqual(valid.tags, tags, "tags are copied");
+    assert.notEqual(valid.assetKeys, run.assetKeys);
+    // An unknown key is dropped (the schema strips it), not an error.
+    assert.deepEqual(validateNewRun({ ...run, extra: 1 } as never), run);
+    assert.deepEqual(validateNewRun({ selection: "*", assetKeys: [] }), { selection: "*", assetKeys: [] });
+  });
+
+  it("rejects what the schema rejects, with its message", () => {
+    const base = { selection: "*", assetKeys: ["a"] };
+    for (const [bad, message] of [
+      [{ ...base, runKey: "k" }, /runKey needs an instigator/],
+      [{ ...base, assetKeys: [""] }, /assetKeys\.0/],
+      [{ ...base, tags: { x: 1 } }, /tags\.x/],
+      [{ ...base, origin: "nowhere" }, /origin/],
+      [{ ...base, status: "DONE" }, /status/],
+      [{ ...base, runId: "x".repeat(201) }, /runId/],
+      [{ ...base, location: "" }, /location/],
+      [{ assetKeys: ["a"] }, /selection/],
+      [null, /invalid/],
+    ] as const) {
+      assert.throws(() => validateNewRun(bad as never), (e: unknown) => e instanceof StorageInputError && message.test(e.message), JSON.stringify(bad)?.slice(0, 80));
+    }
   });
 });

@@ -45,8 +45,46 @@ const NewRunSchema = z
     path: ["runKey"],
   });
 
+const ORIGIN_SET = new Set<string>(RUN_ORIGINS);
+const STATUS_SET = new Set<string>(RUN_STATUSES);
+const isNonEmpty = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+const optional = (v: unknown, ok: (v: unknown) => boolean): boolean => v === undefined || ok(v);
+const nullable = (v: unknown, ok: (v: unknown) => boolean): boolean => v === undefined || v === null || ok(v);
+const nonEmptyArray = (v: unknown): boolean => Array.isArray(v) && v.every(isNonEmpty);
+
+/**
+ * The schema's checks by hand, for the scheduler's thousands of runs per pass (zod was a tenth
+ * of a 10,000-schedule pass). Same accepted set and output shape (known keys only, tags copied);
+ * on any doubt it returns null and the schema decides, with its message.
+ */
+function fastNewRun(run: NewRun): NewRun | null {
+  if (run === null || typeof run !== "object" || Array.isArray(run)) return null;
+  const r = run as unknown as Record<string, unknown>;
+  for (const key in r) if (!Object.hasOwn(NewRunSchema.innerType().shape, key)) return null;
+  if (!optional(r.runId, (v) => isNonEmpty(v) && v.length <= 200)) return null;
+  if (typeof r.selection !== "string" || !nonEmptyArray(r.assetKeys)) return null;
+  if (!nullable(r.stepKeys, nonEmptyArray) || !nullable(r.partitionKey, (v) => typeof v === "string")) return null;
+  let tags: Record<string, string> | undefined;
+  if (r.tags !== undefined) {
+    if (r.tags === null || typeof r.tags !== "object" || Array.isArray(r.tags) || Object.getPrototypeOf(r.tags) !== Object.prototype) return null;
+    tags = {};
+    for (const [k, v] of Object.entries(r.tags as Record<string, unknown>)) {
+      if (typeof v !== "string") return null;
+      tags[k] = v;
+    }
+  }
+  if (!optional(r.origin, (v) => typeof v === "string" && ORIGIN_SET.has(v)) || !optional(r.status, (v) => typeof v === "string" && STATUS_SET.has(v))) return null;
+  if (!nullable(r.parentRunId, isNonEmpty) || !nullable(r.rootRunId, isNonEmpty) || !optional(r.location, isNonEmpty)) return null;
+  if (!nullable(r.instigator, isNonEmpty) || !nullable(r.runKey, isNonEmpty)) return null;
+  if (r.runKey != null && r.instigator == null) return null;
+  const out: Record<string, unknown> = {};
+  for (const key in r) if (r[key] !== undefined) out[key] = key === "assetKeys" || key === "stepKeys" ? [...(r[key] as string[])] : r[key];
+  if (tags !== undefined) out.tags = tags;
+  return out as unknown as NewRun;
+}
+
 export function validateNewRun(run: NewRun): NewRun {
-  return parseWith(NewRunSchema, run, `run ${run && typeof run === "object" && run.runId ? JSON.stringify(run.runId) : "(new)"}`);
+  return fastNewRun(run) ?? parseWith(NewRunSchema, run, `run ${run && typeof run === "object" && run.runId ? JSON.stringify(run.runId) : "(new)"}`);
 }
 
 export function validateEvents(events: EventRecord[]): EventRecord[] {
