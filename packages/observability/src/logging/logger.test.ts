@@ -7,7 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createLogger, logLevelFromEnv, usePretty } from "./logger.js";
+import { Writable } from "node:stream";
+import { createLogger, createLoggerFamily, logLevelFromEnv, recordSink, usePretty } from "./logger.js";
 
 const loggerModule = fileURLToPath(new URL("./logger.js", import.meta.url));
 
@@ -81,4 +82,56 @@ test("an in-memory destination receives the same JSON (what tests of other packa
   const line = JSON.parse(chunks.join("").trim()) as Record<string, unknown>;
   assert.equal(line.authorization, "[redacted]");
   assert.equal(line.component, "webserver");
+});
+
+function memory(): { destination: import("node:stream").Writable; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  return { destination, lines: () => chunks.join("").split("\n").filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+test("a family shares one destination; each line has one component; records from package log options map to levels and fields", async () => {
+  const { destination, lines } = memory();
+  const family = createLoggerFamily({ destination, level: "info", secrets: ["pa55word-xyz"] });
+  const sink = recordSink(family("webserver"));
+  sink({ level: "warn", msg: "request failed", component: "api", url: "/graphql", error: "connect to postgres://flyt:pa55word-xyz@db failed" });
+  sink({ msg: "location status", location: "atlas", status: "LOADED" });
+  sink({ level: "debug", msg: "hidden" });
+  recordSink(family("workspace"))({ level: "error", msg: "x", nested: { detail: ["pa55word-xyz"] }, err: new Error("pa55word-xyz leaked") });
+  await new Promise((resolve) => setImmediate(resolve));
+  const [warn, info, error] = lines();
+  assert.ok(warn && info && error, JSON.stringify(lines()));
+  assert.equal(lines().length, 3);
+  assert.deepEqual([warn.level, warn.component, warn.subsystem, warn.url, warn.msg], ["warn", "webserver", "api", "/graphql", "request failed"]);
+  assert.equal(warn.error, "connect to postgres://flyt:[redacted]@db failed");
+  assert.deepEqual([info.level, info.location, info.status, info.subsystem], ["info", "atlas", "LOADED", undefined]);
+  assert.equal(error.component, "workspace");
+  assert.deepEqual(error.nested, { detail: ["[redacted]"] });
+  assert.equal((error.err as { message: string }).message, "[redacted] leaked");
+  assert.ok(!JSON.stringify(lines()).includes("pa55word-xyz"));
+});
+
+test("importing the logging module does not load pino; the first logger does", () => {
+  const result = spawnSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `import { createRequire } from "node:module";
+       const require = createRequire(import.meta.url);
+       const pinoLoaded = () => Object.keys(require.cache).some((k) => /node_modules[\\/]pino[\\/]/.test(k));
+       const { createLogger } = await import(${JSON.stringify(loggerModule)});
+       const before = pinoLoaded();
+       createLogger({ component: "cli", level: "silent" });
+       console.log(JSON.stringify({ before, after: pinoLoaded() }));`,
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(JSON.parse(result.stdout.trim()), { before: false, after: true });
 });

@@ -3,11 +3,23 @@
  * `component` and — on child loggers — `runId` / `location` / `asset`. Secrets are redacted by
  * field name and by value. `FLYT_LOG_LEVEL` sets the level; a human-readable pretty mode
  * (pino-pretty) is used only when stdout is a terminal or `FLYT_LOG_PRETTY=1`.
+ *
+ * pino and pino-pretty are required on the first logger, not at import: this module sits in the
+ * package barrel, and short CLI commands that import the barrel must not pay for ~40 modules.
  */
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from "pino";
-import { PinoPretty } from "pino-pretty";
+import { createRequire } from "node:module";
+import type { DestinationStream, Logger, LoggerOptions } from "pino";
+import type * as PinoModule from "pino";
+import type * as PinoPrettyModule from "pino-pretty";
 
 export type { Logger } from "pino";
+
+const requireLazily = createRequire(import.meta.url);
+let pinoModule: typeof PinoModule | null = null;
+function loadPino(): typeof PinoModule {
+  pinoModule ??= requireLazily("pino") as typeof PinoModule;
+  return pinoModule;
+}
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 export type FlytLogLevel = (typeof LOG_LEVELS)[number];
@@ -61,6 +73,9 @@ export function usePretty(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   return isTTY;
 }
 
+/** Options shared by the loggers of one process (everything but the component). */
+export type LoggerFamilyOptions = Omit<LoggerFactoryOptions, "component">;
+
 /**
  * Creates a component's logger.
  *
@@ -69,36 +84,90 @@ export function usePretty(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
  * log.child({ runId }).info({ status: "FAILURE" }, "run finished");
  */
 export function createLogger(options: LoggerFactoryOptions): Logger {
+  return createLoggerFamily(options)(options.component);
+}
+
+/**
+ * Loggers for several components of one process (e.g. `webserver` and `workspace` in `flyt
+ * webserver`) sharing one destination, level and secret list; each line carries exactly one
+ * `component` (a pino child would repeat the key).
+ */
+export function createLoggerFamily(options: LoggerFamilyOptions): (component: string) => Logger {
+  const { pino } = loadPino();
   const env = options.env ?? process.env;
   const fromEnv = logLevelFromEnv(env);
   const level = options.level ?? fromEnv.level;
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
   const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
-  const config: LoggerOptions = {
-    level,
-    base: { component: options.component, ...(options.base ?? {}) },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths, censor: REDACTED },
-    hooks: {
-      logMethod(args, method) {
-        if (secrets.length > 0) {
-          for (let i = 0; i < args.length; i++) {
-            const arg: unknown = args[i];
-            if (typeof arg === "string") args[i] = scrub(arg, secrets);
-          }
-        }
-        method.apply(this, args);
-      },
-    },
-  };
   const pretty = options.destination === undefined && usePretty(env, options.isTTY ?? process.stdout.isTTY === true);
-  const destination = options.destination ?? (pretty ? PinoPretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }) : pino.destination({ fd: 1, sync: false }));
-  const logger = pino(config, destination);
-  if (fromEnv.problem !== null && options.level === undefined) logger.warn(fromEnv.problem);
-  return logger;
+  const destination = options.destination ?? (pretty ? prettyStream() : pino.destination({ fd: 1, sync: false }));
+  let warned = fromEnv.problem === null || options.level !== undefined;
+  const loggers = new Map<string, Logger>();
+  return (component) => {
+    const existing = loggers.get(component);
+    if (existing) return existing;
+    const config: LoggerOptions = {
+      level,
+      base: { component, ...(options.base ?? {}) },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths, censor: REDACTED },
+      hooks: {
+        logMethod(args, method) {
+          if (secrets.length > 0) {
+            for (let i = 0; i < args.length; i++) args[i] = scrubValue(args[i], secrets, 0);
+          }
+          method.apply(this, args);
+        },
+      },
+    };
+    const logger = pino(config, destination);
+    loggers.set(component, logger);
+    if (!warned && fromEnv.problem !== null) {
+      warned = true;
+      logger.warn(fromEnv.problem);
+    }
+    return logger;
+  };
 }
 
+function prettyStream(): DestinationStream {
+  const { PinoPretty } = requireLazily("pino-pretty") as typeof PinoPrettyModule;
+  return PinoPretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+}
+
+/** A record as the packages' `log` options pass it: `level` and `msg` plus any fields. */
+export type LogRecord = Record<string, unknown>;
+
+/**
+ * Adapts a logger to the `(record) => void` log option of the packages (webserver, workspace,
+ * code-location-server): `level` picks the method (default info), `msg` is the message, the
+ * rest are fields. A record's own `component` becomes `subsystem` (the logger names the component).
+ */
+export function recordSink(logger: Logger): (record: LogRecord) => void {
+  return (record) => {
+    const { level, msg, component, at: _at, time: _time, ...fields } = record;
+    const method = typeof level === "string" && (LOG_LEVELS as readonly string[]).includes(level) && level !== "silent" ? (level as Exclude<FlytLogLevel, "silent">) : "info";
+    const own = logger.bindings() as { component?: unknown };
+    if (typeof component === "string" && component !== own.component) fields.subsystem = component;
+    logger[method](fields, typeof msg === "string" ? msg : "");
+  };
+}
+
+/** Replaces secret values inside strings, plain objects, arrays and errors (a copy; inputs are not changed). */
+function scrubValue(value: unknown, secrets: readonly string[], depth: number): unknown {
+  if (typeof value === "string") return scrub(value, secrets);
+  if (depth > 4 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) {
+    return { type: value.name, message: scrub(value.message, secrets), ...(value.stack ? { stack: scrub(value.stack, secrets) } : {}) };
+  }
+  if (Array.isArray(value)) return value.map((v: unknown) => scrubValue(v, secrets, depth + 1));
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, secrets, depth + 1);
+  return out;
+}
 function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join(REDACTED);
