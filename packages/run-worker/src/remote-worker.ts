@@ -202,7 +202,7 @@ export function spawnRemoteWorker(options: SpawnRemoteWorkerOptions): RemoteWork
   env[REMOTE_WORKER_ENV.definitionsFile] = options.definitionsFile;
   env[REMOTE_WORKER_ENV.parallelism] = String(options.parallelism ?? DEFAULT_PARALLELISM);
   env[REMOTE_WORKER_ENV.heartbeatIntervalMs] = String(options.heartbeatIntervalMs ?? DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS);
-  const child = spawn(process.execPath, ["--enable-source-maps", ...(options.execArgv ?? []), options.workerMain ?? REMOTE_WORKER_MAIN], {
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), options.workerMain ?? REMOTE_WORKER_MAIN], {
     detached: true,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -230,7 +230,7 @@ export class StandbyWorker {
     const env = workerEnvironment(options.environment ?? process.env);
     env[REMOTE_WORKER_ENV.definitionsFile] = options.definitionsFile;
     env[REMOTE_WORKER_ENV.standby] = "1";
-    const child = spawn(process.execPath, ["--enable-source-maps", ...(options.execArgv ?? []), options.workerMain ?? REMOTE_WORKER_MAIN], {
+    const child = spawn(process.execPath, [...(options.execArgv ?? []), options.workerMain ?? REMOTE_WORKER_MAIN], {
       detached: true,
       env,
       stdio: ["pipe", "pipe", "pipe"],

@@ -120,7 +120,7 @@ export class SubprocessRunHandle implements RunHandle {
       child = fork(this.options.workerMain ?? WORKER_MAIN, [], {
         detached: true,
         env: workerEnvironment(request.environment ?? process.env),
-        execArgv: ["--enable-source-maps", ...(this.options.execArgv ?? [])],
+        execArgv: [...(this.options.execArgv ?? [])],
         stdio: ["ignore", "pipe", "pipe", "ipc"],
         serialization: "json",
       });

@@ -68,6 +68,21 @@ for (const backend of testBackends()) {
       assert.equal(ofType(events, "RUN_SUCCESS").length, 1);
     });
 
+    void it("maps user stack traces to the TypeScript source, not to the cached bundle", async () => {
+      using dir = scratch();
+      const { run, events } = await launchAndWait(launcher, storage, { assetKeys: ["f/root", "f/bad"] }, {
+        definitionsFile: fixtureTs("failing"),
+        environment: { ...process.env, FLYT_FIXTURE_DIR: dir.dir },
+      });
+      assert.equal(run.status, "FAILURE");
+      const failure = ofType(events, "STEP_FAILURE")[0];
+      const stack = failure?.body.error.stack ?? "";
+      assert.match(stack, /bad input in f\/bad/);
+      // The frame of the throw names the fixture's own file and line (source maps are on for user code).
+      assert.match(stack, /test-fixtures\/failing\.ts:21:\d+/, stack);
+      assert.doesNotMatch(stack.split("\n")[1] ?? "", /flyt-definitions-cache/, stack);
+    });
+
     void it("receives heartbeats from the worker while a step runs", async () => {
       const created = await createRun(storage, { assetKeys: ["wide/w1"] });
       const handle = new SubprocessLauncher({ heartbeatIntervalMs: 50 }).launch({
