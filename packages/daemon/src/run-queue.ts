@@ -166,6 +166,12 @@ export class RunQueue {
   /** Runs claimed while a read was in flight (the read may predate the claim). */
   private readonly claimedDuringRead = new Map<string, RunRecord>();
   private readsInFlight = 0;
+  /**
+   * The queued runs in launch order, kept between passes: only an added run re-sorts it; runs
+   * that left the queue are skipped (and swept out once they are half of it). A drain of 1,000
+   * runs through 10 slots no longer sorts 1,000 runs for every freed slot.
+   */
+  private order: RunRecord[] | null = null;
   private lastFullRefresh: number | null = null;
   private needFullRefresh = true;
 
@@ -240,6 +246,7 @@ export class RunQueue {
         listRunsWithStatus(storage, [...ACTIVE_STATUSES]),
       ]);
       this.queued = new Map(queued.filter((r) => !this.endedDuringRead.has(r.runId)).map((r) => [r.runId, r]));
+      this.order = null;
       this.active = new Map(active.filter((r) => !this.endedDuringRead.has(r.runId)).map((r) => [r.runId, r]));
       this.lastFullRefresh = now;
       return;
@@ -254,7 +261,10 @@ export class RunQueue {
     }
     for (const run of runs) {
       if (this.endedDuringRead.has(run.runId)) continue;
-      if (run.status === "QUEUED") this.queued.set(run.runId, run);
+      if (run.status === "QUEUED") {
+        this.queued.set(run.runId, run);
+        this.order = null;
+      }
       else if (ACTIVE_STATUSES.includes(run.status)) this.active.set(run.runId, run);
     }
   }
@@ -278,7 +288,13 @@ export class RunQueue {
     for (const run of this.claiming.values()) counter.add(run);
     metrics.setGauge(METRICS.queued, this.queued.size);
     const chosen: RunRecord[] = [];
-    for (const run of [...this.queued.values()].sort(queueOrder)) {
+    const order = (this.order ??= [...this.queued.values()].sort(queueOrder));
+    let stale = 0;
+    for (const run of order) {
+      if (this.queued.get(run.runId) !== run) {
+        stale += 1;
+        continue;
+      }
       if (limits.maxConcurrentRuns !== null && counter.active >= limits.maxConcurrentRuns) break;
       if (counter.blockedBy(run) !== null) continue;
       counter.add(run);
@@ -290,6 +306,7 @@ export class RunQueue {
       this.queued.delete(run.runId);
       this.claiming.set(run.runId, run);
     }
+    if ((stale + chosen.length) * 2 > order.length) this.order = order.filter((run) => this.queued.get(run.runId) === run);
     const launched = this.claimAndLaunch(chosen);
     this.inFlight.add(launched);
     void launched.finally(() => this.inFlight.delete(launched));
