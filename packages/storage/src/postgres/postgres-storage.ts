@@ -613,34 +613,11 @@ export class PostgresStorage implements Storage {
       // (a worker, the run monitor) then cannot both read the old status and overwrite each other's
       // transition, and a run's event ids are drawn and committed in order, so tailing a run with
       // `afterId` never skips an event committed late.
-      // One round trip for both: the UNION's first branch takes the locks; the second draws the
-      // event ids only after them (its InitPlan reads the whole locked set before the first
-      // nextval), so ids are still drawn under the locks.
-      const locked = await client.query<RunStateRow & { id: number | null }>({
-        name: "flyt_append_lock",
-        text: `WITH locked AS MATERIALIZED (
-            SELECT run_id, status, updated_at, started_at, ended_at FROM runs WHERE run_id = ANY($1::text[])
-            ORDER BY run_id FOR NO KEY UPDATE
-          )
-          SELECT run_id, status, updated_at, started_at, ended_at, NULL::bigint AS id FROM locked
-          UNION ALL
-          SELECT NULL, NULL, NULL, NULL, NULL, nextval('event_log_id_seq')::bigint FROM generate_series(1, $2::int)
-          WHERE (SELECT count(*) FROM locked) >= 0`,
-        values: [runIds, events.length],
-      });
-      const stateById = new Map<string, RunStateRow>();
-      const drawn: number[] = [];
-      for (const row of locked.rows) {
-        if (row.id === null) stateById.set(row.run_id, row);
-        else drawn.push(row.id);
-      }
-      const missing = runIds.find((id) => !stateById.has(id));
-      if (missing !== undefined) {
-        throw new StorageInputError(`run ${JSON.stringify(missing)}`, "unknown run id: create the run before appending its events");
-      }
-      const ids = drawn.sort((a, b) => a - b);
+      // One statement, one round trip: `locked` takes the locks; `ids` draws one id per event, in
+      // event order, only after them (its InitPlan reads the whole locked set before the first
+      // nextval) and only when every run exists; `ins` writes the events with those ids. The answer
+      // carries the locked states, the drawn ids (by event position) and the ids inserted.
       const columns = {
-        id: [] as number[],
         runId: [] as string[],
         seq: [] as (number | null)[],
         timestamp: [] as number[],
@@ -650,9 +627,8 @@ export class PostgresStorage implements Storage {
         partition: [] as (string | null)[],
         body: [] as string[],
       };
-      events.forEach((event, i) => {
+      for (const event of events) {
         const { assetKey, partition } = eventColumns(event.body);
-        columns.id.push(ids[i] as number);
         columns.runId.push(event.runId);
         columns.seq.push(event.seq);
         columns.timestamp.push(event.timestamp);
@@ -661,13 +637,31 @@ export class PostgresStorage implements Storage {
         columns.assetKey.push(assetKey);
         columns.partition.push(partition);
         columns.body.push(toJsonb(event.body));
-      });
-      const result = await client.query<{ id: number }>(
-        `INSERT INTO event_log (id, run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
-         ON CONFLICT (run_id, seq) DO NOTHING RETURNING id`,
-        [
-          columns.id,
+      }
+      const answer = await client.query<RunStateRow & { kind: "state" | "drawn" | "inserted"; n: number | null; id: number | null }>({
+        name: "flyt_append_events",
+        text: `WITH locked AS MATERIALIZED (
+            SELECT run_id, status, updated_at, started_at, ended_at FROM runs WHERE run_id = ANY($1::text[])
+            ORDER BY run_id FOR NO KEY UPDATE
+          ), ids AS MATERIALIZED (
+            SELECT n, nextval('event_log_id_seq')::bigint AS id FROM generate_series(1, $2::int) AS n
+            WHERE (SELECT count(*) FROM locked) = $3::int
+          ), ins AS (
+            INSERT INTO event_log (id, run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
+            SELECT ids.id, t.run_id, t.seq, t.ts, t.step_key, t.type, t.asset_key, t.part, t.body
+            FROM unnest($4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
+              WITH ORDINALITY AS t(run_id, seq, ts, step_key, type, asset_key, part, body, n)
+            JOIN ids ON ids.n = t.n
+            ORDER BY t.n
+            ON CONFLICT (run_id, seq) DO NOTHING RETURNING id
+          )
+          SELECT 'state' AS kind, run_id, status, updated_at, started_at, ended_at, NULL::bigint AS n, NULL::bigint AS id FROM locked
+          UNION ALL SELECT 'drawn', NULL, NULL, NULL, NULL, NULL, n::bigint, id FROM ids
+          UNION ALL SELECT 'inserted', NULL, NULL, NULL, NULL, NULL, NULL, id FROM ins`,
+        values: [
+          runIds,
+          events.length,
+          runIds.length,
           columns.runId,
           columns.seq,
           columns.timestamp,
@@ -677,7 +671,19 @@ export class PostgresStorage implements Storage {
           columns.partition,
           columns.body,
         ],
-      );
+      });
+      const stateById = new Map<string, RunStateRow>();
+      const ids: number[] = [];
+      const result = { rows: [] as { id: number }[] };
+      for (const row of answer.rows) {
+        if (row.kind === "state") stateById.set(row.run_id, row);
+        else if (row.kind === "drawn") ids[(row.n ?? 0) - 1] = row.id ?? 0;
+        else result.rows.push({ id: row.id ?? 0 });
+      }
+      const missing = runIds.find((id) => !stateById.has(id));
+      if (missing !== undefined) {
+        throw new StorageInputError(`run ${JSON.stringify(missing)}`, "unknown run id: create the run before appending its events");
+      }
       const insertedIds = new Set(result.rows.map((r) => r.id));
       const inserted: InsertedEvent[] = [];
       events.forEach((event, i) => {
