@@ -70,10 +70,26 @@ export interface DaemonOptions {
   /** Schedules processed at once. */
   scheduleConcurrency?: number;
   launchOptions?: { parallelism?: number; environment?: NodeJS.ProcessEnv };
-  /** Where the daemon reports what it does and loop errors (one line each). */
+  /** Where the daemon reports what it does and loop errors (one line each; `[loop] ` prefixed). */
   log?: (line: string) => void;
+  /** Structured alternative to `log` (takes precedence): level, message and `loop` / `runId` fields. */
+  logRecord?: (record: DaemonLogRecord) => void;
   /** Freshness monitor, alerts and `/metrics` (observability.ts); default: freshness of no assets, no alerts, no endpoint. */
   observability?: DaemonObservabilityOptions;
+}
+
+/** One thing the daemon reports: `loop` names the part (run-monitor, freshness, alerts…). */
+export interface DaemonLogRecord {
+  level: "info" | "warn" | "error";
+  msg: string;
+  loop?: string;
+  runId?: string;
+  daemonId?: string;
+}
+
+/** The line form of a record, as `log` has always received it. */
+export function daemonLogLine(record: DaemonLogRecord): string {
+  return record.loop === undefined ? record.msg : `[${record.loop}] ${record.msg}`;
 }
 
 export function newDaemonId(): string {
@@ -93,7 +109,7 @@ export class Daemon {
   private readonly loops = new Map<LoopName, Loop>();
   private readonly lastBeat = new Map<string, number>();
   private readonly clock: Clock;
-  private readonly log: (line: string) => void;
+  private readonly log: (record: DaemonLogRecord) => void;
   private watch: RunWatch | null = null;
   private instigators: { at: number; schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] } | null = null;
   private started = false;
@@ -102,9 +118,10 @@ export class Daemon {
     this.id = options.daemonId ?? newDaemonId();
     this.metrics = options.metrics ?? new MetricRegistry();
     this.clock = options.clock ?? systemClock;
-    this.log = options.log ?? (() => undefined);
+    const { log: logLine, logRecord } = options;
+    this.log = logRecord ?? (logLine ? (record) => logLine(daemonLogLine(record)) : () => undefined);
     const { storage } = options;
-    const onError = (loop: string) => (error: Error) => this.log(`[${loop}] error: ${error.message}`);
+    const onError = (loop: string) => (error: Error) => this.log({ level: "error", loop, msg: `error: ${error.message}` });
     const isActive = (): boolean => this.leader.isLeader();
     this.leader = new LeaderElector(storage, {
       holder: this.id,
@@ -174,10 +191,10 @@ export class Daemon {
       await this.queue.dispatch();
     });
     add("run-monitor", intervals.monitorPollMs ?? Math.min(5_000, Math.max(100, Math.floor(this.monitor.workerTimeoutMs / 4))), async () => {
-      for (const verdict of await this.monitor.pass()) this.log(`[run-monitor] run ${verdict.runId}: ${verdict.message}`);
+      for (const verdict of await this.monitor.pass()) this.log({ level: "warn", loop: "run-monitor", runId: verdict.runId, msg: `run ${verdict.runId}: ${verdict.message}` });
     });
     add("run-retries", intervals.retriesPollMs ?? 10_000, async () => {
-      for (const run of await this.retries.pass()) this.log(`[run-retries] created retry run ${run.runId} of ${run.parentRunId ?? "?"}`);
+      for (const run of await this.retries.pass()) this.log({ level: "info", loop: "run-retries", runId: run.runId, msg: `created retry run ${run.runId} of ${run.parentRunId ?? "?"}` });
     });
     this.observability = new DaemonObservability(
       { storage, metrics: this.metrics, leader: this.leader, loops: () => this.loops.values(), log: this.log },
@@ -202,7 +219,7 @@ export class Daemon {
     this.leader.start();
     for (const loop of this.loops.values()) loop.start();
     await this.observability.start();
-    this.log(`daemon ${this.id} started (${storage.kind}); ${this.leader.isLeader() ? "leader" : "standby"}`);
+    this.log({ level: "info", daemonId: this.id, msg: `daemon ${this.id} started (${storage.kind}); ${this.leader.isLeader() ? "leader" : "standby"}` });
   }
 
   private onLeadership(leader: boolean, token: number | null): void {
@@ -210,7 +227,7 @@ export class Daemon {
     this.scheduler.reset();
     this.sensors.reset();
     this.queue.reset();
-    this.log(leader ? `daemon ${this.id} is now the leader (fencing token ${String(token)})` : `daemon ${this.id} lost the lead`);
+    this.log({ level: leader || !this.started ? "info" : "warn", daemonId: this.id, msg: leader ? `daemon ${this.id} is now the leader (fencing token ${String(token)})` : `daemon ${this.id} lost the lead` });
     this.beat("leader", true);
     if (leader) for (const loop of this.loops.values()) loop.wake();
     if (leader) this.observability.freshness.wake();
@@ -235,7 +252,7 @@ export class Daemon {
     const error = this.loops.get(loop as LoopName)?.lastError;
     const info = error ? `${role}; last error: ${error.slice(0, 500)}` : role;
     this.options.storage.recordDaemonHeartbeat({ daemonId: this.id, loop, at: now, info }).catch((e: unknown) => {
-      this.log(`[${loop}] could not record heartbeat: ${coerceError(e).message}`);
+      this.log({ level: "warn", loop, msg: `could not record heartbeat: ${coerceError(e).message}` });
     });
     if (loop !== "leader" && now - (this.lastBeat.get("leader") ?? 0) >= 1_000) this.beat("leader");
   }
@@ -258,6 +275,6 @@ export class Daemon {
     await this.observability.stop();
     await this.watch?.close();
     await this.leader.stop();
-    this.log(`daemon ${this.id} stopped`);
+    this.log({ level: "info", daemonId: this.id, msg: `daemon ${this.id} stopped` });
   }
 }

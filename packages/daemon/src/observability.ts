@@ -17,6 +17,7 @@ import {
   type MonitoredAsset,
 } from "@flyt/observability";
 import type { RunWatch, Storage } from "@flyt/storage";
+import type { DaemonLogRecord } from "./daemon.js";
 import type { LeaderElector } from "./leader.js";
 import type { Loop } from "./loop.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
@@ -43,7 +44,7 @@ interface DaemonParts {
   metrics: MetricRegistry;
   leader: LeaderElector;
   loops: () => Iterable<Loop>;
-  log: (line: string) => void;
+  log: (record: DaemonLogRecord) => void;
 }
 
 export class DaemonObservability {
@@ -68,7 +69,7 @@ export class DaemonObservability {
           config: options.alerts,
           recorder: new StorageAlertRecorder(parts.storage),
           now: this.now,
-          log: parts.log,
+          log: (line) => parts.log({ level: "warn", loop: "alerts", msg: line }),
           onDelivery: (channel, kind, outcome) => {
             if (outcome === "sent") metrics.alertsSent.inc({ channel, kind });
             else if (outcome === "failed") metrics.alertDeliveryFailures.inc({ channel });
@@ -82,7 +83,7 @@ export class DaemonObservability {
       notify,
       now: this.now,
       isActive: () => parts.leader.isLeader(),
-      log: (line) => parts.log(`[freshness] ${line}`),
+      log: (line) => parts.log({ level: "warn", loop: "freshness", msg: line }),
       ...(options.freshnessMaxSleepMs === undefined ? {} : { maxSleepMs: options.freshnessMaxSleepMs }),
     });
     this.bridgeMetrics();
@@ -106,7 +107,7 @@ export class DaemonObservability {
       this.track(
         leader.currentLease().then(
           (lease) => this.alerts?.observeLeader(lease !== null && lease.expiresAt > Date.now()),
-          (error: unknown) => this.parts.log(`[alerts] could not read the leader lease: ${coerceError(error).message}`),
+          (error: unknown) => this.parts.log({ level: "warn", loop: "alerts", msg: `could not read the leader lease: ${coerceError(error).message}` }),
         ),
       );
     };
@@ -116,7 +117,7 @@ export class DaemonObservability {
     }
     if (this.options.metricsPort !== null && this.options.metricsPort !== undefined) {
       this.server = await serveMetrics(this.metrics, { port: this.options.metricsPort, ...(this.options.metricsHost ? { host: this.options.metricsHost } : {}) });
-      this.parts.log(`metrics on ${this.metricsUrl ?? "?"}`);
+      this.parts.log({ level: "info", msg: `metrics on ${this.metricsUrl ?? "?"}` });
     }
   }
 
@@ -168,7 +169,7 @@ export class DaemonObservability {
         });
       }
     } catch (error) {
-      this.parts.log(`[alerts] could not read run ${runId}: ${coerceError(error).message}`);
+      this.parts.log({ level: "warn", loop: "alerts", runId, msg: `could not read run ${runId}: ${coerceError(error).message}` });
     }
   }
 

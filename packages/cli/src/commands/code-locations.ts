@@ -3,12 +3,14 @@
  * commands. The servers run until SIGTERM/SIGINT; `locations` talks to a running webserver's
  * REST API (--url, FLYT_URL, or the configured webserver address).
  */
+import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import { builtUiDir } from "./ui-dir.js";
 import { REMOTE_WORKER_ENV, REMOTE_WORKER_MAIN } from "@flyt/run-worker";
 import type { Command } from "commander";
-import { loadConfig } from "../config.js";
+import { loadConfig, type FlytConfig } from "../config.js";
 import { openContext, type GlobalOptions } from "../context.js";
+import { openProcessLogs } from "../logging.js";
 
 interface Io {
   out: (line: string) => void;
@@ -20,6 +22,18 @@ function untilSignal(): Promise<void> {
     process.once("SIGTERM", () => resolve());
     process.once("SIGINT", () => resolve());
   });
+}
+
+/**
+ * What a code server knows of secrets. It needs no flyt.yaml to serve, so a config that does not
+ * load (e.g. alert secrets not given to this container) falls back to FLYT_DATABASE_URL alone.
+ */
+function codeServerSecretsConfig(configFile: string | undefined): Pick<FlytConfig, "alerts" | "storage"> {
+  try {
+    return loadConfig({ ...(configFile ? { configFile } : {}) });
+  } catch {
+    return { alerts: null, storage: { databaseUrl: process.env.FLYT_DATABASE_URL?.trim() || null, sqlitePath: "" } };
+  }
 }
 
 function parsePort(text: string | undefined, fallback: number): number {
@@ -41,14 +55,20 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
     .action(async (options: { file: string; port: string; host: string; name?: string; warmWorker?: boolean }) => {
       // Imported when used: every `flyt` command starts faster and smaller without the servers' modules.
       const { startCodeLocationServer } = await import("@flyt/code-location-server");
+      // Every line names the location; secrets to redact: flyt.yaml's alert secrets and the database password when set.
+      const location = options.name ?? basename(options.file).replace(/\.[^.]+$/, "");
+      const logs = await openProcessLogs(codeServerSecretsConfig(globals().config), { base: { location } });
+      const log = logs.logger("code-server");
       const server = await startCodeLocationServer({
         definitionsFile: options.file,
         port: parsePort(options.port, 4000),
         host: options.host,
         ...(options.name ? { name: options.name } : {}),
         warmWorker: options.warmWorker === true,
+        log: logs.sink("code-server"),
       });
-      io.out(JSON.stringify({ msg: "listening", url: server.url, location: server.name, status: server.loadStatus, pid: process.pid }));
+      // The "listening" line with `url` is what a supervising process (and tests) wait for.
+      log.info({ url: server.url, status: server.loadStatus, pid: process.pid }, "listening");
       await untilSignal();
       await server.close();
       setExitCode(0);
@@ -62,21 +82,22 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
     .action(async (options: { port?: string; host?: string }) => {
       await using ctx = await openContext(globals(), io);
       const { config } = ctx;
-      const log = (record: Record<string, unknown>) => io.out(JSON.stringify({ at: new Date().toISOString(), ...record }));
-      const [{ Workspace }, { createApiHandler, queueRunController, startWebserver }] = await Promise.all([
+      const [{ Workspace }, { createApiHandler, queueRunController, startWebserver }, logs] = await Promise.all([
         import("@flyt/workspace"),
         import("@flyt/webserver"),
+        openProcessLogs(config),
       ]);
-      const workspace = await Workspace.start({ locations: config.locations, log: (r) => log({ component: "workspace", ...r }) });
+      const log = logs.logger("webserver");
+      const workspace = await Workspace.start({ locations: config.locations, log: logs.sink("workspace") });
       const uiDir = builtUiDir();
-      if (!uiDir) log({ component: "webserver", level: "warn", msg: "the UI is not built (run `npm run build`); serving the API only" });
+      if (!uiDir) log.warn("the UI is not built (run `npm run build`); serving the API only");
       // The GraphQL API and UI. Runs launched through it are queued; the daemon launches them.
       const api = createApiHandler({
         storage: ctx.storage,
         definitions: workspace,
         runs: queueRunController(ctx.storage),
         uiDir,
-        log: (r) => log({ component: "api", ...r }),
+        log: logs.sink("webserver"),
       });
       const web = await startWebserver({
         storage: ctx.storage,
@@ -86,9 +107,9 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
         port: parsePort(options.port, config.webserver.port),
         host: options.host ?? config.webserver.host,
         ...(config.webserver.publicUrl ? { publicUrl: config.webserver.publicUrl } : {}),
-        log: (r) => log({ component: "webserver", ...r }),
+        log: logs.sink("webserver"),
       });
-      log({ component: "webserver", msg: "listening", url: web.url, locations: workspace.list().map((l) => `${l.name}:${l.status}`) });
+      log.info({ url: web.url, locations: workspace.list().map((l) => `${l.name}:${l.status}`) }, "listening");
       await untilSignal();
       await web.close();
       api.close();

@@ -10,6 +10,7 @@ import { CompositeEvaluator, Daemon, LocalEvaluator, readDaemonStatus, RemoteEva
 import { InProcessLauncher, loadDefinitions, SubprocessLauncher } from "@flyt/run-worker";
 import { CodeLocationClient } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
+import { openProcessLogs } from "../logging.js";
 import { formatTime, table } from "../render/format.js";
 import { kubernetesLaunchTargets } from "./kubernetes.js";
 
@@ -54,6 +55,8 @@ function positiveNumber(text: string | undefined, what: string): number | undefi
 export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptions, signal?: AbortSignal): Promise<number> {
   const locations = daemonLocations(ctx, options);
   const { config } = ctx;
+  // JSON lines on stdout (docs/logging.md); alert secrets and the database password redacted.
+  const log = (await openProcessLogs(config)).logger("daemon");
   const launcher = config.execution.launcher === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
   // Locations with an image run as Kubernetes Jobs; the rest (e.g. file locations in development) as subprocesses.
   const imageTargets = await kubernetesLaunchTargets(config, ctx.storage);
@@ -63,7 +66,7 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   const remoteLocations = daemonRemoteLocations(ctx, locations);
   const remote = new RemoteEvaluator(
     remoteLocations.map((l) => ({ name: l.name, client: new CodeLocationClient(l.name, l.url) })),
-    { sensorTimeoutMs: config.daemon.sensorTimeoutMs, onError: (error) => ctx.err(`${new Date().toISOString()} [daemon] ${error.message}`) },
+    { sensorTimeoutMs: config.daemon.sensorTimeoutMs, onError: (error) => log.warn({ loop: "remote-evaluator" }, error.message) },
   );
   const evaluator = new CompositeEvaluator([
     { locations: locations.map((l) => l.name), evaluator: new LocalEvaluator(locations) },
@@ -81,7 +84,7 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
     sensorTimeoutMs: config.daemon.sensorTimeoutMs,
     launchOptions: { parallelism: config.execution.parallelism },
     ...(leaseTtl === undefined ? {} : { lease: { ttlMs: Math.round(leaseTtl), renewMs: Math.max(50, Math.round(leaseTtl / 5)) } }),
-    log: (line) => ctx.out(`${new Date().toISOString()} ${line}`),
+    logRecord: ({ level, msg, ...fields }) => log[level](fields, msg),
     // Freshness of every asset with a policy, alerts from flyt.yaml, and /metrics when a port is set.
     observability: {
       alerts: config.alerts,
@@ -101,9 +104,9 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   });
   await daemon.start();
   const onKubernetes = Object.keys(imageTargets);
-  if (onKubernetes.length > 0) ctx.out(`runs of ${onKubernetes.join(", ")} are launched as Kubernetes Jobs`);
+  if (onKubernetes.length > 0) log.info({ locations: onKubernetes }, `runs of ${onKubernetes.join(", ")} are launched as Kubernetes Jobs`);
   const served = [...locations.map((l) => `${l.name}=${l.definitionsFile}`), ...remoteLocations.map((l) => `${l.name}=${l.url}`)];
-  ctx.out(`serving ${served.length} code location(s): ${served.join(", ") || "(none: only the queue, monitor and retries run)"}`);
+  log.info({ locations: served }, `serving ${served.length} code location(s): ${served.join(", ") || "(none: only the queue, monitor and retries run)"}`);
   await new Promise<void>((resolveStop) => {
     const stop = (): void => resolveStop();
     process.once("SIGINT", stop);

@@ -23,6 +23,7 @@ import {
 } from "@flyt/webserver";
 import { mergeSnapshots, Workspace } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
+import { openProcessLogs, type Logger } from "../logging.js";
 
 export interface DevOptions {
   file: string[];
@@ -114,20 +115,24 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   });
 
   const { storage } = ctx;
+  // Pretty lines on a terminal, JSON lines otherwise (FLYT_LOG_PRETTY overrides; docs/logging.md).
+  const logs = await openProcessLogs(ctx.config);
+  const log = logs.logger("dev");
+  const daemonLog = logs.logger("daemon");
   const definitions = new DeferredDefinitions(locations);
   const launcher = ctx.config.execution.launcher === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
   const daemon = new Daemon({
     storage,
     evaluator: new RemoteEvaluator(
       locations.map((l) => ({ name: l.name, client: workspaceClient(definitions, l.name) })),
-      { onError: (error) => ctx.err(`[daemon] ${error.message}`) },
+      { onError: (error) => daemonLog.warn({ loop: "remote-evaluator" }, error.message) },
     ),
     // Re-list schedules and sensors often: the snapshot call answers "unchanged" by hash, and a
     // location that loads (or reloads) after the daemon started is picked up within 2 s.
     intervals: { instigatorRefreshMs: 2_000 },
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.file]))),
     launchOptions: { parallelism: ctx.config.execution.parallelism },
-    log: (line) => ctx.err(`[daemon] ${line}`),
+    logRecord: ({ level, msg, ...fields }) => daemonLog[level](fields, msg),
     // The freshness monitor judges every loaded asset with a policy (re-read each pass, so reloads
     // count); alerts follow flyt.yaml's `alerts:` section as in `flyt daemon`.
     observability: {
@@ -140,34 +145,38 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   });
   const uiDir = uiDistDir();
   const hasUi = existsSync(join(uiDir, "index.html"));
-  const api = createApiHandler({ storage, definitions, runs: queueRunController(storage), uiDir: hasUi ? uiDir : null, log: (r) => ctx.err(JSON.stringify(r)) });
+  const api = createApiHandler({ storage, definitions, runs: queueRunController(storage), uiDir: hasUi ? uiDir : null, log: logs.sink("webserver") });
   let webserver;
   try {
     // /metrics and /readyz report the dev locations (the webserver itself has no workspace here).
     const metrics = new FlytMetrics({ component: "dev" });
-    webserver = await startWebserver({ storage, workspace: null, launcher: null, host, port, api, auth: ctx.config.auth, metrics, locations: () => definitions.list(), log: (r) => { if (r.level === "error" || r.level === "warn") ctx.err(JSON.stringify(r)); } });
+    webserver = await startWebserver({ storage, workspace: null, launcher: null, host, port, api, auth: ctx.config.auth, metrics, locations: () => definitions.list(), log: warningsOnly(logs.sink("webserver")) });
   } catch (error) {
     api.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new InvalidConfigError("--port", `port ${port} on ${host} is in use; pick another with --port`);
     throw error;
   }
-  ctx.out(`Flyt dev is up at ${webserver.url}  (answering after ${Math.round(performance.now() - started)} ms; Ctrl-C stops it)`);
-  if (!hasUi) ctx.err(`The UI is not built (${relative(process.cwd(), uiDir)} is missing): run \`npm run build\`. The GraphQL API is at ${webserver.url}/graphql.`);
+  // Tests and scripts find the URL in this line (ui-e2e harness): keep its wording.
+  log.info({ url: webserver.url }, `Flyt dev is up at ${webserver.url}  (answering after ${Math.round(performance.now() - started)} ms; Ctrl-C stops it)`);
+  if (!hasUi) log.warn(`The UI is not built (${relative(process.cwd(), uiDir)} is missing): run \`npm run build\`. The GraphQL API is at ${webserver.url}/graphql.`);
 
   const watchers: FSWatcher[] = [];
   let workspace: Workspace | null = null;
   try {
-    await daemon.start().catch((error: unknown) => ctx.err(`[daemon] not started: ${serializeError(error).message}`));
-    workspace = await Workspace.start({ locations: locations.map((l) => ({ name: l.name, file: l.file })), log: (r) => { if (r.level !== "info") ctx.err(JSON.stringify(r)); } });
+    await daemon.start().catch((error: unknown) => daemonLog.error(`not started: ${serializeError(error).message}`));
+    // The workspace's info lines repeat the location lines below: only its warnings and errors.
+    workspace = await Workspace.start({ locations: locations.map((l) => ({ name: l.name, file: l.file })), log: warningsOnly(logs.sink("workspace")) });
     definitions.workspace = workspace;
     for (const state of workspace.list()) {
-      ctx.out(`location ${state.name}: ${state.status}${state.error ? ` — ${state.error.message}` : ` (${state.snapshot?.assets.length ?? 0} assets)`}`);
+      const text = `location ${state.name}: ${state.status}${state.error ? ` — ${state.error.message}` : ` (${state.snapshot?.assets.length ?? 0} assets)`}`;
+      if (state.error) log.warn({ location: state.name, status: state.status }, text);
+      else log.info({ location: state.name, status: state.status }, text);
     }
-    for (const location of locations) watchers.push(watchLocation(location, workspace, ctx));
+    for (const location of locations) watchers.push(watchLocation(location, workspace, log));
     await stop;
   } finally {
-    ctx.out("stopping…");
+    log.info("stopping…");
     for (const w of watchers) w.close();
     await daemon.stop().catch(() => undefined);
     await webserver.close();
@@ -176,15 +185,24 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   return 0;
 }
 
+/** Passes on only warn/error records (dev's terminal stays quiet about routine requests). */
+function warningsOnly(sink: (record: Record<string, unknown>) => void): (record: Record<string, unknown>) => void {
+  return (record) => {
+    if (record.level === "warn" || record.level === "error" || record.level === "fatal") sink(record);
+  };
+}
+
 const IGNORED = /(^|[/\\])(node_modules|\.git|\.flyt|dist|data|\.venv[^/\\]*)([/\\]|$)/;
 
 /** Reloads a location when a source file in its folder changes (debounced). */
-function watchLocation(location: { name: string; file: string }, workspace: Workspace, ctx: CommandContext): FSWatcher {
+function watchLocation(location: { name: string; file: string }, workspace: Workspace, log: Logger): FSWatcher {
   let timer: NodeJS.Timeout | null = null;
   const reload = () => {
     timer = null;
     void workspace.reload(location.name).then((state) => {
-      ctx.out(`location ${state.name} reloaded: ${state.status}${state.error ? ` — ${state.error.message}` : ""}`);
+      const text = `location ${state.name} reloaded: ${state.status}${state.error ? ` — ${state.error.message}` : ""}`;
+      if (state.error) log.warn({ location: state.name, status: state.status }, text);
+      else log.info({ location: state.name, status: state.status }, text);
     });
   };
   const watcher = watch(dirname(location.file), { recursive: true }, (_event, name) => {
@@ -192,6 +210,6 @@ function watchLocation(location: { name: string; file: string }, workspace: Work
     if (timer) clearTimeout(timer);
     timer = setTimeout(reload, 300);
   });
-  watcher.on("error", (error) => ctx.err(`watching ${location.file} failed: ${error.message}`));
+  watcher.on("error", (error) => log.warn({ location: location.name }, `watching ${location.file} failed: ${error.message}`));
   return watcher;
 }

@@ -133,7 +133,8 @@ export function createLoggerFamily(options: LoggerFamilyOptions): (component: st
 
 function prettyStream(): DestinationStream {
   const { PinoPretty } = requireLazily("pino-pretty") as typeof PinoPrettyModule;
-  return PinoPretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+  // One line per event for a terminal: "12:00:01.123 INFO: [daemon] msg {"runId":…}".
+  return PinoPretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,component", messageFormat: "[{component}] {msg}", singleLine: true });
 }
 
 /** A record as the packages' `log` options pass it: `level` and `msg` plus any fields. */
