@@ -3,8 +3,8 @@
  * `PipesClient` per step with `createPipesClient(host)` and hands it to compute functions as
  * `ctx.pipes`; the protocol pieces are exported for other launch paths and for tests.
  */
-import type { PipesClient, PipesResult, PipesRunOptions } from "@flyt/sdk";
-import { runPipesProcess, type PipesHost } from "./session.js";
+import type { PipesClient, PipesPodOptions, PipesResult, PipesRunOptions } from "@flyt/sdk";
+import { PipesProcessError, runPipesProcess, type PipesHost } from "./session.js";
 
 export {
   buildContextData,
@@ -26,10 +26,30 @@ export { convertPipesMetadata, type ConvertedMetadata } from "./metadata.js";
 export { parseMessageLine, type ParsedMessage, type ParseResult } from "./messages.js";
 export { LineSplitter } from "./lines.js";
 
-/** The `ctx.pipes` of one step. */
-export function createPipesClient(host: PipesHost): PipesClient {
+/**
+ * The `ctx.pipes` of one step. `runPod` is supplied by the caller (the run worker passes
+ * @flyt/pipes-kubernetes, loaded on first use) so this package needs no Kubernetes client.
+ */
+export function createPipesClient(
+  host: PipesHost,
+  extensions: { runPod?: (host: PipesHost, options: PipesPodOptions) => Promise<PipesResult> } = {},
+): PipesClient {
   return {
     run: (command: string, args?: readonly string[], options?: PipesRunOptions): Promise<PipesResult> =>
       runPipesProcess(host, command, args, options),
+    runPod: (options: PipesPodOptions): Promise<PipesResult> => {
+      if (extensions.runPod === undefined) {
+        return Promise.reject(
+          new PipesProcessError("ctx.pipes.runPod is not available here: this Pipes client was built without @flyt/pipes-kubernetes", "invalid-options", {
+            command: "runPod",
+            exitCode: null,
+            signal: null,
+            stderrTail: "",
+            exception: null,
+          }),
+        );
+      }
+      return extensions.runPod(host, options);
+    },
   };
 }

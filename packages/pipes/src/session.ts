@@ -65,13 +65,16 @@ export class PipesProcessError extends Error {
   readonly code = "PIPES_PROCESS_FAILED";
   constructor(
     message: string,
-    readonly reason: "exit" | "signal" | "spawn" | "canceled" | "exception" | "invalid-options",
+    /** `pod-failed`, `start-timeout` and `kubernetes-api` come from `runPod` (see @flyt/pipes-kubernetes). */
+    readonly reason: "exit" | "signal" | "spawn" | "canceled" | "exception" | "invalid-options" | "pod-failed" | "start-timeout" | "kubernetes-api",
     readonly details: {
       command: string;
       exitCode: number | null;
       signal: string | null;
       stderrTail: string;
       exception: PipesException | null;
+      /** For `runPod`: the pod and the reason Kubernetes gave (ErrImagePull, OOMKilled, Evicted, …). */
+      pod?: { namespace: string; name: string; reason: string | null };
     },
     options?: { cause?: unknown },
   ) {

@@ -474,9 +474,13 @@ export function toJsonSafe(value: unknown, seen = new WeakSet<object>(), depth =
 
 type PipesHost = Parameters<typeof import("@flyt/pipes").createPipesClient>[0];
 
-/** context.pipes: the pipes runtime is imported on the first `run()`, so steps that never use it do not load it. */
+/**
+ * context.pipes: the pipes runtime is imported on the first `run()`, and the Kubernetes one
+ * (with @kubernetes/client-node) on the first `runPod()`, so steps that never use them do not load them.
+ */
 function lazyPipesClient(host: PipesHost): PipesClient {
   return {
     run: async (command, args, options) => (await import("@flyt/pipes")).createPipesClient(host).run(command, args, options),
+    runPod: async (options) => (await import("@flyt/pipes-kubernetes")).runPipesPod(host, options),
   };
 }

@@ -112,6 +112,8 @@ export interface PipesResult {
   /** Milliseconds from spawn to the first message, null if none came. */
   firstMessageMs: number | null;
   durationMs: number;
+  /** For `runPod`: the pod that ran (deleted by then). */
+  pod?: { namespace: string; name: string };
 }
 
 /** `ctx.pipes`: launches external processes speaking Dagster Pipes. */
@@ -122,6 +124,56 @@ export interface PipesClient {
    * error or cancellation, with the tail of stderr and the exception the process sent.
    */
   run(command: string, args?: readonly string[], options?: PipesRunOptions): Promise<PipesResult>;
+  /**
+   * Runs a Pipes child as its own Kubernetes Pod (like Dagster's PipesK8sClient): the context
+   * goes in the pod's environment, messages come back on its stderr through the pod log. Resolves
+   * when the container exits 0; rejects on a non-zero exit, an image pull error, OOM, eviction or
+   * cancellation (the pod is deleted in every case). The Kubernetes client is loaded on first
+   * use. See docs/pipes.md.
+   *
+   * @example
+   * await ctx.pipes.runPod({ image: "ghcr.io/org/ingest:1.4", args: ["--year", ctx.partitionKey ?? ""] });
+   */
+  runPod(options: PipesPodOptions): Promise<PipesResult>;
+}
+
+/** How `ctx.pipes.runPod` builds the Pod and follows it. Only `image` is required. */
+export interface PipesPodOptions {
+  image: string;
+  /** The container's entrypoint (Kubernetes `command`); default the image's. */
+  command?: string[];
+  /** The container's `args`. */
+  args?: string[];
+  /** Environment of the container (the worker's environment is not passed on). */
+  env?: Record<string, string>;
+  /** Default: the namespace of the current kubeconfig context, in a cluster the pod's own, else "default". */
+  namespace?: string;
+  /** Container resources, e.g. `{ requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } }`. */
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  imagePullSecrets?: string[];
+  serviceAccountName?: string;
+  nodeSelector?: Record<string, string>;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** Extra PodSpec fields (tolerations, volumes, affinity, …) merged over the generated spec; not `containers`. */
+  podSpec?: Record<string, unknown>;
+  /** Extra fields of the container (volumeMounts, securityContext, …) merged over the generated one. */
+  container?: Record<string, unknown>;
+  /** Arbitrary JSON data the child reads as `extras` from its context. */
+  extras?: Record<string, unknown>;
+  /** Fail when the pod has not started after this long (unschedulable, slow pull). Default 600. */
+  startTimeoutSeconds?: number;
+  /** Kubernetes `activeDeadlineSeconds` of the pod. */
+  activeDeadlineSeconds?: number;
+  /** A message line longer than this is dropped with a warning. Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** Path of a kubeconfig file; default KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
+  kubeconfig?: string;
+  /** Context of the kubeconfig to use; default its current context. */
+  kubeContext?: string;
+  /** Called for each `report_custom_message`, as it arrives. */
+  onCustomMessage?: (payload: unknown) => void;
 }
 
 /** What compute may return: nothing, or metadata for the asset (for a multi-asset: metadata keyed by asset key). */
