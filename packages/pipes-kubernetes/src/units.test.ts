@@ -25,7 +25,7 @@ function pod(status: Record<string, unknown>, memoryLimit?: string): V1Pod {
   return {
     spec: { containers: [{ name: "pipes", image: "r/x:1", ...(memoryLimit ? { resources: { limits: { memory: memoryLimit } } } : {}) }] },
     status,
-  } as V1Pod;
+  };
 }
 const terminated = (exitCode: number, reason: string) => ({ phase: exitCode === 0 ? "Succeeded" : "Failed", containerStatuses: [{ name: "pipes", state: { terminated: { exitCode, reason } } }] });
 
