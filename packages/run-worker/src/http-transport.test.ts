@@ -1,7 +1,7 @@
 /**
  * HttpEventTransport against a real HTTP server that fails on purpose: retries until delivered,
- * keeps order, coalesces, stops at once on a refusal, and drops only output events when its
- * buffer bound is hit.
+ * keeps order, coalesces, stops at once on a refusal, gives up on a request that gets no answer
+ * within its timeout and sends it again, and drops only output events when its buffer bound is hit.
  */
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
@@ -17,7 +17,7 @@ const log = (message: string) => event({ type: "LOG", level: "info", message });
 describe("HttpEventTransport", () => {
   let server: Server;
   let url: string;
-  let mode: "ok" | "fail" | "refuse" = "ok";
+  let mode: "ok" | "fail" | "refuse" | "hang-once" = "ok";
   const received: number[] = [];
   const auth: string[] = [];
   let requests = 0;
@@ -30,6 +30,11 @@ describe("HttpEventTransport", () => {
         requests += 1;
         auth.push(request.headers.authorization ?? "");
         if (mode === "fail") return void response.writeHead(503).end("down");
+        if (mode === "hang-once") {
+          // Never answer this request; the next one is served.
+          mode = "ok";
+          return;
+        }
         if (mode === "refuse") return void response.writeHead(403, { "content-type": "application/json" }).end('{"error":{"code":"FORBIDDEN","message":"no"}}');
         const events = (JSON.parse(body) as { events: EventRecord[] }).events;
         received.push(...events.map((e) => e.seq!));
@@ -53,6 +58,18 @@ describe("HttpEventTransport", () => {
     assert.deepEqual(received, batches.flat().map((e) => e.seq));
     assert.ok(transport.retries >= 2, `retried (${transport.retries})`);
     assert.equal(auth.at(-1), `Bearer ${"t".repeat(43)}`);
+  });
+
+  it("abandons a request with no answer after the request timeout and delivers it on a retry", async () => {
+    received.length = 0;
+    mode = "hang-once";
+    const transport = new HttpEventTransport({ ingestUrl: url, runId: "r1", token: "t".repeat(43), requestTimeoutMs: 300, initialRetryDelayMs: 10 });
+    const started = Date.now();
+    const batch = [log("slow-1"), log("slow-2")];
+    await transport.send(batch);
+    assert.deepEqual(received, batch.map((e) => e.seq));
+    assert.equal(transport.retries, 1);
+    assert.ok(Date.now() - started >= 290, `waited for the timeout (${Date.now() - started} ms)`);
   });
 
   it("coalesces queued batches into one request", async () => {
