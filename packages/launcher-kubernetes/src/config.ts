@@ -108,6 +108,12 @@ export const KubernetesLocationConfigSchema = z
     envFromSecrets: z.array(dnsSubdomain("envFromSecrets entry")).default([]),
     serviceAccount: dnsSubdomain("serviceAccount").optional(),
     imagePullSecrets: z.array(dnsSubdomain("imagePullSecrets entry")).optional(),
+    /**
+     * Mount the service account's API token into run pods. Off by default (the worker only talks to
+     * the ingest API); turn it on for locations whose assets start Pipes pods (`ctx.pipes.runPod`),
+     * with a service account allowed to create, watch and delete pods and read their logs.
+     */
+    mountServiceAccountToken: z.boolean().default(false),
   })
   .strict()
   .refine((location) => location.tag !== undefined || location.digest !== undefined, {

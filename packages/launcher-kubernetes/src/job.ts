@@ -178,8 +178,8 @@ export function buildRunJob(options: RunJobOptions): V1Job {
         spec: {
           restartPolicy: "Never",
           ...(serviceAccountName !== undefined ? { serviceAccountName } : {}),
-          // The worker talks to the ingest API, not to Kubernetes.
-          automountServiceAccountToken: false,
+          // The worker talks to the ingest API, not to Kubernetes, unless its assets start Pipes pods.
+          automountServiceAccountToken: location.mountServiceAccountToken,
           ...(imagePullSecrets.length > 0 ? { imagePullSecrets } : {}),
           securityContext: {
             runAsNonRoot: true,

@@ -137,6 +137,7 @@ function manifests(): Record<string, unknown> {
     envFromSecrets: ["atlas-env"],
     serviceAccount: "atlas-runner",
     imagePullSecrets: ["atlas-pull"],
+    mountServiceAccountToken: true,
   });
   const bothLocation = parseKubernetesLocationConfig({ image: "ghcr.io/org/app", tag: "v2", digest: `sha256:${"0f".repeat(32)}` });
   const oddRun: RunRecord = {
@@ -160,6 +161,18 @@ function manifests(): Record<string, unknown> {
     }),
   };
 }
+
+void describe("the service account token in run pods", () => {
+  void it("is not mounted unless the location asks for it (for ctx.pipes.runPod)", () => {
+    const spec = (location: Record<string, unknown>) =>
+      (buildRunJob({ run: baseRun, location: parseKubernetesLocationConfig({ image: "r/x", tag: "1", ...location }), config: minimalConfig }).spec?.template
+        .spec ?? {}) as { automountServiceAccountToken?: boolean; serviceAccountName?: string };
+    assert.equal(spec({}).automountServiceAccountToken, false);
+    const mounted = spec({ mountServiceAccountToken: true, serviceAccount: "atlas-pipes" });
+    assert.equal(mounted.automountServiceAccountToken, true);
+    assert.equal(mounted.serviceAccountName, "atlas-pipes");
+  });
+});
 
 void describe("generated manifests against the official Kubernetes JSON schemas (kubeconform)", () => {
   let dir: string;
