@@ -166,6 +166,7 @@ export class RunQueue {
   /** Runs claimed while a read was in flight (the read may predate the claim). */
   private readonly claimedDuringRead = new Map<string, RunRecord>();
   private readsInFlight = 0;
+  private fullReadInFlight = false;
   /**
    * The queued runs in launch order, kept between passes: only an added run re-sorts it; runs
    * that left the queue are skipped (and swept out once they are half of it). A drain of 1,000
@@ -194,6 +195,14 @@ export class RunQueue {
     if (this.claiming.has(runId)) return;
     const known = this.active.get(runId) ?? this.queued.get(runId);
     if (known?.status === status) return;
+    // A created run that came with its record: queue it without a read. While a full re-list is
+    // in flight its answer replaces the sets, so the run is re-read after it instead (a partial
+    // read touches only the runs it reads).
+    if (known === undefined && status === "QUEUED" && change.run !== undefined && !this.fullReadInFlight && !this.endedDuringRead.has(runId)) {
+      this.queued.set(runId, change.run);
+      this.order = null;
+      return;
+    }
     if (known !== undefined && ACTIVE_STATUSES.includes(status)) {
       this.queued.delete(runId);
       this.active.set(runId, { ...known, status });
@@ -241,10 +250,14 @@ export class RunQueue {
     if (full) {
       this.needFullRefresh = false;
       this.dirty.clear();
-      const [queued, active] = await Promise.all([
-        listRunsWithStatus(storage, ["QUEUED"]),
-        listRunsWithStatus(storage, [...ACTIVE_STATUSES]),
-      ]);
+      this.fullReadInFlight = true;
+      let queued: RunRecord[];
+      let active: RunRecord[];
+      try {
+        [queued, active] = await Promise.all([listRunsWithStatus(storage, ["QUEUED"]), listRunsWithStatus(storage, [...ACTIVE_STATUSES])]);
+      } finally {
+        this.fullReadInFlight = false;
+      }
       this.queued = new Map(queued.filter((r) => !this.endedDuringRead.has(r.runId)).map((r) => [r.runId, r]));
       this.order = null;
       this.active = new Map(active.filter((r) => !this.endedDuringRead.has(r.runId)).map((r) => [r.runId, r]));

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { StorageError, type EventBody, type EventRecord, type NewRun } from "@flyt/core";
+import { StorageError, type EventBody, type EventRecord, type NewRun, type RunRecord } from "@flyt/core";
 import { StorageInputError } from "./errors.js";
 import { SQLITE_MIGRATIONS } from "./generated/migrations.js";
 import { PostgresStorage } from "./postgres/postgres-storage.js";
@@ -686,9 +686,15 @@ for (const backend of testBackends()) {
       it("tells watchers about created runs and status changes, from another storage too", async () => {
         const other = await openSecond();
         const seen: string[] = [];
-        const watch = await storage.watchRuns((change) => seen.push(`${change.status} ${change.runId}`));
+        const records = new Map<string, RunRecord>();
+        const watch = await storage.watchRuns((change) => {
+          seen.push(`${change.status} ${change.runId}`);
+          if (change.run !== undefined) records.set(`${change.status} ${change.runId}`, change.run);
+        });
         try {
-          const { run } = await other.createRun(newRun());
+          const { run } = await other.createRun(newRun({ tags: { source: "ssb", "flyt/priority": "2" }, location: "west" }));
+          // A big run (tags past a notification's size) is still announced, without its record.
+          const { run: big } = await other.createRun(newRun({ tags: { blob: "x".repeat(9_000) } }));
           await other.claimQueuedRun(run.runId);
           await other.appendEvents([ev(run.runId, null, { type: "RUN_STARTED" }), ev(run.runId, null, { type: "RUN_SUCCESS" })]);
           // Non-lifecycle events and no-op transitions say nothing.
@@ -697,6 +703,11 @@ for (const backend of testBackends()) {
           const deadline = Date.now() + 5_000;
           while (Date.now() < deadline && !expected.every((e) => seen.includes(e))) await sleep(20);
           for (const e of expected) assert.ok(seen.includes(e), `saw ${e} (got ${seen.join(", ")})`);
+          // The created run comes with its record, as stored (a dispatcher need not read it).
+          assert.deepEqual(records.get(`QUEUED ${run.runId}`), run);
+          assert.ok(seen.includes(`QUEUED ${big.runId}`), "the big run is announced (before the first run's later changes)");
+          if (backend === "postgres") assert.equal(records.has(`QUEUED ${big.runId}`), false);
+          else assert.deepEqual(records.get(`QUEUED ${big.runId}`)?.tags, big.tags);
           assert.ok(!seen.includes(`STARTED ${run.runId}`), "the batch's intermediate status is not reported");
           await watch.close();
           const count = seen.length;

@@ -152,6 +152,11 @@ export interface RunHeartbeat {
 export interface RunChange {
   runId: string;
   status: RunStatus;
+  /**
+   * The run as written, when the writer could include it: `createRun` sends it with the QUEUED
+   * change (on PostgreSQL when it fits in a notification), so a dispatcher need not read the run.
+   */
+  run?: RunRecord;
 }
 
 /** A subscription to run changes; close it to stop listening. */

@@ -87,13 +87,41 @@ import type {
 import { migratePostgres, postgresSchemaVersion } from "./postgres-migrator.js";
 import { createPool, type PoolOptions } from "./postgres-pool.js";
 
-/** The NOTIFY channel for run changes; payload `<status> <runId>`. */
+/**
+ * The NOTIFY channel for run changes; payload `<status> <runId>`, or for a created run that fits,
+ * a JSON object `{"status","runId","run"}` (it starts with "{", which no status does).
+ */
 export const RUN_CHANGES_CHANNEL = "flyt_run_changes";
 /** How long a lost LISTEN connection waits before reconnecting. */
 const LISTEN_RECONNECT_MS = 1_000;
 
 /** SQLSTATE codes Flyt reacts to. */
 const UNIQUE_VIOLATION = "23505";
+
+/** PostgreSQL refuses notification payloads of 8,000 bytes or more. */
+const MAX_PAYLOAD_BYTES = 7_900;
+
+function runChangePayload(record: RunRecord): string {
+  const full = JSON.stringify({ status: record.status, runId: record.runId, run: record });
+  return Buffer.byteLength(full) < MAX_PAYLOAD_BYTES ? full : `${record.status} ${record.runId}`;
+}
+
+function parseRunChange(payload: string): RunChange | null {
+  if (payload.startsWith("{")) {
+    try {
+      const parsed = JSON.parse(payload) as Partial<RunChange>;
+      if (typeof parsed.runId !== "string" || typeof parsed.status !== "string") return null;
+      const run = parsed.run;
+      const valid = run !== null && typeof run === "object" && run.runId === parsed.runId && run.status === parsed.status && typeof run.tags === "object" && run.tags !== null;
+      return valid ? { runId: parsed.runId, status: parsed.status, run } : { runId: parsed.runId, status: parsed.status };
+    } catch {
+      return null;
+    }
+  }
+  const space = payload.indexOf(" ");
+  if (space <= 0) return null;
+  return { status: payload.slice(0, space) as RunRecord["status"], runId: payload.slice(space + 1) };
+}
 
 /**
  * createRun in one statement. Data-modifying CTEs all run; the dependent inserts select from
@@ -262,7 +290,7 @@ export class PostgresStorage implements Storage {
           partition,
           toJsonb(event.body),
           RUN_CHANGES_CHANNEL,
-          `${record.status} ${record.runId}`,
+          runChangePayload(record),
         ] });
       } catch (error) {
         if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
@@ -369,10 +397,10 @@ export class PostgresStorage implements Storage {
     let retry: NodeJS.Timeout | null = null;
     const onNotification = (message: pg.Notification): void => {
       if (message.channel !== RUN_CHANGES_CHANNEL || message.payload === undefined) return;
-      const space = message.payload.indexOf(" ");
-      if (space <= 0) return;
+      const change = parseRunChange(message.payload);
+      if (change === null) return;
       try {
-        listener({ status: message.payload.slice(0, space) as RunRecord["status"], runId: message.payload.slice(space + 1) });
+        listener(change);
       } catch {
         // A throwing listener must not kill the connection; listeners re-read storage anyway.
       }

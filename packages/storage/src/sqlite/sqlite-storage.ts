@@ -230,7 +230,8 @@ export class SqliteStorage implements Storage {
         return { run: runFromRow(existing), created: false };
       }
       this.insertRunIndexRows(record.runId, record.tags, record.assetKeys);
-      this.pendingChanges.push({ runId: record.runId, status: record.status });
+      // A copy: listeners keep it, and the caller gets `record`.
+      this.pendingChanges.push({ runId: record.runId, status: record.status, run: { ...record, assetKeys: [...record.assetKeys], tags: { ...record.tags } } });
       const { assetKey, partition } = eventColumns(event.body);
       this.stmt(
         "INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
