@@ -10,12 +10,12 @@
  * materialization, observation and check events are always kept — there are a handful per
  * step, so they cannot grow without bound the way output can.
  *
- * Requests go through `node:http`/`node:https` with a keep-alive agent, not the global `fetch`:
- * the first `fetch()` in a process loads undici, which cost a cold worker ~40 ms of CPU and
- * ~19 MiB of RSS (measured) — more than everything else the worker loads apart from Node itself.
+ * Requests go through `node:http`/`node:https` with a keep-alive agent, not the global `fetch`
+ * (see http-request.ts for why).
  */
-import type { Agent as HttpAgent, IncomingMessage, RequestOptions } from "node:http";
+import type { Agent as HttpAgent } from "node:http";
 import type { EventRecord } from "@flyt/core";
+import { httpModuleFor, httpRequest, type HttpAnswer } from "./http-request.js";
 import type { EventTransport } from "./event-writer.js";
 import { sleep } from "./retry.js";
 
@@ -39,12 +39,6 @@ export interface HttpEventTransportOptions {
   fetch?: typeof fetch;
 }
 
-/** What the transport needs of an HTTP answer. */
-interface PostResponse {
-  ok: boolean;
-  status: number;
-  text(): Promise<string>;
-}
 
 /** A refusal the worker cannot fix by retrying (token revoked, wrong run, invalid events). */
 export class IngestRejectedError extends Error {
@@ -185,7 +179,7 @@ export class HttpEventTransport implements EventTransport {
     }
   }
 
-  private post(url: string, body: unknown): Promise<PostResponse> {
+  private async post(url: string, body: unknown): Promise<HttpAnswer> {
     const headers = {
       "content-type": "application/json",
       authorization: `Bearer ${this.options.token}`,
@@ -195,44 +189,9 @@ export class HttpEventTransport implements EventTransport {
     if (this.options.fetch !== null) {
       return this.options.fetch(url, { method: "POST", headers, body: payload, signal: AbortSignal.timeout(this.options.requestTimeoutMs) });
     }
-    return this.nodePost(url, headers, payload);
-  }
-
-  private async nodePost(url: string, headers: Record<string, string>, payload: string): Promise<PostResponse> {
-    const target = new URL(url);
-    const https = target.protocol === "https:";
-    const http = https ? await import("node:https") : await import("node:http");
     // One keep-alive connection pool per transport (Node unrefs idle sockets, so they never hold the process).
-    const agent = (this.agent ??= new http.Agent({ keepAlive: true, maxSockets: 2 }));
-    const timeoutMs = this.options.requestTimeoutMs;
-    return new Promise<PostResponse>((resolve, reject) => {
-      const options: RequestOptions = {
-        method: "POST",
-        agent,
-        headers: { ...headers, "content-length": Buffer.byteLength(payload) },
-      };
-      const request = http.request(target, options, (response: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", fail);
-        response.on("close", () => {
-          if (!response.complete) fail(new Error(`the connection to ${target.origin} closed before the answer was complete`));
-        });
-        response.on("end", () => {
-          clearTimeout(timer);
-          const status = response.statusCode ?? 0;
-          const text = Buffer.concat(chunks).toString("utf8");
-          resolve({ ok: status >= 200 && status < 300, status, text: () => Promise.resolve(text) });
-        });
-      });
-      const timer = setTimeout(() => request.destroy(new Error(`no answer from ${target.origin} within ${timeoutMs} ms`)), timeoutMs);
-      timer.unref();
-      function fail(error: Error): void {
-        clearTimeout(timer);
-        reject(error);
-      }
-      request.on("error", fail);
-      request.end(payload);
-    });
+    const http = await httpModuleFor(new URL(url));
+    this.agent ??= new http.Agent({ keepAlive: true, maxSockets: 2 });
+    return httpRequest(url, { method: "POST", headers, body: payload, timeoutMs: this.options.requestTimeoutMs, agent: this.agent });
   }
 }

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { InvalidConfigError, type RunRecord } from "@flyt/core";
 // Only light modules here: code servers import this (through ./remote.js) without the executor.
+import { httpRequest } from "./http-request.js";
 import { DEFAULT_CANCEL_GRACE_MS, DEFAULT_PARALLELISM, workerEnvironment } from "./launcher.js";
 
 export const REMOTE_WORKER_MAIN = fileURLToPath(new URL("./remote-worker-main.js", import.meta.url));
@@ -87,7 +88,7 @@ export async function fetchRunRecord(ingestUrl: string, runId: string, token: st
   let lastError = "";
   for (let attempt = 0; attempt < 10; attempt++) {
     try {
-      const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, "flyt-protocol-version": "1" }, signal: AbortSignal.timeout(10_000) });
+      const response = await httpRequest(url, { method: "GET", headers: { authorization: `Bearer ${token}`, "flyt-protocol-version": "1" }, timeoutMs: 10_000 });
       const text = await response.text();
       if (response.ok) return (JSON.parse(text) as { run: RunRecord }).run;
       if (response.status < 500) throw new InvalidConfigError(REMOTE_WORKER_ENV.runId, `the platform refused to return run ${runId} (HTTP ${response.status}): ${text.slice(0, 300)}`);
