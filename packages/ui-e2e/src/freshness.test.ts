@@ -23,7 +23,7 @@ void describe("freshness badges in chromium (Atlas example)", () => {
 
   before(async () => {
     browser = await launchChromium();
-    dev = await startDev({ files: [ATLAS], env: { FLYT_HOME: join(work, "home"), ATLAS_DATA_DIR: join(work, "data"), ATLAS_SOURCE: "fixtures", FLYT_LOG_LEVEL: "warn" } });
+    dev = await startDev({ files: [ATLAS], env: { FLYT_HOME: join(work, "home"), ATLAS_DATA_DIR: join(work, "data"), ATLAS_SOURCE: "fixtures" } });
     await waitForLocations(dev.url);
     page = await browser.context.newPage();
     page.setDefaultTimeout(30_000);

@@ -25,10 +25,11 @@ export interface DevServer {
 }
 
 /** Starts `flyt dev -f <files…> --port 0` and resolves once its URL answers HTTP. */
+/** Starts `flyt dev`; its "Flyt dev is up at <url>" line is an info log, so the level is at least info unless a test says otherwise. */
 export async function startDev(options: { files: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number; args?: string[] }): Promise<DevServer> {
   const started = performance.now();
   const args = [join(REPO, "packages/cli/bin/flyt.js"), "dev", ...options.files.flatMap((f) => ["-f", f]), "--port", "0", ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, FLYT_LOG_LEVEL: "info", ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

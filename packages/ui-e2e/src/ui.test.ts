@@ -24,7 +24,7 @@ void describe("operator UI in chromium against flyt dev on the Atlas example", (
   before(async () => {
     // The browser first: a missing chromium fails every test with the install hint.
     browser = await launchChromium();
-    dev = await startDev({ files: [ATLAS], env: { FLYT_HOME: join(work, "home"), ATLAS_DATA_DIR: join(work, "data"), ATLAS_SOURCE: "fixtures", FLYT_LOG_LEVEL: "warn" } });
+    dev = await startDev({ files: [ATLAS], env: { FLYT_HOME: join(work, "home"), ATLAS_DATA_DIR: join(work, "data"), ATLAS_SOURCE: "fixtures" } });
     await waitForLocations(dev.url);
     page = await browser.context.newPage();
     page.setDefaultTimeout(30_000);
