@@ -13,7 +13,6 @@
  * - `import.meta.url`, `import.meta.filename` and `import.meta.dirname` are replaced per file with
  *   the values of the original source file, so relative paths in user code keep working.
  */
-import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, resolve } from "node:path";
@@ -27,6 +26,8 @@ export function definitionsCacheDir(env: NodeJS.ProcessEnv = process.env): strin
 
 interface CacheManifest {
   version: 1;
+  /** The entry file this bundle is of (the manifest's name is a hash of it: checked on read). */
+  entry: string;
   output: string;
   /** Every project file that went into the bundle, with what identified its content when bundled. */
   inputs: Array<{ path: string; size: number; mtimeMs: number }>;
@@ -50,10 +51,13 @@ const SOURCE_LOADERS: Record<string, Loader> = {
  * them (file, line, column, message).
  */
 export async function bundleDefinitions(entry: string, cacheDir = definitionsCacheDir()): Promise<string> {
-  const key = createHash("sha256").update(entry).digest("hex").slice(0, 24);
+  const key = definitionsCacheKey(entry);
   const manifestPath = join(cacheDir, `${key}.json`);
-  const cached = await readManifest(manifestPath);
+  const cached = await readManifest(manifestPath, entry);
   if (cached && (await inputsUnchanged(cached))) return cached.output;
+
+  // node:crypto only on a rebuild: a worker that finds the bundle cached never loads it (~2 MiB).
+  const { createHash } = await import("node:crypto");
 
   const esbuild = await import("esbuild");
   let result;
@@ -91,14 +95,33 @@ export async function bundleDefinitions(entry: string, cacheDir = definitionsCac
   const output = join(cacheDir, `${key}-${contentHash}.mjs`);
   await mkdir(cacheDir, { recursive: true });
   await writeAtomically(output, code);
-  await writeAtomically(manifestPath, JSON.stringify({ version: 1, output, inputs } satisfies CacheManifest));
+  await writeAtomically(manifestPath, JSON.stringify({ version: 1, entry, output, inputs } satisfies CacheManifest));
   return output;
 }
 
-async function readManifest(path: string): Promise<CacheManifest | null> {
+/**
+ * The manifest's file name for `entry`: FNV-1a (64 bits, as two 32-bit lanes) of the path, which
+ * needs no crypto module. Not collision-proof, so the manifest names its entry and a manifest of
+ * another entry is treated as a miss.
+ */
+export function definitionsCacheKey(entry: string): string {
+  let low = 0x84222325;
+  let high = 0xcbf29ce4;
+  for (let i = 0; i < entry.length; i++) {
+    low = (low ^ entry.charCodeAt(i)) >>> 0;
+    // Multiply the 64-bit value (high, low) by the FNV prime 2^40 + 0x1b3, in 32-bit pieces.
+    const lowTimes = low * 0x1b3;
+    const carry = Math.floor(lowTimes / 0x1_0000_0000);
+    high = (high * 0x1b3 + (low << 8) + carry) >>> 0;
+    low = lowTimes >>> 0;
+  }
+  return `v2-${high.toString(16).padStart(8, "0")}${low.toString(16).padStart(8, "0")}`;
+}
+
+async function readManifest(path: string, entry: string): Promise<CacheManifest | null> {
   try {
     const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<CacheManifest>;
-    if (parsed.version !== 1 || typeof parsed.output !== "string" || !Array.isArray(parsed.inputs)) return null;
+    if (parsed.version !== 1 || parsed.entry !== entry || typeof parsed.output !== "string" || !Array.isArray(parsed.inputs)) return null;
     await stat(parsed.output);
     return parsed as CacheManifest;
   } catch {
