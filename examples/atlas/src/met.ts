@@ -130,10 +130,13 @@ export function parseCompactForecast(sourceName: string, body: unknown): Forecas
   return { updatedAt: typeof updatedAt === "string" ? updatedAt : null, coordinates: coordinates, units, rows };
 }
 
-const osloDate = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Oslo", year: "numeric", month: "2-digit", day: "2-digit" });
+// Made on first use: a time-zone formatter loads ICU zone data (~6 MiB), which a code server that
+// only serves the snapshot never needs.
+let osloDate: Intl.DateTimeFormat | null = null;
 
 /** The Europe/Oslo calendar date (ISO) of a UTC instant. */
 export function osloDateOf(isoTime: string): string {
+  osloDate ??= new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Oslo", year: "numeric", month: "2-digit", day: "2-digit" });
   return osloDate.format(new Date(isoTime));
 }
 

@@ -5,7 +5,10 @@
 import { Command, Option } from "commander";
 import { openContext, type GlobalOptions } from "../context.js";
 import type { DaemonCommandOptions } from "./daemon.js";
-import { listSchedules, listSensors, setStatus, tickSensor, type InstigatorCommandOptions } from "./instigators.js";
+import type { InstigatorCommandOptions } from "./instigators.js";
+
+/** The instigator commands' module (and through it the daemon package) loads only when one of them runs. */
+const instigators = () => import("./instigators.js");
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -46,7 +49,7 @@ export function registerDaemonCommands(
     .option("--json", "print JSON for scripts")
     .action(async (options: InstigatorCommandOptions) => {
       await using ctx = await openContext(globals(), io);
-      setExitCode(await listSchedules(ctx, options));
+      setExitCode(await (await instigators()).listSchedules(ctx, options));
     });
   for (const [verb, status] of [
     ["start", "RUNNING"],
@@ -55,7 +58,7 @@ export function registerDaemonCommands(
     withLocations(schedules.command(verb).description(`${verb} a schedule (overrides its default; survives restarts)`).argument("<name>", "schedule name, or <location>:<name>")).action(
       async (name: string, options: InstigatorCommandOptions) => {
         await using ctx = await openContext(globals(), io);
-        setExitCode(await setStatus(ctx, "schedule", name, status, options));
+        setExitCode(await (await instigators()).setStatus(ctx, "schedule", name, status, options));
       },
     );
   }
@@ -65,7 +68,7 @@ export function registerDaemonCommands(
     .option("--json", "print JSON for scripts")
     .action(async (options: InstigatorCommandOptions) => {
       await using ctx = await openContext(globals(), io);
-      setExitCode(await listSensors(ctx, options));
+      setExitCode(await (await instigators()).listSensors(ctx, options));
     });
   for (const [verb, status] of [
     ["start", "RUNNING"],
@@ -74,14 +77,14 @@ export function registerDaemonCommands(
     withLocations(sensors.command(verb).description(`${verb} a sensor (overrides its default; survives restarts)`).argument("<name>", "sensor name, or <location>:<name>")).action(
       async (name: string, options: InstigatorCommandOptions) => {
         await using ctx = await openContext(globals(), io);
-        setExitCode(await setStatus(ctx, "sensor", name, status, options));
+        setExitCode(await (await instigators()).setStatus(ctx, "sensor", name, status, options));
       },
     );
   }
   withLocations(sensors.command("tick").description("evaluate a sensor once now and record the tick").argument("<name>", "sensor name, or <location>:<name>")).action(
     async (name: string, options: InstigatorCommandOptions) => {
       await using ctx = await openContext(globals(), io);
-      setExitCode(await tickSensor(ctx, name, options));
+      setExitCode(await (await instigators()).tickSensor(ctx, name, options));
     },
   );
 }
