@@ -102,6 +102,9 @@ for (const backend of testBackends()) {
           running.set(run.runId, run);
           launchViolations.push(...violations([...running.values()], LIMITS));
         },
+        // A queue that re-lists storage may see a run ended as soon as its end is committed, before
+        // any notification reaches this tally: drop it from the tally just before the write.
+        onFinishing: (run) => running.delete(run.runId),
       });
       const queue = new RunQueue({
         storage,

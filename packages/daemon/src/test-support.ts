@@ -13,6 +13,8 @@ export interface FakeLauncherOptions {
   onLaunch?: (run: RunRecord) => void;
   /** Never write a terminal event (a worker that hangs or vanished). */
   hang?: boolean;
+  /** Called just before the run's end is written: from then on the queue may see it as ended. */
+  onFinishing?: (run: RunRecord) => void;
 }
 
 export class FakeLauncher implements RunLauncher {
@@ -36,6 +38,7 @@ export class FakeLauncher implements RunLauncher {
       await storage.appendEvents([event({ type: "RUN_STARTED" })]);
       if (this.options.hang) return new Promise<RunRecord>(() => undefined);
       await sleep(this.options.durationMs?.() ?? 1);
+      this.options.onFinishing?.(run);
       await storage.appendEvents([event({ type: "RUN_SUCCESS" })]);
       return (await storage.getRun(run.runId))!;
     })();
