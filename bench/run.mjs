@@ -19,13 +19,21 @@ const benches = [
 ];
 
 const results = [];
+const failed = [];
 for (const [name, load] of benches) {
   if (only.length && !only.includes(name)) continue;
   console.error(`== bench ${name}`);
-  const mod = await load();
-  const result = await mod.run({ postgresUrl: process.env.FLYT_TEST_DATABASE_URL, workDir: join(here, ".work") });
-  results.push(result);
-  console.error(JSON.stringify(result, null, 2));
+  try {
+    const mod = await load();
+    const result = await mod.run({ postgresUrl: process.env.FLYT_TEST_DATABASE_URL, workDir: join(here, ".work") });
+    results.push(result);
+    console.error(JSON.stringify(result, null, 2));
+  } catch (error) {
+    // One broken benchmark must not lose the others' figures: record it and go on (exit code 1 at the end).
+    failed.push(name);
+    results.push({ name, error: String(error?.stack ?? error) });
+    console.error(`bench ${name} failed: ${error?.stack ?? error}`);
+  }
 }
 
 const report = {
@@ -38,3 +46,7 @@ const stamp = report.at.replace(/[:.]/g, "-");
 writeFileSync(join(here, "results", `${stamp}.json`), JSON.stringify(report, null, 2) + "\n");
 writeFileSync(join(here, "results", "latest.json"), JSON.stringify(report, null, 2) + "\n");
 console.log(`wrote bench/results/${stamp}.json`);
+if (failed.length) {
+  console.error(`failed: ${failed.join(", ")}`);
+  process.exitCode = 1;
+}

@@ -78,7 +78,7 @@ async function large({ count, work }) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "definitions.ts");
   writeFileSync(file, generatedLocation(count));
-  const dev = await startDev({ files: [file], env: { FLYT_HOME: join(work, "home"), FLYT_LOG_LEVEL: "warn" }, timeoutMs: 60_000 });
+  const dev = await startDev({ files: [file], env: { FLYT_HOME: join(work, "home"), FLYT_LOG_LEVEL: "info" }, timeoutMs: 60_000 });
   try {
     const loadStart = performance.now();
     await waitForLocations(dev.url, 180_000);
@@ -142,7 +142,7 @@ async function devAtlas({ work }) {
   const firstAnswer = [];
   let idle = null;
   for (let i = 0; i < 3; i++) {
-    const dev = await startDev({ files: [join(repo, "examples/atlas/definitions.ts")], env: { FLYT_HOME: join(work, `home-${i}`), ATLAS_DATA_DIR: join(work, "data"), FLYT_LOG_LEVEL: "warn" } });
+    const dev = await startDev({ files: [join(repo, "examples/atlas/definitions.ts")], env: { FLYT_HOME: join(work, `home-${i}`), ATLAS_DATA_DIR: join(work, "data"), FLYT_LOG_LEVEL: "info" } });
     try {
       firstAnswer.push(Math.round(dev.firstAnswerMs));
       if (i === 2) {
