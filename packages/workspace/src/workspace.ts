@@ -77,6 +77,8 @@ class Location {
 }
 
 export class Workspace {
+  /** The last merge of the locations' snapshots, reused until one of them changes. */
+  private merged: { snapshots: readonly unknown[]; graph: MergedGraph } | null = null;
   private readonly locations = new Map<string, Location>();
   private pollTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -130,7 +132,14 @@ export class Workspace {
 
   /** The merged asset graph of every location's current or last good snapshot. */
   graph(): MergedGraph {
-    return mergeSnapshots([...this.locations.values()].flatMap((l) => (l.state.snapshot ? [l.state.snapshot] : [])).map((s) => s));
+    const snapshots = [...this.locations.values()].flatMap((l) => (l.state.snapshot ? [l.state.snapshot] : []));
+    // Merging is linear in assets and callers ask per field (GraphQL resolves one asset node at a
+    // time): reuse the merge while every location still has the very same snapshot object.
+    const cached = this.merged;
+    if (cached && cached.snapshots.length === snapshots.length && cached.snapshots.every((s, i) => s === snapshots[i])) return cached.graph;
+    const graph = mergeSnapshots(snapshots);
+    this.merged = { snapshots, graph };
+    return graph;
   }
 
   /**
