@@ -106,6 +106,35 @@ export interface SqliteStorageOptions {
   migrate?: boolean;
 }
 
+/** Inserts a run; a taken `(instigator, run_key)` inserts nothing (the caller reports the existing run). */
+const INSERT_RUN_SQL = `INSERT INTO runs (run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id,
+    root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (instigator, run_key) WHERE run_key IS NOT NULL DO NOTHING RETURNING id`;
+
+/** The parameters of INSERT_RUN_SQL, in its column order. */
+function runRowValues(record: RunRecord): unknown[] {
+  return [
+    record.runId,
+    record.status,
+    record.selection,
+    JSON.stringify(record.assetKeys),
+    record.stepKeys === null ? null : JSON.stringify(record.stepKeys),
+    record.partitionKey,
+    JSON.stringify(record.tags),
+    record.origin,
+    record.parentRunId,
+    record.rootRunId,
+    record.location,
+    record.instigator,
+    record.runKey,
+    record.createdAt,
+    record.updatedAt,
+    record.startedAt,
+    record.endedAt,
+  ];
+}
+
 export class SqliteStorage implements Storage {
   readonly kind = "sqlite" as const;
   private readonly statements = new Map<string, Database.Statement>();
@@ -193,28 +222,9 @@ export class SqliteStorage implements Storage {
       let inserted: { id: number } | undefined;
       try {
         inserted = this.stmt(
-          `INSERT INTO runs (run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id,
-             root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (instigator, run_key) WHERE run_key IS NOT NULL DO NOTHING RETURNING id`,
+          INSERT_RUN_SQL,
         ).get(
-          record.runId,
-          record.status,
-          record.selection,
-          JSON.stringify(record.assetKeys),
-          record.stepKeys === null ? null : JSON.stringify(record.stepKeys),
-          record.partitionKey,
-          JSON.stringify(record.tags),
-          record.origin,
-          record.parentRunId,
-          record.rootRunId,
-          record.location,
-          record.instigator,
-          record.runKey,
-          record.createdAt,
-          record.updatedAt,
-          record.startedAt,
-          record.endedAt,
+          ...runRowValues(record),
         ) as { id: number } | undefined;
       } catch (error) {
         if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE" || (error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
@@ -319,10 +329,7 @@ export class SqliteStorage implements Storage {
       const now = Date.now();
       const prepared = prepareScheduledRuns(items, now);
       const insertRun = this.stmt(
-        `INSERT INTO runs (run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id,
-           root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (instigator, run_key) WHERE run_key IS NOT NULL DO NOTHING RETURNING id`,
+        INSERT_RUN_SQL,
       );
       const insertEvent = this.stmt(
         "INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body) VALUES (?, NULL, ?, NULL, ?, ?, ?, ?)",
@@ -335,23 +342,7 @@ export class SqliteStorage implements Storage {
         let inserted: unknown;
         try {
           inserted = insertRun.get(
-            record.runId,
-            record.status,
-            record.selection,
-            JSON.stringify(record.assetKeys),
-            record.stepKeys === null ? null : JSON.stringify(record.stepKeys),
-            record.partitionKey,
-            JSON.stringify(record.tags),
-            record.origin,
-            record.parentRunId,
-            record.rootRunId,
-            record.location,
-            record.instigator,
-            record.runKey,
-            record.createdAt,
-            record.updatedAt,
-            record.startedAt,
-            record.endedAt,
+            ...runRowValues(record),
           );
         } catch (error) {
           const code = (error as { code?: string }).code;
