@@ -12,7 +12,8 @@ export type FlytErrorCode =
   | "RUN_NOT_FOUND"
   | "STORAGE"
   | "MIGRATION"
-  | "DEFINITIONS_LOAD";
+  | "DEFINITIONS_LOAD"
+  | "LEASE_LOST";
 
 export class FlytError extends Error {
   readonly code: FlytErrorCode;
@@ -113,6 +114,25 @@ export class DefinitionsLoadError extends FlytError {
     options?: { cause?: unknown },
   ) {
     super("DEFINITIONS_LOAD", `Could not load definitions from ${file}: ${message}`, options);
+  }
+}
+
+/**
+ * Thrown by storage when a write made under a lease (the daemon leader's ticks, claims and runs)
+ * carries a fencing token that is no longer current: another process took the lease, so this
+ * one was deposed and must stop acting. Nothing was written.
+ */
+export class LeaseLostError extends FlytError {
+  constructor(
+    readonly leaseName: string,
+    readonly holder: string,
+    readonly fencingToken: number,
+    what: string,
+  ) {
+    super(
+      "LEASE_LOST",
+      `${what} refused: ${holder} no longer holds lease ${JSON.stringify(leaseName)} with fencing token ${fencingToken} (another daemon took over); nothing was written.`,
+    );
   }
 }
 

@@ -34,6 +34,15 @@ export const EventBodySchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("RUN_QUEUED") }),
   z.object({ type: z.literal("RUN_STARTING") }),
   z.object({ type: z.literal("RUN_STARTED"), pid: z.number().int().optional() }),
+  /**
+   * The worker's plan, written once before the first step starts: every step it will run, with
+   * its assets. Whoever ends a run whose worker vanished reads it to end the steps that never
+   * started, and re-execution from failure includes them.
+   */
+  z.object({
+    type: z.literal("RUN_PLANNED"),
+    steps: z.array(z.object({ stepKey: z.string().min(1), assetKeys: z.array(assetKeyString) })),
+  }),
   z.object({ type: z.literal("RUN_SUCCESS") }),
   z.object({ type: z.literal("RUN_FAILURE"), message: z.string(), error: SerializedErrorSchema.optional() }),
   z.object({ type: z.literal("RUN_CANCELING"), message: z.string().optional() }),

@@ -2,6 +2,7 @@
  * @flyt/core: the domain vocabulary shared by every Flyt component: asset keys, metadata,
  * events, runs, the asset graph, selection and errors. No I/O lives here.
  */
+export * from "./abandoned-run.js";
 export * from "./asset-key.js";
 export * from "./asset-graph.js";
 export * from "./did-you-mean.js";

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { FlytError, coerceError } from "@flyt/core";
+import { FlytError, LeaseLostError, coerceError } from "@flyt/core";
 import type { RunWatch, Storage } from "@flyt/storage";
 import { systemClock, type Clock } from "./clock.js";
 import type { InstigatorEvaluator, ScheduleSnapshot, SensorSnapshot } from "./evaluator.js";
@@ -92,6 +92,18 @@ export function daemonLogLine(record: DaemonLogRecord): string {
   return record.loop === undefined ? record.msg : `[${record.loop}] ${record.msg}`;
 }
 
+/** The LeaseLostError in an error's cause chain (loops wrap the errors they report), if any. */
+function leaseLostOf(error: unknown): LeaseLostError | null {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth += 1) {
+    if (e instanceof LeaseLostError) return e;
+  }
+  return null;
+}
+
+function isLeaseLost(error: unknown): boolean {
+  return leaseLostOf(error) !== null;
+}
+
 export function newDaemonId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 }
@@ -121,8 +133,17 @@ export class Daemon {
     const { log: logLine, logRecord } = options;
     this.log = logRecord ?? (logLine ? (record) => logLine(daemonLogLine(record)) : () => undefined);
     const { storage } = options;
-    const onError = (loop: string) => (error: Error) => this.log({ level: "error", loop, msg: `error: ${error.message}` });
+    const onError = (loop: string) => (error: Error) => {
+      if (isLeaseLost(error)) {
+        // A fenced write was refused: another daemon leads. Step down now; nothing was written.
+        this.log({ level: "warn", loop, msg: `stepping down: ${leaseLostOf(error)?.message ?? error.message}` });
+        this.leader.stepDown();
+        return;
+      }
+      this.log({ level: "error", loop, msg: `error: ${error.message}` });
+    };
     const isActive = (): boolean => this.leader.isLeader();
+    const fence = () => this.leader.fence();
     this.leader = new LeaderElector(storage, {
       holder: this.id,
       ...(options.lease?.ttlMs === undefined ? {} : { ttlMs: options.lease.ttlMs }),
@@ -142,6 +163,7 @@ export class Daemon {
       limits: options.limits ?? { maxConcurrentRuns: null },
       metrics: this.metrics,
       clock: this.clock,
+      fence,
       onError: onError("run-queue"),
       ...(options.launchOptions === undefined ? {} : { launchOptions: options.launchOptions }),
     });
@@ -152,6 +174,7 @@ export class Daemon {
       clock: this.clock,
       metrics: this.metrics,
       isActive,
+      fence,
       onError: onError("scheduler"),
       ...(options.scheduleConcurrency === undefined ? {} : { concurrency: options.scheduleConcurrency }),
       ...(options.scheduleTimeoutMs === undefined ? {} : { evaluationTimeoutMs: options.scheduleTimeoutMs }),
@@ -162,11 +185,12 @@ export class Daemon {
       clock: this.clock,
       metrics: this.metrics,
       isActive,
+      fence,
       onError: onError("sensors"),
       ...(options.sensorTimeoutMs === undefined ? {} : { timeoutMs: options.sensorTimeoutMs }),
     });
     this.monitor = new RunMonitor({ storage, clock: this.clock, metrics: this.metrics, ...(options.monitor ?? {}) });
-    this.retries = new RunRetries({ storage, clock: this.clock, metrics: this.metrics, onError: onError("run-retries") });
+    this.retries = new RunRetries({ storage, clock: this.clock, metrics: this.metrics, fence, onError: onError("run-retries") });
 
     const leaderOnly = (pass: () => Promise<void>) => async () => {
       if (this.leader.isLeader()) await pass();

@@ -3,11 +3,18 @@
  * operator's override, else the default declared in code), and turning run requests into runs.
  */
 import type { RunOrigin } from "@flyt/core";
-import type { InstigatorKind, InstigatorState, Storage } from "@flyt/storage";
+import type { Fence, InstigatorKind, InstigatorState, Storage, WriteOptions } from "@flyt/storage";
 import type { ResolvedRunRequest } from "./evaluator.js";
 
 export function instigatorId(location: string, name: string): string {
   return `${location}:${name}`;
+}
+
+/** The leader's fence for a write, as storage takes it (none outside a leader, e.g. tests). */
+export type FenceSource = (() => Fence | null) | undefined;
+
+export function fenced(fence: FenceSource): WriteOptions {
+  return { fence: fence?.() ?? null };
 }
 
 /**
@@ -21,10 +28,11 @@ export async function effectiveState(
   kind: InstigatorKind,
   defaultStatus: "RUNNING" | "STOPPED",
   now: number,
+  fence?: FenceSource,
 ): Promise<InstigatorState | null> {
   if (stored !== undefined) return stored.status === "RUNNING" ? stored : null;
   if (defaultStatus !== "RUNNING") return null;
-  return storage.upsertInstigatorState({ id, kind, status: "RUNNING", cursor: null, startedAt: now });
+  return storage.upsertInstigatorState({ id, kind, status: "RUNNING", cursor: null, startedAt: now }, fenced(fence));
 }
 
 /** Turns an operator's start/stop into stored state (the override survives restarts and redeploys). */
@@ -59,6 +67,7 @@ export async function createRequestedRuns(
     defaultRunKey: string | null;
     /** Prefix for request run keys (schedules: the tick time, so keys are per tick). */
     runKeyPrefix: string;
+    fence?: FenceSource;
   },
 ): Promise<{ runIds: string[]; created: number }> {
   const runIds: string[] = [];
@@ -74,7 +83,7 @@ export async function createRequestedRuns(
       location: input.location,
       instigator: input.id,
       runKey,
-    });
+    }, fenced(input.fence));
     runIds.push(result.run.runId);
     if (result.created) created += 1;
   }

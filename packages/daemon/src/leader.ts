@@ -7,7 +7,7 @@
  * a successful renewal, so two leaders never act at once while clocks run at the same rate.
  */
 import { coerceError } from "@flyt/core";
-import type { Lease, Storage } from "@flyt/storage";
+import type { Fence, Lease, Storage } from "@flyt/storage";
 
 export const DAEMON_LEASE_NAME = "flyt-daemon";
 export const DEFAULT_LEASE_TTL_MS = 10_000;
@@ -108,6 +108,20 @@ export class LeaderElector {
       await this.storage.releaseLease(this.leaseName, this.holder).catch(() => undefined);
       this.update(null, 0);
     }
+  }
+
+  /** The fence for writes made as leader (storage refuses them once another holder took over), or null when not leading. */
+  fence(): Fence | null {
+    const token = this.fencingToken;
+    return token === null ? null : { leaseName: this.leaseName, holder: this.holder, fencingToken: token };
+  }
+
+  /**
+   * Storage refused a fenced write: another process holds the lease now. Stop acting at once
+   * rather than at the next renewal (which will find the lease taken and stay standby).
+   */
+  stepDown(): void {
+    if (this.lease !== null) this.update(null, 0);
   }
 
   /** The current leader according to storage (for status output). */

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { EventRecord, RunRecord } from "@flyt/core";
+import type { EventBody, EventRecord, RunRecord } from "@flyt/core";
+import { createReexecution } from "@flyt/run-worker";
 import type { Storage } from "@flyt/storage";
 import { createTestStorage, testBackends } from "@flyt/storage/testing";
 import { systemClock } from "./clock.js";
@@ -81,6 +82,35 @@ for (const backend of testBackends()) {
       const failure = (await storage.getEvents(lost.runId)).find((e) => e.body.type === "RUN_FAILURE");
       assert.match(failure?.body.type === "RUN_FAILURE" ? failure.body.message : "", /^worker lost: no heartbeat for [\d.]+ s \(timeout 0.4 s\)/);
       assert.equal(metrics.counter(METRICS.workersLost), 1);
+    });
+
+    void it("ends every unfinished step of a worker-lost run, so re-execution from failure runs them all", async () => {
+      await using fixture = await createTestStorage(backend);
+      const { storage } = fixture;
+      const monitor = new RunMonitor({ storage, clock: systemClock, metrics: new MetricRegistry(), workerTimeoutMs: 200 });
+      const lost = await startedRun(storage);
+      const step = (stepKey: string, body: EventBody) => ev(lost.runId, body, stepKey);
+      const steps = ["extract", "transform", "load", "report"].map((stepKey) => ({ stepKey, assetKeys: [`a/${stepKey}`] }));
+      await storage.appendEvents([
+        ev(lost.runId, { type: "RUN_PLANNED", steps }),
+        step("extract", { type: "STEP_START", attempt: 1, assetKeys: ["a/extract"] }),
+        step("extract", { type: "STEP_SUCCESS", durationMs: 5 }),
+        step("transform", { type: "STEP_START", attempt: 1, assetKeys: ["a/transform"] }),
+      ]);
+      await sleep(350);
+      assert.equal((await monitor.pass()).length, 1);
+      const events = await storage.getEvents(lost.runId);
+      const ends = events.filter((e) => e.stepKey !== null && ["STEP_FAILURE", "STEP_SKIPPED"].includes(e.body.type)).map((e) => [e.stepKey, e.body.type]);
+      assert.deepEqual(ends, [
+        ["transform", "STEP_FAILURE"],
+        ["load", "STEP_SKIPPED"],
+        ["report", "STEP_SKIPPED"],
+      ]);
+      assert.equal(events.at(-1)?.body.type, "RUN_FAILURE", "the run's end comes after its steps'");
+      const failure = events.find((e) => e.body.type === "STEP_FAILURE");
+      assert.match(failure?.body.type === "STEP_FAILURE" ? failure.body.error.message : "", /^worker lost/);
+      const retry = await createReexecution(storage, lost.runId, { fromFailure: true });
+      assert.deepEqual(retry.stepKeys, ["transform", "load", "report"]);
     });
 
     void it("fails a run stuck in STARTING, and cancels a lost CANCELING run", async () => {

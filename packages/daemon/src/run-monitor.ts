@@ -4,8 +4,9 @@
  * life is the newest of the stored heartbeat, the run's start and its last status change, so a
  * run is never judged before its worker had a chance to beat. Terminal writes go through the
  * event log; a worker that reports in the same instant wins or loses cleanly (terminal is final).
+ * A lost run's unfinished steps are ended with it (core's StepLedger rule, shared with the launchers).
  */
-import type { RunRecord } from "@flyt/core";
+import { abandonedRunEvents, STEP_LEDGER_EVENT_TYPES, type RunRecord } from "@flyt/core";
 import type { Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
@@ -58,15 +59,12 @@ export class RunMonitor {
       if (verdict !== null) verdicts.push(verdict);
     }
     for (const verdict of verdicts) {
-      await storage.appendEvents([
-        {
-          runId: verdict.runId,
-          seq: null,
-          timestamp: now,
-          stepKey: null,
-          body: verdict.outcome === "FAILURE" ? { type: "RUN_FAILURE", message: verdict.message } : { type: "RUN_CANCELED", message: verdict.message },
-        },
-      ]);
+      // Every step the worker left unfinished gets its end too (running → failed or canceled,
+      // planned but never started → skipped), in the same transaction as the run's end, so
+      // re-execution from failure sees them all.
+      const events = await storage.getEvents(verdict.runId, { types: [...STEP_LEDGER_EVENT_TYPES] });
+      const endings = abandonedRunEvents(verdict.runId, events, verdict.outcome, verdict.message, now);
+      if (endings.length > 0) await storage.appendEvents(endings);
       metrics.increment(verdict.message.startsWith("worker lost") ? METRICS.workersLost : METRICS.startingTimeouts);
     }
     return verdicts;

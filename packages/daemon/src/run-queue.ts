@@ -18,6 +18,7 @@ import { coerceError, type RunRecord, type RunStatus } from "@flyt/core";
 import type { RunHandle } from "@flyt/run-worker";
 import type { RunChange, Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
+import { fenced, type FenceSource } from "./instigators.js";
 import type { LaunchResolver } from "./launch-resolver.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 
@@ -144,6 +145,8 @@ export interface RunQueueOptions {
   fullRefreshMs?: number;
   /** Extra fields for each LaunchRequest (parallelism, environment…). */
   launchOptions?: { parallelism?: number; environment?: NodeJS.ProcessEnv };
+  /** The leader's fence: a deposed leader's claims are refused, so it launches nothing. */
+  fence?: FenceSource;
   onError: (error: Error) => void;
 }
 
@@ -335,7 +338,10 @@ export class RunQueue {
     const { storage, metrics } = this.options;
     let claimed: RunRecord[];
     try {
-      claimed = await storage.claimQueuedRuns(chosen.map((r) => r.runId));
+      claimed = await storage.claimQueuedRuns(
+        chosen.map((r) => r.runId),
+        fenced(this.options.fence),
+      );
     } catch (thrown) {
       // Unknown outcome: re-read the runs (the safety poll retries; no wake, so no hot loop).
       for (const run of chosen) {

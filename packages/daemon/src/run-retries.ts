@@ -9,6 +9,7 @@ import { coerceError, type NewRun, type RunRecord } from "@flyt/core";
 import { createReexecution, ReexecutionError } from "@flyt/run-worker";
 import type { Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
+import { fenced, type FenceSource } from "./instigators.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 
 export const MAX_RETRIES_TAG = "flyt/max_retries";
@@ -24,6 +25,8 @@ export interface RunRetriesOptions {
   clock: Clock;
   metrics: MetricRegistry;
   lookbackMs?: number;
+  /** The leader's fence: a deposed leader creates no retry runs. */
+  fence?: FenceSource;
   onError: (error: Error) => void;
 }
 
@@ -90,7 +93,7 @@ export class RunRetries {
       tags: { ...next.tags, [RETRY_NUMBER_TAG]: String(policy.attempt) },
       instigator: RETRY_INSTIGATOR,
       runKey: `retry-of:${run.runId}`,
-    });
+    }, fenced(this.options.fence));
     if (!result.created) return null;
     this.options.metrics.increment(METRICS.retries);
     return result.run;

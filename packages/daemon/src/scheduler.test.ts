@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { LeaseLostError } from "@flyt/core";
 import type { Storage } from "@flyt/storage";
 import { createTestStorage, testBackends } from "@flyt/storage/testing";
 import { ManualClock } from "./clock.js";
@@ -124,6 +125,52 @@ for (const backend of testBackends()) {
       await c.pass([s]);
       assert.equal((await runsOf(storage, id)).length, 6);
       assert.equal((await storage.listTicks(id, { limit: 1 })).items[0]?.status, "SUCCESS");
+      // …and the abandoned tick itself is closed, not left STARTED for ever.
+      const closed = (await storage.listTicks(id, { limit: 1000 })).items.find((t) => t.tickId === crashed.tickId);
+      assert.equal(closed?.status, "FAILURE");
+      assert.match(closed?.error ?? "", /^interrupted: the daemon evaluating this tick stopped/);
+      assert.equal((await storage.listTicks(id, { limit: 1000 })).items.filter((t) => t.status === "STARTED").length, 0);
+    });
+
+    void it("writes nothing with a deposed leader's fence and reports LeaseLostError", async () => {
+      await using fixture = await createTestStorage(backend);
+      const { storage } = fixture;
+      const clock = new ManualClock(Date.parse("2024-05-01T00:00:00Z"));
+      const plain = snapshot({ name: "plain", cron: "*/10 * * * *", timezone: "UTC" });
+      const coded = snapshot({ name: "coded", cron: "*/10 * * * *", timezone: "UTC", needsCode: true });
+      for (const s of [plain, coded]) await setInstigatorStatus(storage, instigatorId("loc", s.name), "schedule", "RUNNING", clock.now());
+      const old = await storage.acquireLease("fence-test", "daemon-a", 100);
+      assert.ok(old);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      assert.ok(await storage.acquireLease("fence-test", "daemon-b", 60_000));
+      const errors: Error[] = [];
+      const evaluator: InstigatorEvaluator = {
+        ...noCode,
+        evaluateSchedule: () => Promise.resolve({ runRequests: [{ runKey: null, partitionKey: null, tags: {}, selection: "a", assetKeys: ["a"] }], skipReason: null }),
+      };
+      const deposed = new Scheduler({
+        storage,
+        evaluator,
+        clock,
+        metrics: new MetricRegistry(),
+        fence: () => ({ leaseName: "fence-test", holder: "daemon-a", fencingToken: old.fencingToken }),
+        onError: (error) => errors.push(error),
+      });
+      clock.set(Date.parse("2024-05-01T00:30:01Z"));
+      // The batch of plain ticks fails the pass itself; the coded schedule reports through onError.
+      const failedPass = await deposed.pass([plain, coded]).then(
+        () => null,
+        (error: unknown) => error as Error,
+      );
+      assert.equal((await storage.listRuns({}, { limit: 100 })).items.length, 0, "no run created");
+      for (const s of [plain, coded]) assert.equal((await storage.listTicks(instigatorId("loc", s.name))).items.length, 0, `no tick of ${s.name}`);
+      const reported = [...errors, ...(failedPass === null ? [] : [failedPass])];
+      assert.equal(reported.length, 2);
+      for (const error of reported) {
+        let cause: unknown = error;
+        while (cause instanceof Error && !(cause instanceof LeaseLostError)) cause = cause.cause;
+        assert.ok(cause instanceof LeaseLostError, `reported ${error.message}`);
+      }
     });
 
     void it("writes the ticks of many code-free schedules in batches, each with its own run and tick history", async () => {

@@ -10,11 +10,11 @@
  * the same minute are queued within a second; schedules with code are evaluated one by one.
  */
 import { Cron } from "croner";
-import { coerceError } from "@flyt/core";
+import { coerceError, LeaseLostError } from "@flyt/core";
 import type { InstigatorState, ScheduledRun, Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import type { EvaluationResult, InstigatorEvaluator, ScheduleSnapshot } from "./evaluator.js";
-import { createRequestedRuns, effectiveState, instigatorId } from "./instigators.js";
+import { createRequestedRuns, effectiveState, fenced, instigatorId, type FenceSource } from "./instigators.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 
 export const SCHEDULE_TAG = "flyt/schedule";
@@ -40,6 +40,8 @@ export interface SchedulerOptions {
   noneGraceMs?: number;
   /** Checked before each tick: a process that lost leadership stops writing. */
   isActive?: () => boolean;
+  /** The leader's fence: ticks and runs written with it are refused once another daemon leads. */
+  fence?: FenceSource;
   onError: (error: Error) => void;
 }
 
@@ -142,7 +144,7 @@ export class Scheduler {
       if (this.options.isActive && !this.options.isActive()) return;
       const id = instigatorId(schedule.location, schedule.name);
       try {
-        const state = await effectiveState(storage, states.get(id), id, "schedule", schedule.defaultStatus, now);
+        const state = await effectiveState(storage, states.get(id), id, "schedule", schedule.defaultStatus, now, this.options.fence);
         if (state === null) {
           this.memory.delete(id);
           return;
@@ -182,6 +184,16 @@ export class Scheduler {
         lastTick: latest?.tickTime ?? null,
         redo: latest?.status === "STARTED" ? latest.tickTime : null,
       };
+      // A tick left STARTED by a leader that died mid-tick: close it, then redo its instant (run
+      // keys make the redo create only the runs it had not created yet). A deposed leader still
+      // finishing it is refused by the fence.
+      if (latest?.status === "STARTED") {
+        await this.options.storage.updateTick(
+          latest.tickId,
+          { status: "FAILURE", error: "interrupted: the daemon evaluating this tick stopped before it finished; the new leader evaluates the instant again" },
+          fenced(this.options.fence),
+        );
+      }
       this.memory.set(id, memory);
     }
     return memory;
@@ -247,7 +259,7 @@ export class Scheduler {
     const { storage, clock, metrics } = this.options;
     if (this.options.isActive && !this.options.isActive()) return;
     try {
-      await storage.createScheduledRuns(batch.map((item) => this.scheduledRun(item)));
+      await storage.createScheduledRuns(batch.map((item) => this.scheduledRun(item)), fenced(this.options.fence));
       const at = clock.now();
       for (const item of batch) {
         metrics.increment(METRICS.ticks);
@@ -256,6 +268,8 @@ export class Scheduler {
       }
       return;
     } catch (error) {
+      // Deposed: nothing was written, and nothing more may be.
+      if (error instanceof LeaseLostError) throw error;
       this.options.onError(new Error(`batch of ${batch.length} schedule ticks: ${coerceError(error).message}; writing them one by one`, { cause: error }));
     }
     // One bad item (or a transient error) must not cost the others their ticks.
@@ -267,6 +281,7 @@ export class Scheduler {
         await this.tick(item.id, item.schedule, item.tickTime);
         item.memory.lastTick = Math.max(item.memory.lastTick ?? 0, item.advanceTo);
       } catch (error) {
+        if (error instanceof LeaseLostError) throw error;
         // Later ticks of this schedule wait for the next pass, to stay in order.
         failed.add(item.id);
         this.options.onError(new Error(`schedule ${item.id}: ${coerceError(error).message}`, { cause: error }));
@@ -276,7 +291,8 @@ export class Scheduler {
 
   private async tick(id: string, schedule: ScheduleSnapshot, tickTime: number): Promise<void> {
     const { storage, evaluator, clock, metrics } = this.options;
-    const tick = await storage.createTick(id, tickTime);
+    const fence = fenced(this.options.fence);
+    const tick = await storage.createTick(id, tickTime, fence);
     metrics.increment(METRICS.ticks);
     try {
       let result: EvaluationResult;
@@ -293,7 +309,7 @@ export class Scheduler {
         };
       }
       if (result.runRequests.length === 0) {
-        await storage.updateTick(tick.tickId, { status: "SKIPPED", skipReason: result.skipReason ?? "no run requested" });
+        await storage.updateTick(tick.tickId, { status: "SKIPPED", skipReason: result.skipReason ?? "no run requested" }, fence);
         return;
       }
       const { runIds } = await createRequestedRuns(storage, {
@@ -304,13 +320,16 @@ export class Scheduler {
         requests: result.runRequests,
         defaultRunKey: String(tickTime),
         runKeyPrefix: `${tickTime}:`,
+        fence: this.options.fence,
       });
       metrics.observe(METRICS.tickLagMs, Math.max(0, clock.now() - tickTime));
-      await storage.updateTick(tick.tickId, { status: "SUCCESS", runIds });
+      await storage.updateTick(tick.tickId, { status: "SUCCESS", runIds }, fence);
     } catch (thrown) {
+      // Deposed mid-tick: the new leader closes this tick and evaluates the instant again.
+      if (thrown instanceof LeaseLostError) throw thrown;
       const error = coerceError(thrown);
       metrics.increment(METRICS.tickFailures);
-      await storage.updateTick(tick.tickId, { status: "FAILURE", error: error.message });
+      await storage.updateTick(tick.tickId, { status: "FAILURE", error: error.message }, fence);
     }
   }
 }

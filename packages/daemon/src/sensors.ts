@@ -5,11 +5,11 @@
  * sensor's run keys (deduplicated per sensor), and the cursor moves only when the tick
  * succeeds. A sensor that throws or times out records a FAILURE tick; the others carry on.
  */
-import { coerceError } from "@flyt/core";
+import { coerceError, LeaseLostError } from "@flyt/core";
 import type { InstigatorState, Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import type { EvaluationResult, InstigatorEvaluator, ResolvedRunRequest, SensorSnapshot } from "./evaluator.js";
-import { createRequestedRuns, effectiveState, instigatorId } from "./instigators.js";
+import { createRequestedRuns, effectiveState, fenced, instigatorId, type FenceSource } from "./instigators.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 import { runPool, withTimeout } from "./scheduler.js";
 
@@ -28,6 +28,8 @@ export interface SensorLoopOptions {
   timeoutMs?: number;
   concurrency?: number;
   isActive?: () => boolean;
+  /** The leader's fence: ticks, runs and cursors written with it are refused once another daemon leads. */
+  fence?: FenceSource;
   onError: (error: Error) => void;
 }
 
@@ -50,7 +52,7 @@ export class SensorLoop {
     const jobs = sensors.map((sensor) => async () => {
       const id = instigatorId(sensor.location, sensor.name);
       try {
-        const state = await effectiveState(storage, states.get(id), id, "sensor", sensor.defaultStatus, now);
+        const state = await effectiveState(storage, states.get(id), id, "sensor", sensor.defaultStatus, now, this.options.fence);
         if (state === null) return;
         const last = await this.lastTickOf(id);
         const dueAt = last === null ? now : last + sensor.minimumIntervalSeconds * 1000;
@@ -72,6 +74,14 @@ export class SensorLoop {
   private async lastTickOf(id: string): Promise<number | null> {
     if (!this.lastTick.has(id)) {
       const latest = (await this.options.storage.listTicks(id, { limit: 1 })).items[0];
+      // Left STARTED by a leader that died mid-evaluation: close it (its cursor never moved).
+      if (latest?.status === "STARTED") {
+        await this.options.storage.updateTick(
+          latest.tickId,
+          { status: "FAILURE", error: "interrupted: the daemon evaluating this sensor stopped before it finished; the cursor was not moved" },
+          fenced(this.options.fence),
+        );
+      }
       this.lastTick.set(id, latest?.tickTime ?? null);
     }
     return this.lastTick.get(id) ?? null;
@@ -80,7 +90,8 @@ export class SensorLoop {
   /** Evaluates one sensor now, whatever its interval (`flyt sensors tick`); returns the tick's outcome. */
   async tick(id: string, sensor: SensorSnapshot, state: InstigatorState, now: number, lastTickTime: number | null): Promise<EvaluationResult | Error> {
     const { storage, metrics } = this.options;
-    const tick = await storage.createTick(id, now);
+    const fence = fenced(this.options.fence);
+    const tick = await storage.createTick(id, now, fence);
     metrics.increment(METRICS.sensorTicks);
     let result: EvaluationResult;
     try {
@@ -100,6 +111,7 @@ export class SensorLoop {
           requests: result.runRequests,
           defaultRunKey: null,
           runKeyPrefix: "",
+          fence: this.options.fence,
         }));
       }
       const cursorChanged = result.cursor !== undefined && result.cursor !== state.cursor;
@@ -112,7 +124,7 @@ export class SensorLoop {
           status: current?.status ?? state.status,
           startedAt: current?.startedAt ?? state.startedAt,
           cursor: result.cursor ?? null,
-        });
+        }, fence);
       }
       await storage.updateTick(
         tick.tickId,
@@ -123,12 +135,15 @@ export class SensorLoop {
               skipReason: runIds.length > 0 ? "every requested run key already has a run" : (result.skipReason ?? "no run requested"),
               ...(result.cursor !== undefined ? { cursor: result.cursor } : {}),
             },
+        fence,
       );
       return result;
     } catch (thrown) {
+      // Deposed mid-evaluation: the new leader closes this tick.
+      if (thrown instanceof LeaseLostError) throw thrown;
       const error = coerceError(thrown);
       metrics.increment(METRICS.sensorFailures);
-      await storage.updateTick(tick.tickId, { status: "FAILURE", error: error.message });
+      await storage.updateTick(tick.tickId, { status: "FAILURE", error: error.message }, fence);
       return error;
     }
   }

@@ -86,6 +86,9 @@ export class RunExecutor {
       return this.terminate("FAILURE", `Could not plan the run: ${coerceError(error).message}`, error);
     }
     this.options.onPlan?.(plan);
+    // In the log before any step starts: whoever ends this run if the worker vanishes (and
+    // re-execution from failure) knows every step, not only those that began.
+    writer.emit(null, { type: "RUN_PLANNED", steps: plan.steps.map((step) => ({ stepKey: step.stepKey, assetKeys: [...step.assetKeys] })) });
 
     const resourceKeys = new Set(plan.steps.flatMap((step) => step.definition.resourceKeys));
     for (const step of plan.steps) for (const c of checksFor(definitions, step.assetKeys)) for (const key of c.resourceKeys) resourceKeys.add(key);

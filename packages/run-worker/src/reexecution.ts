@@ -1,7 +1,8 @@
 /**
  * Re-execution: a new run with the parent's selection, partition, tags and location. From
- * failure, only the steps that did not succeed run again; the parent's successful steps are
- * treated as done (the planner counts upstream steps outside the plan as satisfied).
+ * failure, only the steps that did not succeed run again — failed, skipped, canceled, and planned
+ * but never started (the parent's RUN_PLANNED lists them) — while its successful steps are treated
+ * as done (the planner counts upstream steps outside the plan as satisfied).
  */
 import { FlytError, isTerminalRunStatus, RunNotFoundError, type NewRun } from "@flyt/core";
 import type { Storage } from "@flyt/storage";
@@ -60,7 +61,7 @@ export async function createReexecution(
     const page = await storage.getEvents(parentRunId, {
       limit: PAGE,
       ...(afterId === undefined ? {} : { afterId }),
-      types: ["STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_CANCELED", "STEP_RETRY"],
+      types: ["RUN_PLANNED", "STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_CANCELED", "STEP_RETRY"],
     });
     events.push(...page);
     if (page.length < PAGE) break;

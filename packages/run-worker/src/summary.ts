@@ -1,6 +1,7 @@
 /**
  * Folds a run's events into a per-step summary (status, attempts, timings, error,
  * materializations): what `flyt runs show` prints and what re-execution from failure reads.
+ * Steps of the run's plan (RUN_PLANNED) that never started stay PENDING.
  */
 import type { Metadata, RunStatus, SerializedError, StepStatus, StoredEvent } from "@flyt/core";
 import { RUN_STATUS_BY_EVENT } from "@flyt/core";
@@ -70,6 +71,11 @@ export function summarizeRun(events: StoredEvent[]): RunSummary {
 
   for (const event of events) {
     const { body } = event;
+    if (body.type === "RUN_PLANNED") {
+      // Planned steps show (PENDING) before they start, and stay visible if they never do.
+      for (const planned of body.steps) stepOf(planned.stepKey);
+      continue;
+    }
     if (body.type in RUN_STATUS_BY_EVENT) {
       const status = RUN_STATUS_BY_EVENT[body.type as keyof typeof RUN_STATUS_BY_EVENT];
       summary.status = status;

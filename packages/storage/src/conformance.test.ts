@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { StorageError, type EventBody, type EventRecord, type NewRun, type RunRecord } from "@flyt/core";
+import { LeaseLostError, StorageError, type EventBody, type EventRecord, type NewRun, type RunRecord } from "@flyt/core";
 import { StorageInputError } from "./errors.js";
 import { SQLITE_MIGRATIONS } from "./generated/migrations.js";
 import { PostgresStorage } from "./postgres/postgres-storage.js";
@@ -644,6 +644,63 @@ for (const backend of testBackends()) {
         const winners = results.filter((r) => r !== null);
         assert.equal(winners.length, 1);
         assert.equal((await storage.getLease(name))?.holder, winners[0]?.holder);
+      });
+    });
+
+    describe("fenced writes", () => {
+      /** Takes a lease for `holder` and returns its fence. */
+      const fenceFor = async (name: string, holder: string, ttlMs = 60_000) => {
+        const lease = await storage.acquireLease(name, holder, ttlMs);
+        assert.ok(lease, `${holder} should get lease ${name}`);
+        return { leaseName: name, holder, fencingToken: lease.fencingToken };
+      };
+
+      it("lets the current holder write ticks, runs, claims, scheduled runs and instigator state", async () => {
+        const name = unique("fence-ok");
+        const fence = await fenceFor(name, "leader-a");
+        const instigator = unique("sched");
+        const tick = await storage.createTick(instigator, 1_000, { fence });
+        const updated = await storage.updateTick(tick.tickId, { status: "SKIPPED", skipReason: "x" }, { fence });
+        assert.equal(updated.status, "SKIPPED");
+        const { run } = await storage.createRun(newRun({ instigator, runKey: "k1" }), { fence });
+        assert.deepEqual((await storage.claimQueuedRuns([run.runId], { fence })).map((r) => r.runId), [run.runId]);
+        const [item] = await storage.createScheduledRuns([{ instigatorId: instigator, tickTime: 2_000, run: newRun({ instigator, runKey: "2000" }) }], { fence });
+        assert.equal(item?.created, true);
+        const state = await storage.upsertInstigatorState({ id: instigator, kind: "sensor", status: "RUNNING", cursor: "c1", startedAt: null }, { fence });
+        assert.equal(state.cursor, "c1");
+        // Nothing queued to claim is an empty answer, not a fence failure.
+        assert.deepEqual(await storage.claimQueuedRuns([run.runId], { fence }), []);
+      });
+
+      it("refuses every fenced write of a deposed holder with LeaseLostError and writes nothing", async () => {
+        const name = unique("fence-lost");
+        const old = await fenceFor(name, "leader-a", 100);
+        await sleep(250);
+        const current = await fenceFor(name, "leader-b");
+        assert.ok(current.fencingToken > old.fencingToken);
+        const instigator = unique("sched");
+        const { run } = await storage.createRun(newRun());
+        const tick = await storage.createTick(instigator, 5_000);
+        const lost = (error: unknown) => error instanceof LeaseLostError && error.code === "LEASE_LOST" && /leader-a/.test(error.message);
+        await assert.rejects(storage.createTick(instigator, 6_000, { fence: old }), lost);
+        await assert.rejects(storage.updateTick(tick.tickId, { status: "SUCCESS" }, { fence: old }), lost);
+        await assert.rejects(storage.createRun(newRun({ instigator, runKey: "late" }), { fence: old }), lost);
+        await assert.rejects(storage.claimQueuedRuns([run.runId], { fence: old }), lost);
+        await assert.rejects(
+          storage.createScheduledRuns([{ instigatorId: instigator, tickTime: 7_000, run: newRun({ instigator, runKey: "7000" }) }], { fence: old }),
+          lost,
+        );
+        await assert.rejects(storage.upsertInstigatorState({ id: instigator, kind: "sensor", status: "RUNNING", cursor: "z", startedAt: null }, { fence: old }), lost);
+        // Nothing of it landed.
+        assert.deepEqual((await storage.listTicks(instigator)).items.map((t) => [t.tickTime, t.status]), [[5_000, "STARTED"]]);
+        assert.equal((await storage.getRun(run.runId))?.status, "QUEUED");
+        assert.equal((await storage.listRuns({ tags: {} }, { limit: 1000 })).items.filter((r) => r.instigator === instigator).length, 0);
+        assert.equal(await storage.getInstigatorState(instigator), null);
+        // The same holder re-acquiring after expiry gets a new token; its old one is refused too.
+        assert.equal((await storage.claimQueuedRuns([run.runId], { fence: current })).length, 1);
+        await assert.rejects(storage.createTick(instigator, 8_000, { fence: { ...current, fencingToken: current.fencingToken - 1 } }), LeaseLostError);
+        await assert.rejects(storage.createTick(instigator, 8_000, { fence: { leaseName: unique("no-lease"), holder: "x", fencingToken: 1 } }), LeaseLostError);
+        await assert.rejects(storage.createTick(instigator, 8_000, { fence: { ...current, fencingToken: 0 } }), StorageInputError);
       });
     });
 

@@ -264,13 +264,31 @@ export interface ScheduledRunResult {
   created: boolean;
 }
 
+/**
+ * A write made under a lease: storage refuses it with `LeaseLostError` (writing nothing) unless
+ * `holder` still holds lease `leaseName` with this `fencingToken`. The daemon leader fences its
+ * ticks, claims and the runs its scheduler, sensors and retries create, so a deposed leader that
+ * has not noticed yet cannot act next to the new one. The check and the write are one
+ * transaction; a lease taken over meanwhile either waits for it or makes it fail.
+ */
+export interface Fence {
+  leaseName: string;
+  holder: string;
+  fencingToken: number;
+}
+
+/** Options of the writes that can be fenced. */
+export interface WriteOptions {
+  fence?: Fence | null;
+}
+
 export interface Storage {
   /** Backend name for messages and metrics: "sqlite" | "postgres". */
   readonly kind: "sqlite" | "postgres";
 
   // Runs --------------------------------------------------------------------------------
   /** Creates a run and writes its RUN_QUEUED (or given status) event in one transaction. */
-  createRun(run: NewRun): Promise<CreateRunResult>;
+  createRun(run: NewRun, options?: WriteOptions): Promise<CreateRunResult>;
   getRun(runId: string): Promise<RunRecord | null>;
   /** Newest first. */
   listRuns(filter?: RunFilter, page?: PageRequest): Promise<Page<RunRecord>>;
@@ -298,12 +316,12 @@ export interface Storage {
    * run with `created: false`), the RUN_QUEUED events, and a SUCCESS tick naming the run.
    * Results are in item order. Either every item is written or none.
    */
-  createScheduledRuns(items: ScheduledRun[]): Promise<ScheduledRunResult[]>;
+  createScheduledRuns(items: ScheduledRun[], options?: WriteOptions): Promise<ScheduledRunResult[]>;
   /**
    * `claimQueuedRun` for many runs in one transaction: returns the runs actually moved from
    * QUEUED to STARTING (in the order asked); runs no longer QUEUED are left out.
    */
-  claimQueuedRuns(runIds: string[]): Promise<RunRecord[]>;
+  claimQueuedRuns(runIds: string[], options?: WriteOptions): Promise<RunRecord[]>;
 
   // Heartbeats --------------------------------------------------------------------------
   /** Records that a run's worker is alive at `at` (default now). Unknown run ids are ignored. */
@@ -369,9 +387,9 @@ export interface Storage {
   // Instigators -------------------------------------------------------------------------
   getInstigatorState(id: string): Promise<InstigatorState | null>;
   listInstigatorStates(kind?: InstigatorKind): Promise<InstigatorState[]>;
-  upsertInstigatorState(state: Omit<InstigatorState, "updatedAt">): Promise<InstigatorState>;
-  createTick(instigatorId: string, tickTime: number): Promise<Tick>;
-  updateTick(tickId: number, update: TickUpdate): Promise<Tick>;
+  upsertInstigatorState(state: Omit<InstigatorState, "updatedAt">, options?: WriteOptions): Promise<InstigatorState>;
+  createTick(instigatorId: string, tickTime: number, options?: WriteOptions): Promise<Tick>;
+  updateTick(tickId: number, update: TickUpdate, options?: WriteOptions): Promise<Tick>;
   /** Newest first. */
   listTicks(instigatorId: string, page?: PageRequest): Promise<Page<Tick>>;
 

@@ -5,11 +5,12 @@
  */
 import type pg from "pg";
 import { StorageError, type RunRecord } from "@flyt/core";
+import { assertFenceHolds } from "../shared/fence.js";
 import { StorageInputError } from "../errors.js";
 import type { PreparedScheduledRun } from "../shared/batches.js";
 import { eventColumns } from "../shared/derive.js";
 import { runFromRow, tickFromRow, type RunRow, type TickRow } from "../shared/rows.js";
-import type { ScheduledRunResult } from "../storage.js";
+import type { Fence, ScheduledRunResult } from "../storage.js";
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -144,8 +145,27 @@ export async function insertScheduledRuns(
   return runs.map((r, i) => ({ ...r, tick: tickFromRow(tickRows[i]!) }));
 }
 
-export async function claimRuns(db: pg.Pool | pg.PoolClient, runIds: string[], now: number, channel: string): Promise<RunRecord[]> {
+/**
+ * Inside a write's transaction: locks the lease row FOR SHARE (a takeover's UPDATE of it waits
+ * until this transaction ends) and refuses the write unless the fence still holds.
+ */
+export async function checkFence(client: pg.PoolClient, fence: Fence, what: string): Promise<void> {
+  const result = await client.query<{ holder: string; fencing_token: string | number }>(
+    "SELECT holder, fencing_token FROM leases WHERE name = $1 FOR SHARE",
+    [fence.leaseName],
+  );
+  assertFenceHolds(fence, result.rows[0], what);
+}
+
+export async function claimRuns(
+  db: pg.Pool | pg.PoolClient,
+  runIds: string[],
+  now: number,
+  channel: string,
+  fence: Fence | null = null,
+): Promise<RunRecord[]> {
   if (runIds.length === 0) return [];
+  if (fence !== null) return claimRunsFenced(db, runIds, now, channel, fence);
   // One statement, atomic on its own: the WHERE on status makes the UPDATE a compare-and-set per
   // run (of two daemons, one gets each row); the RUN_STARTING events and notifications are
   // written only for the rows it returned.
@@ -162,6 +182,35 @@ export async function claimRuns(db: pg.Pool | pg.PoolClient, runIds: string[], n
     values: [now, runIds, JSON.stringify({ type: "RUN_STARTING" }), channel],
   });
   if (claimed.rows.length === 0) return [];
+  const byId = new Map(claimed.rows.map((row) => [row.run_id, row]));
+  return runIds.filter((id) => byId.has(id)).map((id) => runFromRow(byId.get(id)!));
+}
+
+/**
+ * The daemon leader's claim: still one statement (the queue's hot path), with the fence as a CTE
+ * that locks the lease row FOR SHARE; the UPDATE claims nothing unless it matched. An empty answer
+ * is then told apart — nothing was QUEUED, or the fence failed — by reading the lease once.
+ */
+async function claimRunsFenced(db: pg.Pool | pg.PoolClient, runIds: string[], now: number, channel: string, fence: Fence): Promise<RunRecord[]> {
+  const claimed = await db.query<RunRow>({
+    name: "flyt_claim_runs_fenced",
+    text: `WITH f AS (
+        SELECT 1 FROM leases WHERE name = $5 AND holder = $6 AND fencing_token = $7 FOR SHARE
+      ), c AS (
+        UPDATE runs SET status = 'STARTING', updated_at = GREATEST(updated_at, $1)
+        WHERE run_id = ANY($2::text[]) AND status = 'QUEUED' AND EXISTS (SELECT 1 FROM f) RETURNING *
+      ), ev AS (
+        INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
+        SELECT c.run_id, NULL, $1, NULL, 'RUN_STARTING', NULL, NULL, $3::jsonb FROM c ORDER BY array_position($2::text[], c.run_id)
+      )
+      SELECT c.*, pg_notify($4::text, 'STARTING ' || c.run_id) AS notified FROM c`,
+    values: [now, runIds, JSON.stringify({ type: "RUN_STARTING" }), channel, fence.leaseName, fence.holder, fence.fencingToken],
+  });
+  if (claimed.rows.length === 0) {
+    const lease = await db.query<{ holder: string; fencing_token: string | number }>("SELECT holder, fencing_token FROM leases WHERE name = $1", [fence.leaseName]);
+    assertFenceHolds(fence, lease.rows[0], "claimQueuedRuns");
+    return [];
+  }
   const byId = new Map(claimed.rows.map((row) => [row.run_id, row]));
   return runIds.filter((id) => byId.has(id)).map((id) => runFromRow(byId.get(id)!));
 }

@@ -28,7 +28,8 @@ import {
 } from "../shared/rows.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
 import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
-import { claimRuns, insertScheduledRuns, selectRuns } from "./postgres-batches.js";
+import { checkFence, claimRuns, insertScheduledRuns, selectRuns } from "./postgres-batches.js";
+import { fenceOf } from "../shared/fence.js";
 import { apiTokenFromRow, duplicateNameError, validateApiTokenId, validateNewApiToken, type ApiTokenRow } from "../shared/api-tokens.js";
 import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import {
@@ -76,6 +77,7 @@ import type {
   ScheduledRunResult,
   Tick,
   TickUpdate,
+  WriteOptions,
   NewRunToken,
   ApiToken,
   NewApiToken,
@@ -248,14 +250,28 @@ export class PostgresStorage implements Storage {
     }
   }
 
+  /**
+   * A write that may be fenced: without a fence, `read` (one statement on the pool); with one, a
+   * transaction that locks the lease row (FOR SHARE) and checks it before `fn`, so a takeover
+   * either waits for this write or makes it fail (LeaseLostError, nothing written).
+   */
+  private async fencedWrite<T>(what: string, options: WriteOptions | undefined, fn: (db: pg.Pool | pg.PoolClient) => Promise<T>): Promise<T> {
+    const fence = fenceOf(options);
+    if (fence === null) return this.read(what, fn);
+    return this.transaction(what, async (client) => {
+      await checkFence(client, fence, what);
+      return fn(client);
+    });
+  }
+
   // Runs --------------------------------------------------------------------------------
 
-  async createRun(input: NewRun): Promise<CreateRunResult> {
+  async createRun(input: NewRun, options?: WriteOptions): Promise<CreateRunResult> {
     const run = validateNewRun(input);
     const { record, event } = prepareNewRun(run, Date.now());
     const tagEntries = Object.entries(record.tags);
     const { assetKey, partition } = eventColumns(event.body);
-    return this.read("createRun", async (db) => {
+    return this.fencedWrite("createRun", options, async (db) => {
       // One statement (atomic on its own, so no BEGIN/COMMIT): the run, its index rows, its first
       // event and the notification, each written only when the run row was inserted. Six round
       // trips became one; the statement is prepared once per connection.
@@ -375,17 +391,22 @@ export class PostgresStorage implements Storage {
     return this.read("getRuns", (db) => selectRuns(db, ids));
   }
 
-  async createScheduledRuns(items: ScheduledRun[]): Promise<ScheduledRunResult[]> {
+  async createScheduledRuns(items: ScheduledRun[], options?: WriteOptions): Promise<ScheduledRunResult[]> {
     const now = Date.now();
+    const fence = fenceOf(options);
     const prepared = prepareScheduledRuns(items, now);
     if (prepared.length === 0) return [];
-    return this.transaction("createScheduledRuns", (client) => insertScheduledRuns(client, prepared, now, RUN_CHANGES_CHANNEL));
+    return this.transaction("createScheduledRuns", async (client) => {
+      if (fence !== null) await checkFence(client, fence, "createScheduledRuns");
+      return insertScheduledRuns(client, prepared, now, RUN_CHANGES_CHANNEL);
+    });
   }
 
-  async claimQueuedRuns(runIds: string[]): Promise<RunRecord[]> {
+  async claimQueuedRuns(runIds: string[], options?: WriteOptions): Promise<RunRecord[]> {
     const ids = validateRunIdList(runIds, "run ids to claim");
+    const fence = fenceOf(options);
     if (ids.length === 0) return [];
-    return this.read("claimQueuedRuns", (db) => claimRuns(db, ids, Date.now(), RUN_CHANGES_CHANNEL));
+    return this.read("claimQueuedRuns", (db) => claimRuns(db, ids, Date.now(), RUN_CHANGES_CHANNEL, fence));
   }
 
   async watchRuns(listener: (change: RunChange) => void): Promise<RunWatch> {
@@ -887,9 +908,9 @@ export class PostgresStorage implements Storage {
     });
   }
 
-  async upsertInstigatorState(input: Omit<InstigatorState, "updatedAt">): Promise<InstigatorState> {
+  async upsertInstigatorState(input: Omit<InstigatorState, "updatedAt">, options?: WriteOptions): Promise<InstigatorState> {
     const state = validateInstigatorState(input);
-    return this.read("upsertInstigatorState", async (db) => {
+    return this.fencedWrite("upsertInstigatorState", options, async (db) => {
       const result = await db.query<InstigatorRow>(
         `INSERT INTO instigators (id, kind, status, cursor, started_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, status = EXCLUDED.status, cursor = EXCLUDED.cursor,
@@ -901,10 +922,10 @@ export class PostgresStorage implements Storage {
     });
   }
 
-  async createTick(instigatorId: string, tickTime: number): Promise<Tick> {
+  async createTick(instigatorId: string, tickTime: number, options?: WriteOptions): Promise<Tick> {
     validateId(instigatorId, "instigator id");
     validateEpochMs(tickTime, `tick time of ${instigatorId}`);
-    return this.read("createTick", async (db) => {
+    return this.fencedWrite("createTick", options, async (db) => {
       const now = Date.now();
       const result = await db.query<TickRow>(
         `INSERT INTO ticks (instigator_id, status, tick_time, run_ids, skip_reason, error, cursor, created_at, updated_at)
@@ -915,9 +936,9 @@ export class PostgresStorage implements Storage {
     });
   }
 
-  async updateTick(tickId: number, input: TickUpdate): Promise<Tick> {
+  async updateTick(tickId: number, input: TickUpdate, options?: WriteOptions): Promise<Tick> {
     const update = validateTickUpdate(tickId, input);
-    return this.read("updateTick", async (db) => {
+    return this.fencedWrite("updateTick", options, async (db) => {
       // CASE on a flag keeps "not given" (keep the value) apart from "given as null" (clear it).
       const result = await db.query<TickRow>(
         `UPDATE ticks SET status = $2,

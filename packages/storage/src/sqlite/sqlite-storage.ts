@@ -31,6 +31,7 @@ import {
 import { emitRunChanges, onRunChanges } from "../shared/run-signals.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
 import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
+import { assertFenceHolds, fenceOf } from "../shared/fence.js";
 import { apiTokenFromRow, duplicateNameError, validateApiTokenId, validateNewApiToken, type ApiTokenRow } from "../shared/api-tokens.js";
 import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import {
@@ -77,6 +78,7 @@ import type {
   ScheduledRunResult,
   Tick,
   TickUpdate,
+  WriteOptions,
   NewRunToken,
   ApiToken,
   NewApiToken,
@@ -200,11 +202,26 @@ export class SqliteStorage implements Storage {
     return new StorageError(`${what} failed on SQLite database ${this.path}: ${(error as Error).message}`, { cause: error });
   }
 
-  private write<T>(what: string, fn: () => T): Promise<T> {
+  /**
+   * One `BEGIN IMMEDIATE` transaction. With a fence, the lease row is read first inside it: the
+   * write lock keeps a takeover (also a write) from slipping between the check and the write.
+   */
+  private write<T>(what: string, fn: () => T, options?: WriteOptions): Promise<T> {
     this.pendingChanges = [];
     return this.guard(what, () => {
+      const fence = fenceOf(options);
       try {
-        const result = this.db.transaction(fn).immediate();
+        const result = this.db
+          .transaction(() => {
+            if (fence !== null) {
+              const row = this.stmt("SELECT holder, fencing_token FROM leases WHERE name = ?").get(fence.leaseName) as
+                | { holder: string; fencing_token: number }
+                | undefined;
+              assertFenceHolds(fence, row, what);
+            }
+            return fn();
+          })
+          .immediate();
         emitRunChanges(this.path, this.pendingChanges);
         return result;
       } finally {
@@ -215,7 +232,7 @@ export class SqliteStorage implements Storage {
 
   // Runs --------------------------------------------------------------------------------
 
-  createRun(input: NewRun): Promise<CreateRunResult> {
+  createRun(input: NewRun, options?: WriteOptions): Promise<CreateRunResult> {
     return this.write("createRun", () => {
       const run = validateNewRun(input);
       const { record, event } = prepareNewRun(run, Date.now());
@@ -247,7 +264,7 @@ export class SqliteStorage implements Storage {
         "INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ).run(event.runId, event.seq, event.timestamp, event.stepKey, event.body.type, assetKey, partition, JSON.stringify(event.body));
       return { run: record, created: true };
-    });
+    }, options);
   }
 
   private insertRunIndexRows(runId: string, tags: Record<string, string>, assetKeys: readonly string[]): void {
@@ -324,7 +341,7 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  createScheduledRuns(items: ScheduledRun[]): Promise<ScheduledRunResult[]> {
+  createScheduledRuns(items: ScheduledRun[], options?: WriteOptions): Promise<ScheduledRunResult[]> {
     return this.write("createScheduledRuns", () => {
       const now = Date.now();
       const prepared = prepareScheduledRuns(items, now);
@@ -366,10 +383,10 @@ export class SqliteStorage implements Storage {
         const tick = insertTick.get(instigatorId, tickTime, JSON.stringify([run.runId]), now, now) as TickRow;
         return { tick: tickFromRow(tick), run, created };
       });
-    });
+    }, options);
   }
 
-  claimQueuedRuns(runIds: string[]): Promise<RunRecord[]> {
+  claimQueuedRuns(runIds: string[], options?: WriteOptions): Promise<RunRecord[]> {
     return this.write("claimQueuedRuns", () => {
       const ids = validateRunIdList(runIds, "run ids to claim");
       const now = Date.now();
@@ -388,7 +405,7 @@ export class SqliteStorage implements Storage {
         claimed.push(runFromRow(row));
       }
       return claimed;
-    });
+    }, options);
   }
 
   watchRuns(listener: (change: RunChange) => void): Promise<RunWatch> {
@@ -757,7 +774,7 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  upsertInstigatorState(input: Omit<InstigatorState, "updatedAt">): Promise<InstigatorState> {
+  upsertInstigatorState(input: Omit<InstigatorState, "updatedAt">, options?: WriteOptions): Promise<InstigatorState> {
     return this.write("upsertInstigatorState", () => {
       const state = validateInstigatorState(input);
       const row = this.stmt(
@@ -767,10 +784,10 @@ export class SqliteStorage implements Storage {
          RETURNING *`,
       ).get(state.id, state.kind, state.status, state.cursor, state.startedAt, Date.now()) as InstigatorRow;
       return instigatorFromRow(row);
-    });
+    }, options);
   }
 
-  createTick(instigatorId: string, tickTime: number): Promise<Tick> {
+  createTick(instigatorId: string, tickTime: number, options?: WriteOptions): Promise<Tick> {
     return this.write("createTick", () => {
       validateId(instigatorId, "instigator id");
       validateEpochMs(tickTime, `tick time of ${instigatorId}`);
@@ -780,10 +797,10 @@ export class SqliteStorage implements Storage {
          VALUES (?, 'STARTED', ?, '[]', NULL, NULL, NULL, ?, ?) RETURNING *`,
       ).get(instigatorId, tickTime, now, now) as TickRow;
       return tickFromRow(row);
-    });
+    }, options);
   }
 
-  updateTick(tickId: number, input: TickUpdate): Promise<Tick> {
+  updateTick(tickId: number, input: TickUpdate, options?: WriteOptions): Promise<Tick> {
     return this.write("updateTick", () => {
       const update = validateTickUpdate(tickId, input);
       const existing = this.stmt("SELECT * FROM ticks WHERE id = ?").get(tickId) as TickRow | undefined;
@@ -801,7 +818,7 @@ export class SqliteStorage implements Storage {
         tickId,
       ) as TickRow;
       return tickFromRow(row);
-    });
+    }, options);
   }
 
   listTicks(instigatorId: string, page?: PageRequest): Promise<Page<Tick>> {

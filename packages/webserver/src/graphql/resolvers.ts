@@ -247,6 +247,8 @@ function runMessageAndLevel(event: StoredEvent): { level: string; message: strin
     case "RUN_CANCELING":
     case "RUN_CANCELED":
       return { level: "warn", message: `${body.type.toLowerCase().replace("_", " ")}${body.message ? `: ${body.message}` : ""}`, stream: null };
+    case "RUN_PLANNED":
+      return { level: "debug", message: `planned ${body.steps.length} step${body.steps.length === 1 ? "" : "s"}: ${body.steps.map((s) => s.stepKey).slice(0, 20).join(", ")}${body.steps.length > 20 ? ", …" : ""}`, stream: null };
     case "RUN_QUEUED":
     case "RUN_STARTING":
     case "RUN_STARTED":
