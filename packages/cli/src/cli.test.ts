@@ -121,6 +121,23 @@ for (const backend of testBackends()) {
       assert.deepEqual(list.runs[0]?.stepKeys, ["demo/clean", "demo/report"]);
     });
 
+    it("names the run's location after the file, and accepts the settable flyt/ tags only", async () => {
+      const tagged = await flyt(["materialize", "-f", definitions, "--select", "demo/raw", "--tag", "flyt/max_retries=1", "--tag", "flyt/priority=5", "--tag", "team=data"], env);
+      assert.equal(tagged.code, 0, tagged.stderr + tagged.stdout);
+      const { runs } = JSON.parse((await flyt(["runs", "list", "--json", "--limit", "1"], env)).stdout) as { runs: Array<{ location: string; tags: Record<string, string> }> };
+      // src/test-fixtures/definitions.ts: a file named "definitions" takes its folder's name, as in `flyt dev`.
+      assert.equal(runs[0]?.location, "test-fixtures");
+      assert.equal(runs[0]?.tags["flyt/max_retries"], "1");
+      assert.equal(runs[0]?.tags["flyt/priority"], "5");
+      assert.equal(runs[0]?.tags.team, "data");
+      const reserved = await flyt(["materialize", "-f", definitions, "--select", "demo/raw", "--tag", "flyt/definitions_file=/tmp/evil.ts"], env);
+      assert.equal(reserved.code, 1);
+      assert.match(reserved.stderr, /reserved for the platform \(got flyt\/definitions_file\); the ones you may set are flyt\/max_retries, flyt\/retry_strategy, flyt\/priority/);
+      const badValue = await flyt(["materialize", "-f", definitions, "--select", "demo/raw", "--tag", "flyt/max_retries=lots"], env);
+      assert.equal(badValue.code, 1);
+      assert.match(badValue.stderr, /tag flyt\/max_retries must be an integer from 0 to 999, got "lots"/);
+    });
+
     it("requires and validates partitions", async () => {
       const missing = await flyt(["materialize", "-f", definitions, "--select", "demo/by_year"], env);
       assert.equal(missing.code, 1);

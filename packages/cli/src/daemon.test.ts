@@ -19,7 +19,7 @@ import { createTestDatabase, testBackends } from "@flyt/storage/testing";
 
 const FLYT = fileURLToPath(new URL("../bin/flyt.js", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/fast-schedule.js", import.meta.url));
-const SCHEDULE_ID = "default:every_2s";
+const SCHEDULE_ID = "fast-schedule:every_2s";
 
 interface DaemonProcess {
   child: ChildProcess;

@@ -72,3 +72,25 @@ export interface NewRun {
 
 /** The location name used when runs come from a definitions file rather than a configured location. */
 export const DEFAULT_LOCATION = "default";
+
+/**
+ * Tags under `flyt/` are the platform's: set by schedules, sensors, retries and the CLI, and read
+ * by the daemon (a run's definitions file, its tick, its retry number). A caller may set only
+ * these, each with the values the daemon understands (docs/daemon.md, docs/queue.md).
+ */
+export const USER_SETTABLE_SYSTEM_TAGS: Readonly<Record<string, { pattern: RegExp; expected: string }>> = {
+  "flyt/max_retries": { pattern: /^(0|[1-9]\d{0,2})$/, expected: "an integer from 0 to 999" },
+  "flyt/retry_strategy": { pattern: /^(from_failure|all_steps)$/, expected: "from_failure or all_steps" },
+  "flyt/priority": { pattern: /^-?(0|[1-9]\d{0,8})$/, expected: "an integer" },
+};
+
+/** Why a caller may not set this tag (a reserved key, or a bad value for a system tag), or null when it may. */
+export function runTagProblem(key: string, value: string): string | null {
+  if (!key.startsWith("flyt/")) return null;
+  const settable = USER_SETTABLE_SYSTEM_TAGS[key];
+  if (settable === undefined) {
+    return `tag keys starting with "flyt/" are reserved for the platform (got ${key}); the ones you may set are ${Object.keys(USER_SETTABLE_SYSTEM_TAGS).join(", ")}`;
+  }
+  if (!settable.pattern.test(value)) return `tag ${key} must be ${settable.expected}, got ${JSON.stringify(value)}`;
+  return null;
+}

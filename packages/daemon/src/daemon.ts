@@ -125,6 +125,8 @@ export class Daemon {
   private watch: RunWatch | null = null;
   private instigators: { at: number; schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] } | null = null;
   private started = false;
+  /** Runs whose cancel was forwarded to their worker (once each). */
+  private readonly canceling = new Set<string>();
 
   constructor(private readonly options: DaemonOptions) {
     this.id = options.daemonId ?? newDaemonId();
@@ -216,6 +218,11 @@ export class Daemon {
     });
     add("run-monitor", intervals.monitorPollMs ?? Math.min(5_000, Math.max(100, Math.floor(this.monitor.workerTimeoutMs / 4))), async () => {
       for (const verdict of await this.monitor.pass()) this.log({ level: "warn", loop: "run-monitor", runId: verdict.runId, msg: `run ${verdict.runId}: ${verdict.message}` });
+      // Cancellations a run-change notification did not bring (SQLite across processes).
+      const launched = [...this.queue.handles.keys()];
+      if (launched.length > 0) {
+        for (const run of await storage.getRuns(launched)) if (run.status === "CANCELING") await this.forwardCancel(run.runId);
+      }
     });
     add("run-retries", intervals.retriesPollMs ?? 10_000, async () => {
       for (const run of await this.retries.pass()) this.log({ level: "info", loop: "run-retries", runId: run.runId, msg: `created retry run ${run.runId} of ${run.parentRunId ?? "?"}` });
@@ -239,6 +246,8 @@ export class Daemon {
       this.queue.noteChange(change);
       this.loops.get("run-queue")?.wake();
       if (change.status === "FAILURE") this.loops.get("run-retries")?.wake();
+      // Canceled from the UI, the API or the CLI: whoever launched it stops its worker.
+      if (change.status === "CANCELING") void this.forwardCancel(change.runId);
     });
     this.leader.start();
     for (const loop of this.loops.values()) loop.start();
@@ -279,6 +288,27 @@ export class Daemon {
       this.log({ level: "warn", loop, msg: `could not record heartbeat: ${coerceError(e).message}` });
     });
     if (loop !== "leader" && now - (this.lastBeat.get("leader") ?? 0) >= 1_000) this.beat("leader");
+  }
+
+  /**
+   * A run this process launched was asked to stop (RUN_CANCELING is recorded): tell its worker,
+   * with the recorded reason. Leader or not — the handle lives where the launch happened.
+   */
+  private async forwardCancel(runId: string): Promise<void> {
+    const handle = this.queue.handles.get(runId);
+    if (handle === undefined || this.canceling.has(runId)) return;
+    this.canceling.add(runId);
+    try {
+      const requests = await this.options.storage.getEvents(runId, { types: ["RUN_CANCELING"] });
+      const last = requests.at(-1)?.body;
+      const reason = last?.type === "RUN_CANCELING" && last.message !== undefined ? last.message : "Run canceled";
+      void handle.done.finally(() => this.canceling.delete(runId)).catch(() => undefined);
+      await handle.cancel(reason, { recorded: true });
+      this.log({ level: "info", loop: "run-queue", runId, msg: `run ${runId}: cancel forwarded to its worker (${reason})` });
+    } catch (error) {
+      this.canceling.delete(runId);
+      this.log({ level: "warn", loop: "run-queue", runId, msg: `run ${runId}: could not forward the cancel to its worker: ${coerceError(error).message}` });
+    }
   }
 
   /** Wakes a loop now (tests, `flyt sensors tick`). */

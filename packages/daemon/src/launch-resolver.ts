@@ -1,8 +1,11 @@
 /**
- * How the queue launches a run: a resolver maps each run to a launcher and the definitions file
- * its worker loads. Runs created by the CLI name their file in the `flyt/definitions_file` tag;
- * runs of a configured code location use that location's file. A location may have its own
- * launcher (e.g. the Kubernetes launcher for locations packaged as an image); its runs go there.
+ * How the queue launches a run: a resolver maps each run to a launcher and, for launchers that run
+ * the worker on this machine, the definitions file it loads. Runs of a `file:` location use that
+ * file; runs of a `url:` location go to its code server (the code-location launcher: the worker
+ * starts in the location's own process and container); a location may have its own launcher (the
+ * Kubernetes launcher for locations packaged as an image). A run of no configured location — a
+ * retry of a `flyt materialize` run — uses the file in its `flyt/definitions_file` tag, which only
+ * the CLI sets (the API refuses `flyt/` tags).
  */
 import { FlytError, type RunRecord } from "@flyt/core";
 import type { RunLauncher } from "@flyt/run-worker";
@@ -12,7 +15,8 @@ export const DEFINITIONS_FILE_TAG = "flyt/definitions_file";
 
 export interface LaunchTarget {
   launcher: RunLauncher;
-  definitionsFile: string;
+  /** For local launchers (subprocess, in-process): the module the worker loads. */
+  definitionsFile?: string;
 }
 
 export interface LaunchResolver {
@@ -47,7 +51,8 @@ export class StaticLaunchResolver implements LaunchResolver {
     if (file === undefined || file === "") {
       throw new LaunchResolutionError(
         run.runId,
-        `Run ${run.runId} cannot be launched: its code location ${JSON.stringify(run.location)} is not configured for this daemon and the run has no ${DEFINITIONS_FILE_TAG} tag.`,
+        `Run ${run.runId} cannot be launched: its code location ${JSON.stringify(run.location)} is not configured for this daemon ` +
+          `(give it under locations: in flyt.yaml, as file: or url:) and the run has no ${DEFINITIONS_FILE_TAG} tag.`,
       );
     }
     return { launcher: this.launcher, definitionsFile: file };

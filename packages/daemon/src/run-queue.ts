@@ -379,7 +379,7 @@ export class RunQueue {
       const target = await this.options.resolver.resolve(run);
       const handle = target.launcher.launch({
         run,
-        definitionsFile: target.definitionsFile,
+        ...(target.definitionsFile === undefined ? {} : { definitionsFile: target.definitionsFile }),
         storage,
         ...(this.options.launchOptions?.parallelism === undefined ? {} : { parallelism: this.options.launchOptions.parallelism }),
         ...(this.options.launchOptions?.environment === undefined ? {} : { environment: this.options.launchOptions.environment }),

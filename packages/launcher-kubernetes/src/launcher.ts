@@ -9,7 +9,9 @@
 import { readFileSync } from "node:fs";
 import { ApiException, BatchV1Api, CoreV1Api, KubeConfig, type V1Job, type V1Pod } from "@kubernetes/client-node";
 import {
+  abandonedRunEvents,
   InvalidConfigError,
+  STEP_LEDGER_EVENT_TYPES,
   coerceError,
   isTerminalRunStatus,
   type EventBody,
@@ -17,7 +19,7 @@ import {
   type RunRecord,
 } from "@flyt/core";
 import type { Storage } from "@flyt/storage";
-import type { LaunchRequest, RunHandle, RunLauncher } from "@flyt/run-worker";
+import { claimForLaunch, type CancelOptions, type LaunchRequest, type RunHandle, type RunLauncher } from "@flyt/run-worker";
 import {
   parseKubernetesLauncherConfig,
   parseKubernetesLocationConfig,
@@ -32,7 +34,6 @@ import { LABEL_RUN_ID, runJobName, runTokenSecretName, toLabelValue } from "./la
 import { classifyJob, classifyPod } from "./status.js";
 
 const IN_CLUSTER_NAMESPACE_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
-const STEP_END = new Set<EventBody["type"]>(["STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_CANCELED"]);
 
 export interface KubernetesLauncherOptions {
   /** The `kubernetes:` block of flyt.yaml (validated here). */
@@ -143,6 +144,8 @@ export class KubernetesLauncher implements RunLauncher {
 
 type Outcome =
   | { kind: "finished" }
+  /** Someone else claimed the run (or it ended while queued): nothing was started, nothing to write. */
+  | { kind: "not-ours" }
   | { kind: "failed"; message: string; workerRan: boolean }
   | { kind: "canceled" };
 
@@ -177,17 +180,19 @@ export class KubernetesRunHandle implements RunHandle {
     this.done = this.start();
   }
 
-  async cancel(reason?: string): Promise<void> {
+  async cancel(reason?: string, options: CancelOptions = {}): Promise<void> {
     if (this.cancelReason !== null || this.settled) return;
     this.cancelReason = reason ?? "Run canceled";
-    await this.write({ type: "RUN_CANCELING", message: this.cancelReason });
+    if (options.recorded !== true) await this.write({ type: "RUN_CANCELING", message: this.cancelReason });
     // Before the Job exists, start() sees cancelReason and does not create it (or deletes it).
     if (this.job !== null) await this.deleteJob();
   }
 
   private async start(): Promise<RunRecord> {
+    let ours = true;
     try {
       const outcome = await this.run();
+      ours = outcome.kind !== "not-ours";
       await this.finish(outcome);
     } catch (error) {
       // Storage trouble or a bug: record what we can, never reject `done` for a run failure.
@@ -199,6 +204,8 @@ export class KubernetesRunHandle implements RunHandle {
     }
     const run = await this.storage.getRun(this.runId);
     if (run === null) throw new Error(`run ${this.runId} disappeared from storage`);
+    // Another party's run: its tokens and cleanup are theirs.
+    if (!ours) return run;
     try {
       await this.launcher.options.onRunEnded?.(run);
     } catch {
@@ -209,7 +216,7 @@ export class KubernetesRunHandle implements RunHandle {
 
   private async run(): Promise<Outcome> {
     const { launcher, request } = this;
-    await this.write({ type: "RUN_STARTING" });
+    if ((await claimForLaunch(this.storage, request.run)) === null) return { kind: "not-ours" };
     const namespace = launcher.namespace;
     let job: V1Job;
     let token: string;
@@ -379,6 +386,7 @@ export class KubernetesRunHandle implements RunHandle {
   /** Writes the outcome unless the worker already reported one. */
   private async finish(outcome: Outcome): Promise<void> {
     this.stopFollowing();
+    if (outcome.kind === "not-ours") return;
     const workerRan = outcome.kind !== "failed" || outcome.workerRan;
     if (await this.workerFinished(workerRan ? (this.launcher.options.terminalGraceMs ?? 10_000) : 0)) return;
     if (outcome.kind === "failed" && this.job !== null && this.cancelReason === null) {
@@ -409,30 +417,28 @@ export class KubernetesRunHandle implements RunHandle {
     }
   }
 
-  /** Fails (or cancels) the steps still running, then the run. */
+  /** Ends the steps left unfinished (core's StepLedger rule: running fail, never started skipped), then the run. */
   private async endRun(outcome: "FAILURE" | "CANCELED", message: string): Promise<void> {
-    const started = new Map<string, { at: number; assetKeys: string[] }>();
-    const events = await this.storage.getEvents(this.runId, { types: ["STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_CANCELED"] });
-    for (const event of events) {
-      if (event.stepKey === null) continue;
-      if (event.body.type === "STEP_START") started.set(event.stepKey, { at: event.timestamp, assetKeys: event.body.assetKeys });
-      else if (STEP_END.has(event.body.type)) started.delete(event.stepKey);
-    }
-    const now = Date.now();
-    for (const [stepKey, step] of started) {
-      await this.write(
-        outcome === "CANCELED"
-          ? { type: "STEP_CANCELED" }
-          : { type: "STEP_FAILURE", durationMs: Math.max(0, now - step.at), error: { name: "RunWorkerLost", message }, assetKeys: step.assetKeys },
-        stepKey,
-      );
-    }
+    const events = await this.storage.getEvents(this.runId, { types: [...STEP_LEDGER_EVENT_TYPES] });
     const image = this.job?.spec?.template.spec?.containers[0]?.image;
-    await this.write(
-      outcome === "CANCELED"
-        ? { type: "RUN_CANCELED", message }
-        : { type: "RUN_FAILURE", message, ...(image !== undefined ? { error: { name: "KubernetesRunFailure", message: `${message} (Job ${this.launcher.namespace}/${this.jobName}, image ${image})` } } : {}) },
+    const endings = abandonedRunEvents(this.runId, events, outcome, message).map((event) =>
+      event.body.type === "RUN_FAILURE" && image !== undefined
+        ? { ...event, body: { ...event.body, error: { name: "KubernetesRunFailure", message: `${message} (Job ${this.launcher.namespace}/${this.jobName}, image ${image})` } } }
+        : event,
     );
+    await this.writeAll(endings);
+  }
+
+  private async writeAll(events: EventRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.storage.appendEvents(events);
+    for (const event of events) {
+      try {
+        this.request.onEvent?.(event);
+      } catch {
+        // A failing progress callback must not break the run's record.
+      }
+    }
   }
 
   private async write(body: EventBody, stepKey: string | null = null): Promise<void> {

@@ -7,9 +7,12 @@
 import { coerceError, type RunRecord } from "@flyt/core";
 import { RunEventSink } from "./event-sink.js";
 import {
+  claimForLaunch,
   DEFAULT_CANCEL_GRACE_MS,
   validateLaunchRequest,
+  type CancelOptions,
   type LaunchRequest,
+  type LocalLaunchRequest,
   type RunHandle,
   type RunLauncher,
 } from "./launcher.js";
@@ -38,7 +41,7 @@ class InProcessRunHandle implements RunHandle {
   private abandon: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
 
-  constructor(private readonly request: LaunchRequest) {
+  constructor(private readonly request: LocalLaunchRequest) {
     this.runId = request.run.runId;
     this.graceMs = request.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS;
     this.sink = new RunEventSink(request.storage, this.runId, request.onEvent);
@@ -48,11 +51,11 @@ class InProcessRunHandle implements RunHandle {
     });
   }
 
-  async cancel(reason?: string): Promise<void> {
+  async cancel(reason?: string, options: CancelOptions = {}): Promise<void> {
     if (this.settled || this.canceling) return;
     this.canceling = true;
     const message = reason ?? "Run canceled";
-    await this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
+    if (options.recorded !== true) await this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
     this.controller.abort(message);
     const timer = setTimeout(() => this.abandon?.(), this.graceMs);
     timer.unref();
@@ -61,8 +64,10 @@ class InProcessRunHandle implements RunHandle {
 
   private async start(): Promise<RunRecord> {
     const { request, sink } = this;
-    // A run the daemon's queue claimed is already STARTING (claimQueuedRun wrote the event).
-    if (request.run.status !== "STARTING") await sink.writePlatformEvent({ type: "RUN_STARTING" });
+    if ((await claimForLaunch(request.storage, request.run)) === null) {
+      sink.fence();
+      return sink.getRun();
+    }
     // Heartbeats in storage, like a subprocess worker's, so the run monitor sees this run as alive
     // while this process lives, and as lost if it dies.
     const beat = (): void => void request.storage.recordRunHeartbeat(this.runId).catch(() => undefined);

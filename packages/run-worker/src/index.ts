@@ -7,8 +7,10 @@
 export { loadDefinitions } from "./load-definitions.js";
 export { planRun, PartitionRequiredError, type ExecutionPlan, type PlannedStep } from "./plan.js";
 export {
+  claimForLaunch,
   DEFAULT_CANCEL_GRACE_MS,
   WORKER_ENV_DENYLIST,
+  type CancelOptions,
   type LaunchRequest,
   type RunHandle,
   type RunLauncher,

@@ -6,11 +6,31 @@
 import type { EventRecord, RunRecord } from "@flyt/core";
 import type { Storage } from "@flyt/storage";
 
+/**
+ * The claim every launcher makes before it starts a worker, so exactly one party ever runs a run:
+ * a QUEUED run is moved to STARTING here (storage's compare-and-set; of two launchers racing, or
+ * a launcher and the daemon's queue, one wins); a STARTING run was claimed by the caller (the
+ * queue claims in batches, the CLI creates its runs claimed). Null: someone else has it, or it
+ * ended (canceled while queued) — start nothing.
+ */
+export async function claimForLaunch(storage: Storage, run: RunRecord): Promise<RunRecord | null> {
+  if (run.status === "STARTING") return run;
+  if (run.status !== "QUEUED") return null;
+  return storage.claimQueuedRun(run.runId);
+}
+
 export interface LaunchRequest {
-  /** Already created in storage (QUEUED). */
+  /**
+   * Already created in storage: STARTING when the caller claimed it, or QUEUED for the launcher to
+   * claim (`claimForLaunch`); a run someone else claimed is not started (`done` gives its record).
+   */
   run: RunRecord;
-  /** Absolute path of the user's definitions module. */
-  definitionsFile: string;
+  /**
+   * Absolute path of the user's definitions module, for launchers that run the worker on this
+   * machine (in-process, subprocess). Launchers that hand the run to where the code lives — the
+   * location's code server, a Kubernetes Job from its image — do not need it.
+   */
+  definitionsFile?: string;
   /** Platform-side storage; the launcher writes the worker's events into it. */
   storage: Storage;
   /** Max concurrently running steps, default 4. */
@@ -29,8 +49,16 @@ export interface RunHandle {
   readonly runId: string;
   /** Resolves with the final run record from storage; never rejects for run failures. */
   readonly done: Promise<RunRecord>;
-  /** Writes RUN_CANCELING and tells the worker to stop; resolves once the request is delivered. */
-  cancel(reason?: string): Promise<void>;
+  /**
+   * Writes RUN_CANCELING and tells the worker to stop; resolves once the request is delivered.
+   * `recorded`: someone else already wrote RUN_CANCELING (the UI, the CLI following the run), so
+   * only the worker is told.
+   */
+  cancel(reason?: string, options?: CancelOptions): Promise<void>;
+}
+
+export interface CancelOptions {
+  recorded?: boolean;
 }
 
 export interface RunLauncher {
@@ -43,7 +71,10 @@ export const DEFAULT_CANCEL_GRACE_MS = 10_000;
 /** Environment variables a worker must never see: the platform's database credentials. */
 export const WORKER_ENV_DENYLIST: readonly string[] = ["FLYT_DATABASE_URL", "FLYT_TEST_DATABASE_URL"];
 
-export function validateLaunchRequest(request: LaunchRequest): void {
+/** A request a local launcher can run: it names the definitions module. */
+export type LocalLaunchRequest = LaunchRequest & { definitionsFile: string };
+
+export function validateLaunchRequest(request: LaunchRequest): asserts request is LocalLaunchRequest {
   if (request === null || typeof request !== "object") throw new TypeError("launch() needs a LaunchRequest object");
   if (!request.run || typeof request.run.runId !== "string") throw new TypeError("LaunchRequest.run must be a stored run record");
   if (typeof request.definitionsFile !== "string" || request.definitionsFile === "") {

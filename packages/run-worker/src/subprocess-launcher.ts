@@ -12,11 +12,14 @@ import { coerceError, type RunRecord } from "@flyt/core";
 import { RunEventSink } from "./event-sink.js";
 import { parseWorkerMessage, type ParentMessage } from "./ipc.js";
 import {
+  claimForLaunch,
   DEFAULT_CANCEL_GRACE_MS,
   DEFAULT_PARALLELISM,
   validateLaunchRequest,
   workerEnvironment,
+  type CancelOptions,
   type LaunchRequest,
+  type LocalLaunchRequest,
   type RunHandle,
   type RunLauncher,
 } from "./launcher.js";
@@ -79,7 +82,7 @@ export class SubprocessRunHandle implements RunHandle {
   private protocolProblem: string | null = null;
 
   constructor(
-    private readonly request: LaunchRequest,
+    private readonly request: LocalLaunchRequest,
     private readonly options: SubprocessLauncherOptions,
   ) {
     this.runId = request.run.runId;
@@ -88,11 +91,11 @@ export class SubprocessRunHandle implements RunHandle {
     this.done = this.start();
   }
 
-  async cancel(reason?: string): Promise<void> {
+  async cancel(reason?: string, options: CancelOptions = {}): Promise<void> {
     if (this.cancelRequested !== null || this.sink.terminalEvent !== null) return;
     const message = reason ?? "Run canceled";
     this.cancelRequested = message;
-    await this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
+    if (options.recorded !== true) await this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
     // Before the fork, start() forwards the request once the worker exists.
     if (this.child !== null) this.forwardCancel();
   }
@@ -112,8 +115,10 @@ export class SubprocessRunHandle implements RunHandle {
 
   private async start(): Promise<RunRecord> {
     const { request, sink } = this;
-    // A run the daemon's queue claimed is already STARTING (claimQueuedRun wrote the event).
-    if (request.run.status !== "STARTING") await sink.writePlatformEvent({ type: "RUN_STARTING" });
+    if ((await claimForLaunch(request.storage, request.run)) === null) {
+      sink.fence();
+      return sink.getRun();
+    }
 
     let child: ChildProcess;
     try {

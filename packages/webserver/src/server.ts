@@ -15,6 +15,8 @@ import { Authenticator, type ApiTokenLookup } from "./auth/authenticator.js";
 import { resolveAuthOptions, type AuthOptions } from "./auth/config.js";
 import { attachPrincipal, checkCsrf, requireRole, setSecurityHeaders } from "./auth/guard.js";
 import type { ServerDeps } from "./deps.js";
+import { launcherRunController } from "./graphql/controller.js";
+import type { RunController } from "./graphql/context.js";
 import { Router } from "./router.js";
 import { healthRoutes } from "./routes/health.js";
 import { ingestRoutes } from "./routes/ingest.js";
@@ -24,8 +26,15 @@ import { runRoutes } from "./routes/runs.js";
 
 export interface WebserverOptions {
   storage: Storage;
-  workspace?: Workspace | null;
-  /** Default: a CodeLocationLauncher over `workspace` reporting to this server's ingest URL. */
+  /** The code locations; a function when they come up after the server (`flyt dev`). */
+  workspace?: Workspace | null | (() => Workspace | null);
+  /**
+   * How runs the API creates are started: `queueRunController` (the daemon's queue launches them;
+   * production), or by default — for setups without a daemon — `launcherRunController` over
+   * `launcher`, which claims each run and starts it at once.
+   */
+  runs?: RunController | null;
+  /** For the default `runs`: a CodeLocationLauncher over `workspace` reporting to this server's ingest URL. */
   launcher?: RunLauncher | null;
   host?: string;
   port?: number;
@@ -58,16 +67,24 @@ export class Webserver {
 
   constructor(private readonly options: WebserverOptions) {
     const log = options.log ?? ((record) => process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), component: "webserver", ...record })}\n`));
-    const workspace = options.workspace ?? null;
+    const given = options.workspace ?? null;
+    const currentWorkspace = typeof given === "function" ? given : () => given;
+    const workspace = typeof given === "function" ? null : given;
     const launcher =
       options.launcher !== undefined
         ? options.launcher
         : workspace === null
           ? null
           : new CodeLocationLauncher({ workspace, ingestUrl: () => this.ingestUrl });
-    const locations = options.locations ?? (() => workspace?.list() ?? []);
+    const locations = options.locations ?? (() => currentWorkspace()?.list() ?? []);
     this.metrics = new WebserverMetrics({ storage: options.storage, locations, ...(options.metrics ? { metrics: options.metrics } : {}) });
-    this.deps = { storage: options.storage, workspace, launcher, log, metrics: this.metrics };
+    const runs =
+      options.runs !== undefined
+        ? options.runs
+        : launcher === null || workspace === null
+          ? null
+          : launcherRunController({ storage: options.storage, launcher, definitionsFile: (run) => workspace.get(run.location)?.source ?? "" });
+    this.deps = { storage: options.storage, workspace: currentWorkspace, runs, log, metrics: this.metrics };
     const router = new Router();
     healthRoutes(router, this.deps, locations);
     metricsRoutes(router, this.metrics);

@@ -8,13 +8,18 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { isTerminalRunStatus, type EventBody, type RunRecord } from "@flyt/core";
-import type { LaunchRequest, RunHandle, RunLauncher } from "@flyt/run-worker";
+import { claimForLaunch, type CancelOptions, type LaunchRequest, type RunHandle, type RunLauncher } from "@flyt/run-worker";
 import type { Storage } from "@flyt/storage";
-import { CodeLocationError } from "./client.js";
-import type { Workspace } from "./workspace.js";
+import { CodeLocationError, type CodeLocationClient } from "./client.js";
+
+/** Where the launcher finds a location's code server: a `Workspace`, or the daemon's own clients of its `url:` locations. */
+export interface LocationClients {
+  /** @throws when the location is unknown (the run is then failed with the message). */
+  client(location: string): CodeLocationClient;
+}
 
 export interface CodeLocationLauncherOptions {
-  workspace: Workspace;
+  workspace: LocationClients;
   /** Base URL of the webserver's ingest API as workers reach it, e.g. `http://127.0.0.1:3000/ingest/v1`. */
   ingestUrl: string | (() => string);
   /** Token lifetime (default 24 h); tokens are revoked earlier, when the run ends. */
@@ -64,13 +69,13 @@ class CodeLocationRunHandle implements RunHandle {
     this.done = this.start();
   }
 
-  async cancel(reason?: string): Promise<void> {
+  async cancel(reason?: string, options: CancelOptions = {}): Promise<void> {
     if (this.cancelReason !== null) return;
     const message = reason ?? "Run canceled";
     this.cancelReason = message;
     const run = await this.storage.getRun(this.runId);
     if (run === null || isTerminalRunStatus(run.status)) return;
-    await this.platformEvent({ type: "RUN_CANCELING", message });
+    if (options.recorded !== true) await this.platformEvent({ type: "RUN_CANCELING", message });
     if (!this.launched) return;
     try {
       await this.options.workspace.client(this.request.run.location).cancelRun(this.runId, message);
@@ -88,8 +93,12 @@ class CodeLocationRunHandle implements RunHandle {
   private async start(): Promise<RunRecord> {
     const { run } = this.request;
     const location = run.location;
-    const current = await this.storage.getRun(this.runId);
-    if (current?.status === "QUEUED") await this.platformEvent({ type: "RUN_STARTING" });
+    if ((await claimForLaunch(this.storage, run)) === null) {
+      // Claimed by someone else (or ended while queued): their run, not ours to start.
+      const current = await this.storage.getRun(this.runId);
+      if (current === null) throw new Error(`run ${this.runId} disappeared from storage`);
+      return current;
+    }
     const { token, hash } = mintRunToken();
     try {
       await this.storage.createRunToken({

@@ -102,6 +102,8 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
       const web = await startWebserver({
         storage: ctx.storage,
         workspace,
+        // REST launches queue like GraphQL's: the daemon's queue claims and starts every run.
+        runs: queueRunController(ctx.storage),
         api,
         auth: config.auth,
         port: parsePort(options.port, config.webserver.port),

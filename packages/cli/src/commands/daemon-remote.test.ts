@@ -87,8 +87,8 @@ void describe("flyt daemon with url locations", () => {
       assert.deepEqual(run.assetKeys, ["t/raw"]);
       const tick = (await storage.listTicks("remote:release_file", { limit: 10 })).items.find((t) => t.status === "SUCCESS");
       assert.equal(tick?.cursor, "2024-05", "the cursor the code server returned is stored");
-      await waitFor(async () => ((await storage.listTicks("default:every_2s", { limit: 1 })).items.length > 0 ? true : null), 30_000, "a tick of the file location's schedule", output, daemon);
-      assert.match(output(), new RegExp(`serving 2 code location\\(s\\): default=.*fast-schedule\\.js, remote=${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+      await waitFor(async () => ((await storage.listTicks("fast-schedule:every_2s", { limit: 1 })).items.length > 0 ? true : null), 30_000, "a tick of the file location's schedule", output, daemon);
+      assert.match(output(), new RegExp(`serving 2 code location\\(s\\): fast-schedule=.*fast-schedule\\.js, remote=${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
     } finally {
       daemon?.kill("SIGTERM");
       server.kill("SIGTERM");

@@ -5,11 +5,12 @@
  * running code servers (RemoteEvaluator), both behind one CompositeEvaluator.
  */
 import { resolve } from "node:path";
-import { DEFAULT_LOCATION, InvalidConfigError } from "@flyt/core";
+import { InvalidConfigError } from "@flyt/core";
 import { CompositeEvaluator, Daemon, LocalEvaluator, readDaemonStatus, RemoteEvaluator, StaticLaunchResolver, type LocalLocation } from "@flyt/daemon";
 import { InProcessLauncher, loadDefinitions, SubprocessLauncher } from "@flyt/run-worker";
-import { CodeLocationClient } from "@flyt/workspace";
+import { CodeLocationClient, CodeLocationLauncher } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
+import { locationNamesForFiles } from "../location-names.js";
 import { openProcessLogs } from "../logging.js";
 import { formatTime, table } from "../render/format.js";
 import { kubernetesLaunchTargets } from "./kubernetes.js";
@@ -24,19 +25,35 @@ export interface DaemonCommandOptions {
 }
 
 /**
- * Locations from `-f file` (the default location) and `-l name=file`, over flyt.yaml's file-based
+ * Locations from `-f file` (named after the file, as in `flyt dev`) and `-l name=file`, over flyt.yaml's file-based
  * `locations:` (URL-based ones are served by code servers: see `daemonRemoteLocations`).
  */
 export function daemonLocations(ctx: CommandContext, options: Pick<DaemonCommandOptions, "file" | "location">): LocalLocation[] {
   const locations: Record<string, string> = {};
   for (const location of ctx.config.locations) if ("file" in location) locations[location.name] = location.file;
-  for (const file of options.file ?? []) locations[DEFAULT_LOCATION] = resolve(file);
+  // A file flyt.yaml already lists keeps its configured name.
+  const listed = new Set(Object.values(locations));
+  const files = (options.file ?? []).map((file) => resolve(file)).filter((file) => !listed.has(file));
+  const names = locationNamesForFiles(files, new Set(Object.keys(locations)));
+  files.forEach((file, i) => {
+    locations[names[i]!] = file;
+  });
   for (const pair of options.location ?? []) {
     const at = pair.indexOf("=");
     if (at <= 0) throw new InvalidConfigError("--location", `expected name=definitions-file, got ${JSON.stringify(pair)}`);
     locations[pair.slice(0, at)] = resolve(pair.slice(at + 1));
   }
   return Object.entries(locations).map(([name, definitionsFile]) => ({ name, definitionsFile }));
+}
+
+/**
+ * The webserver's ingest API as run workers reach it: `webserver.publicUrl` (FLYT_WEBSERVER_URL),
+ * else the configured host and port. Workers started by code servers post their events there.
+ */
+export function ingestBaseUrl(config: CommandContext["config"]): { url: string; configured: boolean } {
+  if (config.webserver.publicUrl !== null) return { url: `${config.webserver.publicUrl.replace(/\/+$/, "")}/ingest/v1`, configured: true };
+  const host = config.webserver.host === "0.0.0.0" || config.webserver.host === "::" ? "127.0.0.1" : config.webserver.host;
+  return { url: `http://${host.includes(":") ? `[${host}]` : host}:${config.webserver.port}/ingest/v1`, configured: false };
 }
 
 /** flyt.yaml's `url:` locations, minus any a `-f`/`-l` flag turned into a file location. */
@@ -64,8 +81,23 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   const workerTimeout = positiveNumber(options.workerTimeout, "--worker-timeout");
   const leaseTtl = positiveNumber(options.leaseTtlMs ?? process.env.FLYT_DAEMON_LEASE_TTL_MS, "lease ttl");
   const remoteLocations = daemonRemoteLocations(ctx, locations);
+  const clients = new Map(remoteLocations.map((l) => [l.name, new CodeLocationClient(l.name, l.url)]));
+  // Runs of url locations start on their own code servers (its code, its environment, its
+  // container); the worker reports through the webserver's ingest API with a run-scoped token.
+  const ingest = ingestBaseUrl(config);
+  const onCodeServers = new CodeLocationLauncher({
+    workspace: {
+      client: (name) => {
+        const client = clients.get(name);
+        if (client === undefined) throw new Error(`no url location named ${JSON.stringify(name)} in this daemon's flyt.yaml`);
+        return client;
+      },
+    },
+    ingestUrl: ingest.url,
+  });
+  const codeServerTargets = Object.fromEntries(remoteLocations.map((l) => [l.name, { launcher: onCodeServers }]));
   const remote = new RemoteEvaluator(
-    remoteLocations.map((l) => ({ name: l.name, client: new CodeLocationClient(l.name, l.url) })),
+    remoteLocations.map((l) => ({ name: l.name, client: clients.get(l.name)! })),
     { sensorTimeoutMs: config.daemon.sensorTimeoutMs, onError: (error) => log.warn({ loop: "remote-evaluator" }, error.message) },
   );
   const evaluator = new CompositeEvaluator([
@@ -75,7 +107,8 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   const daemon = new Daemon({
     storage: ctx.storage,
     evaluator,
-    resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.definitionsFile])), imageTargets),
+    // A location with a Kubernetes image runs as Jobs; other url locations on their code servers.
+    resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.definitionsFile])), { ...codeServerTargets, ...imageTargets }),
     limits: { ...config.daemon.queue, ...(maxRuns === undefined ? {} : { maxConcurrentRuns: Math.floor(maxRuns) }) },
     monitor: {
       workerTimeoutMs: workerTimeout === undefined ? config.daemon.workerTimeoutMs : Math.round(workerTimeout * 1000),
@@ -105,8 +138,18 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   await daemon.start();
   const onKubernetes = Object.keys(imageTargets);
   if (onKubernetes.length > 0) log.info({ locations: onKubernetes }, `runs of ${onKubernetes.join(", ")} are launched as Kubernetes Jobs`);
-  const served = [...locations.map((l) => `${l.name}=${l.definitionsFile}`), ...remoteLocations.map((l) => `${l.name}=${l.url}`)];
-  log.info({ locations: served }, `serving ${served.length} code location(s): ${served.join(", ") || "(none: only the queue, monitor and retries run)"}`);
+  const served = remoteLocations.map((l) => l.name).filter((name) => !onKubernetes.includes(name));
+  if (served.length > 0) {
+    log.info({ locations: served, ingestUrl: ingest.url }, `runs of ${served.join(", ")} are launched on their code servers; workers report to ${ingest.url}`);
+    if (!ingest.configured) {
+      log.warn(
+        { ingestUrl: ingest.url },
+        `webserver.publicUrl (FLYT_WEBSERVER_URL) is not set: run workers on code servers will report to ${ingest.url}; set it to the webserver's address as the code servers reach it`,
+      );
+    }
+  }
+  const all = [...locations.map((l) => `${l.name}=${l.definitionsFile}`), ...remoteLocations.map((l) => `${l.name}=${l.url}`)];
+  log.info({ locations: all }, `serving ${all.length} code location(s): ${all.join(", ") || "(none: only the queue, monitor and retries run)"}`);
   await new Promise<void>((resolveStop) => {
     const stop = (): void => resolveStop();
     process.once("SIGINT", stop);

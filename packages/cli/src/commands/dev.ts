@@ -8,7 +8,7 @@
  */
 import { existsSync, statSync, watch, type FSWatcher } from "node:fs";
 import { uiDistDir } from "./ui-dir.js";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { InvalidConfigError, serializeError } from "@flyt/core";
 import { Daemon, RemoteEvaluator, StaticLaunchResolver, type RemoteLocationClient } from "@flyt/daemon";
 import { FlytMetrics } from "@flyt/observability";
@@ -23,6 +23,7 @@ import {
 } from "@flyt/webserver";
 import { mergeSnapshots, Workspace } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
+import { locationNamesForFiles } from "../location-names.js";
 import { openProcessLogs, type Logger } from "../logging.js";
 
 export interface DevOptions {
@@ -77,15 +78,6 @@ function workspaceClient(definitions: DeferredDefinitions, name: string): Remote
   };
 }
 
-function locationName(file: string, taken: Set<string>): string {
-  const dir = basename(dirname(file));
-  const stem = basename(file).replace(/\.[^.]+$/, "");
-  let name = (stem === "definitions" || stem === "index" ? dir : stem).replace(/[^A-Za-z0-9_.-]/g, "_") || "default";
-  for (let i = 2; taken.has(name); i++) name = `${name.replace(/_\d+$/, "")}_${i}`;
-  taken.add(name);
-  return name;
-}
-
 /** The UI's build folder: packages/ui/dist beside this package. */
 export { uiDistDir } from "./ui-dir.js";
 
@@ -107,12 +99,13 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidConfigError("--port", `must be a port number (0-65535), got ${JSON.stringify(options.port)}`);
   const host = options.host ?? "127.0.0.1";
   if (options.file.length === 0) throw new InvalidConfigError("--file", "give at least one definitions file: flyt dev -f definitions.ts");
-  const taken = new Set<string>();
-  const locations = options.file.map((given) => {
+  const files = options.file.map((given) => {
     const file = resolve(given);
     if (!existsSync(file) || !statSync(file).isFile()) throw new InvalidConfigError("--file", `${given} is not a file (paths are relative to ${process.cwd()})`);
-    return { name: locationName(file, taken), file };
+    return file;
   });
+  const names = locationNamesForFiles(files);
+  const locations = files.map((file, i) => ({ name: names[i]!, file }));
 
   const { storage } = ctx;
   // Pretty lines on a terminal, JSON lines otherwise (FLYT_LOG_PRETTY overrides; docs/logging.md).
@@ -150,7 +143,19 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   try {
     // /metrics and /readyz report the dev locations (the webserver itself has no workspace here).
     const metrics = new FlytMetrics({ component: "dev" });
-    webserver = await startWebserver({ storage, workspace: null, launcher: null, host, port, api, auth: ctx.config.auth, metrics, locations: () => definitions.list(), log: warningsOnly(logs.sink("webserver")) });
+    webserver = await startWebserver({
+      storage,
+      // The REST API sees the code locations once their servers are up; its launches queue for the daemon.
+      workspace: () => definitions.workspace,
+      runs: queueRunController(storage),
+      host,
+      port,
+      api,
+      auth: ctx.config.auth,
+      metrics,
+      locations: () => definitions.list(),
+      log: warningsOnly(logs.sink("webserver")),
+    });
   } catch (error) {
     api.close();
     const code = (error as NodeJS.ErrnoException).code;

@@ -10,9 +10,6 @@ import type { LaunchTarget } from "@flyt/daemon";
 import type { Storage } from "@flyt/storage";
 import type { FlytConfig } from "../config.js";
 
-/** Stands in for LaunchRequest.definitionsFile: the worker in the pod loads the file named by the location's `definitionsFile` (or the image's default). */
-const IN_IMAGE = "(definitions in the location's image)";
-
 /** Launch targets by location name; empty unless the launcher is kubernetes. */
 export async function kubernetesLaunchTargets(
   config: Pick<FlytConfig, "execution" | "kubernetes">,
@@ -24,5 +21,6 @@ export async function kubernetesLaunchTargets(
   if (names.length === 0) return {};
   const { createKubernetesLauncher } = await import("@flyt/launcher-kubernetes");
   const launcher = createKubernetesLauncher({ storage, config: launcherConfig, locations });
-  return Object.fromEntries(names.map((name) => [name, { launcher, definitionsFile: locations[name]?.definitionsFile ?? IN_IMAGE }]));
+  // No definitions file for the request: the worker in the pod loads the location's `definitionsFile` (or the image's default).
+  return Object.fromEntries(names.map((name) => [name, { launcher }]));
 }

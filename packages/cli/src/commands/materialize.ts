@@ -3,9 +3,10 @@
  * definitions, resolves the selection, validates the plan, records a run and follows it.
  */
 import { resolve } from "node:path";
-import { DEFAULT_LOCATION, InvalidConfigError, resolveSelection } from "@flyt/core";
+import { InvalidConfigError, resolveSelection, runTagProblem } from "@flyt/core";
 import { loadDefinitions, planRun } from "@flyt/run-worker";
 import type { CommandContext } from "../context.js";
+import { locationForFile } from "../location-names.js";
 import { assertCliLauncher, executeRun } from "./execute.js";
 
 /** System tag recording which definitions file a CLI run came from, so re-execution can find it. */
@@ -25,8 +26,10 @@ export function parseTags(pairs: string[] | undefined): Record<string, string> {
     const at = pair.indexOf("=");
     if (at <= 0) throw new InvalidConfigError("--tag", `expected key=value, got ${JSON.stringify(pair)}`);
     const key = pair.slice(0, at).trim();
-    if (key.startsWith("flyt/")) throw new InvalidConfigError("--tag", `tag keys starting with "flyt/" are reserved (got ${key})`);
-    tags[key] = pair.slice(at + 1);
+    const value = pair.slice(at + 1);
+    const problem = runTagProblem(key, value);
+    if (problem !== null) throw new InvalidConfigError("--tag", problem);
+    tags[key] = value;
   }
   return tags;
 }
@@ -40,13 +43,15 @@ export async function materialize(ctx: CommandContext, options: MaterializeOptio
   const partitionKey = options.partition ?? null;
   // Plan now so that a bad partition or selection fails before a run is recorded.
   planRun(definitions, { assetKeys, stepKeys: null, partitionKey });
+  // Created claimed (STARTING): this process runs it, so no daemon's queue may launch it too.
   const { run } = await ctx.storage.createRun({
     selection: options.select,
     assetKeys,
     partitionKey,
     tags: { ...parseTags(options.tag), [DEFINITIONS_FILE_TAG]: file },
     origin: "manual",
-    location: DEFAULT_LOCATION,
+    location: locationForFile(ctx.config.locations, file),
+    status: "STARTING",
   });
   return executeRun(ctx, run, file, { verbose: options.verbose ?? false });
 }

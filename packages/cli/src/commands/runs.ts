@@ -8,7 +8,7 @@ import { createReexecution, summarizeRun } from "@flyt/run-worker";
 import pc from "picocolors";
 import type { CommandContext } from "../context.js";
 import { colorStatus, formatDuration, formatMetadataValue, formatTime, table } from "../render/format.js";
-import { assertCliLauncher, executeRun } from "./execute.js";
+import { assertCliLauncher, executeRun, followRun } from "./execute.js";
 import { DEFINITIONS_FILE_TAG } from "./materialize.js";
 
 export interface ListOptions {
@@ -136,22 +136,50 @@ export async function showRun(ctx: CommandContext, runId: string, options: { jso
   return 0;
 }
 
+/**
+ * Where a re-execution runs: here, with a definitions file (`-f`, the file the parent run came
+ * from, or the file flyt.yaml gives its location), or — for a location this CLI has no file for,
+ * such as a `url:` location — through the daemon, which launches runs of every configured location.
+ */
+function reexecutionFile(ctx: CommandContext, parent: RunRecord, given: string | undefined): string | null {
+  if (given) {
+    const file = resolve(given);
+    if (!existsSync(file)) throw new InvalidConfigError("runs reexecute", `-f ${given}: no such file`);
+    return file;
+  }
+  const tagged = parent.tags[DEFINITIONS_FILE_TAG];
+  if (tagged) {
+    if (!existsSync(tagged)) throw new InvalidConfigError("runs reexecute", `the definitions file of run ${parent.runId} (${tagged}) no longer exists; pass another with -f`);
+    return tagged;
+  }
+  const location = ctx.config.locations.find((l) => l.name === parent.location);
+  return location !== undefined && "file" in location ? location.file : null;
+}
+
 export async function reexecuteRun(
   ctx: CommandContext,
   runId: string,
   options: { fromFailure?: boolean; file?: string; verbose?: boolean },
 ): Promise<number> {
-  assertCliLauncher(ctx.config.execution.launcher);
   const parent = await requireRun(ctx, runId);
-  const file = options.file ? resolve(options.file) : parent.tags[DEFINITIONS_FILE_TAG];
-  if (!file) {
-    throw new InvalidConfigError("runs reexecute", `run ${runId} does not record its definitions file; pass it with -f <definitions.ts>`);
-  }
-  if (!existsSync(file)) {
-    throw new InvalidConfigError("runs reexecute", `the definitions file of run ${runId} (${file}) no longer exists; pass another with -f`);
-  }
+  const file = reexecutionFile(ctx, parent, options.file);
   const request = await createReexecution(ctx.storage, runId, { fromFailure: options.fromFailure ?? false });
-  const { run } = await ctx.storage.createRun({ ...request, tags: { ...request.tags, [DEFINITIONS_FILE_TAG]: file } });
+  if (file === null) {
+    // The daemon launches it: refuse early rather than leave a run nobody will start.
+    const { DAEMON_LEASE_NAME } = await import("@flyt/daemon");
+    if ((await ctx.storage.getLease(DAEMON_LEASE_NAME)) === null) {
+      throw new InvalidConfigError(
+        "runs reexecute",
+        `run ${runId} belongs to code location ${JSON.stringify(parent.location)}, which this command has no definitions file for, and no daemon is running to launch it: start \`flyt daemon\` (or \`flyt dev\`), or pass -f <definitions.ts>`,
+      );
+    }
+    const { run } = await ctx.storage.createRun(request);
+    if (run.stepKeys) ctx.out(pc.dim(`Re-executing from failure: ${run.stepKeys.join(", ")}`));
+    return followRun(ctx, run, { verbose: options.verbose ?? false });
+  }
+  assertCliLauncher(ctx.config.execution.launcher);
+  // Created claimed (STARTING): this process runs it, so no daemon's queue may launch it too.
+  const { run } = await ctx.storage.createRun({ ...request, tags: { ...request.tags, [DEFINITIONS_FILE_TAG]: file }, status: "STARTING" });
   if (run.stepKeys) ctx.out(pc.dim(`Re-executing from failure: ${run.stepKeys.join(", ")}`));
   return executeRun(ctx, run, file, { verbose: options.verbose ?? false });
 }

@@ -71,6 +71,9 @@ export class ProgressPrinter {
           for (const line of body.text.replace(/\n$/, "").split("\n")) w(pc.dim(`  ${step} ${body.stream}| ${line}`));
         }
         break;
+      case "RUN_PLANNED":
+        if (this.options.verbose) w(pc.dim(`  planned ${body.steps.length} step${body.steps.length === 1 ? "" : "s"}: ${body.steps.map((s) => s.stepKey).join(", ")}`));
+        break;
       case "RUN_QUEUED":
       case "RUN_STARTING":
       case "RUN_SUCCESS":

@@ -7,8 +7,6 @@
  */
 import {
   FlytError,
-  InvalidPartitionError,
-  InvalidSelectionError,
   isTerminalRunStatus,
   parseAssetKey,
   resolveSelection,
@@ -18,10 +16,11 @@ import {
   type StoredEvent,
 } from "@flyt/core";
 import type { AssetSnapshot, ScheduleSnapshot, SensorSnapshot } from "@flyt/protocol";
-import { createReexecution, ReexecutionError, summarizeRun } from "@flyt/run-worker";
+import { summarizeRun } from "@flyt/run-worker";
 import { nextScheduleTimes, partitionsFromSnapshot } from "@flyt/sdk";
 import { encodeCursor, type AlertDelivery, type AssetFreshnessState, type AssetIndexEntry, type CheckIndexEntry, type InstigatorState, type RunFilter, type Tick } from "@flyt/storage";
-import { LocationUnavailable, memo, type LocationEntry, type RequestContext } from "./context.js";
+import { memo, type LocationEntry, type RequestContext } from "./context.js";
+import { launchSelection, reexecute } from "./launch.js";
 
 type AssetNode = AssetSnapshot & { location: string };
 type ScheduleNode = ScheduleSnapshot & { location: string; kind: "schedule" };
@@ -319,63 +318,6 @@ async function getEventsAll(ctx: RequestContext, runId: string): Promise<StoredE
   });
 }
 
-// ---------------------------------------------------------------------------- launch
-
-async function launch(ctx: RequestContext, selection: string, partition: string | null, extraTags: Record<string, string>) {
-  const merged = graphOf(ctx);
-  let keys: Set<string>;
-  try {
-    keys = resolveSelection(merged.graph, selection);
-  } catch (error) {
-    if (error instanceof InvalidSelectionError) return { __typename: "InvalidSelectionError", message: error.message };
-    throw error;
-  }
-  const locations = new Set([...keys].map((k) => merged.locationOf.get(k) ?? "?"));
-  if (locations.size > 1) {
-    return { __typename: "InvalidSelectionError", message: `Selection ${JSON.stringify(selection)} spans code locations ${[...locations].sort().join(", ")}; a run belongs to one location, so launch one run per location.` };
-  }
-  const location = [...locations][0]!;
-  const entry = ctx.options.definitions.list().find((l) => l.name === location);
-  if (!entry || entry.status !== "LOADED") {
-    return { __typename: "LocationUnavailableError", location, message: `Code location ${location} is ${entry?.status ?? "not configured"}${entry?.error ? `: ${entry.error.message}` : ""}; reload it and try again.` };
-  }
-  const partitioned = [...keys].map((k) => merged.assets.get(k)!).filter((a) => a.partitions !== null);
-  if (partition === null && partitioned.length > 0) {
-    return { __typename: "InvalidPartitionError", message: `Assets ${partitioned.map((a) => a.key).slice(0, 5).join(", ")} are partitioned: pick a partition to materialize.` };
-  }
-  if (partition !== null) {
-    if (partitioned.length === 0) return { __typename: "InvalidPartitionError", message: `No selected asset is partitioned, so partition ${JSON.stringify(partition)} cannot apply.` };
-    for (const asset of partitioned) {
-      if (!partitionsFromSnapshot(asset.partitions!).has(partition)) {
-        const error = new InvalidPartitionError(partition, asset.key, "not a partition of this asset");
-        return { __typename: "InvalidPartitionError", message: error.message };
-      }
-    }
-  }
-  const { run } = await ctx.options.storage.createRun({
-    selection,
-    assetKeys: [...keys].sort(),
-    partitionKey: partition,
-    tags: extraTags,
-    origin: "manual",
-    location,
-  });
-  return submit(ctx, run);
-}
-
-async function submit(ctx: RequestContext, run: RunRecord) {
-  try {
-    await ctx.options.runs.submit(run);
-  } catch (error) {
-    if (error instanceof LocationUnavailable) {
-      await ctx.options.storage.appendEvents([{ runId: run.runId, seq: null, timestamp: Date.now(), stepKey: null, body: { type: "RUN_FAILURE", message: error.message } }]);
-      return { __typename: "LocationUnavailableError", location: error.location, message: error.message };
-    }
-    throw error;
-  }
-  return { __typename: "LaunchRunSuccess", run: (await ctx.options.storage.getRun(run.runId)) ?? run };
-}
-
 // ---------------------------------------------------------------------------- resolvers
 
 export const resolvers: Record<string, Record<string, (parent: any, args: Args, ctx: RequestContext) => unknown>> = {
@@ -499,26 +441,14 @@ export const resolvers: Record<string, Record<string, (parent: any, args: Args, 
   Mutation: {
     launchRun: async (_p, args, ctx) => {
       if (!ctx.viewer.canMutate) return unauthorized;
-      const extra: Record<string, string> = {};
-      for (const t of (args.tags ?? []) as Array<{ key: string; value: string }>) extra[t.key] = t.value;
-      return launch(ctx, String(args.selection), typeof args.partition === "string" && args.partition !== "" ? args.partition : null, extra);
+      const tags: Record<string, string> = {};
+      for (const t of (args.tags ?? []) as Array<{ key: string; value: string }>) tags[t.key] = t.value;
+      const partition = typeof args.partition === "string" && args.partition !== "" ? args.partition : null;
+      return launchSelection(ctx.options, { selection: String(args.selection), partition, tags });
     },
     reexecuteRun: async (_p, args, ctx) => {
       if (!ctx.viewer.canMutate) return unauthorized;
-      let next;
-      try {
-        next = await createReexecution(ctx.options.storage, String(args.runId), { fromFailure: args.fromFailure === true });
-      } catch (error) {
-        if (error instanceof ReexecutionError) return { __typename: "ReexecutionError", message: error.message };
-        if (error instanceof FlytError && error.code === "RUN_NOT_FOUND") return { __typename: "RunNotFoundError", runId: args.runId, message: error.message };
-        throw error;
-      }
-      const location = ctx.options.definitions.list().find((l) => l.name === next.location);
-      if (!location || location.status !== "LOADED") {
-        return { __typename: "LocationUnavailableError", location: next.location ?? "?", message: `Code location ${next.location ?? "?"} is ${location?.status ?? "not configured"}; reload it and try again.` };
-      }
-      const { run } = await ctx.options.storage.createRun(next);
-      return submit(ctx, run);
+      return reexecute(ctx.options, String(args.runId), args.fromFailure === true);
     },
     cancelRun: async (_p, args, ctx) => {
       if (!ctx.viewer.canMutate) return unauthorized;

@@ -145,6 +145,12 @@ type UnauthorizedError implements Error {
   message: String!
 }
 
+"""A run tag the caller may not set: a reserved flyt/ key, or a bad value for one of the settable ones."""
+type InvalidTagError implements Error {
+  message: String!
+  key: String!
+}
+
 type LaunchRunSuccess {
   run: Run!
 }
@@ -152,6 +158,7 @@ union LaunchRunResult =
     LaunchRunSuccess
   | InvalidSelectionError
   | InvalidPartitionError
+  | InvalidTagError
   | LocationUnavailableError
   | RunNotFoundError
   | ReexecutionError

@@ -26,8 +26,9 @@ function summary(state: LocationState) {
 }
 
 function requireWorkspace(deps: ServerDeps): Workspace {
-  if (deps.workspace === null) throw new ApiError("NOT_FOUND", "This webserver has no code locations configured (flyt.yaml `locations:`).");
-  return deps.workspace;
+  const workspace = deps.workspace();
+  if (workspace === null) throw new ApiError("NOT_FOUND", "This webserver has no code locations configured (flyt.yaml `locations:`), or they are still starting.");
+  return workspace;
 }
 
 const READ = { role: "viewer", what: "read code locations and assets" } as const;

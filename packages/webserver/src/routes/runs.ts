@@ -1,10 +1,12 @@
 /**
- * REST for runs (`/api/v1/runs`): launch a run of a location's assets through the configured
- * launcher (the code location's server in production), and read a run with its events.
+ * REST for runs (`/api/v1/runs`): launch a run of a location's assets, re-execute a run, and read
+ * a run with its events. Launching goes the same way as GraphQL's `launchRun` (graphql/launch.ts):
+ * validated against the loaded locations, created QUEUED and handed to the server's
+ * RunController — the daemon's queue in production, so exactly one party ever starts the worker.
  */
-import { AssetGraph, InvalidSelectionError, resolveSelection, type AssetNodeSnapshot } from "@flyt/core";
-import { ApiError, readValidBody, sendJson } from "@flyt/protocol";
+import { ApiError, readValidBody, sendJson, type ErrorCode } from "@flyt/protocol";
 import { z } from "zod";
+import { launchSelection, reexecute, type LaunchOutcome } from "../graphql/launch.js";
 import type { Router } from "../router.js";
 import type { ServerDeps } from "../deps.js";
 
@@ -15,35 +17,49 @@ const LaunchSchema = z.object({
   tags: z.record(z.string()).optional(),
 });
 
+const ReexecuteSchema = z.object({ fromFailure: z.boolean().default(false) });
+
+/** An expected failure of a launch as the REST error it is. */
+function failure(outcome: Exclude<LaunchOutcome, { __typename: "LaunchRunSuccess" }>): ApiError {
+  const codes: Record<typeof outcome.__typename, [ErrorCode, string | undefined]> = {
+    InvalidSelectionError: ["BAD_REQUEST", "selection"],
+    InvalidPartitionError: ["BAD_REQUEST", "partitionKey"],
+    InvalidTagError: ["BAD_REQUEST", "tags"],
+    LocationUnavailableError: ["UNAVAILABLE", "location"],
+    RunNotFoundError: ["NOT_FOUND", undefined],
+    ReexecutionError: ["CONFLICT", undefined],
+  };
+  const [code, field] = codes[outcome.__typename];
+  return new ApiError(code, outcome.message, field);
+}
+
 export function runRoutes(router: Router, deps: ServerDeps): void {
+  const launchDeps = () => {
+    const workspace = deps.workspace();
+    if (workspace === null || deps.runs === null) throw new ApiError("NOT_FOUND", "This webserver has no code locations to launch runs on (or they are still starting).");
+    return { storage: deps.storage, definitions: workspace, runs: deps.runs };
+  };
+
   router.add("POST", "/api/v1/runs", async ({ request, response }) => {
     const body = await readValidBody(request, LaunchSchema, "launch request");
-    if (deps.workspace === null || deps.launcher === null) throw new ApiError("NOT_FOUND", "This webserver has no code locations to launch runs on.");
-    const state = deps.workspace.get(body.location);
-    if (state === null) throw new ApiError("NOT_FOUND", `No code location named ${JSON.stringify(body.location)}.`, "location");
-    if (state.status !== "LOADED" || state.snapshot === null) {
-      throw new ApiError("UNAVAILABLE", `Code location ${body.location} is ${state.status}${state.error ? `: ${state.error.message}` : ""}.`, "location");
-    }
-    const graph = new AssetGraph(state.snapshot.assets as AssetNodeSnapshot[]);
-    let keys: Set<string>;
-    try {
-      keys = resolveSelection(graph, body.selection);
-    } catch (error) {
-      if (error instanceof InvalidSelectionError) throw new ApiError("BAD_REQUEST", error.message, "selection");
-      throw error;
-    }
-    const { run } = await deps.storage.createRun({
-      selection: body.selection,
-      assetKeys: [...keys].sort(),
-      partitionKey: body.partitionKey ?? null,
-      tags: body.tags ?? {},
+    const services = launchDeps();
+    if (services.definitions.get(body.location) === null) throw new ApiError("NOT_FOUND", `No code location named ${JSON.stringify(body.location)}.`, "location");
+    const outcome = await launchSelection(services, {
       location: body.location,
-      origin: "manual",
+      selection: body.selection,
+      partition: body.partitionKey ?? null,
+      tags: body.tags ?? {},
     });
-    const handle = deps.launcher.launch({ run, definitionsFile: state.source, storage: deps.storage });
-    handle.done.catch((error: unknown) => deps.log({ level: "error", msg: "run launch failed", runId: run.runId, error: (error as Error).message }));
-    sendJson(response, 201, { runId: run.runId, assetKeys: run.assetKeys });
+    if (outcome.__typename !== "LaunchRunSuccess") throw failure(outcome);
+    sendJson(response, 201, { runId: outcome.run.runId, status: outcome.run.status, assetKeys: outcome.run.assetKeys });
   }, { role: "operator", what: "launch runs" });
+
+  router.add("POST", "/api/v1/runs/:runId/reexecute", async ({ request, response, params }) => {
+    const body = await readValidBody(request, ReexecuteSchema, "re-execution request");
+    const outcome = await reexecute(launchDeps(), params.runId!, body.fromFailure);
+    if (outcome.__typename !== "LaunchRunSuccess") throw failure(outcome);
+    sendJson(response, 201, { runId: outcome.run.runId, status: outcome.run.status, parentRunId: outcome.run.parentRunId, stepKeys: outcome.run.stepKeys });
+  }, { role: "operator", what: "re-execute runs" });
 
   router.add("GET", "/api/v1/runs/:runId", async ({ response, params }) => {
     const run = await deps.storage.getRun(params.runId!);
