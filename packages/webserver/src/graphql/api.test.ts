@@ -13,6 +13,7 @@ import { InProcessLauncher } from "@flyt/run-worker";
 import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage/testing";
 import { launcherRunController } from "./controller.js";
 import { createApiHandler, type ApiHandler } from "./http.js";
+import { aliasFlood, fragmentBomb } from "./test-fixtures/hostile-queries.js";
 import { LocalDefinitions } from "./local-definitions.js";
 import { printFlytSchema } from "./schema.js";
 
@@ -269,6 +270,22 @@ for (const backend of testBackends()) {
       for (const error of [...(deep.errors ?? []), ...(costly.errors ?? []), ...(page.errors ?? []), ...(syntax.errors ?? [])]) {
         assert.doesNotMatch(JSON.stringify(error), /at .*\.js:\d+/, "no stack trace reaches the client");
       }
+    });
+
+    it("answers a fragment bomb, a 1,000-alias query and a token flood with an error while /healthz-like requests keep answering", async () => {
+      const started = Date.now();
+      const bomb = gql(fragmentBomb(30));
+      const aliases = gql(aliasFlood(1000));
+      const tokens = gql(`{ ${"assets { totalCount } ".repeat(5_000)} }`);
+      // Meanwhile an ordinary query is served (the event loop is not held by the bad ones).
+      const ordinary = await gql(`{ assets { totalCount } }`);
+      assert.equal(typeof ordinary.data?.assets?.totalCount, "number");
+      const [b, a, t] = await Promise.all([bomb, aliases, tokens]);
+      assert.match(b.errors?.map((e) => e.message).join(" ") ?? "", /too expensive|fields once its fragments are expanded/);
+      assert.match(a.errors?.[0]?.message ?? "", /1000 aliases/);
+      assert.match(t.errors?.[0]?.message ?? "", /token limit|maxTokens|tokens/i);
+      // Before the limits were linear, the bomb alone held the process for minutes.
+      assert.ok(Date.now() - started < 10_000, `answered in ${Date.now() - started} ms`);
     });
 
     it("search finds assets and schedules", async () => {

@@ -9,14 +9,14 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { GraphQLError } from "graphql";
+import { GraphQLError, parse, type ValidationRule } from "graphql";
 import { createHandler } from "graphql-http";
 import { FlytError } from "@flyt/core";
 import { principalOf } from "../auth/guard.js";
 import type { Principal } from "../auth/authenticator.js";
 import { roleAllows } from "../auth/roles.js";
 import type { ApiOptions, RequestContext, Viewer } from "./context.js";
-import { DEFAULT_LIMITS, limitRules, type QueryLimits } from "./limits.js";
+import { DEFAULT_LIMITS, limitErrors, type QueryLimits } from "./limits.js";
 import { RunStreamHub } from "./run-stream.js";
 import { flytSchema } from "./schema.js";
 import { serveStatic } from "./static.js";
@@ -26,7 +26,8 @@ export interface ApiHandlerOptions extends ApiOptions {
   uiDir?: string | null;
   /** Largest accepted request body (default 256 KiB). */
   maxBodyBytes?: number;
-  limits?: QueryLimits;
+  /** Overrides of DEFAULT_LIMITS (docs/api.md). */
+  limits?: Partial<QueryLimits>;
   /** Server-sent event poll interval of live runs (default 250 ms). */
   streamPollMs?: number;
 }
@@ -81,7 +82,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
   const schema = flytSchema();
   const log = options.log ?? ((record) => process.stderr.write(JSON.stringify(record) + "\n"));
-  const limits = options.limits ?? DEFAULT_LIMITS;
+  const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const hub = new RunStreamHub(options.storage, options.streamPollMs ?? 250);
 
@@ -103,7 +104,20 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
       const ctx: RequestContext = { options, viewer, now: (options.now ?? Date.now)(), cache: new Map() };
       return ctx;
     },
-    validationRules: (_req, args, specified) => [...specified, ...limitRules(limits, (args.variableValues ?? {}))],
+    // Bounded before anything expands the document: the parser stops at maxTokens, and the limits
+    // (linear in the document) are checked before graphql-js's own rules, which see only a
+    // document within them (some of those rules are quadratic in the fields they compare).
+    parse: (source) => parse(source, { maxTokens: limits.maxTokens }),
+    validationRules: (_req, args, specified): readonly ValidationRule[] => {
+      const errors = limitErrors(args.document, args.variableValues ?? {}, limits, schema);
+      if (errors.length === 0) return specified;
+      return [
+        (context) => {
+          for (const error of errors) context.reportError(error);
+          return {};
+        },
+      ];
+    },
     onOperation: (_req, _args, result) => {
       const out = result;
       if (out.errors && out.errors.length > 0) return { ...out, errors: out.errors.map(mask) };
