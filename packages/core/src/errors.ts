@@ -1,6 +1,8 @@
 /**
  * Domain errors. One class per condition with typed fields, so callers branch on
- * `instanceof` (or `code` across process boundaries) and messages stay actionable.
+ * `instanceof` (or `code` across process boundaries) and messages stay actionable. Every error
+ * class Flyt defines extends `FlytError`; `CALLER_FAULT_CODES` are the codes whose message is meant
+ * for whoever made the request (bad input), so an API edge shows them and masks everything else.
  */
 
 export type FlytErrorCode =
@@ -9,18 +11,60 @@ export type FlytErrorCode =
   | "INVALID_SELECTION"
   | "INVALID_PARTITION"
   | "INVALID_CONFIG"
+  /** A caller handed something malformed (a cursor, a page size, an id): its fault, not the platform's. */
+  | "INVALID_INPUT"
   | "RUN_NOT_FOUND"
   | "STORAGE"
   | "MIGRATION"
   | "DEFINITIONS_LOAD"
-  | "LEASE_LOST";
+  | "LEASE_LOST"
+  /** A code-location server could not be reached or answered with an error (workspace client). */
+  | "CODE_LOCATION"
+  /** A code location is not loaded, so a run of it cannot start. */
+  | "LOCATION_UNAVAILABLE"
+  /** A resource could not be built or its configuration is invalid. */
+  | "RESOURCE"
+  /** The ingest API refused a run worker's batch for good (not worth retrying). */
+  | "INGEST_REJECTED";
 
-export class FlytError extends Error {
-  readonly code: FlytErrorCode;
-  constructor(code: FlytErrorCode, message: string, options?: { cause?: unknown }) {
+/**
+ * The base of every Flyt error. `Code` is `FlytErrorCode` for domain errors; the two classes whose
+ * code is part of a wire contract keep their own set: `ApiError` (@flyt/protocol: the HTTP error
+ * codes of every endpoint) and `PipesProcessError` (`PIPES_PROCESS_FAILED`).
+ */
+export class FlytError<Code extends string = FlytErrorCode> extends Error {
+  readonly code: Code;
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
+  }
+}
+
+/** Codes whose message is written for the caller: APIs show them; any other error is masked as internal. */
+export const CALLER_FAULT_CODES: ReadonlySet<FlytErrorCode> = new Set<FlytErrorCode>([
+  "INVALID_ASSET_KEY",
+  "INVALID_DEFINITIONS",
+  "INVALID_SELECTION",
+  "INVALID_PARTITION",
+  "INVALID_CONFIG",
+  "INVALID_INPUT",
+  "RUN_NOT_FOUND",
+]);
+
+/** True when `error` is a Flyt error whose message is meant for the caller. */
+export function isCallerFault(error: unknown): error is FlytError {
+  return error instanceof FlytError && CALLER_FAULT_CODES.has(error.code as FlytErrorCode);
+}
+
+/** A caller handed a malformed value; `subject` names it ("cursor \"x\"", "'first'"). */
+export class InvalidInputError extends FlytError {
+  constructor(
+    readonly subject: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super("INVALID_INPUT", `${subject}: ${message}`, options);
   }
 }
 

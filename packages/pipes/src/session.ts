@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import type { EventBody, LogLevel, MetadataValue } from "@flyt/core";
+import { FlytError, type EventBody, type LogLevel, type MetadataValue } from "@flyt/core";
 import type { PipesException, PipesResult, PipesRunOptions } from "@flyt/sdk";
 import { FileTail } from "./file-tail.js";
 import { LineSplitter } from "./lines.js";
@@ -61,8 +61,7 @@ export interface PipesHost {
 }
 
 /** Why `ctx.pipes.run` rejected. `reason` is the condition; the message says what to do. */
-export class PipesProcessError extends Error {
-  readonly code = "PIPES_PROCESS_FAILED";
+export class PipesProcessError extends FlytError<"PIPES_PROCESS_FAILED"> {
   constructor(
     message: string,
     /** `pod-failed`, `start-timeout` and `kubernetes-api` come from `runPod` (see @flyt/pipes-kubernetes). */
@@ -78,8 +77,7 @@ export class PipesProcessError extends Error {
     },
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = "PipesProcessError";
+    super("PIPES_PROCESS_FAILED", message, options);
   }
 }
 

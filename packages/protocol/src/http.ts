@@ -4,19 +4,19 @@
  * type with a closed code set. Unknown errors become INTERNAL at the edge, never a stack trace.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { FlytError } from "@flyt/core";
 import type { z } from "zod";
 import { HTTP_STATUS_BY_CODE, PROTOCOL_VERSION, PROTOCOL_VERSION_HEADER, type ErrorCode, type ErrorResponse } from "./schemas.js";
 import { parseWith } from "./validate.js";
 
 /** An expected failure at the API edge: its code picks the HTTP status. */
-export class ApiError extends Error {
+export class ApiError extends FlytError<ErrorCode> {
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string,
     readonly field: string | null = null,
   ) {
-    super(message);
-    this.name = "ApiError";
+    super(code, message);
   }
 
   get status(): number {

@@ -14,7 +14,7 @@
  * (see http-request.ts for why).
  */
 import type { Agent as HttpAgent } from "node:http";
-import type { EventRecord } from "@flyt/core";
+import { FlytError, type EventRecord } from "@flyt/core";
 import { httpModuleFor, httpRequest, type HttpAnswer } from "./http-request.js";
 import type { EventTransport } from "./event-writer.js";
 import { sleep } from "./retry.js";
@@ -41,13 +41,12 @@ export interface HttpEventTransportOptions {
 
 
 /** A refusal the worker cannot fix by retrying (token revoked, wrong run, invalid events). */
-export class IngestRejectedError extends Error {
+export class IngestRejectedError extends FlytError {
   constructor(
     readonly status: number,
     readonly body: string,
   ) {
-    super(`The platform refused the run's events (HTTP ${status}): ${body.slice(0, 500)}`);
-    this.name = "IngestRejectedError";
+    super("INGEST_REJECTED", `The platform refused the run's events (HTTP ${status}): ${body.slice(0, 500)}`);
   }
 }
 

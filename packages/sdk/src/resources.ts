@@ -3,7 +3,7 @@
  * environment when a run starts. Secrets are only ever read from the environment, their
  * values are collected for log redaction, and no error message ever contains one.
  */
-import { InvalidConfigError } from "@flyt/core";
+import { FlytError, InvalidConfigError } from "@flyt/core";
 import type { EnvValue, ResolvedConfig, ResourceConfigValue, ResourceDefinition } from "./types.js";
 import { callerLocation, definitionsError } from "./validation.js";
 
@@ -144,15 +144,14 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
  * try { await resolveResources(defs.resources, ["db"]); }
  * catch (error) { if (error instanceof ResourceError) console.error(error.resource, error.phase, error.message); }
  */
-export class ResourceError extends Error {
+export class ResourceError extends FlytError {
   constructor(
     readonly resource: string,
     readonly phase: "create" | "dispose",
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = "ResourceError";
+    super("RESOURCE", message, options);
   }
 }
 

@@ -25,10 +25,11 @@ import {
   type RunProcessStatus,
   type SnapshotResponse,
 } from "@flyt/protocol";
+import { FlytError } from "@flyt/core";
 import type { z } from "zod";
 
 /** A failed call to a code location: unreachable, an error response, or a protocol mismatch. */
-export class CodeLocationError extends Error {
+export class CodeLocationError extends FlytError {
   constructor(
     readonly location: string,
     readonly kind: "UNREACHABLE" | "ERROR_RESPONSE" | "PROTOCOL",
@@ -37,8 +38,7 @@ export class CodeLocationError extends Error {
     readonly errorCode: string | null = null,
     options?: { cause?: unknown },
   ) {
-    super(`Code location ${JSON.stringify(location)}: ${message}`, options);
-    this.name = "CodeLocationError";
+    super("CODE_LOCATION", `Code location ${JSON.stringify(location)}: ${message}`, options);
   }
 }
 

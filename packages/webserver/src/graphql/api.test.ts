@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { InProcessLauncher } from "@flyt/run-worker";
+import { encodeCursor } from "@flyt/storage";
 import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage/testing";
 import { launcherRunController } from "./controller.js";
 import { createApiHandler, type ApiHandler } from "./http.js";
@@ -286,6 +287,19 @@ for (const backend of testBackends()) {
       assert.match(t.errors?.[0]?.message ?? "", /token limit|maxTokens|tokens/i);
       // Before the limits were linear, the bomb alone held the process for minutes.
       assert.ok(Date.now() - started < 10_000, `answered in ${Date.now() - started} ms`);
+    });
+
+    it("answers bad cursors and page sizes as the caller's fault, saying what to pass", async () => {
+      const garbage = await gql(`{ runs(after: "garbage!") { nodes { runId } } }`);
+      assert.equal(garbage.errors?.[0]?.extensions?.code, "INVALID_INPUT");
+      assert.match(garbage.errors?.[0]?.message ?? "", /not a valid cursor; pass the nextCursor of a previous runs page unchanged/);
+      const foreign = await gql(`query($after: String) { runs(after: $after) { nodes { runId } } }`, { after: encodeCursor("ticks", 7) });
+      assert.equal(foreign.errors?.[0]?.extensions?.code, "INVALID_INPUT");
+      assert.match(foreign.errors?.[0]?.message ?? "", /a ticks cursor cannot page runs/);
+      const zero = await gql(`{ runs(first: 0) { nodes { runId } } }`);
+      assert.equal(zero.errors?.[0]?.extensions?.code, "INVALID_INPUT");
+      assert.match(zero.errors?.[0]?.message ?? "", /'first': must be at least 1/);
+      for (const answer of [garbage, foreign, zero]) assert.doesNotMatch(answer.errors?.[0]?.message ?? "", /Internal error/);
     });
 
     it("search finds assets and schedules", async () => {

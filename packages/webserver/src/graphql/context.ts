@@ -4,7 +4,7 @@
  * as it is; `flyt dev` may pass an in-process stand-in), and a `RunController` that starts or
  * cancels runs. Keeping these narrow lets the API run against any of them in tests.
  */
-import type { AssetGraph, RunRecord, SerializedError } from "@flyt/core";
+import { FlytError, type AssetGraph, type RunRecord, type SerializedError } from "@flyt/core";
 import type { AssetSnapshot, Snapshot } from "@flyt/protocol";
 import type { Storage } from "@flyt/storage";
 
@@ -37,13 +37,12 @@ export interface DefinitionsProvider {
 }
 
 /** A run the controller could not start: its location is not available. */
-export class LocationUnavailable extends Error {
+export class LocationUnavailable extends FlytError {
   constructor(
     readonly location: string,
     message: string,
   ) {
-    super(message);
-    this.name = "LocationUnavailable";
+    super("LOCATION_UNAVAILABLE", message);
   }
 }
 

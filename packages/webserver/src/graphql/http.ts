@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, parse, type ValidationRule } from "graphql";
 import { createHandler } from "graphql-http";
-import { FlytError } from "@flyt/core";
+import { isCallerFault } from "@flyt/core";
 import { principalOf } from "../auth/guard.js";
 import type { Principal } from "../auth/authenticator.js";
 import { roleAllows } from "../auth/roles.js";
@@ -39,8 +39,6 @@ export interface ApiHandler {
 }
 
 const DEFAULT_MAX_BODY = 256 * 1024;
-/** FlytError codes whose messages are meant for the caller (bad input), not internal failures. */
-const CLIENT_CODES = new Set(["INVALID_SELECTION", "INVALID_PARTITION", "INVALID_CONFIG", "INVALID_ASSET_KEY", "RUN_NOT_FOUND"]);
 
 /** Paths other webserver modules own: never answered with the UI's index.html. */
 const SERVER_PATHS = /^\/(api|ingest|v1|healthz|readyz|metrics)(\/|$)/;
@@ -89,7 +87,8 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
   const mask = (error: GraphQLError): GraphQLError => {
     const original = error.originalError;
     if (original === undefined || original instanceof GraphQLError) return error;
-    if (original instanceof FlytError && CLIENT_CODES.has(original.code)) {
+    // Caller faults (core's CALLER_FAULT_CODES: bad cursors, page sizes, selections…) keep their message.
+    if (isCallerFault(original)) {
       return new GraphQLError(original.message, { nodes: error.nodes ?? null, path: error.path ?? null, extensions: { code: original.code } });
     }
     const id = randomUUID();

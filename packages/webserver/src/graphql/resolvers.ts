@@ -6,7 +6,7 @@
  * the HTTP layer masks.
  */
 import {
-  FlytError,
+  InvalidInputError,
   isTerminalRunStatus,
   parseAssetKey,
   resolveSelection,
@@ -37,8 +37,8 @@ const DAEMON_STALE_MS = 60_000;
 
 function clampFirst(first: unknown, fallback: number, max = MAX_PAGE): number {
   if (typeof first !== "number" || !Number.isInteger(first)) return fallback;
-  if (first < 1) throw new FlytError("INVALID_CONFIG", `'first' must be at least 1, got ${first}`);
-  if (first > max) throw new FlytError("INVALID_CONFIG", `'first' may be at most ${max}, got ${first}`);
+  if (first < 1) throw new InvalidInputError("'first'", `must be at least 1 (a page size), got ${first}`);
+  if (first > max) throw new InvalidInputError("'first'", `may be at most ${max}, got ${first}; page with 'after' for more`);
   return first;
 }
 
@@ -261,9 +261,10 @@ export function runEventView(event: StoredEvent) {
   return { id: event.id, timestamp: event.timestamp, stepKey: event.stepKey, type: event.body.type, level, message, stream, body: JSON.stringify(event.body) };
 }
 
-function decodeCursor(cursor: unknown): string | null {
+/** The `after` argument as storage takes it; storage decodes it and says what is wrong with a bad one. */
+function afterArg(cursor: unknown): string | null {
   if (cursor === null || cursor === undefined) return null;
-  if (typeof cursor !== "string" || cursor.length > 1000) throw new FlytError("INVALID_CONFIG", "'after' must be a cursor from a previous page");
+  if (typeof cursor !== "string" || cursor.length > 1000) throw new InvalidInputError("'after'", "must be the endCursor of a previous page of the same listing, unchanged");
   return cursor;
 }
 
@@ -324,7 +325,7 @@ export const resolvers: Record<string, Record<string, (parent: any, args: Args, 
   Query: {
     assets: async (_p, args, ctx) => {
       const first = clampFirst(args.first, 100);
-      const after = decodeCursor(args.after);
+      const after = afterArg(args.after);
       const merged = graphOf(ctx);
       let list = [...merged.assets.values()].filter((a) => matchesFilter(a, args.filter));
       if (args.filter?.status) {
@@ -362,7 +363,7 @@ export const resolvers: Record<string, Record<string, (parent: any, args: Args, 
     },
     runs: async (_p, args, ctx) => {
       const first = clampFirst(args.first, 50);
-      const page = await ctx.options.storage.listRuns(runFilter(args.filter), { limit: first, cursor: decodeCursor(args.after) });
+      const page = await ctx.options.storage.listRuns(runFilter(args.filter), { limit: first, cursor: afterArg(args.after) });
       return { nodes: page.items, endCursor: page.nextCursor, hasNextPage: page.nextCursor !== null };
     },
     run: (_p, args, ctx) => ctx.options.storage.getRun(String(args.runId)),
@@ -428,7 +429,7 @@ export const resolvers: Record<string, Record<string, (parent: any, args: Args, 
       }
       return hits.slice(0, first);
     },
-    alertDeliveries: (_p, args, ctx) => alertDeliveries(ctx, clampFirst(args.first, 50, 200), decodeCursor(args.after), args.failedOnly === true),
+    alertDeliveries: (_p, args, ctx) => alertDeliveries(ctx, clampFirst(args.first, 50, 200), afterArg(args.after), args.failedOnly === true),
     viewer: (_p, _args, ctx) => ({
       name: ctx.viewer.name ?? null,
       email: ctx.viewer.email ?? null,
@@ -527,7 +528,7 @@ export const resolvers: Record<string, Record<string, (parent: any, args: Args, 
     },
     materializations: async (a: AssetNode, args, ctx) => {
       const first = clampFirst(args.first, 50);
-      const page = await ctx.options.storage.getMaterializationHistory(a.key, { limit: first, cursor: decodeCursor(args.after) });
+      const page = await ctx.options.storage.getMaterializationHistory(a.key, { limit: first, cursor: afterArg(args.after) });
       const nodes = page.items.flatMap((event) => {
         const body = event.body;
         if (body.type !== "ASSET_MATERIALIZATION") return [];
@@ -602,7 +603,7 @@ function instigatorFields(): Record<string, (parent: any, args: Args, ctx: Reque
     status: (i: InstigatorNode, _args, ctx) => instigatorStatus(ctx, i),
     ticks: async (i: InstigatorNode, args, ctx) => {
       const first = clampFirst(args.first, 20, 200);
-      return (await ctx.options.storage.listTicks(instigatorId(i), { limit: first, cursor: decodeCursor(args.after) })).items;
+      return (await ctx.options.storage.listTicks(instigatorId(i), { limit: first, cursor: afterArg(args.after) })).items;
     },
     nextTicks: (i: InstigatorNode, args, ctx) => {
       if (i.kind !== "schedule") return [];
