@@ -66,6 +66,8 @@ const FileConfigSchema = z
         port: z.number().int().min(0).max(65535).optional(),
         /** How run workers and the CLI reach the webserver, e.g. http://flyt-webserver:3000. */
         publicUrl: z.string().url().optional(),
+        /** Host names the UI and API answer to besides loopback and publicUrl's host (docs/auth.md). */
+        allowedHosts: z.array(z.string().min(1)).optional(),
       })
       .strict()
       .optional(),
@@ -132,7 +134,7 @@ export interface FlytConfig {
    * kubernetes) and each location's Kubernetes settings, by location name.
    */
   kubernetes: { launcher: KubernetesLauncherConfig | null; locations: Record<string, KubernetesLocationConfig> };
-  webserver: { host: string; port: number; publicUrl: string | null };
+  webserver: { host: string; port: number; publicUrl: string | null; allowedHosts: string[] };
   /** Access control (`auth:`): mode none by default. */
   auth: AuthOptions;
   /** Where the config file was read from, for messages. */
@@ -248,6 +250,7 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
       host: env.FLYT_WEBSERVER_HOST ?? file.webserver?.host ?? "127.0.0.1",
       port: compilePort(env.FLYT_WEBSERVER_PORT, file.webserver?.port ?? 3000),
       publicUrl: env.FLYT_WEBSERVER_URL ?? file.webserver?.publicUrl ?? null,
+      allowedHosts: compileAllowedHosts(env.FLYT_WEBSERVER_ALLOWED_HOSTS, file.webserver?.allowedHosts),
     },
     daemon: {
       queue: {
@@ -277,6 +280,12 @@ function compileLocations(
     // The schema guarantees exactly one of file and url.
     return location.file !== undefined ? { name: location.name, file: relativeToFile(location.file) } : { name: location.name, url: location.url! };
   });
+}
+
+/** FLYT_WEBSERVER_ALLOWED_HOSTS (comma-separated) replaces the file's list; each entry is checked by the webserver. */
+function compileAllowedHosts(text: string | undefined, fromFile: string[] | undefined): string[] {
+  if (text !== undefined && text.trim() !== "") return text.split(",").map((h) => h.trim()).filter((h) => h !== "");
+  return [...(fromFile ?? [])];
 }
 
 function compilePort(text: string | undefined, fallback: number): number {

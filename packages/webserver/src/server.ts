@@ -14,6 +14,7 @@ import type { FlytMetrics } from "@flyt/observability";
 import { Authenticator, type ApiTokenLookup } from "./auth/authenticator.js";
 import { resolveAuthOptions, type AuthOptions } from "./auth/config.js";
 import { attachPrincipal, checkCsrf, requireRole, setSecurityHeaders } from "./auth/guard.js";
+import { HostAllowlist, hostName } from "./auth/hosts.js";
 import type { ServerDeps } from "./deps.js";
 import { launcherRunController } from "./graphql/controller.js";
 import type { RunController } from "./graphql/context.js";
@@ -49,6 +50,11 @@ export interface WebserverOptions {
   tokens?: ApiTokenLookup | null;
   /** The `/metrics` registry (default: a new one, component "webserver"; docs/metrics.md). */
   metrics?: FlytMetrics;
+  /**
+   * Host names the UI and API answer to besides loopback (docs/auth.md "Host allowlist"); the
+   * host of `publicUrl` is added. `["*"]` turns the check off.
+   */
+  allowedHosts?: readonly string[];
   /** Code locations for `/readyz` and `/metrics` (default: the workspace's; `flyt dev` passes its own). */
   locations?: () => LocationStatusView[];
 }
@@ -63,6 +69,7 @@ export class Webserver {
   private address: AddressInfo | null = null;
   readonly deps: ServerDeps;
   readonly authenticator: Authenticator;
+  readonly hosts: HostAllowlist;
   readonly metrics: WebserverMetrics;
 
   constructor(private readonly options: WebserverOptions) {
@@ -95,9 +102,14 @@ export class Webserver {
     const storageTokens = options.storage as Partial<ApiTokenLookup>;
     const tokens = options.tokens !== undefined ? options.tokens : typeof storageTokens.getApiTokenByHash === "function" ? (options.storage as unknown as ApiTokenLookup) : null;
     this.authenticator = new Authenticator(resolveAuthOptions(options.auth ?? undefined), tokens);
+    const publicHost = options.publicUrl ? hostName(new URL(options.publicUrl).host) : null;
+    // The address it is bound to, when that is one address (not every interface), is its own name too.
+    const boundHost = options.host !== undefined && !["0.0.0.0", "::", ""].includes(options.host) ? [options.host] : [];
+    this.hosts = new HostAllowlist([...(options.allowedHosts ?? []), ...(publicHost === null ? [] : [publicHost]), ...boundHost]);
     const guard = async (request: IncomingMessage): Promise<void> => {
       const path = new URL(request.url ?? "/", "http://flyt").pathname;
       if (PUBLIC_PATHS.test(path)) return;
+      this.hosts.check(request);
       const principal = await this.authenticator.authenticate(request);
       attachPrincipal(request, principal);
       checkCsrf(request, principal);

@@ -109,6 +109,7 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
         port: parsePort(options.port, config.webserver.port),
         host: options.host ?? config.webserver.host,
         ...(config.webserver.publicUrl ? { publicUrl: config.webserver.publicUrl } : {}),
+        allowedHosts: config.webserver.allowedHosts,
         log: logs.sink("webserver"),
       });
       log.info({ url: web.url, locations: workspace.list().map((l) => `${l.name}:${l.status}`) }, "listening");

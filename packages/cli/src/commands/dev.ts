@@ -152,6 +152,7 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
       port,
       api,
       auth: ctx.config.auth,
+      allowedHosts: ctx.config.webserver.allowedHosts,
       metrics,
       locations: () => definitions.list(),
       log: warningsOnly(logs.sink("webserver")),

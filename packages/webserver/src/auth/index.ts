@@ -4,4 +4,5 @@ export { ANONYMOUS, Authenticator, type ApiTokenLookup, type Principal, type Sto
 export { ROLES, highestRole, isRole, roleAllows, type Role } from "./roles.js";
 export { API_TOKEN_PREFIX, generateApiToken, hashApiToken, isApiTokenShape } from "./tokens.js";
 export { ProxyTrust, normalizeAddress } from "./trust.js";
+export { HostAllowlist, hostName } from "./hosts.js";
 export { CONTENT_SECURITY_POLICY, CSRF_HEADER, SECURITY_HEADERS, attachPrincipal, checkCsrf, principalOf, requireRole, setSecurityHeaders } from "./guard.js";
