@@ -7,6 +7,7 @@ export * from "./asset-key.js";
 export * from "./asset-graph.js";
 export * from "./did-you-mean.js";
 export * from "./errors.js";
+export * from "./event-limits.js";
 export * from "./events.js";
 export * from "./metadata.js";
 export * from "./runs.js";

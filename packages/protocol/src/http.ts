@@ -32,6 +32,8 @@ export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /** Reads a JSON body (empty body → `{}`). @throws ApiError BAD_REQUEST / PAYLOAD_TOO_LARGE. */
 export async function readJsonBody(request: IncomingMessage, limitBytes = DEFAULT_BODY_LIMIT_BYTES): Promise<unknown> {
+  const declared = Number(request.headers["content-length"] ?? "0");
+  if (declared > limitBytes) throw new ApiError("PAYLOAD_TOO_LARGE", `The request body (${declared} bytes) is larger than ${limitBytes} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
@@ -73,7 +75,8 @@ export function sendError(response: ServerResponse, error: unknown): void {
     response.destroy();
     return;
   }
-  sendJson(response, apiError.status, apiError.toJSON());
+  // An over-large body was not read to its end: the connection cannot carry another request.
+  sendJson(response, apiError.status, apiError.toJSON(), apiError.code === "PAYLOAD_TOO_LARGE" ? { connection: "close" } : {});
 }
 
 /** Validates a response body before it leaves (a bug here is ours: INTERNAL, logged by the caller). */

@@ -4,7 +4,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { EventRecord } from "@flyt/core";
+import { EVENT_LIMITS, eventLimitProblem, type EventRecord } from "@flyt/core";
 import { EventWriter, type EventTransport } from "./event-writer.js";
 import { Redactor } from "./redact.js";
 
@@ -64,5 +64,37 @@ void describe("EventWriter", () => {
     writer.emit(null, { type: "RUN_SUCCESS" });
     await assert.rejects(writer.flush(), /transport down/);
     assert.match(writer.error?.message ?? "", /transport down/);
+  });
+
+  void it("cuts over-long log messages, fields, output and errors to the event limits every receiver enforces", async () => {
+    const transport = new MemoryTransport();
+    const writer = new EventWriter({ runId: "r1", transport });
+    writer.emit("s", { type: "LOG", level: "info", message: "é".repeat(EVENT_LIMITS.logMessageBytes), fields: { blob: "x".repeat(EVENT_LIMITS.logFieldsBytes) } });
+    writer.emit("s", { type: "STEP_OUTPUT", stream: "stdout", text: "y".repeat(EVENT_LIMITS.outputChunkBytes * 2) });
+    writer.emit("s", { type: "STEP_FAILURE", durationMs: 1, assetKeys: ["a"], error: { name: "E", message: "m".repeat(EVENT_LIMITS.errorBytes), stack: "s".repeat(EVENT_LIMITS.errorBytes) } });
+    await writer.flush();
+    const events = transport.batches.flat();
+    assert.equal(events.length, 3);
+    for (const event of events) assert.equal(eventLimitProblem(event.body), null, `${event.body.type} fits`);
+    const log = events[0]!.body;
+    assert.ok(log.type === "LOG" && log.message.endsWith("… [truncated]") && !log.message.includes("\uFFFD"), "cut on a character boundary, marked");
+    assert.ok(log.type === "LOG" && typeof log.fields?.truncated === "string");
+  });
+
+  void it("drops output beyond the run's budget after one notice, and never drops lifecycle or materialization events", async () => {
+    const transport = new MemoryTransport();
+    const writer = new EventWriter({ runId: "r1", transport, maxBatchSize: 10_000 });
+    for (let i = 0; i < EVENT_LIMITS.runOutputEvents + 50; i += 1) writer.emit("s", { type: "LOG", level: "info", message: `line ${i}` });
+    writer.emit("s", { type: "ASSET_MATERIALIZATION", assetKey: "a", partition: null, metadata: {} });
+    writer.emit(null, { type: "RUN_SUCCESS" });
+    await writer.flush();
+    const events = transport.batches.flat();
+    const lines = events.filter((e) => e.body.type === "LOG" && e.body.message.startsWith("line "));
+    assert.equal(lines.length, EVENT_LIMITS.runOutputEvents);
+    assert.equal(events.filter((e) => e.body.type === "LOG" && /output budget .* is spent/.test(e.body.message)).length, 1);
+    assert.equal(writer.dropped.events, 50);
+    assert.ok(events.some((e) => e.body.type === "ASSET_MATERIALIZATION") && events.at(-1)?.body.type === "RUN_SUCCESS");
+    // Sequence numbers stay dense: dropped output takes none.
+    assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1));
   });
 });

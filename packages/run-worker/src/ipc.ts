@@ -3,7 +3,7 @@
  * channel. Everything the child sends is validated by the parent: it runs user code, so its
  * messages are untrusted input.
  */
-import { EventRecordSchema, type EventRecord, type RunRecord } from "@flyt/core";
+import { eventLimitProblem, EventRecordSchema, MAX_EVENT_SEQ, type EventRecord, type RunRecord } from "@flyt/core";
 
 /** Parent → worker. */
 export type ParentMessage =
@@ -46,6 +46,10 @@ export function parseWorkerMessage(raw: unknown, runId: string): ParsedWorkerMes
         }
         if (parsed.data.runId !== runId) return { type: "invalid", problem: `event for another run (${parsed.data.runId})` };
         if (parsed.data.seq === null) return { type: "invalid", problem: "worker event without a seq" };
+        if (parsed.data.seq < 1 || parsed.data.seq >= MAX_EVENT_SEQ) return { type: "invalid", problem: `seq ${parsed.data.seq} out of range` };
+        // The worker's writer keeps these limits; a worker that does not is refused here as by the ingest API.
+        const tooLarge = eventLimitProblem(parsed.data.body);
+        if (tooLarge !== null) return { type: "invalid", problem: `event seq ${parsed.data.seq}: ${tooLarge}` };
         events.push(parsed.data);
       }
       return { type: "events", events };

@@ -18,6 +18,14 @@ function metadataError(fn: () => unknown): InvalidMetadataError {
 }
 
 void describe("normalizeMetadata()", () => {
+  void it("refuses metadata over the per-event limit, naming the largest entry and what to do", () => {
+    assert.throws(
+      () => normalizeMetadata({ small: 1, blob: "x".repeat(600 * 1024) }),
+      (error: unknown) => error instanceof InvalidMetadataError && /^Invalid metadata "blob"/.test(error.message) && /over the limit of 512 KiB .*attach its path or URL/.test(error.message),
+    );
+    assert.doesNotThrow(() => normalizeMetadata({ blob: "x".repeat(400 * 1024) }));
+  });
+
   void it("infers plain values", () => {
     const when = new Date("2024-05-01T00:00:00Z");
     assert.deepEqual(normalizeMetadata({ n: 3, f: 1.5, s: "x", b: true, z: null, d: when, o: { a: [1] }, skipped: undefined }), {

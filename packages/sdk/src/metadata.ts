@@ -4,6 +4,7 @@
  * with a message naming the label instead of being rejected later by the platform.
  */
 import {
+  EVENT_LIMITS,
   FlytError,
   inferMetadataValue,
   MAX_TABLE_PREVIEW_ROWS,
@@ -109,6 +110,17 @@ export function normalizeMetadata(input: Record<string, unknown>): Record<string
     const { value, note } = checkTyped(label, candidate);
     out[label] = value;
     if (note) out[`${label}${PREVIEW_NOTE_SUFFIX}`] = note;
+  }
+  // The platform stores metadata in the event log and the asset index: a blob belongs elsewhere.
+  const size = Buffer.byteLength(JSON.stringify(out), "utf8");
+  if (size > EVENT_LIMITS.metadataBytes) {
+    const largest = Object.entries(out)
+      .map(([label, value]) => [label, Buffer.byteLength(JSON.stringify(value), "utf8")] as const)
+      .sort((a, b) => b[1] - a[1])[0];
+    throw new InvalidMetadataError(
+      largest?.[0] ?? "(metadata)",
+      `metadata of ${size} bytes is over the limit of ${EVENT_LIMITS.metadataBytes / 1024} KiB per event (the largest entry is ${largest?.[1] ?? 0} bytes); store large data elsewhere and attach its path or URL`,
+    );
   }
   return out;
 }

@@ -138,6 +138,14 @@ TABLE run_heartbeats (
   CONSTRAINT run_heartbeats_pkey PRIMARY KEY (run_id);
   CONSTRAINT run_heartbeats_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(run_id) ON DELETE CASCADE;
 
+TABLE run_output_usage (
+  run_id text NOT NULL,
+  output_bytes bigint NOT NULL,
+  output_events bigint NOT NULL
+);
+  CONSTRAINT run_output_usage_pkey PRIMARY KEY (run_id);
+  CONSTRAINT run_output_usage_run_id_fkey FOREIGN KEY (run_id) REFERENCES runs(run_id) ON DELETE CASCADE;
+
 TABLE run_tags (
   run_id text NOT NULL,
   key text NOT NULL,
@@ -215,6 +223,7 @@ CREATE UNIQUE INDEX leases_pkey ON leases USING btree (name);
 CREATE INDEX run_assets_asset_key ON run_assets USING btree (asset_key, run_id);
 CREATE UNIQUE INDEX run_assets_pkey ON run_assets USING btree (run_id, asset_key);
 CREATE UNIQUE INDEX run_heartbeats_pkey ON run_heartbeats USING btree (run_id);
+CREATE UNIQUE INDEX run_output_usage_pkey ON run_output_usage USING btree (run_id);
 CREATE INDEX run_tags_key_value ON run_tags USING btree (key, value, run_id);
 CREATE UNIQUE INDEX run_tags_pkey ON run_tags USING btree (run_id, key);
 CREATE UNIQUE INDEX run_tokens_pkey ON run_tokens USING btree (token_hash);

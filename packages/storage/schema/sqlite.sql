@@ -123,6 +123,12 @@ CREATE TABLE run_heartbeats (
   heartbeat_at INTEGER NOT NULL
 );
 
+CREATE TABLE run_output_usage (
+  run_id TEXT PRIMARY KEY REFERENCES runs (run_id) ON DELETE CASCADE,
+  output_bytes INTEGER NOT NULL,
+  output_events INTEGER NOT NULL
+);
+
 CREATE TABLE run_tags (
   run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
   key TEXT NOT NULL,

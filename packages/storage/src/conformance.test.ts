@@ -647,6 +647,19 @@ for (const backend of testBackends()) {
       });
     });
 
+    describe("run output usage (the ingest API's per-run budget)", () => {
+      it("adds up per run, from any storage object, and rejects unknown runs and bad numbers", async () => {
+        const { run } = await storage.createRun(newRun());
+        assert.deepEqual(await storage.addRunOutputUsage(run.runId, 100, 2), { bytes: 100, events: 2 });
+        assert.deepEqual(await storage.addRunOutputUsage(run.runId, 50, 1), { bytes: 150, events: 3 });
+        const results = await Promise.all(Array.from({ length: 10 }, () => storage.addRunOutputUsage(run.runId, 10, 1)));
+        assert.deepEqual(results.map((r) => r.events).sort((a, b) => a - b), [4, 5, 6, 7, 8, 9, 10, 11, 12, 13], "concurrent additions never lose one");
+        await assert.rejects(storage.addRunOutputUsage("no-such-run", 1, 1), StorageInputError);
+        await assert.rejects(storage.addRunOutputUsage(run.runId, -1, 0), StorageInputError);
+        await assert.rejects(storage.addRunOutputUsage(run.runId, 1.5, 0), StorageInputError);
+      });
+    });
+
     describe("fenced writes", () => {
       /** Takes a lease for `holder` and returns its fence. */
       const fenceFor = async (name: string, holder: string, ttlMs = 60_000) => {

@@ -340,6 +340,12 @@ export interface Storage {
   getRunToken(tokenHash: string): Promise<RunToken | null>;
   /** Revokes every token of a run; returns how many were still live. */
   revokeRunTokens(runId: string): Promise<number>;
+  /**
+   * Adds to the output (LOG and STEP_OUTPUT bytes and events) a run has sent through the ingest
+   * API and returns its totals after the addition: the per-run output budget, kept in storage so
+   * every webserver replica counts the same run. Unknown run ids are rejected.
+   */
+  addRunOutputUsage(runId: string, bytes: number, events: number): Promise<{ bytes: number; events: number }>;
 
   // API tokens --------------------------------------------------------------------------
   /** Stores a new API token's hash; its name must not be taken by a live (unrevoked) token. */

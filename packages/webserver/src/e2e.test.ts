@@ -155,6 +155,10 @@ for (const warmWorkers of [false, true]) describe(`code locations end to end (we
     const { run: runB } = await storage.createRun({ selection: "*", assetKeys: ["broken/umbrella_index"], location: "broken" });
     const tokenA = mintRunToken();
     await storage.createRunToken({ tokenHash: tokenA.hash, runId: runA.runId, location: "weather", assetKeys: runA.assetKeys, expiresAt: Date.now() + 60_000 });
+    // Each run's plan, as its worker would have sent it: step events of planned steps only are accepted.
+    for (const [run, key] of [[runA, "weather/umbrella_index"], [runB, "broken/umbrella_index"]] as const) {
+      await storage.appendEvents([{ runId: run.runId, seq: null, timestamp: Date.now(), stepKey: null, body: { type: "RUN_PLANNED", steps: [{ stepKey: key, assetKeys: [key] }] } }]);
+    }
     const post = (runId: string, events: unknown[], token: string | null = tokenA.token) =>
       json(`${web.ingestUrl}/runs/${runId}/events`, {
         method: "POST",

@@ -76,7 +76,11 @@ for (const backend of testBackends()) {
         { runId: failed.runId, seq: null, timestamp: now + 1, stepKey: null, body: { type: "RUN_FAILURE", message: "boom" } },
       ]);
       const started = (await storage.createRun({ selection: "*", assetKeys: ["shop/a"], location: "shop" })).run;
-      await storage.appendEvents([{ runId: started.runId, seq: null, timestamp: now, stepKey: null, body: { type: "RUN_STARTED" } }]);
+      await storage.appendEvents([
+        { runId: started.runId, seq: null, timestamp: now, stepKey: null, body: { type: "RUN_STARTED" } },
+        // The worker's plan: the ingest API accepts step events of planned steps only.
+        { runId: started.runId, seq: null, timestamp: now, stepKey: null, body: { type: "RUN_PLANNED", steps: [{ stepKey: "shop/a", assetKeys: ["shop/a"] }] } },
+      ]);
 
       // Three events through the ingest API (one is a redelivery: stored once, counted once).
       const token = mintRunToken();

@@ -30,6 +30,7 @@ import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
 import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
 import { checkFence, claimRuns, insertScheduledRuns, selectRuns } from "./postgres-batches.js";
 import { fenceOf } from "../shared/fence.js";
+import { validateUsage } from "../shared/usage.js";
 import { apiTokenFromRow, duplicateNameError, validateApiTokenId, validateNewApiToken, type ApiTokenRow } from "../shared/api-tokens.js";
 import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import {
@@ -488,6 +489,25 @@ export class PostgresStorage implements Storage {
     return this.read("getRunToken", async (db) => {
       const result = await db.query<RunTokenRow>("SELECT * FROM run_tokens WHERE token_hash = $1", [hash]);
       return result.rows[0] === undefined ? null : runTokenFromRow(result.rows[0]);
+    });
+  }
+
+  async addRunOutputUsage(runId: string, bytes: number, events: number): Promise<{ bytes: number; events: number }> {
+    validateId(runId, "run id");
+    validateUsage(bytes, events);
+    return this.read("addRunOutputUsage", async (db) => {
+      // One statement: the upsert only when the run exists (a foreign key would say so less clearly).
+      const result = await db.query<{ output_bytes: number; output_events: number }>(
+        `INSERT INTO run_output_usage (run_id, output_bytes, output_events)
+         SELECT run_id, $2, $3 FROM runs WHERE run_id = $1
+         ON CONFLICT (run_id) DO UPDATE SET output_bytes = run_output_usage.output_bytes + EXCLUDED.output_bytes,
+           output_events = run_output_usage.output_events + EXCLUDED.output_events
+         RETURNING output_bytes, output_events`,
+        [runId, bytes, events],
+      );
+      const row = result.rows[0];
+      if (row === undefined) throw new StorageInputError("run id", `no run ${JSON.stringify(runId)}`);
+      return { bytes: row.output_bytes, events: row.output_events };
     });
   }
 

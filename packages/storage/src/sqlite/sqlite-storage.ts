@@ -32,6 +32,7 @@ import { emitRunChanges, onRunChanges } from "../shared/run-signals.js";
 import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
 import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
 import { assertFenceHolds, fenceOf } from "../shared/fence.js";
+import { validateUsage } from "../shared/usage.js";
 import { apiTokenFromRow, duplicateNameError, validateApiTokenId, validateNewApiToken, type ApiTokenRow } from "../shared/api-tokens.js";
 import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
 import {
@@ -447,6 +448,20 @@ export class SqliteStorage implements Storage {
     return this.write("revokeRunTokens", () => {
       validateId(runId, "run id");
       return this.stmt("UPDATE run_tokens SET revoked_at = ? WHERE run_id = ? AND revoked_at IS NULL").run(Date.now(), runId).changes;
+    });
+  }
+
+  addRunOutputUsage(runId: string, bytes: number, events: number): Promise<{ bytes: number; events: number }> {
+    return this.write("addRunOutputUsage", () => {
+      validateId(runId, "run id");
+      validateUsage(bytes, events);
+      if (this.stmt("SELECT 1 FROM runs WHERE run_id = ?").get(runId) === undefined) throw new StorageInputError("run id", `no run ${JSON.stringify(runId)}`);
+      const row = this.stmt(
+        `INSERT INTO run_output_usage (run_id, output_bytes, output_events) VALUES (?, ?, ?)
+         ON CONFLICT (run_id) DO UPDATE SET output_bytes = output_bytes + excluded.output_bytes, output_events = output_events + excluded.output_events
+         RETURNING output_bytes, output_events`,
+      ).get(runId, bytes, events) as { output_bytes: number; output_events: number };
+      return { bytes: row.output_bytes, events: row.output_events };
     });
   }
 
