@@ -70,7 +70,10 @@ export async function bundleDefinitions(entry: string, cacheDir = definitionsCac
       platform: "node",
       target: "node20",
       sourcemap: "inline",
-      // Source maps point at the original files, so stack traces name them.
+      // Source maps point at the original files, so stack traces name them: paths relative to the
+      // root under a root of "/" are absolute whatever the working directory of the process that
+      // built the (shared, cached) bundle or of the one that imports it.
+      absWorkingDir: "/",
       sourceRoot: "/",
       logLevel: "silent",
       metafile: true,
@@ -85,7 +88,7 @@ export async function bundleDefinitions(entry: string, cacheDir = definitionsCac
 
   const inputs: CacheManifest["inputs"] = [];
   for (const input of Object.keys(result.metafile.inputs)) {
-    const path = resolve(input);
+    const path = resolve("/", input);
     const info = await stat(path);
     inputs.push({ path, size: info.size, mtimeMs: info.mtimeMs });
   }

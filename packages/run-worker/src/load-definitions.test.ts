@@ -73,6 +73,18 @@ void describe("loadDefinitions", () => {
     await assert.rejects(loadDefinitions(broken), loadError(/importing the module failed: .*broken\.ts:2/s, broken));
   });
 
+  void it("names the user's file and line where an import-time error was thrown", async () => {
+    const throwing = write("throwing.ts", `import { asset, defineDefinitions } from "@flyt/sdk";\nfunction boom(): never {\n  throw new Error("bad config at import");\n}\nboom();\nexport default defineDefinitions({ assets: [asset({ key: "a", compute: () => ({}) })] });\n`);
+    await assert.rejects(loadDefinitions(throwing), loadError(new RegExp(`importing the module failed at ${throwing.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:9: bad config at import`), throwing));
+  });
+
+  void it("turns process.exit() at import into an error naming the file instead of ending the process", async () => {
+    const exiting = write("exiting.ts", `import { asset, defineDefinitions } from "@flyt/sdk";\nprocess.exit(1);\nexport default defineDefinitions({ assets: [asset({ key: "a", compute: () => ({}) })] });\n`);
+    await assert.rejects(loadDefinitions(exiting), loadError(/the module called process\.exit\(1\) while being imported; definitions must not end the process/, exiting));
+    // The guard is gone once the import is over.
+    assert.equal(process.exit.name, "exit");
+  });
+
   void it("reports a syntax error in a JavaScript file", async () => {
     const broken = write("broken.mjs", `export default {{;\n`);
     await assert.rejects(loadDefinitions(broken), loadError(/importing the module failed: SyntaxError/, broken));

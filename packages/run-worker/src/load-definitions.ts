@@ -1,7 +1,10 @@
 /**
  * Loads a user's definitions module. TypeScript files are bundled once with esbuild into a cached
  * ESM file (see bundle-definitions.ts) and imported from there; JavaScript loads directly. Every
- * failure becomes a DefinitionsLoadError naming the file, with the original error as its cause.
+ * failure becomes a DefinitionsLoadError naming the file, with the original error as its cause and
+ * the user's own file:line where the error was thrown (the bundle's inline source map is read for
+ * that). A module that calls `process.exit()` while being imported does not end the importing
+ * process (the CLI, a code server): the call is turned into that error.
  */
 import { stat } from "node:fs/promises";
 import { extname, resolve } from "node:path";
@@ -40,13 +43,18 @@ export async function loadDefinitions(file: string): Promise<Definitions> {
   let module: Record<string, unknown>;
   try {
     const importable = TYPESCRIPT_EXTENSIONS.has(extension) ? await bundleDefinitions(path) : path;
-    module = (await import(pathToFileURL(importable).href)) as Record<string, unknown>;
+    // Stack traces of user code name its own files and lines (only modules loaded from now on are mapped).
+    process.setSourceMapsEnabled(true);
+    module = await withExitGuard(async () => (await import(pathToFileURL(importable).href)) as Record<string, unknown>);
   } catch (thrown) {
     const error = coerceError(thrown);
     if (error instanceof InvalidDefinitionsError) {
       throw new DefinitionsLoadError(path, error.message, { cause: error });
     }
-    throw new DefinitionsLoadError(path, `importing the module failed: ${describeImportError(error)}`, { cause: error });
+    if (error instanceof ExitAtImport) throw new DefinitionsLoadError(path, error.message, { cause: error });
+    // A build error (syntax) says where itself; a runtime error thrown at import gets its frame.
+    const where = isBuildFailure(error) ? null : userFrame(error);
+    throw new DefinitionsLoadError(path, `importing the module failed${where === null ? "" : ` at ${where}`}: ${describeImportError(error)}`, { cause: error });
   }
 
   return pickDefinitions(path, module);
@@ -71,7 +79,67 @@ function pickDefinitions(path: string, module: Record<string, unknown>): Definit
   );
 }
 
+/** `process.exit()` called by a definitions module while it was being imported. */
+class ExitAtImport extends Error {
+  constructor(readonly exitCode: string | number | null | undefined) {
+    super(`the module called process.exit(${exitCode === undefined || exitCode === null ? "" : String(exitCode)}) while being imported; definitions must not end the process (throw an error instead)`);
+  }
+}
+
+let guarding = 0;
+/** Restored as the very same function object (eslint: it is never called unbound here). */
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const realExit = process.exit;
+
+/** Runs an import with process.exit turned into a thrown ExitAtImport (nested loads share the guard). */
+async function withExitGuard<T>(load: () => Promise<T>): Promise<T> {
+  if (guarding === 0) {
+    process.exit = (code?: string | number | null): never => {
+      throw new ExitAtImport(code);
+    };
+  }
+  guarding += 1;
+  try {
+    return await load();
+  } finally {
+    guarding -= 1;
+    if (guarding === 0) process.exit = realExit;
+  }
+}
+
+/** Flyt's own compiled modules in a source checkout (an installed Flyt is under node_modules). */
+const FLYT_OWN_CODE = /[\\/]packages[\\/](?:core|sdk|run-worker|pipes|pipes-client|pipes-kubernetes)[\\/]dist[\\/](?:[^.\\/][^\\/]*[\\/])*[^\\/]+\.js$/;
+
+/** The first stack frame in the user's own code (not Node's, not a package's), as `file:line:column`. */
+export function userFrame(error: Error): string | null {
+  for (const line of (error.stack ?? "").split("\n").slice(1)) {
+    // `at fn (/abs/file.ts:4:9)` or `at /abs/file.ts:4:9`; `node:internal/…` frames never match.
+    const match = /(?:\(|^at )((?:file:\/\/)?\/[^()\s][^()]*?):(\d+):(\d+)\)?$/.exec(line.trim());
+    if (!match) continue;
+    const file = match[1]!.replace(/^file:\/\//, "");
+    if (/[\\/]node_modules[\\/]|^node:|[\\/]flyt-definitions-cache[\\/]/.test(file) || FLYT_OWN_CODE.test(file)) continue;
+    return `${file}:${match[2]}:${match[3]}`;
+  }
+  return null;
+}
+
+interface EsbuildMessage {
+  text: string;
+  location: { file: string; line: number; column: number; lineText?: string } | null;
+}
+
+function isBuildFailure(error: Error): error is Error & { errors: EsbuildMessage[] } {
+  return Array.isArray((error as { errors?: unknown }).errors);
+}
+
 function describeImportError(error: Error): string {
+  if (isBuildFailure(error) && error.errors.length > 0) {
+    // esbuild names files relative to its working directory, "/" here: print them absolute.
+    return error.errors
+      .slice(0, 10)
+      .map((m) => (m.location === null ? m.text : `${resolve("/", m.location.file)}:${m.location.line}:${m.location.column + 1}: ${m.text}`))
+      .join("\n");
+  }
   // esbuild build errors carry the file, line and column in their message already; keep it, drop noise.
   const firstLines = error.message.split("\n").slice(0, 12).join("\n");
   return `${error.name === "Error" ? "" : `${error.name}: `}${firstLines}`;
