@@ -24,6 +24,7 @@ import {
 import { mergeSnapshots, Workspace } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
 import { openProcessLogs, type Logger } from "../logging.js";
+import { daemonSettings } from "./daemon-settings.js";
 
 export interface DevOptions {
   file: string[];
@@ -131,6 +132,8 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
     // location that loads (or reloads) after the daemon started is picked up within 2 s.
     intervals: { instigatorRefreshMs: 2_000 },
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.file]))),
+    // flyt.yaml's monitor and sensor timeouts and FLYT_DAEMON_LEASE_TTL_MS, as in `flyt daemon`.
+    ...daemonSettings(ctx.config.daemon),
     launchOptions: { parallelism: ctx.config.execution.parallelism },
     logRecord: ({ level, msg, ...fields }) => daemonLog[level](fields, msg),
     // The freshness monitor judges every loaded asset with a policy (re-read each pass, so reloads
@@ -164,6 +167,8 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   const watchers: FSWatcher[] = [];
   let workspace: Workspace | null = null;
   try {
+    // Without the lease (another live daemon on this database) it runs as a standby and keeps
+    // trying; a lease left by a killed dev on SQLite is taken at once (docs/failover.md).
     await daemon.start().catch((error: unknown) => daemonLog.error(`not started: ${serializeError(error).message}`));
     // The workspace's info lines repeat the location lines below: only its warnings and errors.
     workspace = await Workspace.start({ locations: locations.map((l) => ({ name: l.name, file: l.file })), log: warningsOnly(logs.sink("workspace")) });
