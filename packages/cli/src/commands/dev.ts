@@ -122,6 +122,9 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   const daemonLog = logs.logger("daemon");
   const definitions = new DeferredDefinitions(locations);
   const launcher = ctx.config.execution.launcher === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
+  // One registry for the whole process: the webserver's /metrics shows the daemon's series too
+  // (leader, tick lag, queue wait, sensor durations, loop heartbeats), as `flyt daemon` serves them.
+  const metrics = new FlytMetrics({ component: "dev" });
   const daemon = new Daemon({
     storage,
     evaluator: new RemoteEvaluator(
@@ -140,6 +143,7 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
     // count); alerts follow flyt.yaml's `alerts:` section as in `flyt daemon`.
     observability: {
       alerts: ctx.config.alerts,
+      metrics,
       assets: () => {
         const merged = definitions.graph();
         return [...merged.graph.nodes.values()].map((node) => ({ node, location: merged.locationOf.get(node.key) ?? "" }));
@@ -152,7 +156,6 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   let webserver;
   try {
     // /metrics and /readyz report the dev locations (the webserver itself has no workspace here).
-    const metrics = new FlytMetrics({ component: "dev" });
     webserver = await startWebserver({ storage, workspace: null, launcher: null, host, port, api, auth: ctx.config.auth, metrics, locations: () => definitions.list(), log: warningsOnly(logs.sink("webserver")) });
   } catch (error) {
     api.close();
