@@ -75,10 +75,10 @@ async function launchSlow(url: string, trace: string): Promise<{ runId: string; 
   return { runId: body.runId!, workerPid };
 }
 
-async function allGone(pids: number[], withinMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < withinMs && pids.some(isAlive)) await sleep(20);
-  return Date.now() - started;
+/** Waits until none of `pids` is alive or `withinMs` after `since` passed; returns ms since `since`. */
+async function allGone(pids: number[], since: number, withinMs: number): Promise<number> {
+  while (Date.now() - since < withinMs && pids.some(isAlive)) await sleep(20);
+  return Date.now() - since;
 }
 
 if (testBackends().includes("sqlite")) {
@@ -114,9 +114,10 @@ if (testBackends().includes("sqlite")) {
         const tree = descendants(web.pid);
         for (const pid of tree) everyPid.add(pid);
         for (const pid of [before, after, first.workerPid]) assert.ok(tree.includes(pid), `${describePid(pid)} is in the webserver's tree`);
+        const webKilledAt = Date.now();
         web.child.kill("SIGKILL");
         await web.exited;
-        const webGone = await allGone(tree, 5_000);
+        const webGone = await allGone(tree, webKilledAt, 5_000);
         assert.deepEqual(tree.filter(isAlive).map(describePid), [], "nothing the killed webserver started is alive 5 s later");
 
         // 3. SIGKILL of a code server with a running worker: the worker stops and reports nothing more.
@@ -126,8 +127,9 @@ if (testBackends().includes("sqlite")) {
         const server = await codeServerPid((await loadedLocation(url)).url!);
         const second = await launchSlow(url, trace);
         everyPid.add(server).add(second.workerPid);
+        const serverKilledAt = Date.now();
         process.kill(server, "SIGKILL");
-        const workerGone = await allGone([second.workerPid], 5_000);
+        const workerGone = await allGone([second.workerPid], serverKilledAt, 5_000);
         assert.equal(isAlive(second.workerPid), false, `the worker of a killed code server is alive ${workerGone} ms later`);
         await sleep(1_000);
         const events = await storage.getEvents(second.runId);
