@@ -4,7 +4,9 @@
  * cron), a fresh daemon replaces each victim; the standby takes over within 15 s, no tick
  * instant is lost and no tick has two runs. The lease ttl is shortened for the test
  * (FLYT_DAEMON_LEASE_TTL_MS=4000) so the loop runs in reasonable time; the 15 s bound holds for
- * the default ttl of 10 s + a 2 s renew. SQLite: a second daemon refuses to start.
+ * the default ttl of 10 s + a 2 s renew. SQLite: a second live daemon waits as a standby (it
+ * says why, once) and takes over at its next beat when the leader is SIGKILLed, since the
+ * holder's pid is gone on this host.
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -106,27 +108,48 @@ void describe("flyt daemon processes", () => {
   }
 
   if (testBackends().includes("sqlite")) {
-    void it("on SQLite, a second daemon refuses to start with a clear message", { timeout: 60_000 }, async () => {
+    void it("on SQLite, a second live daemon waits as a standby, saying why once, and takes over at once when the first is killed", { timeout: 90_000 }, async () => {
       const cwd = mkdtempSync(join(tmpdir(), "flyt-sqlite-daemon-"));
       const env = { FLYT_HOME: join(cwd, ".flyt"), FLYT_DATABASE_URL: "" };
+      const storage = await openStorage({ databaseUrl: null, sqlitePath: join(cwd, ".flyt", "flyt.db") });
       const first = startDaemon(cwd, env);
+      let second: DaemonProcess | null = null;
       try {
-        await waitFor(async () => (/is now the leader|started/.test(first.output()) ? true : null), 30_000, "the first daemon to start");
-        const second = startDaemon(cwd, env);
-        const code = await second.exited;
-        assert.equal(code, 1);
-        assert.match(second.output(), /Another Flyt daemon \(.+\) is already running against this SQLite database/);
-        assert.match(second.output(), /use PostgreSQL/);
-        // `flyt daemon status` names the leader and the loops.
+        await waitFor(async () => ((await leaderPid(storage)) === first.child.pid ? true : null), 30_000, "the first daemon to lead");
+        second = startDaemon(cwd, env);
+        const standby = second;
+        await waitFor(async () => (/holds the leader lease of this SQLite database and is alive/.test(standby.output()) ? true : null), 30_000, "the second daemon to explain why it waits");
+        // Several renew beats later: still a standby, still running, and it said so only once.
+        await sleep(5_000);
+        assert.equal(standby.child.exitCode, null, standby.output());
+        assert.equal(await leaderPid(storage), first.child.pid);
+        assert.equal(standby.output().match(/holds the leader lease/g)?.length, 1, standby.output());
+        assert.match(standby.output(), /use PostgreSQL/);
+        assert.doesNotMatch(standby.output(), /is now the leader/);
+        // `flyt daemon status` names the leader and both daemons' loops.
         const status = spawn(process.execPath, [FLYT, "daemon", "status"], { cwd, env: { ...process.env, ...env } });
         let out = "";
         status.stdout.on("data", (c: Buffer) => (out += c.toString()));
         await new Promise((resolve) => status.once("exit", resolve));
         assert.match(out, new RegExp(`leader: [^ ]+:${first.child.pid}:`));
         for (const loop of ["scheduler", "run-queue", "run-monitor"]) assert.match(out, new RegExp(loop));
+        assert.match(out, /standby/);
+
+        // SIGKILL: the lease stays in the database, but its holder's pid is gone on this host, so
+        // the standby takes it at its next beat (2 s) rather than after the 10 s ttl.
+        first.child.kill("SIGKILL");
+        await first.exited;
+        const killedAt = Date.now();
+        await waitFor(async () => ((await leaderPid(storage)) === standby.child.pid ? true : null), 12_000, "the standby to take over");
+        const takeover = Date.now() - killedAt;
+        assert.ok(takeover < 5_000, `took over ${takeover} ms after SIGKILL (the lease itself would have lasted up to 10 s)`);
+        assert.match(standby.output(), /took over the leader lease of daemon [^ ]+: its process is gone/);
+        process.stderr.write(`# sqlite standby took over ${takeover} ms after SIGKILL of the leader\n`);
       } finally {
         first.child.kill("SIGTERM");
-        await first.exited;
+        second?.child.kill("SIGTERM");
+        await Promise.all([first.exited, second?.exited]);
+        await storage.close();
         rmSync(cwd, { recursive: true, force: true });
       }
     });

@@ -143,6 +143,37 @@ describe("process logs of flyt webserver and flyt daemon", () => {
   });
 });
 
+describe("the database password in flyt code-server's logs", () => {
+  // The folder's name holds "flyt", like the short development password below; the definitions
+  // fail to load, so the error line carries the file's path.
+  const dir = mkdtempSync(join(tmpdir(), "flyt-redact-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "broken.ts");
+  writeFileSync(file, "export default (;\n");
+  const failed = (l: Line): boolean => l.msg === "definitions failed to load";
+  const errorLine = async (password: string): Promise<string> => {
+    const databaseUrl = `postgres://flyt:${password}@127.0.0.1:9/flyt`;
+    const { raw } = await runUntil(["code-server", "-f", file, "--port", "0"], dir, { FLYT_DATABASE_URL: databaseUrl, FLYT_CONFIG: "" }, (l) => l.msg === "listening");
+    const line = raw.map((text) => JSON.parse(text) as Line).find(failed);
+    assert.ok(line, raw.join("\n"));
+    return String(line.error);
+  };
+
+  it("a short password is not scrubbed out of an unrelated path", { timeout: 60_000 }, async () => {
+    const error = await errorLine("flyt");
+    assert.ok(error.includes(file), `the path is intact: ${error}`);
+    assert.doesNotMatch(error, /\[redacted\]/);
+  });
+
+  it("a password of 8 characters or more is redacted wherever it appears", { timeout: 60_000 }, async () => {
+    const folder = dir.split("/").at(-1)!;
+    assert.ok(folder.length >= 8);
+    const error = await errorLine(folder);
+    assert.ok(!error.includes(folder), error);
+    assert.ok(error.includes(file.replace(folder, "[redacted]")), error);
+  });
+});
+
 describe("configSecrets", () => {
   it("lists alert secrets and the database password, raw and decoded", () => {
     const secrets = configSecrets({ alerts: { secrets: ["s3cret-hook"] } as never, storage: { databaseUrl: "postgres://flyt:p%40ss-word@db:5432/flyt", sqlitePath: "" } });

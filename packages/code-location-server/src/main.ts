@@ -3,8 +3,15 @@
  * the code-location server as a process — what `flyt code-server` runs and what the workspace
  * starts for `file:` locations in development. Prints one JSON line `{"msg":"listening","url":…}`
  * on stdout once it serves (the workspace waits for it), and stops on SIGTERM/SIGINT.
+ *
+ * Started by a Flyt platform process (the workspace gives it a parent pipe, see `@flyt/run-worker`'s
+ * parent-pipe), it dies with that process — its run workers, which have a parent pipe to it, then
+ * stop too — and on SIGTERM it stops serving but stays until its running workers have ended, so a
+ * reload does not kill running runs. Run as a container's main process (no parent pipe), it exits
+ * on SIGTERM at once, as before.
  */
 import { parseArgs } from "node:util";
+import { watchParentPipe } from "@flyt/run-worker/remote";
 import { startCodeLocationServer } from "./server.js";
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,10 +37,28 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write("usage: code-server -f <definitions> [--port 0-65535] [--host 127.0.0.1] [--name <location>]\n");
     return 2;
   }
-  const server = await startCodeLocationServer({ definitionsFile: values.file, port, host: values.host, ...(values.name ? { name: values.name } : {}), warmWorker: values["warm-worker"] === true });
-  process.stdout.write(`${JSON.stringify({ msg: "listening", url: server.url, location: server.name, status: server.loadStatus, pid: process.pid })}\n`);
+  const log = (record: Record<string, unknown>): void => {
+    process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), component: "code-server", location: values.name ?? null, ...record })}\n`);
+  };
+  // Watched before the (possibly slow) definitions load: a parent that dies meanwhile takes us along.
+  let server: Awaited<ReturnType<typeof startCodeLocationServer>> | null = null;
+  const hasParent = watchParentPipe(() => {
+    log({ level: "warn", msg: "the platform process that started this code server is gone: exiting", pid: process.pid });
+    // Its workers see their own parent pipe close and stop; do not wait on a slow close for long.
+    setTimeout(() => process.exit(1), 2_000).unref();
+    void (server?.close() ?? Promise.resolve()).finally(() => process.exit(1));
+  });
+  server = await startCodeLocationServer({ definitionsFile: values.file, port, host: values.host, ...(values.name ? { name: values.name } : {}), warmWorker: values["warm-worker"] === true });
+  const started = server;
+  process.stdout.write(`${JSON.stringify({ msg: "listening", url: started.url, location: started.name, status: started.loadStatus, pid: process.pid })}\n`);
+  let stopping = false;
   const stop = (): void => {
-    void server.close().then(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    void started.close().then(async () => {
+      if (hasParent) await started.workersEnded();
+      process.exit(0);
+    });
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

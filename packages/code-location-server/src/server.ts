@@ -140,6 +140,11 @@ export class CodeLocationServer {
     await new Promise<void>((resolvePromise) => this.server.close(() => resolvePromise()));
   }
 
+  /** Resolves once every run worker this server started has exited. */
+  async workersEnded(): Promise<void> {
+    await Promise.all([...this.runs.values()].map((handle) => handle.exited));
+  }
+
   private activeRuns(): number {
     return [...this.runs.values()].filter((h) => h.exit === null).length;
   }

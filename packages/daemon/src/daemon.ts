@@ -6,12 +6,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { FlytError, LeaseLostError, coerceError } from "@flyt/core";
+import { LeaseLostError, coerceError } from "@flyt/core";
 import type { RunWatch, Storage } from "@flyt/storage";
 import { systemClock, type Clock } from "./clock.js";
 import type { InstigatorEvaluator, ScheduleSnapshot, SensorSnapshot } from "./evaluator.js";
 import type { LaunchResolver } from "./launch-resolver.js";
-import { LeaderElector } from "./leader.js";
+import { holderProcessGone, LeaderElector } from "./leader.js";
 import { Loop } from "./loop.js";
 import { MetricRegistry } from "./metrics.js";
 import { DaemonObservability, type DaemonObservabilityOptions } from "./observability.js";
@@ -23,21 +23,6 @@ import { SensorLoop } from "./sensors.js";
 
 export const LOOP_NAMES = ["leader", "scheduler", "sensors", "run-queue", "run-monitor", "run-retries"] as const;
 export type LoopName = (typeof LOOP_NAMES)[number];
-
-/** Thrown on SQLite when another daemon already runs against the same database file. */
-export class DaemonAlreadyRunningError extends FlytError {
-  constructor(
-    readonly holder: string,
-    readonly expiresAt: number,
-  ) {
-    super(
-      "INVALID_CONFIG",
-      `Another Flyt daemon (${holder}) is already running against this SQLite database; a single-host SQLite setup runs one daemon ` +
-        `(inside \`flyt dev\` or one \`flyt daemon\`). Stop the other one, or if it crashed, wait until its lease expires ` +
-        `at ${new Date(expiresAt).toISOString()}. For active/standby daemons use PostgreSQL (FLYT_DATABASE_URL).`,
-    );
-  }
-}
 
 export interface DaemonIntervals {
   /** Safety poll of the run queue; wake-ups come from run changes. Default 5 s (1 s on SQLite). */
@@ -153,6 +138,10 @@ export class Daemon {
       ...(options.lease?.name === undefined ? {} : { leaseName: options.lease.name }),
       onChange: (leader, lease) => this.onLeadership(leader, lease?.fencingToken ?? null),
       onError: onError("leader"),
+      // SQLite is one host: a holder whose process is gone cannot be renewing, so `flyt dev`
+      // restarted after a SIGKILL leads at once instead of waiting out the lease (docs/failover.md).
+      takeOverDeadHolders: storage.kind === "sqlite",
+      onTakeOver: (dead) => this.log({ level: "warn", loop: "leader", daemonId: this.id, msg: `took over the leader lease of daemon ${dead}: its process is gone` }),
     });
     const sqlite = storage.kind === "sqlite";
     const intervals = options.intervals ?? {};
@@ -233,14 +222,15 @@ export class Daemon {
     );
   }
 
-  /** Starts the lease and every loop. On SQLite, refuses to start next to another live daemon. */
+  /**
+   * Starts the lease and every loop. A daemon that does not get the lease runs as a standby: its
+   * loops idle and its leader loop keeps trying, so it takes over when the leader stops, dies (on
+   * SQLite: at once, its pid being gone) or lets its lease expire. On SQLite, where a second
+   * daemon is unusual, it says once which daemon holds the lease and what it waits for.
+   */
   async start(): Promise<void> {
     if (this.started) return;
     const { storage } = this.options;
-    if (storage.kind === "sqlite" && !(await this.leader.tryAcquire())) {
-      const lease = await this.leader.currentLease();
-      throw new DaemonAlreadyRunningError(lease?.holder ?? "unknown", lease?.expiresAt ?? Date.now());
-    }
     this.started = true;
     this.watch = await storage.watchRuns((change) => {
       this.queue.noteChange(change);
@@ -249,10 +239,29 @@ export class Daemon {
       // Canceled from the UI, the API or the CLI: whoever launched it stops its worker.
       if (change.status === "CANCELING") void this.forwardCancel(change.runId);
     });
-    this.leader.start();
+    const leading = await this.leader.tryAcquire();
+    this.leader.start(this.leader.renewMs);
     for (const loop of this.loops.values()) loop.start();
     await this.observability.start();
-    this.log({ level: "info", daemonId: this.id, msg: `daemon ${this.id} started (${storage.kind}); ${this.leader.isLeader() ? "leader" : "standby"}` });
+    this.log({ level: "info", daemonId: this.id, msg: `daemon ${this.id} started (${storage.kind}); ${leading && this.leader.isLeader() ? "leader" : "standby"}` });
+    if (!leading && storage.kind === "sqlite") await this.explainStandby();
+  }
+
+  /** The one line a SQLite standby logs: who leads, and when this daemon will take over. */
+  private async explainStandby(): Promise<void> {
+    const lease = await this.leader.currentLease().catch(() => null);
+    if (lease === null || this.leader.isLeader()) return;
+    const gone = holderProcessGone(lease.holder);
+    this.log({
+      level: "warn",
+      loop: "leader",
+      daemonId: this.id,
+      msg:
+        `another Flyt daemon (${lease.holder}) holds the leader lease of this SQLite database${gone ? "" : " and is alive"}; ` +
+        `daemon ${this.id} waits as a standby (no schedules, sensors, queue or run monitor here) and takes over when it stops, ` +
+        `or when its lease expires (${new Date(lease.expiresAt).toISOString()} unless renewed). A single-host SQLite setup runs one daemon ` +
+        "(inside `flyt dev` or one `flyt daemon`); for active/standby daemons use PostgreSQL (FLYT_DATABASE_URL).",
+    });
   }
 
   private onLeadership(leader: boolean, token: number | null): void {

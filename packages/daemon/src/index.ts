@@ -3,8 +3,8 @@
  * with concurrency limits, the run monitor and retries — in one process behind a leader lease
  * (active/standby). See docs/daemon.md.
  */
-export { Daemon, DaemonAlreadyRunningError, LOOP_NAMES, newDaemonId, daemonLogLine, type DaemonOptions, type DaemonIntervals, type DaemonLogRecord, type LoopName } from "./daemon.js";
-export { LeaderElector, DAEMON_LEASE_NAME, DEFAULT_LEASE_TTL_MS, DEFAULT_LEASE_RENEW_MS, type LeaderOptions } from "./leader.js";
+export { Daemon, LOOP_NAMES, newDaemonId, daemonLogLine, type DaemonOptions, type DaemonIntervals, type DaemonLogRecord, type LoopName } from "./daemon.js";
+export { LeaderElector, holderProcessGone, DAEMON_LEASE_NAME, DEFAULT_LEASE_TTL_MS, DEFAULT_LEASE_RENEW_MS, type LeaderOptions } from "./leader.js";
 export { Loop, type LoopOptions } from "./loop.js";
 export { MetricRegistry, METRICS, type SummarySnapshot } from "./metrics.js";
 export { systemClock, ManualClock, type Clock } from "./clock.js";

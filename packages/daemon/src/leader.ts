@@ -5,7 +5,11 @@
  * the standby leads within ttl + renew. Expiry is judged by the database clock; locally the
  * leader steps down as soon as its own deadline (taken before the renewing call) passes without
  * a successful renewal, so two leaders never act at once while clocks run at the same rate.
+ *
+ * With `takeOverDeadHolders` (SQLite: one host), a lease whose holder is a process of this host
+ * that no longer exists is taken at once instead of after its expiry (see `holderProcessGone`).
  */
+import { hostname } from "node:os";
 import { coerceError } from "@flyt/core";
 import type { Fence, Lease, Storage } from "@flyt/storage";
 
@@ -21,6 +25,38 @@ export interface LeaderOptions {
   /** Called when this process becomes leader (true) or stops being leader (false). */
   onChange?: (leader: boolean, lease: Lease | null) => void;
   onError?: (error: Error) => void;
+  /**
+   * Take a lease at once, before it expires, when its holder is a daemon id (`host:pid:…`) of a
+   * process of this host that is gone. Only sound where every contender runs on one host (SQLite).
+   */
+  takeOverDeadHolders?: boolean;
+  /** Called after the lease of a dead holder was taken over (for the log). */
+  onTakeOver?: (deadHolder: string) => void;
+}
+
+/**
+ * Holder ids of electors that live in this process. A holder with this process's pid is gone if
+ * it is not one of them: an earlier process that had the same pid (a container restarted as pid 1).
+ */
+const holdersInThisProcess = new Set<string>();
+
+/**
+ * Whether `holder`, a daemon id `host:pid:random` (newDaemonId), names a process of this host that
+ * no longer exists. False when unsure — another host, an id of another shape, a live pid (even a
+ * reused one), or a pid we may not signal (EPERM: it exists): the caller then waits for expiry.
+ */
+export function holderProcessGone(holder: string): boolean {
+  const match = /^(.+):(\d+):[^:]+$/.exec(holder);
+  if (match === null || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return !holdersInThisProcess.has(holder);
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
 }
 
 export class LeaderElector {
@@ -46,6 +82,7 @@ export class LeaderElector {
     if (!(this.renewMs > 0 && this.renewMs * 2 <= this.ttlMs)) {
       throw new RangeError(`lease renew interval (${this.renewMs} ms) must be positive and at most half the ttl (${this.ttlMs} ms)`);
     }
+    holdersInThisProcess.add(this.holder);
   }
 
   /** True while this process holds a lease it renewed in time. */
@@ -64,6 +101,7 @@ export class LeaderElector {
     let lease: Lease | null;
     try {
       lease = await this.storage.acquireLease(this.leaseName, this.holder, this.ttlMs);
+      if (lease === null && this.options.takeOverDeadHolders) lease = await this.takeOverDeadHolder();
     } catch (error) {
       this.options.onError?.(coerceError(error));
       lease = this.isLeader() ? this.lease : null;
@@ -75,6 +113,20 @@ export class LeaderElector {
     return lease !== null;
   }
 
+  /**
+   * Expires the lease of a dead holder and tries again. releaseLease is a compare-and-set on the
+   * holder, so when two standbys both see the dead holder, the second release changes nothing
+   * and exactly one of them gets the lease.
+   */
+  private async takeOverDeadHolder(): Promise<Lease | null> {
+    const current = await this.storage.getLease(this.leaseName);
+    if (current === null || current.holder === this.holder || !holderProcessGone(current.holder)) return null;
+    await this.storage.releaseLease(this.leaseName, current.holder);
+    const lease = await this.storage.acquireLease(this.leaseName, this.holder, this.ttlMs);
+    if (lease !== null) this.options.onTakeOver?.(current.holder);
+    return lease;
+  }
+
   private update(lease: Lease | null, deadline: number): void {
     const was = this.lease !== null;
     this.lease = lease;
@@ -83,9 +135,11 @@ export class LeaderElector {
     if (was !== is) this.options.onChange?.(is, lease);
   }
 
-  start(): void {
+  /** Starts the beat; `afterMs` delays the first attempt (the caller just made one). */
+  start(afterMs = 0): void {
     if (!this.stopped) return;
     this.stopped = false;
+    holdersInThisProcess.add(this.holder);
     const beat = (): void => {
       if (this.stopped) return;
       this.inFlight = this.tryAcquire().then(
@@ -96,7 +150,8 @@ export class LeaderElector {
         if (!this.stopped) this.timer = setTimeout(beat, this.renewMs);
       });
     };
-    beat();
+    if (afterMs > 0) this.timer = setTimeout(beat, afterMs);
+    else beat();
   }
 
   /** Stops renewing and releases the lease so a standby takes over at once. */
@@ -108,6 +163,7 @@ export class LeaderElector {
       await this.storage.releaseLease(this.leaseName, this.holder).catch(() => undefined);
       this.update(null, 0);
     }
+    holdersInThisProcess.delete(this.holder);
   }
 
   /** The fence for writes made as leader (storage refuses them once another holder took over), or null when not leading. */

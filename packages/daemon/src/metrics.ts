@@ -1,7 +1,8 @@
 /**
  * A small in-memory metric registry: counters, gauges and sample summaries (p50/p99 over a
- * bounded window). The observability work will expose it; until then `flyt daemon status`,
- * tests and benchmarks read it directly.
+ * bounded window). Tests and benchmarks read it directly; DaemonObservability bridges it into
+ * the Prometheus registry that `flyt daemon` (daemon.metricsPort) and `flyt dev` (its webserver's
+ * `/metrics`) serve.
  */
 
 /** How many recent samples a summary keeps for its quantiles. */
@@ -96,6 +97,8 @@ export const METRICS = {
   tickFailures: "scheduler.tick_failures",
   sensorTicks: "sensors.ticks",
   sensorFailures: "sensors.failures",
+  /** ms a sensor evaluation took (failed and timed-out ones included). */
+  sensorEvaluationMs: "sensors.evaluation_ms",
   /** ms from a run being created (queued) to the queue launching it. */
   dispatchLagMs: "queue.dispatch_lag_ms",
   launched: "queue.launched",

@@ -34,8 +34,15 @@ export interface DaemonObservabilityOptions {
   freshnessMaxSleepMs?: number;
   /** How often leader presence is checked for `leader_lost` rules. Default 5 s. */
   leaderCheckMs?: number;
-  /** Collect process metrics (CPU, memory, event loop). Default: only when there is an endpoint. */
+  /** Collect process metrics (CPU, memory, event loop). Default: only when there is an endpoint. Ignored with `metrics`. */
   processMetrics?: boolean;
+  /**
+   * A Prometheus registry to feed instead of a new one: `flyt dev` passes its webserver's, so one
+   * `/metrics` shows the daemon's series (leader, loop heartbeats, tick lag, queue wait, sensor
+   * durations and failures, run counters, alerts) beside the webserver's. The owner reads what
+   * comes from storage (queue depth, freshness counts), so the daemon adds no storage collector.
+   */
+  metrics?: FlytMetrics;
   now?: () => number;
 }
 
@@ -62,7 +69,7 @@ export class DaemonObservability {
     private readonly options: DaemonObservabilityOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.metrics = new FlytMetrics({ component: "daemon", processMetrics: options.processMetrics ?? (options.metricsPort !== null && options.metricsPort !== undefined) });
+    this.metrics = options.metrics ?? new FlytMetrics({ component: "daemon", processMetrics: options.processMetrics ?? (options.metricsPort !== null && options.metricsPort !== undefined) });
     const metrics = this.metrics;
     this.alerts = options.alerts
       ? new AlertEngine({
@@ -180,6 +187,7 @@ export class DaemonObservability {
     metrics.listen((kind, name, value) => {
       if (kind === "summary" && name === METRICS.tickLagMs) prom.scheduleTickLag.observe(value / 1000);
       else if (kind === "summary" && name === METRICS.dispatchLagMs) prom.queueWait.observe(value / 1000);
+      else if (kind === "summary" && name === METRICS.sensorEvaluationMs) prom.sensorEvaluationDuration.observe(value / 1000);
       else if (kind === "counter" && name === METRICS.tickFailures) prom.scheduleTickFailures.inc(value);
       else if (kind === "counter" && name === METRICS.sensorFailures) prom.sensorEvaluationFailures.inc(value);
     });
@@ -192,6 +200,7 @@ export class DaemonObservability {
         if (loop.lastPassAt !== null) prom.daemonHeartbeatAge.set({ loop: loop.name }, Math.max(0, now - loop.lastPassAt) / 1000);
       }
     });
+    if (this.options.metrics !== undefined) return;
     prom.addCollector(async () => {
       const counts: Partial<Record<FreshnessState, number>> = {};
       for (const state of await storage.listFreshnessStates()) counts[state.state] = (counts[state.state] ?? 0) + 1;

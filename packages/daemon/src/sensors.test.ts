@@ -15,7 +15,7 @@ import { createTestStorage, testBackends } from "@flyt/storage/testing";
 import { ManualClock } from "./clock.js";
 import { LocalEvaluator, type SensorSnapshot } from "./evaluator.js";
 import { instigatorId, setInstigatorStatus } from "./instigators.js";
-import { MetricRegistry } from "./metrics.js";
+import { METRICS, MetricRegistry } from "./metrics.js";
 import { SensorLoop } from "./sensors.js";
 
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/definitions.js", import.meta.url));
@@ -54,7 +54,8 @@ for (const backend of testBackends()) {
         const { sensors } = await evaluator.listInstigators();
         const clock = new ManualClock(Date.now());
         for (const s of sensors) await setInstigatorStatus(storage, instigatorId("loc", s.name), "sensor", "RUNNING");
-        const loop = new SensorLoop({ storage, evaluator, clock, metrics: new MetricRegistry(), timeoutMs: 300, onError: (e) => assert.fail(e) });
+        const metrics = new MetricRegistry();
+        const loop = new SensorLoop({ storage, evaluator, clock, metrics, timeoutMs: 300, onError: (e) => assert.fail(e) });
         await loop.pass(sensors);
         writeFileSync(join(dir, "release.txt"), "2023");
         await loop.pass(sensors);
@@ -81,6 +82,10 @@ for (const backend of testBackends()) {
         const hangs = await ticksOf(storage, "loc:hangs");
         assert.ok(hangs.length >= 3 && hangs.every((t) => t.status === "FAILURE" && /timed out after 300 ms/.test(t.error ?? "")));
         assert.equal((await storage.getInstigatorState("loc:throws"))?.cursor, null, "a failed tick leaves the cursor");
+        // Every evaluation is timed, failed and timed-out ones too (flyt_sensor_evaluation_duration_seconds).
+        const timed = metrics.summary(METRICS.sensorEvaluationMs);
+        assert.equal(timed.count, metrics.counter(METRICS.sensorTicks));
+        assert.ok((timed.max ?? 0) >= 300, `the timed-out evaluations took their 300 ms (max ${String(timed.max)})`);
       } finally {
         delete process.env.FLYT_TEST_SENSOR_DIR;
         rmSync(dir, { recursive: true, force: true });

@@ -94,12 +94,17 @@ export class SensorLoop {
     const tick = await storage.createTick(id, now, fence);
     metrics.increment(METRICS.sensorTicks);
     let result: EvaluationResult;
+    const evaluationStarted = performance.now();
     try {
-      result = await withTimeout(
-        (signal) => this.evaluate(id, sensor, state.cursor, lastTickTime, signal),
-        this.options.timeoutMs ?? DEFAULT_SENSOR_TIMEOUT_MS,
-        `sensor ${id} evaluation`,
-      );
+      try {
+        result = await withTimeout(
+          (signal) => this.evaluate(id, sensor, state.cursor, lastTickTime, signal),
+          this.options.timeoutMs ?? DEFAULT_SENSOR_TIMEOUT_MS,
+          `sensor ${id} evaluation`,
+        );
+      } finally {
+        metrics.observe(METRICS.sensorEvaluationMs, performance.now() - evaluationStarted);
+      }
       let runIds: string[] = [];
       let created = 0;
       if (result.runRequests.length > 0) {

@@ -107,8 +107,22 @@ export class HttpEventTransport implements EventTransport {
     });
   }
 
+  /**
+   * Stops all delivery: queued and later batches are refused with `reason`, a retrying delivery
+   * gives up, heartbeats are no longer posted. A request already on the wire still completes.
+   * For a worker that must fall silent (its code server died: the platform's run monitor, not
+   * this worker, decides how the run ends).
+   */
+  sever(reason: string): void {
+    if (this.failure) return;
+    this.failure = new Error(reason);
+    for (const p of this.queue.splice(0)) p.reject(this.failure);
+    this.buffered = 0;
+  }
+
   /** Posts one heartbeat; failures are ignored (the next one will tell). */
   async heartbeat(at = Date.now()): Promise<boolean> {
+    if (this.failure) return false;
     try {
       const response = await this.post(this.heartbeatUrl, { at });
       await response.text();
@@ -167,6 +181,7 @@ export class HttpEventTransport implements EventTransport {
         if (error instanceof IngestRejectedError) throw error;
         retryable = error instanceof Error ? error.message : String(error);
       }
+      if (this.failure) throw this.failure;
       if (Date.now() - started > this.options.giveUpAfterMs) {
         throw new Error(
           `Could not deliver ${events.length} event(s) of run ${this.options.runId} to ${this.eventsUrl} for ${Math.round((Date.now() - started) / 1000)} s; last error: ${retryable}`,

@@ -5,6 +5,7 @@
  * See docs/execution.md.
  */
 export { loadDefinitions } from "./load-definitions.js";
+export { watchParentPipe, withParentPipe, PARENT_PIPE_ENV, PARENT_PIPE_FD } from "./parent-pipe.js";
 export { planRun, PartitionRequiredError, type ExecutionPlan, type PlannedStep } from "./plan.js";
 export {
   claimForLaunch,

@@ -5,6 +5,11 @@
  * database credentials. Configuration comes from the environment (see REMOTE_WORKER_ENV);
  * the token is removed from `process.env` before user code loads. SIGTERM cancels the run.
  *
+ * Started by a code server, it has a parent pipe (parent-pipe.ts): when the code server dies, the
+ * worker falls silent (no more events or heartbeats), aborts user code and exits within a second,
+ * as the subprocess worker does when its IPC channel closes. It does not end the run itself: the
+ * platform's run monitor fails it as "worker lost" once the heartbeats stop (docs/code-locations.md).
+ *
  * Exit codes: 0 the run ended and every event was delivered; 1 the worker crashed;
  * 2 bad configuration; 3 events could not be delivered.
  */
@@ -15,6 +20,7 @@ import type { EventWriter } from "./event-writer.js";
 import type { RunExecutor } from "./executor.js";
 import { HttpEventTransport } from "./http-transport.js";
 import { loadDefinitions } from "./load-definitions.js";
+import { watchParentPipe } from "./parent-pipe.js";
 import { fetchRunRecord, REMOTE_WORKER_ENV, readRemoteWorkerConfig, type RemoteWorkerConfig } from "./remote-worker.js";
 import { runWorker } from "./worker.js";
 
@@ -31,6 +37,21 @@ let writer: EventWriter | null = null;
 function stderr(line: string): void {
   outsideSteps(() => process.stderr.write(`${line}\n`));
 }
+
+/** Set once the run's transport exists: silences it and stops the heartbeats. */
+let fallSilent: ((reason: string) => void) | null = null;
+// Watched first, so a spare still booting or waiting for its run goes too.
+watchParentPipe(() => {
+  const reason = "the code server that started this run worker exited";
+  if (fallSilent === null) {
+    stderr(`${reason}; no run was assigned: exiting`);
+    process.exit(1);
+  }
+  stderr(`${reason}: stopping the run; the platform's run monitor will fail it as worker lost`);
+  fallSilent(reason);
+  controller.abort(reason);
+  setTimeout(() => process.exit(1), 1_000).unref();
+});
 
 // Standby mode (a warm spare kept by the code server): boot and load the definitions now, then
 // wait for the run's configuration as one JSON line on stdin — the token never enters the env.
@@ -97,6 +118,10 @@ process.on("SIGINT", () => controller.abort("Run canceled"));
 const heartbeat = setInterval(() => void transport.heartbeat(), config.heartbeatIntervalMs);
 heartbeat.unref();
 void transport.heartbeat();
+fallSilent = (reason) => {
+  clearInterval(heartbeat);
+  transport.sever(reason);
+};
 
 runWorker({
   run,

@@ -2,7 +2,8 @@
  * Starting a remote run worker: the process a code-location server forks for each run. It gets
  * the run record, the ingest URL and the run-scoped token through its environment — and the
  * caller's environment minus the platform's database credentials — leads its own process group
- * (so cancellation reaches grandchildren), and is reaped with its group when it exits.
+ * (so cancellation reaches grandchildren), and is reaped with its group when it exits. It also
+ * gets a parent pipe (parent-pipe.ts), so it stops when the code server dies, even by SIGKILL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -10,6 +11,7 @@ import { InvalidConfigError, type RunRecord } from "@flyt/core";
 // Only light modules here: code servers import this (through ./remote.js) without the executor.
 import { httpRequest } from "./http-request.js";
 import { DEFAULT_CANCEL_GRACE_MS, DEFAULT_PARALLELISM, workerEnvironment } from "./launcher.js";
+import { withParentPipe } from "./parent-pipe.js";
 
 export const REMOTE_WORKER_MAIN = fileURLToPath(new URL("./remote-worker-main.js", import.meta.url));
 
@@ -142,6 +144,7 @@ export class RemoteWorkerHandle {
     child.stdout?.on("data", () => undefined);
     child.stdout?.on("error", () => undefined);
     child.stderr?.on("error", () => undefined);
+    child.stdio[3]?.on("error", () => undefined);
     this.exited = new Promise((resolve) => {
       let settled = false;
       const finish = (exit: RemoteWorkerExit): void => {
@@ -205,8 +208,7 @@ export function spawnRemoteWorker(options: SpawnRemoteWorkerOptions): RemoteWork
   env[REMOTE_WORKER_ENV.heartbeatIntervalMs] = String(options.heartbeatIntervalMs ?? DEFAULT_REMOTE_HEARTBEAT_INTERVAL_MS);
   const child = spawn(process.execPath, [...(options.execArgv ?? []), options.workerMain ?? REMOTE_WORKER_MAIN], {
     detached: true,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
+    ...withParentPipe(["ignore", "pipe", "pipe"], env),
   });
   return new RemoteWorkerHandle(child, options.run.runId);
 }
@@ -233,8 +235,7 @@ export class StandbyWorker {
     env[REMOTE_WORKER_ENV.standby] = "1";
     const child = spawn(process.execPath, [...(options.execArgv ?? []), options.workerMain ?? REMOTE_WORKER_MAIN], {
       detached: true,
-      env,
-      stdio: ["pipe", "pipe", "pipe"],
+      ...withParentPipe(["pipe", "pipe", "pipe"], env),
     });
     child.once("error", () => undefined);
     return new StandbyWorker(child);

@@ -2,11 +2,12 @@
  * A development code location: the platform starts `code-server -f <file>` as a child process
  * on a free port and waits for its "listening" line. The child runs user code, so it gets the
  * platform's environment minus the database credentials. It leads its own process group so a
- * stop reaches everything it started.
+ * stop reaches everything it started, and it has a parent pipe (`@flyt/run-worker`'s parent-pipe)
+ * so it exits when this process dies, even by SIGKILL, and its run workers stop with it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
-import { WORKER_ENV_DENYLIST } from "@flyt/run-worker";
+import { WORKER_ENV_DENYLIST, withParentPipe } from "@flyt/run-worker";
 
 const require = createRequire(import.meta.url);
 const OUTPUT_TAIL = 8 * 1024;
@@ -62,10 +63,10 @@ export class ChildServer {
     const env: NodeJS.ProcessEnv = { ...(options.environment ?? process.env) };
     for (const name of WORKER_ENV_DENYLIST) delete env[name];
     const child = spawn(command!, [...args, "-f", options.file, "--port", "0", "--host", options.host ?? "127.0.0.1", "--name", options.name, ...(options.warmWorker ? ["--warm-worker"] : [])], {
-      env,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      ...withParentPipe(["ignore", "pipe", "pipe"], env),
     });
+    child.stdio[3]?.on("error", () => undefined);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once("exit", (code, signal) => {
         killGroup(child);
@@ -125,7 +126,22 @@ export class ChildServer {
     });
   }
 
-  /** SIGTERM, then SIGKILL to the group after `graceMs`. */
+  /**
+   * Asks the server to retire without waiting: it stops serving at once and exits when its last
+   * run worker has ended (a reload must not kill running runs). It stays tied to this process
+   * through its parent pipe, so it goes if this process does; `stop()` still ends it at once.
+   */
+  retire(): void {
+    this.stopping = true;
+    if (this.exit !== null) return;
+    try {
+      this.child.kill("SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** SIGTERM (the server stops serving; running workers get `graceMs` to end), then SIGKILL to the group. */
   async stop(graceMs = 3_000): Promise<void> {
     this.stopping = true;
     if (this.exit !== null) return;

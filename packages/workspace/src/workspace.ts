@@ -82,6 +82,8 @@ export class Workspace {
   private readonly locations = new Map<string, Location>();
   private pollTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Code servers replaced by a reload that still serve running workers (they exit after the last one). */
+  private readonly retired = new Set<ChildServer>();
   private readonly log: (record: Record<string, unknown>) => void;
   private readonly listeners = new Set<(state: LocationState) => void>();
 
@@ -161,6 +163,7 @@ export class Workspace {
       await l.busy;
       await l.child?.stop();
     }));
+    await Promise.all([...this.retired].map((child) => child.stop()));
   }
 
   private require(name: string): Location {
@@ -199,7 +202,12 @@ export class Workspace {
       const old = location.child;
       location.child = null;
       location.client = null;
-      await old?.stop();
+      if (old !== null && old.exit === null) {
+        // Retired rather than stopped: runs it started keep their worker (and their worker its parent).
+        this.retired.add(old);
+        void old.exited.then(() => this.retired.delete(old));
+        old.retire();
+      }
       let child: ChildServer;
       try {
         child = await ChildServer.start({

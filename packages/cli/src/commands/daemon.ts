@@ -12,6 +12,7 @@ import { CodeLocationClient, CodeLocationLauncher } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
 import { locationNamesForFiles } from "../location-names.js";
 import { openProcessLogs } from "../logging.js";
+import { daemonSettings, positiveNumber } from "./daemon-settings.js";
 import { formatTime, table } from "../render/format.js";
 import { kubernetesLaunchTargets } from "./kubernetes.js";
 
@@ -62,13 +63,6 @@ export function daemonRemoteLocations(ctx: CommandContext, local: readonly Local
   return ctx.config.locations.flatMap((l) => ("url" in l && !files.has(l.name) ? [{ name: l.name, url: l.url }] : []));
 }
 
-function positiveNumber(text: string | undefined, what: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidConfigError(what, `expected a positive number, got ${JSON.stringify(text)}`);
-  return n;
-}
-
 export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptions, signal?: AbortSignal): Promise<number> {
   const locations = daemonLocations(ctx, options);
   const { config } = ctx;
@@ -78,8 +72,6 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   // Locations with an image run as Kubernetes Jobs; the rest (e.g. file locations in development) as subprocesses.
   const imageTargets = await kubernetesLaunchTargets(config, ctx.storage);
   const maxRuns = positiveNumber(options.maxConcurrentRuns, "--max-concurrent-runs");
-  const workerTimeout = positiveNumber(options.workerTimeout, "--worker-timeout");
-  const leaseTtl = positiveNumber(options.leaseTtlMs ?? process.env.FLYT_DAEMON_LEASE_TTL_MS, "lease ttl");
   const remoteLocations = daemonRemoteLocations(ctx, locations);
   const clients = new Map(remoteLocations.map((l) => [l.name, new CodeLocationClient(l.name, l.url)]));
   // Runs of url locations start on their own code servers (its code, its environment, its
@@ -110,13 +102,8 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
     // A location with a Kubernetes image runs as Jobs; other url locations on their code servers.
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.definitionsFile])), { ...codeServerTargets, ...imageTargets }),
     limits: { ...config.daemon.queue, ...(maxRuns === undefined ? {} : { maxConcurrentRuns: Math.floor(maxRuns) }) },
-    monitor: {
-      workerTimeoutMs: workerTimeout === undefined ? config.daemon.workerTimeoutMs : Math.round(workerTimeout * 1000),
-      startingTimeoutMs: config.daemon.startingTimeoutMs,
-    },
-    sensorTimeoutMs: config.daemon.sensorTimeoutMs,
+    ...daemonSettings(config.daemon, { workerTimeoutSeconds: options.workerTimeout, leaseTtlMs: options.leaseTtlMs }),
     launchOptions: { parallelism: config.execution.parallelism },
-    ...(leaseTtl === undefined ? {} : { lease: { ttlMs: Math.round(leaseTtl), renewMs: Math.max(50, Math.round(leaseTtl / 5)) } }),
     logRecord: ({ level, msg, ...fields }) => log[level](fields, msg),
     // Freshness of every asset with a policy, alerts from flyt.yaml, and /metrics when a port is set.
     observability: {

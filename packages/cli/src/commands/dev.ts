@@ -25,6 +25,7 @@ import { mergeSnapshots, Workspace } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
 import { locationNamesForFiles } from "../location-names.js";
 import { openProcessLogs, type Logger } from "../logging.js";
+import { daemonSettings } from "./daemon-settings.js";
 
 export interface DevOptions {
   file: string[];
@@ -114,6 +115,9 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   const daemonLog = logs.logger("daemon");
   const definitions = new DeferredDefinitions(locations);
   const launcher = ctx.config.execution.launcher === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
+  // One registry for the whole process: the webserver's /metrics shows the daemon's series too
+  // (leader, tick lag, queue wait, sensor durations, loop heartbeats), as `flyt daemon` serves them.
+  const metrics = new FlytMetrics({ component: "dev" });
   const daemon = new Daemon({
     storage,
     evaluator: new RemoteEvaluator(
@@ -124,12 +128,15 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
     // location that loads (or reloads) after the daemon started is picked up within 2 s.
     intervals: { instigatorRefreshMs: 2_000 },
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.file]))),
+    // flyt.yaml's monitor and sensor timeouts and FLYT_DAEMON_LEASE_TTL_MS, as in `flyt daemon`.
+    ...daemonSettings(ctx.config.daemon),
     launchOptions: { parallelism: ctx.config.execution.parallelism },
     logRecord: ({ level, msg, ...fields }) => daemonLog[level](fields, msg),
     // The freshness monitor judges every loaded asset with a policy (re-read each pass, so reloads
     // count); alerts follow flyt.yaml's `alerts:` section as in `flyt daemon`.
     observability: {
       alerts: ctx.config.alerts,
+      metrics,
       assets: () => {
         const merged = definitions.graph();
         return [...merged.graph.nodes.values()].map((node) => ({ node, location: merged.locationOf.get(node.key) ?? "" }));
@@ -141,8 +148,7 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   const api = createApiHandler({ storage, definitions, runs: queueRunController(storage), uiDir: hasUi ? uiDir : null, log: logs.sink("webserver") });
   let webserver;
   try {
-    // /metrics and /readyz report the dev locations (the webserver itself has no workspace here).
-    const metrics = new FlytMetrics({ component: "dev" });
+    // /metrics and /readyz report the dev locations; the registry is the daemon's too.
     webserver = await startWebserver({
       storage,
       // The REST API sees the code locations once their servers are up; its launches queue for the daemon.
@@ -170,6 +176,8 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   const watchers: FSWatcher[] = [];
   let workspace: Workspace | null = null;
   try {
+    // Without the lease (another live daemon on this database) it runs as a standby and keeps
+    // trying; a lease left by a killed dev on SQLite is taken at once (docs/failover.md).
     await daemon.start().catch((error: unknown) => daemonLog.error(`not started: ${serializeError(error).message}`));
     // The workspace's info lines repeat the location lines below: only its warnings and errors.
     workspace = await Workspace.start({ locations: locations.map((l) => ({ name: l.name, file: l.file })), log: warningsOnly(logs.sink("workspace")) });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Writable } from "node:stream";
-import { createLogger, createLoggerFamily, logLevelFromEnv, recordSink, usePretty } from "./logger.js";
+import { createLogger, createLoggerFamily, logLevelFromEnv, MIN_BARE_SECRET_LENGTH, recordSink, usePretty } from "./logger.js";
 
 const loggerModule = fileURLToPath(new URL("./logger.js", import.meta.url));
 
@@ -114,6 +114,29 @@ test("a family shares one destination; each line has one component; records from
   assert.deepEqual(error.nested, { detail: ["[redacted]"] });
   assert.equal((error.err as { message: string }).message, "[redacted] leaked");
   assert.ok(!JSON.stringify(lines()).includes("pa55word-xyz"));
+});
+
+test("a short secret is redacted only as a credential; a long one everywhere", async () => {
+  const { destination, lines } = memory();
+  // "flyt" is the password of postgres://flyt:flyt@db/flyt (a common development setup): it is
+  // also the user, the database and a folder name, which must stay readable.
+  const family = createLoggerFamily({ destination, level: "info", secrets: ["flyt", "s3cr3t-long-enough"] });
+  const log = family("daemon");
+  log.info("loading /home/flyt/project/flyt.yaml for user flyt");
+  log.warn({ error: "connect to postgres://flyt:flyt@db:5432/flyt failed" }, "storage");
+  log.warn("dsn host=db user=flyt password=flyt dbname=flyt; env PGPASSWORD=flyt; json {\"password\":\"flyt\"}");
+  log.info({ value: "flyt", note: "password: 'flyt' given" }, "fields");
+  log.info("the long one appears bare: /srv/s3cr3t-long-enough/x and in postgres://u:s3cr3t-long-enough@h");
+  log.info("printf value %s in /flyt/", "flyt");
+  await new Promise((resolve) => setImmediate(resolve));
+  const [path, url, forms, fields, long, printf] = lines();
+  assert.equal(path?.msg, "loading /home/flyt/project/flyt.yaml for user flyt", "a short secret is left alone in unrelated text");
+  assert.equal(url?.error, "connect to postgres://flyt:[redacted]@db:5432/flyt failed", "the URL's userinfo");
+  assert.equal(forms?.msg, "dsn host=db user=flyt password=[redacted] dbname=flyt; env PGPASSWORD=[redacted]; json {\"password\":\"[redacted]\"}");
+  assert.deepEqual([fields?.value, fields?.note], ["[redacted]", "password: '[redacted]' given"], "a whole field equal to the secret, and a password: form");
+  assert.equal(long?.msg, "the long one appears bare: /srv/[redacted]/x and in postgres://u:[redacted]@h");
+  assert.equal(printf?.msg, "printf value [redacted] in /flyt/", "a printf argument is a value of its own");
+  assert.equal(MIN_BARE_SECRET_LENGTH, 8);
 });
 
 test("importing the logging module does not load pino; the first logger does", () => {

@@ -1,7 +1,8 @@
 /**
  * The process logger: pino writing one JSON object per line to stdout with `level`, `time`,
  * `component` and — on child loggers — `runId` / `location` / `asset`. Secrets are redacted by
- * field name and by value. `FLYT_LOG_LEVEL` sets the level; a human-readable pretty mode
+ * field name and by value: a value of at least MIN_BARE_SECRET_LENGTH characters wherever it
+ * appears, a shorter one only where it stands as a credential (see `secretScrubber`). `FLYT_LOG_LEVEL` sets the level; a human-readable pretty mode
  * (pino-pretty) is used only when stdout is a terminal or `FLYT_LOG_PRETTY=1`.
  *
  * pino and pino-pretty are required on the first logger, not at import: this module sits in the
@@ -41,6 +42,14 @@ export const REDACTED_FIELDS = [
 ] as const;
 export const REDACTED = "[redacted]";
 
+/**
+ * Secret values at least this long are replaced wherever they appear. Shorter ones (a development
+ * database password such as `flyt`, which is also the user, the database and a folder name) would
+ * mangle unrelated text, so they are replaced only where they stand as a credential. Eight
+ * characters: a random string that long does not turn up in paths and messages by chance.
+ */
+export const MIN_BARE_SECRET_LENGTH = 8;
+
 export interface LoggerFactoryOptions {
   /** "webserver", "daemon", "run-worker", "code-server", "cli"… */
   component: string;
@@ -48,7 +57,11 @@ export interface LoggerFactoryOptions {
   level?: FlytLogLevel;
   /** Fields added to every line (e.g. `{ location: "atlas" }`). */
   base?: Record<string, string | number | boolean>;
-  /** Secret values (tokens, passwords read from env) replaced wherever they appear in messages. */
+  /**
+   * Secret values (tokens, passwords read from env), replaced in messages, string fields, nested
+   * values and errors: everywhere when at least MIN_BARE_SECRET_LENGTH long, else only as a
+   * credential (URL userinfo, `password=`/`password:` forms, a whole field equal to it).
+   */
   secrets?: readonly string[];
   /** Where lines go; default stdout. Tests pass a stream. */
   destination?: DestinationStream;
@@ -97,7 +110,7 @@ export function createLoggerFamily(options: LoggerFamilyOptions): (component: st
   const env = options.env ?? process.env;
   const fromEnv = logLevelFromEnv(env);
   const level = options.level ?? fromEnv.level;
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
+  const scrub = secretScrubber(options.secrets ?? []);
   const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
   const pretty = options.destination === undefined && usePretty(env, options.isTTY ?? process.stdout.isTTY === true);
   const destination = options.destination ?? (pretty ? prettyStream() : pino.destination({ fd: 1, sync: false }));
@@ -114,8 +127,9 @@ export function createLoggerFamily(options: LoggerFamilyOptions): (component: st
       redact: { paths, censor: REDACTED },
       hooks: {
         logMethod(args, method) {
-          if (secrets.length > 0) {
-            for (let i = 0; i < args.length; i++) args[i] = scrubValue(args[i], secrets, 0);
+          if (scrub !== null) {
+            // A string first argument is the message; later ones are values (printf-style arguments).
+            for (let i = 0; i < args.length; i++) args[i] = scrubValue(args[i], scrub, 0, i > 0);
           }
           method.apply(this, args);
         },
@@ -155,22 +169,51 @@ export function recordSink(logger: Logger): (record: LogRecord) => void {
   };
 }
 
+/** Replaces secrets in one string; `whole` is true when the string is a field value of its own. */
+type Scrub = (text: string, whole: boolean) => string;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The scrubber for a list of secrets (null when there are none). A secret of at least
+ * MIN_BARE_SECRET_LENGTH characters is replaced wherever it appears. A shorter one only:
+ * - as the password of a URL's userinfo (`scheme://user:SECRET@host`), so the full URL never shows it;
+ * - after a password key (`password=`, `passwd:`, `pwd=`, `PGPASSWORD=`, `"password":"…"`),
+ *   followed by a delimiter (quote, space, `&`, `;`, `,`, a bracket or the end);
+ * - as a whole field value.
+ */
+export function secretScrubber(secrets: readonly string[]): Scrub | null {
+  const unique = [...new Set(secrets.filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
+  if (unique.length === 0) return null;
+  const bare = unique.filter((s) => s.length >= MIN_BARE_SECRET_LENGTH);
+  const short = unique.filter((s) => s.length < MIN_BARE_SECRET_LENGTH);
+  const shortSet = new Set(short);
+  const alternatives = short.map(escapeRegExp).join("|");
+  const userinfo = short.length > 0 ? new RegExp(`(://[^\\s/?#@:]*:)(?:${alternatives})(?=@)`, "g") : null;
+  const keyed = short.length > 0 ? new RegExp(`((?:password|passwd|pwd)["']?\\s*[:=]\\s*["']?)(?:${alternatives})(?=$|["'\\s&;,)\\]}])`, "gi") : null;
+  return (text, whole) => {
+    if (whole && shortSet.has(text)) return REDACTED;
+    let out = text;
+    for (const secret of bare) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (userinfo !== null) out = out.replace(userinfo, `$1${REDACTED}`);
+    if (keyed !== null) out = out.replace(keyed, `$1${REDACTED}`);
+    return out;
+  };
+}
+
 /** Replaces secret values inside strings, plain objects, arrays and errors (a copy; inputs are not changed). */
-function scrubValue(value: unknown, secrets: readonly string[], depth: number): unknown {
-  if (typeof value === "string") return scrub(value, secrets);
+function scrubValue(value: unknown, scrub: Scrub, depth: number, whole = depth > 0): unknown {
+  if (typeof value === "string") return scrub(value, whole);
   if (depth > 4 || value === null || typeof value !== "object") return value;
   if (value instanceof Error) {
-    return { type: value.name, message: scrub(value.message, secrets), ...(value.stack ? { stack: scrub(value.stack, secrets) } : {}) };
+    return { type: value.name, message: scrub(value.message, false), ...(value.stack ? { stack: scrub(value.stack, false) } : {}) };
   }
-  if (Array.isArray(value)) return value.map((v: unknown) => scrubValue(v, secrets, depth + 1));
+  if (Array.isArray(value)) return value.map((v: unknown) => scrubValue(v, scrub, depth + 1));
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, secrets, depth + 1);
-  return out;
-}
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join(REDACTED);
+  for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, scrub, depth + 1);
   return out;
 }

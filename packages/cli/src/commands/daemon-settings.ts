@@ -1,0 +1,38 @@
+/**
+ * The daemon settings `flyt daemon` and `flyt dev` both take from flyt.yaml and the environment:
+ * run-monitor timeouts, the sensor timeout and the leader lease ttl (FLYT_DAEMON_LEASE_TTL_MS,
+ * shortened by tests and by operators who want a faster takeover). A small module of its own so
+ * `flyt dev` does not load the `flyt daemon` command's Kubernetes and local-evaluator modules.
+ */
+import { InvalidConfigError } from "@flyt/core";
+import type { DaemonOptions } from "@flyt/daemon";
+import type { DaemonConfig } from "../config.js";
+
+export function positiveNumber(text: string | undefined, what: string): number | undefined {
+  if (text === undefined || text === "") return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidConfigError(what, `expected a positive number, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+/**
+ * Monitor, sensor and lease options for a Daemon. `workerTimeoutSeconds` and `leaseTtlMs` come
+ * from command flags where a command has them; the lease renews at a fifth of its ttl (2 s of
+ * the default 10 s), so a standby notices an expired lease within a fifth of the ttl.
+ */
+export function daemonSettings(
+  config: DaemonConfig,
+  overrides: { workerTimeoutSeconds?: string | undefined; leaseTtlMs?: string | undefined } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<DaemonOptions, "monitor" | "sensorTimeoutMs" | "lease"> {
+  const workerTimeout = positiveNumber(overrides.workerTimeoutSeconds, "--worker-timeout");
+  const leaseTtl = positiveNumber(overrides.leaseTtlMs ?? env.FLYT_DAEMON_LEASE_TTL_MS, "FLYT_DAEMON_LEASE_TTL_MS");
+  return {
+    monitor: {
+      workerTimeoutMs: workerTimeout === undefined ? config.workerTimeoutMs : Math.round(workerTimeout * 1000),
+      startingTimeoutMs: config.startingTimeoutMs,
+    },
+    sensorTimeoutMs: config.sensorTimeoutMs,
+    ...(leaseTtl === undefined ? {} : { lease: { ttlMs: Math.round(leaseTtl), renewMs: Math.max(50, Math.round(leaseTtl / 5)) } }),
+  };
+}
