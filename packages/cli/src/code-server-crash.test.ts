@@ -1,6 +1,9 @@
 /**
  * Remote run workers and their code server, as real processes under a real `flyt webserver`
- * (SQLite; the behaviour does not depend on the backend):
+ * (SQLite; the behaviour does not depend on the backend). Runs are launched the way the daemon
+ * launches runs of a location served by a code server — a CodeLocationLauncher calls its
+ * `POST /v1/runs`, the worker reports to the webserver's ingest API — from this test process, so
+ * the webserver's own process tree holds the code servers and their workers:
  * - a reload retires the old code server: the running run keeps its worker, and the retired
  *   server stays (as the worker's parent) until the worker ends;
  * - SIGKILL of the webserver takes every code server (current and retired) and every worker along;
@@ -14,7 +17,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { openStorage } from "@flyt/storage";
+import type { RunHandle } from "@flyt/run-worker";
+import { openStorage, type Storage } from "@flyt/storage";
+import { CodeLocationClient, CodeLocationLauncher } from "@flyt/workspace";
 import { testBackends } from "@flyt/storage/testing";
 import { describePid, descendants, isAlive, startFlyt, waitFor, type FlytProcess } from "./test-support.js";
 
@@ -65,14 +70,18 @@ async function codeServerPid(locationUrl: string): Promise<number> {
   return health.pid;
 }
 
-/** Launches crash/slow through the webserver's REST API; resolves with the run id and its worker's pid once the step runs. */
-async function launchSlow(url: string, trace: string): Promise<{ runId: string; workerPid: number }> {
+/**
+ * Launches crash/slow on the location's current code server (as the daemon does), reporting to the
+ * webserver at `url`; resolves with the run id and its worker's pid once the step runs.
+ */
+async function launchSlow(storage: Storage, url: string, locationUrl: string, trace: string, handles: RunHandle[]): Promise<{ runId: string; workerPid: number }> {
   rmSync(join(trace, "slow-started"), { force: true });
-  const response = await fetch(`${url}/api/v1/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ location: "crash", selection: "crash/slow" }) });
-  const body = (await response.json()) as { runId?: string };
-  assert.equal(response.status, 201, JSON.stringify(body));
+  const { run } = await storage.createRun({ selection: "crash/slow", assetKeys: ["crash/slow"], location: "crash" });
+  const client = new CodeLocationClient("crash", locationUrl);
+  const launcher = new CodeLocationLauncher({ workspace: { client: () => client }, ingestUrl: `${url}/ingest/v1` });
+  handles.push(launcher.launch({ run, storage }));
   const workerPid = await waitFor(() => (existsSync(join(trace, "slow-started")) ? Number(readFileSync(join(trace, "slow-started"), "utf8")) : null), 60_000, "crash/slow to start");
-  return { runId: body.runId!, workerPid };
+  return { runId: run.runId, workerPid };
 }
 
 /** Waits until none of `pids` is alive or `withinMs` after `since` passed; returns ms since `since`. */
@@ -94,13 +103,15 @@ if (testBackends().includes("sqlite")) {
       const started: FlytProcess[] = [];
       const webserver = (): FlytProcess => startFlyt(["webserver", "--port", "0"], { cwd, env });
       const everyPid = new Set<number>();
+      const handles: RunHandle[] = [];
       try {
         // 1. A reload while a run is in progress keeps the run's worker and its (retired) code server.
         let web = webserver();
         started.push(web);
         let url = await listening(web);
-        const before = await codeServerPid((await loadedLocation(url)).url!);
-        const first = await launchSlow(url, trace);
+        const firstLocation = (await loadedLocation(url)).url!;
+        const before = await codeServerPid(firstLocation);
+        const first = await launchSlow(storage, url, firstLocation, trace, handles);
         const reloaded = await fetch(`${url}/api/v1/locations/crash/reload`, { method: "POST" });
         assert.equal(reloaded.status, 200);
         const after = await codeServerPid((await loadedLocation(url)).url!);
@@ -124,8 +135,9 @@ if (testBackends().includes("sqlite")) {
         web = webserver();
         started.push(web);
         url = await listening(web);
-        const server = await codeServerPid((await loadedLocation(url)).url!);
-        const second = await launchSlow(url, trace);
+        const secondLocation = (await loadedLocation(url)).url!;
+        const server = await codeServerPid(secondLocation);
+        const second = await launchSlow(storage, url, secondLocation, trace, handles);
         everyPid.add(server).add(second.workerPid);
         const serverKilledAt = Date.now();
         process.kill(server, "SIGKILL");
@@ -149,6 +161,8 @@ if (testBackends().includes("sqlite")) {
           assert.match(failure?.body.type === "RUN_FAILURE" ? failure.body.message : "", /worker lost/);
         }
         process.stderr.write(`# code servers and worker gone ${webGone} ms after SIGKILL of the webserver; worker gone ${workerGone} ms after SIGKILL of its code server\n`);
+        // The launchers saw their runs end (through storage) and finished.
+        await Promise.all(handles.map((h) => h.done));
       } finally {
         for (const p of started) await p.stop();
         for (const pid of [...everyPid].filter(isAlive)) process.kill(pid, "SIGKILL");
