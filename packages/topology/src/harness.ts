@@ -503,6 +503,30 @@ export function checkInstants(instigatorId: string, ticks: readonly TickRow[], r
   return { instants, problems };
 }
 
+/**
+ * A run of `alpha/chatty` that crossed an outage: problems with its event log, empty when none.
+ * The worker numbers its events (seq 1, 2, …; platform events have none): every seq from 1 to the
+ * highest must be stored exactly once (none lost), each "chatty i" line exactly once (none
+ * duplicated under a new seq by a redelivery), and the run's end recorded once.
+ */
+export function checkChattyEvents(runId: string, events: readonly EventRow[], lines: number): string[] {
+  const problems: string[] = [];
+  const seqs = events.filter((e) => e.seq !== null).map((e) => e.seq!);
+  const max = seqs.length === 0 ? 0 : Math.max(...seqs);
+  if (new Set(seqs).size !== seqs.length) problems.push(`${runId}: a seq stored twice`);
+  if (seqs.length !== max) problems.push(`${runId}: ${max - new Set(seqs).size} of seqs 1..${max} missing`);
+  const logs = events.filter((e) => e.type === "LOG" && e.message?.startsWith("chatty "));
+  const byLine = new Map<string, number>();
+  for (const e of logs) byLine.set(e.message!, (byLine.get(e.message!) ?? 0) + 1);
+  const missing = Array.from({ length: lines }, (_, i) => `chatty ${i + 1}`).filter((m) => !byLine.has(m));
+  const doubled = [...byLine].filter(([, n]) => n > 1).map(([m]) => m);
+  if (missing.length > 0) problems.push(`${runId}: ${missing.length} of ${lines} log lines missing (first: ${missing[0]})`);
+  if (doubled.length > 0) problems.push(`${runId}: ${doubled.length} log lines stored more than once (first: ${doubled[0]})`);
+  const ends = events.filter((e) => e.type === "RUN_SUCCESS" || e.type === "RUN_FAILURE" || e.type === "RUN_CANCELED");
+  if (ends.length !== 1) problems.push(`${runId}: ${ends.length} run-end events (${ends.map((e) => e.type).join(", ")})`);
+  return problems;
+}
+
 // ─── HTTP ────────────────────────────────────────────────────────────────────────────────────
 
 /** Posts a GraphQL document; returns `data`, throws on transport or GraphQL errors. */
