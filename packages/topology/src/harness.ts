@@ -145,6 +145,13 @@ export class FlytProcess {
     return this.text.split("\n").slice(-lines).join("\n");
   }
 
+  /** How it ended, with the error it printed last (for "process X died" messages). */
+  exitSummary(): string {
+    const how = this.running ? "running" : `exit ${this.child.exitCode ?? this.child.signalCode}`;
+    const error = this.tail(80).split("\n").reverse().find((line) => /Error\b|error:/.test(line));
+    return `${this.name} (${how})${error ? `: ${error.trim().slice(0, 300)}` : ""}`;
+  }
+
   /** Waits for a log record (JSON line) matching `test`; fails at once if the process exits. */
   async waitForRecord(test: (record: Record<string, unknown>) => boolean, timeoutMs: number, what: string): Promise<Record<string, unknown>> {
     return this.waitForState(() => this.records.find(test) ?? null, timeoutMs, what);
@@ -559,6 +566,23 @@ export async function rest(baseUrl: string, method: "GET" | "POST", path: string
     // Not JSON: returned as text.
   }
   return { status: response.status, body: parsed };
+}
+
+/**
+ * Keeps a run page's live event stream (`GET /api/runs/<id>/events`, server-sent events) open
+ * as the UI does, until `signal` aborts or the server ends it; resolves with the bytes received.
+ * Transport errors end it quietly: the drills assert on the server, not on this client.
+ */
+export async function watchRunEvents(baseUrl: string, runId: string, signal: AbortSignal): Promise<number> {
+  let bytes = 0;
+  try {
+    const response = await fetch(`${baseUrl}/api/runs/${encodeURIComponent(runId)}/events`, { headers: { accept: "text/event-stream" }, signal });
+    if (!response.body) return 0;
+    for await (const chunk of response.body) bytes += (chunk as Uint8Array).byteLength;
+  } catch {
+    // Aborted, or the connection was cut.
+  }
+  return bytes;
 }
 
 type LaunchResult = { __typename: string; message?: string; run?: { runId: string; location: string } };

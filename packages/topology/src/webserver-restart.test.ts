@@ -54,7 +54,7 @@ void describe("topology: kill -9 of the webserver during ingest (drill 4)", { sk
     const killedAt = Date.now();
     await topology.webserver!.kill9();
     await sleep(DOWN_MS);
-    deadWhileDown = topology.platformProcesses().filter((p) => p !== topology.webserver && !p.running).map((p) => p.name);
+    deadWhileDown = topology.platformProcesses().filter((p) => p !== topology.webserver && !p.running).map((p) => p.exitSummary());
     await topology.startWebserver();
     downtimeMs = Date.now() - killedAt;
     rows = await topology.db.settle(ids, 30_000);
