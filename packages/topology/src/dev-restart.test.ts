@@ -24,10 +24,10 @@ const WORKER_TIMEOUT_S = 4;
 
 void describe("topology: flyt dev on SQLite, kill -9 during a run and an immediate restart (drill 6)", { skip: !testBackends().includes("sqlite") }, () => {
   const processes = new ProcessSet("dev");
-  const dir = mkdtempSync(join(tmpdir(), "flyt-topology-dev-"));
-  const hangFile = join(dir, "hang");
-  const executionsFile = join(dir, "executions.jsonl");
-  const env = { FLYT_HOME: join(dir, ".flyt"), FLYT_CONFIG: join(dir, "flyt.yaml"), [EXECUTIONS_ENV]: executionsFile, FLYT_TOPOLOGY_HANG_FILE: hangFile };
+  let dir = "";
+  let hangFile = "";
+  let executionsFile = "";
+  let env: Record<string, string> = {};
   let storage: Storage | null = null;
   let runId = "";
   let killedTree: ProcessInfo[] = [];
@@ -44,7 +44,11 @@ void describe("topology: flyt dev on SQLite, kill -9 during a run and an immedia
   }
 
   before(async () => {
-    writeFileSync(env.FLYT_CONFIG, `# Written by the topology dev drill.\ndaemon:\n  workerTimeoutSeconds: ${WORKER_TIMEOUT_S}\n`);
+    dir = mkdtempSync(join(tmpdir(), "flyt-topology-dev-"));
+    hangFile = join(dir, "hang");
+    executionsFile = join(dir, "executions.jsonl");
+    env = { FLYT_HOME: join(dir, ".flyt"), FLYT_CONFIG: join(dir, "flyt.yaml"), [EXECUTIONS_ENV]: executionsFile, FLYT_TOPOLOGY_HANG_FILE: hangFile };
+    writeFileSync(env.FLYT_CONFIG!, `# Written by the topology dev drill.\ndaemon:\n  workerTimeoutSeconds: ${WORKER_TIMEOUT_S}\n`);
     writeFileSync(hangFile, "");
     const first = await startDev("dev 1");
     await waitUntil(async () => {
@@ -55,7 +59,7 @@ void describe("topology: flyt dev on SQLite, kill -9 during a run and an immedia
     await waitUntil(() => (readExecutions(executionsFile).some((e) => e.runId === runId && e.asset === "dev/slow") ? true : null), 30_000, "dev/slow to execute");
     killedTree = await first.process.kill9();
     const killedAt = Date.now();
-    storage = await openStorage({ sqlitePath: join(env.FLYT_HOME, "flyt.db") });
+    storage = await openStorage({ sqlitePath: join(env.FLYT_HOME!, "flyt.db") });
     restarted = (await startDev("dev 2")).process;
     const leader = restarted;
     // "Up within the lease timeout": the old lease expires 10 s after its last renewal at most.
@@ -84,7 +88,7 @@ void describe("topology: flyt dev on SQLite, kill -9 during a run and an immedia
   after(async () => {
     await processes[Symbol.asyncDispose]();
     await storage?.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
     writeFigures("dev", {
       leaseTtlMs: LEASE_TTL_MS,
       workerTimeoutSeconds: WORKER_TIMEOUT_S,
