@@ -148,7 +148,9 @@ export class FlytProcess {
   /** How it ended, with the error it printed last (for "process X died" messages). */
   exitSummary(): string {
     const how = this.running ? "running" : `exit ${this.child.exitCode ?? this.child.signalCode}`;
-    const error = this.tail(80).split("\n").reverse().find((line) => /Error\b|error:/.test(line));
+    // The thrown error's own line ("StorageError: …") over its cause's and the stack's.
+    const lines = this.tail(80).split("\n").reverse();
+    const error = lines.find((line) => /^[A-Za-z]*Error: /.test(line)) ?? lines.find((line) => /Error\b|error:/.test(line));
     return `${this.name} (${how})${error ? `: ${error.trim().slice(0, 300)}` : ""}`;
   }
 
