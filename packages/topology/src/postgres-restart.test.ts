@@ -5,7 +5,8 @@
  * shutdown: every connection cut) for 5 s and started again on the same data directory.
  * Meanwhile the drill does what an operator's browser would: it opens the runs' pages (live event
  * streams) as the server goes down and again during the outage, and polls GraphQL and /readyz. Asserts: every Flyt process (webserver, both daemons, both code
- * servers) is alive afterwards; /readyz said 503 during the outage and 200 after;
+ * servers) is alive afterwards; /readyz said 503 during the outage and 200 after; their LISTEN
+ * connections are back;
  * the runs in flight finish SUCCESS with no event lost or duplicated; the schedules go on ticking
  * with no instant lost or doubled across the outage (catch-up `all`), and their runs succeed.
  */
@@ -47,6 +48,11 @@ void describe("topology: PostgreSQL restart mid-run and mid-tick (drill 5)", { s
   /** /readyz statuses seen while the server was down (0: no answer). */
   const readyDuringOutage: number[] = [];
   let readyAfter: number | null = null;
+  /** Sessions of the processes' run watches (LISTEN, application_name flyt-listen) before and after. */
+  let listenBefore = 0;
+  let listenAfter = 0;
+  const listenSessions = async (): Promise<number> =>
+    Number((await topology.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'flyt-listen' AND datname = current_database()`))[0]?.n ?? 0);
   const figures: Record<string, unknown> = { outageMs: OUTAGE_MS };
 
   before(async () => {
@@ -75,6 +81,7 @@ void describe("topology: PostgreSQL restart mid-run and mid-tick (drill 5)", { s
     // during the outage as EventSource does, and GraphQL and /readyz are polled.
     const watching = new AbortController();
     const streams = ids.map((id) => watchRunEvents(topology.webserverUrl, id, watching.signal));
+    listenBefore = await listenSessions();
     const stoppedAt = Date.now();
     await topology.postgres!.stopServer();
     const outageEnds = Date.now() + OUTAGE_MS;
@@ -106,6 +113,11 @@ void describe("topology: PostgreSQL restart mid-run and mid-tick (drill 5)", { s
     watching.abort();
     await Promise.all(streams);
     inFlight = await topology.db.settle(ids, 40_000);
+    // LISTEN connections reconnect a second after they are cut; by now every one should be back.
+    listenAfter = await waitUntil(async () => {
+      const n = await listenSessions();
+      return n >= listenBefore ? n : null;
+    }, 10_000, "the LISTEN sessions to come back").catch(() => listenSessions());
     deadAfter = topology.platformProcesses().filter((p) => !p.running).map((p) => p.exitSummary());
     // Closing the tick set needs the API: a webserver that died is restarted for it (its death is asserted above).
     if (!topology.webserver?.running) await topology.startWebserver();
@@ -126,6 +138,7 @@ void describe("topology: PostgreSQL restart mid-run and mid-tick (drill 5)", { s
       scheduledRuns: scheduled.length,
       scheduledRunsSucceeded: scheduled.filter((r) => r.status === "SUCCESS").length,
       readyDuringOutage,
+      listenSessions: { before: listenBefore, after: listenAfter },
       deadAfter,
     });
   }, { timeout: 60_000 });
@@ -137,6 +150,11 @@ void describe("topology: PostgreSQL restart mid-run and mid-tick (drill 5)", { s
   void it("the webserver reports the outage on /readyz (503) and is ready again after the restart", () => {
     assert.ok(readyDuringOutage.includes(503), `/readyz during the outage answered ${readyDuringOutage.join(", ")}`);
     assert.ok(readyAfter !== null, "/readyz answered 200 within 20 s of the restart");
+  });
+
+  void it("the processes' LISTEN connections (run-change notifications) are back after the restart", () => {
+    assert.ok(listenBefore > 0, "the daemons listened for run changes before the outage");
+    assert.ok(listenAfter >= listenBefore, `${listenBefore} LISTEN sessions before the outage, ${listenAfter} after`);
   });
 
   void it("runs in flight across the restart finish SUCCESS, executed once, with no event lost or duplicated", async () => {
