@@ -103,6 +103,8 @@ describe("validateNewRun", () => {
     // An unknown key is dropped (the schema strips it), not an error.
     assert.deepEqual(validateNewRun({ ...run, extra: 1 } as never), run);
     assert.deepEqual(validateNewRun({ selection: "*", assetKeys: [] }), { selection: "*", assetKeys: [] });
+    // A re-execution of every step passes stepKeys: null explicitly (it threw "not iterable").
+    assert.deepEqual(validateNewRun({ selection: "*", assetKeys: ["a"], stepKeys: null }), { selection: "*", assetKeys: ["a"], stepKeys: null });
   });
 
   it("rejects what the schema rejects, with its message", () => {

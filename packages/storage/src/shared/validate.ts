@@ -78,7 +78,7 @@ function fastNewRun(run: NewRun): NewRun | null {
   if (!nullable(r.instigator, isNonEmpty) || !nullable(r.runKey, isNonEmpty)) return null;
   if (r.runKey != null && r.instigator == null) return null;
   const out: Record<string, unknown> = {};
-  for (const key in r) if (r[key] !== undefined) out[key] = key === "assetKeys" || key === "stepKeys" ? [...(r[key] as string[])] : r[key];
+  for (const key in r) if (r[key] !== undefined) out[key] = (key === "assetKeys" || key === "stepKeys") && r[key] !== null ? [...(r[key] as string[])] : r[key];
   if (tags !== undefined) out.tags = tags;
   return out as unknown as NewRun;
 }

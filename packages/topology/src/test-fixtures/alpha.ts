@@ -1,0 +1,60 @@
+/**
+ * Code location "alpha" of the topology suite, served by its own `flyt code-server`:
+ * - `alpha/one` → `alpha/two`: the launch drills' two-step run (each step records an execution);
+ * - `alpha/chatty`: logs FLYT_TOPOLOGY_CHATTY_LINES numbered lines ("chatty 1" …), one every
+ *   FLYT_TOPOLOGY_CHATTY_INTERVAL_MS, so a run spans a webserver or PostgreSQL outage and the
+ *   drill can count each line's event exactly once;
+ * - `alpha/tick` and the schedule `alpha_every_2s` (a seconds-field cron, catch-up `all`), shipped
+ *   STOPPED so only the drills that want ticks turn it on.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { asset, defineDefinitions, schedule } from "@flyt/sdk";
+import { envInt, recordExecution } from "./record.js";
+
+const one = asset({
+  key: "alpha/one",
+  group: "alpha",
+  compute: (ctx) => {
+    recordExecution(ctx);
+    return { step: 1 };
+  },
+});
+
+const two = asset({
+  key: "alpha/two",
+  group: "alpha",
+  deps: [one],
+  compute: (ctx) => {
+    recordExecution(ctx);
+    return { step: 2 };
+  },
+});
+
+const chatty = asset({
+  key: "alpha/chatty",
+  group: "alpha",
+  compute: async (ctx) => {
+    recordExecution(ctx);
+    const lines = envInt("FLYT_TOPOLOGY_CHATTY_LINES", 40);
+    const interval = envInt("FLYT_TOPOLOGY_CHATTY_INTERVAL_MS", 50);
+    for (let i = 1; i <= lines; i++) {
+      ctx.log.info(`chatty ${i}`);
+      await sleep(interval, undefined, { signal: ctx.signal });
+    }
+    return { lines };
+  },
+});
+
+const tick = asset({
+  key: "alpha/tick",
+  group: "alpha",
+  compute: (ctx) => {
+    recordExecution(ctx);
+    return { ok: 1 };
+  },
+});
+
+export default defineDefinitions({
+  assets: [one, two, chatty, tick],
+  schedules: [schedule({ name: "alpha_every_2s", cron: "*/2 * * * * *", target: "alpha/tick", defaultStatus: "STOPPED", catchUp: "all", maxCatchUpTicks: 100 })],
+});
