@@ -25,7 +25,10 @@ export function sqliteSchemaVersion(db: Database.Database): number {
 /** @returns the ids of the migrations this call applied (empty when another process did them). */
 export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = SQLITE_MIGRATIONS): number[] {
   const applied: number[] = [];
-  assertSchemaNotNewer(sqliteSchemaVersion(db), migrations, "SQLite");
+  const current = sqliteSchemaVersion(db);
+  assertSchemaNotNewer(current, migrations, "SQLite");
+  // Nothing to do: take no write lock (a read-only database, a reader next to a busy writer).
+  if (current >= (migrations.at(-1)?.id ?? 0)) return applied;
   for (const migration of migrations) {
     db.exec("BEGIN IMMEDIATE");
     try {

@@ -7,7 +7,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { FlytError, StorageError, type EventRecord, type NewRun, type RunRecord, type StoredEvent } from "@flyt/core";
+
+// URI file names (`file:…?immutable=1`) for opening a database on a read-only file system; read by
+// better-sqlite3 once, when the process opens its first database. Plain paths are unaffected.
+process.env.SQLITE_USE_URI ??= "1";
+import { FlytError, MigrationError, StorageError, type EventRecord, type NewRun, type RunRecord, type StoredEvent } from "@flyt/core";
 import { StorageInputError } from "../errors.js";
 import { buildPage, pageLimit, resolvePage } from "../shared/cursor.js";
 import { applyLifecycle, eventColumns, indexUpdates, lifecycleStatus, type InsertedEvent } from "../shared/derive.js";
@@ -89,6 +93,7 @@ import type {
   NewAlertDelivery,
 } from "../storage.js";
 import { migrateSqlite, sqliteSchemaVersion } from "./sqlite-migrator.js";
+import { SQLITE_MIGRATIONS } from "../generated/migrations.js";
 
 /** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -147,6 +152,8 @@ export class SqliteStorage implements Storage {
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
+    /** Opened read-only (the read-write open failed): reads work, writes fail saying so. */
+    readonly readOnly = false,
   ) {}
 
   /** Opens (creating the file and its directory if needed) and migrates a SQLite database. */
@@ -169,9 +176,37 @@ export class SqliteStorage implements Storage {
     } catch (error) {
       db.close();
       if (error instanceof FlytError) throw error;
+      // A database on a read-only file system (a mounted backup, a locked-down volume) can still be read.
+      if (absolute !== ":memory:" && isReadOnlyFailure(error)) return SqliteStorage.openReadOnly(absolute, error);
       throw new StorageError(`Could not prepare SQLite database ${absolute}: ${(error as Error).message}`, { cause: error });
     }
     return new SqliteStorage(db, absolute);
+  }
+
+  /**
+   * Opens a database that cannot be written. A WAL database needs its -shm file, which a read-only
+   * folder cannot hold, unless SQLite is told the file is immutable (nobody changes it meanwhile —
+   * true of a read-only file system). Its schema must already be current; every write fails with a
+   * StorageError saying it is read-only.
+   */
+  private static openReadOnly(absolute: string, cause: unknown): SqliteStorage {
+    let db: Database.Database;
+    try {
+      db = new Database(`file:${absolute.split("/").map(encodeURIComponent).join("/")}?immutable=1`, { readonly: true, fileMustExist: true });
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    } catch (error) {
+      throw new StorageError(`Could not open SQLite database ${absolute}: ${(cause as Error).message}; read-only as well: ${(error as Error).message}`, { cause: error });
+    }
+    const version = sqliteSchemaVersion(db);
+    const latest = SQLITE_MIGRATIONS.at(-1)?.id ?? 0;
+    if (version < latest) {
+      db.close();
+      throw new MigrationError(
+        `SQLite database ${absolute} is read-only and at schema version ${version}, older than this Flyt's ${latest}: open it once where it can be written (any flyt command migrates it), then read it here.`,
+        { cause },
+      );
+    }
+    return new SqliteStorage(db, absolute, true);
   }
 
   /** The underlying connection, for tools (schema dump) and tests. */
@@ -199,6 +234,9 @@ export class SqliteStorage implements Storage {
 
   private wrapError(what: string, error: unknown): Error {
     if (error instanceof FlytError) return error;
+    if (isReadOnlyFailure(error)) {
+      return new StorageError(`${what}: the SQLite database ${this.path} cannot be written here (a read-only file or file system); reading works, writing needs a writable copy`, { cause: error });
+    }
     if (!this.db.open) return new StorageError(`${what}: the SQLite storage at ${this.path} is closed`, { cause: error });
     return new StorageError(`${what} failed on SQLite database ${this.path}: ${(error as Error).message}`, { cause: error });
   }
@@ -900,4 +938,10 @@ export class SqliteStorage implements Storage {
     }
     return Promise.resolve();
   }
+}
+
+/** SQLite refused to write or to create a file beside the database (a read-only file system or file). */
+function isReadOnlyFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === "SQLITE_READONLY" || code === "SQLITE_CANTOPEN" || (typeof code === "string" && code.startsWith("SQLITE_READONLY_")) || /readonly|read-only|unable to open database file/i.test((error as Error).message ?? "");
 }
