@@ -6,7 +6,7 @@ export * from "./storage.js";
 export { openStorage, type OpenStorageOptions } from "./open.js";
 export { SqliteStorage, type SqliteStorageOptions } from "./sqlite/sqlite-storage.js";
 export { PostgresStorage, type PostgresStorageOptions } from "./postgres/postgres-storage.js";
-export { StorageInputError } from "./errors.js";
+export { StorageInputError, StorageUnavailableError } from "./errors.js";
 export { maskDatabaseUrl } from "./shared/url.js";
 export { encodeCursor, decodeCursor } from "./shared/cursor.js";
 export { migrateSqlite, sqliteSchemaVersion } from "./sqlite/sqlite-migrator.js";

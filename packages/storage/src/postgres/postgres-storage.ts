@@ -6,7 +6,7 @@
  */
 import pg from "pg";
 import { FlytError, StorageError, type EventRecord, type NewRun, type RunRecord, type StoredEvent } from "@flyt/core";
-import { StorageInputError } from "../errors.js";
+import { StorageInputError, StorageUnavailableError } from "../errors.js";
 import { buildPage, pageLimit, resolvePage } from "../shared/cursor.js";
 import { applyLifecycle, eventColumns, indexUpdates, lifecycleStatus, type InsertedEvent } from "../shared/derive.js";
 import { binder, listRunsSql } from "../shared/queries.js";
@@ -86,6 +86,7 @@ import type {
   NewAlertDelivery,
 } from "../storage.js";
 import { migratePostgres, postgresSchemaVersion } from "./postgres-migrator.js";
+import { isConnectionError } from "./postgres-errors.js";
 import { listen } from "./postgres-listener.js";
 import { createPool, reporter, type PoolOptions } from "./postgres-pool.js";
 
@@ -192,7 +193,7 @@ export class PostgresStorage implements Storage {
     } catch (error) {
       await pool.end().catch(() => {});
       if (error instanceof FlytError) throw error;
-      throw new StorageError(
+      throw new (isConnectionError(error) ? StorageUnavailableError : StorageError)(
         `Could not connect to PostgreSQL at ${maskDatabaseUrl(url)}: ${scrubSecret((error as Error).message, url)}`,
         { cause: error },
       );
@@ -208,6 +209,12 @@ export class PostgresStorage implements Storage {
   private wrapError(what: string, error: unknown): Error {
     if (error instanceof FlytError) return error;
     if (this.closed) return new StorageError(`${what}: the PostgreSQL storage at ${maskDatabaseUrl(this.url)} is closed`, { cause: error });
+    if (isConnectionError(error)) {
+      return new StorageUnavailableError(
+        `${what} failed: PostgreSQL ${maskDatabaseUrl(this.url)} is unreachable (${scrubSecret((error as Error).message, this.url)}); retry once it is back`,
+        { cause: error },
+      );
+    }
     return new StorageError(
       `${what} failed on PostgreSQL ${maskDatabaseUrl(this.url)}: ${scrubSecret((error as Error).message, this.url)}`,
       { cause: error },

@@ -5,11 +5,13 @@
  * when the sessions are terminated: the process must not die of an unhandled 'error' event. The
  * server stays down long enough (3 s) for several reconnect attempts of the run watch to fail;
  * afterwards the watch must be back by itself, say so once (`onMissed`), and hear changes made
- * after the restart, and the pool must serve queries again.
+ * after the restart, and the pool must serve queries again. Every error a writer sees meanwhile
+ * must be a StorageUnavailableError, the kind callers retry.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { StorageUnavailableError } from "../errors.js";
 import type { RunChange } from "../storage.js";
 import { startRestartablePostgres, testBackends, type RestartablePostgres } from "../testing/index.js";
 import { PostgresStorage } from "./postgres-storage.js";
@@ -51,6 +53,7 @@ void describe("PostgreSQL storage across a server restart", { skip: !testBackend
       // retries a failed append until it is stored (the order and count are checked after).
       const runs = await Promise.all(Array.from({ length: 4 }, () => storage.createRun({ selection: "*", assetKeys: ["a"] })));
       let failures = 0;
+      const misclassified: string[] = [];
       const written = new Map<string, number>();
       writers = runs.map(async ({ run }) => {
         let seq = 0;
@@ -59,8 +62,9 @@ void describe("PostgreSQL storage across a server restart", { skip: !testBackend
           try {
             await storage.appendEvents([{ runId: run.runId, seq: next, timestamp: Date.now(), stepKey: null, body: { type: "LOG", level: "info", message: `line ${next}` } }]);
             seq = next;
-          } catch {
+          } catch (error) {
             failures += 1;
+            if (!(error instanceof StorageUnavailableError)) misclassified.push(String(error));
             await sleep(50);
           }
         }
@@ -82,6 +86,7 @@ void describe("PostgreSQL storage across a server restart", { skip: !testBackend
 
       assert.equal(missed, 1, "one gap signal for one outage");
       assert.ok(failures > 0, "the writers did see the outage");
+      assert.deepEqual(misclassified, [], "every failure of the outage is a StorageUnavailableError (retryable)");
       for (const { run } of runs) {
         const events = (await storage.getEvents(run.runId)).filter((e) => e.seq !== null);
         assert.deepEqual(events.map((e) => e.seq), Array.from({ length: written.get(run.runId) ?? 0 }, (_, i) => i + 1), `run ${run.runId}: every event once, in order`);
