@@ -15,3 +15,4 @@ export { dumpSqliteSchema } from "./sqlite/sqlite-schema.js";
 export { dumpPostgresSchema } from "./postgres/postgres-schema.js";
 export { SQLITE_MIGRATIONS, POSTGRES_MIGRATIONS } from "./generated/migrations.js";
 export type { Migration } from "./shared/migrations.js";
+export { Backoff, retryWhileUnavailable, RETRY_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, type RetryWhileUnavailableOptions } from "./retry.js";
