@@ -211,11 +211,21 @@ export class Daemon {
       throw new DaemonAlreadyRunningError(lease?.holder ?? "unknown", lease?.expiresAt ?? Date.now());
     }
     this.started = true;
-    this.watch = await storage.watchRuns((change) => {
-      this.queue.noteChange(change);
-      this.loops.get("run-queue")?.wake();
-      if (change.status === "FAILURE") this.loops.get("run-retries")?.wake();
-    });
+    this.watch = await storage.watchRuns(
+      (change) => {
+        this.queue.noteChange(change);
+        this.loops.get("run-queue")?.wake();
+        if (change.status === "FAILURE") this.loops.get("run-retries")?.wake();
+      },
+      {
+        // The watch was down (a PostgreSQL restart): re-list the queue now, not at the next full refresh.
+        onMissed: () => {
+          this.queue.reset();
+          this.loops.get("run-queue")?.wake();
+          this.loops.get("run-retries")?.wake();
+        },
+      },
+    );
     this.leader.start();
     for (const loop of this.loops.values()) loop.start();
     await this.observability.start();
