@@ -52,11 +52,14 @@ class InProcessRunHandle implements RunHandle {
     if (this.settled || this.canceling) return;
     this.canceling = true;
     const message = reason ?? "Run canceled";
-    await this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
+    // Queued before the worker's reply, so it is stored first; the abort does not wait for the
+    // write, which waits while storage is unreachable.
+    const written = this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
     this.controller.abort(message);
     const timer = setTimeout(() => this.abandon?.(), this.graceMs);
     timer.unref();
     void this.done.finally(() => clearTimeout(timer));
+    await written;
   }
 
   private async start(): Promise<RunRecord> {

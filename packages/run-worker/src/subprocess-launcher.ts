@@ -92,9 +92,12 @@ export class SubprocessRunHandle implements RunHandle {
     if (this.cancelRequested !== null || this.sink.terminalEvent !== null) return;
     const message = reason ?? "Run canceled";
     this.cancelRequested = message;
-    await this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
+    // Queued before anything the worker sends in reply, so it is stored first; the worker is told
+    // at once rather than after the write, which waits while storage is unreachable.
+    const written = this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
     // Before the fork, start() forwards the request once the worker exists.
     if (this.child !== null) this.forwardCancel();
+    await written;
   }
 
   private forwardCancel(): void {
