@@ -232,13 +232,23 @@ export class Daemon {
     if (this.started) return;
     const { storage } = this.options;
     this.started = true;
-    this.watch = await storage.watchRuns((change) => {
-      this.queue.noteChange(change);
-      this.loops.get("run-queue")?.wake();
-      if (change.status === "FAILURE") this.loops.get("run-retries")?.wake();
-      // Canceled from the UI, the API or the CLI: whoever launched it stops its worker.
-      if (change.status === "CANCELING") void this.forwardCancel(change.runId);
-    });
+    this.watch = await storage.watchRuns(
+      (change) => {
+        this.queue.noteChange(change);
+        this.loops.get("run-queue")?.wake();
+        if (change.status === "FAILURE") this.loops.get("run-retries")?.wake();
+        // Canceled from the UI, the API or the CLI: whoever launched it stops its worker.
+        if (change.status === "CANCELING") void this.forwardCancel(change.runId);
+      },
+      {
+        // The watch was down (a PostgreSQL restart): re-list the queue now, not at the next full refresh.
+        onMissed: () => {
+          this.queue.reset();
+          this.loops.get("run-queue")?.wake();
+          this.loops.get("run-retries")?.wake();
+        },
+      },
+    );
     const leading = await this.leader.tryAcquire();
     this.leader.start(this.leader.renewMs);
     for (const loop of this.loops.values()) loop.start();

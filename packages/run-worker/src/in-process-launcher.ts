@@ -55,11 +55,14 @@ class InProcessRunHandle implements RunHandle {
     if (this.settled || this.canceling) return;
     this.canceling = true;
     const message = reason ?? "Run canceled";
-    if (options.recorded !== true) await this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
+    // Queued before the worker's reply, so it is stored first; the abort does not wait for the
+    // write, which waits while storage is unreachable. Recorded elsewhere already: nothing to write.
+    const written = options.recorded === true ? Promise.resolve() : this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
     this.controller.abort(message);
     const timer = setTimeout(() => this.abandon?.(), this.graceMs);
     timer.unref();
     void this.done.finally(() => clearTimeout(timer));
+    await written;
   }
 
   private async start(): Promise<RunRecord> {

@@ -95,9 +95,13 @@ export class SubprocessRunHandle implements RunHandle {
     if (this.cancelRequested !== null || this.sink.terminalEvent !== null) return;
     const message = reason ?? "Run canceled";
     this.cancelRequested = message;
-    if (options.recorded !== true) await this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
+    // Queued before anything the worker sends in reply, so it is stored first; the worker is told
+    // at once rather than after the write, which waits while storage is unreachable. Recorded
+    // elsewhere already (the UI, the CLI following the run): nothing to write.
+    const written = options.recorded === true ? Promise.resolve() : this.sink.writePlatformEvent({ type: "RUN_CANCELING", message });
     // Before the fork, start() forwards the request once the worker exists.
     if (this.child !== null) this.forwardCancel();
+    await written;
   }
 
   private forwardCancel(): void {

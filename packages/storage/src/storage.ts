@@ -164,6 +164,17 @@ export interface RunWatch {
   close(): Promise<void>;
 }
 
+export interface RunWatchOptions {
+  /**
+   * Called when changes may have been missed: on PostgreSQL, after the watch's connection was
+   * lost (a database restart, a failover, a network cut) and re-established, since notifications
+   * sent while no session listened are gone. It carries no run: the listener should re-read
+   * everything it tracks (the daemon's run queue does a full re-list). SQLite never calls it: its
+   * signal is in-process and cannot be lost.
+   */
+  onMissed?: () => void;
+}
+
 /**
  * A run-scoped ingest token as stored: only its hash (`sha256` hex of the token), never the token.
  * It lets a run worker write events of `runId`, and materializations/checks of `assetKeys` only.
@@ -304,8 +315,13 @@ export interface Storage {
    * Calls `listener` after runs are created or change status: from any process on PostgreSQL
    * (LISTEN/NOTIFY), from this process on SQLite (an in-process signal per database file).
    * Delivery is a wake-up hint, not a log: listeners must re-read storage, and keep a slow poll.
+   *
+   * Rejects when storage cannot be reached at the call. Once open, a watch lasts until closed: on
+   * PostgreSQL a lost connection is re-made in the background with capped backoff (100 ms
+   * doubling to 5 s, for as long as the outage lasts), and each time it is back
+   * `options.onMissed` is called, because changes made meanwhile were not delivered.
    */
-  watchRuns(listener: (change: RunChange) => void): Promise<RunWatch>;
+  watchRuns(listener: (change: RunChange) => void, options?: RunWatchOptions): Promise<RunWatch>;
 
   // Batches (scheduler and run queue) -------------------------------------------------------
   /** The runs with these ids that exist, in the order asked (unknown ids are left out). */

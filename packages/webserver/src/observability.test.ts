@@ -137,7 +137,7 @@ for (const backend of testBackends()) {
       assert.equal(gone.status, 503);
       const goneBody = (await gone.json()) as any;
       assert.equal(goneBody.storage.reachable, false);
-      assert.match(goneBody.error, /^storage: /);
+      assert.match(goneBody.error, /^not ready: storage unreachable: /);
       assert.equal((await fetch(`${web.url}/healthz`)).status, 200, "the process itself is still healthy");
     });
   });

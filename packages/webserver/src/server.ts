@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { ApiError, sendError } from "@flyt/protocol";
 import type { RunLauncher } from "@flyt/run-worker";
-import type { Storage } from "@flyt/storage";
+import { StorageUnavailableError, type Storage } from "@flyt/storage";
 import { CodeLocationLauncher, type Workspace } from "@flyt/workspace";
 import type { FlytMetrics } from "@flyt/observability";
 import { Authenticator, type ApiTokenLookup } from "./auth/authenticator.js";
@@ -63,6 +63,15 @@ export interface WebserverOptions {
 const PUBLIC_PATHS = /^\/(ingest\/|healthz$|readyz$|metrics$)/;
 /** Paths that read or change platform state: at least a viewer. */
 const API_PATHS = /^\/(graphql$|api\/)/;
+
+/** Seconds a client is asked to wait before retrying while storage is unreachable. */
+const STORAGE_RETRY_AFTER_S = 1;
+
+/** The API error for a request that failed because storage is unreachable (with Retry-After). */
+function storageUnavailable(error: StorageUnavailableError, response: ServerResponse): ApiError {
+  if (!response.headersSent) response.setHeader("retry-after", String(STORAGE_RETRY_AFTER_S));
+  return new ApiError("UNAVAILABLE", `Storage is unreachable; retry shortly. ${error.message}`);
+}
 
 export class Webserver {
   private readonly server: Server;
@@ -120,7 +129,10 @@ export class Webserver {
       guard(request)
         .then(() => (api === null ? false : api.handle(request, response)))
         .then((handled) => (handled ? undefined : router.dispatch(request, response)))
-        .catch((error: unknown) => {
+        .catch((thrown: unknown) => {
+        // Storage down (a PostgreSQL restart) is not a bug: a retryable 503, never a 500. Workers
+        // posting events retry a 503 until it passes (http-transport.ts).
+        const error = thrown instanceof StorageUnavailableError ? storageUnavailable(thrown, response) : thrown;
         if (!(error instanceof ApiError)) log({ level: "error", msg: "request failed", method: request.method, url: request.url, error: (error as Error).stack ?? String(error) });
         else if (error.status >= 500 || error.status === 403) log({ level: "warn", msg: error.message, method: request.method, url: request.url, code: error.code });
         sendError(response, error);

@@ -4,12 +4,14 @@
  * remote worker with the run record, the ingest URL and the token, and follows the run through
  * storage — the worker's events arrive through the ingest API, not through this object. If the
  * worker process ends without a terminal event, the run is failed here with its exit status and
- * stderr tail; when the run ends, its tokens are revoked.
+ * stderr tail; when the run ends, its tokens are revoked. A storage outage (a PostgreSQL restart)
+ * is waited out with capped backoff at every step: it never fails the run or rejects `done`.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { isTerminalRunStatus, type EventBody, type RunRecord } from "@flyt/core";
 import { claimForLaunch, type CancelOptions, type LaunchRequest, type RunHandle, type RunLauncher } from "@flyt/run-worker";
-import type { Storage } from "@flyt/storage";
+import { Backoff, StorageUnavailableError, retryWhileUnavailable, type Storage } from "@flyt/storage";
+import type { RunProcessStatus } from "@flyt/protocol";
 import { CodeLocationError, type CodeLocationClient } from "./client.js";
 
 /** Where the launcher finds a location's code server: a `Workspace`, or the daemon's own clients of its `url:` locations. */
@@ -93,21 +95,24 @@ class CodeLocationRunHandle implements RunHandle {
   private async start(): Promise<RunRecord> {
     const { run } = this.request;
     const location = run.location;
-    if ((await claimForLaunch(this.storage, run)) === null) {
+    // Launching waits out a storage outage rather than failing the run for it.
+    if ((await retryWhileUnavailable(() => claimForLaunch(this.storage, run))) === null) {
       // Claimed by someone else (or ended while queued): their run, not ours to start.
-      const current = await this.storage.getRun(this.runId);
+      const current = await retryWhileUnavailable(() => this.storage.getRun(this.runId));
       if (current === null) throw new Error(`run ${this.runId} disappeared from storage`);
       return current;
     }
     const { token, hash } = mintRunToken();
     try {
-      await this.storage.createRunToken({
-        tokenHash: hash,
-        runId: this.runId,
-        location,
-        assetKeys: run.assetKeys,
-        expiresAt: Date.now() + (this.options.tokenTtlMs ?? 24 * 3600_000),
-      });
+      await retryWhileUnavailable(() =>
+        this.storage.createRunToken({
+          tokenHash: hash,
+          runId: this.runId,
+          location,
+          assetKeys: run.assetKeys,
+          expiresAt: Date.now() + (this.options.tokenTtlMs ?? 24 * 3600_000),
+        }),
+      );
       const ingestUrl = typeof this.options.ingestUrl === "function" ? this.options.ingestUrl() : this.options.ingestUrl;
       await this.options.workspace.client(location).launchRun({
         run,
@@ -118,29 +123,43 @@ class CodeLocationRunHandle implements RunHandle {
       });
       this.launched = true;
     } catch (error) {
-      await this.storage.revokeRunTokens(this.runId);
+      await retryWhileUnavailable(() => this.storage.revokeRunTokens(this.runId));
       const message = `Could not launch the run on code location ${JSON.stringify(location)}: ${(error as Error).message}`;
-      await this.platformEvent({ type: "RUN_FAILURE", message, error: { name: (error as Error).name, message } });
+      await retryWhileUnavailable(() => this.platformEvent({ type: "RUN_FAILURE", message, error: { name: (error as Error).name, message } }));
       return this.finish();
     }
     if (this.cancelReason !== null) await this.options.workspace.client(location).cancelRun(this.runId, this.cancelReason).catch(() => undefined);
     return this.follow();
   }
 
+  /**
+   * Polls the run until it ends. Storage may be unreachable for a while (a PostgreSQL restart):
+   * every storage call here is a read, or a platform event that is only written after the run
+   * was re-read as not ended, so a failed round is simply tried again after a backoff. Giving up
+   * would stop forwarding events and leave the run's token unrevoked.
+   */
   private async follow(): Promise<RunRecord> {
     const poll = this.options.pollIntervalMs ?? 100;
     const checkEvery = this.options.processCheckIntervalMs ?? 2_000;
+    const backoff = new Backoff();
     let lastCheck = Date.now();
     let exitedSeenAt: number | null = null;
     for (;;) {
-      const run = await this.storage.getRun(this.runId);
-      await this.forwardEvents();
-      if (run === null || isTerminalRunStatus(run.status)) return this.finish();
-      if (Date.now() - lastCheck >= checkEvery) {
-        lastCheck = Date.now();
-        try {
-          const status = await this.options.workspace.client(run.location).runStatus(this.runId);
-          if (status.state === "EXITED") {
+      let wait = poll;
+      try {
+        const run = await this.storage.getRun(this.runId);
+        await this.forwardEvents();
+        if (run === null || isTerminalRunStatus(run.status)) return await this.finish();
+        if (Date.now() - lastCheck >= checkEvery) {
+          lastCheck = Date.now();
+          let status: RunProcessStatus | null = null;
+          try {
+            status = await this.options.workspace.client(run.location).runStatus(this.runId);
+          } catch {
+            // The code server may be restarting; the worker reports on its own. The daemon's run
+            // monitor fails runs whose heartbeats stop.
+          }
+          if (status?.state === "EXITED") {
             // Give in-flight deliveries a moment before declaring the worker lost.
             exitedSeenAt ??= Date.now();
             if (Date.now() - exitedSeenAt >= checkEvery) {
@@ -149,12 +168,13 @@ class CodeLocationRunHandle implements RunHandle {
               await this.platformEvent(this.cancelReason !== null ? { type: "RUN_CANCELED", message: this.cancelReason } : { type: "RUN_FAILURE", message });
             }
           }
-        } catch {
-          // The code server may be restarting; the worker reports on its own. The daemon's run
-          // monitor fails runs whose heartbeats stop.
         }
+        backoff.reset();
+      } catch (error) {
+        if (!(error instanceof StorageUnavailableError)) throw error;
+        wait = backoff.next();
       }
-      await new Promise((resolve) => setTimeout(resolve, poll));
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
@@ -172,9 +192,9 @@ class CodeLocationRunHandle implements RunHandle {
   }
 
   private async finish(): Promise<RunRecord> {
-    await this.storage.revokeRunTokens(this.runId);
-    await this.forwardEvents();
-    const run = await this.storage.getRun(this.runId);
+    await retryWhileUnavailable(() => this.storage.revokeRunTokens(this.runId));
+    await retryWhileUnavailable(() => this.forwardEvents());
+    const run = await retryWhileUnavailable(() => this.storage.getRun(this.runId));
     if (run === null) throw new Error(`run ${this.runId} disappeared from storage`);
     return run;
   }

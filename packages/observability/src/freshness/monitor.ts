@@ -120,10 +120,14 @@ export class FreshnessMonitor {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    this.watch = await this.options.storage.watchRuns((change) => {
-      if (change.status === "FAILURE") void this.runFailed(change.runId);
-      if (change.status === "SUCCESS" || change.status === "FAILURE") this.wake();
-    });
+    this.watch = await this.options.storage.watchRuns(
+      (change) => {
+        if (change.status === "FAILURE") void this.runFailed(change.runId);
+        if (change.status === "SUCCESS" || change.status === "FAILURE") this.wake();
+      },
+      // Materializations may have landed while the watch was down: judge again now.
+      { onMissed: () => this.wake() },
+    );
     this.wake();
   }
 

@@ -6,7 +6,7 @@
  */
 import pg from "pg";
 import { FlytError, StorageError, type EventRecord, type NewRun, type RunRecord, type StoredEvent } from "@flyt/core";
-import { StorageInputError } from "../errors.js";
+import { StorageInputError, StorageUnavailableError } from "../errors.js";
 import { buildPage, pageLimit, resolvePage } from "../shared/cursor.js";
 import { applyLifecycle, eventColumns, indexUpdates, lifecycleStatus, type InsertedEvent } from "../shared/derive.js";
 import { binder, listRunsSql } from "../shared/queries.js";
@@ -73,6 +73,7 @@ import type {
   RunFilter,
   RunHeartbeat,
   RunWatch,
+  RunWatchOptions,
   Storage,
   ScheduledRun,
   ScheduledRunResult,
@@ -88,15 +89,15 @@ import type {
   NewAlertDelivery,
 } from "../storage.js";
 import { migratePostgres, postgresSchemaVersion } from "./postgres-migrator.js";
-import { createPool, type PoolOptions } from "./postgres-pool.js";
+import { isConnectionError } from "./postgres-errors.js";
+import { listen } from "./postgres-listener.js";
+import { createPool, reporter, type PoolOptions } from "./postgres-pool.js";
 
 /**
  * The NOTIFY channel for run changes; payload `<status> <runId>`, or for a created run that fits,
  * a JSON object `{"status","runId","run"}` (it starts with "{", which no status does).
  */
 export const RUN_CHANGES_CHANNEL = "flyt_run_changes";
-/** How long a lost LISTEN connection waits before reconnecting. */
-const LISTEN_RECONNECT_MS = 1_000;
 
 /** SQLSTATE codes Flyt reacts to. */
 const UNIQUE_VIOLATION = "23505";
@@ -181,19 +182,21 @@ export class PostgresStorage implements Storage {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly url: string,
+    /** Where connection trouble is reported (PoolOptions.onError, else a process warning). */
+    private readonly report: (message: string) => void,
   ) {}
 
   /** Connects, applies pending migrations under the migration lock, and returns the storage. */
   static async open(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
     const pool = createPool(url, options);
-    const storage = new PostgresStorage(pool, url);
+    const storage = new PostgresStorage(pool, url, reporter(options));
     try {
       if (options.migrate !== false) await migratePostgres(pool);
       else await pool.query("SELECT 1");
     } catch (error) {
       await pool.end().catch(() => {});
       if (error instanceof FlytError) throw error;
-      throw new StorageError(
+      throw new (isConnectionError(error) ? StorageUnavailableError : StorageError)(
         `Could not connect to PostgreSQL at ${maskDatabaseUrl(url)}: ${scrubSecret((error as Error).message, url)}`,
         { cause: error },
       );
@@ -209,6 +212,12 @@ export class PostgresStorage implements Storage {
   private wrapError(what: string, error: unknown): Error {
     if (error instanceof FlytError) return error;
     if (this.closed) return new StorageError(`${what}: the PostgreSQL storage at ${maskDatabaseUrl(this.url)} is closed`, { cause: error });
+    if (isConnectionError(error)) {
+      return new StorageUnavailableError(
+        `${what} failed: PostgreSQL ${maskDatabaseUrl(this.url)} is unreachable (${scrubSecret((error as Error).message, this.url)}); retry once it is back`,
+        { cause: error },
+      );
+    }
     return new StorageError(
       `${what} failed on PostgreSQL ${maskDatabaseUrl(this.url)}: ${scrubSecret((error as Error).message, this.url)}`,
       { cause: error },
@@ -410,60 +419,30 @@ export class PostgresStorage implements Storage {
     return this.read("claimQueuedRuns", (db) => claimRuns(db, ids, Date.now(), RUN_CHANGES_CHANNEL, fence));
   }
 
-  async watchRuns(listener: (change: RunChange) => void): Promise<RunWatch> {
+  async watchRuns(listener: (change: RunChange) => void, options: RunWatchOptions = {}): Promise<RunWatch> {
     if (typeof listener !== "function") throw new StorageInputError("watchRuns listener", "must be a function");
+    if (options.onMissed !== undefined && typeof options.onMissed !== "function") throw new StorageInputError("watchRuns onMissed", "must be a function");
     if (this.closed) throw this.wrapError("watchRuns", new Error("closed"));
-    // A dedicated connection: LISTEN belongs to a session, and pool clients are shared.
-    let client: pg.Client | null = null;
-    let stopped = false;
-    let retry: NodeJS.Timeout | null = null;
-    const onNotification = (message: pg.Notification): void => {
-      if (message.channel !== RUN_CHANGES_CHANNEL || message.payload === undefined) return;
-      const change = parseRunChange(message.payload);
-      if (change === null) return;
-      try {
-        listener(change);
-      } catch {
-        // A throwing listener must not kill the connection; listeners re-read storage anyway.
-      }
-    };
-    const connect = async (): Promise<void> => {
-      const next = new pg.Client({ connectionString: this.url, application_name: "flyt-listen" });
-      next.on("notification", onNotification);
-      next.on("error", () => {
-        // The connection is gone: reconnect after a pause (callers keep a safety poll for the gap).
-        void next.end().catch(() => undefined);
-        if (client === next) client = null;
-        if (!stopped && retry === null) {
-          retry = setTimeout(() => {
-            retry = null;
-            if (!stopped) connect().catch(() => undefined);
-          }, LISTEN_RECONNECT_MS);
-          retry.unref();
-        }
-      });
-      await next.connect();
-      await next.query(`LISTEN ${RUN_CHANGES_CHANNEL}`);
-      if (stopped) {
-        await next.end().catch(() => undefined);
-        return;
-      }
-      client = next;
-    };
+    const onMissed = options.onMissed;
     try {
-      await connect();
+      return await listen({
+        url: this.url,
+        channel: RUN_CHANGES_CHANNEL,
+        onNotification: (payload) => {
+          const change = parseRunChange(payload);
+          if (change === null) return;
+          try {
+            listener(change);
+          } catch {
+            // A throwing listener must not kill the connection; listeners re-read storage anyway.
+          }
+        },
+        onMissed: () => onMissed?.(),
+        report: this.report,
+      });
     } catch (error) {
       throw this.wrapError("watchRuns", error);
     }
-    return {
-      close: async () => {
-        stopped = true;
-        if (retry !== null) clearTimeout(retry);
-        const current = client;
-        client = null;
-        if (current !== null) await current.end().catch(() => undefined);
-      },
-    };
   }
 
   // Heartbeats --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * which backends to test (`FLYT_TEST_BACKENDS`), and a fresh, disposable storage per test:
  * a temp SQLite file, or a new database on the PostgreSQL server in `FLYT_TEST_DATABASE_URL`
  * (or a throwaway embedded server started for this process when the variable is unset).
+ * For outage tests, `startRestartablePostgres` gives a test a server of its own to stop and start.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -15,6 +16,8 @@ import pg from "pg";
 import { InvalidConfigError } from "@flyt/core";
 import { openStorage } from "../open.js";
 import type { Storage } from "../storage.js";
+
+export { startRestartablePostgres, type RestartablePostgres } from "./restartable-postgres.js";
 
 export type TestBackend = "sqlite" | "postgres";
 const ALL_BACKENDS: readonly TestBackend[] = ["sqlite", "postgres"];

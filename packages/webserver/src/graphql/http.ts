@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, parse, type ValidationRule } from "graphql";
 import { createHandler } from "graphql-http";
 import { isCallerFault } from "@flyt/core";
+import { StorageUnavailableError } from "@flyt/storage";
 import { principalOf } from "../auth/guard.js";
 import type { Principal } from "../auth/authenticator.js";
 import { roleAllows } from "../auth/roles.js";
@@ -71,9 +72,9 @@ function viewerOf(principal: Principal | null): Viewer {
   return { canMutate: roleAllows(principal.role, "operator"), name: principal.name, email: principal.email, role: principal.role };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
@@ -90,6 +91,10 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
     // Caller faults (core's CALLER_FAULT_CODES: bad cursors, page sizes, selections…) keep their message.
     if (isCallerFault(original)) {
       return new GraphQLError(original.message, { nodes: error.nodes ?? null, path: error.path ?? null, extensions: { code: original.code } });
+    }
+    // Storage down is an outage to wait out, not an internal error: say so, the UI retries.
+    if (original instanceof StorageUnavailableError) {
+      return new GraphQLError("Storage is unreachable; retry shortly.", { nodes: error.nodes ?? null, path: error.path ?? null, extensions: { code: "UNAVAILABLE" } });
     }
     const id = randomUUID();
     log({ level: "error", component: "webserver", msg: "GraphQL resolver failed", errorId: id, path: error.path?.join("."), error: original.message, stack: original.stack });
@@ -167,6 +172,12 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
         }
         return false;
       } catch (error) {
+        if (error instanceof StorageUnavailableError) {
+          log({ level: "warn", component: "webserver", msg: "storage unreachable", path: url.pathname, error: error.message });
+          if (!res.headersSent) sendJson(res, 503, { errors: [{ message: "Storage is unreachable; retry shortly." }] }, { "retry-after": "1" });
+          else res.end();
+          return true;
+        }
         const id = randomUUID();
         log({ level: "error", component: "webserver", msg: "request failed", errorId: id, path: url.pathname, error: error instanceof Error ? error.message : String(error) });
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: `Internal error (id ${id}); the server log has the details.` }] });

@@ -134,7 +134,7 @@ export class RunStreamHub {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
     res.write("retry: 2000\n\n");
     this.count++;
-    this.watch ??= this.storage.watchRuns((change) => this.feeds.get(change.runId)?.wake());
+    this.ensureWatch();
     let feed = this.feeds.get(runId);
     if (feed === undefined) {
       feed = new RunFeed(this.storage, runId, this.pollMs, () => this.feeds.delete(runId));
@@ -147,6 +147,25 @@ export class RunStreamHub {
       current.remove(client);
     });
     current.add(client);
+  }
+
+  /**
+   * Starts the shared run watch if none is open. Opening it fails while storage is unreachable:
+   * the feeds then live on their poll, and the next stream tries again. (A rejected watch left in
+   * place was an unhandled rejection, which ends the process, and it was never retried.)
+   */
+  private ensureWatch(): void {
+    if (this.watch !== null) return;
+    const watch = this.storage.watchRuns((change) => this.feeds.get(change.runId)?.wake(), {
+      // Statuses may have changed unheard while the watch was down: every feed re-reads now.
+      onMissed: () => {
+        for (const feed of this.feeds.values()) feed.wake();
+      },
+    });
+    this.watch = watch;
+    watch.catch(() => {
+      if (this.watch === watch) this.watch = null;
+    });
   }
 
   close(): void {
