@@ -20,11 +20,10 @@
  * and rule as the remote worker's HTTP transport.
  */
 import type { EventBody, EventRecord, RunRecord } from "@flyt/core";
-import { RunNotFoundError, StorageError, coerceError } from "@flyt/core";
+import { RunNotFoundError, StepLedger, StorageError, coerceError } from "@flyt/core";
 import { Backoff, StorageInputError, StorageUnavailableError, retryWhileUnavailable, type Storage } from "@flyt/storage";
 import { outsideSteps } from "./capture-scope.js";
 import type { EventTransport } from "./event-writer.js";
-import type { PlannedStepInfo } from "./ipc.js";
 import { sleep } from "./retry.js";
 
 /** Events waiting for storage at most; beyond, worker LOG/STEP_OUTPUT events are dropped. */
@@ -35,9 +34,7 @@ export const MAX_BUFFERED_CHARS = 64 * 1024 * 1024;
 const OTHER_ERROR_DELAYS_MS = [100, 200, 400, 800, 1_600];
 
 const DROPPABLE: ReadonlySet<EventBody["type"]> = new Set(["LOG", "STEP_OUTPUT"]);
-const STEP_END_TYPES: ReadonlySet<EventBody["type"]> = new Set(["STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_CANCELED"]);
 
-type StepState = { status: "RUNNING"; startedAt: number } | { status: "DONE" };
 
 interface Settle {
   resolve: () => void;
@@ -70,9 +67,8 @@ export class RunEventSink implements EventTransport {
   private gap: { kind: "dropped"; count: number } | null = null;
   /** Settles when the newest entry is written (entries are written in order). */
   private tail: Promise<void> = Promise.resolve();
-  private readonly steps = new Map<string, StepState>();
-  private plan: PlannedStepInfo[] | null = null;
-  private terminal: EventBody["type"] | null = null;
+  /** Step lifecycle, the plan (RUN_PLANNED) and the run's end, from the events stored so far. */
+  private readonly ledger = new StepLedger();
   private fenced = false;
   private failure: Error | null = null;
 
@@ -84,7 +80,7 @@ export class RunEventSink implements EventTransport {
 
   /** The terminal run event stored so far (from the worker or written here), if any. */
   get terminalEvent(): EventBody["type"] | null {
-    return this.terminal;
+    return this.ledger.terminalEvent;
   }
 
   /** The first batch that could not be stored (invalid, or failing for another reason than an outage). */
@@ -97,13 +93,9 @@ export class RunEventSink implements EventTransport {
     return this.bufferedEvents;
   }
 
-  setPlan(steps: PlannedStepInfo[]): void {
-    this.plan = steps;
-  }
-
   /** Steps with a stored STEP_START but no end event yet. */
   runningSteps(): string[] {
-    return [...this.steps].filter(([, state]) => state.status === "RUNNING").map(([key]) => key);
+    return this.ledger.runningSteps();
   }
 
   /** Worker batches. Ignored once fenced (a killed or abandoned worker must not write after its run ended). */
@@ -127,42 +119,16 @@ export class RunEventSink implements EventTransport {
   }
 
   /**
-   * Ends a run whose worker stopped without a terminal event: running steps fail (or are
-   * canceled), planned steps that never started are skipped, then the run event. All seq null.
+   * Ends a run whose worker stopped without a terminal event, by core's StepLedger rule: running
+   * steps fail (or are canceled), planned steps that never started are skipped, then the run
+   * event — one batch, all seq null.
    */
   async finishAbandoned(outcome: "FAILURE" | "CANCELED", message: string): Promise<void> {
     this.fence();
     await this.drain();
-    if (this.terminal !== null) return;
     const now = Date.now();
-    for (const [stepKey, state] of this.steps) {
-      if (state.status !== "RUNNING") continue;
-      const assetKeys = this.plan?.find((step) => step.stepKey === stepKey)?.assetKeys ?? [];
-      await this.writePlatformEvent(
-        outcome === "CANCELED"
-          ? { type: "STEP_CANCELED" }
-          : {
-              type: "STEP_FAILURE",
-              durationMs: Math.max(0, now - state.startedAt),
-              error: { name: "RunWorkerCrash", message },
-              assetKeys,
-            },
-        stepKey,
-      );
-    }
-    for (const step of this.plan ?? []) {
-      if (this.steps.has(step.stepKey)) continue;
-      await this.writePlatformEvent(
-        {
-          type: "STEP_SKIPPED",
-          reason: outcome === "CANCELED" ? "the run was canceled before the step started" : "the run worker stopped before the step started",
-        },
-        step.stepKey,
-      );
-    }
-    await this.writePlatformEvent(
-      outcome === "CANCELED" ? { type: "RUN_CANCELED", message } : { type: "RUN_FAILURE", message },
-    );
+    const endings = this.ledger.endings(outcome, message, now).map(({ stepKey, body }) => ({ runId: this.runId, seq: null, timestamp: now, stepKey, body }));
+    if (endings.length > 0) await this.enqueue(endings, false);
   }
 
   /** The run as stored now (waiting out an outage). */
@@ -292,14 +258,6 @@ export class RunEventSink implements EventTransport {
   }
 
   private track(event: EventRecord): void {
-    const { body, stepKey } = event;
-    // STEP_RETRY leaves the step running: it waits and starts again.
-    if (body.type === "STEP_START") {
-      if (stepKey !== null) this.steps.set(stepKey, { status: "RUNNING", startedAt: event.timestamp });
-    } else if (STEP_END_TYPES.has(body.type)) {
-      if (stepKey !== null) this.steps.set(stepKey, { status: "DONE" });
-    } else if (body.type === "RUN_SUCCESS" || body.type === "RUN_FAILURE" || body.type === "RUN_CANCELED") {
-      this.terminal ??= body.type;
-    }
+    this.ledger.add(event);
   }
 }

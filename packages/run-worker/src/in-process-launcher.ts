@@ -89,7 +89,6 @@ class InProcessRunHandle implements RunHandle {
       signal: this.controller.signal,
       environment: request.environment,
       outputCapBytes: request.outputCapBytes,
-      onPlan: (plan) => sink.setPlan(plan.steps.map((step) => ({ stepKey: step.stepKey, assetKeys: step.assetKeys }))),
     }).then(
       () => "finished" as const,
       (error: unknown) => coerceError(error),

@@ -18,15 +18,9 @@ export type ParentMessage =
     }
   | { type: "cancel"; reason: string };
 
-export interface PlannedStepInfo {
-  stepKey: string;
-  assetKeys: string[];
-}
-
 /** Worker → parent. */
 export type WorkerMessage =
   | { type: "events"; events: EventRecord[] }
-  | { type: "plan"; steps: PlannedStepInfo[] }
   | { type: "heartbeat"; at: number };
 
 export type ParsedWorkerMessage = WorkerMessage | { type: "invalid"; problem: string };
@@ -53,18 +47,6 @@ export function parseWorkerMessage(raw: unknown, runId: string): ParsedWorkerMes
         events.push(parsed.data);
       }
       return { type: "events", events };
-    }
-    case "plan": {
-      if (!Array.isArray(message.steps)) return { type: "invalid", problem: "plan message without steps" };
-      const steps: PlannedStepInfo[] = [];
-      for (const step of message.steps as unknown[]) {
-        const s = step as { stepKey?: unknown; assetKeys?: unknown };
-        if (typeof s?.stepKey !== "string" || !Array.isArray(s.assetKeys) || !s.assetKeys.every((k) => typeof k === "string")) {
-          return { type: "invalid", problem: "malformed plan step" };
-        }
-        steps.push({ stepKey: s.stepKey, assetKeys: s.assetKeys });
-      }
-      return { type: "plan", steps };
     }
     case "heartbeat":
       return { type: "heartbeat", at: typeof message.at === "number" ? message.at : Date.now() };

@@ -67,7 +67,7 @@ void describe("runs across a PostgreSQL restart", { skip: !testBackends().includ
     assert.equal(final.status, "SUCCESS", JSON.stringify(ofType(events, "RUN_FAILURE").map((e) => e.body.message)));
     const seqs = events.filter((e) => e.seq !== null).map((e) => e.seq);
     assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), "worker events 1…N, each once, in order");
-    const expected = 1 + STEPS.length * (1 + LINES + 1 + 1) + 1; // RUN_STARTED; per step START, lines, MATERIALIZATION, SUCCESS; RUN_SUCCESS
+    const expected = 1 + 1 + STEPS.length * (1 + LINES + 1 + 1) + 1; // RUN_STARTED, RUN_PLANNED; per step START, lines, MATERIALIZATION, SUCCESS; RUN_SUCCESS
     assert.equal(seqs.length, expected, "every event the worker sent is stored");
     assert.equal(ofType(events, "LOG").filter((e) => e.seq !== null).length, STEPS.length * LINES);
     assert.equal(ofType(events, "ASSET_MATERIALIZATION").length, STEPS.length);

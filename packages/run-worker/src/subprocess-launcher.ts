@@ -154,9 +154,6 @@ export class SubprocessRunHandle implements RunHandle {
         case "events":
           sink.send(message.events).catch(() => undefined);
           break;
-        case "plan":
-          sink.setPlan(message.steps);
-          break;
         case "heartbeat":
           this.heartbeats += 1;
           // Stored so the run monitor (possibly in another process) can tell a live worker from a lost one.

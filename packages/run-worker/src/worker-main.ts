@@ -1,7 +1,7 @@
 /**
  * Entry point of the subprocess run worker (`dist/worker-main.js`), forked by
  * SubprocessLauncher with an IPC channel. It receives `{ run, definitionsFile, parallelism }`,
- * executes the run, and reports events, its plan and heartbeats over IPC — it never holds
+ * executes the run, and reports events (the plan among them: RUN_PLANNED) and heartbeats over IPC — it never holds
  * database credentials. If the parent goes away, the run is canceled and the worker exits.
  */
 import type { EventRecord } from "@flyt/core";
@@ -89,11 +89,6 @@ process.on("message", (raw: unknown) => {
     signal: controller.signal,
     environment: process.env,
     outputCapBytes: message.outputCapBytes,
-    onPlan: (plan) => {
-      send({ type: "plan", steps: plan.steps.map((step) => ({ stepKey: step.stepKey, assetKeys: step.assetKeys })) }).catch(
-        () => undefined,
-      );
-    },
     onExecutor: (created, createdWriter) => {
       executor = created;
       writer = createdWriter;
