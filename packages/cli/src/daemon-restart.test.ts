@@ -22,7 +22,7 @@ import { startRestartablePostgres, testBackends, type RestartablePostgres } from
 
 const FLYT = fileURLToPath(new URL("../bin/flyt.js", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/fast-schedule.js", import.meta.url));
-const SCHEDULE_ID = "default:every_2s";
+const SCHEDULE_ID = "fast-schedule:every_2s";
 const TTL_MS = 4_000;
 const DOWN_MS = 6_000;
 
@@ -109,7 +109,7 @@ void describe("flyt daemon across a PostgreSQL restart", { skip: !testBackends()
     const listeningMs = Date.now() - startedAt;
 
     // A run queued now is claimed on its notification (the queue's safety poll is 5 s).
-    const { run: manual } = await storage.createRun({ selection: "*", assetKeys: ["failover/beat"], location: "default" });
+    const { run: manual } = await storage.createRun({ selection: "*", assetKeys: ["failover/beat"], location: "fast-schedule" });
     const queuedAt = Date.now();
     await waitFor("the queued run to be claimed", 10_000, async () => ((await storage.getRun(manual.runId))?.status !== "QUEUED" ? true : null));
     const claimMs = Date.now() - queuedAt;

@@ -18,8 +18,15 @@ import { testBackends } from "@flyt/storage/testing";
 const FLYT = fileURLToPath(new URL("../bin/flyt.js", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/side-effect.js", import.meta.url));
 
-function canUnshare(): boolean {
-  return spawnSync("unshare", ["-m", "true"], { encoding: "utf8" }).status === 0;
+/** Whether this machine lets the test remount a folder read-only in a private mount namespace (a container may allow `unshare -m` but not `mount`). */
+function canMountReadOnly(): boolean {
+  const dir = mkdtempSync(join(tmpdir(), "flyt-read-only-probe-"));
+  try {
+    const probe = spawnSync("unshare", ["-m", "sh", "-c", `mount --bind "${dir}" "${dir}" && mount -o remount,bind,ro "${dir}" && ! touch "${dir}/x" 2>/dev/null`], { encoding: "utf8" });
+    return probe.status === 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs shell `script` in a private mount namespace where `dir` is remounted read-only. */
@@ -33,7 +40,7 @@ function readOnlyShell(dir: string, script: string, env: NodeJS.ProcessEnv): { s
 
 void describe("a SQLite database on a read-only file system", () => {
   if (!testBackends().includes("sqlite")) return;
-  void it("is readable by flyt runs list and show; writes say it cannot be written", { skip: canUnshare() ? false : "unshare -m is not permitted on this machine" }, () => {
+  void it("is readable by flyt runs list and show; writes say it cannot be written", { skip: canMountReadOnly() ? false : "this machine does not allow a read-only bind mount in a private mount namespace (unshare -m, mount)" }, () => {
     const home = mkdtempSync(join(tmpdir(), "flyt-read-only-"));
     try {
       const env = { FLYT_HOME: home, FLYT_DATABASE_URL: "", FLYT_TEST_EXECUTIONS_FILE: join(tmpdir(), `flyt-ro-${process.pid}.log`) };

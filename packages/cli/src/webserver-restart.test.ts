@@ -1,20 +1,22 @@
 /**
- * `flyt webserver` through a PostgreSQL restart (issue 11), as real processes: the webserver
- * (which starts its file location as a code server), the run's remote worker under that code
- * server posting events to the webserver's ingest API, and a PostgreSQL server of the test's own
- * that is stopped (fast shutdown: 57P01 to every session) for a few seconds mid-run and started
- * again on the same data. A live event stream of the run stays open throughout.
+ * `flyt webserver` through a PostgreSQL restart (issue 11), as real processes laid out as deployed:
+ * the webserver, a `flyt daemon` that launches the runs the API queues, a `flyt code-server` for
+ * the `url:` location whose remote worker posts the run's events to the webserver's ingest API,
+ * and a PostgreSQL server of the test's own that is stopped (fast shutdown: 57P01 to every
+ * session) for a few seconds mid-run and started again on the same data. A live event stream of
+ * the run stays open throughout.
  *
  * What must hold: the webserver stays alive; `/healthz` answers 200 throughout; `/readyz` answers
  * 503 "not ready: storage unreachable" while the database is down and 200 again by itself after;
  * the ingest API answers a retryable 503 (never a 500) and the worker retries until stored; the
  * run ends SUCCESS with every event stored exactly once; the launcher following the run in the
- * webserver (CodeLocationLauncher) survives and revokes the run's token at the end; the stream
+ * daemon (CodeLocationLauncher) survives and revokes the run's token at the end; the stream
  * sends the run's end.
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { request } from "node:http";
+import { createServer, request } from "node:http";
+import { createInterface } from "node:readline";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,6 +48,24 @@ async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/** A port free right now on 127.0.0.1 (the webserver's public URL must be known before it starts). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** Spawns a flyt command whose stdout and stderr are collected into `sink`. */
+function spawnFlyt(args: string[], cwd: string, env: NodeJS.ProcessEnv, sink: { text: string }): ChildProcess {
+  const child = spawn(process.execPath, [FLYT, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (chunk: Buffer) => (sink.text += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (sink.text += chunk.toString()));
+  return child;
 }
 
 async function probe(url: string, path: Probe["path"]): Promise<Probe> {
@@ -83,8 +103,11 @@ void describe("flyt webserver across a PostgreSQL restart", { skip: !testBackend
   let server: RestartablePostgres;
   let storage: PostgresStorage;
   let cwd: string;
-  let web: ChildProcess | null = null;
-  let output = "";
+  const children: ChildProcess[] = [];
+  const web = { text: "" };
+  const daemonOutput = { text: "" };
+  let webProcess: ChildProcess;
+  let url: string;
 
   before(async () => {
     server = await startRestartablePostgres();
@@ -92,32 +115,45 @@ void describe("flyt webserver across a PostgreSQL restart", { skip: !testBackend
     // The test's own view of the database; its connection warnings during the outage are expected.
     storage = await PostgresStorage.open(database.url, { max: 2, onError: () => undefined });
     cwd = mkdtempSync(join(tmpdir(), "flyt-pg-restart-"));
-    writeFileSync(join(cwd, "flyt.yaml"), `locations:\n  - name: slow\n    file: ${JSON.stringify(LOCATION_FILE)}\n`);
-    web = spawn(process.execPath, [FLYT, "webserver", "--port", "0"], {
+    const env = { ...process.env, FLYT_DATABASE_URL: database.url, FLYT_HOME: join(cwd, ".flyt"), NO_COLOR: "1" };
+    // The code server holds no database URL: its worker reports to the webserver's ingest API.
+    const codeServer = spawn(process.execPath, [FLYT, "code-server", "-f", LOCATION_FILE, "--port", "0", "--name", "slow"], {
       cwd,
-      env: { ...process.env, FLYT_DATABASE_URL: database.url, FLYT_HOME: join(cwd, ".flyt"), NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, FLYT_DATABASE_URL: "", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "inherit"],
     });
-    web.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    web.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    children.push(codeServer);
+    const codeServerUrl = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: codeServer.stdout }).on("line", (line) => {
+        const record = JSON.parse(line) as { msg?: string; url?: string };
+        if (record.msg === "listening" && record.url) resolve(record.url);
+      });
+      codeServer.once("exit", (code) => reject(new Error(`flyt code-server exited (${String(code)}) before listening`)));
+    });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    writeFileSync(join(cwd, "flyt.yaml"), `webserver:\n  publicUrl: ${url}\nlocations:\n  - name: slow\n    url: ${codeServerUrl}\n`);
+    webProcess = spawnFlyt(["webserver", "--port", String(port)], cwd, env, web);
+    children.push(webProcess, spawnFlyt(["daemon"], cwd, env, daemonOutput));
   });
 
   after(async () => {
-    if (web !== null && web.exitCode === null) {
-      const exited = new Promise((resolve) => web?.once("exit", resolve));
-      web.kill("SIGTERM");
-      await exited;
-    }
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }),
+    );
     await storage?.close().catch(() => undefined);
     await server?.close();
     rmSync(cwd, { recursive: true, force: true });
   });
 
   void it("stays up, reports storage unreachable on /readyz and recovers by itself, and a run mid-flight ends SUCCESS with every event once", { timeout: 90_000 }, async () => {
-    const url = await waitFor("the webserver to listen", 30_000, () => {
-      const line = output.split("\n").find((l) => l.includes('"msg":"listening"'));
-      return line === undefined ? null : (JSON.parse(line) as { url: string }).url;
-    });
+    await waitFor("the webserver to listen", 30_000, () => (web.text.includes('"msg":"listening"') ? true : null));
+    await waitFor("the daemon to start", 30_000, () => (/ started \(postgres\)/.test(daemonOutput.text) ? true : null));
     await waitFor("the location to load", 30_000, async () => {
       const body = (await (await fetch(`${url}/api/v1/locations`)).json()) as { locations: Array<{ status: string }> };
       return body.locations[0]?.status === "LOADED" ? true : null;
@@ -156,7 +192,8 @@ void describe("flyt webserver across a PostgreSQL restart", { skip: !testBackend
         probing = false;
         await prober;
 
-        assert.equal(web?.exitCode, null, `the webserver is alive; its output:\n${output.slice(-3000)}`);
+        assert.equal(webProcess.exitCode, null, `the webserver is alive; its output:\n${web.text.slice(-3000)}`);
+        for (const child of children) assert.equal(child.exitCode, null, `${child.spawnargs.slice(2, 3).join(" ")} is alive; daemon output:\n${daemonOutput.text.slice(-3000)}`);
         assert.deepEqual(probes.filter((p) => p.path === "/healthz" && p.status !== 200), [], "/healthz answered 200 throughout");
         const down = probes.filter((p) => p.path === "/readyz" && p.at > stoppedAt && p.at < startedAt);
         assert.ok(down.length > 0, "/readyz was probed while storage was down");
@@ -180,7 +217,7 @@ void describe("flyt webserver across a PostgreSQL restart", { skip: !testBackend
           return live.rows[0]?.n === 0 ? true : null;
         });
 
-        const logs = output.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { level?: string; msg?: string; url?: string; code?: string });
+        const logs = `${web.text}\n${daemonOutput.text}`.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { level?: string; msg?: string; url?: string; code?: string });
         assert.deepEqual(logs.filter((l) => l.msg === "request failed" || l.msg === "run launch failed"), [], "no request answered 500, no launch given up");
         assert.ok(logs.some((l) => l.code === "UNAVAILABLE" && (l.url ?? "").startsWith("/ingest/")), "the ingest API answered 503 while storage was down (and the worker retried)");
         process.stderr.write(

@@ -4,8 +4,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { EventBody } from "@flyt/core";
-import { installOutputCapture, StepOutput } from "./capture.js";
+import { EVENT_LIMITS, type EventBody } from "@flyt/core";
+import { installOutputCapture, splitUtf8, StepOutput } from "./capture.js";
 import { stepScope, type StepScope } from "./capture-scope.js";
 
 type Output = Extract<EventBody, { type: "STEP_OUTPUT" }>;
@@ -45,6 +45,26 @@ void describe("StepOutput", () => {
     output.write("stdout", "ééé"); // 6 bytes: only two characters fit
     output.finish();
     assert.equal(events[0]?.text, "éé");
+  });
+
+  // A child's pipe hands over 64 KiB reads: with 30 KB already buffered, one chunk of 94 KB went
+  // out and the event writer cut it to the 64 KiB event limit, losing the rest below the cap.
+  void it("sends one large write as chunks within the event limit, losing nothing below the cap", () => {
+    const events: Output[] = [];
+    const output = new StepOutput({ stepKey: "s", capBytes: 200_000, emit: (body) => events.push(body) });
+    output.write("stderr", "a".repeat(30_000));
+    output.write("stderr", "é".repeat(50_000));
+    output.finish();
+    assert.ok(events.every((event) => Buffer.byteLength(event.text) <= EVENT_LIMITS.outputChunkBytes / 2), events.map((e) => Buffer.byteLength(e.text)).join(","));
+    assert.equal(events.map((event) => event.text).join(""), "a".repeat(30_000) + "é".repeat(50_000));
+  });
+
+  void it("splitUtf8 cuts between characters, never inside one", () => {
+    assert.deepEqual(splitUtf8("", 4), []);
+    assert.deepEqual(splitUtf8("abc", 4), ["abc"]);
+    assert.deepEqual(splitUtf8("ééé", 4), ["éé", "é"]);
+    assert.deepEqual(splitUtf8("a😀b", 4), ["a", "😀", "b"]);
+    assert.deepEqual(splitUtf8("😀😀", 4), ["😀", "😀"]);
   });
 });
 

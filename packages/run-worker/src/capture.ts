@@ -58,12 +58,13 @@ class StreamBuffer {
     return this.bufferedBytes >= CHUNK_BYTES;
   }
 
-  take(): string | null {
-    if (this.parts.length === 0) return null;
+  /** The buffered text as chunks of at most CHUNK_BYTES (one write may be larger than a chunk). */
+  take(): string[] {
+    if (this.parts.length === 0) return [];
     const text = this.parts.join("");
     this.parts = [];
     this.bufferedBytes = 0;
-    return text.length > 0 ? text : null;
+    return splitUtf8(text, CHUNK_BYTES);
   }
 }
 
@@ -127,9 +128,33 @@ export class StepOutput {
   }
 
   private emitChunk(buffer: StreamBuffer): void {
-    const text = buffer.take();
-    if (text !== null) this.emitBody({ type: "STEP_OUTPUT", stream: buffer.stream, text });
+    for (const text of buffer.take()) this.emitBody({ type: "STEP_OUTPUT", stream: buffer.stream, text });
   }
+}
+
+/**
+ * `text` cut into pieces of at most `maxBytes` UTF-8 bytes, never inside a character (a piece
+ * is cut before a character that would cross the limit). Empty text gives no pieces.
+ */
+export function splitUtf8(text: string, maxBytes: number): string[] {
+  if (Buffer.byteLength(text) <= maxBytes) return text.length > 0 ? [text] : [];
+  const pieces: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < text.length; ) {
+    const code = text.codePointAt(i)!;
+    const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    const units = code >= 0x10000 ? 2 : 1;
+    if (bytes + width > maxBytes) {
+      pieces.push(text.slice(start, i));
+      start = i;
+      bytes = 0;
+    }
+    bytes += width;
+    i += units;
+  }
+  if (start < text.length) pieces.push(text.slice(start));
+  return pieces;
 }
 
 function formatBytes(bytes: number): string {
