@@ -4,7 +4,8 @@
  * 1. Runs launched through GraphQL (`launchRun`, queued for the daemons) and REST
  *    (`POST /api/v1/runs {location}`) for url locations all reach SUCCESS, and every asset of each
  *    run executed exactly once (counted from the fixtures' execution lines, not from run status);
- *    a re-execution (`reexecuteRun`) of a url-location run reaches SUCCESS the same way.
+ *    a re-execution (`reexecuteRun`) of a url-location run reaches SUCCESS the same way, and so
+ *    does the run a url location's sensor asks for (evaluated on its code server).
  * 2. `flyt materialize -f` N times against the same database while the daemons run: exactly one
  *    execution per run (the CLI runs it; a daemon must not launch it a second time).
  */
@@ -21,7 +22,9 @@ import {
   launchRunRest,
   percentile,
   reexecuteRunGraphql,
+  setInstigatorStatus,
   Topology,
+  waitUntil,
   writeFigures,
   type RunRow,
 } from "./harness.js";
@@ -102,6 +105,25 @@ void describe("topology: launching runs through the webserver and the CLI (drill
     if (rows[0] && rows[0].parentRunId !== firstRunId) problems.push(`parentRunId is ${String(rows[0].parentRunId)}, expected ${firstRunId}`);
     figures.reexecution = { status: rows[0]?.status ?? null, latencyMs: rows[0]?.endedAt ? rows[0].endedAt - rows[0].createdAt : null, problems };
     assert.deepEqual(problems, []);
+  });
+
+  void it("drill 1: the run a url location's sensor requests reaches SUCCESS, its asset executed exactly once", { timeout: 60_000 }, async () => {
+    const sensorId = "beta:beta_once";
+    await setInstigatorStatus(topology.webserverUrl, sensorId, "RUNNING");
+    const [requested] = await waitUntil(async () => {
+      const rows = await topology.db.runs("instigator = $1", [sensorId]);
+      return rows.length > 0 ? rows : null;
+    }, RUN_DEADLINE_MS, `a run requested by ${sensorId}`);
+    const rows = await topology.db.settle([requested!.runId], RUN_DEADLINE_MS);
+    // A second evaluation skips (its cursor says the run was requested); a doubled request would show here.
+    await waitUntil(async () => ((await topology.db.ticks(sensorId)).some((t) => t.status === "SKIPPED") ? true : null), RUN_DEADLINE_MS, `a skipped tick of ${sensorId}`);
+    const problems = checkRuns(rows, [{ runId: requested!.runId, via: `sensor ${sensorId}`, assets: ["beta/one"] }], executionCounts(topology.executions()));
+    if (rows[0]?.status === "FAILURE") problems.push(`  failed: ${(await topology.db.failureMessage(requested!.runId))?.split("\n")[0] ?? "(no message)"}`);
+    const all = await topology.db.runs("instigator = $1", [sensorId]);
+    if (all.length !== 1) problems.push(`${all.length} runs requested by ${sensorId}, expected 1`);
+    figures.sensorRun = { status: rows[0]?.status ?? null, runKey: rows[0]?.runKey ?? null, latencyMs: rows[0]?.endedAt ? rows[0].endedAt - rows[0].createdAt : null, problems };
+    assert.deepEqual(problems, []);
+    await setInstigatorStatus(topology.webserverUrl, sensorId, "STOPPED");
   });
 
   void it(`drill 2: ${CLI_RUNS} × flyt materialize with the daemons running execute each run exactly once`, { timeout: 90_000 }, async () => {

@@ -1,9 +1,10 @@
 /**
  * Code location "beta" of the topology suite, served by a second `flyt code-server`: one asset
- * to launch (`beta/one`) and a second 2-second schedule (`beta_every_2s`, shipped STOPPED), so the
- * drills see two url locations ticking and launching side by side.
+ * to launch (`beta/one`), a second 2-second schedule (`beta_every_2s`, shipped STOPPED), so the
+ * drills see two url locations ticking and launching side by side, and a sensor (`beta_once`,
+ * shipped STOPPED) that asks for one run of `beta/one` and then skips: its cursor says it did.
  */
-import { asset, defineDefinitions, schedule } from "@flyt/sdk";
+import { asset, defineDefinitions, schedule, sensor } from "@flyt/sdk";
 import { recordExecution } from "./record.js";
 
 const one = asset({
@@ -27,4 +28,12 @@ const tick = asset({
 export default defineDefinitions({
   assets: [one, tick],
   schedules: [schedule({ name: "beta_every_2s", cron: "*/2 * * * * *", target: "beta/tick", defaultStatus: "STOPPED", catchUp: "all", maxCatchUpTicks: 100 })],
+  sensors: [
+    sensor({
+      name: "beta_once",
+      target: "beta/one",
+      minimumIntervalSeconds: 1,
+      evaluate: ({ cursor }) => (cursor === "requested" ? { skipReason: "already requested its run" } : { runRequests: [{ runKey: "once" }], cursor: "requested" }),
+    }),
+  ],
 });
