@@ -138,14 +138,14 @@ export class Daemon {
       ...(options.lease?.name === undefined ? {} : { leaseName: options.lease.name }),
       onChange: (leader, lease) => this.onLeadership(leader, lease?.fencingToken ?? null),
       onError: onError("leader"),
-      // SQLite is one host: a holder whose process is gone cannot be renewing, so `flyt dev`
+      // Contenders on one host: a holder whose process is gone cannot be renewing, so `flyt dev`
       // restarted after a SIGKILL leads at once instead of waiting out the lease (docs/failover.md).
-      takeOverDeadHolders: storage.kind === "sqlite",
+      takeOverDeadHolders: !storage.capabilities.multiHostLease,
       onTakeOver: (dead) => this.log({ level: "warn", loop: "leader", daemonId: this.id, msg: `took over the leader lease of daemon ${dead}: its process is gone` }),
     });
-    const sqlite = storage.kind === "sqlite";
     const intervals = options.intervals ?? {};
-    const queuePollMs = intervals.queuePollMs ?? (sqlite ? 1_000 : 5_000);
+    // Without a cross-process change feed, runs queued by other processes are found by polling.
+    const queuePollMs = intervals.queuePollMs ?? (storage.capabilities.crossProcessChangeFeed ? 5_000 : 1_000);
     this.queue = new RunQueue({
       storage,
       trackChanges: true,
@@ -254,7 +254,7 @@ export class Daemon {
     for (const loop of this.loops.values()) loop.start();
     await this.observability.start();
     this.log({ level: "info", daemonId: this.id, msg: `daemon ${this.id} started (${storage.kind}); ${leading && this.leader.isLeader() ? "leader" : "standby"}` });
-    if (!leading && storage.kind === "sqlite") await this.explainStandby();
+    if (!leading && !storage.capabilities.multiHostLease) await this.explainStandby();
   }
 
   /** The one line a SQLite standby logs: who leads, and when this daemon will take over. */

@@ -389,10 +389,10 @@ export class RunQueue {
         .catch((error: unknown) => this.options.onError(coerceError(error)))
         .finally(() => {
           this.handles.delete(run.runId);
-          // On SQLite a worker in another process sends no signal here: re-read the run. On
-          // PostgreSQL its end arrives as a notification (a stale entry only holds a slot until
-          // then, or until the next full re-list), so no read per finished run.
-          if (this.options.trackChanges && storage.kind === "sqlite" && this.active.has(run.runId)) this.dirty.add(run.runId);
+          // Without a cross-process change feed (SQLite) a worker in another process sends no
+          // signal here: re-read the run. With one (PostgreSQL) its end arrives as a notification
+          // (a stale entry only holds a slot until then, or the next full re-list): no read per run.
+          if (this.options.trackChanges && !storage.capabilities.crossProcessChangeFeed && this.active.has(run.runId)) this.dirty.add(run.runId);
           this.onRunFinished();
         });
     } catch (thrown) {

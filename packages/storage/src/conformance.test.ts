@@ -56,6 +56,13 @@ for (const backend of testBackends()) {
 
     const newRun = (extra: Partial<NewRun> = {}): NewRun => ({ selection: "*", assetKeys: ["a"], ...extra });
 
+    it("states the schema version it expects, which an opened database has", async () => {
+      assert.ok(storage.expectedSchemaVersion >= 1);
+      assert.equal(await storage.schemaVersion(), storage.expectedSchemaVersion);
+      assert.equal(typeof storage.capabilities.crossProcessChangeFeed, "boolean");
+      assert.equal(typeof storage.capabilities.multiHostLease, "boolean");
+    });
+
     describe("runs", () => {
       it("creates a run with defaults and writes a RUN_QUEUED event without seq", async () => {
         const before = Date.now();

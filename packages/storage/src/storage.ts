@@ -293,9 +293,31 @@ export interface WriteOptions {
   fence?: Fence | null;
 }
 
+/**
+ * What a backend can do, for callers that must act differently: they ask for the capability,
+ * never for the backend's name, so a new backend states its flags instead of being special-cased.
+ */
+export interface StorageCapabilities {
+  /**
+   * `watchRuns` hears changes made by other processes (PostgreSQL LISTEN/NOTIFY). Without it a
+   * listener hears only this process's writes and must re-read what other processes change (the
+   * queue then polls more often and re-reads a run whose worker ended elsewhere).
+   */
+  readonly crossProcessChangeFeed: boolean;
+  /**
+   * Lease contenders may run on several hosts (or pid namespaces). Without it every contender
+   * shares one host and its process table, so a lease whose holder's pid is gone can be taken at
+   * once (docs/failover.md#sqlite-single-host); with it that would risk two leaders.
+   */
+  readonly multiHostLease: boolean;
+}
+
 export interface Storage {
-  /** Backend name for messages and metrics: "sqlite" | "postgres". */
+  /** Backend name, for messages and metrics only; behaviour goes by `capabilities`. */
   readonly kind: "sqlite" | "postgres";
+  readonly capabilities: StorageCapabilities;
+  /** The schema version this build expects (its newest migration); `schemaVersion()` is the database's. */
+  readonly expectedSchemaVersion: number;
 
   // Runs --------------------------------------------------------------------------------
   /** Creates a run and writes its RUN_QUEUED (or given status) event in one transaction. */

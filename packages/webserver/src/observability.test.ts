@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { PostgresStorage, SqliteStorage } from "@flyt/storage";
 import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage/testing";
 import { mintRunToken } from "@flyt/workspace";
-import { expectedSchemaVersion } from "./routes/health.js";
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from "@flyt/storage";
 import type { LocationStatusView } from "./routes/metrics.js";
 import { startWebserver, type Webserver } from "./server.js";
 
@@ -58,8 +58,8 @@ for (const backend of testBackends()) {
       assert.deepEqual(body.storage, {
         kind: backend,
         reachable: true,
-        schemaVersion: expectedSchemaVersion(backend),
-        expectedSchemaVersion: expectedSchemaVersion(backend),
+        schemaVersion: (backend === "sqlite" ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS).length,
+        expectedSchemaVersion: (backend === "sqlite" ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS).length,
         schemaCurrent: true,
       });
       assert.deepEqual(body.locations, locations);

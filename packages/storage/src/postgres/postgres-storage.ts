@@ -75,6 +75,7 @@ import type {
   RunWatch,
   RunWatchOptions,
   Storage,
+  StorageCapabilities,
   ScheduledRun,
   ScheduledRunResult,
   Tick,
@@ -88,6 +89,7 @@ import type {
   AssetFreshnessState,
   NewAlertDelivery,
 } from "../storage.js";
+import { POSTGRES_MIGRATIONS } from "../generated/migrations.js";
 import { migratePostgres, postgresSchemaVersion } from "./postgres-migrator.js";
 import { isConnectionError } from "./postgres-errors.js";
 import { listen } from "./postgres-listener.js";
@@ -177,6 +179,8 @@ export interface PostgresStorageOptions extends PoolOptions {
 
 export class PostgresStorage implements Storage {
   readonly kind = "postgres" as const;
+  readonly capabilities: StorageCapabilities = { crossProcessChangeFeed: true, multiHostLease: true };
+  readonly expectedSchemaVersion = POSTGRES_MIGRATIONS.length;
   private closed = false;
 
   private constructor(

@@ -79,6 +79,7 @@ import type {
   RunHeartbeat,
   RunWatch,
   Storage,
+  StorageCapabilities,
   ScheduledRun,
   ScheduledRunResult,
   Tick,
@@ -145,6 +146,8 @@ function runRowValues(record: RunRecord): unknown[] {
 
 export class SqliteStorage implements Storage {
   readonly kind = "sqlite" as const;
+  readonly capabilities: StorageCapabilities = { crossProcessChangeFeed: false, multiHostLease: false };
+  readonly expectedSchemaVersion = SQLITE_MIGRATIONS.length;
   private readonly statements = new Map<string, Database.Statement>();
   /** Run changes made by the current write, emitted after it commits. */
   private pendingChanges: RunChange[] = [];

@@ -7,15 +7,9 @@
  * by itself when it is back; `/healthz` keeps answering 200, so the process is not restarted.
  */
 import { sendJson } from "@flyt/protocol";
-import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from "@flyt/storage";
 import type { Router } from "../router.js";
 import type { ServerDeps } from "../deps.js";
 import type { LocationStatusView } from "./metrics.js";
-
-/** The newest schema version this binary knows for a backend. */
-export function expectedSchemaVersion(kind: "sqlite" | "postgres"): number {
-  return (kind === "sqlite" ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS).length;
-}
 
 /**
  * How long `/readyz` waits for storage. A database host that stops answering (rather than
@@ -41,7 +35,7 @@ export function healthRoutes(router: Router, deps: ServerDeps, locations: () => 
     sendJson(response, 200, { status: "ok" });
   });
   router.add("GET", "/readyz", async ({ response }) => {
-    const expected = expectedSchemaVersion(deps.storage.kind);
+    const expected = deps.storage.expectedSchemaVersion;
     let schemaVersion: number;
     try {
       schemaVersion = await withinReadyTimeout(deps.storage.schemaVersion());
