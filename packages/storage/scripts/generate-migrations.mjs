@@ -24,14 +24,23 @@ function readMigrations(backend) {
   return migrations;
 }
 
+/** Every backend folder with migrations (src/<backend>/migrations/), so a new backend needs no edit here. */
+function backends() {
+  return readdirSync(join(packageDir, "src"), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(packageDir, "src", entry.name, "migrations")))
+    .map((entry) => entry.name)
+    .sort((a, b) => (a === "sqlite" ? -1 : b === "sqlite" ? 1 : a < b ? -1 : 1));
+}
+
 function render() {
   const lines = [
     "// GENERATED — DO NOT EDIT. Produced by packages/storage/scripts/generate-migrations.mjs",
-    "// from src/sqlite/migrations/*.sql and src/postgres/migrations/*.sql (`npm run generate -w @flyt/storage`).",
+    `// from ${backends().map((b) => `src/${b}/migrations/*.sql`).join(" and ")} (\`npm run generate -w @flyt/storage\`).`,
     'import type { Migration } from "../shared/migrations.js";',
     "",
   ];
-  for (const [constName, backend] of [["SQLITE_MIGRATIONS", "sqlite"], ["POSTGRES_MIGRATIONS", "postgres"]]) {
+  for (const backend of backends()) {
+    const constName = `${backend.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_MIGRATIONS`;
     lines.push(`export const ${constName}: readonly Migration[] = [`);
     for (const m of readMigrations(backend)) {
       lines.push(`  { id: ${m.id}, name: ${JSON.stringify(m.name)}, sql: ${JSON.stringify(m.sql)} },`);

@@ -313,8 +313,8 @@ export interface StorageCapabilities {
 }
 
 export interface Storage {
-  /** Backend name, for messages and metrics only; behaviour goes by `capabilities`. */
-  readonly kind: "sqlite" | "postgres";
+  /** Backend name ("sqlite", "postgres"), for messages and metrics only; behaviour goes by `capabilities`. */
+  readonly kind: string;
   readonly capabilities: StorageCapabilities;
   /** The schema version this build expects (its newest migration); `schemaVersion()` is the database's. */
   readonly expectedSchemaVersion: number;

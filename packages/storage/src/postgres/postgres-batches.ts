@@ -9,6 +9,7 @@ import { assertFenceHolds } from "../shared/fence.js";
 import { StorageInputError } from "../errors.js";
 import type { PreparedScheduledRun } from "../shared/batches.js";
 import { eventColumns } from "../shared/derive.js";
+import { RUN_INSERT_COLUMNS } from "../shared/runs.js";
 import { runFromRow, tickFromRow, type RunRow, type TickRow } from "../shared/rows.js";
 import type { Fence, ScheduledRunResult } from "../storage.js";
 
@@ -40,8 +41,7 @@ export async function insertScheduledRuns(
   let insertedIds: Set<string>;
   try {
     const inserted = await client.query<{ run_id: string }>(
-      `INSERT INTO runs (run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id,
-         root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at)
+      `INSERT INTO runs (${RUN_INSERT_COLUMNS})
        SELECT run_id, status, selection, asset_keys::jsonb, step_keys::jsonb, partition_key, tags::jsonb, origin, parent_run_id,
          root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],

@@ -36,3 +36,30 @@ export function prepareNewRun(run: NewRun, now: number): { record: RunRecord; ev
 export function uniqueRunIds(events: readonly { runId: string }[]): string[] {
   return [...new Set(events.map((e) => e.runId))];
 }
+
+/** The columns a new run row is written with, in the order of `runRowValues`. */
+export const RUN_INSERT_COLUMNS =
+  "run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id, root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at";
+
+/** A run record as the values of RUN_INSERT_COLUMNS (JSON columns as JSON text). */
+export function runRowValues(record: RunRecord): unknown[] {
+  return [
+    record.runId,
+    record.status,
+    record.selection,
+    JSON.stringify(record.assetKeys),
+    record.stepKeys === null ? null : JSON.stringify(record.stepKeys),
+    record.partitionKey,
+    JSON.stringify(record.tags),
+    record.origin,
+    record.parentRunId,
+    record.rootRunId,
+    record.location,
+    record.instigator,
+    record.runKey,
+    record.createdAt,
+    record.updatedAt,
+    record.startedAt,
+    record.endedAt,
+  ];
+}

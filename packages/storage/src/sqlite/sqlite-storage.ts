@@ -11,96 +11,25 @@ import Database from "better-sqlite3";
 // URI file names (`file:…?immutable=1`) for opening a database on a read-only file system; read by
 // better-sqlite3 once, when the process opens its first database. Plain paths are unaffected.
 process.env.SQLITE_USE_URI ??= "1";
-import { FlytError, MigrationError, StorageError, type EventRecord, type NewRun, type RunRecord, type StoredEvent } from "@flyt/core";
+import { FlytError, MigrationError, StorageError, type EventRecord, type NewRun, type RunRecord } from "@flyt/core";
+import { SqlStorage, type WriteMode } from "../core/sql-storage.js";
+import type { Sql } from "../core/sql.js";
+import { runSync, type Operation, type StatementResult } from "../core/unit-of-work.js";
 import { StorageInputError } from "../errors.js";
-import { buildPage, pageLimit, resolvePage } from "../shared/cursor.js";
 import { applyLifecycle, eventColumns, indexUpdates, lifecycleStatus, type InsertedEvent } from "../shared/derive.js";
-import { binder, listRunsSql } from "../shared/queries.js";
-import {
-  assetIndexFromRow,
-  checkFromRow,
-  eventFromRow,
-  instigatorFromRow,
-  leaseFromRow,
-  runFromRow,
-  tickFromRow,
-  type AssetIndexRow,
-  type CheckIndexRow,
-  type EventRow,
-  type InstigatorRow,
-  type LeaseRow,
-  type RunRow,
-  type TickRow,
-} from "../shared/rows.js";
+import { runFromRow, tickFromRow, type RunRow, type TickRow } from "../shared/rows.js";
 import { emitRunChanges, onRunChanges } from "../shared/run-signals.js";
-import { prepareNewRun, uniqueRunIds } from "../shared/runs.js";
+import { prepareNewRun, RUN_INSERT_COLUMNS, runRowValues, uniqueRunIds } from "../shared/runs.js";
 import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
 import { assertFenceHolds, fenceOf } from "../shared/fence.js";
-import { validateUsage } from "../shared/usage.js";
-import { apiTokenFromRow, duplicateNameError, validateApiTokenId, validateNewApiToken, type ApiTokenRow } from "../shared/api-tokens.js";
-import { runTokenFromRow, validateNewRunToken, validateTokenHash, type RunTokenRow } from "../shared/run-tokens.js";
-import {
-  alertDeliveryFromRow,
-  freshnessFromRow,
-  freshnessValues,
-  validateAlertDelivery,
-  validateFreshnessState,
-  FRESHNESS_COLUMNS,
-  type AlertDeliveryRow,
-  type FreshnessRow,
-} from "../shared/observability.js";
-import {
-  validateEpochMs,
-  validateEvents,
-  validateId,
-  validateInstigatorState,
-  validateKeyList,
-  validateLeaseArgs,
-  validateNewRun,
-  validateRunFilter,
-  validateStorageId,
-  validateTags,
-  validateTickUpdate,
-  validateDaemonHeartbeat,
-} from "../shared/validate.js";
-import type {
-  AssetIndexEntry,
-  CheckIndexEntry,
-  CreateRunResult,
-  DaemonHeartbeat,
-  EventQuery,
-  InstigatorKind,
-  InstigatorState,
-  Lease,
-  Page,
-  PageRequest,
-  RunChange,
-  RunFilter,
-  RunHeartbeat,
-  RunWatch,
-  Storage,
-  StorageCapabilities,
-  ScheduledRun,
-  ScheduledRunResult,
-  Tick,
-  TickUpdate,
-  WriteOptions,
-  NewRunToken,
-  ApiToken,
-  NewApiToken,
-  RunToken,
-  AlertDelivery,
-  AssetFreshnessState,
-  NewAlertDelivery,
-} from "../storage.js";
+import { validateEvents, validateId, validateNewRun } from "../shared/validate.js";
+import type { CreateRunResult, RunChange, RunWatch, StorageCapabilities, ScheduledRun, ScheduledRunResult, WriteOptions } from "../storage.js";
+import { SQLITE_DIALECT } from "./sqlite-dialect.js";
 import { migrateSqlite, sqliteSchemaVersion } from "./sqlite-migrator.js";
 import { SQLITE_MIGRATIONS } from "../generated/migrations.js";
 
 /** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
-
-/** The database clock, in epoch ms: leases compare against it so every process agrees. */
-const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
 interface RunStateRow {
   run_id: string;
@@ -116,35 +45,11 @@ export interface SqliteStorageOptions {
 }
 
 /** Inserts a run; a taken `(instigator, run_key)` inserts nothing (the caller reports the existing run). */
-const INSERT_RUN_SQL = `INSERT INTO runs (run_id, status, selection, asset_keys, step_keys, partition_key, tags, origin, parent_run_id,
-    root_run_id, location, instigator, run_key, created_at, updated_at, started_at, ended_at)
+const INSERT_RUN_SQL = `INSERT INTO runs (${RUN_INSERT_COLUMNS})
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (instigator, run_key) WHERE run_key IS NOT NULL DO NOTHING RETURNING id`;
 
-/** The parameters of INSERT_RUN_SQL, in its column order. */
-function runRowValues(record: RunRecord): unknown[] {
-  return [
-    record.runId,
-    record.status,
-    record.selection,
-    JSON.stringify(record.assetKeys),
-    record.stepKeys === null ? null : JSON.stringify(record.stepKeys),
-    record.partitionKey,
-    JSON.stringify(record.tags),
-    record.origin,
-    record.parentRunId,
-    record.rootRunId,
-    record.location,
-    record.instigator,
-    record.runKey,
-    record.createdAt,
-    record.updatedAt,
-    record.startedAt,
-    record.endedAt,
-  ];
-}
-
-export class SqliteStorage implements Storage {
+export class SqliteStorage extends SqlStorage {
   readonly kind = "sqlite" as const;
   readonly capabilities: StorageCapabilities = { crossProcessChangeFeed: false, multiHostLease: false };
   readonly expectedSchemaVersion = SQLITE_MIGRATIONS.length;
@@ -152,12 +57,16 @@ export class SqliteStorage implements Storage {
   /** Run changes made by the current write, emitted after it commits. */
   private pendingChanges: RunChange[] = [];
 
+  protected readonly dialect = SQLITE_DIALECT;
+
   private constructor(
     private readonly db: Database.Database,
     readonly path: string,
     /** Opened read-only (the read-write open failed): reads work, writes fail saying so. */
     readonly readOnly = false,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Opens (creating the file and its directory if needed) and migrates a SQLite database. */
   static async open(path: string, options: SqliteStorageOptions = {}): Promise<SqliteStorage> {
@@ -248,7 +157,7 @@ export class SqliteStorage implements Storage {
    * One `BEGIN IMMEDIATE` transaction. With a fence, the lease row is read first inside it: the
    * write lock keeps a takeover (also a write) from slipping between the check and the write.
    */
-  private write<T>(what: string, fn: () => T, options?: WriteOptions): Promise<T> {
+  private transact<T>(what: string, fn: () => T, options?: WriteOptions): Promise<T> {
     this.pendingChanges = [];
     return this.guard(what, () => {
       const fence = fenceOf(options);
@@ -272,10 +181,32 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  /** One core statement on the connection: parameters as better-sqlite3 binds them (booleans as 0/1). */
+  private exec(statement: Sql): StatementResult {
+    const prepared = this.stmt(statement.text);
+    const params = statement.params.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
+    if (prepared.reader) {
+      const found = prepared.all(...params) as Record<string, unknown>[];
+      return { rows: found, changes: found.length };
+    }
+    return { rows: [], changes: prepared.run(...params).changes };
+  }
+
+  protected read<T>(what: string, operation: Operation<T>): Promise<T> {
+    return this.guard(what, () => runSync(operation, (statement) => this.exec(statement)));
+  }
+
+  protected write<T>(what: string, operation: Operation<T>, mode: WriteMode = {}): Promise<T> {
+    // A single statement commits by itself; anything more is one BEGIN IMMEDIATE transaction, run
+    // to its end synchronously, so no other operation of this process interleaves with it.
+    if (mode.oneStatement === true && (mode.fence ?? null) === null) return this.read(what, operation);
+    return this.guard(what, () => this.db.transaction(() => runSync(operation, (statement) => this.exec(statement))).immediate());
+  }
+
   // Runs --------------------------------------------------------------------------------
 
   createRun(input: NewRun, options?: WriteOptions): Promise<CreateRunResult> {
-    return this.write("createRun", () => {
+    return this.transact("createRun", () => {
       const run = validateNewRun(input);
       const { record, event } = prepareNewRun(run, Date.now());
       let inserted: { id: number } | undefined;
@@ -316,43 +247,8 @@ export class SqliteStorage implements Storage {
     for (const key of assetKeys) asset.run(runId, key);
   }
 
-  getRun(runId: string): Promise<RunRecord | null> {
-    return this.guard("getRun", () => {
-      validateId(runId, "run id");
-      const row = this.stmt("SELECT * FROM runs WHERE run_id = ?").get(runId) as RunRow | undefined;
-      return row === undefined ? null : runFromRow(row);
-    });
-  }
-
-  listRuns(filter?: RunFilter, page?: PageRequest): Promise<Page<RunRecord>> {
-    return this.guard("listRuns", () => {
-      const valid = validateRunFilter(filter);
-      const { limit, beforeId } = resolvePage("runs", page);
-      const { bind, values } = binder("sqlite");
-      const sql = listRunsSql(valid, beforeId, limit, bind);
-      const rows = this.stmt(sql).all(...values) as RunRow[];
-      return buildPage("runs", rows, limit, (row) => row.id, runFromRow);
-    });
-  }
-
-  setRunTags(runId: string, tags: Record<string, string>): Promise<void> {
-    return this.write("setRunTags", () => {
-      validateId(runId, "run id");
-      const valid = validateTags(runId, tags);
-      const changed = this.stmt("UPDATE runs SET tags = ?, updated_at = MAX(updated_at, ?) WHERE run_id = ?").run(
-        JSON.stringify(valid),
-        Date.now(),
-        runId,
-      );
-      if (changed.changes === 0) throw new StorageInputError(`run ${JSON.stringify(runId)}`, "no such run");
-      this.stmt("DELETE FROM run_tags WHERE run_id = ?").run(runId);
-      const insert = this.stmt("INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)");
-      for (const [key, value] of Object.entries(valid)) insert.run(runId, key, value);
-    });
-  }
-
   claimQueuedRun(runId: string): Promise<RunRecord | null> {
-    return this.write("claimQueuedRun", () => {
+    return this.transact("claimQueuedRun", () => {
       validateId(runId, "run id");
       const now = Date.now();
       const claimed = this.stmt(
@@ -370,21 +266,8 @@ export class SqliteStorage implements Storage {
   // Batches (scheduler and run queue) -------------------------------------------------------
   // SQLite statements are in-process calls: one transaction of prepared statements is the batch.
 
-  getRuns(runIds: string[]): Promise<RunRecord[]> {
-    return this.guard("getRuns", () => {
-      const ids = validateRunIdList(runIds, "run ids");
-      if (ids.length === 0) return [];
-      const rows = this.stmt("SELECT * FROM runs WHERE run_id IN (SELECT value FROM json_each(?))").all(JSON.stringify(ids)) as RunRow[];
-      const byId = new Map(rows.map((row) => [row.run_id, row]));
-      return ids.flatMap((id) => {
-        const row = byId.get(id);
-        return row === undefined ? [] : [runFromRow(row)];
-      });
-    });
-  }
-
   createScheduledRuns(items: ScheduledRun[], options?: WriteOptions): Promise<ScheduledRunResult[]> {
-    return this.write("createScheduledRuns", () => {
+    return this.transact("createScheduledRuns", () => {
       const now = Date.now();
       const prepared = prepareScheduledRuns(items, now);
       const insertRun = this.stmt(
@@ -429,7 +312,7 @@ export class SqliteStorage implements Storage {
   }
 
   claimQueuedRuns(runIds: string[], options?: WriteOptions): Promise<RunRecord[]> {
-    return this.write("claimQueuedRuns", () => {
+    return this.transact("claimQueuedRuns", () => {
       const ids = validateRunIdList(runIds, "run ids to claim");
       const now = Date.now();
       const claim = this.stmt(
@@ -465,185 +348,14 @@ export class SqliteStorage implements Storage {
 
   // Run tokens --------------------------------------------------------------------------
 
-  createRunToken(input: NewRunToken): Promise<RunToken> {
-    return this.write("createRunToken", () => {
-      const token = validateNewRunToken(input);
-      const run = this.stmt("SELECT 1 FROM runs WHERE run_id = ?").get(token.runId);
-      if (run === undefined) throw new StorageInputError("run id", `no run ${JSON.stringify(token.runId)} to issue a token for`);
-      const row = this.stmt(
-        `INSERT INTO run_tokens (token_hash, run_id, location, asset_keys, created_at, expires_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, NULL) RETURNING *`,
-      ).get(token.tokenHash, token.runId, token.location, JSON.stringify(token.assetKeys), Date.now(), token.expiresAt) as RunTokenRow;
-      return runTokenFromRow(row);
-    });
-  }
-
-  getRunToken(tokenHash: string): Promise<RunToken | null> {
-    return this.guard("getRunToken", () => {
-      const row = this.stmt("SELECT * FROM run_tokens WHERE token_hash = ?").get(validateTokenHash(tokenHash)) as RunTokenRow | undefined;
-      return row === undefined ? null : runTokenFromRow(row);
-    });
-  }
-
-  revokeRunTokens(runId: string): Promise<number> {
-    return this.write("revokeRunTokens", () => {
-      validateId(runId, "run id");
-      return this.stmt("UPDATE run_tokens SET revoked_at = ? WHERE run_id = ? AND revoked_at IS NULL").run(Date.now(), runId).changes;
-    });
-  }
-
-  addRunOutputUsage(runId: string, bytes: number, events: number): Promise<{ bytes: number; events: number }> {
-    return this.write("addRunOutputUsage", () => {
-      validateId(runId, "run id");
-      validateUsage(bytes, events);
-      if (this.stmt("SELECT 1 FROM runs WHERE run_id = ?").get(runId) === undefined) throw new StorageInputError("run id", `no run ${JSON.stringify(runId)}`);
-      const row = this.stmt(
-        `INSERT INTO run_output_usage (run_id, output_bytes, output_events) VALUES (?, ?, ?)
-         ON CONFLICT (run_id) DO UPDATE SET output_bytes = output_bytes + excluded.output_bytes, output_events = output_events + excluded.output_events
-         RETURNING output_bytes, output_events`,
-      ).get(runId, bytes, events) as { output_bytes: number; output_events: number };
-      return { bytes: row.output_bytes, events: row.output_events };
-    });
-  }
-
   // API tokens --------------------------------------------------------------------------
 
-  createApiToken(input: NewApiToken): Promise<ApiToken> {
-    return this.write("createApiToken", () => {
-      const token = validateNewApiToken(input);
-      if (this.stmt("SELECT 1 FROM api_tokens WHERE name = ? AND revoked_at IS NULL").get(token.name) !== undefined) throw duplicateNameError(token.name);
-      const row = this.stmt(
-        `INSERT INTO api_tokens (id, name, token_hash, role, created_by, created_at, expires_at, revoked_at, last_used_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL) RETURNING *`,
-      ).get(token.id, token.name, token.tokenHash, token.role, token.createdBy, Date.now(), token.expiresAt) as ApiTokenRow;
-      return apiTokenFromRow(row);
-    });
-  }
-
-  getApiTokenByHash(tokenHash: string): Promise<ApiToken | null> {
-    return this.guard("getApiTokenByHash", () => {
-      const row = this.stmt("SELECT * FROM api_tokens WHERE token_hash = ?").get(validateTokenHash(tokenHash)) as ApiTokenRow | undefined;
-      return row === undefined ? null : apiTokenFromRow(row);
-    });
-  }
-
-  listApiTokens(): Promise<ApiToken[]> {
-    return this.guard("listApiTokens", () => (this.stmt("SELECT * FROM api_tokens ORDER BY created_at DESC, id DESC").all() as ApiTokenRow[]).map(apiTokenFromRow));
-  }
-
-  revokeApiToken(idOrName: string): Promise<ApiToken | null> {
-    return this.write("revokeApiToken", () => {
-      if (typeof idOrName !== "string" || idOrName.length === 0 || idOrName.length > 100) return null;
-      const now = Date.now();
-      const byId = this.stmt("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING *").get(now, idOrName) as ApiTokenRow | undefined;
-      const row = byId ?? (this.stmt("UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL RETURNING *").get(now, idOrName) as ApiTokenRow | undefined);
-      return row === undefined ? null : apiTokenFromRow(row);
-    });
-  }
-
-  touchApiToken(id: string, at: number): Promise<void> {
-    return this.write("touchApiToken", () => {
-      this.stmt("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)").run(at, validateApiTokenId(id), at - 60_000);
-    });
-  }
-
   // Observability -----------------------------------------------------------------------
-
-  recordAlertDelivery(input: NewAlertDelivery): Promise<AlertDelivery> {
-    return this.write("recordAlertDelivery", () => {
-      const d = validateAlertDelivery(input);
-      const row = this.stmt(
-        `INSERT INTO alert_deliveries (alert_id, rule, kind, status, channel, outcome, attempts, error, title, item_count, delivered_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      ).get(d.alertId, d.rule, d.kind, d.status, d.channel, d.outcome, d.attempts, d.error, d.title, d.count, d.at) as AlertDeliveryRow;
-      return alertDeliveryFromRow(row);
-    });
-  }
-
-  listAlertDeliveries(page?: PageRequest): Promise<Page<AlertDelivery>> {
-    return this.guard("listAlertDeliveries", () => {
-      const { limit, beforeId } = resolvePage("alerts", page);
-      const rows = this.stmt("SELECT * FROM alert_deliveries WHERE id < ? ORDER BY id DESC LIMIT ?").all(beforeId ?? Number.MAX_SAFE_INTEGER, limit + 1) as AlertDeliveryRow[];
-      return buildPage("alerts", rows, limit, (row) => Number(row.id), alertDeliveryFromRow);
-    });
-  }
-
-  putFreshnessState(input: AssetFreshnessState): Promise<AssetFreshnessState | null> {
-    return this.write("putFreshnessState", () => {
-      const state = validateFreshnessState(input);
-      const previousRow = this.stmt("SELECT * FROM asset_freshness WHERE asset_key = ?").get(state.assetKey) as FreshnessRow | undefined;
-      const previous = previousRow === undefined ? null : freshnessFromRow(previousRow);
-      const stored = previous !== null && previous.state === state.state ? { ...state, since: previous.since } : state;
-      this.stmt(
-        `INSERT INTO asset_freshness (${FRESHNESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (asset_key) DO UPDATE SET state = excluded.state, since = excluded.since, stale_since = excluded.stale_since,
-           fresh_until = excluded.fresh_until, warn_at = excluded.warn_at, partition_key = excluded.partition_key,
-           reason = excluded.reason, evaluated_at = excluded.evaluated_at`,
-      ).run(...freshnessValues(stored));
-      return previous;
-    });
-  }
-
-  listFreshnessStates(assetKeys?: string[]): Promise<AssetFreshnessState[]> {
-    return this.guard("listFreshnessStates", () => {
-      const keys = validateKeyList(assetKeys, "asset keys");
-      const rows = (
-        keys === undefined
-          ? this.stmt("SELECT * FROM asset_freshness ORDER BY asset_key").all()
-          : this.stmt("SELECT * FROM asset_freshness WHERE asset_key IN (SELECT value FROM json_each(?)) ORDER BY asset_key").all(JSON.stringify(keys))
-      ) as FreshnessRow[];
-      return rows.map(freshnessFromRow);
-    });
-  }
-
-  recordRunHeartbeat(runId: string, at?: number): Promise<void> {
-    return this.guard("recordRunHeartbeat", () => {
-      validateId(runId, "run id");
-      const when = at === undefined ? Date.now() : validateEpochMs(at, `heartbeat time of run ${runId}`);
-      this.stmt(
-        `INSERT INTO run_heartbeats (run_id, heartbeat_at) SELECT run_id, ? FROM runs WHERE run_id = ?
-         ON CONFLICT (run_id) DO UPDATE SET heartbeat_at = MAX(run_heartbeats.heartbeat_at, excluded.heartbeat_at)`,
-      ).run(when, runId);
-    });
-  }
-
-  getRunHeartbeats(runIds: string[]): Promise<RunHeartbeat[]> {
-    return this.guard("getRunHeartbeats", () => {
-      const ids = validateKeyList(runIds, "run ids") ?? [];
-      const out: RunHeartbeat[] = [];
-      const select = this.stmt("SELECT run_id, heartbeat_at FROM run_heartbeats WHERE run_id = ?");
-      for (const id of new Set(ids)) {
-        const row = select.get(id) as { run_id: string; heartbeat_at: number } | undefined;
-        if (row !== undefined) out.push({ runId: row.run_id, at: row.heartbeat_at });
-      }
-      return out;
-    });
-  }
-
-  recordDaemonHeartbeat(input: DaemonHeartbeat): Promise<void> {
-    return this.guard("recordDaemonHeartbeat", () => {
-      const hb = validateDaemonHeartbeat(input);
-      this.stmt(
-        `INSERT INTO daemon_heartbeats (daemon_id, loop, heartbeat_at, info) VALUES (?, ?, ?, ?)
-         ON CONFLICT (daemon_id, loop) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, info = excluded.info`,
-      ).run(hb.daemonId, hb.loop, hb.at, hb.info);
-    });
-  }
-
-  listDaemonHeartbeats(since?: number): Promise<DaemonHeartbeat[]> {
-    return this.guard("listDaemonHeartbeats", () => {
-      const after = since === undefined ? 0 : validateEpochMs(since, "since");
-      const rows = this.stmt(
-        "SELECT * FROM daemon_heartbeats WHERE heartbeat_at >= ? ORDER BY heartbeat_at DESC, daemon_id, loop",
-      ).all(after) as { daemon_id: string; loop: string; heartbeat_at: number; info: string | null }[];
-      return rows.map((r) => ({ daemonId: r.daemon_id, loop: r.loop, at: r.heartbeat_at, info: r.info }));
-    });
-  }
 
   // Events ------------------------------------------------------------------------------
 
   appendEvents(input: EventRecord[]): Promise<number> {
-    return this.write("appendEvents", () => {
+    return this.transact("appendEvents", () => {
       const events = validateEvents(input);
       if (events.length === 0) return 0;
       const states = new Map<string, RunStateRow>();
@@ -739,194 +451,13 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  getEvents(runId: string, query: EventQuery = {}): Promise<StoredEvent[]> {
-    return this.guard("getEvents", () => {
-      validateId(runId, "run id");
-      const { bind, values } = binder("sqlite");
-      const where = [`run_id = ${bind(runId)}`];
-      if (query.afterId !== undefined) where.push(`id > ${bind(validateStorageId(query.afterId, "afterId"))}`);
-      if (query.types !== undefined) where.push(query.types.length ? `type IN (${query.types.map(bind).join(", ")})` : "1 = 0");
-      if (query.stepKey !== undefined) where.push(`step_key = ${bind(validateId(query.stepKey, "stepKey"))}`);
-      const limit = query.limit === undefined ? "" : ` LIMIT ${bind(pageLimit(query.limit))}`;
-      const sql = `SELECT id, run_id, seq, timestamp, step_key, body FROM event_log WHERE ${where.join(" AND ")} ORDER BY id${limit}`;
-      return (this.stmt(sql).all(...values) as EventRow[]).map(eventFromRow);
-    });
-  }
-
   // Asset index -------------------------------------------------------------------------
 
-  getLatestMaterializations(assetKeys?: string[]): Promise<AssetIndexEntry[]> {
-    return this.guard("getLatestMaterializations", () => {
-      const keys = validateKeyList(assetKeys, "asset keys");
-      const rows =
-        keys === undefined
-          ? this.stmt("SELECT * FROM asset_latest ORDER BY asset_key").all()
-          : keys.length === 0
-            ? []
-            : this.db
-                .prepare(`SELECT * FROM asset_latest WHERE asset_key IN (${keys.map(() => "?").join(", ")}) ORDER BY asset_key`)
-                .all(...keys);
-      return (rows as AssetIndexRow[]).map(assetIndexFromRow);
-    });
-  }
-
-  getPartitionMaterializations(assetKey: string): Promise<AssetIndexEntry[]> {
-    return this.guard("getPartitionMaterializations", () => {
-      validateId(assetKey, "asset key");
-      const rows = this.stmt("SELECT * FROM asset_partitions WHERE asset_key = ? ORDER BY partition").all(assetKey);
-      return (rows as AssetIndexRow[]).map(assetIndexFromRow);
-    });
-  }
-
-  getMaterializationHistory(assetKey: string, page?: PageRequest): Promise<Page<StoredEvent>> {
-    return this.guard("getMaterializationHistory", () => {
-      validateId(assetKey, "asset key");
-      const { limit, beforeId } = resolvePage("events", page);
-      const rows = this.stmt(
-        `SELECT id, run_id, seq, timestamp, step_key, body FROM event_log
-         WHERE asset_key = ? AND type = 'ASSET_MATERIALIZATION' AND id < ? ORDER BY id DESC LIMIT ?`,
-      ).all(assetKey, beforeId ?? Number.MAX_SAFE_INTEGER, limit + 1) as EventRow[];
-      return buildPage("events", rows, limit, (row) => row.id, eventFromRow);
-    });
-  }
-
-  getLatestCheckResults(assetKeys?: string[]): Promise<CheckIndexEntry[]> {
-    return this.guard("getLatestCheckResults", () => {
-      const keys = validateKeyList(assetKeys, "asset keys");
-      const rows =
-        keys === undefined
-          ? this.stmt("SELECT * FROM asset_check_latest ORDER BY asset_key, check_name").all()
-          : keys.length === 0
-            ? []
-            : this.db
-                .prepare(
-                  `SELECT * FROM asset_check_latest WHERE asset_key IN (${keys.map(() => "?").join(", ")}) ORDER BY asset_key, check_name`,
-                )
-                .all(...keys);
-      return (rows as CheckIndexRow[]).map(checkFromRow);
-    });
-  }
-
   // Instigators -------------------------------------------------------------------------
-
-  getInstigatorState(id: string): Promise<InstigatorState | null> {
-    return this.guard("getInstigatorState", () => {
-      validateId(id, "instigator id");
-      const row = this.stmt("SELECT * FROM instigators WHERE id = ?").get(id) as InstigatorRow | undefined;
-      return row === undefined ? null : instigatorFromRow(row);
-    });
-  }
-
-  listInstigatorStates(kind?: InstigatorKind): Promise<InstigatorState[]> {
-    return this.guard("listInstigatorStates", () => {
-      if (kind !== undefined && kind !== "schedule" && kind !== "sensor") {
-        throw new StorageInputError("instigator kind", `must be "schedule" or "sensor", got ${JSON.stringify(kind)}`);
-      }
-      const rows =
-        kind === undefined
-          ? this.stmt("SELECT * FROM instigators ORDER BY id").all()
-          : this.stmt("SELECT * FROM instigators WHERE kind = ? ORDER BY id").all(kind);
-      return (rows as InstigatorRow[]).map(instigatorFromRow);
-    });
-  }
-
-  upsertInstigatorState(input: Omit<InstigatorState, "updatedAt">, options?: WriteOptions): Promise<InstigatorState> {
-    return this.write("upsertInstigatorState", () => {
-      const state = validateInstigatorState(input);
-      const row = this.stmt(
-        `INSERT INTO instigators (id, kind, status, cursor, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, status = excluded.status, cursor = excluded.cursor,
-           started_at = excluded.started_at, updated_at = excluded.updated_at
-         RETURNING *`,
-      ).get(state.id, state.kind, state.status, state.cursor, state.startedAt, Date.now()) as InstigatorRow;
-      return instigatorFromRow(row);
-    }, options);
-  }
-
-  createTick(instigatorId: string, tickTime: number, options?: WriteOptions): Promise<Tick> {
-    return this.write("createTick", () => {
-      validateId(instigatorId, "instigator id");
-      validateEpochMs(tickTime, `tick time of ${instigatorId}`);
-      const now = Date.now();
-      const row = this.stmt(
-        `INSERT INTO ticks (instigator_id, status, tick_time, run_ids, skip_reason, error, cursor, created_at, updated_at)
-         VALUES (?, 'STARTED', ?, '[]', NULL, NULL, NULL, ?, ?) RETURNING *`,
-      ).get(instigatorId, tickTime, now, now) as TickRow;
-      return tickFromRow(row);
-    }, options);
-  }
-
-  updateTick(tickId: number, input: TickUpdate, options?: WriteOptions): Promise<Tick> {
-    return this.write("updateTick", () => {
-      const update = validateTickUpdate(tickId, input);
-      const existing = this.stmt("SELECT * FROM ticks WHERE id = ?").get(tickId) as TickRow | undefined;
-      if (existing === undefined) throw new StorageInputError(`tick ${tickId}`, "no such tick");
-      const current = tickFromRow(existing);
-      const row = this.stmt(
-        "UPDATE ticks SET status = ?, run_ids = ?, skip_reason = ?, error = ?, cursor = ?, updated_at = ? WHERE id = ? RETURNING *",
-      ).get(
-        update.status,
-        JSON.stringify(update.runIds ?? current.runIds),
-        update.skipReason === undefined ? current.skipReason : update.skipReason,
-        update.error === undefined ? current.error : update.error,
-        update.cursor === undefined ? current.cursor : update.cursor,
-        Math.max(Date.now(), current.updatedAt),
-        tickId,
-      ) as TickRow;
-      return tickFromRow(row);
-    }, options);
-  }
-
-  listTicks(instigatorId: string, page?: PageRequest): Promise<Page<Tick>> {
-    return this.guard("listTicks", () => {
-      validateId(instigatorId, "instigator id");
-      const { limit, beforeId } = resolvePage("ticks", page);
-      const rows = this.stmt("SELECT * FROM ticks WHERE instigator_id = ? AND id < ? ORDER BY id DESC LIMIT ?").all(
-        instigatorId,
-        beforeId ?? Number.MAX_SAFE_INTEGER,
-        limit + 1,
-      ) as TickRow[];
-      return buildPage("ticks", rows, limit, (row) => row.id, tickFromRow);
-    });
-  }
 
   // Leases ------------------------------------------------------------------------------
   // Expiry is judged by the database clock (NOW_MS), which for SQLite is the host clock:
   // every process sharing the file is on this host, so they agree.
-
-  acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease | null> {
-    return this.write("acquireLease", () => {
-      validateLeaseArgs(name, holder, ttlMs);
-      const row = this.stmt(
-        `INSERT INTO leases (name, holder, fencing_token, expires_at) VALUES (?, ?, 1, ${NOW_MS} + ?)
-         ON CONFLICT (name) DO UPDATE SET
-           fencing_token = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > ${NOW_MS}
-                                THEN leases.fencing_token ELSE leases.fencing_token + 1 END,
-           holder = excluded.holder,
-           expires_at = excluded.expires_at
-         WHERE leases.holder = excluded.holder OR leases.expires_at <= ${NOW_MS}
-         RETURNING *`,
-      ).get(name, holder, ttlMs) as LeaseRow | undefined;
-      return row === undefined ? null : leaseFromRow(row);
-    });
-  }
-
-  releaseLease(name: string, holder: string): Promise<void> {
-    return this.write("releaseLease", () => {
-      validateId(name, "lease name");
-      validateId(holder, `holder of lease ${JSON.stringify(name)}`);
-      // Expire rather than delete: the fencing token must keep increasing across holders.
-      this.stmt(`UPDATE leases SET expires_at = MIN(expires_at, ${NOW_MS}) WHERE name = ? AND holder = ?`).run(name, holder);
-    });
-  }
-
-  getLease(name: string): Promise<Lease | null> {
-    return this.guard("getLease", () => {
-      validateId(name, "lease name");
-      const row = this.stmt(`SELECT * FROM leases WHERE name = ? AND expires_at > ${NOW_MS}`).get(name) as LeaseRow | undefined;
-      return row === undefined ? null : leaseFromRow(row);
-    });
-  }
 
   // Lifecycle ---------------------------------------------------------------------------
 

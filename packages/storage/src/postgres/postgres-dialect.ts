@@ -1,0 +1,29 @@
+/** PostgreSQL's pieces of the core's SQL (core/dialect.ts). */
+import type { Dialect } from "../core/dialect.js";
+import { raw, sql, type Sql } from "../core/sql.js";
+
+/** SQLSTATE of a unique violation. */
+export const UNIQUE_VIOLATION = "23505";
+
+/** JSONB rejects the NUL character; captured output can contain it, so it becomes U+FFFD. */
+export function toJsonb(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.includes("\\u0000") ? text.replaceAll("\\u0000", "\\ufffd") : text;
+}
+
+export const POSTGRES_DIALECT: Dialect = {
+  // The server's clock, not the processes': daemon replicas on different hosts may drift.
+  nowMs: raw("(extract(epoch from clock_timestamp()) * 1000)::bigint"),
+  // Sort by bytes whatever the database's locale, as SQLite does.
+  byteOrder: raw(' COLLATE "C"'),
+  // A takeover updates the lease row: it waits for a fenced write's transaction, or makes it fail.
+  lockForShare: raw(" FOR SHARE"),
+  greatest: (a: Sql, b: Sql) => sql`GREATEST(${a}, ${b})`,
+  least: (a: Sql, b: Sql) => sql`LEAST(${a}, ${b})`,
+  inList: (column: string, values: readonly string[]) => sql`${raw(column)} = ANY(${[...values]}::text[])`,
+  json: (value: unknown) => sql`${toJsonb(value)}::jsonb`,
+  isUniqueViolation: (error: unknown, constraint: string) => {
+    const { code, constraint: name } = error as { code?: string; constraint?: string };
+    return code === UNIQUE_VIOLATION && name === constraint;
+  },
+};

@@ -1,0 +1,23 @@
+/** SQLite's pieces of the core's SQL (core/dialect.ts). */
+import type { Dialect } from "../core/dialect.js";
+import { raw, sql, type Sql } from "../core/sql.js";
+
+export const SQLITE_DIALECT: Dialect = {
+  // The host clock: every process sharing a SQLite file is on this host, so they agree.
+  nowMs: raw("CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"),
+  // SQLite's default collation (BINARY) already sorts by bytes.
+  byteOrder: raw(""),
+  // BEGIN IMMEDIATE holds the write lock: a takeover (also a write) waits for the transaction.
+  lockForShare: raw(""),
+  greatest: (a: Sql, b: Sql) => sql`MAX(${a}, ${b})`,
+  least: (a: Sql, b: Sql) => sql`MIN(${a}, ${b})`,
+  inList: (column: string, values: readonly string[]) => sql`${raw(column)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
+  json: (value: unknown) => sql`${JSON.stringify(value)}`,
+  // SQLite names the columns, not the index: "UNIQUE constraint failed: api_tokens.name".
+  isUniqueViolation: (error: unknown, constraint: string) => {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code !== "SQLITE_CONSTRAINT_UNIQUE") return false;
+    const columns: Record<string, string> = { api_tokens_live_name: "api_tokens.name" };
+    return typeof message === "string" && message.includes(columns[constraint] ?? constraint);
+  },
+};
