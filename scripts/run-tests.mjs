@@ -1,11 +1,12 @@
-// Runs every compiled test file (packages/*/dist/**/*.test.js, examples/*/dist/**/*.test.js, deploy/*/dist/**/*.test.js)
+// Runs every compiled test file (packages/*/dist/**/*.test.js, examples/*/dist/**/*.test.js, deploy/*/dist/**/*.test.js,
+// scripts/*/dist/**/*.test.js for the repository's own tools)
 // with node's test runner. Tests are TypeScript compiled by `tsc -b`, so they are type-checked
 // before they run. Pass file filters as arguments to run a subset: `node scripts/run-tests.mjs storage`.
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
-const roots = ["packages", "examples", "deploy"];
+const roots = ["packages", "examples", "deploy", "scripts"];
 const files = [];
 function walk(dir) {
   for (const name of readdirSync(dir)) {
@@ -15,7 +16,8 @@ function walk(dir) {
     else if (name.endsWith(".test.js") && path.includes(`${"/"}dist${"/"}`)) files.push(path);
   }
 }
-for (const root of roots) for (const pkg of readdirSync(root)) walk(join(root, pkg));
+// scripts/ also holds plain files (this one); only its folders are projects.
+for (const root of roots) for (const pkg of readdirSync(root)) if (statSync(join(root, pkg)).isDirectory()) walk(join(root, pkg));
 const filters = process.argv.slice(2);
 const selected = filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files;
 if (selected.length === 0) {

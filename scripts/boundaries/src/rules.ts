@@ -1,0 +1,72 @@
+/**
+ * The allowed dependency graph between Flyt's workspace projects: the machine-readable picture of
+ * DESIGN §2 that docs/architecture.md's table is generated from and `check.ts` enforces.
+ *
+ * A project's `dependsOn` lists the `@flyt/*` packages any of its files may import; `testOnly` lists
+ * those only its tests may import (files named `*.test.ts`, `test-support*`, under `test-fixtures/`).
+ * Adding an edge here is an architecture decision: say why in the project's `role` or in docs/decisions/.
+ */
+
+/** One workspace project (a package, an example or a test suite) and what it may depend on. */
+export interface ProjectRule {
+  /** Folder relative to the repository root. */
+  dir: string;
+  /** Package name, or undefined for a single-file example without a package.json. */
+  name?: string;
+  /** What it is for, in one line (printed in docs/architecture.md). */
+  role: string;
+  /** Layer in the picture: a project may only depend on lower layers (checked). */
+  layer: number;
+  dependsOn: string[];
+  testOnly?: string[];
+  /** Why the project has no package.json, when it has none (its imports then resolve from the root). */
+  noPackageJson?: string;
+}
+
+/** An edge that breaks the graph today, written down so it cannot spread unnoticed and is removed on purpose. */
+export interface KnownException {
+  from: string;
+  to: string;
+  /** What the importing files use from the target, and what will remove the edge. */
+  reason: string;
+}
+
+export const PROJECTS: ProjectRule[] = [
+  { dir: "packages/core", name: "@flyt/core", layer: 0, dependsOn: [], role: "the domain vocabulary every component shares: asset keys, metadata, events, runs, the asset graph, selection, errors; no I/O" },
+  { dir: "packages/pipes-client", name: "@flyt/pipes-client", layer: 0, dependsOn: [], role: "Dagster Pipes client for child processes; no runtime dependencies so any child can bundle it" },
+  { dir: "packages/sdk", name: "@flyt/sdk", layer: 1, dependsOn: ["@flyt/core"], role: "the API applications import: asset, check, schedule, sensor, resources, defineDefinitions" },
+  { dir: "packages/storage", name: "@flyt/storage", layer: 1, dependsOn: ["@flyt/core"], role: "metadata storage: one interface, SQLite and PostgreSQL backends, migrations" },
+  { dir: "packages/protocol", name: "@flyt/protocol", layer: 1, dependsOn: ["@flyt/core"], role: "code location ↔ platform wire contract: message types and JSON Schemas" },
+  { dir: "packages/pipes", name: "@flyt/pipes", layer: 2, dependsOn: ["@flyt/core", "@flyt/sdk"], testOnly: ["@flyt/pipes-client"], role: "orchestrator side of Dagster Pipes: launch a process as an asset step" },
+  { dir: "packages/observability", name: "@flyt/observability", layer: 2, dependsOn: ["@flyt/core", "@flyt/storage"], role: "logging, Prometheus metrics, alert channels and their delivery" },
+  { dir: "packages/pipes-kubernetes", name: "@flyt/pipes-kubernetes", layer: 3, dependsOn: ["@flyt/core", "@flyt/sdk", "@flyt/pipes"], testOnly: ["@flyt/pipes-client"], role: "ctx.pipes.runPod: a Pipes child as its own Kubernetes Pod" },
+  { dir: "packages/run-worker", name: "@flyt/run-worker", layer: 4, dependsOn: ["@flyt/core", "@flyt/sdk", "@flyt/storage", "@flyt/pipes", "@flyt/pipes-kubernetes"], role: "executes one run: plans steps, runs them, streams events; today also home of the launcher contract" },
+  { dir: "packages/code-location-server", name: "@flyt/code-location-server", layer: 5, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/sdk", "@flyt/run-worker"], role: "loads one application's definitions, serves the snapshot, evaluates instigators, starts run workers" },
+  { dir: "packages/workspace", name: "@flyt/workspace", layer: 6, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/code-location-server"], role: "the platform's view of its code locations: starts/polls code servers, merges snapshots, the code-server launcher" },
+  { dir: "packages/webserver", name: "@flyt/webserver", layer: 7, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/sdk", "@flyt/workspace", "@flyt/observability"], role: "GraphQL API, event ingest, health, /metrics, serves the UI" },
+  { dir: "packages/daemon", name: "@flyt/daemon", layer: 7, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/sdk", "@flyt/workspace", "@flyt/observability"], role: "scheduler, sensors, run queue, run monitor, freshness, alerts; active/standby" },
+  { dir: "packages/launcher-kubernetes", name: "@flyt/launcher-kubernetes", layer: 8, dependsOn: ["@flyt/core", "@flyt/storage", "@flyt/workspace"], testOnly: ["@flyt/daemon", "@flyt/webserver"], role: "the Kubernetes launcher: a Job per run" },
+  { dir: "packages/cli", name: "@flyt/cli", layer: 9, dependsOn: ["@flyt/core", "@flyt/sdk", "@flyt/storage", "@flyt/run-worker", "@flyt/code-location-server", "@flyt/workspace", "@flyt/webserver", "@flyt/daemon", "@flyt/launcher-kubernetes", "@flyt/observability"], role: "the `flyt` command; the composition root that wires every component (and `flyt dev` runs them in one process)" },
+  { dir: "packages/ui", name: "@flyt/ui", layer: 9, dependsOn: [], role: "React single-page app; talks to the webserver over GraphQL only, never by import" },
+  { dir: "packages/ui-e2e", name: "@flyt/ui-e2e", layer: 10, dependsOn: [], role: "browser tests of the UI against a real `flyt dev` started from the built bin" },
+  { dir: "packages/topology", name: "@flyt/topology", layer: 10, dependsOn: ["@flyt/cli", "@flyt/core", "@flyt/sdk", "@flyt/storage"], role: "test-only: every component as its own OS process on PostgreSQL, and the failure drills" },
+  { dir: "examples/atlas", name: "@flyt/example-atlas", layer: 10, dependsOn: ["@flyt/core", "@flyt/sdk", "@flyt/pipes-client"], testOnly: ["@flyt/storage", "@flyt/run-worker", "@flyt/daemon"], role: "a miniature of Atlas, the first user: what an application's code location looks like" },
+  { dir: "examples/weather", layer: 10, dependsOn: ["@flyt/core", "@flyt/sdk"], noPackageJson: "a single-file code location loaded by path (`-f`), as users write one", role: "single-file example location" },
+  { dir: "examples/broken", layer: 10, dependsOn: ["@flyt/core", "@flyt/sdk"], noPackageJson: "a single-file code location that fails to load on purpose (the UI's ERROR state)", role: "example location that fails to load" },
+  { dir: "scripts/boundaries", layer: 10, dependsOn: [], noPackageJson: "a repository tool, run from its compiled dist/; it needs only typescript from the root", role: "this check: the graph below, enforced" },
+  { dir: "deploy/test", name: "@flyt/deploy-test", layer: 10, dependsOn: ["@flyt/cli", "@flyt/launcher-kubernetes", "@flyt/storage"], role: "tests of the Helm chart, UIS files and the platform image" },
+];
+
+export const KNOWN_EXCEPTIONS: KnownException[] = [
+  // To be removed by the contracts package (issue 13): the launcher contract (RunLauncher, RunHandle,
+  // LaunchRequest, claimForLaunch) and run-domain helpers live in the executor today.
+  { from: "@flyt/webserver", to: "@flyt/run-worker", reason: "launcher types (RunLauncher, RunHandle), summarizeRun, createReexecution; loadDefinitions for LocalDefinitions. To be removed by the contracts package (issue 13)" },
+  // To be removed by the contracts package (issue 13): only LocalDefinitions (tests' in-process definitions) needs buildSnapshot.
+  { from: "@flyt/webserver", to: "@flyt/code-location-server", reason: "buildSnapshot for LocalDefinitions, which only the webserver's own tests use. To be removed by the contracts package (issue 13)" },
+  // To be removed by the contracts package (issue 13).
+  { from: "@flyt/daemon", to: "@flyt/run-worker", reason: "launcher types (RunLauncher, RunHandle, LaunchRequest), createReexecution, loadDefinitions in the in-process evaluator. To be removed by the contracts package (issue 13)" },
+  // To be removed by the contracts package (issue 13).
+  { from: "@flyt/workspace", to: "@flyt/run-worker", reason: "launcher contract (RunLauncher, claimForLaunch), WORKER_ENV_DENYLIST and withParentPipe for child code servers. To be removed by the contracts package (issue 13)" },
+  // To be removed by the contracts package (issue 13): a launcher should need the contract, not the executor.
+  { from: "@flyt/launcher-kubernetes", to: "@flyt/run-worker", reason: "launcher contract (RunLauncher, RunHandle, LaunchRequest, claimForLaunch). To be removed by the contracts package (issue 13)" },
+];
