@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import type { RunHandle } from "@flyt/run-worker";
+import type { RunHandle } from "@flyt/contracts";
 import { openStorage, type Storage } from "@flyt/storage";
 import { CodeLocationClient, CodeLocationLauncher } from "@flyt/workspace";
 import { testBackends } from "@flyt/storage/testing";

@@ -11,7 +11,7 @@
  * on SIGTERM at once, as before.
  */
 import { parseArgs } from "node:util";
-import { watchParentPipe } from "@flyt/run-worker/remote";
+import { watchParentPipe } from "@flyt/contracts";
 import { startCodeLocationServer } from "./server.js";
 
 export async function main(argv: string[]): Promise<number> {

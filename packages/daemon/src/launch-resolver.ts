@@ -8,7 +8,7 @@
  * the CLI sets (the API refuses `flyt/` tags).
  */
 import { FlytError, type RunRecord } from "@flyt/core";
-import type { RunLauncher } from "@flyt/run-worker";
+import type { RunLauncher } from "@flyt/contracts";
 
 /** System tag naming the definitions file a run came from (written by `flyt materialize`). */
 export const DEFINITIONS_FILE_TAG = "flyt/definitions_file";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { EventBody, EventRecord, RunRecord } from "@flyt/core";
-import { createReexecution } from "@flyt/run-worker";
+import { createReexecution } from "@flyt/contracts";
 import type { Storage } from "@flyt/storage";
 import { createTestStorage, testBackends } from "@flyt/storage/testing";
 import { systemClock } from "./clock.js";

@@ -15,7 +15,7 @@
  * plus waiting for its own claims and launches.
  */
 import { coerceError, type RunRecord, type RunStatus } from "@flyt/core";
-import type { RunHandle } from "@flyt/run-worker";
+import type { RunHandle } from "@flyt/contracts";
 import type { RunChange, Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import { fenced, type FenceSource } from "./instigators.js";

@@ -6,7 +6,7 @@
  * pass repeated after a crash, never create a second retry of the same failure.
  */
 import { coerceError, type NewRun, type RunRecord } from "@flyt/core";
-import { createReexecution, ReexecutionError } from "@flyt/run-worker";
+import { createReexecution, ReexecutionError } from "@flyt/contracts";
 import type { Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import { fenced, type FenceSource } from "./instigators.js";

@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunRecord } from "@flyt/core";
-import type { LaunchRequest, RunHandle, RunLauncher } from "@flyt/run-worker";
+import type { LaunchRequest, RunHandle, RunLauncher } from "@flyt/contracts";
 
 export interface FakeLauncherOptions {
   /** How long a run "works" before succeeding, ms (a function for variety). */

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunRecord } from "@flyt/core";
 import { MetricRegistry, RunQueue, StaticLaunchResolver, systemClock } from "@flyt/daemon";
-import type { RunHandle, RunLauncher } from "@flyt/run-worker";
+import type { RunHandle, RunLauncher } from "@flyt/contracts";
 import type { Storage } from "@flyt/storage";
 import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage/testing";
 import { startWebserver, type Webserver } from "@flyt/webserver";

@@ -19,7 +19,7 @@ import {
   type RunRecord,
 } from "@flyt/core";
 import type { Storage } from "@flyt/storage";
-import { claimForLaunch, type CancelOptions, type LaunchRequest, type RunHandle, type RunLauncher } from "@flyt/run-worker";
+import { claimForLaunch, type CancelOptions, type LaunchRequest, type RunHandle, type RunLauncher } from "@flyt/contracts";
 import {
   parseKubernetesLauncherConfig,
   parseKubernetesLocationConfig,

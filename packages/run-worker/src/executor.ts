@@ -22,7 +22,7 @@ import { planRun, type ExecutionPlan, type PlannedStep } from "./plan.js";
 import type { Redactor } from "./redact.js";
 import { retryDelayMs, sleep } from "./retry.js";
 
-import { DEFAULT_PARALLELISM } from "./launcher.js";
+import { DEFAULT_PARALLELISM } from "@flyt/contracts";
 
 export { DEFAULT_PARALLELISM };
 

@@ -15,7 +15,7 @@ import {
   type LocalLaunchRequest,
   type RunHandle,
   type RunLauncher,
-} from "./launcher.js";
+} from "@flyt/contracts";
 import { runWorker } from "./worker.js";
 
 /** How often an in-process run records a heartbeat (the subprocess worker's default interval). */

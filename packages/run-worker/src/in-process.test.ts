@@ -11,8 +11,8 @@ import { RunNotFoundError } from "@flyt/core";
 import type { Storage } from "@flyt/storage";
 import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage/testing";
 import { InProcessLauncher } from "./in-process-launcher.js";
-import { createReexecution } from "./reexecution.js";
-import { summarizeRun } from "./summary.js";
+import { createReexecution } from "@flyt/contracts";
+import { summarizeRun } from "@flyt/contracts";
 import {
   allEvents,
   createRun,

@@ -2,20 +2,11 @@
  * @flyt/run-worker: executes runs. Plans steps from the asset graph, runs them with bounded
  * parallelism, retries, cancellation and output capture, and streams events to storage —
  * in this process (InProcessLauncher) or in a separate Node process (SubprocessLauncher).
- * See docs/execution.md.
+ * See docs/execution.md. The launcher contract it implements, re-execution and run summaries are
+ * in @flyt/contracts.
  */
 export { loadDefinitions } from "./load-definitions.js";
-export { watchParentPipe, withParentPipe, PARENT_PIPE_ENV, PARENT_PIPE_FD } from "./parent-pipe.js";
 export { planRun, PartitionRequiredError, type ExecutionPlan, type PlannedStep } from "./plan.js";
-export {
-  claimForLaunch,
-  DEFAULT_CANCEL_GRACE_MS,
-  WORKER_ENV_DENYLIST,
-  type CancelOptions,
-  type LaunchRequest,
-  type RunHandle,
-  type RunLauncher,
-} from "./launcher.js";
 export { InProcessLauncher } from "./in-process-launcher.js";
 export {
   SubprocessLauncher,
@@ -23,8 +14,6 @@ export {
   workerEnvironment,
   type SubprocessLauncherOptions,
 } from "./subprocess-launcher.js";
-export { createReexecution, ReexecutionError } from "./reexecution.js";
-export { summarizeRun, type RunSummary, type StepSummary, type StepMaterializationSummary } from "./summary.js";
 export { DEFAULT_PARALLELISM, RunExecutor, type ExecutorOptions, type RunOutcome } from "./executor.js";
 export { EventWriter, type EventTransport, type EventWriterOptions } from "./event-writer.js";
 export { DEFAULT_OUTPUT_CAP_BYTES } from "./capture.js";

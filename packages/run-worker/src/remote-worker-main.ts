@@ -20,7 +20,7 @@ import type { EventWriter } from "./event-writer.js";
 import type { RunExecutor } from "./executor.js";
 import { HttpEventTransport } from "./http-transport.js";
 import { loadDefinitions } from "./load-definitions.js";
-import { watchParentPipe } from "./parent-pipe.js";
+import { watchParentPipe } from "@flyt/contracts";
 import { fetchRunRecord, REMOTE_WORKER_ENV, readRemoteWorkerConfig, type RemoteWorkerConfig } from "./remote-worker.js";
 import { runWorker } from "./worker.js";
 

@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 import { InvalidConfigError, type RunRecord } from "@flyt/core";
 // Only light modules here: code servers import this (through ./remote.js) without the executor.
 import { httpRequest } from "./http-request.js";
-import { DEFAULT_CANCEL_GRACE_MS, DEFAULT_PARALLELISM, workerEnvironment } from "./launcher.js";
-import { withParentPipe } from "./parent-pipe.js";
+import { DEFAULT_CANCEL_GRACE_MS, DEFAULT_PARALLELISM, workerEnvironment } from "@flyt/contracts";
+import { withParentPipe } from "@flyt/contracts";
 
 export const REMOTE_WORKER_MAIN = fileURLToPath(new URL("./remote-worker-main.js", import.meta.url));
 

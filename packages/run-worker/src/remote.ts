@@ -5,7 +5,6 @@
  * itself, so it should not carry their weight while it idles.
  */
 export { loadDefinitions } from "./load-definitions.js";
-export { watchParentPipe, withParentPipe, PARENT_PIPE_ENV, PARENT_PIPE_FD } from "./parent-pipe.js";
 export {
   spawnRemoteWorker,
   readRemoteWorkerConfig,

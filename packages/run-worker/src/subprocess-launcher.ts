@@ -22,7 +22,7 @@ import {
   type LocalLaunchRequest,
   type RunHandle,
   type RunLauncher,
-} from "./launcher.js";
+} from "@flyt/contracts";
 
 const WORKER_MAIN = fileURLToPath(new URL("./worker-main.js", import.meta.url));
 const OUTPUT_TAIL_BYTES = 8 * 1024;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EventBody, NewRun, RunRecord, StoredEvent } from "@flyt/core";
 import type { Storage } from "@flyt/storage";
-import type { LaunchRequest, RunLauncher } from "./launcher.js";
+import type { LaunchRequest, RunLauncher } from "@flyt/contracts";
 
 /** Compiled fixture (dist/test-fixtures/<name>.js). */
 export function fixtureJs(name: string): string {

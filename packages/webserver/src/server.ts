@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError, sendError } from "@flyt/protocol";
-import type { RunLauncher } from "@flyt/run-worker";
+import type { RunLauncher } from "@flyt/contracts";
 import { StorageUnavailableError, type Storage } from "@flyt/storage";
 import { CodeLocationLauncher, type Workspace } from "@flyt/workspace";
 import type { FlytMetrics } from "@flyt/observability";

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
-import { WORKER_ENV_DENYLIST, withParentPipe } from "@flyt/run-worker";
+import { WORKER_ENV_DENYLIST, withParentPipe } from "@flyt/contracts";
 
 const require = createRequire(import.meta.url);
 const OUTPUT_TAIL = 8 * 1024;

@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { isTerminalRunStatus, type EventBody, type RunRecord } from "@flyt/core";
-import { claimForLaunch, type CancelOptions, type LaunchRequest, type RunHandle, type RunLauncher } from "@flyt/run-worker";
+import { claimForLaunch, type CancelOptions, type LaunchRequest, type RunHandle, type RunLauncher } from "@flyt/contracts";
 import { Backoff, StorageUnavailableError, retryWhileUnavailable, type Storage } from "@flyt/storage";
 import type { RunProcessStatus } from "@flyt/protocol";
 import { CodeLocationError, type CodeLocationClient } from "./client.js";

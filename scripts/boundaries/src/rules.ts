@@ -37,16 +37,17 @@ export const PROJECTS: ProjectRule[] = [
   { dir: "packages/sdk", name: "@flyt/sdk", layer: 1, dependsOn: ["@flyt/core"], role: "the API applications import: asset, check, schedule, sensor, resources, defineDefinitions" },
   { dir: "packages/storage", name: "@flyt/storage", layer: 1, dependsOn: ["@flyt/core"], role: "metadata storage: one interface, SQLite and PostgreSQL backends, migrations" },
   { dir: "packages/protocol", name: "@flyt/protocol", layer: 1, dependsOn: ["@flyt/core"], role: "code location ↔ platform wire contract: message types and JSON Schemas" },
+  { dir: "packages/contracts", name: "@flyt/contracts", layer: 2, dependsOn: ["@flyt/core", "@flyt/storage"], role: "what components agree on about runs: the launcher contract and its claim, re-execution plans, run summaries, the parent pipe" },
   { dir: "packages/pipes", name: "@flyt/pipes", layer: 2, dependsOn: ["@flyt/core", "@flyt/sdk"], testOnly: ["@flyt/pipes-client"], role: "orchestrator side of Dagster Pipes: launch a process as an asset step" },
   { dir: "packages/observability", name: "@flyt/observability", layer: 2, dependsOn: ["@flyt/core", "@flyt/storage"], role: "logging, Prometheus metrics, alert channels and their delivery" },
   { dir: "packages/pipes-kubernetes", name: "@flyt/pipes-kubernetes", layer: 3, dependsOn: ["@flyt/core", "@flyt/sdk", "@flyt/pipes"], testOnly: ["@flyt/pipes-client"], role: "ctx.pipes.runPod: a Pipes child as its own Kubernetes Pod" },
-  { dir: "packages/run-worker", name: "@flyt/run-worker", layer: 4, dependsOn: ["@flyt/core", "@flyt/sdk", "@flyt/storage", "@flyt/pipes", "@flyt/pipes-kubernetes"], role: "executes one run: plans steps, runs them, streams events; today also home of the launcher contract" },
-  { dir: "packages/code-location-server", name: "@flyt/code-location-server", layer: 5, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/sdk", "@flyt/run-worker"], role: "loads one application's definitions, serves the snapshot, evaluates instigators, starts run workers" },
-  { dir: "packages/workspace", name: "@flyt/workspace", layer: 6, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/code-location-server"], role: "the platform's view of its code locations: starts/polls code servers, merges snapshots, the code-server launcher" },
-  { dir: "packages/webserver", name: "@flyt/webserver", layer: 7, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/sdk", "@flyt/workspace", "@flyt/observability"], role: "GraphQL API, event ingest, health, /metrics, serves the UI" },
-  { dir: "packages/daemon", name: "@flyt/daemon", layer: 7, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/sdk", "@flyt/workspace", "@flyt/observability"], role: "scheduler, sensors, run queue, run monitor, freshness, alerts; active/standby" },
-  { dir: "packages/launcher-kubernetes", name: "@flyt/launcher-kubernetes", layer: 8, dependsOn: ["@flyt/core", "@flyt/storage", "@flyt/workspace"], testOnly: ["@flyt/daemon", "@flyt/webserver"], role: "the Kubernetes launcher: a Job per run" },
-  { dir: "packages/cli", name: "@flyt/cli", layer: 9, dependsOn: ["@flyt/core", "@flyt/sdk", "@flyt/storage", "@flyt/run-worker", "@flyt/code-location-server", "@flyt/workspace", "@flyt/webserver", "@flyt/daemon", "@flyt/launcher-kubernetes", "@flyt/observability"], role: "the `flyt` command; the composition root that wires every component (and `flyt dev` runs them in one process)" },
+  { dir: "packages/run-worker", name: "@flyt/run-worker", layer: 4, dependsOn: ["@flyt/core", "@flyt/sdk", "@flyt/storage", "@flyt/contracts", "@flyt/pipes", "@flyt/pipes-kubernetes"], role: "executes one run: plans steps, runs them, streams events; the in-process and subprocess launchers; loads definitions" },
+  { dir: "packages/code-location-server", name: "@flyt/code-location-server", layer: 5, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/sdk", "@flyt/contracts", "@flyt/run-worker"], role: "loads one application's definitions, serves the snapshot, evaluates instigators, starts run workers" },
+  { dir: "packages/workspace", name: "@flyt/workspace", layer: 6, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/contracts", "@flyt/code-location-server"], role: "the platform's view of its code locations: starts/polls code servers, merges snapshots, the code-server launcher" },
+  { dir: "packages/webserver", name: "@flyt/webserver", layer: 7, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/contracts", "@flyt/sdk", "@flyt/workspace", "@flyt/observability"], testOnly: ["@flyt/run-worker", "@flyt/code-location-server"], role: "GraphQL API, event ingest, health, /metrics, serves the UI" },
+  { dir: "packages/daemon", name: "@flyt/daemon", layer: 7, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/contracts", "@flyt/sdk", "@flyt/workspace", "@flyt/observability"], role: "scheduler, sensors, run queue, run monitor, freshness, alerts; active/standby" },
+  { dir: "packages/launcher-kubernetes", name: "@flyt/launcher-kubernetes", layer: 8, dependsOn: ["@flyt/core", "@flyt/storage", "@flyt/contracts", "@flyt/workspace"], testOnly: ["@flyt/daemon", "@flyt/webserver"], role: "the Kubernetes launcher: a Job per run" },
+  { dir: "packages/cli", name: "@flyt/cli", layer: 9, dependsOn: ["@flyt/core", "@flyt/sdk", "@flyt/storage", "@flyt/contracts", "@flyt/run-worker", "@flyt/code-location-server", "@flyt/workspace", "@flyt/webserver", "@flyt/daemon", "@flyt/launcher-kubernetes", "@flyt/observability"], role: "the `flyt` command; the composition root that wires every component (and `flyt dev` runs them in one process)" },
   { dir: "packages/ui", name: "@flyt/ui", layer: 9, dependsOn: [], role: "React single-page app; talks to the webserver over GraphQL only, never by import" },
   { dir: "packages/ui-e2e", name: "@flyt/ui-e2e", layer: 10, dependsOn: [], role: "browser tests of the UI against a real `flyt dev` started from the built bin" },
   { dir: "packages/topology", name: "@flyt/topology", layer: 10, dependsOn: ["@flyt/cli", "@flyt/core", "@flyt/sdk", "@flyt/storage"], role: "test-only: every component as its own OS process on PostgreSQL, and the failure drills" },
@@ -58,15 +59,7 @@ export const PROJECTS: ProjectRule[] = [
 ];
 
 export const KNOWN_EXCEPTIONS: KnownException[] = [
-  // To be removed by the contracts package (issue 13): the launcher contract (RunLauncher, RunHandle,
-  // LaunchRequest, claimForLaunch) and run-domain helpers live in the executor today.
-  { from: "@flyt/webserver", to: "@flyt/run-worker", reason: "launcher types (RunLauncher, RunHandle), summarizeRun, createReexecution; loadDefinitions for LocalDefinitions. To be removed by the contracts package (issue 13)" },
-  // To be removed by the contracts package (issue 13): only LocalDefinitions (tests' in-process definitions) needs buildSnapshot.
-  { from: "@flyt/webserver", to: "@flyt/code-location-server", reason: "buildSnapshot for LocalDefinitions, which only the webserver's own tests use. To be removed by the contracts package (issue 13)" },
-  // To be removed by the contracts package (issue 13).
-  { from: "@flyt/daemon", to: "@flyt/run-worker", reason: "launcher types (RunLauncher, RunHandle, LaunchRequest), createReexecution, loadDefinitions in the in-process evaluator. To be removed by the contracts package (issue 13)" },
-  // To be removed by the contracts package (issue 13).
-  { from: "@flyt/workspace", to: "@flyt/run-worker", reason: "launcher contract (RunLauncher, claimForLaunch), WORKER_ENV_DENYLIST and withParentPipe for child code servers. To be removed by the contracts package (issue 13)" },
-  // To be removed by the contracts package (issue 13): a launcher should need the contract, not the executor.
-  { from: "@flyt/launcher-kubernetes", to: "@flyt/run-worker", reason: "launcher contract (RunLauncher, RunHandle, LaunchRequest, claimForLaunch). To be removed by the contracts package (issue 13)" },
+  // The in-process evaluator of `-f` file locations imports the user's definitions itself; it goes
+  // when local evaluation runs in a child code server like every other location's.
+  { from: "@flyt/daemon", to: "@flyt/run-worker", reason: "loadDefinitions for the in-process evaluator of -f file locations (flyt daemon -f, flyt dev)" },
 ];

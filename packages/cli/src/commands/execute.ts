@@ -7,7 +7,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { InvalidConfigError, isTerminalRunStatus, type RunRecord } from "@flyt/core";
-import { InProcessLauncher, SubprocessLauncher, type RunLauncher } from "@flyt/run-worker";
+import type { RunLauncher } from "@flyt/contracts";
+import { InProcessLauncher, SubprocessLauncher } from "@flyt/run-worker";
 import pc from "picocolors";
 import type { LauncherName } from "../config.js";
 import type { CommandContext } from "../context.js";

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InvalidConfigError, RUN_STATUSES, RunNotFoundError, type RunRecord, type RunStatus, type StoredEvent } from "@flyt/core";
-import { createReexecution, summarizeRun } from "@flyt/run-worker";
+import { createReexecution, summarizeRun } from "@flyt/contracts";
 import pc from "picocolors";
 import type { CommandContext } from "../context.js";
 import { colorStatus, formatDuration, formatMetadataValue, formatTime, table } from "../render/format.js";

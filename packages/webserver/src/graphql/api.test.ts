@@ -15,7 +15,7 @@ import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage
 import { launcherRunController } from "./controller.js";
 import { createApiHandler, type ApiHandler } from "./http.js";
 import { aliasFlood, fragmentBomb } from "./test-fixtures/hostile-queries.js";
-import { LocalDefinitions } from "./local-definitions.js";
+import { LocalDefinitions } from "./test-fixtures/local-definitions.js";
 import { printFlytSchema } from "./schema.js";
 
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/definitions.js", import.meta.url));

@@ -7,7 +7,7 @@
  * Either way a QUEUED run is canceled at once by writing RUN_CANCELED.
  */
 import { isTerminalRunStatus, type EventBody, type RunRecord } from "@flyt/core";
-import type { RunHandle, RunLauncher } from "@flyt/run-worker";
+import type { RunHandle, RunLauncher } from "@flyt/contracts";
 import type { Storage } from "@flyt/storage";
 import type { RunController } from "./context.js";
 

@@ -11,5 +11,4 @@ export {
   type RunController,
   type Viewer,
 } from "./context.js";
-export { LocalDefinitions } from "./local-definitions.js";
 export { launcherRunController, queueRunController, type LauncherRunControllerOptions } from "./controller.js";

@@ -17,7 +17,7 @@ import {
   type NewRun,
   type RunRecord,
 } from "@flyt/core";
-import { createReexecution, ReexecutionError } from "@flyt/run-worker";
+import { createReexecution, ReexecutionError } from "@flyt/contracts";
 import { partitionsFromSnapshot } from "@flyt/sdk";
 import type { Storage } from "@flyt/storage";
 import { LocationUnavailable, type DefinitionsProvider, type RunController } from "./context.js";

@@ -13,7 +13,7 @@ import { InProcessLauncher } from "@flyt/run-worker";
 import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage/testing";
 import { launcherRunController } from "./controller.js";
 import { createApiHandler, type ApiHandler } from "./http.js";
-import { LocalDefinitions } from "./local-definitions.js";
+import { LocalDefinitions } from "./test-fixtures/local-definitions.js";
 
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/observed.js", import.meta.url));
 const HOUR = 60 * 60 * 1000;

@@ -16,7 +16,7 @@ import {
   type StoredEvent,
 } from "@flyt/core";
 import type { AssetSnapshot, ScheduleSnapshot, SensorSnapshot } from "@flyt/protocol";
-import { summarizeRun } from "@flyt/run-worker";
+import { summarizeRun } from "@flyt/contracts";
 import { nextScheduleTimes, partitionsFromSnapshot } from "@flyt/sdk";
 import { encodeCursor, type AlertDelivery, type AssetFreshnessState, type AssetIndexEntry, type CheckIndexEntry, type InstigatorState, type RunFilter, type Tick } from "@flyt/storage";
 import { memo, type LocationEntry, type RequestContext } from "./context.js";

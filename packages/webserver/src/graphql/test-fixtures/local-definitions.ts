@@ -8,7 +8,7 @@ import { coerceError, serializeError } from "@flyt/core";
 import { buildSnapshot } from "@flyt/code-location-server";
 import { loadDefinitions } from "@flyt/run-worker";
 import { mergeSnapshots } from "@flyt/workspace";
-import type { DefinitionsProvider, LocationEntry, MergedGraphView } from "./context.js";
+import type { DefinitionsProvider, LocationEntry, MergedGraphView } from "../context.js";
 
 export class LocalDefinitions implements DefinitionsProvider {
   private entry: LocationEntry;
