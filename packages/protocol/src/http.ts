@@ -30,18 +30,27 @@ export class ApiError extends FlytError<ErrorCode> {
 
 export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
-/** Reads a JSON body (empty body → `{}`). @throws ApiError BAD_REQUEST / PAYLOAD_TOO_LARGE. */
-export async function readJsonBody(request: IncomingMessage, limitBytes = DEFAULT_BODY_LIMIT_BYTES): Promise<unknown> {
+/**
+ * Reads a request body as UTF-8 text, refusing it as soon as it passes `limitBytes` (declared or
+ * counted), so an oversized body costs the limit, not its size. @throws ApiError PAYLOAD_TOO_LARGE.
+ */
+export async function readTextBody(request: IncomingMessage, limitBytes = DEFAULT_BODY_LIMIT_BYTES): Promise<string> {
   const declared = Number(request.headers["content-length"] ?? "0");
   if (declared > limitBytes) throw new ApiError("PAYLOAD_TOO_LARGE", `The request body (${declared} bytes) is larger than ${limitBytes} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
+  // Leaving the loop early (the throw) destroys the request stream: the rest is not read.
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limitBytes) throw new ApiError("PAYLOAD_TOO_LARGE", `The request body is larger than ${limitBytes} bytes.`);
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString("utf8").trim();
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads a JSON body (empty body → `{}`). @throws ApiError BAD_REQUEST / PAYLOAD_TOO_LARGE. */
+export async function readJsonBody(request: IncomingMessage, limitBytes = DEFAULT_BODY_LIMIT_BYTES): Promise<unknown> {
+  const text = (await readTextBody(request, limitBytes)).trim();
   if (text === "") return {};
   try {
     return JSON.parse(text) as unknown;

@@ -13,6 +13,7 @@ import { GraphQLError, parse, type ValidationRule } from "graphql";
 import { createHandler } from "graphql-http";
 import { isCallerFault } from "@flyt/core";
 import { StorageUnavailableError } from "@flyt/storage";
+import { ApiError, readTextBody, sendJson } from "@flyt/protocol";
 import { principalOf } from "../auth/guard.js";
 import type { Principal } from "../auth/authenticator.js";
 import { roleAllows } from "../auth/roles.js";
@@ -44,38 +45,9 @@ const DEFAULT_MAX_BODY = 256 * 1024;
 /** Paths other webserver modules own: never answered with the UI's index.html. */
 const SERVER_PATHS = /^\/(api|ingest|v1|healthz|readyz|metrics)(\/|$)/;
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, max: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > max) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        req.destroy();
-        reject(new BodyTooLarge());
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 function viewerOf(principal: Principal | null): Viewer {
   if (principal === null) return { canMutate: true };
   return { canMutate: roleAllows(principal.role, "operator"), name: principal.name, email: principal.email, role: principal.role };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
 }
 
 export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
@@ -133,9 +105,9 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
     let body = "";
     if (req.method === "POST") {
       try {
-        body = await readBody(req, maxBody);
+        body = await readTextBody(req, maxBody);
       } catch (error) {
-        if (error instanceof BodyTooLarge) {
+        if (error instanceof ApiError && error.code === "PAYLOAD_TOO_LARGE") {
           sendJson(res, 413, { errors: [{ message: `Request body too large: the limit is ${maxBody} bytes.` }] });
           return;
         }
