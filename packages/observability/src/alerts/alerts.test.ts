@@ -6,7 +6,6 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { InvalidConfigError } from "@flyt/core";
@@ -14,32 +13,11 @@ import { compileAlertsConfig } from "./config.js";
 import { AlertEngine } from "./engine.js";
 import { signatureFor } from "./channels.js";
 import { MemoryAlertRecorder, type Alert, type AlertSignal } from "./types.js";
+import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver.js";
 
-interface Received {
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-async function receiver(failFirst = 0): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  let failures = failFirst;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      if (failures > 0) {
-        failures -= 1;
-        res.writeHead(503).end("busy");
-        return;
-      }
-      received.push({ path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      res.writeHead(200).end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+/** A webhook receiver whose first `failFirst` requests answer 503 (a receiver that is briefly down). */
+function receiver(failFirst = 0): Promise<WebhookReceiver> {
+  return startWebhookReceiver((_request, index) => (index < failFirst ? 503 : 200));
 }
 
 type FreshnessSignal = Extract<AlertSignal, { kind: "freshness" }>;

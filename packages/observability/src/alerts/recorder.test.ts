@@ -2,41 +2,18 @@
  * StorageAlertRecorder on every storage backend: a delivered webhook alert and a delivery that
  * fails after its retries (receiver answering 503) both land in alert_deliveries.
  */
-import { after, before, describe, it } from "node:test";
+import { it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage/testing";
+import { describeEachBackend } from "@flyt/storage/testing";
+import { startWebhookReceiver } from "../testing/webhook-receiver.js";
 import { compileAlertsConfig } from "./config.js";
 import { AlertEngine } from "./engine.js";
 import { recentAlertDeliveries, StorageAlertRecorder } from "./recorder.js";
 
-for (const backend of testBackends()) {
-  void describe(`StorageAlertRecorder on ${backend}`, () => {
-    let test: TestStorage;
-    before(async () => {
-      test = await createTestStorage(backend);
-    });
-    after(async () => {
-      await test[Symbol.asyncDispose]();
-    });
-
+describeEachBackend((backend) => `StorageAlertRecorder on ${backend}`, ({ storage }) => {
     void it("records sent and failed deliveries", async () => {
-      const bodies: string[] = [];
-      const server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => {
-          if (req.url === "/broken") {
-            res.writeHead(503).end("down");
-            return;
-          }
-          bodies.push(Buffer.concat(chunks).toString("utf8"));
-          res.writeHead(200).end("ok");
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const hook = await startWebhookReceiver((request) => (request.path === "/broken" ? 503 : 200));
+      const { url } = hook;
       try {
         const config = compileAlertsConfig({
           groupWindowSeconds: 0,
@@ -45,11 +22,11 @@ for (const backend of testBackends()) {
           channels: { ok: { type: "webhook", url: `${url}/ok` }, broken: { type: "webhook", url: `${url}/broken` } },
           rules: [{ name: "failures", on: "run_failure", channels: ["ok", "broken"] }],
         });
-        const engine = new AlertEngine({ config, recorder: new StorageAlertRecorder(test.storage) });
+        const engine = new AlertEngine({ config, recorder: new StorageAlertRecorder(storage) });
         engine.notify({ kind: "run_failure", runId: "run-1", location: "atlas", tags: {}, assetKeys: ["a"], message: "step a failed", at: Date.now() });
         await engine.flush();
-        assert.equal(bodies.length, 1);
-        const deliveries = await recentAlertDeliveries(test.storage);
+        assert.equal(hook.received.length, 1);
+        const deliveries = await recentAlertDeliveries(storage);
         assert.deepEqual(deliveries.map((d) => [d.channel, d.outcome, d.kind, d.rule]).sort(), [
           ["broken", "failed", "run_failure", "failures"],
           ["ok", "sent", "run_failure", "failures"],
@@ -59,8 +36,7 @@ for (const backend of testBackends()) {
         assert.match(failed?.error ?? "", /503/);
         await engine.close();
       } finally {
-        await new Promise((resolve) => server.close(resolve));
+        await hook.close();
       }
     });
-  });
-}
+});

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { after, before, describe } from "node:test";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { InvalidConfigError } from "@flyt/core";
@@ -167,4 +168,49 @@ export async function createTestStorage(kind: TestBackend): Promise<TestStorage>
       await database.drop();
     },
   };
+}
+
+/** What a `describeEachBackend` body gets: its backend and the storage its tests share. */
+export interface BackendSuite {
+  backend: TestBackend;
+  /**
+   * The suite's storage: a stand-in that forwards every property to the storage created in the
+   * suite's first `before`, so tests can hold it (and hand it to constructors) as if it were the
+   * storage itself. Use it inside tests and hooks; `instanceof` sees the stand-in, so a test that
+   * needs the backend's class uses `fixture().storage`.
+   */
+  storage: Storage;
+  /** The fixture behind `storage()` (its SQLite file or PostgreSQL URL). */
+  fixture: () => TestStorage;
+}
+
+/**
+ * One `describe` per test backend whose tests share one fresh storage, created before the first
+ * test and disposed after the last — the setup every per-backend suite otherwise writes again.
+ * The body's own `before` hooks run after the storage exists.
+ */
+export function describeEachBackend(title: (backend: TestBackend) => string, body: (suite: BackendSuite) => void): void {
+  for (const backend of testBackends()) {
+    void describe(title(backend), () => {
+      let current: TestStorage | undefined;
+      before(async () => {
+        current = await createTestStorage(backend);
+      });
+      after(async () => {
+        await current?.[Symbol.asyncDispose]();
+      });
+      const fixture = (): TestStorage => {
+        if (current === undefined) throw new Error(`the ${backend} test storage is created in a before hook: use it inside tests and hooks`);
+        return current;
+      };
+      const storage = new Proxy({} as Storage, {
+        get(_target, property) {
+          const real = fixture().storage;
+          const value: unknown = Reflect.get(real, property, real);
+          return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+        },
+      });
+      body({ backend, storage, fixture });
+    });
+  }
 }
