@@ -130,4 +130,16 @@ void describe("hostile definitions as real processes", () => {
     assert.ok(Date.now() - stopping < 8_000, `stopping took ${Date.now() - stopping} ms`);
     await waitFor(() => (children.every((pid) => !isAlive(pid)) ? true : null), 5_000, "the code servers to be gone");
   });
+
+  void it("flyt dev killed with SIGKILL: a code server looping at import goes too (its parent pipe cannot be read while it loops)", { timeout: 60_000 }, async () => {
+    const dev = startFlyt(["dev", "-f", join(work, "hang.mjs"), "--port", "0"], { cwd: work, env });
+    running.push(dev);
+    await devUrl(dev);
+    const [child] = await waitFor(() => (descendants(dev.pid).length > 0 ? descendants(dev.pid) : null), 10_000, "the code server to start");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.ok(isAlive(child!), "the looping code server runs");
+    dev.child.kill("SIGKILL");
+    await dev.exited;
+    await waitFor(() => (isAlive(child!) ? null : true), 5_000, "the looping code server to die with its parent");
+  });
 });

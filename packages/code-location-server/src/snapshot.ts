@@ -100,7 +100,7 @@ export function snapshotProblems(snapshot: Snapshot): string | null {
     const kind: Record<string, string> = { assets: "asset", externalAssets: "external asset", schedules: "schedule", sensors: "sensor" };
     const subject =
       typeof section === "string" && kind[section] !== undefined && typeof label === "string"
-        ? `${kind[section]} ${JSON.stringify(abbreviate(label))}`
+        ? `${kind[section]} ${JSON.stringify(label.split("/").map((part) => abbreviate(part)).join("/"))}`
         : issue.path.length > 0
           ? issue.path.join(".")
           : "snapshot";
