@@ -11,6 +11,7 @@
  * on SIGTERM at once, as before.
  */
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import { watchParentPipe } from "@flyt/contracts";
 import { startCodeLocationServer } from "./server.js";
 
@@ -48,7 +49,14 @@ export async function main(argv: string[]): Promise<number> {
     setTimeout(() => process.exit(1), 2_000).unref();
     void (server?.close() ?? Promise.resolve()).finally(() => process.exit(1));
   });
-  server = await startCodeLocationServer({ definitionsFile: values.file, port, host: values.host, ...(values.name ? { name: values.name } : {}), warmWorker: values["warm-worker"] === true });
+  // The pipe is watched on this thread's event loop, which a module looping at import blocks for
+  // good: a watchdog thread notices the parent's death (we are re-parented) while the import runs.
+  const watchdog = hasParent ? importWatchdog() : null;
+  try {
+    server = await startCodeLocationServer({ definitionsFile: values.file, port, host: values.host, ...(values.name ? { name: values.name } : {}), warmWorker: values["warm-worker"] === true });
+  } finally {
+    void watchdog?.terminate();
+  }
   const started = server;
   process.stdout.write(`${JSON.stringify({ msg: "listening", url: started.url, location: started.name, status: started.loadStatus, pid: process.pid })}\n`);
   let stopping = false;
@@ -63,6 +71,18 @@ export async function main(argv: string[]): Promise<number> {
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   return 0;
+}
+
+/** A thread that kills this process once its parent is gone; needed only while user code imports. */
+function importWatchdog(): Worker {
+  const source = `
+    const { workerData } = require("node:worker_threads");
+    setInterval(() => { if (process.ppid !== workerData.ppid) process.kill(workerData.pid, "SIGKILL"); }, 250);
+  `;
+  const worker = new Worker(source, { eval: true, workerData: { ppid: process.ppid, pid: process.pid } });
+  worker.unref();
+  worker.on("error", () => undefined);
+  return worker;
 }
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;

@@ -8,9 +8,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, extname, resolve } from "node:path";
-import { coerceError, serializeError, type SerializedError } from "@flyt/core";
+import { coerceError, DefinitionsLoadError, type SerializedError } from "@flyt/core";
 import {
   ApiError,
+  boundedLocationError,
   CancelRunRequestSchema,
   checkedBody,
   contentHash,
@@ -32,10 +33,10 @@ import {
   type RunProcessStatus,
   type Snapshot,
 } from "@flyt/protocol";
-import { loadDefinitions, spawnRemoteWorker, StandbyWorker, type RemoteWorkerHandle } from "@flyt/run-worker/remote";
+import { loadDefinitions, spawnRemoteWorker, StandbyWorker, userFrame, type RemoteWorkerHandle } from "@flyt/run-worker/remote";
 import type { Definitions } from "@flyt/sdk";
 import { evaluateSchedule, evaluateSensor } from "./evaluate.js";
-import { buildSnapshot } from "./snapshot.js";
+import { buildSnapshot, snapshotProblems } from "./snapshot.js";
 
 export interface CodeLocationServerOptions {
   /** The definitions module (TypeScript or JavaScript). */
@@ -93,12 +94,17 @@ export class CodeLocationServer {
     try {
       const definitions = await loadDefinitions(this.definitionsFile);
       const snapshot = buildSnapshot(definitions, this.name);
+      // Checked now, not when the snapshot is first asked for: a snapshot the protocol refuses
+      // would otherwise be LOADED on /v1/health and a 500 on /v1/snapshot, hiding the location.
+      const problems = snapshotProblems(snapshot);
+      if (problems !== null) throw new DefinitionsLoadError(this.definitionsFile, problems);
       this.state = { status: "LOADED", definitions, snapshot, hash: contentHash(snapshot) };
       this.log({ level: "info", msg: "definitions loaded", assets: snapshot.assets.length, hash: this.state.hash });
       this.refillSpare();
-    } catch (error) {
-      this.state = { status: "ERROR", error: serializeError(coerceError(error)) };
-      this.log({ level: "error", msg: "definitions failed to load", error: this.state.error.message });
+    } catch (thrown) {
+      const error = coerceError(thrown);
+      this.state = { status: "ERROR", error: loadErrorForPlatform(error) };
+      this.log({ level: "error", msg: "definitions failed to load", error: error.message, stack: error.stack });
     }
     await new Promise<void>((resolvePromise, reject) => {
       this.server.once("error", reject);
@@ -281,6 +287,24 @@ export class CodeLocationServer {
       cancelRequested: handle.cancelRequested,
     };
   }
+}
+
+/**
+ * What the platform is told about a failed load: the message (it names the file, the culprit
+ * and, for an import error, the line) and the user's frame where the error came from, but no
+ * frames of Flyt's own modules — those are in this server's log.
+ */
+export function loadErrorForPlatform(error: Error): SerializedError {
+  // The innermost cause was thrown where the user's code went wrong; the wrappers were thrown by Flyt.
+  const chain: Error[] = [];
+  for (let current: unknown = error; current instanceof Error && chain.length < 10; current = current.cause) chain.push(current);
+  let frame: string | null = null;
+  for (const link of chain.reverse()) frame ??= userFrame(link);
+  return boundedLocationError({
+    name: error.name,
+    message: error.message,
+    stack: frame === null ? null : `${error.name}: ${error.message.split("\n")[0] ?? ""}\n    at ${frame}`,
+  });
 }
 
 /** Creates and starts a code-location server. */

@@ -2,7 +2,8 @@
  * Definitions → protocol snapshot: plain data only (no functions), sorted for a stable
  * content hash, so the platform can compare, store and show it without importing user code.
  */
-import type { Snapshot, ExternalAssetSnapshot } from "@flyt/protocol";
+import { abbreviate } from "@flyt/core";
+import { SnapshotSchema, type Snapshot, type ExternalAssetSnapshot } from "@flyt/protocol";
 import type { Definitions } from "@flyt/sdk";
 
 /** Definitions may declare assets of other locations (`externalAsset`); older SDKs have none. */
@@ -65,4 +66,48 @@ export function buildSnapshot(definitions: Definitions, location: string): Snaps
       .sort((a, b) => a.name.localeCompare(b.name)),
     metadata: { sdkVersion: "0.1.0", runtime: `node ${process.version}` },
   };
+}
+
+/** Problems reported at most, so a location with thousands of bad assets still gets a readable error. */
+const MAX_REPORTED_PROBLEMS = 20;
+
+function valueAt(root: unknown, path: ReadonlyArray<string | number>): unknown {
+  let value = root;
+  for (const part of path) value = typeof value === "object" && value !== null ? (value as Record<string | number, unknown>)[part] : undefined;
+  return value;
+}
+
+function sizeOf(value: unknown): string {
+  if (typeof value === "string") return `${value.length} characters`;
+  if (Array.isArray(value)) return `${value.length} entries`;
+  if (typeof value === "object" && value !== null) return `${Buffer.byteLength(JSON.stringify(value), "utf8")} bytes serialized`;
+  return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Why `snapshot` is not one the protocol can carry — each problem naming the asset, schedule or
+ * sensor, the field and the limit — or null when it is. The SDK checks the same limits when a
+ * definition is declared; this catches definitions built by anything else (another SDK copy, a
+ * hand-made Definitions object), so the server never reports LOADED with a snapshot it cannot serve.
+ */
+export function snapshotProblems(snapshot: Snapshot): string | null {
+  const parsed = SnapshotSchema.safeParse(snapshot);
+  if (parsed.success) return null;
+  const lines = parsed.error.issues.slice(0, MAX_REPORTED_PROBLEMS).map((issue) => {
+    const [section, index, ...rest] = issue.path;
+    const item = typeof index === "number" ? valueAt(snapshot, [section!, index]) : undefined;
+    const label = (item as { key?: unknown; name?: unknown } | undefined)?.key ?? (item as { name?: unknown } | undefined)?.name;
+    const kind: Record<string, string> = { assets: "asset", externalAssets: "external asset", schedules: "schedule", sensors: "sensor" };
+    const subject =
+      typeof section === "string" && kind[section] !== undefined && typeof label === "string"
+        ? `${kind[section]} ${JSON.stringify(label.split("/").map((part) => abbreviate(part)).join("/"))}`
+        : issue.path.length > 0
+          ? issue.path.join(".")
+          : "snapshot";
+    const field = typeof index === "number" ? rest.join(".") : "";
+    const limit = issue.code === "too_big" ? `${sizeOf(valueAt(snapshot, issue.path))}, over the limit of ${String(issue.maximum)}` : issue.message;
+    return `  - ${subject}: ${field === "" ? "" : `${field} `}${issue.code === "too_big" ? `is ${limit}` : limit}`;
+  });
+  const more = parsed.error.issues.length - lines.length;
+  return `the snapshot is outside protocol v1's limits (docs/protocol/README.md):\n${lines.join("\n")}${more > 0 ? `\n  … and ${more} more` : ""}`;
 }

@@ -3,6 +3,7 @@
  * Every package speaks about assets through these helpers so that parsing and
  * validation rules live in one place.
  */
+import { abbreviate, DEFINITION_LIMITS, overLimit } from "./definition-limits.js";
 import { InvalidAssetKeyError } from "./errors.js";
 
 /** A path of non-empty segments, e.g. `["atlas", "ssb", "population_08764"]`. */
@@ -26,13 +27,23 @@ export function parseAssetKey(input: string | readonly string[]): AssetKey {
   if (segments.length === 0 || (segments.length === 1 && segments[0] === "")) {
     throw new InvalidAssetKeyError(printed, "an asset key needs at least one segment");
   }
-  for (const segment of segments) {
+  // Bounded here, where every key is parsed, so no component accepts a key the protocol refuses.
+  if (segments.length > DEFINITION_LIMITS.keySegments) {
+    throw new InvalidAssetKeyError(printed, `has ${segments.length} segments, over the limit of ${DEFINITION_LIMITS.keySegments}`, true);
+  }
+  for (const [index, segment] of segments.entries()) {
+    if (segment.length > DEFINITION_LIMITS.keySegmentChars) {
+      throw new InvalidAssetKeyError(printed, `segment ${index + 1} ${overLimit(segment.length, DEFINITION_LIMITS.keySegmentChars)}`, true);
+    }
     if (!SEGMENT.test(segment)) {
       throw new InvalidAssetKeyError(
         printed,
-        `segment ${JSON.stringify(segment)} may only contain letters, digits, '_', '-' and '.'`,
+        `segment ${JSON.stringify(abbreviate(segment))} may only contain letters, digits, '_', '-' and '.'`,
       );
     }
+  }
+  if (printed.length > DEFINITION_LIMITS.keyChars) {
+    throw new InvalidAssetKeyError(printed, `in all ${overLimit(printed.length, DEFINITION_LIMITS.keyChars)}`, true);
   }
   return Object.freeze(segments);
 }

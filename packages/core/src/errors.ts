@@ -5,6 +5,8 @@
  * for whoever made the request (bad input), so an API edge shows them and masks everything else.
  */
 
+import { abbreviate } from "./definition-limits.js";
+
 export type FlytErrorCode =
   | "INVALID_ASSET_KEY"
   | "INVALID_DEFINITIONS"
@@ -73,8 +75,10 @@ export class InvalidAssetKeyError extends FlytError {
   constructor(
     readonly input: string,
     readonly reason: string,
+    /** True when the key is well-formed but over one of DEFINITION_LIMITS. */
+    readonly overLimit = false,
   ) {
-    super("INVALID_ASSET_KEY", `Invalid asset key ${JSON.stringify(input)}: ${reason}.`);
+    super("INVALID_ASSET_KEY", `Invalid asset key ${JSON.stringify(abbreviate(input))}: ${reason}.`);
   }
 }
 

@@ -4,7 +4,7 @@
  * are the contract; the JSON Schema files under docs/protocol/v1/ are generated from them
  * (scripts/generate-schemas.mjs) and a test fails when they drift.
  */
-import { EventRecordSchema, RUN_ORIGINS, RUN_STATUSES, SerializedErrorSchema } from "@flyt/core";
+import { DEFINITION_LIMITS as L, EventRecordSchema, RUN_ORIGINS, RUN_STATUSES, SerializedErrorSchema } from "@flyt/core";
 import { z } from "zod";
 
 /** The major protocol version this code speaks. It is in every path (`/v1/…`) and in a header. */
@@ -13,9 +13,22 @@ export const PROTOCOL_VERSION = 1;
 export const PROTOCOL_VERSION_HEADER = "flyt-protocol-version";
 export const PROTOCOL_PATH_PREFIX = `/v${PROTOCOL_VERSION}`;
 
-const assetKey = z.string().min(1).max(1024);
-const name = z.string().min(1).max(200);
+// A pattern rather than a refinement, so the generated JSON Schema carries the segment limits too.
+const assetKey = z
+  .string()
+  .min(1)
+  .max(L.keyChars)
+  .regex(new RegExp(`^[^/]{1,${L.keySegmentChars}}(?:/[^/]{1,${L.keySegmentChars}}){0,${L.keySegments - 1}}$`), {
+    message: `must be 1 to ${L.keySegments} '/'-separated segments of 1 to ${L.keySegmentChars} characters`,
+  });
+const name = z.string().min(1).max(L.nameChars);
 const stringMap = z.record(z.string());
+/** Tags of a definition (asset, schedule, sensor); run tags keep `stringMap`. */
+const definitionTags = z
+  .record(z.string().max(L.tagKeyChars), z.string().max(L.tagValueChars))
+  .refine((tags) => Object.keys(tags).length <= L.tags, { message: `at most ${L.tags} tags` });
+const description = z.string().max(L.descriptionChars).nullable();
+const selection = z.string().max(L.selectionChars);
 
 // Errors ---------------------------------------------------------------------------------
 
@@ -63,7 +76,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
 // Snapshot -------------------------------------------------------------------------------
 
 export const PartitionsSnapshotSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("static"), keys: z.array(z.string()) }),
+  z.object({ kind: z.literal("static"), keys: z.array(z.string().min(1).max(L.partitionKeyChars)).max(L.partitionKeys) }),
   z.object({
     kind: z.literal("time-window"),
     cadence: z.enum(["hourly", "daily", "monthly", "yearly"]),
@@ -86,7 +99,7 @@ export const CheckSnapshotSchema = z.object({
   name,
   severity: z.enum(["warn", "error"]),
   blocking: z.boolean(),
-  description: z.string().nullable(),
+  description,
 });
 
 const freshnessPartitions = z.enum(["any", "latest"]);
@@ -113,16 +126,18 @@ export const AssetSnapshotSchema = z.object({
   key: assetKey,
   /** Printed keys of upstream assets: of this location, or declared in `externalAssets`. */
   deps: z.array(assetKey),
-  description: z.string().nullable(),
-  group: z.string(),
-  owners: z.array(z.string()),
-  tags: stringMap,
-  kinds: z.array(z.string()),
-  codeVersion: z.string().nullable(),
+  description,
+  group: name,
+  owners: z.array(z.string().max(L.ownerChars)).max(L.owners),
+  tags: definitionTags,
+  kinds: z.array(z.string().max(L.kindChars)).max(L.kinds),
+  codeVersion: z.string().max(L.codeVersionChars).nullable(),
   partitions: PartitionsSnapshotSchema.nullable(),
   retryPolicy: RetryPolicySnapshotSchema.nullable(),
-  stepKey: z.string().min(1),
-  metadata: z.record(z.unknown()),
+  stepKey: z.string().min(1).max(L.keyChars),
+  metadata: z
+    .record(z.unknown())
+    .refine((metadata) => Buffer.byteLength(JSON.stringify(metadata), "utf8") <= L.metadataBytes, { message: `at most ${L.metadataBytes} bytes serialized` }),
   checks: z.array(CheckSnapshotSchema),
   freshnessPolicy: FreshnessPolicySnapshotSchema.nullable(),
 });
@@ -138,17 +153,17 @@ export type ExternalAssetSnapshot = z.infer<typeof ExternalAssetSnapshotSchema>;
 
 export const ScheduleSnapshotSchema = z.object({
   name,
-  cron: z.string(),
-  timezone: z.string(),
-  target: z.string(),
-  tags: stringMap,
+  cron: z.string().max(L.cronChars),
+  timezone: z.string().max(L.timezoneChars),
+  target: selection,
+  tags: definitionTags,
   defaultStatus: z.enum(["RUNNING", "STOPPED"]),
-  description: z.string().nullable(),
+  description,
   /** What the daemon does with ticks missed while it was down. */
   catchUp: z.enum(["latest", "all", "none"]),
   maxCatchUpTicks: z.number().int().nonnegative(),
   /** The partition of each tick's run: a fixed key, computed by user code per tick, or none. */
-  partition: z.discriminatedUnion("kind", [z.object({ kind: z.literal("fixed"), key: z.string() }), z.object({ kind: z.literal("computed") })]).nullable(),
+  partition: z.discriminatedUnion("kind", [z.object({ kind: z.literal("fixed"), key: z.string().max(L.partitionKeyChars) }), z.object({ kind: z.literal("computed") })]).nullable(),
   /** Whether user code decides each tick (evaluate through the code location) or it is one run of `target`. */
   hasEvaluate: z.boolean(),
 });
@@ -156,18 +171,18 @@ export type ScheduleSnapshot = z.infer<typeof ScheduleSnapshotSchema>;
 
 export const SensorSnapshotSchema = z.object({
   name,
-  target: z.string(),
+  target: selection,
   minimumIntervalSeconds: z.number().positive(),
   defaultStatus: z.enum(["RUNNING", "STOPPED"]),
-  description: z.string().nullable(),
+  description,
   /** "custom": evaluated through the code location; "asset" / "run_status": the daemon decides from storage. */
   sensorType: z.enum(["custom", "asset", "run_status"]),
   /** Asset sensors: printed keys whose materializations fire it. */
   assets: z.array(assetKey),
   /** Run-status sensors: statuses that fire it. */
   runStatuses: z.array(z.enum(["SUCCESS", "FAILURE", "CANCELED"])),
-  monitoredSelection: z.string().nullable(),
-  tags: stringMap,
+  monitoredSelection: selection.nullable(),
+  tags: definitionTags,
 });
 export type SensorSnapshot = z.infer<typeof SensorSnapshotSchema>;
 

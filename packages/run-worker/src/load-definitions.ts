@@ -108,7 +108,7 @@ async function withExitGuard<T>(load: () => Promise<T>): Promise<T> {
 }
 
 /** Flyt's own compiled modules in a source checkout (an installed Flyt is under node_modules). */
-const FLYT_OWN_CODE = /[\\/]packages[\\/](?:core|sdk|run-worker|pipes|pipes-client|pipes-kubernetes)[\\/]dist[\\/](?:[^.\\/][^\\/]*[\\/])*[^\\/]+\.js$/;
+const FLYT_OWN_CODE = /[\\/]packages[\\/](?:core|sdk|protocol|run-worker|pipes|pipes-client|pipes-kubernetes|code-location-server|workspace|storage|daemon|webserver|cli)[\\/]dist[\\/](?:[^.\\/][^\\/]*[\\/])*[^\\/]+\.js$/;
 
 /** The first stack frame in the user's own code (not Node's, not a package's), as `file:line:column`. */
 export function userFrame(error: Error): string | null {

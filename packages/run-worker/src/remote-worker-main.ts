@@ -5,7 +5,7 @@
  * database credentials. Configuration comes from the environment (see REMOTE_WORKER_ENV);
  * the token is removed from `process.env` before user code loads. SIGTERM cancels the run.
  *
- * Started by a code server, it has a parent pipe (parent-pipe.ts): when the code server dies, the
+ * Started by a code server, it has a parent pipe (@flyt/contracts): when the code server dies, the
  * worker falls silent (no more events or heartbeats), aborts user code and exits within a second,
  * as the subprocess worker does when its IPC channel closes. It does not end the run itself: the
  * platform's run monitor fails it as "worker lost" once the heartbeats stop (docs/code-locations.md).

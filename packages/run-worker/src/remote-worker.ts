@@ -3,7 +3,7 @@
  * the run record, the ingest URL and the run-scoped token through its environment — and the
  * caller's environment minus the platform's database credentials — leads its own process group
  * (so cancellation reaches grandchildren), and is reaped with its group when it exits. It also
- * gets a parent pipe (parent-pipe.ts), so it stops when the code server dies, even by SIGKILL.
+ * gets a parent pipe (@flyt/contracts), so it stops when the code server dies, even by SIGKILL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";

@@ -4,7 +4,7 @@
  * pipes and storage-facing modules of the main entry — a code server never executes a run
  * itself, so it should not carry their weight while it idles.
  */
-export { loadDefinitions } from "./load-definitions.js";
+export { loadDefinitions, userFrame } from "./load-definitions.js";
 export {
   spawnRemoteWorker,
   readRemoteWorkerConfig,

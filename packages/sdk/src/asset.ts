@@ -6,8 +6,11 @@
 import { freshnessPolicySchema, normalizeFreshnessPolicy } from "./freshness.js";
 import { z } from "zod";
 import {
+  abbreviate,
+  DEFINITION_LIMITS,
   InvalidAssetKeyError,
   normalizeAssetKey,
+  overLimit,
   type AssetNodeSnapshot,
   type DefinitionProblem,
   type RetryPolicySnapshot,
@@ -16,7 +19,19 @@ import { InvalidMetadataError, normalizeMetadata } from "./metadata.js";
 import { isPartitionsDefinition } from "./partitions.js";
 import type { AssetDefinition, AssetSpec, ExternalAssetRef, PartitionsDefinition, Resources, RetryPolicy, StepDefinition } from "./types.js";
 import { externalDepsOf, isExternalAssetRef } from "./external-asset.js";
-import { callerLocation, definitionsError, formatIssues, functionSchema, NAME_PATTERN, nameSchema, nonNegativeInt, stringRecord, zodErrorMap } from "./validation.js";
+import {
+  callerLocation,
+  definitionsError,
+  formatIssues,
+  functionSchema,
+  limitedString,
+  NAME_PATTERN,
+  nameSchema,
+  nonNegativeInt,
+  stringRecord,
+  withinLimit,
+  zodErrorMap,
+} from "./validation.js";
 
 /**
  * Group of assets that do not name one.
@@ -69,23 +84,42 @@ export const retryPolicySchema = z
   })
   .strict();
 
+export const ownersSchema = z
+  .array(z.string().min(1, "must not be empty").superRefine(withinLimit(DEFINITION_LIMITS.ownerChars)))
+  .superRefine(withinLimit(DEFINITION_LIMITS.owners));
+
 export const commonAssetFields = {
   deps: z.array(depSchema).optional(),
-  description: z.string().optional(),
+  description: limitedString(DEFINITION_LIMITS.descriptionChars).optional(),
   group: nameSchema.optional(),
-  owners: z.array(z.string().min(1, "must not be empty")).optional(),
+  owners: ownersSchema.optional(),
   tags: stringRecord
     .refine((tags) => Object.keys(tags).every((k) => TAG_KEY.test(k)), "keys may only contain letters, digits, '_', '.', '-', '/' and ':'")
+    .superRefine((tags, context) => {
+      const entries = Object.entries(tags);
+      if (entries.length > DEFINITION_LIMITS.tags) context.addIssue({ code: z.ZodIssueCode.custom, message: overLimit(entries.length, DEFINITION_LIMITS.tags, "entries") });
+      for (const [key, value] of entries) {
+        if (key.length > DEFINITION_LIMITS.tagKeyChars) {
+          context.addIssue({ code: z.ZodIssueCode.custom, path: [abbreviate(key)], message: `(the key) ${overLimit(key.length, DEFINITION_LIMITS.tagKeyChars)}` });
+        }
+        if (value.length > DEFINITION_LIMITS.tagValueChars) {
+          context.addIssue({ code: z.ZodIssueCode.custom, path: [abbreviate(key)], message: overLimit(value.length, DEFINITION_LIMITS.tagValueChars) });
+        }
+      }
+    })
     .optional(),
-  kinds: z.array(z.string().regex(/^\S+$/, "must be a non-empty word without spaces")).optional(),
-  codeVersion: z.string().min(1, "must not be empty").optional(),
+  kinds: z
+    .array(z.string().regex(/^\S+$/, "must be a non-empty word without spaces").superRefine(withinLimit(DEFINITION_LIMITS.kindChars)))
+    .superRefine(withinLimit(DEFINITION_LIMITS.kinds))
+    .optional(),
+  codeVersion: z.string().min(1, "must not be empty").superRefine(withinLimit(DEFINITION_LIMITS.codeVersionChars)).optional(),
   metadata: z.record(z.unknown()).optional(),
   freshnessPolicy: freshnessPolicySchema.optional(),
 };
 
 export const partitionsSchema = z.custom<PartitionsDefinition>(isPartitionsDefinition, "must be a partitions definition (staticPartitions, dailyPartitions, …)");
 export const resourcesSchema = z
-  .array(z.string().regex(NAME_PATTERN, "must be a resource name"))
+  .array(z.string().regex(NAME_PATTERN, "must be a resource name").superRefine(withinLimit(DEFINITION_LIMITS.nameChars)))
   .optional();
 
 const assetSpecSchema = z
@@ -101,8 +135,9 @@ const assetSpecSchema = z
 
 /** The key as the user wrote it, printed leniently for messages (it may be invalid). */
 export function printKeyForMessages(key: unknown): string {
-  if (typeof key === "string") return key;
-  if (Array.isArray(key)) return key.map(String).join("/");
+  // Long segments are shortened: a 5,000-character key would drown the message that names it.
+  if (typeof key === "string") return key.split("/").map((segment) => abbreviate(segment)).join("/");
+  if (Array.isArray(key)) return key.map((segment) => abbreviate(String(segment))).join("/");
   return "(missing key)";
 }
 
@@ -127,7 +162,9 @@ export function checkKey(input: string | readonly string[], field: string, probl
     return normalizeAssetKey(input);
   } catch (error) {
     if (!(error instanceof InvalidAssetKeyError)) throw error;
-    problems.push(`${field} ${JSON.stringify(error.input)} is not a valid asset key: ${error.reason}`);
+    // The subject names the asset already; "key segment 2 is 5000 characters, over the limit of 255".
+    if (error.overLimit && (field === "key" || field === "name")) problems.push(`${field} ${error.reason}`);
+    else problems.push(`${field} ${JSON.stringify(printKeyForMessages(error.input))} is not a valid asset key: ${error.reason}`);
     return null;
   }
 }
@@ -152,7 +189,13 @@ export function depKeys(
 export function checkMetadata(metadata: Record<string, unknown> | undefined, problems: string[]): Record<string, unknown> {
   if (metadata === undefined) return {};
   try {
-    return normalizeMetadata(metadata);
+    const normalized = normalizeMetadata(metadata);
+    const size = Buffer.byteLength(JSON.stringify(normalized), "utf8");
+    if (size > DEFINITION_LIMITS.metadataBytes) {
+      problems.push(`metadata ${overLimit(size, DEFINITION_LIMITS.metadataBytes, "bytes")} serialized (every reload carries it); attach large data to a materialization or store it elsewhere`);
+      return {};
+    }
+    return normalized;
   } catch (error) {
     if (!(error instanceof InvalidMetadataError)) throw error;
     problems.push(`metadata ${JSON.stringify(error.label)}: ${error.reason}`);

@@ -5,9 +5,9 @@
  * the asset in the same run (docs/checks.md).
  */
 import { z } from "zod";
-import { normalizeAssetKey, InvalidAssetKeyError, type AssetCheckSnapshot } from "@flyt/core";
+import { abbreviate, DEFINITION_LIMITS, normalizeAssetKey, InvalidAssetKeyError, type AssetCheckSnapshot } from "@flyt/core";
 import type { AssetLogger, MetadataInput, Resources } from "./types.js";
-import { callerLocation, definitionsError, formatIssues, functionSchema, nameSchema, zodErrorMap } from "./validation.js";
+import { callerLocation, definitionsError, formatIssues, functionSchema, limitedString, nameSchema, zodErrorMap } from "./validation.js";
 import { printKeyForMessages } from "./asset.js";
 
 export type CheckSeverity = "warn" | "error";
@@ -66,7 +66,7 @@ const checkSpecSchema = z
     name: nameSchema,
     severity: z.enum(["warn", "error"]).optional(),
     blocking: z.boolean().optional(),
-    description: z.string().optional(),
+    description: limitedString(DEFINITION_LIMITS.descriptionChars).optional(),
     resources: z.array(nameSchema).optional(),
     evaluate: functionSchema,
   })
@@ -88,7 +88,7 @@ export function check<R extends Resources = Resources>(spec: CheckSpec<R>): Chec
   const definedAt = callerLocation();
   const raw = spec as unknown;
   const fields = typeof raw === "object" && raw !== null ? (raw as { asset?: unknown; name?: unknown }) : {};
-  const subject = `check ${JSON.stringify(`${printKeyForMessages(fields.asset)}:${typeof fields.name === "string" ? fields.name : "?"}`)}`;
+  const subject = `check ${JSON.stringify(`${printKeyForMessages(fields.asset)}:${typeof fields.name === "string" ? abbreviate(fields.name) : "?"}`)}`;
   if (typeof raw !== "object" || raw === null) {
     throw definitionsError([{ subject, message: "the spec must be an object like { asset, name, evaluate }" }], definedAt);
   }
@@ -102,7 +102,7 @@ export function check<R extends Resources = Resources>(spec: CheckSpec<R>): Chec
     assetKey = normalizeAssetKey(data.asset);
   } catch (error) {
     if (!(error instanceof InvalidAssetKeyError)) throw error;
-    throw definitionsError([{ subject, message: `asset ${JSON.stringify(error.input)} is not a valid asset key: ${error.reason}` }], definedAt);
+    throw definitionsError([{ subject, message: `asset ${JSON.stringify(abbreviate(error.input))} is not a valid asset key: ${error.reason}` }], definedAt);
   }
   return Object.freeze({
     kind: "check" as const,

@@ -3,7 +3,7 @@
  * table and its codebook, or a dbt invocation. The step key is the multi-asset's name.
  */
 import { z } from "zod";
-import type { AssetNodeSnapshot, DefinitionProblem } from "@flyt/core";
+import { abbreviate, type AssetNodeSnapshot, type DefinitionProblem } from "@flyt/core";
 import {
   buildNode,
   checkKey,
@@ -12,6 +12,7 @@ import {
   normalizeRetryPolicy,
   partitionsSchema,
   printKeyForMessages,
+  ownersSchema,
   resourcesSchema,
   retryPolicySchema,
 } from "./asset.js";
@@ -28,7 +29,7 @@ const multiAssetSpecSchema = z
     name: z.string().min(1, "must not be empty"),
     assets: z.array(memberSchema).min(1, "must list at least one asset"),
     group: nameSchema.optional(),
-    owners: z.array(z.string().min(1, "must not be empty")).optional(),
+    owners: ownersSchema.optional(),
     partitions: partitionsSchema.optional(),
     retryPolicy: retryPolicySchema.optional(),
     resources: resourcesSchema,
@@ -56,7 +57,7 @@ export function multiAsset<R extends Resources = Resources>(spec: MultiAssetSpec
   const definedAt = callerLocation();
   const raw = spec as unknown;
   const name = typeof raw === "object" && raw !== null ? (raw as { name?: unknown }).name : undefined;
-  const subject = `multi-asset ${JSON.stringify(typeof name === "string" ? name : "(missing name)")}`;
+  const subject = `multi-asset ${JSON.stringify(typeof name === "string" ? abbreviate(name) : "(missing name)")}`;
   const fail = (problems: string[]): never => {
     const list: DefinitionProblem[] = problems.map((message) => ({ subject, message }));
     throw definitionsError(list, definedAt);

@@ -5,7 +5,7 @@
  * repeated local hour is one 2-hour hourly window (its key would otherwise appear twice).
  */
 import type { DateTime } from "luxon";
-import { didYouMeanSuffix, InvalidPartitionError, type PartitionsSnapshot } from "@flyt/core";
+import { abbreviate, DEFINITION_LIMITS, didYouMeanSuffix, overLimit, InvalidPartitionError, type PartitionsSnapshot } from "@flyt/core";
 import type { PartitionsDefinition, TimeWindow, TimeWindowCadence } from "./types.js";
 import { callerLocation, definitionsError } from "./validation.js";
 import { luxon } from "./lazy-deps.js";
@@ -15,13 +15,13 @@ import { luxon } from "./lazy-deps.js";
  * @example
  * hourlyPartitions({ start: "2000-01-01" }).keys(); // throws InvalidPartitionError above MAX_PARTITION_KEYS keys
  */
-export const MAX_PARTITION_KEYS = 200_000;
+export const MAX_PARTITION_KEYS = DEFINITION_LIMITS.partitionKeys;
 /**
  * Longest allowed partition key.
  * @example
  * partitionKeyProblem("x".repeat(MAX_PARTITION_KEY_LENGTH + 1)); // "must be at most 128 characters (has 129)"
  */
-export const MAX_PARTITION_KEY_LENGTH = 128;
+export const MAX_PARTITION_KEY_LENGTH = DEFINITION_LIMITS.partitionKeyChars;
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -52,11 +52,12 @@ export function staticPartitions(keys: readonly string[]): PartitionsDefinition 
   const problems: string[] = [];
   if (!Array.isArray(keys)) problems.push("keys must be an array of strings");
   else if (keys.length === 0) problems.push("keys must not be empty");
+  else if (keys.length > MAX_PARTITION_KEYS) problems.push(`keys ${overLimit(keys.length, MAX_PARTITION_KEYS, "entries")}`);
   else {
     const seen = new Set<string>();
     keys.forEach((key, index) => {
       const problem = partitionKeyProblem(key);
-      if (problem) problems.push(`keys[${index}] ${JSON.stringify(key)} ${problem}`);
+      if (problem) problems.push(`keys[${index}] ${JSON.stringify(typeof key === "string" ? abbreviate(key) : key)} ${problem}`);
       else if (seen.has(key)) problems.push(`keys[${index}] ${JSON.stringify(key)} is listed twice`);
       seen.add(key);
     });

@@ -5,9 +5,9 @@
  */
 import type { Cron } from "croner";
 import { croner, isValidTimeZone } from "./lazy-deps.js";
-import { didYouMeanSuffix, InvalidSelectionError, parseSelection } from "@flyt/core";
+import { abbreviate, DEFINITION_LIMITS, didYouMeanSuffix, InvalidSelectionError, parseSelection } from "@flyt/core";
 import type { CatchUpPolicy, ScheduleDefinition, ScheduleEvaluationContext, ScheduleResult } from "./types.js";
-import { callerLocation, definitionsError, nameSchema } from "./validation.js";
+import { callerLocation, definitionsError, lengthProblem, nameSchema, tagProblems } from "./validation.js";
 
 export interface ScheduleSpec {
   /** Unique among the code location's schedules. */
@@ -73,6 +73,12 @@ export function statusProblem(status: unknown): string | null {
   return status === undefined || status === "RUNNING" || status === "STOPPED" ? null : `defaultStatus must be "RUNNING" or "STOPPED", got ${JSON.stringify(status)}`;
 }
 
+/** The limits schedules and sensors share: a target and tags the protocol's snapshot can carry. */
+export function instigatorLimitProblems(spec: { target?: unknown; tags?: Record<string, unknown> | undefined }): string[] {
+  const target = lengthProblem("target", spec.target, DEFINITION_LIMITS.selectionChars);
+  return [...(target ? [target] : []), ...tagProblems(spec.tags)];
+}
+
 export function nameProblem(name: unknown): string | null {
   const parsed = nameSchema.safeParse(name);
   return parsed.success ? null : `name ${parsed.error.issues[0]?.message ?? "is invalid"}`;
@@ -94,7 +100,7 @@ export function schedule(spec: ScheduleSpec): ScheduleDefinition {
   const definedAt = callerLocation();
   const problems: string[] = [];
   const name = typeof spec === "object" && spec !== null ? spec.name : undefined;
-  const subject = `schedule ${JSON.stringify(typeof name === "string" ? name : "(missing name)")}`;
+  const subject = `schedule ${JSON.stringify(typeof name === "string" ? abbreviate(name) : "(missing name)")}`;
   if (typeof spec !== "object" || spec === null) {
     throw definitionsError([{ subject, message: "the spec must be an object like { name, cron, target }" }], definedAt);
   }
@@ -114,6 +120,13 @@ export function schedule(spec: ScheduleSpec): ScheduleDefinition {
     problems.push("tags must be an object of string values");
   }
   if (spec.description !== undefined && typeof spec.description !== "string") problems.push("description must be a string");
+  for (const problem of [
+    lengthProblem("description", spec.description, DEFINITION_LIMITS.descriptionChars),
+    lengthProblem("cron", spec.cron, DEFINITION_LIMITS.cronChars),
+    ...instigatorLimitProblems(spec),
+  ]) {
+    if (problem) problems.push(problem);
+  }
   if (spec.catchUp !== undefined && !CATCH_UP_POLICIES.includes(spec.catchUp)) {
     problems.push(`catchUp must be one of ${CATCH_UP_POLICIES.map((p) => JSON.stringify(p)).join(", ")}, got ${JSON.stringify(spec.catchUp)}`);
   }

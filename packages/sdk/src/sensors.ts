@@ -3,8 +3,9 @@
  * decide whether to request runs (new files, an upstream API's "last updated" changing…).
  */
 import type { SensorDefinition, SensorEvaluationContext, SensorResult } from "./types.js";
-import { nameProblem, statusProblem, targetProblem } from "./schedules.js";
-import { callerLocation, definitionsError } from "./validation.js";
+import { abbreviate, DEFINITION_LIMITS, InvalidAssetKeyError, normalizeAssetKey } from "@flyt/core";
+import { instigatorLimitProblems, nameProblem, statusProblem, targetProblem } from "./schedules.js";
+import { callerLocation, definitionsError, lengthProblem } from "./validation.js";
 
 /**
  * Seconds between sensor evaluations when a sensor gives none.
@@ -44,7 +45,7 @@ export interface SensorSpec {
 export function sensor(spec: SensorSpec): SensorDefinition {
   const definedAt = callerLocation();
   const name = typeof spec === "object" && spec !== null ? spec.name : undefined;
-  const subject = `sensor ${JSON.stringify(typeof name === "string" ? name : "(missing name)")}`;
+  const subject = `sensor ${JSON.stringify(typeof name === "string" ? abbreviate(name) : "(missing name)")}`;
   if (typeof spec !== "object" || spec === null) {
     throw definitionsError([{ subject, message: "the spec must be an object like { name, target, evaluate }" }], definedAt);
   }
@@ -58,6 +59,7 @@ export function sensor(spec: SensorSpec): SensorDefinition {
   }
   if (typeof spec.evaluate !== "function") problems.push("evaluate must be a function");
   if (spec.description !== undefined && typeof spec.description !== "string") problems.push("description must be a string");
+  problems.push(...limitProblems(spec));
   if (problems.length > 0) throw definitionsError(problems.map((message) => ({ subject, message })), definedAt);
   return Object.freeze({
     kind: "sensor",
@@ -103,10 +105,17 @@ function builtInEvaluate(kind: string): SensorDefinition["evaluate"] {
   };
 }
 
+/** What the protocol's snapshot bounds for every sensor kind. */
+function limitProblems(spec: SensorSpec | BuiltInSensorSpec): string[] {
+  const description = lengthProblem("description", spec.description, DEFINITION_LIMITS.descriptionChars);
+  const monitored = lengthProblem("monitoredSelection", (spec as RunStatusSensorSpec).monitoredSelection, DEFINITION_LIMITS.selectionChars);
+  return [...(description ? [description] : []), ...(monitored ? [monitored] : []), ...instigatorLimitProblems({ target: spec.target, tags: (spec as BuiltInSensorSpec).tags })];
+}
+
 function builtIn(spec: BuiltInSensorSpec, label: string, extraProblems: string[]): { base: SensorSpec } {
   const definedAt = callerLocation();
   const name = typeof spec === "object" && spec !== null ? spec.name : undefined;
-  const subject = `${label} ${JSON.stringify(typeof name === "string" ? name : "(missing name)")}`;
+  const subject = `${label} ${JSON.stringify(typeof name === "string" ? abbreviate(name) : "(missing name)")}`;
   if (typeof spec !== "object" || spec === null) {
     throw definitionsError([{ subject, message: "the spec must be an object like { name, target, ... }" }], definedAt);
   }
@@ -121,6 +130,8 @@ function builtIn(spec: BuiltInSensorSpec, label: string, extraProblems: string[]
   if (spec.tags !== undefined && (typeof spec.tags !== "object" || spec.tags === null || Object.values(spec.tags).some((v) => typeof v !== "string"))) {
     problems.push("tags must be an object of string values");
   }
+  if (spec.description !== undefined && typeof spec.description !== "string") problems.push("description must be a string");
+  problems.push(...limitProblems(spec));
   if (problems.length > 0) throw definitionsError(problems.map((message) => ({ subject, message })), definedAt);
   return { base: { ...spec, evaluate: builtInEvaluate(label) } };
 }
@@ -139,7 +150,18 @@ function builtIn(spec: BuiltInSensorSpec, label: string, extraProblems: string[]
  */
 export function assetSensor(spec: AssetSensorSpec): SensorDefinition {
   const assetsOk = Array.isArray(spec?.assets) && spec.assets.length > 0 && spec.assets.every((a) => typeof a === "string" && a.length > 0);
-  const { base } = builtIn(spec, "asset sensor", assetsOk ? [] : ["assets must be a non-empty list of printed asset keys"]);
+  const keyProblems: string[] = [];
+  if (assetsOk) {
+    spec.assets.forEach((key, index) => {
+      try {
+        normalizeAssetKey(key);
+      } catch (error) {
+        if (!(error instanceof InvalidAssetKeyError)) throw error;
+        keyProblems.push(`assets[${index}] ${JSON.stringify(abbreviate(key))} is not a valid asset key: ${error.reason}`);
+      }
+    });
+  }
+  const { base } = builtIn(spec, "asset sensor", assetsOk ? keyProblems : ["assets must be a non-empty list of printed asset keys"]);
   return Object.freeze({
     kind: "sensor",
     name: base.name,

@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { dirname, relative, isAbsolute, sep } from "node:path";
 import { z } from "zod";
-import { didYouMeanSuffix, InvalidDefinitionsError, type DefinitionProblem } from "@flyt/core";
+import { abbreviate, DEFINITION_LIMITS, didYouMeanSuffix, InvalidDefinitionsError, overLimit, type DefinitionProblem } from "@flyt/core";
 
 /** Human wording for zod's type names. */
 function describeType(type: string): string {
@@ -102,8 +102,43 @@ export const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 export const nameSchema = z
   .string()
   .min(1, "must not be empty")
-  .max(200, "must be at most 200 characters")
-  .regex(NAME_PATTERN, "may only contain letters, digits, '_', '-' and '.' (and must not start with '-' or '.')");
+  .superRefine(withinLimit(DEFINITION_LIMITS.nameChars))
+  .refine((name) => NAME_PATTERN.test(name), "may only contain letters, digits, '_', '-' and '.' (and must not start with '-' or '.')");
+
+/**
+ * A zod refinement for one of DEFINITION_LIMITS (the protocol refuses a snapshot over them):
+ * "is 5000 characters, over the limit of 255" on strings, "… entries …" on arrays and records.
+ */
+export function withinLimit(limit: number): (value: string | readonly unknown[] | Record<string, unknown>, context: z.RefinementCtx) => void {
+  return (value, context) => {
+    const size = typeof value === "string" ? value.length : Array.isArray(value) ? value.length : Object.keys(value).length;
+    if (size > limit) context.addIssue({ code: z.ZodIssueCode.custom, message: overLimit(size, limit, typeof value === "string" ? "characters" : "entries"), fatal: true });
+  };
+}
+
+/** A string within `limit` characters. */
+export function limitedString(limit: number): z.ZodEffects<z.ZodString, string, string> {
+  return z.string().superRefine(withinLimit(limit));
+}
+
+/** Why a plain (non-zod-checked) string is over `limit`, as "<field> is N characters, over the limit of M", or null. */
+export function lengthProblem(field: string, value: unknown, limit: number): string | null {
+  return typeof value === "string" && value.length > limit ? `${field} ${overLimit(value.length, limit)}` : null;
+}
+
+/** Problems of a definition's tags against DEFINITION_LIMITS (their shape is checked by the caller). */
+export function tagProblems(tags: Record<string, unknown> | undefined, field = "tags"): string[] {
+  if (tags === undefined || typeof tags !== "object" || tags === null) return [];
+  const problems: string[] = [];
+  const entries = Object.entries(tags);
+  if (entries.length > DEFINITION_LIMITS.tags) problems.push(`${field} ${overLimit(entries.length, DEFINITION_LIMITS.tags, "entries")}`);
+  for (const [key, value] of entries) {
+    if (key.length > DEFINITION_LIMITS.tagKeyChars) problems.push(`${field}.${abbreviate(key)} (the key) ${overLimit(key.length, DEFINITION_LIMITS.tagKeyChars)}`);
+    const valueProblem = lengthProblem(`${field}.${abbreviate(key)}`, value, DEFINITION_LIMITS.tagValueChars);
+    if (valueProblem) problems.push(valueProblem);
+  }
+  return problems;
+}
 
 export const stringRecord = z.record(z.string({ invalid_type_error: "must be a string" }));
 

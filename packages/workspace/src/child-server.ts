@@ -2,7 +2,7 @@
  * A development code location: the platform starts `code-server -f <file>` as a child process
  * on a free port and waits for its "listening" line. The child runs user code, so it gets the
  * platform's environment minus the database credentials. It leads its own process group so a
- * stop reaches everything it started, and it has a parent pipe (`@flyt/run-worker`'s parent-pipe)
+ * stop reaches everything it started, and it has a parent pipe (`@flyt/contracts`' parent pipe)
  * so it exits when this process dies, even by SIGKILL, and its run workers stop with it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -27,6 +27,8 @@ export interface ChildServerOptions {
   host?: string;
   /** Pass `--warm-worker`: the code server keeps a booted spare worker for fast launches. */
   warmWorker?: boolean;
+  /** Aborting stops a server that is still starting (the platform is closing). */
+  signal?: AbortSignal;
 }
 
 export class ChildServer {
@@ -84,14 +86,28 @@ export class ChildServer {
     return new Promise<ChildServer>((resolve, reject) => {
       let buffered = "";
       let done = false;
+      const timeoutMs = options.startTimeoutMs ?? 60_000;
+      // The server listens only once the definitions are imported, so this bounds the import: a
+      // module that loops or awaits forever at load time is killed here, in its own process.
       const timer = setTimeout(() => {
-        finish(new Error(`the code server did not start listening within ${options.startTimeoutMs ?? 60_000} ms${stderr ? `; stderr:\n${stderr.trim()}` : ""}`));
+        finish(
+          new Error(
+            `the definitions did not load within ${timeoutMs / 1000} s (does the module loop or wait forever while it is imported?); its code server was stopped${stderr ? `; stderr:\n${stderr.trim()}` : ""}`,
+          ),
+        );
         killGroup(child);
-      }, options.startTimeoutMs ?? 60_000);
+      }, timeoutMs);
+      const onAbort = (): void => {
+        finish(new Error("the platform is shutting down"));
+        killGroup(child);
+      };
+      if (options.signal?.aborted) queueMicrotask(onAbort);
+      else options.signal?.addEventListener("abort", onAbort, { once: true });
       const finish = (result: ChildServer | Error): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
         child.stdout?.off("data", onStdout);
         if (result instanceof Error) reject(result);
         else resolve(result);

@@ -6,8 +6,8 @@
  * snapshot into one cross-location asset graph. One location failing never affects another;
  * `reload(name)` touches only that location. It never imports user code: it sees snapshots.
  */
-import { coerceError, serializeError, type SerializedError } from "@flyt/core";
-import type { Snapshot } from "@flyt/protocol";
+import { coerceError, type SerializedError } from "@flyt/core";
+import { boundedLocationError, type Snapshot } from "@flyt/protocol";
 import { ChildServer } from "./child-server.js";
 import { CodeLocationClient, CodeLocationError } from "./client.js";
 import { mergeSnapshots, type MergedGraph } from "./merged-graph.js";
@@ -45,6 +45,11 @@ export interface WorkspaceOptions {
   restartDelayMs?: number;
   /** File locations: start code servers with a warm spare worker (faster launches, one idle process more). */
   warmWorkers?: boolean;
+  /**
+   * File locations: how long a code server may take to load its definitions and listen (default
+   * 60 s). Past it the server is killed and the location is ERROR; other locations never wait on it.
+   */
+  loadTimeoutMs?: number;
   log?: (record: Record<string, unknown>) => void;
 }
 
@@ -82,6 +87,8 @@ export class Workspace {
   private readonly locations = new Map<string, Location>();
   private pollTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Stops code servers that are still starting when the workspace closes (a hung import must not hold up shutdown). */
+  private readonly closing = new AbortController();
   /** Code servers replaced by a reload that still serve running workers (they exit after the last one). */
   private readonly retired = new Set<ChildServer>();
   private readonly log: (record: Record<string, unknown>) => void;
@@ -98,8 +105,20 @@ export class Workspace {
 
   /** Starts every location (in parallel) and resolves once each is LOADED or ERROR. Never throws for a location's failure. */
   static async start(options: WorkspaceOptions): Promise<Workspace> {
+    const workspace = Workspace.open(options);
+    await workspace.ready;
+    return workspace;
+  }
+
+  /**
+   * Starts every location, each on its own, and returns at once: every location is LOADING until
+   * its own code server answers, and one that is slow or hangs at import (a child process, killed
+   * after `loadTimeoutMs`) never holds back another's status, snapshot or schedules. `ready`
+   * resolves once each location is LOADED or ERROR.
+   */
+  static open(options: WorkspaceOptions): Workspace {
     const workspace = new Workspace(options);
-    await Promise.all([...workspace.locations.keys()].map((name) => workspace.reload(name)));
+    workspace.ready = Promise.all([...workspace.locations.keys()].map((name) => workspace.reload(name).catch(() => undefined))).then(() => undefined);
     const interval = options.pollIntervalMs ?? 10_000;
     if (interval > 0) {
       workspace.pollTimer = setInterval(() => void workspace.poll(), interval);
@@ -107,6 +126,9 @@ export class Workspace {
     }
     return workspace;
   }
+
+  /** Resolves once every location has finished its first load (LOADED or ERROR). */
+  ready: Promise<void> = Promise.resolve();
 
   /** Called after any location's state changes. */
   onChange(listener: (state: LocationState) => void): () => void {
@@ -158,6 +180,7 @@ export class Workspace {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     if (this.pollTimer) clearInterval(this.pollTimer);
     await Promise.all([...this.locations.values()].map(async (l) => {
       await l.busy;
@@ -190,8 +213,10 @@ export class Workspace {
   }
 
   private fail(location: Location, error: unknown): void {
-    // Keep the last good snapshot: the UI shows it with the error.
-    this.setState(location, { status: "ERROR", error: serializeError(coerceError(error)) });
+    // Keep the last good snapshot: the UI shows it with the error. The platform's own stack is
+    // not the user's business (and is in no way about their code): name and message only.
+    const { name, message } = coerceError(error);
+    this.setState(location, { status: "ERROR", error: boundedLocationError({ name, message }) });
   }
 
   private async load(location: Location, restart: boolean): Promise<void> {
@@ -216,6 +241,8 @@ export class Workspace {
           ...(this.options.codeServerCommand ? { command: this.options.codeServerCommand } : {}),
           ...(this.options.environment ? { environment: this.options.environment } : {}),
           warmWorker: this.options.warmWorkers === true,
+          ...(this.options.loadTimeoutMs === undefined ? {} : { startTimeoutMs: this.options.loadTimeoutMs }),
+          signal: this.closing.signal,
         });
       } catch (error) {
         this.fail(location, error);
@@ -235,7 +262,9 @@ export class Workspace {
     try {
       const health = await client.health();
       if (health.status === "ERROR") {
-        this.fail(location, Object.assign(new Error(health.error?.message ?? "the code location failed to load"), { name: health.error?.name ?? "Error" }));
+        // The server's own account (message, and the user's frame as `stack`), bounded: a url
+        // location's server is not necessarily ours.
+        this.setState(location, { status: "ERROR", error: boundedLocationError(health.error ?? { name: "Error", message: "the code location failed to load (its server gave no reason)" }) });
         return;
       }
       if (!force && location.state.status === "LOADED" && health.hash === location.state.hash) return;
@@ -270,14 +299,16 @@ export class Workspace {
     }, delay).unref();
   }
 
+  /** Every location at once: one that answers slowly (up to the client's timeout) delays only itself. */
   private async poll(): Promise<void> {
-    for (const location of this.locations.values()) {
-      if (this.closed) return;
-      if (location.client === null) continue;
-      const next = location.busy.then(() => this.fetchSnapshot(location, false));
-      location.busy = next.catch(() => undefined);
-      await location.busy;
-      if (location.state.status === "LOADED") location.restartDelay = this.options.restartDelayMs ?? 2_000;
-    }
+    await Promise.all(
+      [...this.locations.values()].map(async (location) => {
+        if (this.closed || location.client === null) return;
+        const next = location.busy.then(() => this.fetchSnapshot(location, false));
+        location.busy = next.catch(() => undefined);
+        await location.busy;
+        if (location.state.status === "LOADED") location.restartDelay = this.options.restartDelayMs ?? 2_000;
+      }),
+    );
   }
 }

@@ -21,7 +21,7 @@ import {
   type LocationEntry,
   type MergedGraphView,
 } from "@flyt/webserver";
-import { mergeSnapshots, Workspace } from "@flyt/workspace";
+import { mergeSnapshots, Workspace, type LocationState } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
 import { locationNamesForFiles } from "../location-names.js";
 import { openProcessLogs, type Logger } from "../logging.js";
@@ -180,13 +180,21 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
     // trying; a lease left by a killed dev on SQLite is taken at once (docs/failover.md).
     await daemon.start().catch((error: unknown) => daemonLog.error(`not started: ${serializeError(error).message}`));
     // The workspace's info lines repeat the location lines below: only its warnings and errors.
-    workspace = await Workspace.start({ locations: locations.map((l) => ({ name: l.name, file: l.file })), log: warningsOnly(logs.sink("workspace")) });
+    // Opened, not awaited: each location (a child code server) reports as soon as it is up, and one
+    // that hangs at import stays LOADING until its own timeout without holding back the others.
+    workspace = Workspace.open({ locations: locations.map((l) => ({ name: l.name, file: l.file })), log: warningsOnly(logs.sink("workspace")) });
     definitions.workspace = workspace;
-    for (const state of workspace.list()) {
+    const reported = new Set<string>();
+    const report = (state: LocationState): void => {
+      if (state.status === "LOADING" || reported.has(state.name)) return;
+      reported.add(state.name);
       const text = `location ${state.name}: ${state.status}${state.error ? ` — ${state.error.message}` : ` (${state.snapshot?.assets.length ?? 0} assets)`}`;
       if (state.error) log.warn({ location: state.name, status: state.status }, text);
       else log.info({ location: state.name, status: state.status }, text);
-    }
+    };
+    const unsubscribe = workspace.onChange(report);
+    void workspace.ready.then(unsubscribe);
+    for (const state of workspace.list()) report(state);
     for (const location of locations) watchers.push(watchLocation(location, workspace, log));
     await stop;
   } finally {
