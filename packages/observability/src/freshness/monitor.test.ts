@@ -4,12 +4,12 @@
  * back to FRESH with a recovery alert; verdicts (with "stale since") and deliveries are stored.
  * Then the monitor's own loop: woken by a failed run, it sends a run_failure alert.
  */
-import { after, before, describe, it } from "node:test";
+import { it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AssetNodeSnapshot, EventBody } from "@flyt/core";
-import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage/testing";
+import { describeEachBackend } from "@flyt/storage/testing";
 import { compileAlertsConfig } from "../alerts/config.js";
 import { AlertEngine } from "../alerts/engine.js";
 import { StorageAlertRecorder } from "../alerts/recorder.js";
@@ -54,119 +54,110 @@ async function receiver(): Promise<{ url: string; alerts: Alert[]; close(): Prom
   };
 }
 
-for (const backend of testBackends()) {
-  void describe(`freshness monitor on ${backend}`, () => {
-    let test: TestStorage;
-    before(async () => {
-      test = await createTestStorage(backend);
-    });
-    after(async () => {
-      await test[Symbol.asyncDispose]();
-    });
+describeEachBackend((backend) => `freshness monitor on ${backend}`, ({ storage }) => {
 
-    async function materialize(assetKey: string, timestamp: number): Promise<void> {
-      const { run } = await test.storage.createRun({ selection: assetKey, assetKeys: [assetKey], location: "atlas" });
-      const body: EventBody = { type: "ASSET_MATERIALIZATION", assetKey, partition: null, metadata: {}, codeVersion: null };
-      await test.storage.appendEvents([{ runId: run.runId, seq: 1, timestamp, stepKey: assetKey, body }]);
+  async function materialize(assetKey: string, timestamp: number): Promise<void> {
+    const { run } = await storage.createRun({ selection: assetKey, assetKeys: [assetKey], location: "atlas" });
+    const body: EventBody = { type: "ASSET_MATERIALIZATION", assetKey, partition: null, metadata: {}, codeVersion: null };
+    await storage.appendEvents([{ runId: run.runId, seq: 1, timestamp, stepKey: assetKey, body }]);
+  }
+
+  void it("drives an asset into STALE with a webhook alert, then back to FRESH with a recovery", async () => {
+    const hook = await receiver();
+    const engine = new AlertEngine({
+      config: compileAlertsConfig({
+        uiUrl: "http://flyt.local",
+        groupWindowSeconds: 0,
+        channels: { ops: { type: "webhook", url: hook.url } },
+        rules: [{ name: "stale", on: "freshness", channels: ["ops"] }],
+      }),
+      recorder: new StorageAlertRecorder(storage),
+    });
+    try {
+      const t0 = Date.now();
+      let now = t0;
+      const assets = [
+        { node: node("atlas/met/forecast", { freshnessPolicy: { kind: "time-window", maximumLagMinutes: 120, warnAfterMinutes: 75, partitions: "any" } }), location: "atlas" },
+        { node: node("atlas/no_policy"), location: "atlas" },
+      ];
+      const monitor = new FreshnessMonitor({ storage: storage, assets: () => assets, notify: (s) => engine.notify(s), now: () => now });
+      await materialize("atlas/met/forecast", t0);
+
+      let result = await monitor.pass();
+      assert.equal(result.evaluated, 1);
+      assert.deepEqual(result.transitions.map((t) => [t.from, t.to.state]), [[null, "FRESH"]]);
+      assert.equal(result.nextChangeAt, t0 + 75 * 60_000, "wakes at the warning instant");
+
+      now = t0 + 80 * 60_000;
+      result = await monitor.pass();
+      assert.deepEqual(result.transitions.map((t) => t.to.state), ["WARN"]);
+      assert.equal(result.nextChangeAt, t0 + 2 * HOUR, "then at the stale instant");
+
+      now = t0 + 3 * HOUR;
+      result = await monitor.pass();
+      assert.deepEqual(result.transitions.map((t) => t.to.state), ["STALE"]);
+      await engine.flush();
+      assert.equal(hook.alerts.length, 1);
+      assert.equal(hook.alerts[0]?.status, "firing");
+      assert.equal(hook.alerts[0]?.kind, "freshness");
+      assert.match(hook.alerts[0]?.title ?? "", /atlas\/met\/forecast/);
+      let [stored] = await storage.listFreshnessStates(["atlas/met/forecast"]);
+      assert.equal(stored?.state, "STALE");
+      assert.equal(stored?.since, t0 + 2 * HOUR, "stale since the lag ran out");
+
+      now = t0 + 4 * HOUR;
+      assert.deepEqual((await monitor.pass()).transitions, [], "no repeat while still stale");
+      await engine.flush();
+      assert.equal(hook.alerts.length, 1);
+
+      await materialize("atlas/met/forecast", t0 + 4 * HOUR);
+      now = t0 + 4 * HOUR + 60_000;
+      result = await monitor.pass();
+      assert.deepEqual(result.transitions.map((t) => [t.from, t.to.state]), [["STALE", "FRESH"]]);
+      await engine.flush();
+      assert.equal(hook.alerts.length, 2);
+      assert.equal(hook.alerts[1]?.status, "resolved");
+      [stored] = await storage.listFreshnessStates(["atlas/met/forecast"]);
+      assert.equal(stored?.state, "FRESH");
+      assert.equal(stored?.freshUntil, t0 + 6 * HOUR);
+      const deliveries = (await storage.listAlertDeliveries()).items;
+      assert.deepEqual(deliveries.map((d) => [d.status, d.outcome]), [["resolved", "sent"], ["firing", "sent"]]);
+    } finally {
+      await engine.close();
+      await hook.close();
     }
-
-    void it("drives an asset into STALE with a webhook alert, then back to FRESH with a recovery", async () => {
-      const hook = await receiver();
-      const engine = new AlertEngine({
-        config: compileAlertsConfig({
-          uiUrl: "http://flyt.local",
-          groupWindowSeconds: 0,
-          channels: { ops: { type: "webhook", url: hook.url } },
-          rules: [{ name: "stale", on: "freshness", channels: ["ops"] }],
-        }),
-        recorder: new StorageAlertRecorder(test.storage),
-      });
-      try {
-        const t0 = Date.now();
-        let now = t0;
-        const assets = [
-          { node: node("atlas/met/forecast", { freshnessPolicy: { kind: "time-window", maximumLagMinutes: 120, warnAfterMinutes: 75, partitions: "any" } }), location: "atlas" },
-          { node: node("atlas/no_policy"), location: "atlas" },
-        ];
-        const monitor = new FreshnessMonitor({ storage: test.storage, assets: () => assets, notify: (s) => engine.notify(s), now: () => now });
-        await materialize("atlas/met/forecast", t0);
-
-        let result = await monitor.pass();
-        assert.equal(result.evaluated, 1);
-        assert.deepEqual(result.transitions.map((t) => [t.from, t.to.state]), [[null, "FRESH"]]);
-        assert.equal(result.nextChangeAt, t0 + 75 * 60_000, "wakes at the warning instant");
-
-        now = t0 + 80 * 60_000;
-        result = await monitor.pass();
-        assert.deepEqual(result.transitions.map((t) => t.to.state), ["WARN"]);
-        assert.equal(result.nextChangeAt, t0 + 2 * HOUR, "then at the stale instant");
-
-        now = t0 + 3 * HOUR;
-        result = await monitor.pass();
-        assert.deepEqual(result.transitions.map((t) => t.to.state), ["STALE"]);
-        await engine.flush();
-        assert.equal(hook.alerts.length, 1);
-        assert.equal(hook.alerts[0]?.status, "firing");
-        assert.equal(hook.alerts[0]?.kind, "freshness");
-        assert.match(hook.alerts[0]?.title ?? "", /atlas\/met\/forecast/);
-        let [stored] = await test.storage.listFreshnessStates(["atlas/met/forecast"]);
-        assert.equal(stored?.state, "STALE");
-        assert.equal(stored?.since, t0 + 2 * HOUR, "stale since the lag ran out");
-
-        now = t0 + 4 * HOUR;
-        assert.deepEqual((await monitor.pass()).transitions, [], "no repeat while still stale");
-        await engine.flush();
-        assert.equal(hook.alerts.length, 1);
-
-        await materialize("atlas/met/forecast", t0 + 4 * HOUR);
-        now = t0 + 4 * HOUR + 60_000;
-        result = await monitor.pass();
-        assert.deepEqual(result.transitions.map((t) => [t.from, t.to.state]), [["STALE", "FRESH"]]);
-        await engine.flush();
-        assert.equal(hook.alerts.length, 2);
-        assert.equal(hook.alerts[1]?.status, "resolved");
-        [stored] = await test.storage.listFreshnessStates(["atlas/met/forecast"]);
-        assert.equal(stored?.state, "FRESH");
-        assert.equal(stored?.freshUntil, t0 + 6 * HOUR);
-        const deliveries = (await test.storage.listAlertDeliveries()).items;
-        assert.deepEqual(deliveries.map((d) => [d.status, d.outcome]), [["resolved", "sent"], ["firing", "sent"]]);
-      } finally {
-        await engine.close();
-        await hook.close();
-      }
-    });
-
-    void it("its loop sends a run_failure alert when a run fails", async () => {
-      const hook = await receiver();
-      const engine = new AlertEngine({
-        config: compileAlertsConfig({
-          groupWindowSeconds: 0,
-          channels: { ops: { type: "webhook", url: hook.url } },
-          rules: [{ name: "failures", on: "run_failure", channels: ["ops"] }],
-        }),
-        recorder: new StorageAlertRecorder(test.storage),
-      });
-      const monitor = new FreshnessMonitor({ storage: test.storage, assets: () => [], notify: (s) => engine.notify(s), maxSleepMs: 200 });
-      try {
-        await monitor.start();
-        const { run } = await test.storage.createRun({ selection: "x", assetKeys: ["x"], location: "atlas" });
-        await test.storage.appendEvents([
-          { runId: run.runId, seq: 1, timestamp: Date.now(), stepKey: null, body: { type: "RUN_STARTED" } },
-          { runId: run.runId, seq: 2, timestamp: Date.now(), stepKey: null, body: { type: "RUN_FAILURE", message: "boom" } },
-        ]);
-        const until = Date.now() + 10_000;
-        while (hook.alerts.length === 0 && Date.now() < until) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          await engine.flush();
-        }
-        assert.equal(hook.alerts.length, 1);
-        assert.equal(hook.alerts[0]?.kind, "run_failure");
-        assert.match(JSON.stringify(hook.alerts[0]?.items), new RegExp(run.runId));
-      } finally {
-        await monitor.stop();
-        await engine.close();
-        await hook.close();
-      }
-    });
   });
-}
+
+  void it("its loop sends a run_failure alert when a run fails", async () => {
+    const hook = await receiver();
+    const engine = new AlertEngine({
+      config: compileAlertsConfig({
+        groupWindowSeconds: 0,
+        channels: { ops: { type: "webhook", url: hook.url } },
+        rules: [{ name: "failures", on: "run_failure", channels: ["ops"] }],
+      }),
+      recorder: new StorageAlertRecorder(storage),
+    });
+    const monitor = new FreshnessMonitor({ storage: storage, assets: () => [], notify: (s) => engine.notify(s), maxSleepMs: 200 });
+    try {
+      await monitor.start();
+      const { run } = await storage.createRun({ selection: "x", assetKeys: ["x"], location: "atlas" });
+      await storage.appendEvents([
+        { runId: run.runId, seq: 1, timestamp: Date.now(), stepKey: null, body: { type: "RUN_STARTED" } },
+        { runId: run.runId, seq: 2, timestamp: Date.now(), stepKey: null, body: { type: "RUN_FAILURE", message: "boom" } },
+      ]);
+      const until = Date.now() + 10_000;
+      while (hook.alerts.length === 0 && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await engine.flush();
+      }
+      assert.equal(hook.alerts.length, 1);
+      assert.equal(hook.alerts[0]?.kind, "run_failure");
+      assert.match(JSON.stringify(hook.alerts[0]?.items), new RegExp(run.runId));
+    } finally {
+      await monitor.stop();
+      await engine.close();
+      await hook.close();
+    }
+  });
+});
