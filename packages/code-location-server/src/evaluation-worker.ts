@@ -51,4 +51,4 @@ serveEvaluations(async (raw) => {
   const sensor = defs.sensors.find((s) => s.name === payload.name);
   if (sensor === undefined) throw new Error(`sensor ${payload.name} is not defined in ${data.definitionsFile}`);
   return evaluateSensor(sensor, payload.request);
-});
+}, { prepare: definitions });

@@ -45,8 +45,8 @@ export class IsolatedEvaluations {
     });
   }
 
-  warm(): void {
-    this.pool.warm();
+  warm(): Promise<void> {
+    return this.pool.warm();
   }
 
   async evaluateSchedule(name: string, request: EvaluateScheduleRequest): Promise<EvaluateScheduleResponse> {

@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   server = await startCodeLocationServer({ definitionsFile: values.file, port, host: values.host, ...(values.name ? { name: values.name } : {}), warmWorker: values["warm-worker"] === true });
   const started = server;
+  void started.warmEvaluations();
   process.stdout.write(`${JSON.stringify({ msg: "listening", url: started.url, location: started.name, status: started.loadStatus, pid: process.pid })}\n`);
   let stopping = false;
   const stop = (): void => {

@@ -280,6 +280,17 @@ export class CodeLocationServer {
     throw new ApiError("NOT_FOUND", `No endpoint ${method} ${path}. See docs/protocol/README.md.`);
   }
 
+  /**
+   * Starts an evaluation worker now when the location has schedule or sensor code, so the first
+   * tick does not spend its timeout on the worker's start-up. Resolves when it is ready.
+   */
+  async warmEvaluations(): Promise<void> {
+    const state = this.state;
+    if (state.status !== "LOADED" || this.closed) return;
+    const needsCode = state.snapshot.sensors.some((s) => s.sensorType === "custom") || state.snapshot.schedules.some((s) => s.hasEvaluate || s.partition?.kind === "computed");
+    if (needsCode) await this.isolated(state).warm();
+  }
+
   /** User code never runs on this thread: a sensor stuck in a loop must not stop the server answering. */
   private isolated(state: Extract<LoadState, { status: "LOADED" }>): IsolatedEvaluations {
     if (this.closed) throw new ApiError("UNAVAILABLE", `The code-location server of ${this.name} is shutting down.`);

@@ -8,7 +8,7 @@
  * The worker side is `serveEvaluations` (evaluation-worker-support.ts); the messages between the
  * two are private to this package.
  */
-import { Worker, type ResourceLimits } from "node:worker_threads";
+import { SHARE_ENV, Worker, type ResourceLimits } from "node:worker_threads";
 import { coerceError, type SerializedError } from "@flyt/core";
 
 export const DEFAULT_EVALUATION_WORKERS = 4;
@@ -33,8 +33,8 @@ export interface EvaluationPoolOptions {
    */
   lastIdleMs?: number;
   resourceLimits?: ResourceLimits;
-  /** Environment of the workers (default: a copy of process.env). */
-  env?: NodeJS.ProcessEnv;
+  /** Environment of the workers (default: shared with this thread, as when user code ran here). */
+  env?: NodeJS.ProcessEnv | typeof SHARE_ENV;
   /** Names the pool in errors ("code location atlas"). */
   label?: string;
 }
@@ -78,6 +78,7 @@ export class UserCodeError extends Error {
 
 type ToWorker = { type: "evaluate"; id: number; payload: unknown };
 type FromWorker =
+  | { type: "ready" }
   | { type: "result"; id: number; ok: true; value: unknown }
   | { type: "result"; id: number; ok: false; error: SerializedError }
   | { type: "notice"; id: number; notice: unknown };
@@ -95,6 +96,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** Booted and prepared (definitions loaded): only ready workers take jobs. */
+  ready: boolean;
   job: Job | null;
   idleTimer: NodeJS.Timeout | null;
   /** Set once the pool let go of this worker (terminated, crashed): ignore its late messages. */
@@ -104,6 +107,7 @@ interface Slot {
 export class EvaluationPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
+  private readyWaiters: Array<() => void> = [];
   private nextId = 1;
   private closed = false;
   private readonly maxWorkers: number;
@@ -123,10 +127,15 @@ export class EvaluationPool {
     return this.slots.length;
   }
 
-  /** Starts one worker ahead of the first evaluation, so it does not pay the start-up. */
-  warm(): void {
-    if (this.closed || this.slots.length > 0) return;
-    this.idle(this.spawn());
+  /**
+   * Starts one worker ahead of the first evaluation, so that evaluation does not pay the start-up
+   * (~100 ms: a thread, its own module graph, the definitions). Resolves once a worker is ready
+   * (at once when one is); never rejects.
+   */
+  warm(): Promise<void> {
+    if (this.closed || this.slots.some((s) => s.ready)) return Promise.resolve();
+    if (this.slots.length === 0) this.spawn();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   run(call: EvaluationCall): Promise<unknown> {
@@ -143,8 +152,10 @@ export class EvaluationPool {
       }, call.timeoutMs);
       if (call.signal) {
         job.onAbort = () => {
-          if (job.slot) void this.discard(job.slot);
-          else this.dequeue(job);
+          if (job.slot) {
+            void this.discard(job.slot);
+            this.replenish();
+          } else this.dequeue(job);
           this.settle(job);
           job.reject(coerceError(call.signal!.reason));
         };
@@ -158,6 +169,7 @@ export class EvaluationPool {
   /** Terminates every worker; evaluations in flight or waiting fail. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
     for (const job of this.queue.splice(0)) {
       this.settle(job);
       job.reject(new EvaluationWorkerError(`${job.call.what}: the evaluation pool was closed`));
@@ -191,15 +203,20 @@ export class EvaluationPool {
     job.slot = null;
   }
 
+  /**
+   * Jobs wait in line and go to whichever worker is ready first. A new worker is started for each
+   * job no booting worker will take, but a warm worker that frees up meanwhile takes the job
+   * instead: fast evaluations never wait for a start-up they do not need.
+   */
   private dispatch(): void {
-    while (this.queue.length > 0 && !this.closed) {
-      let slot = this.slots.find((s) => s.job === null);
-      if (slot === undefined) {
-        if (this.slots.length >= this.maxWorkers) return;
-        slot = this.spawn();
-      }
+    if (this.closed) return;
+    for (;;) {
+      const slot = this.slots.find((s) => s.ready && s.job === null);
+      if (slot === undefined || this.queue.length === 0) break;
       this.start(slot, this.queue.shift()!);
     }
+    const booting = this.slots.filter((s) => !s.ready).length;
+    for (let i = booting; i < this.queue.length && this.slots.length < this.maxWorkers; i += 1) this.spawn();
   }
 
   private start(slot: Slot, job: Job): void {
@@ -214,6 +231,7 @@ export class EvaluationPool {
       void this.discard(slot);
       this.settle(job);
       job.reject(new EvaluationTimeoutError(`${job.call.what} did not finish within ${job.call.timeoutMs} ms; its evaluation worker was stopped`));
+      this.replenish();
       this.dispatch();
     }, job.call.timeoutMs + (job.call.graceMs ?? 0));
     try {
@@ -225,16 +243,24 @@ export class EvaluationPool {
     }
   }
 
+  /** After a worker was stopped: start its successor now, so the next evaluation finds it warm. */
+  private replenish(): void {
+    if (this.closed || this.slots.some((s) => s.job === null)) return;
+    if (this.slots.length < this.maxWorkers) this.spawn();
+  }
+
   private spawn(): Slot {
     const worker = new Worker(this.options.script, {
       workerData: this.options.workerData,
-      env: this.options.env ?? { ...process.env },
+      env: this.options.env ?? SHARE_ENV,
       resourceLimits: this.options.resourceLimits ?? { maxOldGenerationSizeMb: DEFAULT_EVALUATION_HEAP_MB },
       // User code's console output goes to this process's stdout/stderr, as before.
       stdout: false,
       stderr: false,
     });
-    const slot: Slot = { worker, job: null, idleTimer: null, gone: false };
+    const slot: Slot = { worker, ready: false, job: null, idleTimer: null, gone: false };
+    // Idle until it has a job: a booting worker must not keep the process alive on its own.
+    worker.unref();
     this.slots.push(slot);
     worker.on("message", (message: FromWorker) => this.onMessage(slot, message));
     let failure: Error | null = null;
@@ -244,11 +270,18 @@ export class EvaluationPool {
     worker.on("exit", (code) => {
       if (slot.gone) return;
       this.remove(slot);
+      if (this.slots.length === 0) for (const resolve of this.readyWaiters.splice(0)) resolve();
+      const why = failure === null ? `exited with code ${code}` : `failed: ${failure.message}`;
       const job = slot.job;
       if (job) {
         this.settle(job);
-        const why = failure === null ? `exited with code ${code}` : `failed: ${failure.message}`;
         job.reject(new EvaluationWorkerError(`${job.call.what}: its evaluation worker ${why} before answering`, { cause: failure ?? undefined }));
+      } else if (!slot.ready && this.queue.length > 0) {
+        // A worker that cannot even start fails the job it was started for, rather than being
+        // restarted for it forever.
+        const waiting = this.queue.shift()!;
+        this.settle(waiting);
+        waiting.reject(new EvaluationWorkerError(`${waiting.call.what}: the evaluation worker${this.labelSuffix()} ${why} while starting`, { cause: failure ?? undefined }));
       }
       this.dispatch();
     });
@@ -256,6 +289,14 @@ export class EvaluationPool {
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
+    if (message.type === "ready") {
+      if (slot.gone || slot.ready) return;
+      slot.ready = true;
+      for (const resolve of this.readyWaiters.splice(0)) resolve();
+      this.idle(slot);
+      this.dispatch();
+      return;
+    }
     const job = slot.job;
     if (slot.gone || job === null || message.id !== job.id) return;
     if (message.type === "notice") {

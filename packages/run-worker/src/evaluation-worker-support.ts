@@ -8,9 +8,18 @@ import { coerceError, serializeError } from "@flyt/core";
 
 export type EvaluationHandler = (payload: unknown, notify: (notice: unknown) => void) => Promise<unknown>;
 
-export function serveEvaluations(handler: EvaluationHandler): void {
+/**
+ * `prepare` (loading the definitions) runs before the worker says it is ready, so its time is
+ * not taken from an evaluation's timeout; if it fails the worker is still ready and the handler
+ * meets (and reports) the failure on each evaluation.
+ */
+export function serveEvaluations(handler: EvaluationHandler, options: { prepare?: () => Promise<unknown> } = {}): void {
   const port = parentPort;
   if (port === null) throw new Error("serveEvaluations() runs inside an evaluation worker thread (see EvaluationPool)");
+  void (options.prepare?.() ?? Promise.resolve()).then(
+    () => port.postMessage({ type: "ready" }),
+    () => port.postMessage({ type: "ready" }),
+  );
   port.on("message", (message: { type: string; id: number; payload: unknown }) => {
     if (message?.type !== "evaluate") return;
     const { id } = message;
