@@ -58,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     void watchdog?.terminate();
   }
   const started = server;
+  void started.warmEvaluations();
   process.stdout.write(`${JSON.stringify({ msg: "listening", url: started.url, location: started.name, status: started.loadStatus, pid: process.pid })}\n`);
   let stopping = false;
   const stop = (): void => {

@@ -35,7 +35,7 @@ import {
 } from "@flyt/protocol";
 import { loadDefinitions, spawnRemoteWorker, StandbyWorker, userFrame, type RemoteWorkerHandle } from "@flyt/run-worker/remote";
 import type { Definitions } from "@flyt/sdk";
-import { evaluateSchedule, evaluateSensor } from "./evaluate.js";
+import { IsolatedEvaluations } from "./isolated-evaluation.js";
 import { buildSnapshot, snapshotProblems } from "./snapshot.js";
 
 export interface CodeLocationServerOptions {
@@ -57,6 +57,11 @@ export interface CodeLocationServerOptions {
   warmWorker?: boolean;
   /** Log line sink (default: JSON lines on stdout). */
   log?: (record: Record<string, unknown>) => void;
+  /**
+   * Schedule and sensor evaluations at once, each in its own warm worker thread (default 4);
+   * more wait for a free worker within their timeout.
+   */
+  evaluationWorkers?: number;
 }
 
 type LoadState = { status: "LOADED"; definitions: Definitions; snapshot: Snapshot; hash: string } | { status: "ERROR"; error: SerializedError };
@@ -75,6 +80,8 @@ export class CodeLocationServer {
   private address: AddressInfo | null = null;
   private spare: StandbyWorker | null = null;
   private closed = false;
+  /** Created with the first evaluation, for the definitions that are loaded then. */
+  private evaluations: { hash: string; isolated: IsolatedEvaluations } | null = null;
 
   constructor(private readonly options: CodeLocationServerOptions) {
     this.definitionsFile = resolve(options.definitionsFile);
@@ -138,6 +145,9 @@ export class CodeLocationServer {
     this.closed = true;
     this.spare?.discard();
     this.spare = null;
+    const evaluations = this.evaluations;
+    this.evaluations = null;
+    await evaluations?.isolated.close();
     if (options.killWorkers) {
       for (const handle of this.runs.values()) handle.killGroup();
       await Promise.all([...this.runs.values()].map((h) => h.exited));
@@ -213,12 +223,12 @@ export class CodeLocationServer {
         const body = await readValidBody(request, EvaluateScheduleRequestSchema, "schedule evaluation request");
         const schedule = state.definitions.schedules.find((s) => s.name === name);
         if (!schedule) throw new ApiError("NOT_FOUND", `No schedule named ${JSON.stringify(name)} in location ${this.name}.`);
-        sendJson(response, 200, checkedBody(EvaluateScheduleResponseSchema, await evaluateSchedule(schedule, body), "schedule evaluation"));
+        sendJson(response, 200, checkedBody(EvaluateScheduleResponseSchema, await this.isolated(state).evaluateSchedule(name, body), "schedule evaluation"));
       } else {
         const body = await readValidBody(request, EvaluateSensorRequestSchema, "sensor evaluation request");
         const sensor = state.definitions.sensors.find((s) => s.name === name);
         if (!sensor) throw new ApiError("NOT_FOUND", `No sensor named ${JSON.stringify(name)} in location ${this.name}.`);
-        sendJson(response, 200, checkedBody(EvaluateSensorResponseSchema, await evaluateSensor(sensor, body), "sensor evaluation"));
+        sendJson(response, 200, checkedBody(EvaluateSensorResponseSchema, await this.isolated(state).evaluateSensor(name, body), "sensor evaluation"));
       }
       return;
     }
@@ -274,6 +284,35 @@ export class CodeLocationServer {
       }
     }
     throw new ApiError("NOT_FOUND", `No endpoint ${method} ${path}. See docs/protocol/README.md.`);
+  }
+
+  /**
+   * Starts an evaluation worker now when the location has schedule or sensor code, so the first
+   * tick does not spend its timeout on the worker's start-up. Resolves when it is ready.
+   */
+  async warmEvaluations(): Promise<void> {
+    const state = this.state;
+    if (state.status !== "LOADED" || this.closed) return;
+    const needsCode = state.snapshot.sensors.some((s) => s.sensorType === "custom") || state.snapshot.schedules.some((s) => s.hasEvaluate || s.partition?.kind === "computed");
+    if (needsCode) await this.isolated(state).warm();
+  }
+
+  /** User code never runs on this thread: a sensor stuck in a loop must not stop the server answering. */
+  private isolated(state: Extract<LoadState, { status: "LOADED" }>): IsolatedEvaluations {
+    if (this.closed) throw new ApiError("UNAVAILABLE", `The code-location server of ${this.name} is shutting down.`);
+    if (this.evaluations?.hash !== state.hash) {
+      void this.evaluations?.isolated.close();
+      this.evaluations = {
+        hash: state.hash,
+        isolated: new IsolatedEvaluations({
+          definitionsFile: this.definitionsFile,
+          location: this.name,
+          hash: state.hash,
+          ...(this.options.evaluationWorkers === undefined ? {} : { maxWorkers: this.options.evaluationWorkers }),
+        }),
+      };
+    }
+    return this.evaluations.isolated;
   }
 
   private processStatus(handle: RemoteWorkerHandle): RunProcessStatus {

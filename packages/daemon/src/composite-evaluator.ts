@@ -49,4 +49,8 @@ export class CompositeEvaluator implements InstigatorEvaluator {
   async evaluateSensor(sensor: SensorSnapshot, context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal }): Promise<EvaluationResult> {
     return await this.owner(sensor.location).evaluateSensor(sensor, context);
   }
+
+  async close(): Promise<void> {
+    await Promise.all(this.parts.map((part) => part.evaluator.close?.() ?? Promise.resolve()));
+  }
 }

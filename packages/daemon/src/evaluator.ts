@@ -1,12 +1,14 @@
 /**
  * How the daemon learns about schedules and sensors and runs their user code. The daemon sees
  * only `InstigatorEvaluator`: snapshots (plain data: cron, zone, resolved target…) and two
- * evaluation calls. `LocalEvaluator` loads definitions files in this process (single host, tests);
- * a code-location client implements the same interface for remote locations.
+ * evaluation calls. `LocalEvaluator` loads definitions files in this process (single host, tests)
+ * and runs their schedule and sensor code in worker threads; a code-location client implements
+ * the same interface for remote locations.
  */
 import { coerceError, resolveSelection, type AssetGraph } from "@flyt/core";
-import { loadDefinitions } from "@flyt/run-worker";
-import type { AssetLogger, CatchUpPolicy, Definitions, RunRequest, ScheduleDefinition, SensorDefinition, SensorType } from "@flyt/sdk";
+import { EvaluationPool, loadDefinitions } from "@flyt/run-worker";
+import type { AssetLogger, CatchUpPolicy, Definitions, RunRequest, ScheduleDefinition, SensorDefinition, SensorResult, SensorType } from "@flyt/sdk";
+import type { LocalEvaluationPayload, LocalEvaluationWorkerData, LocalScheduleAnswer, LogNotice } from "./evaluation-worker.js";
 
 export interface ScheduleSnapshot {
   location: string;
@@ -66,6 +68,8 @@ export interface InstigatorEvaluator {
     sensor: SensorSnapshot,
     context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal },
   ): Promise<EvaluationResult>;
+  /** Ends what the evaluator keeps running (evaluation workers); optional. */
+  close?(): Promise<void>;
 }
 
 export interface LocalLocation {
@@ -79,13 +83,32 @@ function orderedKeys(graph: AssetGraph, selection: string): string[] {
 
 const silentLogger: AssetLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** Evaluates instigators by importing each location's definitions file in this process. */
+/**
+ * Backstop for a caller whose signal never aborts: the daemon's loops abort at their own
+ * (configured) timeout, which is what normally ends a stuck evaluation.
+ */
+const MAX_EVALUATION_MS = 10 * 60_000;
+
+export interface LocalEvaluatorOptions {
+  /** Evaluations at once per location, each in its own worker thread (default 4). */
+  maxWorkers?: number;
+}
+
+/**
+ * Evaluates instigators of definitions files: the files are imported in this process for the
+ * snapshots and graphs, and the schedule and sensor code runs in warm worker threads (one pool
+ * per location) so a sensor stuck in a loop cannot stop the daemon's event loop. When the
+ * caller's signal aborts (the loop's timeout), the worker is terminated and the evaluation
+ * rejects with the signal's reason.
+ */
 export class LocalEvaluator implements InstigatorEvaluator {
   private readonly loaded = new Map<string, Promise<Definitions>>();
+  private readonly pools = new Map<string, EvaluationPool>();
 
   constructor(
     private readonly locations: readonly LocalLocation[],
     private readonly logger: AssetLogger = silentLogger,
+    private readonly options: LocalEvaluatorOptions = {},
   ) {
     const names = new Set<string>();
     for (const location of locations) {
@@ -110,11 +133,17 @@ export class LocalEvaluator implements InstigatorEvaluator {
   async listInstigators(): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] }> {
     const schedules: ScheduleSnapshot[] = [];
     const sensors: SensorSnapshot[] = [];
+    const warming: Promise<void>[] = [];
     for (const location of this.locations) {
       const defs = await this.definitions(location.name);
       for (const s of defs.schedules) schedules.push(scheduleSnapshot(location.name, defs.graph, s));
       for (const s of defs.sensors) sensors.push(sensorSnapshot(location.name, defs.graph, s));
+      // Listed instigators are about to be evaluated: their first evaluation should not spend its
+      // timeout starting a worker.
+      const needsCode = defs.schedules.some((s) => s.evaluate !== null || typeof s.partition === "function") || defs.sensors.some((s) => (s.sensorType ?? "custom") === "custom");
+      if (needsCode) warming.push(this.pool(location.name).warm());
     }
+    await Promise.all(warming);
     return { schedules, sensors };
   }
 
@@ -126,15 +155,39 @@ export class LocalEvaluator implements InstigatorEvaluator {
     return { defs, def };
   }
 
+  private pool(location: string): EvaluationPool {
+    let pool = this.pools.get(location);
+    if (pool === undefined) {
+      const spec = this.locations.find((l) => l.name === location);
+      if (spec === undefined) throw new Error(`unknown code location ${JSON.stringify(location)}`);
+      const workerData: LocalEvaluationWorkerData = { definitionsFile: spec.definitionsFile };
+      pool = new EvaluationPool({
+        script: new URL("./evaluation-worker.js", import.meta.url),
+        workerData,
+        label: `code location ${location}`,
+        ...(this.options.maxWorkers === undefined ? {} : { maxWorkers: this.options.maxWorkers }),
+      });
+      this.pools.set(location, pool);
+    }
+    return pool;
+  }
+
+  private inWorker(location: string, what: string, payload: LocalEvaluationPayload, signal: AbortSignal, onNotice?: (notice: unknown) => void): Promise<unknown> {
+    return this.pool(location).run({ what, payload, timeoutMs: MAX_EVALUATION_MS, signal, ...(onNotice ? { onNotice } : {}) });
+  }
+
   async evaluateSchedule(schedule: ScheduleSnapshot, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult> {
     const { defs, def } = await this.find<ScheduleDefinition>(schedule.location, "schedule", schedule.name);
-    const at = new Date(scheduledAt);
-    const partitionKey = typeof def.partition === "function" ? def.partition(at) : def.partition;
+    if (def.evaluate === null && typeof def.partition !== "function") {
+      return { runRequests: [{ runKey: null, partitionKey: def.partition, tags: {}, selection: def.target, assetKeys: schedule.targetAssetKeys }], skipReason: null };
+    }
+    const answer = (await this.inWorker(schedule.location, `schedule ${schedule.name}`, { kind: "schedule", name: def.name, scheduledAt }, signal)) as LocalScheduleAnswer;
+    const { partitionKey } = answer;
+    if (partitionKey !== null && typeof partitionKey !== "string") throw new TypeError(`schedule ${schedule.name}: partition() must return a string or null`);
     if (def.evaluate === null) {
       return { runRequests: [{ runKey: null, partitionKey, tags: {}, selection: def.target, assetKeys: schedule.targetAssetKeys }], skipReason: null };
     }
-    const result = await def.evaluate({ scheduledAt: at, partitionKey, signal });
-    return resolveResult(defs.graph, def.target, partitionKey, result ?? {});
+    return resolveResult(defs.graph, def.target, partitionKey, (answer.result ?? {}));
   }
 
   async evaluateSensor(
@@ -142,15 +195,22 @@ export class LocalEvaluator implements InstigatorEvaluator {
     context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal },
   ): Promise<EvaluationResult> {
     const { defs, def } = await this.find<SensorDefinition>(sensor.location, "sensor", sensor.name);
-    const result = await def.evaluate({
-      cursor: context.cursor,
-      lastTickTime: context.lastTickTime === null ? null : new Date(context.lastTickTime),
-      log: this.logger,
-      signal: context.signal,
-    });
+    const onNotice = (notice: unknown): void => {
+      const { level, message } = notice as LogNotice;
+      if (level in this.logger) this.logger[level](message);
+    };
+    const payload: LocalEvaluationPayload = { kind: "sensor", name: def.name, cursor: context.cursor, lastTickTime: context.lastTickTime };
+    const result = (await this.inWorker(sensor.location, `sensor ${sensor.name}`, payload, context.signal, onNotice)) as SensorResult | null | undefined;
     const resolved = resolveResult(defs.graph, def.target, null, result ?? {});
     if (result && Object.hasOwn(result, "cursor")) resolved.cursor = result.cursor ?? null;
     return resolved;
+  }
+
+  /** Terminates the evaluation workers (idle ones never keep the process alive either way). */
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((pool) => pool.close()));
   }
 }
 

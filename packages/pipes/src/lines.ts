@@ -1,14 +1,18 @@
 /**
- * Splits a byte stream into lines with a bounded buffer. A line longer than `maxLineBytes` is
- * not kept: its bytes are skipped up to the next newline and reported once as oversized, so a
- * child printing one endless line costs `maxLineBytes` of memory, not the line.
+ * Splits a byte stream into lines with a bounded buffer. Of a line longer than `maxLineBytes`
+ * only the first `maxLineBytes` are kept: the rest is skipped up to the next newline and the line
+ * is reported as oversized with that head, so a child printing one endless line costs
+ * `maxLineBytes` of memory, not the line, and its output is not lost entirely.
  */
 import { StringDecoder } from "node:string_decoder";
 
 export interface LineSplitterEvents {
   line(text: string): void;
-  /** A line of `bytes` bytes (at least; counted until its newline) was dropped. */
-  oversized(bytes: number): void;
+  /**
+   * A line of `bytes` bytes (counted until its newline) was too long; `head` is its start, at
+   * most `maxLineBytes` bytes, cut at a character boundary.
+   */
+  oversized(bytes: number, head: string): void;
 }
 
 export class LineSplitter {
@@ -16,6 +20,8 @@ export class LineSplitter {
   private bufferedBytes = 0;
   /** Bytes of the current line being skipped, or -1 when not skipping. */
   private skipping = -1;
+  /** The first maxLineBytes of the line being skipped. */
+  private head: Buffer | null = null;
   private readonly decoder = new StringDecoder("utf8");
 
   constructor(
@@ -33,6 +39,7 @@ export class LineSplitter {
         this.skipping += piece.length;
       } else if (this.bufferedBytes + piece.length > this.maxLineBytes) {
         this.skipping = this.bufferedBytes + piece.length;
+        this.head = Buffer.concat([...this.parts, piece.subarray(0, this.maxLineBytes - this.bufferedBytes)]);
         this.parts = [];
         this.bufferedBytes = 0;
       } else if (piece.length > 0) {
@@ -54,8 +61,11 @@ export class LineSplitter {
   private endLine(): void {
     if (this.skipping >= 0) {
       const bytes = this.skipping;
+      const head = this.head ?? Buffer.alloc(0);
       this.skipping = -1;
-      this.events.oversized(bytes);
+      this.head = null;
+      // write() without end(): a character cut by the limit is left out, not turned into U+FFFD.
+      this.events.oversized(bytes, new StringDecoder("utf8").write(head));
       return;
     }
     const buffer = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.bufferedBytes);

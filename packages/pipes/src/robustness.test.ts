@@ -27,6 +27,35 @@ void describe("Pipes robustness", () => {
     assert.deepEqual(result.reportedAssetKeys, []);
   });
 
+  void it("5 000 reports for an asset outside the step count against the warning cap: 100 errors and one summary", async () => {
+    const rec = recordingHost();
+    await runPipesProcess(rec.host, node, [raw, "foreign-flood"]);
+    const logs = rec.events.filter((e) => e.type === "LOG");
+    assert.equal(logs.length, 101, `LOG events: ${logs.length}`);
+    assert.equal(rec.logs("error").length, 100);
+    assert.match(rec.logs("warn").at(-1)!, /^4900 more Pipes warnings were suppressed$/);
+    assert.equal(rec.materializations.length, 0);
+  });
+
+  void it("keeps the first maxMessageBytes of a 20 MiB unterminated line on the stdio channel as output, with one warning", async () => {
+    const rec = recordingHost();
+    await runPipesProcess(rec.host, node, [raw, "long-line"], { channel: "stdio", stdio: "stderr", maxMessageBytes: 64 * 1024 });
+    assert.equal(rec.outputBytes.stderr, 64 * 1024 + 1, `stderr bytes kept: ${rec.outputBytes.stderr}`);
+    const warnings = rec.logs("warn");
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0]!, /A 20971520-byte line of the process's stderr is over the 65536-byte line limit \(maxMessageBytes\): its first 65536 bytes were kept as output/);
+  });
+
+  void it("over-long lines in the message file: the first is explained, the others counted in one line", async () => {
+    const rec = recordingHost();
+    await runPipesProcess(rec.host, node, [raw, "three-huge"]);
+    assert.deepEqual(rec.logs("info"), ["after the huge ones"]);
+    const warnings = rec.logs("warn");
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.match(warnings[0]!, /Dropped a Pipes message of \d+ bytes: over the 1048576-byte line limit/);
+    assert.match(warnings[1]!, /^2 more lines over the 1048576-byte limit \(maxMessageBytes\) were cut or dropped$/);
+  });
+
   for (const channel of ["file", "stdio"] as const) {
     void it(`drops a message over the size limit with a warning and goes on (${channel})`, async () => {
       const rec = recordingHost();

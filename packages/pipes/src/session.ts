@@ -210,6 +210,7 @@ export class PipesMessageReader {
   private droppedLogs = 0;
   private warnings = 0;
   private suppressedWarnings = 0;
+  private overlongLines = 0;
   private versionWarned = false;
   /** The last STDERR_TAIL_BYTES of the child's stderr (for a pod: of its log's non-message lines). */
   stderrTail = "";
@@ -325,15 +326,18 @@ export class PipesMessageReader {
   /** The reported key, the step's only asset when none is named, or null after an error event. */
   private resolveAssetKey(reported: string | null, what: string): string | null {
     const keys = this.host.assetKeys;
+    // Problems with one message count against the warning cap (a child repeating a bad report
+    // thousands of times must not become thousands of events), but stay errors.
     if (reported === null) {
       if (keys.length === 1) return keys[0]!;
-      this.log("error", `The Pipes process reported ${what} without an asset key, but step ${this.host.stepKey} has ${keys.length} assets (${keys.join(", ")}); ignored`);
+      this.warn(`The Pipes process reported ${what} without an asset key, but step ${this.host.stepKey} has ${keys.length} assets (${keys.join(", ")}); ignored`, false, "error");
       return null;
     }
     if (!keys.includes(reported)) {
-      this.log(
-        "error",
+      this.warn(
         `The Pipes process reported ${what} for asset ${JSON.stringify(reported)}, which step ${this.host.stepKey} does not materialize in this run (its assets: ${keys.join(", ") || "none"}); ignored`,
+        false,
+        "error",
       );
       return null;
     }
@@ -351,16 +355,35 @@ export class PipesMessageReader {
     this.host.emit(body);
   }
 
-  warn(message: string, always = false): void {
+  /** A problem with the child's messages: the first MAX_WARNINGS become events, the rest a count. */
+  warn(message: string, always = false, level: "warn" | "error" = "warn"): void {
     if (!always && this.warnings >= MAX_WARNINGS) {
       this.suppressedWarnings += 1;
       return;
     }
     this.warnings += 1;
-    this.host.emit({ type: "LOG", level: "warn", message, fields: { pipes: this.printed } });
+    this.host.emit({ type: "LOG", level, message, fields: { pipes: this.printed } });
+  }
+
+  /**
+   * A line over maxMessageBytes cannot be a message. On a stdio channel it is output, kept up to
+   * the limit; in the message file it is dropped. Either way the first one is explained and the
+   * rest are counted into one line at the end.
+   */
+  onOverlongLine(channel: "file" | "stdout" | "stderr", bytes: number, head: string): void {
+    if (channel !== "file") this.onOutput(channel, head + "\n");
+    this.overlongLines += 1;
+    if (this.overlongLines > 1) return;
+    const limit = `over the ${this.options.maxMessageBytes}-byte line limit (maxMessageBytes)`;
+    this.warn(
+      channel === "file"
+        ? `Dropped a Pipes message of ${bytes} bytes: ${limit}`
+        : `A ${bytes}-byte line of the process's ${channel} is ${limit}: its first ${Buffer.byteLength(head)} bytes were kept as output, the rest dropped`,
+    );
   }
 
   finishCounters(): void {
+    if (this.overlongLines > 1) this.warn(`${this.overlongLines - 1} more lines over the ${this.options.maxMessageBytes}-byte limit (maxMessageBytes) were cut or dropped`, true);
     if (this.suppressedWarnings > 0) this.warn(`${this.suppressedWarnings} more Pipes warnings were suppressed`, true);
     if (this.droppedLogs > 0) this.warn(`${this.droppedLogs} log messages were dropped: over the limit of ${MAX_LOG_EVENTS} per Pipes process`, true);
     if (this.droppedCustom > 0) this.warn(`${this.droppedCustom} custom messages were not kept: over the limit of ${MAX_CUSTOM_MESSAGES} per Pipes process`, true);
@@ -391,7 +414,7 @@ class Session extends PipesMessageReader {
     let tail: FileTail | null = null;
     const fileSplitter = new LineSplitter(options.maxMessageBytes, {
       line: (line) => this.onFileLine(line),
-      oversized: (bytes) => this.warn(`Dropped a Pipes message of ${bytes} bytes: over the ${options.maxMessageBytes}-byte limit (maxMessageBytes)`),
+      oversized: (bytes, head) => this.onOverlongLine("file", bytes, head),
     });
     if (options.channel === "file") {
       const path = join(this.dir, "messages.jsonl");
@@ -418,9 +441,7 @@ class Session extends PipesMessageReader {
       if (options.channel === "stdio" && options.stdio === stream) {
         const splitter = new LineSplitter(options.maxMessageBytes, {
           line: (line) => this.onStdioLine(stream, line),
-          oversized: (bytes) => {
-            this.warn(`Dropped a ${bytes}-byte line of the process's ${stream}: over the ${options.maxMessageBytes}-byte line limit (maxMessageBytes)`);
-          },
+          oversized: (bytes, head) => this.onOverlongLine(stream, bytes, head),
         });
         readable.on("data", (chunk: Buffer) => splitter.push(chunk));
         readable.on("end", () => splitter.end());

@@ -237,6 +237,8 @@ export type ProtocolRunRequest = z.infer<typeof RunRequestSchema>;
 export const EvaluateScheduleRequestSchema = z.object({
   /** The scheduled instant being evaluated, epoch ms. */
   scheduledTime: z.number().int().nonnegative(),
+  /** How long the schedule's code may run (default 60 s); past it the server stops the evaluation. */
+  timeoutMs: z.number().int().min(1).max(600_000).optional(),
 });
 export type EvaluateScheduleRequest = z.infer<typeof EvaluateScheduleRequestSchema>;
 

@@ -18,3 +18,16 @@ export {
   type RemoteWorkerExit,
   type SpawnRemoteWorkerOptions,
 } from "./remote-worker.js";
+export {
+  EvaluationPool,
+  EvaluationTimeoutError,
+  EvaluationWorkerError,
+  UserCodeError,
+  DEFAULT_EVALUATION_WORKERS,
+  DEFAULT_EVALUATION_IDLE_MS,
+  DEFAULT_EVALUATION_HEAP_MB,
+  DEFAULT_EVALUATION_LAST_IDLE_MS,
+  type EvaluationPoolOptions,
+  type EvaluationCall,
+} from "./evaluation-pool.js";
+export { serveEvaluations, type EvaluationHandler } from "./evaluation-worker-support.js";

@@ -144,6 +144,7 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
     signal?.addEventListener("abort", stop, { once: true });
   });
   await daemon.stop();
+  await evaluator.close();
   return 0;
 }
 

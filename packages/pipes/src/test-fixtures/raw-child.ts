@@ -45,6 +45,24 @@ async function main(): Promise<void> {
       send("report_asset_check", { asset_key: "not/mine", check_name: "c", passed: true, severity: "ERROR", metadata: null });
       send("report_asset_materialization", { asset_key: null, data_version: null, metadata: null });
       break;
+    case "foreign-flood": {
+      // 5 000 reports for an asset the step does not materialize, in batches.
+      const line = JSON.stringify({ __dagster_pipes_version: "0.1", method: "report_asset_materialization", params: { asset_key: "not/mine", data_version: null, metadata: null } }) + "\n";
+      for (let i = 0; i < 5; i++) write(line.repeat(1000));
+      send("closed", {});
+      return;
+    }
+    case "three-huge": {
+      for (let i = 0; i < 3; i++) send("log", { message: "x".repeat(2 * MiB), level: "INFO" });
+      send("log", { message: "after the huge ones", level: "INFO" });
+      break;
+    }
+    case "long-line": {
+      // A 20 MiB line without newline on the message channel, after `closed`, then exit.
+      send("closed", {});
+      write("z".repeat(20 * MiB));
+      return;
+    }
     case "no-close":
       send("log", { message: "leaving without closing", level: "INFO" });
       process.exit(0);
