@@ -187,6 +187,27 @@ void describe("ctx.pipes.runPod against a fake Kubernetes API", () => {
       assert.deepEqual(beats, beats.map((_, i) => i + 1), "every line once, in order, across the reconnect");
     }));
 
+  void it("a dropped status watch resumes: the pod's end still arrives", () =>
+    withApi(async (api) => {
+      let dropped = false;
+      let rec: ReturnType<typeof recording>;
+      // eslint-disable-next-line prefer-const -- the emit hook needs the recording before it exists
+      rec = recording({
+        emit: (body) => {
+          rec.events.push(body);
+          if (!dropped && body.type === "LOG" && body.message.startsWith("pod child for")) {
+            dropped = true;
+            api.disconnectWatches();
+          }
+        },
+      });
+      const result = await runPipesPod(rec.host, { image: IMAGE, command: ["node", CHILD], args: ["materialize"] }, deps(api));
+      assert.ok(dropped);
+      assert.equal(result.exitCode, 0);
+      assert.ok(api.requests.filter((r) => r.query.watch === "true").length >= 2, "the watch was opened again");
+      assert.deepEqual(api.list("pods"), []);
+    }));
+
   void it("rejects bad options before touching the API", () =>
     withApi(async (api) => {
       const rec = recording();
