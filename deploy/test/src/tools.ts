@@ -17,7 +17,7 @@ export const run = promisify(execFile);
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 export const CHART = join(REPO, "deploy/helm/flyt");
 export const UIS = join(REPO, "deploy/uis");
-const INSTALL_HINT = "run `bash deploy/scripts/install-tools.sh` and `bash packages/launcher-kubernetes/scripts/install-kubeconform.sh` (scripts/test.sh does)";
+const INSTALL_HINT = "run `bash deploy/scripts/install-tools.sh` and `bash packages/kubernetes/scripts/install-kubeconform.sh` (scripts/test.sh does)";
 /** Kubernetes versions the chart is validated against: the chart's minimum and the newest schemas. */
 export const KUBE_VERSIONS = ["1.29.0", "1.37.0"];
 

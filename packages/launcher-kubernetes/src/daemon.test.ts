@@ -3,7 +3,7 @@
  * `createKubernetesLauncher`, with real storage (every backend), the real webserver's ingest API,
  * and the real `flyt run-worker` started the way the Job's container would start it (its command,
  * args and env taken from the Job manifest, the token read from the Secret). The Kubernetes API is
- * a FAKE (test-support/fake-kube-api.ts) because no API server can run here: the fake creates the
+ * a FAKE (@flyt/kubernetes/testing) because no API server can run here: the fake creates the
  * Job's Pod and the test drives its status. Not verified against a real cluster.
  */
 import { after, before, describe, it } from "node:test";
@@ -19,7 +19,7 @@ import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage
 import { startWebserver, type Webserver } from "@flyt/webserver";
 import { createKubernetesLauncher } from "./factory.js";
 import { runJobName, runTokenSecretName } from "./labels.js";
-import { FakeKubeApi } from "./test-support/fake-kube-api.js";
+import { FakeKubeApi } from "@flyt/kubernetes/testing";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const NS = "flyt";

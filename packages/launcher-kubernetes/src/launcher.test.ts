@@ -1,5 +1,5 @@
 /**
- * The KubernetesLauncher against a fake Kubernetes API server (test-support/fake-kube-api.ts: a
+ * The KubernetesLauncher against a fake Kubernetes API server (@flyt/kubernetes/testing: a
  * real HTTP server on 127.0.0.1, driven by each test) through the real @kubernetes/client-node,
  * with real storage on every backend. No Kubernetes API server can run here, so these tests
  * check the launcher's API calls and watch handling, not a real cluster's behaviour: the launcher
@@ -12,7 +12,7 @@ import type { Storage } from "@flyt/storage";
 import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage/testing";
 import { KubernetesLauncher, type KubernetesLauncherOptions, type KubernetesRunHandle } from "./launcher.js";
 import { runJobName, runTokenSecretName } from "./labels.js";
-import { FakeKubeApi } from "./test-support/fake-kube-api.js";
+import { FakeKubeApi } from "@flyt/kubernetes/testing";
 
 const NS = "flyt";
 const IMAGE = "registry.example.com/atlas/code:1.2.3";

@@ -7,7 +7,7 @@
  * foreground propagation. Platform events are written with `seq: null`, like the other launchers.
  */
 import { readFileSync } from "node:fs";
-import { ApiException, BatchV1Api, CoreV1Api, KubeConfig, type V1Job, type V1Pod } from "@kubernetes/client-node";
+import { ApiException, BatchV1Api, CoreV1Api, KubeConfig, Watch, type V1Job, type V1Pod } from "@kubernetes/client-node";
 import {
   abandonedRunEvents,
   InvalidConfigError,
@@ -18,6 +18,7 @@ import {
   type EventRecord,
   type RunRecord,
 } from "@flyt/core";
+import { Follower } from "@flyt/kubernetes";
 import type { Storage } from "@flyt/storage";
 import { claimForLaunch, type CancelOptions, type LaunchRequest, type RunHandle, type RunLauncher } from "@flyt/contracts";
 import {
@@ -28,7 +29,6 @@ import {
   type KubernetesLocationConfig,
   type KubernetesLocationConfigInput,
 } from "./config.js";
-import { Follower } from "./follow.js";
 import { buildRunJob, buildRunTokenSecret } from "./job.js";
 import { LABEL_RUN_ID, runJobName, runTokenSecretName, toLabelValue } from "./labels.js";
 import { classifyJob, classifyPod } from "./status.js";
@@ -277,10 +277,11 @@ export class KubernetesRunHandle implements RunHandle {
     const maxFailures = launcher.options.watchMaxFailures ?? 20;
     const giveUp = (error: Error): void =>
       this.settle?.({ kind: "failed", message: `Lost contact with the Kubernetes API while following Job ${this.jobName}: ${error.message}`, workerRan: true });
+    const watch = new Watch(launcher.kubeConfig);
     const fieldSelector = `metadata.name=${this.jobName}`;
     const labelSelector = `${LABEL_RUN_ID}=${toLabelValue(this.runId)}`;
     this.jobFollower = new Follower<V1Job>({
-      kubeConfig: launcher.kubeConfig,
+      watch,
       path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
       query: { fieldSelector },
       list: () => launcher.batch.listNamespacedJob({ namespace, fieldSelector }),
@@ -290,7 +291,7 @@ export class KubernetesRunHandle implements RunHandle {
       maxFailures,
     });
     this.podFollower = new Follower<V1Pod>({
-      kubeConfig: launcher.kubeConfig,
+      watch,
       path: `/api/v1/namespaces/${namespace}/pods`,
       query: { labelSelector },
       list: () => launcher.core.listNamespacedPod({ namespace, labelSelector }),

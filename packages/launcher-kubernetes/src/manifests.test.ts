@@ -2,90 +2,21 @@
  * Every kind of manifest the launcher builds, validated against the official Kubernetes JSON
  * schemas (strict: unknown fields are errors) with kubeconform, for the oldest and newest
  * Kubernetes versions we target. scripts/test.sh installs kubeconform and the schemas
- * (packages/launcher-kubernetes/scripts/install-kubeconform.sh); without them this test fails,
+ * (packages/kubernetes/scripts/install-kubeconform.sh); without them this test fails,
  * it never skips. A deliberately broken manifest proves the validator really rejects things.
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import type { RunRecord } from "@flyt/core";
+import { bundleKubeSchemas, kubeconform, kubeconformProblems, writeManifests, KUBECONFORM_INSTALL_HINT as INSTALL_HINT, kubeSchemaRoot as schemaRoot } from "@flyt/kubernetes/testing";
 import { parseKubernetesLauncherConfig, parseKubernetesLocationConfig } from "./config.js";
 import { buildRunJob, buildRunTokenSecret } from "./job.js";
 
-const run = promisify(execFile);
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-const INSTALL_HINT = "run `bash packages/launcher-kubernetes/scripts/install-kubeconform.sh` (scripts/test.sh does)";
 /** The kinds whose schemas the manifests need. */
 const KINDS = ["job-batch-v1", "secret-v1"];
-
-function kubeconformPath(): string {
-  const path = process.env.FLYT_TEST_KUBECONFORM || join(REPO, ".tools/bin/kubeconform");
-  assert.ok(existsSync(path), `kubeconform not found at ${path}: ${INSTALL_HINT}`);
-  return path;
-}
-
-function schemaRoot(): string {
-  const path = process.env.FLYT_TEST_KUBE_SCHEMAS || join(REPO, ".tools/kubernetes-json-schema");
-  assert.ok(existsSync(path), `Kubernetes JSON schemas not found at ${path}: ${INSTALL_HINT}`);
-  return path;
-}
-
-/**
- * kubernetes-validate ships "local" schemas whose $refs point at a shared /api/_definitions.json
- * under an https $id; kubeconform needs self-contained files. Bundle each kind with the shared
- * definitions (content unchanged, refs made local) into kubeconform's standalone layout.
- */
-function bundleSchemas(source: string, target: string): string[] {
-  const versions: string[] = [];
-  for (const folder of readdirSync(source)) {
-    const match = /^(v\d+\.\d+\.\d+)-local-strict$/.exec(folder);
-    if (match === null) continue;
-    const version = match[1]!;
-    const definitions = JSON.parse(readFileSync(join(source, folder, "_definitions.json"), "utf8")) as { $defs: unknown };
-    const out = join(target, `${version}-standalone-strict`);
-    mkdirSync(out, { recursive: true });
-    for (const kind of KINDS) {
-      const text = readFileSync(join(source, folder, `${kind}.json`), "utf8").replaceAll('"/api/_definitions.json#/$defs/', '"#/$defs/');
-      const schema = JSON.parse(text) as Record<string, unknown>;
-      delete schema.$id;
-      schema.$defs = definitions.$defs;
-      writeFileSync(join(out, `${kind}.json`), JSON.stringify(schema));
-    }
-    versions.push(version);
-  }
-  return versions;
-}
-
-interface KubeconformReport {
-  resources?: Array<{ filename: string; kind: string; name: string; status: string; msg: string }>;
-  summary: { valid: number; invalid: number; errors: number; skipped: number };
-}
-
-async function kubeconform(files: string[], version: string, schemas: string): Promise<KubeconformReport> {
-  const args = [
-    "-strict",
-    "-summary",
-    "-output",
-    "json",
-    "-kubernetes-version",
-    version.slice(1),
-    "-schema-location",
-    join(schemas, "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"),
-    ...files,
-  ];
-  const result = await run(kubeconformPath(), args, { maxBuffer: 16 * 1024 * 1024 }).catch(
-    (error: { stdout?: string; stderr?: string; code?: number }) => {
-      if (typeof error.stdout === "string" && error.stdout.trim().startsWith("{")) return { stdout: error.stdout };
-      throw new Error(`kubeconform failed to run (exit ${String(error.code)}): ${error.stderr ?? ""}`, { cause: error });
-    },
-  );
-  return JSON.parse(result.stdout) as KubeconformReport;
-}
 
 const baseRun: RunRecord = {
   runId: "0b6f5c9e-3f0a-4d9b-9a4e-2b8e7f1c2d3a",
@@ -181,7 +112,7 @@ void describe("generated manifests against the official Kubernetes JSON schemas 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "flyt-kubeconform-"));
     schemas = join(dir, "schemas");
-    versions = bundleSchemas(schemaRoot(), schemas);
+    versions = bundleKubeSchemas(KINDS, schemas);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -190,18 +121,8 @@ void describe("generated manifests against the official Kubernetes JSON schemas 
   });
 
   void it("every Job and Secret the launcher builds is valid, strictly, on every version", async () => {
-    const all = manifests();
-    const files = Object.entries(all).map(([name, manifest]) => {
-      const file = join(dir, `${name}.json`);
-      writeFileSync(file, JSON.stringify(manifest));
-      return file;
-    });
-    for (const version of versions) {
-      const report = await kubeconform(files, version, schemas);
-      const problems = (report.resources ?? []).filter((resource) => resource.status !== "statusValid");
-      assert.deepEqual(problems, [], `Kubernetes ${version}: ${JSON.stringify(problems, null, 2)}`);
-      assert.deepEqual(report.summary, { valid: files.length, invalid: 0, errors: 0, skipped: 0 }, `Kubernetes ${version}`);
-    }
+    const files = writeManifests(dir, manifests());
+    assert.deepEqual(await kubeconformProblems(files, versions, schemas), []);
   });
 
   void it("rejects a broken Job (the validator is really checking)", async () => {

@@ -1,29 +1,9 @@
 /**
- * Kubernetes resource quantities ("100m", "512Mi", "1.5", "1e3"): validation and a numeric value
- * for comparisons (request ≤ limit), so a typo in flyt.yaml or a run tag is rejected here with a
- * clear message instead of by the API server at launch.
+ * The launcher's rules for cpu and memory quantities in flyt.yaml and run tags, on top of
+ * Kubernetes' grammar (@flyt/kubernetes): positive, no milli-bytes, enough memory for a run
+ * worker; the numeric value is for comparisons (request ≤ limit).
  */
-
-const QUANTITY = /^(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
-
-const MULTIPLIERS: Record<string, number> = {
-  "": 1,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+import { readQuantity } from "@flyt/kubernetes";
 
 export type ResourceName = "cpu" | "memory";
 
@@ -33,15 +13,14 @@ export type ResourceName = "cpu" | "memory";
  */
 export function parseQuantity(text: string, resource: ResourceName): { value: number } | { problem: string } {
   if (typeof text !== "string") return { problem: `must be a string such as ${resource === "cpu" ? '"500m"' : '"512Mi"'}` };
-  const match = QUANTITY.exec(text);
-  if (match === null) {
+  const quantity = readQuantity(text);
+  // Kubernetes allows a sign; a request or limit never needs "+", and "-" is always wrong.
+  if (quantity === null || quantity.sign !== "") {
     return {
       problem: `${JSON.stringify(text)} is not a Kubernetes quantity (examples: ${resource === "cpu" ? '"250m", "1", "1.5"' : '"256Mi", "1Gi", "500M"'})`,
     };
   }
-  const [, digits = "", suffix = ""] = match;
-  const multiplier = MULTIPLIERS[suffix] ?? 10 ** Number(suffix.slice(1));
-  const value = Number(digits) * multiplier;
+  const { digits, suffix, value } = quantity;
   if (!(value > 0) || !Number.isFinite(value)) return { problem: `${JSON.stringify(text)} must be greater than zero` };
   if (resource === "memory" && suffix === "m") {
     return { problem: `${JSON.stringify(text)} means milli-bytes; did you mean ${JSON.stringify(`${digits}Mi`)}?` };

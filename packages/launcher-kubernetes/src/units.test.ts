@@ -1,13 +1,14 @@
 /**
- * Unit tests of the pure parts: quantities, label values and names, config validation, resource
- * resolution from defaults, location and run tags, and the Job/Pod status classification.
+ * Unit tests of the pure parts: quantities, Job names, config validation, resource resolution
+ * from defaults, location and run tags, and the wording of the Job/Pod status classification.
+ * Label values and the pod status rules themselves are tested in @flyt/kubernetes.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { InvalidConfigError } from "@flyt/core";
 import { parseKubernetesLauncherConfig, parseKubernetesLocationConfig } from "./config.js";
 import { imageReference, resolveResources } from "./job.js";
-import { assetKeysHash, isValidLabelValue, runJobName, toLabelValue } from "./labels.js";
+import { assetKeysHash, runJobName } from "./labels.js";
 import { parseQuantity } from "./quantity.js";
 import { classifyJob, classifyPod } from "./status.js";
 
@@ -26,15 +27,6 @@ void describe("quantities", () => {
 });
 
 void describe("labels and names", () => {
-  void it("keeps valid values and shortens others with a hash, never colliding", () => {
-    assert.equal(toLabelValue("atlas"), "atlas");
-    const a = toLabelValue("Atlas (prod) — Norway");
-    const b = toLabelValue("Atlas (prod) - Norway");
-    assert.ok(isValidLabelValue(a) && isValidLabelValue(b));
-    assert.notEqual(a, b);
-    const long = toLabelValue("x".repeat(200));
-    assert.ok(long.length <= 63 && isValidLabelValue(long));
-  });
   void it("names Jobs as DNS labels of at most 63 characters", () => {
     assert.equal(runJobName("0b6f5c9e-3f0a-4d9b-9a4e-2b8e7f1c2d3a"), "flyt-run-0b6f5c9e-3f0a-4d9b-9a4e-2b8e7f1c2d3a");
     for (const id of ["UPPER_case/id", "x".repeat(100), "---", "é"]) {

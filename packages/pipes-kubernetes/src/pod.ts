@@ -5,7 +5,8 @@
  * orchestrator reads back from the pod log; the pod never restarts (a restart would replay
  * messages).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { isDnsLabel, isValidLabelValue, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_RUN_ID, readQuantity, toLabelValue } from "@flyt/kubernetes";
 import { CONTEXT_ENV_VAR, encodeParam, MESSAGES_ENV_VAR, PipesProcessError, type PipesContextData } from "@flyt/pipes";
 import type { PipesPodOptions } from "@flyt/sdk";
 
@@ -13,9 +14,6 @@ export const PIPES_CONTAINER = "pipes";
 export const DEFAULT_START_TIMEOUT_SECONDS = 600;
 export const DEFAULT_POD_MAX_MESSAGE_BYTES = 1024 * 1024;
 
-export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
-export const LABEL_COMPONENT = "app.kubernetes.io/component";
-export const LABEL_RUN_ID = "flyt.dev/run-id";
 export const LABEL_STEP_KEY = "flyt.dev/step-key";
 
 /** Options after checking, with defaults applied. */
@@ -43,9 +41,6 @@ export interface ResolvedPodOptions {
   onCustomMessage: ((payload: unknown) => void) | null;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i?|[munkMGTPE])?$/;
 /** Fields of the generated spec / container that the overrides may not replace. */
 const OWN_SPEC_FIELDS = ["containers", "restartPolicy", "initContainers"];
 const OWN_CONTAINER_FIELDS = ["name", "image", "command", "args", "env", "resources", "imagePullPolicy"];
@@ -91,7 +86,7 @@ export function resolvePodOptions(options: PipesPodOptions): ResolvedPodOptions 
   }
 
   const namespace = options.namespace ?? null;
-  if (namespace !== null && (typeof namespace !== "string" || !DNS_LABEL.test(namespace) || namespace.length > 63)) {
+  if (namespace !== null && (typeof namespace !== "string" || !isDnsLabel(namespace))) {
     invalid(`namespace must be a DNS-1123 label (lower-case letters, digits, '-'), got ${JSON.stringify(namespace)}`);
   }
 
@@ -103,7 +98,7 @@ export function resolvePodOptions(options: PipesPodOptions): ResolvedPodOptions 
       if (section !== "requests" && section !== "limits") invalid(`resources.${section} is not supported (use requests and limits)`);
       const record = stringRecord(values, `resources.${section}`) ?? {};
       for (const [resource, quantity] of Object.entries(record)) {
-        if (!QUANTITY.test(quantity)) invalid(`resources.${section}.${resource} must be a Kubernetes quantity like "500m" or "2Gi", got ${JSON.stringify(quantity)}`);
+        if (readQuantity(quantity) === null) invalid(`resources.${section}.${resource} must be a Kubernetes quantity like "500m" or "2Gi", got ${JSON.stringify(quantity)}`);
       }
       resources[section] = record;
     }
@@ -119,7 +114,7 @@ export function resolvePodOptions(options: PipesPodOptions): ResolvedPodOptions 
 
   const labels = stringRecord(options.labels, "labels") ?? {};
   for (const [key, value] of Object.entries(labels)) {
-    if (!LABEL_VALUE.test(value) || value.length > 63) invalid(`labels.${key}: ${JSON.stringify(value)} is not a valid label value (≤ 63 of [A-Za-z0-9-_.], alphanumeric at both ends)`);
+    if (!isValidLabelValue(value)) invalid(`labels.${key}: ${JSON.stringify(value)} is not a valid label value (≤ 63 of [A-Za-z0-9-_.], alphanumeric at both ends)`);
   }
   const annotations = stringRecord(options.annotations, "annotations") ?? {};
 
@@ -173,22 +168,6 @@ export function resolvePodOptions(options: PipesPodOptions): ResolvedPodOptions 
     kubeContext: options.kubeContext ?? null,
     onCustomMessage: options.onCustomMessage ?? null,
   };
-}
-
-function shortHash(text: string, length: number): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, length);
-}
-
-/** Same rule as the launcher's labels: the value itself when valid, else a cleaned prefix and a hash. */
-export function toLabelValue(value: string): string {
-  if (value.length <= 63 && LABEL_VALUE.test(value)) return value;
-  const hash = shortHash(value, 10);
-  const cleaned = value
-    .replace(/[^A-Za-z0-9_.-]+/g, "-")
-    .slice(0, 63 - hash.length - 1)
-    .replace(/^[^A-Za-z0-9]+/, "")
-    .replace(/[^A-Za-z0-9]+$/, "");
-  return cleaned === "" ? hash : `${cleaned}-${hash}`;
 }
 
 /** `flyt-pipes-<step>-<random>`: a DNS-1123 label, unique per call (a retry gets a new pod). */

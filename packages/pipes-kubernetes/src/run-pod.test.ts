@@ -1,5 +1,5 @@
 /**
- * runPipesPod end to end against the fake API server (test-support/fake-pod-api.ts) with the real
+ * runPipesPod end to end against the fake API server (@flyt/kubernetes/testing, with its kubelet) with the real
  * @kubernetes/client-node: pod creation, the status watch, the followed log (lines arriving in
  * split chunks) and deletion. The fake kubelet runs the pod's command as a real local Pipes
  * child (@flyt/pipes-client), so every message crosses env → process → log → reader. No real
@@ -10,9 +10,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { EventBody, MetadataValue } from "@flyt/core";
+import { FakeKubeApi } from "@flyt/kubernetes/testing";
 import { CONTEXT_ENV_VAR, decodeParam, MESSAGES_ENV_VAR, PipesProcessError, type PipesHost } from "@flyt/pipes";
 import { runPipesPod } from "./run-pod.js";
-import { FakePodApi } from "./test-support/fake-pod-api.js";
 
 const CHILD = fileURLToPath(new URL("./test-fixtures/pod-child.js", import.meta.url));
 const IMAGE = "registry.example.com/flyt-test/node:1";
@@ -41,13 +41,13 @@ function recording(overrides: Partial<PipesHost> = {}) {
   return { host, events, output, materializations, logs, abort: () => controller.abort() };
 }
 
-async function withApi(test: (api: FakePodApi) => Promise<void>): Promise<void> {
-  await using api = await FakePodApi.start();
+async function withApi(test: (api: FakeKubeApi) => Promise<void>): Promise<void> {
+  await using api = await FakeKubeApi.start({ kubelet: true });
   api.images.add(IMAGE);
   await test(api);
 }
 
-const deps = (api: FakePodApi) => ({ kubeConfig: api.kubeConfig(), reconnectDelayMs: 50, logGraceMs: 2000 });
+const deps = (api: FakeKubeApi) => ({ kubeConfig: api.kubeConfig(), reconnectDelayMs: 50, logGraceMs: 2000 });
 
 void describe("ctx.pipes.runPod against a fake Kubernetes API", () => {
   void it("runs the child as a pod: materialization with metadata, a check, a log line, output; the pod is deleted", () =>
@@ -98,7 +98,7 @@ void describe("ctx.pipes.runPod against a fake Kubernetes API", () => {
       assert.equal(logRead?.query.container, "pipes");
       assert.ok(api.requests.some((r) => r.query.watch === "true" && r.query.fieldSelector === `metadata.name=${result.pod?.name}`));
       assert.ok(api.requests.some((r) => r.method === "DELETE" && r.path.endsWith(`/pods/${result.pod?.name}`)));
-      assert.deepEqual(api.listPods(), []);
+      assert.deepEqual(api.list("pods"), []);
     }));
 
   void it("an exception in closed fails the step with the exception, exit code and log tail", () =>
@@ -116,7 +116,7 @@ void describe("ctx.pipes.runPod against a fake Kubernetes API", () => {
       assert.match(error.message, /Exception sent with `closed`: RangeError: thrown inside the pod/);
       assert.match(error.message, /last 4096 bytes of the pod log[\s\S]*plain stderr line from the pod/);
       assert.equal(error.details.pod?.namespace, "flyt");
-      assert.deepEqual(api.listPods(), [], "the failed pod is deleted");
+      assert.deepEqual(api.list("pods"), [], "the failed pod is deleted");
     }));
 
   void it("an image pull failure fails at once with the image and Kubernetes' reason; the pod is deleted", () =>
@@ -134,7 +134,7 @@ void describe("ctx.pipes.runPod against a fake Kubernetes API", () => {
       assert.match(error.message, /pod jobs\/flyt-pipes-atlas-ssb-raw-\w+ \(registry\.example\.com\/missing:9\) did not start: image pull failed for registry\.example\.com\/missing:9: ErrImagePull: failed to pull/);
       assert.ok(Date.now() - started < 30_000, "does not wait for the start timeout");
       assert.ok(api.requests.some((r) => r.method === "DELETE"));
-      assert.deepEqual(api.listPods(), []);
+      assert.deepEqual(api.list("pods"), []);
       assert.equal(api.requests.filter((r) => r.path.endsWith("/log")).length, 0, "no log read for a container that never ran");
     }));
 
@@ -156,7 +156,7 @@ void describe("ctx.pipes.runPod against a fake Kubernetes API", () => {
       assert.equal(error.reason, "canceled");
       assert.match(error.message, /was stopped: the run was canceled/);
       assert.ok(api.requests.some((r) => r.method === "DELETE"));
-      assert.deepEqual(api.listPods(), []);
+      assert.deepEqual(api.list("pods"), []);
       const deadline = Date.now() + 10_000;
       while (api.runningChildren() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(api.runningChildren(), 0, "the container's process is gone");
@@ -185,6 +185,27 @@ void describe("ctx.pipes.runPod against a fake Kubernetes API", () => {
       const beats = rec.logs("debug").map((m) => Number(/still working (\d+)/.exec(m)?.[1]));
       assert.ok(beats.length >= 8, "lines after the drop still arrive");
       assert.deepEqual(beats, beats.map((_, i) => i + 1), "every line once, in order, across the reconnect");
+    }));
+
+  void it("a dropped status watch resumes: the pod's end still arrives", () =>
+    withApi(async (api) => {
+      let dropped = false;
+      let rec: ReturnType<typeof recording>;
+      // eslint-disable-next-line prefer-const -- the emit hook needs the recording before it exists
+      rec = recording({
+        emit: (body) => {
+          rec.events.push(body);
+          if (!dropped && body.type === "LOG" && body.message.startsWith("pod child for")) {
+            dropped = true;
+            api.disconnectWatches();
+          }
+        },
+      });
+      const result = await runPipesPod(rec.host, { image: IMAGE, command: ["node", CHILD], args: ["materialize"] }, deps(api));
+      assert.ok(dropped);
+      assert.equal(result.exitCode, 0);
+      assert.ok(api.requests.filter((r) => r.query.watch === "true").length >= 2, "the watch was opened again");
+      assert.deepEqual(api.list("pods"), []);
     }));
 
   void it("rejects bad options before touching the API", () =>

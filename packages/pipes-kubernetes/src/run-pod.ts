@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
+import { Follower } from "@flyt/kubernetes";
 import { buildContextData, formatException, LineSplitter, PipesMessageReader, PipesProcessError, STDERR_TAIL_BYTES, type PipesHost } from "@flyt/pipes";
 import type { PipesPodOptions, PipesResult } from "@flyt/sdk";
 import { openPodLog } from "./log-stream.js";
@@ -137,10 +138,8 @@ class PodSession {
   private abortLog: (() => void) | null = null;
   /** Bumped when a log read is replaced or abandoned: its late callbacks are ignored. */
   private logGeneration = 0;
-  private watchController: AbortController | null = null;
-  private watchFailures = 0;
+  private follower: Follower<V1Pod> | null = null;
   private logFailures = 0;
-  private resourceVersion = "";
   private lastStamp = "";
   private seenAtLastStamp = 0;
   /** While resuming: lines at `lastStamp` still to skip. */
@@ -191,7 +190,6 @@ class PodSession {
         { cause: error },
       );
     }
-    this.resourceVersion = created.metadata?.resourceVersion ?? "";
     const onAbort = (): void => this.finish(null, new PipesProcessError(`Pipes ${this.printed} was stopped: the run was canceled`, "canceled", this.details()));
     this.host.signal.addEventListener("abort", onAbort, { once: true });
     const startTimer = setTimeout(() => this.startTimedOut(), this.options.startTimeoutSeconds * 1000);
@@ -199,12 +197,12 @@ class PodSession {
     let outcome: { verdict: PipesPodVerdict | null; error: PipesProcessError | null };
     try {
       this.onPod(created);
-      void this.watch();
+      this.watch();
       outcome = await this.done;
     } finally {
       this.host.signal.removeEventListener("abort", onAbort);
       for (const timer of this.timers) clearTimeout(timer);
-      this.watchController?.abort();
+      this.follower?.stop();
       this.logGeneration += 1;
       this.abortLog?.();
       await this.deletePod();
@@ -292,65 +290,38 @@ class PodSession {
     this.timers.add(timer);
   }
 
-  private async watch(): Promise<void> {
+  /** Follows the pod's status with list + watch (resumed after a drop, relisted after a 410). */
+  private watch(): void {
     if (this.finished) return;
-    const path = `/api/v1/namespaces/${this.namespace}/pods`;
-    let received = false;
-    try {
-      const controller = await new this.kube.Watch(this.kubeConfig).watch(
-        path,
-        { fieldSelector: `metadata.name=${this.name}`, resourceVersion: this.resourceVersion || undefined, allowWatchBookmarks: true },
-        (type: string, object: V1Pod & { code?: number }) => {
-          received = true;
-          this.watchFailures = 0;
-          if (type === "ERROR") {
-            if (object.code === 410) this.resourceVersion = "";
-            return;
-          }
-          if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
-          if (type === "DELETED" && !this.finished && this.terminal === null) {
+    const fieldSelector = `metadata.name=${this.name}`;
+    this.follower = new Follower<V1Pod>({
+      watch: new this.kube.Watch(this.kubeConfig),
+      path: `/api/v1/namespaces/${this.namespace}/pods`,
+      query: { fieldSelector },
+      list: () => this.core.listNamespacedPod({ namespace: this.namespace, fieldSelector }),
+      onObject: (type, pod) => {
+        if (type === "DELETED") {
+          if (!this.finished && this.terminal === null) {
             this.finish(null, new PipesProcessError(`Pipes ${this.printed} was deleted before it finished (by someone else, or its node went away)`, "pod-failed", this.details({}, "Deleted")));
-            return;
           }
-          if (type === "ADDED" || type === "MODIFIED") this.onPod(object);
-        },
-        (error: unknown) => {
-          if (this.finished) return;
-          if (error !== null && error !== undefined && !received) this.watchFailed(error);
-          else this.later(() => void this.resync(), this.deps.reconnectDelayMs ?? 1000);
-        },
-      );
-      this.watchController = controller;
-      if (this.finished) controller.abort();
-    } catch (error) {
-      this.watchFailed(error);
-    }
-  }
-
-  private watchFailed(error: unknown): void {
-    this.watchFailures += 1;
-    if (this.watchFailures > MAX_WATCH_FAILURES) {
-      this.finish(null, new PipesProcessError(`Lost track of Pipes ${this.printed}: watching its status failed ${this.watchFailures} times: ${describeApiError(this.kube, error)}`, "kubernetes-api", this.details(), { cause: error }));
-      return;
-    }
-    this.later(() => void this.resync(), (this.deps.reconnectDelayMs ?? 1000) * 2 ** (this.watchFailures - 1));
-  }
-
-  /** Reads the pod once (state may have moved while no watch was open), then watches again. */
-  private async resync(): Promise<void> {
-    try {
-      const pod = await this.core.readNamespacedPod({ name: this.name, namespace: this.namespace });
-      this.resourceVersion = pod.metadata?.resourceVersion ?? "";
-      this.onPod(pod);
-    } catch (error) {
-      if (error instanceof this.kube.ApiException && error.code === 404 && this.terminal === null) {
-        this.finish(null, new PipesProcessError(`Pipes ${this.printed} disappeared before it finished`, "pod-failed", this.details({}, "Deleted")));
-        return;
-      }
-      this.watchFailed(error);
-      return;
-    }
-    await this.watch();
+          return;
+        }
+        this.onPod(pod);
+      },
+      onList: (pods) => {
+        // Deleted while no watch was open, and its DELETED event compacted away.
+        if (pods.length === 0 && !this.finished && this.terminal === null) {
+          this.finish(null, new PipesProcessError(`Pipes ${this.printed} disappeared before it finished`, "pod-failed", this.details({}, "Deleted")));
+        }
+      },
+      onGiveUp: (error, failures) => {
+        if (this.finished) return;
+        this.finish(null, new PipesProcessError(`Lost track of Pipes ${this.printed}: watching its status failed ${failures} times: ${describeApiError(this.kube, error)}`, "kubernetes-api", this.details(), { cause: error }));
+      },
+      retryDelayMs: this.deps.reconnectDelayMs ?? 1000,
+      maxFailures: MAX_WATCH_FAILURES,
+    });
+    this.follower.start();
   }
 
   private followLog(follow = true): void {

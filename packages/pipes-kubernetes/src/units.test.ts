@@ -7,19 +7,14 @@
  */
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import type { V1Pod } from "@kubernetes/client-node";
+import { bundleKubeSchemas, kubeconform, kubeconformProblems, writeManifests } from "@flyt/kubernetes/testing";
 import type { PipesContextData } from "@flyt/pipes";
 import { buildPipesPod, podName, resolvePodOptions } from "./pod.js";
 import { classifyPipesPod } from "./status.js";
-
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-const INSTALL_HINT = "run `bash packages/launcher-kubernetes/scripts/install-kubeconform.sh` (scripts/test.sh does)";
 
 function pod(status: Record<string, unknown>, memoryLimit?: string): V1Pod {
   return {
@@ -113,65 +108,21 @@ function manifests(): Record<string, unknown> {
   };
 }
 
-function bundlePodSchemas(source: string, target: string): string[] {
-  const versions: string[] = [];
-  for (const folder of readdirSync(source)) {
-    const match = /^(v\d+\.\d+\.\d+)-local-strict$/.exec(folder);
-    if (match === null) continue;
-    const definitions = JSON.parse(readFileSync(join(source, folder, "_definitions.json"), "utf8")) as { $defs: unknown };
-    const out = join(target, `${match[1]!}-standalone-strict`);
-    mkdirSync(out, { recursive: true });
-    const schema = JSON.parse(readFileSync(join(source, folder, "pod-v1.json"), "utf8").replaceAll('"/api/_definitions.json#/$defs/', '"#/$defs/')) as Record<string, unknown>;
-    delete schema.$id;
-    schema.$defs = definitions.$defs;
-    writeFileSync(join(out, "pod-v1.json"), JSON.stringify(schema));
-    versions.push(match[1]!);
-  }
-  return versions;
-}
-
-interface Report {
-  resources?: Array<{ filename: string; status: string; msg: string }>;
-  summary: { valid: number; invalid: number; errors: number; skipped: number };
-}
-
-async function kubeconform(files: string[], version: string, schemas: string): Promise<Report> {
-  const binary = process.env.FLYT_TEST_KUBECONFORM || join(REPO, ".tools/bin/kubeconform");
-  assert.ok(existsSync(binary), `kubeconform not found at ${binary}: ${INSTALL_HINT}`);
-  const args = ["-strict", "-summary", "-output", "json", "-kubernetes-version", version.slice(1), "-schema-location", join(schemas, "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"), ...files];
-  const result = await promisify(execFile)(binary, args, { maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout?: string; stderr?: string }) => {
-    if (typeof error.stdout === "string" && error.stdout.trim().startsWith("{")) return { stdout: error.stdout };
-    throw new Error(`kubeconform failed to run: ${error.stderr ?? ""}`, { cause: error });
-  });
-  return JSON.parse(result.stdout) as Report;
-}
-
 void describe("the Pod manifest against the official Kubernetes JSON schemas (kubeconform)", () => {
   let dir: string;
   let schemas: string;
   let versions: string[];
   before(() => {
-    const root = process.env.FLYT_TEST_KUBE_SCHEMAS || join(REPO, ".tools/kubernetes-json-schema");
-    assert.ok(existsSync(root), `Kubernetes JSON schemas not found at ${root}: ${INSTALL_HINT}`);
     dir = mkdtempSync(join(tmpdir(), "flyt-pipes-pod-"));
     schemas = join(dir, "schemas");
-    versions = bundlePodSchemas(root, schemas);
+    versions = bundleKubeSchemas(["pod-v1"], schemas);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   void it("every Pod shape is valid, strictly, on the oldest and newest targeted versions", async () => {
     assert.ok(versions.length >= 2, `expected schemas for ≥ 2 Kubernetes versions, found ${versions.join(", ") || "none"}`);
-    const files = Object.entries(manifests()).map(([name, manifest]) => {
-      const file = join(dir, `${name}.json`);
-      writeFileSync(file, JSON.stringify(manifest));
-      return file;
-    });
-    for (const version of versions) {
-      const report = await kubeconform(files, version, schemas);
-      const problems = (report.resources ?? []).filter((resource) => resource.status !== "statusValid");
-      assert.deepEqual(problems, [], `Kubernetes ${version}: ${JSON.stringify(problems, null, 2)}`);
-      assert.deepEqual(report.summary, { valid: files.length, invalid: 0, errors: 0, skipped: 0 }, `Kubernetes ${version}`);
-    }
+    const files = writeManifests(dir, manifests());
+    assert.deepEqual(await kubeconformProblems(files, versions, schemas), []);
   });
 
   void it("rejects a broken Pod (the validator is really checking)", async () => {

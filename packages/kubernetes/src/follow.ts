@@ -2,9 +2,13 @@
  * Following Kubernetes objects with list + watch: one list for the current state and its
  * resourceVersion, then a watch from there; on disconnect the watch resumes from the last
  * resourceVersion seen, and when the server says that version is gone (410 Expired) it lists
- * again. Repeated failures back off and, past a limit, are reported through `onGiveUp`.
+ * again. Repeated failures back off and, past a limit, are reported through `onGiveUp`. The
+ * launcher follows a run's Job and Pod with it, runPod its Pipes pod.
+ *
+ * The caller passes the client's `Watch`: runPod loads @kubernetes/client-node only on its first
+ * pod, and a static import here would load it with this module.
  */
-import { Watch, type KubeConfig } from "@kubernetes/client-node";
+import type { Watch } from "@kubernetes/client-node";
 import { coerceError } from "@flyt/core";
 
 export interface KubeObject {
@@ -12,15 +16,21 @@ export interface KubeObject {
 }
 
 export interface FollowOptions<T extends KubeObject> {
-  kubeConfig: KubeConfig;
+  /** `new Watch(kubeConfig)` of the caller's client. */
+  watch: Pick<Watch, "watch">;
   /** API path of the collection, e.g. /apis/batch/v1/namespaces/flyt/jobs. */
   path: string;
   /** fieldSelector / labelSelector. */
   query: Record<string, string>;
   list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>;
   onObject: (type: "ADDED" | "MODIFIED" | "DELETED" | "LISTED", object: T) => void;
-  /** Called once when consecutive failures exceed `maxFailures`. */
-  onGiveUp: (error: Error) => void;
+  /**
+   * After every list, with all it returned: an object missing from a relist was deleted while no
+   * watch was open (its DELETED event is not replayed after a 410).
+   */
+  onList?: (items: T[]) => void;
+  /** Called once when consecutive failures exceed `maxFailures`, with their number. */
+  onGiveUp: (error: Error, failures: number) => void;
   retryDelayMs: number;
   maxFailures: number;
 }
@@ -53,6 +63,7 @@ export class Follower<T extends KubeObject> {
         const list = await this.options.list();
         if (this.stopped) return;
         for (const item of list.items) this.options.onObject("LISTED", item);
+        if (!this.stopped) this.options.onList?.(list.items);
         this.resourceVersion = list.metadata?.resourceVersion ?? "";
       }
       await this.watch();
@@ -66,7 +77,7 @@ export class Follower<T extends KubeObject> {
     if (this.resourceVersion) query.resourceVersion = this.resourceVersion;
     this.connections += 1;
     let receivedAny = false;
-    const controller = await new Watch(this.options.kubeConfig).watch(
+    const controller = await this.options.watch.watch(
       this.options.path,
       query,
       (type: string, object: unknown) => {
@@ -103,7 +114,7 @@ export class Follower<T extends KubeObject> {
     this.failures += 1;
     if (this.failures > this.options.maxFailures) {
       this.stopped = true;
-      this.options.onGiveUp(error);
+      this.options.onGiveUp(error, this.failures);
       return;
     }
     this.schedule(Math.min(this.options.retryDelayMs * 2 ** Math.min(this.failures - 1, 5), 30_000));
