@@ -7,11 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
 import type { AssetNodeSnapshot } from "@flyt/core";
 import { compileAlertsConfig, type Alert } from "@flyt/observability";
+import { startWebhookReceiver } from "@flyt/observability/testing";
 import { createTestStorage, testBackends } from "@flyt/storage/testing";
 import { Daemon } from "./daemon.js";
 import { StaticLaunchResolver } from "./launch-resolver.js";
@@ -27,21 +26,15 @@ function node(key: string): AssetNodeSnapshot {
   };
 }
 
-async function receiver(): Promise<{ url: string; alerts: Alert[]; close(): Promise<void> }> {
-  const alerts: Alert[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      alerts.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Alert);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+/** A real webhook receiver whose alerts are read as they arrive. */
+async function receiver(): Promise<{ url: string; readonly alerts: Alert[]; close(): Promise<void> }> {
+  const hook = await startWebhookReceiver();
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    alerts,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    url: `${hook.url}/hook`,
+    get alerts() {
+      return hook.received.map((r) => JSON.parse(r.body) as Alert);
+    },
+    close: () => hook.close(),
   };
 }
 
