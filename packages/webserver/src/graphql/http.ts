@@ -55,13 +55,19 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > max) {
-        req.destroy();
+        // Stop reading (what was read is let go) but keep the socket: destroying it here reset the
+        // connection before the 413 could be written, so a chunked upload got no answer at all.
+        // The 413 closes the connection once it is written.
+        req.off("data", onData);
+        req.pause();
+        chunks.length = 0;
         reject(new BodyTooLarge());
       } else chunks.push(chunk);
-    });
+    };
+    req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
@@ -76,6 +82,30 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/** What a graphql-http status without a body means, for the caller. */
+function protocolProblem(status: number, req: IncomingMessage): string {
+  const contentType = req.headers["content-type"];
+  switch (status) {
+    case 405:
+      return `${req.method ?? "?"} is not allowed on /graphql: send POST (or GET for queries).`;
+    case 406:
+      return `None of the accepted media types (${JSON.stringify(req.headers.accept ?? "")}) can be produced: accept application/json or application/graphql-response+json.`;
+    case 415:
+      return `Unsupported content type ${JSON.stringify(contentType ?? "(none)")}: send the request as application/json.`;
+    default:
+      return `The GraphQL request was refused (HTTP ${status}).`;
+  }
+}
+
+function pickHeaders(headers: unknown, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof headers !== "object" || headers === null) return out;
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (names.includes(name.toLowerCase()) && typeof value === "string") out[name] = value;
+  }
+  return out;
 }
 
 export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
@@ -136,7 +166,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
         body = await readBody(req, maxBody);
       } catch (error) {
         if (error instanceof BodyTooLarge) {
-          sendJson(res, 413, { errors: [{ message: `Request body too large: the limit is ${maxBody} bytes.` }] });
+          sendJson(res, 413, { errors: [{ message: `Request body too large: the limit is ${maxBody} bytes.` }] }, { connection: "close" });
           return;
         }
         throw error;
@@ -150,7 +180,16 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
       raw: req,
       context: undefined,
     });
-    res.writeHead(init.status, init.statusText, init.headers as Record<string, string>);
+    if (init.status >= 400 && (responseBody === null || responseBody === "")) {
+      // graphql-http answers some protocol mistakes (method, content type, Accept) with an empty
+      // body; a caller gets a JSON error saying what to send instead.
+      sendJson(res, init.status, { errors: [{ message: protocolProblem(init.status, req) }] }, pickHeaders(init.headers, ["allow", "accept"]));
+      return;
+    }
+    const headers = { ...(init.headers) };
+    // graphql-http's GET-mutation refusal carries a JSON body but no content type.
+    if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-type") && responseBody?.startsWith("{")) headers["content-type"] = "application/json; charset=utf-8";
+    res.writeHead(init.status, init.statusText, headers);
     res.end(responseBody);
   };
 
@@ -164,7 +203,15 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
         }
         const stream = /^\/api\/runs\/([^/]+)\/events$/.exec(url.pathname);
         if (stream && req.method === "GET") {
-          await hub.serve(decodeURIComponent(stream[1]!), url.searchParams.get("after"), req, res);
+          let runId: string;
+          try {
+            runId = decodeURIComponent(stream[1]!);
+          } catch {
+            // A malformed escape is the caller's mistake (it answered 500 with decodeURIComponent's URIError).
+            sendJson(res, 400, { errors: [{ message: `The run id ${JSON.stringify(stream[1]!.slice(0, 200))} in the path is not valid percent-encoding (UTF-8).` }] });
+            return true;
+          }
+          await hub.serve(runId, url.searchParams.get("after"), req, res);
           return true;
         }
         if (options.uiDir && (req.method === "GET" || req.method === "HEAD") && !SERVER_PATHS.test(url.pathname)) {
