@@ -6,4 +6,4 @@
 export * from "./schemas.js";
 export { canonicalJson, contentHash } from "./canonical.js";
 export { parseWith, versionProblem, type ParseResult } from "./validate.js";
-export { ApiError, readJsonBody, readValidBody, sendJson, sendError, checkedBody, DEFAULT_BODY_LIMIT_BYTES } from "./http.js";
+export { ApiError, readJsonBody, readValidBody, sendJson, sendError, checkedBody, DEFAULT_BODY_LIMIT_BYTES, discardRequestBody, OVERSIZE_DRAIN_BYTES } from "./http.js";

@@ -3,7 +3,8 @@
  * SQLite: a malformed %-escape in a path answered 500 (ingest routes, the run event stream);
  * graphql-http's 405/406/415 had empty bodies; a chunked GraphQL body over the limit got a
  * connection reset instead of 413; the run stream's errors were plain text; an event whose
- * metadata or log fields nest a few hundred thousand levels deep overflowed JSON.stringify (500).
+ * metadata or log fields nest a few hundred thousand levels deep overflowed JSON.stringify (500);
+ * a client still sending a 15 MiB body (over the ingest cap) could get EPIPE instead of the 413.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -86,6 +87,15 @@ void describe("hostile input regressions (found by fuzzing)", () => {
     const response = await json(await fetch(`${web.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body, duplex: "half" }));
     assert.equal(response.status, 413);
     assert.match(response.body.errors[0].message, /the limit is 262144 bytes/);
+  });
+
+  void it("a client sending a 15 MiB body gets the 413, every time (the server closed while it was still sending: EPIPE)", async () => {
+    const body = JSON.stringify({ events: [{ runId, seq: 1, timestamp: 1, stepKey: null, body: { type: "LOG", level: "info", message: "x".repeat(15 * 1024 * 1024) } }] });
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${web.url}/ingest/v1/runs/${runId}/events`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body });
+      assert.equal(response.status, 413);
+      assert.match(((await response.json()) as { error: { message: string } }).error.message, /The request body \(15728\d+ bytes\) is larger than 8388608 bytes/);
+    }
   });
 
   void it("metadata or log fields nested past 100 levels are refused with 413 naming the field (JSON.stringify overflowed: 500)", async () => {

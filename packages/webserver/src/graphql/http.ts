@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, parse, type ValidationRule } from "graphql";
 import { createHandler } from "graphql-http";
 import { isCallerFault } from "@flyt/core";
+import { discardRequestBody } from "@flyt/protocol";
 import { StorageUnavailableError } from "@flyt/storage";
 import { principalOf } from "../auth/guard.js";
 import type { Principal } from "../auth/authenticator.js";
@@ -46,31 +47,47 @@ const SERVER_PATHS = /^\/(api|ingest|v1|healthz|readyz|metrics)(\/|$)/;
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage, max: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > max) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
+async function readBody(req: IncomingMessage, max: number): Promise<string> {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > max) {
+    // Read and dropped (bounded) so a client still sending sees the 413 rather than a reset.
+    await discardRequestBody(req);
+    throw new BodyTooLarge();
+  }
+  const chunks: Buffer[] = [];
+  const over = await new Promise<number | null>((resolve, reject) => {
     let size = 0;
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > max) {
-        // Stop reading (what was read is let go) but keep the socket: destroying it here reset the
-        // connection before the 413 could be written, so a chunked upload got no answer at all.
-        // The 413 closes the connection once it is written.
-        req.off("data", onData);
-        req.pause();
+        // What was read is let go; the rest is drained (bounded) below, never kept.
+        cleanup();
         chunks.length = 0;
-        reject(new BodyTooLarge());
+        resolve(size);
       } else chunks.push(chunk);
     };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
     req.on("data", onData);
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
+    req.once("end", onEnd);
+    req.once("error", onError);
   });
+  if (over !== null) {
+    await discardRequestBody(req, over);
+    throw new BodyTooLarge();
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function viewerOf(principal: Principal | null): Viewer {
@@ -166,7 +183,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
         body = await readBody(req, maxBody);
       } catch (error) {
         if (error instanceof BodyTooLarge) {
-          sendJson(res, 413, { errors: [{ message: `Request body too large: the limit is ${maxBody} bytes.` }] }, { connection: "close" });
+          sendJson(res, 413, { errors: [{ message: `Request body too large: the limit is ${maxBody} bytes.` }] }, req.complete ? {} : { connection: "close" });
           return;
         }
         throw error;
