@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { GraphQLError, parse, type ValidationRule } from "graphql";
+import { GraphQLError, parse, validate, type DocumentNode, type ValidationRule } from "graphql";
 import { createHandler } from "graphql-http";
 import { isCallerFault } from "@flyt/core";
 import { discardRequestBody } from "@flyt/protocol";
@@ -148,6 +148,8 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
     return new GraphQLError(`Internal error (id ${id}); the server log has the details.`, { nodes: error.nodes ?? null, path: error.path ?? null, extensions: { code: "INTERNAL" } });
   };
 
+  /** Limit errors of documents refused by `validationRules`, for `validate` to return as they are. */
+  const overLimits = new WeakMap<DocumentNode, GraphQLError[]>();
   const graphql = createHandler<IncomingMessage, undefined, any>({
     schema,
     context: (req: { raw: IncomingMessage }): any => {
@@ -162,13 +164,12 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
     validationRules: (_req, args, specified): readonly ValidationRule[] => {
       const errors = limitErrors(args.document, args.variableValues ?? {}, limits, schema);
       if (errors.length === 0) return specified;
-      return [
-        (context) => {
-          for (const error of errors) context.reportError(error);
-          return {};
-        },
-      ];
+      overLimits.set(args.document, errors);
+      return [];
     },
+    // A document over the limits is answered with their errors without graphql-js's validation
+    // walking it at all (even with no rules, that walk was half the cost of refusing 1,000 aliases).
+    validate: (validateSchema, document, rules, options, typeInfo) => overLimits.get(document) ?? validate(validateSchema, document, rules, options, typeInfo),
     onOperation: (_req, _args, result) => {
       const out = result;
       if (out.errors && out.errors.length > 0) return { ...out, errors: out.errors.map(mask) };
