@@ -16,6 +16,7 @@ const benches = [
   ["pipes", () => import("./pipes.mjs")],
   ["webserver", () => import("./webserver.mjs")],
   ["daemon", () => import("./daemon.mjs")],
+  ["hostile", () => import("./hostile.mjs")],
 ];
 
 const results = [];

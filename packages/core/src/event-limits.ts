@@ -26,6 +26,8 @@ export const EVENT_LIMITS = {
   errorBytes: 256 * 1024,
   /** Any one event, serialized. */
   eventBytes: 1024 * 1024,
+  /** Nesting of a LOG event's `fields` and of metadata (arrays and objects inside each other). */
+  jsonDepth: 100,
   /** LOG and STEP_OUTPUT bytes one run may store. */
   runOutputBytes: 64 * 1024 * 1024,
   /** LOG and STEP_OUTPUT events one run may store. */
@@ -51,6 +53,24 @@ export function outputBytes(body: EventBody): number {
   return 0;
 }
 
+/**
+ * Whether `value` nests arrays and objects more than `max` levels deep, walked without recursion:
+ * a few hundred thousand `[` fit in a request body and would overflow the stack of
+ * JSON.stringify (a RangeError, which the ingest API answered with 500).
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== "object" || item === null) continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 function errorSize(error: { message: string; stack?: string | undefined } | undefined): number {
   return error === undefined ? 0 : utf8Bytes(error.message) + utf8Bytes(error.stack ?? "");
 }
@@ -65,6 +85,7 @@ export function eventLimitProblem(body: EventBody, serialized?: string): string 
     case "LOG": {
       const message = utf8Bytes(body.message);
       if (message > EVENT_LIMITS.logMessageBytes) return `body.message: a log message of ${message} bytes is over the limit of ${kib(EVENT_LIMITS.logMessageBytes)}`;
+      if (nestedDeeperThan(body.fields, EVENT_LIMITS.jsonDepth)) return `body.fields: log fields nested more than ${EVENT_LIMITS.jsonDepth} levels deep`;
       const fields = body.fields === undefined ? 0 : utf8Bytes(JSON.stringify(body.fields));
       if (fields > EVENT_LIMITS.logFieldsBytes) return `body.fields: log fields of ${fields} bytes are over the limit of ${kib(EVENT_LIMITS.logFieldsBytes)}`;
       break;
@@ -77,6 +98,7 @@ export function eventLimitProblem(body: EventBody, serialized?: string): string 
     case "ASSET_MATERIALIZATION":
     case "ASSET_OBSERVATION":
     case "ASSET_CHECK_EVALUATION": {
+      if (nestedDeeperThan(body.metadata, EVENT_LIMITS.jsonDepth)) return `body.metadata: metadata for ${body.assetKey} nested more than ${EVENT_LIMITS.jsonDepth} levels deep`;
       const metadata = utf8Bytes(JSON.stringify(body.metadata));
       if (metadata > EVENT_LIMITS.metadataBytes) {
         return `body.metadata: metadata of ${metadata} bytes for ${body.assetKey} is over the limit of ${kib(EVENT_LIMITS.metadataBytes)}; store large data elsewhere and attach its path or URL`;

@@ -31,19 +31,88 @@ export class ApiError extends FlytError<ErrorCode> {
 export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /**
- * Reads a request body as UTF-8 text, refusing it as soon as it passes `limitBytes` (declared or
- * counted), so an oversized body costs the limit, not its size. @throws ApiError PAYLOAD_TOO_LARGE.
+ * Bytes of an over-limit body that are read and thrown away before the 413 is sent. A client
+ * still sending its body when the server answers and closes gets EPIPE/ECONNRESET instead of the
+ * answer (a 15 MiB log message was refused that way); reading the rest, without keeping it, lets
+ * it see the 413. Beyond this many bytes (or when the declared length is larger) the connection is
+ * closed at once instead. Memory stays bounded either way: nothing drained is kept.
+ */
+export const OVERSIZE_DRAIN_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Reads the rest of a request body and drops it, up to OVERSIZE_DRAIN_BYTES.
+ * @returns true when the body was read to its end (the connection can carry another request).
+ */
+export function discardRequestBody(request: IncomingMessage, alreadyRead = 0): Promise<boolean> {
+  if (request.complete) return Promise.resolve(true);
+  const declared = Number(request.headers["content-length"] ?? "0");
+  if (declared > OVERSIZE_DRAIN_BYTES) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let seen = alreadyRead;
+    const done = (complete: boolean): void => {
+      request.off("data", onData);
+      request.off("end", onEnd);
+      request.off("error", onClose);
+      request.off("close", onClose);
+      if (!complete) request.pause();
+      resolve(complete);
+    };
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > OVERSIZE_DRAIN_BYTES) done(false);
+    };
+    const onEnd = (): void => done(true);
+    const onClose = (): void => done(request.complete);
+    request.on("data", onData);
+    request.once("end", onEnd);
+    request.once("error", onClose);
+    request.once("close", onClose);
+    request.resume();
+  });
+}
+
+/**
+ * Reads a request body as UTF-8 text, keeping at most `limitBytes` (declared or counted): an
+ * over-limit body is drained without being kept (discardRequestBody) before the 413.
+ * @throws ApiError PAYLOAD_TOO_LARGE.
  */
 export async function readTextBody(request: IncomingMessage, limitBytes = DEFAULT_BODY_LIMIT_BYTES): Promise<string> {
   const declared = Number(request.headers["content-length"] ?? "0");
-  if (declared > limitBytes) throw new ApiError("PAYLOAD_TOO_LARGE", `The request body (${declared} bytes) is larger than ${limitBytes} bytes.`);
+  if (declared > limitBytes) {
+    await discardRequestBody(request);
+    throw new ApiError("PAYLOAD_TOO_LARGE", `The request body (${declared} bytes) is larger than ${limitBytes} bytes.`);
+  }
   const chunks: Buffer[] = [];
-  let size = 0;
-  // Leaving the loop early (the throw) destroys the request stream: the rest is not read.
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) throw new ApiError("PAYLOAD_TOO_LARGE", `The request body is larger than ${limitBytes} bytes.`);
-    chunks.push(chunk);
+  const over = await new Promise<number | null>((resolve, reject) => {
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        cleanup();
+        chunks.length = 0;
+        resolve(size);
+      } else chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      request.off("data", onData);
+      request.off("end", onEnd);
+      request.off("error", onError);
+    };
+    request.on("data", onData);
+    request.once("end", onEnd);
+    request.once("error", onError);
+  });
+  if (over !== null) {
+    await discardRequestBody(request, over);
+    throw new ApiError("PAYLOAD_TOO_LARGE", `The request body is larger than ${limitBytes} bytes.`);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -84,8 +153,9 @@ export function sendError(response: ServerResponse, error: unknown): void {
     response.destroy();
     return;
   }
-  // An over-large body was not read to its end: the connection cannot carry another request.
-  sendJson(response, apiError.status, apiError.toJSON(), apiError.code === "PAYLOAD_TOO_LARGE" ? { connection: "close" } : {});
+  // An over-large body not read to its end (over OVERSIZE_DRAIN_BYTES): the connection cannot carry another request.
+  const unread = apiError.code === "PAYLOAD_TOO_LARGE" && !(response.req?.complete ?? true);
+  sendJson(response, apiError.status, apiError.toJSON(), unread ? { connection: "close" } : {});
 }
 
 /** Validates a response body before it leaves (a bug here is ours: INTERNAL, logged by the caller). */

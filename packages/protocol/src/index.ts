@@ -6,5 +6,5 @@
 export * from "./schemas.js";
 export { canonicalJson, contentHash } from "./canonical.js";
 export { parseWith, versionProblem, type ParseResult } from "./validate.js";
-export { ApiError, readJsonBody, readTextBody, readValidBody, sendJson, sendError, checkedBody, DEFAULT_BODY_LIMIT_BYTES } from "./http.js";
+export { ApiError, readJsonBody, readTextBody, readValidBody, sendJson, sendError, checkedBody, DEFAULT_BODY_LIMIT_BYTES, discardRequestBody, OVERSIZE_DRAIN_BYTES } from "./http.js";
 export { boundedLocationError, LOCATION_ERROR_LIMITS } from "./location-error.js";

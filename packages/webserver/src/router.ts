@@ -30,6 +30,18 @@ export interface RouteAccess {
   what: string;
 }
 
+/**
+ * A `:param` segment, percent-decoded. A malformed escape (`%E0%A4%A`) is the caller's mistake:
+ * 400 naming the segment, not the URIError decodeURIComponent throws (which answered 500).
+ */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError("BAD_REQUEST", `The path segment ${JSON.stringify(segment.slice(0, 200))} is not valid percent-encoding (UTF-8).`);
+  }
+}
+
 export class Router {
   private readonly routes: Route[] = [];
 
@@ -59,7 +71,7 @@ export class Router {
       if (route.method !== request.method) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(match[i + 1]!);
+        params[name] = decodePathSegment(match[i + 1]!);
       });
       if (route.access !== null) requireRole(principalOf(request), route.access.role, route.access.what);
       await route.handler({ request, response, params, url });

@@ -42,6 +42,12 @@ export class CodeLocationError extends FlytError {
   }
 }
 
+const MAX_ERROR_MESSAGE = 1_000;
+
+function clip(message: string): string {
+  return message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE)}… (${message.length} characters)` : message;
+}
+
 export interface ClientOptions {
   /** Per-request timeout (default 10 s; sensor evaluations add their own timeout to it). */
   timeoutMs?: number;
@@ -125,7 +131,15 @@ export class CodeLocationClient {
   }
 
   private async parse<S extends z.ZodTypeAny>(response: Response, schema: S, path: string): Promise<z.output<S>> {
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The connection was cut or the timeout hit while the body was read: fetch rejects with a
+      // bare TypeError ("terminated") or an AbortError, which escaped as neither kind of failure.
+      const cause = (error as { cause?: { code?: string } }).cause;
+      throw new CodeLocationError(this.location, "UNREACHABLE", `${path}: the answer (HTTP ${response.status}) broke off while it was read: ${cause?.code ?? (error as Error).message}`, response.status, null, { cause: error });
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -135,12 +149,13 @@ export class CodeLocationClient {
     if (!response.ok) {
       const error = ErrorResponseSchema.safeParse(json);
       if (error.success) {
-        throw new CodeLocationError(this.location, "ERROR_RESPONSE", error.data.error.message, response.status, error.data.error.code);
+        throw new CodeLocationError(this.location, "ERROR_RESPONSE", clip(error.data.error.message), response.status, error.data.error.code);
       }
       throw new CodeLocationError(this.location, "PROTOCOL", `${path} answered HTTP ${response.status}: ${text.slice(0, 200)}`, response.status);
     }
     const parsed = parseWith(schema, json, `response of ${path}`);
-    if (!parsed.ok) throw new CodeLocationError(this.location, "PROTOCOL", parsed.message, response.status);
+    // The schema's message quotes what it received: a multi-MiB field would become a multi-MiB error (logs, UI).
+    if (!parsed.ok) throw new CodeLocationError(this.location, "PROTOCOL", clip(parsed.message), response.status);
     return parsed.value;
   }
 }

@@ -106,6 +106,12 @@ function send(res: ServerResponse, event: string, data: unknown, id?: number): v
   res.write(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
+/** An error answer in the API's JSON shape (`{ errors: [{ message }] }`), like the rest of /api and /graphql. */
+function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify({ errors: [{ message }] });
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers }).end(text);
+}
+
 export class RunStreamHub {
   private readonly feeds = new Map<string, RunFeed>();
   private watch: Promise<RunWatch> | null = null;
@@ -120,15 +126,15 @@ export class RunStreamHub {
     const fromHeader = req.headers["last-event-id"];
     const start = Number(typeof fromHeader === "string" ? fromHeader : (after ?? "0"));
     if (!Number.isInteger(start) || start < 0) {
-      res.writeHead(400, { "content-type": "text/plain" }).end("'after' must be a non-negative event id");
+      sendError(res, 400, `'after' (or Last-Event-ID) must be a non-negative event id, got ${JSON.stringify(String(fromHeader ?? after).slice(0, 100))}`);
       return;
     }
     if (this.count >= MAX_STREAMS) {
-      res.writeHead(503, { "content-type": "text/plain", "retry-after": "5" }).end("Too many open event streams");
+      sendError(res, 503, "Too many open event streams; retry shortly.", { "retry-after": "5" });
       return;
     }
     if ((await this.storage.getRun(runId)) === null) {
-      res.writeHead(404, { "content-type": "text/plain" }).end(`No run ${runId}`);
+      sendError(res, 404, `No run ${JSON.stringify(runId)}.`);
       return;
     }
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
