@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/.tsbuild/**", "**/node_modules/**", "bench/.venv/**", "bench/.work/**", "**/*.js", "**/*.mjs", "examples/atlas/data/**"] },
+  { ignores: ["**/dist/**", "**/.tsbuild/**", "**/node_modules/**", "bench/.venv/**", "bench/.work/**", "**/*.js", "**/*.mjs", "examples/atlas/data/**", "packages/webserver/src/graphql/generated/**", "packages/ui/src/generated/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

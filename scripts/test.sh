@@ -33,6 +33,8 @@ if [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
 
 echo "== build (tsc -b, strict, tests included)"
 npx tsc -b
+echo "== generated GraphQL files (schema.graphql, resolver and UI operation types; decision 0017)"
+node scripts/generate-graphql.mjs --check
 echo "== package boundaries (docs/architecture.md; rules in scripts/boundaries/src/rules.ts)"
 node scripts/boundaries/dist/main.js
 echo "== UI (Vite build into packages/ui/dist, served by the webserver and used by the browser tests)"

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { LocalEvaluator, ManualClock, MetricRegistry, SensorLoop, instigatorId, setInstigatorStatus } from "@flyt/daemon";
+import { LocalEvaluator, ManualClock, MetricRegistry, SensorLoop } from "@flyt/daemon";
+import { instigatorId, setInstigatorStatus } from "@flyt/storage";
 import { createTestStorage } from "@flyt/storage/testing";
 import { decodeReleaseCursor } from "./release-calendar.js";
 

@@ -36,7 +36,7 @@ export {
   type LocalLocation,
 } from "./evaluator.js";
 export { StaticLaunchResolver, LaunchResolutionError, DEFINITIONS_FILE_TAG, type LaunchResolver, type LaunchTarget } from "./launch-resolver.js";
-export { instigatorId, setInstigatorStatus, effectiveState } from "./instigators.js";
+export { effectiveState } from "./instigators.js";
 export { readDaemonStatus, type DaemonStatus } from "./status.js";
 export { CompositeEvaluator, type EvaluatorPart } from "./composite-evaluator.js";
 export { RemoteEvaluator, type RemoteLocation, type RemoteLocationClient, type RemoteEvaluatorOptions } from "./remote-evaluator.js";

@@ -1,14 +1,11 @@
 /**
- * Shared by the scheduler and the sensor loop: instigator ids, the state in effect (the
- * operator's override, else the default declared in code), and turning run requests into runs.
+ * Shared by the scheduler and the sensor loop: the state in effect (the operator's override, else
+ * the default declared in code) and turning run requests into runs. Ids and start/stop are
+ * storage's (`instigatorId`, `setInstigatorStatus`), shared with the CLI and the GraphQL API.
  */
 import type { RunOrigin } from "@flyt/core";
 import type { Fence, InstigatorKind, InstigatorState, Storage, WriteOptions } from "@flyt/storage";
 import type { ResolvedRunRequest } from "./evaluator.js";
-
-export function instigatorId(location: string, name: string): string {
-  return `${location}:${name}`;
-}
 
 /** The leader's fence for a write, as storage takes it (none outside a leader, e.g. tests). */
 export type FenceSource = (() => Fence | null) | undefined;
@@ -33,26 +30,6 @@ export async function effectiveState(
   if (stored !== undefined) return stored.status === "RUNNING" ? stored : null;
   if (defaultStatus !== "RUNNING") return null;
   return storage.upsertInstigatorState({ id, kind, status: "RUNNING", cursor: null, startedAt: now }, fenced(fence));
-}
-
-/** Turns an operator's start/stop into stored state (the override survives restarts and redeploys). */
-export async function setInstigatorStatus(
-  storage: Storage,
-  id: string,
-  kind: InstigatorKind,
-  status: "RUNNING" | "STOPPED",
-  now = Date.now(),
-): Promise<InstigatorState> {
-  const current = await storage.getInstigatorState(id);
-  if (current?.status === status) return current;
-  return storage.upsertInstigatorState({
-    id,
-    kind,
-    status,
-    cursor: current?.cursor ?? null,
-    // Starting moves the catch-up floor to now: ticks from while it was stopped are never run.
-    startedAt: status === "RUNNING" ? now : (current?.startedAt ?? null),
-  });
 }
 
 export async function createRequestedRuns(

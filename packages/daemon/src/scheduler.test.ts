@@ -12,7 +12,7 @@ import type { Storage } from "@flyt/storage";
 import { createTestStorage, testBackends } from "@flyt/storage/testing";
 import { ManualClock } from "./clock.js";
 import { LocalEvaluator, type InstigatorEvaluator, type ScheduleSnapshot } from "./evaluator.js";
-import { instigatorId, setInstigatorStatus } from "./instigators.js";
+import { instigatorId, setInstigatorStatus } from "@flyt/storage";
 import { METRICS, MetricRegistry } from "./metrics.js";
 import { Scheduler } from "./scheduler.js";
 

@@ -11,10 +11,10 @@
  */
 import { Cron } from "croner";
 import { coerceError, LeaseLostError } from "@flyt/core";
-import type { InstigatorState, ScheduledRun, Storage } from "@flyt/storage";
+import { instigatorId, type InstigatorState, type ScheduledRun, type Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import type { EvaluationResult, InstigatorEvaluator, ScheduleSnapshot } from "./evaluator.js";
-import { createRequestedRuns, effectiveState, fenced, instigatorId, type FenceSource } from "./instigators.js";
+import { createRequestedRuns, effectiveState, fenced, type FenceSource } from "./instigators.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 
 export const SCHEDULE_TAG = "flyt/schedule";

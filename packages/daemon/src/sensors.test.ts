@@ -14,7 +14,7 @@ import type { Storage } from "@flyt/storage";
 import { createTestStorage, testBackends } from "@flyt/storage/testing";
 import { ManualClock } from "./clock.js";
 import { LocalEvaluator, type SensorSnapshot } from "./evaluator.js";
-import { instigatorId, setInstigatorStatus } from "./instigators.js";
+import { instigatorId, setInstigatorStatus } from "@flyt/storage";
 import { METRICS, MetricRegistry } from "./metrics.js";
 import { SensorLoop } from "./sensors.js";
 

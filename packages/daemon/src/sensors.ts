@@ -6,10 +6,10 @@
  * succeeds. A sensor that throws or times out records a FAILURE tick; the others carry on.
  */
 import { coerceError, LeaseLostError } from "@flyt/core";
-import type { InstigatorState, Storage } from "@flyt/storage";
+import { instigatorId, type InstigatorState, type Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import type { EvaluationResult, InstigatorEvaluator, ResolvedRunRequest, SensorSnapshot } from "./evaluator.js";
-import { createRequestedRuns, effectiveState, fenced, instigatorId, type FenceSource } from "./instigators.js";
+import { createRequestedRuns, effectiveState, fenced, type FenceSource } from "./instigators.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 import { runPool, withTimeout } from "./scheduler.js";
 

@@ -9,6 +9,7 @@ export { PostgresStorage, type PostgresStorageOptions } from "./postgres/postgre
 export { StorageInputError, StorageUnavailableError } from "./errors.js";
 export { maskDatabaseUrl } from "./shared/url.js";
 export { encodeCursor, decodeCursor } from "./shared/cursor.js";
+export { instigatorId, setInstigatorStatus } from "./instigators.js";
 export { migrateSqlite, sqliteSchemaVersion } from "./sqlite/sqlite-migrator.js";
 export { migratePostgres, postgresSchemaVersion } from "./postgres/postgres-migrator.js";
 export { dumpSqliteSchema } from "./sqlite/sqlite-schema.js";

@@ -1,19 +1,29 @@
 /**
- * A small hand-typed GraphQL client (see docs/decisions/0011-ui-stack.md): `gql` posts a
- * document and returns `data` or throws with the server's message; `useQuery` wraps it for
- * components with reload and optional polling. The result types beside each document mirror
- * packages/webserver/schema.graphql.
+ * A small GraphQL client (see docs/decisions/0011-ui-stack.md): `gql` posts a document and returns
+ * `data` or throws with the server's message; `useQuery` wraps it for components with reload and
+ * optional polling. Documents are written with `graphql(\`…\`)` beside the component that uses
+ * them; scripts/generate-graphql.mjs types each one from packages/webserver/schema.graphql
+ * (decision 0017), so a query's result and variables are checked by `tsc`, never hand-typed.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
+import { graphql } from "./generated/gql.js";
+import type { RunEventLineFragment, RunSummaryFragment, TypedDocumentString, ViewerInfoQuery } from "./generated/graphql.js";
+
+export { graphql };
+export type { AssetStatus, RunStatus } from "./generated/graphql.js";
+
 
 export class GraphQLRequestError extends Error {}
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/** An operation without variables takes none; one with variables needs them. */
+type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
+
+export async function gql<T, V>(document: TypedDocumentString<T, V>, ...[variables]: VariablesArg<V>): Promise<T> {
   const response = await fetch("/graphql", {
     method: "POST",
     // X-Flyt-Request: the webserver's CSRF check (a cross-site page cannot send it).
     headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", "x-flyt-request": "1" },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
   });
   const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }>; error?: { message: string } };
   // 401/403 from the auth layer come as { error: { code, message } }.
@@ -30,16 +40,17 @@ export interface QueryState<T> {
   reload: () => void;
 }
 
-export function useQuery<T>(query: string, variables: Record<string, unknown> = {}, pollMs = 0): QueryState<T> {
+export function useQuery<T, V>(document: TypedDocumentString<T, V>, variables: V, pollMs = 0): QueryState<T> {
   const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
   const key = JSON.stringify(variables);
   const seq = useRef(0);
   const load = useCallback(() => {
     const mine = ++seq.current;
-    gql<T>(query, JSON.parse(key) as Record<string, unknown>)
+    // The variables travel through their JSON text so that an equal object from a new render does not reload.
+    gql(document, ...([JSON.parse(key)] as VariablesArg<V>))
       .then((data) => mine === seq.current && setState({ data, error: null, loading: false }))
       .catch((error: unknown) => mine === seq.current && setState((s) => ({ data: s.data, error: String((error as Error).message ?? error), loading: false })));
-  }, [query, key]);
+  }, [document, key]);
   useEffect(() => {
     load();
     if (pollMs <= 0) return undefined;
@@ -50,20 +61,16 @@ export function useQuery<T>(query: string, variables: Record<string, unknown> = 
 }
 
 /** Who is signed in and what the role allows (the `viewer` query; docs/auth.md). */
-export interface ViewerInfo {
-  name: string | null;
-  email: string | null;
-  role: string | null;
-  canOperate: boolean;
-  canAdminister: boolean;
-}
+export type ViewerInfo = ViewerInfoQuery["viewer"];
+
+const VIEWER = graphql(`query ViewerInfo { viewer { name email role canOperate canAdminister } }`);
 
 const NOBODY: ViewerInfo = { name: null, email: null, role: null, canOperate: false, canAdminister: false };
 let viewerPromise: Promise<ViewerInfo> | null = null;
 
 /** Asked once per page load; a failure (401) means no role: nothing may be changed. */
 function loadViewer(): Promise<ViewerInfo> {
-  viewerPromise ??= gql<{ viewer: ViewerInfo }>(`{ viewer { name email role canOperate canAdminister } }`).then((d) => d.viewer, () => NOBODY);
+  viewerPromise ??= gql(VIEWER).then((d) => d.viewer, () => NOBODY);
   return viewerPromise;
 }
 
@@ -87,32 +94,16 @@ export function useCanOperate(): boolean {
 
 export const NEEDS_OPERATOR = "Your role cannot do this: it needs operator.";
 
-export type RunStatus = "QUEUED" | "STARTING" | "STARTED" | "SUCCESS" | "FAILURE" | "CANCELING" | "CANCELED";
-export type AssetStatus = "FAILED" | "IN_PROGRESS" | "MATERIALIZED" | "NEVER_MATERIALIZED";
+/** What a run list shows of a run: spread `...RunSummary` into a selection. */
+graphql(`fragment RunSummary on Run { runId status selection partition location origin createdAt startedAt endedAt }`);
+export type RunSummary = RunSummaryFragment;
 
-export interface RunSummary {
-  runId: string;
-  status: RunStatus;
-  selection: string;
-  partition: string | null;
-  location: string;
-  origin: string;
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-}
-
-export const RUN_FIELDS = "runId status selection partition location origin createdAt startedAt endedAt";
-
-export interface RunEvent {
-  id: number;
-  timestamp: number;
-  stepKey: string | null;
-  type: string;
-  level: string;
-  message: string;
-  stream: string | null;
-}
+/**
+ * A run event as the live stream (/api/runs/:id/events) sends it: the stream sends the schema's
+ * `RunEvent` (runEventView on the server), so its type comes from the schema too.
+ */
+graphql(`fragment RunEventLine on RunEvent { id timestamp stepKey type level message stream }`);
+export type RunEvent = RunEventLineFragment;
 
 export function formatTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "—";

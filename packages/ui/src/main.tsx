@@ -1,7 +1,7 @@
 /** Entry: the app shell (navigation, `/` and Cmd-K search) and the route table. */
 import { StrictMode, useEffect, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { gql, useViewer } from "./api.js";
+import { gql, graphql, useViewer } from "./api.js";
 import { AssetPage } from "./features/assets/AssetPage.js";
 import { Catalog } from "./features/assets/Catalog.js";
 import { InstigatorPage, Instigators } from "./features/instigators/Instigators.js";
@@ -12,6 +12,7 @@ import { Overview } from "./features/overview/Overview.js";
 import { RunPage } from "./features/runs/RunPage.js";
 import { Runs } from "./features/runs/Runs.js";
 import { Link, navigate, useLocation } from "./router.js";
+import type { SearchQuery } from "./generated/graphql.js";
 import "./styles.css";
 
 const NAV: Array<[string, string]> = [
@@ -25,11 +26,11 @@ const NAV: Array<[string, string]> = [
   ["/alerts", "Alerts"],
 ];
 
-const SEARCH = `query Search($text: String!) { search(text: $text, first: 12) { kind label path } }`;
+const SEARCH = graphql(`query Search($text: String!) { search(text: $text, first: 12) { kind label path } }`);
 
 function SearchBox() {
   const [text, setText] = useState("");
-  const [hits, setHits] = useState<Array<{ kind: string; label: string; path: string }>>([]);
+  const [hits, setHits] = useState<SearchQuery["search"]>([]);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -48,7 +49,7 @@ function SearchBox() {
       return;
     }
     const timer = setTimeout(() => {
-      gql<{ search: typeof hits }>(SEARCH, { text }).then((d) => setHits(d.search)).catch(() => setHits([]));
+      gql(SEARCH, { text }).then((d) => setHits(d.search)).catch(() => setHits([]));
     }, 120);
     return () => clearTimeout(timer);
   }, [text]);

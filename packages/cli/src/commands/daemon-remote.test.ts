@@ -14,8 +14,7 @@ import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { setInstigatorStatus } from "@flyt/daemon";
-import { openStorage } from "@flyt/storage";
+import { openStorage, setInstigatorStatus } from "@flyt/storage";
 import { testBackends } from "@flyt/storage/testing";
 
 const FLYT = fileURLToPath(new URL("../../bin/flyt.js", import.meta.url));

@@ -5,12 +5,11 @@
  * flyt.yaml's locations:, like `flyt daemon`.
  */
 import { didYouMeanSuffix, InvalidConfigError } from "@flyt/core";
+import { instigatorId, setInstigatorStatus } from "@flyt/storage";
 import {
-  instigatorId,
   LocalEvaluator,
   MetricRegistry,
   SensorLoop,
-  setInstigatorStatus,
   type ScheduleSnapshot,
   type SensorSnapshot,
 } from "@flyt/daemon";

@@ -35,7 +35,7 @@ async function waitFor<T>(what: string, read: () => Promise<T | null | undefined
   }
 }
 
-it("schema.graphql is the printed schema (run `node packages/webserver/scripts/write-schema.mjs` after changing type-defs.ts)", () => {
+it("schema.graphql is the printed schema (run `npx tsc -b && node scripts/generate-graphql.mjs` after changing type-defs.ts)", () => {
   const committed = readFileSync(fileURLToPath(new URL("../../schema.graphql", import.meta.url)), "utf8");
   assert.equal(committed, printFlytSchema());
 });

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isTerminalRunStatus, type RunStatus, type StoredEvent } from "@flyt/core";
 import type { RunWatch, Storage } from "@flyt/storage";
-import { runEventView } from "./resolvers.js";
+import { runEventView } from "./resolvers/views.js";
 
 const BATCH = 500;
 export const MAX_STREAMS = 500;

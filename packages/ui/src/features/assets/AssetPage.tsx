@@ -3,40 +3,28 @@
  * metadata over time (e.g. row_count per materialization), the history table, up/downstream.
  */
 import { useState } from "react";
-import { formatTime, gql, NEEDS_OPERATOR, useCanOperate, useQuery, type AssetStatus } from "../../api.js";
+import { formatTime, gql, graphql, NEEDS_OPERATOR, useCanOperate, useQuery } from "../../api.js";
+import type { AssetQuery } from "../../generated/graphql.js";
 import { Link, navigate } from "../../router.js";
-import { FRESHNESS_FIELDS, FreshnessBadge, FreshnessPanel, type FreshnessInfo } from "../observability/Observability.js";
+import { FreshnessBadge, FreshnessPanel } from "../observability/Observability.js";
 
-const ASSET = `query Asset($key: String!) { asset(key: $key) {
+const ASSET = graphql(`query Asset($key: String!) { asset(key: $key) {
   key location group description owners kinds codeVersion status freshnessPolicy
   tags { key value } deps dependents
   partitions { kind keys cadence timezone start format }
   partitionStatus { total materialized failed partitions(first: 2000) { key status runId } }
   checks { name description blocking passed severity timestamp runId }
-  freshness { ${FRESHNESS_FIELDS} }
+  freshness { ...FreshnessFields }
   schedules { id name cron } sensors { id name }
   latestRun { runId status }
   materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }
-} }`;
+} }`);
 
-const LAUNCH = `mutation Launch($selection: String!, $partition: String) {
+const LAUNCH = graphql(`mutation Launch($selection: String!, $partition: String) {
   launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }
-}`;
+}`);
 
-interface MaterializationRow { eventId: number; runId: string; timestamp: number; partition: string | null; metadata: Array<{ label: string; type: string; text: string; number: number | null }> }
-interface AssetData {
-  asset: null | {
-    key: string; location: string; group: string; description: string | null; owners: string[]; kinds: string[]; codeVersion: string | null; status: AssetStatus; freshnessPolicy: string | null;
-    tags: Array<{ key: string; value: string }>; deps: string[]; dependents: string[];
-    partitions: { kind: string; keys: string[] | null; cadence: string | null; timezone: string | null; start: string | null; format: string | null } | null;
-    partitionStatus: { total: number; materialized: number; failed: number; partitions: Array<{ key: string; status: string; runId: string | null }> } | null;
-    checks: Array<{ name: string; description: string | null; blocking: boolean; passed: boolean | null; severity: string | null; timestamp: number | null; runId: string | null }>;
-    freshness: FreshnessInfo | null;
-    schedules: Array<{ id: string; name: string; cron: string }>; sensors: Array<{ id: string; name: string }>;
-    latestRun: { runId: string; status: string } | null;
-    materializations: { nodes: MaterializationRow[] };
-  };
-}
+type MaterializationRow = NonNullable<AssetQuery["asset"]>["materializations"]["nodes"][number];
 
 function Plot(props: { rows: MaterializationRow[] }) {
   const series = new Map<string, Array<[number, number]>>();
@@ -64,7 +52,7 @@ function Plot(props: { rows: MaterializationRow[] }) {
 }
 
 export function AssetPage(props: { assetKey: string }) {
-  const { data, error, reload } = useQuery<AssetData>(ASSET, { key: props.assetKey }, 4000);
+  const { data, error, reload } = useQuery(ASSET, { key: props.assetKey }, 4000);
   const [partition, setPartition] = useState("");
   const [launchError, setLaunchError] = useState<string | null>(null);
   const canOperate = useCanOperate();
@@ -75,9 +63,9 @@ export function AssetPage(props: { assetKey: string }) {
   const partitionKeys = a.partitionStatus?.partitions.map((p) => p.key) ?? [];
   const materialize = async () => {
     setLaunchError(null);
-    const result = await gql<{ launchRun: { __typename: string; run?: { runId: string }; message?: string } }>(LAUNCH, { selection: a.key, partition: a.partitions ? partition || partitionKeys[partitionKeys.length - 1] || null : null });
-    if (result.launchRun.__typename === "LaunchRunSuccess" && result.launchRun.run) navigate(`/runs/${result.launchRun.run.runId}`);
-    else setLaunchError(result.launchRun.message ?? result.launchRun.__typename);
+    const { launchRun } = await gql(LAUNCH, { selection: a.key, partition: a.partitions ? partition || partitionKeys[partitionKeys.length - 1] || null : null });
+    if (launchRun.__typename === "LaunchRunSuccess") navigate(`/runs/${launchRun.run.runId}`);
+    else setLaunchError(launchRun.message);
     reload();
   };
   return (

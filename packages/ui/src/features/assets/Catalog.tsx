@@ -1,26 +1,17 @@
 /** The asset catalog: search, filter by group/location/status, grouped by group, with status, freshness, checks and last materialization. */
 import { useState } from "react";
-import { formatTime, useQuery, type AssetStatus } from "../../api.js";
+import { formatTime, graphql, useQuery, type AssetStatus } from "../../api.js";
+import type { AssetFilter, CatalogQuery } from "../../generated/graphql.js";
 import { Link, navigate, useLocation } from "../../router.js";
-import { ChecksSummary, FRESHNESS_FIELDS, FreshnessBadge, type CheckInfo, type FreshnessInfo } from "../observability/Observability.js";
+import { ChecksSummary, FreshnessBadge } from "../observability/Observability.js";
 
-const CATALOG = `query Catalog($filter: AssetFilter, $after: String) {
+const CATALOG = graphql(`query Catalog($filter: AssetFilter, $after: String) {
   assets(filter: $filter, first: 500, after: $after) {
     totalCount endCursor hasNextPage
-    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ${FRESHNESS_FIELDS} } checks { name passed severity } }
+    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }
   }
   locations { name }
-}`;
-
-interface CatalogData {
-  assets: {
-    totalCount: number;
-    endCursor: string | null;
-    hasNextPage: boolean;
-    nodes: Array<{ key: string; group: string; location: string; kinds: string[]; status: AssetStatus; latestMaterialization: { timestamp: number; runId: string } | null; partitionStatus: { total: number; materialized: number } | null; freshnessPolicy: string | null; freshness: FreshnessInfo | null; checks: CheckInfo[] }>;
-  };
-  locations: Array<{ name: string }>;
-}
+}`);
 
 export function Catalog() {
   const { query } = useLocation();
@@ -28,11 +19,12 @@ export function Catalog() {
   const status = query.get("status") ?? "";
   const group = query.get("group") ?? "";
   const after = query.get("after");
-  const filter: Record<string, string> = {};
+  const filter: AssetFilter = {};
   if (search) filter.search = search;
-  if (status) filter.status = status;
+  // From the URL: a value that is no AssetStatus comes back as the server's error message.
+  if (status) filter.status = status as AssetStatus;
   if (group) filter.group = group;
-  const { data, error } = useQuery<CatalogData>(CATALOG, { filter, after }, 5000);
+  const { data, error } = useQuery(CATALOG, { filter, after }, 5000);
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(window.location.search);
     if (value) next.set(key, value);
@@ -40,7 +32,7 @@ export function Catalog() {
     next.delete("after");
     navigate(`/assets?${next.toString()}`);
   };
-  const groups = new Map<string, CatalogData["assets"]["nodes"]>();
+  const groups = new Map<string, CatalogQuery["assets"]["nodes"]>();
   for (const a of data?.assets.nodes ?? []) groups.set(a.group, [...(groups.get(a.group) ?? []), a]);
   return (
     <div>

@@ -1,16 +1,23 @@
 /** Schedules and sensors: state toggle, next ticks (schedule timezone and the viewer's), tick history. */
-import { formatTime, gql, NEEDS_OPERATOR, useCanOperate, useQuery } from "../../api.js";
+import type { ReactNode } from "react";
+import { formatTime, gql, graphql, NEEDS_OPERATOR, useCanOperate, useQuery } from "../../api.js";
+import type { InstigatorsQuery, InstigatorStatus } from "../../generated/graphql.js";
 import { Link } from "../../router.js";
 
-const LIST = `query Instigators { schedules { id name location target status cron timezone nextTicks(count: 1) description } sensors { id name location target status sensorType minimumIntervalSeconds description } }`;
-const ONE = `query Instigator($id: String!) { instigator(id: $id) { __typename id name location target status defaultStatus description
+const LIST = graphql(`query Instigators { schedules { __typename id name location target status cron timezone nextTicks(count: 1) description } sensors { __typename id name location target status sensorType minimumIntervalSeconds description } }`);
+const ONE = graphql(`query Instigator($id: String!) { instigator(id: $id) { __typename id name location target status defaultStatus description
   ... on Schedule { cron timezone nextTicks(count: 5) }
   ... on Sensor { sensorType minimumIntervalSeconds }
   ticks(first: 50) { tickId status tickTime runIds skipReason error }
-} }`;
-const SET = `mutation SetStatus($id: String!, $status: InstigatorStatus!) { setInstigatorStatus(id: $id, status: $status) { __typename ... on Error { message } } }`;
+} }`);
+const SET = graphql(`mutation SetStatus($id: String!, $status: InstigatorStatus!) { setInstigatorStatus(id: $id, status: $status) { __typename ... on Error { message } } }`);
 
-interface Item { id: string; name: string; location: string; target: string; status: "RUNNING" | "STOPPED"; description: string | null; cron?: string; timezone?: string; nextTicks?: number[]; sensorType?: string; minimumIntervalSeconds?: number }
+type Item = InstigatorsQuery["schedules"][number] | InstigatorsQuery["sensors"][number];
+
+function detail(i: Item): ReactNode {
+  if (i.__typename === "Sensor") return <>{i.sensorType} · every {i.minimumIntervalSeconds} s</>;
+  return <>{i.cron} ({i.timezone}) · {i.nextTicks[0] ? inZone(i.nextTicks[0], i.timezone) : "—"}</>;
+}
 
 function inZone(ms: number, timeZone: string): string {
   try {
@@ -20,7 +27,7 @@ function inZone(ms: number, timeZone: string): string {
   }
 }
 
-function Toggle(props: { id: string; status: string; onDone: () => void }) {
+function Toggle(props: { id: string; status: InstigatorStatus; onDone: () => void }) {
   const next = props.status === "RUNNING" ? "STOPPED" : "RUNNING";
   const canOperate = useCanOperate();
   return (
@@ -31,8 +38,8 @@ function Toggle(props: { id: string; status: string; onDone: () => void }) {
 }
 
 export function Instigators(props: { kind: "schedule" | "sensor" }) {
-  const { data, error, reload } = useQuery<{ schedules: Item[]; sensors: Item[] }>(LIST, {}, 5000);
-  const items = props.kind === "schedule" ? data?.schedules : data?.sensors;
+  const { data, error, reload } = useQuery(LIST, {}, 5000);
+  const items: Item[] | undefined = props.kind === "schedule" ? data?.schedules : data?.sensors;
   return (
     <div>
       <h1>{props.kind === "schedule" ? "Schedules" : "Sensors"}</h1>
@@ -45,7 +52,7 @@ export function Instigators(props: { kind: "schedule" | "sensor" }) {
               <td><Link to={`/${props.kind}s/${encodeURIComponent(i.id)}`}>{i.name}</Link> <span className="muted">{i.location}</span></td>
               <td><span className={`badge s-${i.status}`} data-testid={`status-${i.id}`}>{i.status}</span></td>
               <td>{i.target}</td>
-              <td>{props.kind === "schedule" ? <>{i.cron} ({i.timezone}) · {i.nextTicks?.[0] ? inZone(i.nextTicks[0], i.timezone ?? "UTC") : "—"}</> : <>{i.sensorType} · every {i.minimumIntervalSeconds} s</>}</td>
+              <td>{detail(i)}</td>
               <td><Toggle id={i.id} status={i.status} onDone={reload} /></td>
             </tr>
           ))}
@@ -56,10 +63,8 @@ export function Instigators(props: { kind: "schedule" | "sensor" }) {
   );
 }
 
-interface Tick { tickId: number; status: string; tickTime: number; runIds: string[]; skipReason: string | null; error: string | null }
-
 export function InstigatorPage(props: { id: string }) {
-  const { data, error, reload } = useQuery<{ instigator: (Item & { __typename: string; defaultStatus: string; ticks: Tick[] }) | null }>(ONE, { id: props.id }, 5000);
+  const { data, error, reload } = useQuery(ONE, { id: props.id }, 5000);
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
   const i = data.instigator;
@@ -68,11 +73,11 @@ export function InstigatorPage(props: { id: string }) {
     <div>
       <h1>{i.name} <span className={`badge s-${i.status}`} data-testid="instigator-status">{i.status}</span> <Toggle id={i.id} status={i.status} onDone={reload} /></h1>
       <p className="muted">{i.__typename} in {i.location} · target {i.target} · default {i.defaultStatus}{i.description ? ` · ${i.description}` : ""}</p>
-      {i.cron && (
+      {i.__typename === "Schedule" && (
         <>
           <h2>Next ticks ({i.cron})</h2>
           <table><thead><tr><th>In {i.timezone}</th><th>Your time</th></tr></thead><tbody>
-            {i.nextTicks?.map((t) => <tr key={t}><td>{inZone(t, i.timezone ?? "UTC")}</td><td>{formatTime(t)}</td></tr>)}
+            {i.nextTicks.map((t) => <tr key={t}><td>{inZone(t, i.timezone)}</td><td>{formatTime(t)}</td></tr>)}
           </tbody></table>
         </>
       )}

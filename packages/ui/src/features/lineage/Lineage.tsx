@@ -5,15 +5,13 @@
  * highlight an asset with its up- and downstream. Status colours match the rest of the UI.
  */
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useQuery, type AssetStatus } from "../../api.js";
+import { graphql, useQuery, type AssetStatus } from "../../api.js";
 import { navigate, useLocation } from "../../router.js";
 import { displayGraph, type DisplayGraph } from "./groups.js";
 import { NODE_H, NODE_W, type LayoutOutput } from "./layout.js";
 
-const GRAPH = `query Lineage { assetGraph { nodes { key group location status freshness } edges { from to } } }`;
+const GRAPH = graphql(`query Lineage { assetGraph { nodes { key group location status freshness } edges { from to } } }`);
 
-interface GraphNodeData { key: string; group: string; location: string; status: AssetStatus; freshness: string | null }
-interface GraphData { assetGraph: { nodes: GraphNodeData[]; edges: Array<{ from: string; to: string }> } }
 
 const STATUS_VAR: Record<AssetStatus, string> = { FAILED: "--bad", IN_PROGRESS: "--run", MATERIALIZED: "--ok", NEVER_MATERIALIZED: "--none" };
 
@@ -22,7 +20,7 @@ export function Lineage() {
   const focus = query.get("focus");
   const collapsed = query.get("collapse") === "groups";
   const expandParam = query.get("expand") ?? "";
-  const { data, error } = useQuery<GraphData>(GRAPH, {}, 0);
+  const { data, error } = useQuery(GRAPH, {}, 0);
   const [layout, setLayout] = useState<{ for: DisplayGraph; out: LayoutOutput } | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const view = useRef({ x: 20, y: 20, k: 1 });

@@ -1,14 +1,12 @@
 /** Code locations: status, load error with its message, reload. */
 import { useState } from "react";
-import { formatTime, gql, useQuery } from "../../api.js";
+import { formatTime, gql, graphql, useQuery } from "../../api.js";
 
-const LOCATIONS = `query Locations { locations { name status source errorMessage loadedAt updatedAt assetCount scheduleCount sensorCount } }`;
-const RELOAD = `mutation Reload($name: String!) { reloadLocation(name: $name) { __typename ... on CodeLocation { status errorMessage } ... on Error { message } } }`;
-
-interface Loc { name: string; status: string; source: string; errorMessage: string | null; loadedAt: number | null; updatedAt: number; assetCount: number; scheduleCount: number; sensorCount: number }
+const LOCATIONS = graphql(`query Locations { locations { name status source errorMessage loadedAt updatedAt assetCount scheduleCount sensorCount } }`);
+const RELOAD = graphql(`mutation Reload($name: String!) { reloadLocation(name: $name) { __typename ... on CodeLocation { status errorMessage } ... on Error { message } } }`);
 
 export function Locations() {
-  const { data, error, reload } = useQuery<{ locations: Loc[] }>(LOCATIONS, {}, 3000);
+  const { data, error, reload } = useQuery(LOCATIONS, {}, 3000);
   const [busy, setBusy] = useState<string | null>(null);
   return (
     <div>

@@ -3,21 +3,13 @@
  * page and the overview, and the Alerts page: recent alert deliveries, failures first-class
  * (docs/alerts.md). Freshness verdicts come from the daemon; this only shows them.
  */
-import { formatTime, useQuery } from "../../api.js";
+import { formatTime, graphql, useQuery } from "../../api.js";
+import type { CheckStateFragment, FreshnessFieldsFragment } from "../../generated/graphql.js";
 import { Link, navigate, useLocation } from "../../router.js";
 
-export type FreshnessName = "FRESH" | "WARN" | "STALE" | "UNKNOWN";
-
-export interface FreshnessInfo {
-  state: FreshnessName;
-  since: number;
-  freshUntil: number | null;
-  warnAt: number | null;
-  reason: string;
-}
-
-/** GraphQL selection for `FreshnessInfo`. */
-export const FRESHNESS_FIELDS = "state since freshUntil warnAt reason";
+/** What the badge and the panel show of a verdict: spread `...FreshnessFields` into a selection. */
+graphql(`fragment FreshnessFields on FreshnessState { state since freshUntil warnAt reason }`);
+export type FreshnessInfo = FreshnessFieldsFragment;
 
 function ago(ms: number): string {
   const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
@@ -44,11 +36,9 @@ export function FreshnessBadge(props: { freshness: FreshnessInfo | null; hasPoli
   );
 }
 
-export interface CheckInfo {
-  name: string;
-  passed: boolean | null;
-  severity: string | null;
-}
+/** What the checks summary needs of each check: spread `...CheckState` into a selection. */
+graphql(`fragment CheckState on AssetCheck { name passed severity }`);
+export type CheckInfo = CheckStateFragment;
 
 /** "2/3 checks" with the worst state's colour: failed error > failed warn > not run > all passed. */
 export function ChecksSummary(props: { checks: CheckInfo[] }) {
@@ -81,20 +71,12 @@ export function FreshnessPanel(props: { freshness: FreshnessInfo | null; policy:
   );
 }
 
-const ALERTS = `query Alerts($first: Int, $after: String, $failedOnly: Boolean) {
+const ALERTS = graphql(`query Alerts($first: Int, $after: String, $failedOnly: Boolean) {
   alertDeliveries(first: $first, after: $after, failedOnly: $failedOnly) {
     nodes { id rule kind status channel outcome attempts error title count at }
     endCursor hasNextPage
   }
-}`;
-
-interface AlertsData {
-  alertDeliveries: {
-    nodes: Array<{ id: number; rule: string; kind: string; status: string; channel: string; outcome: string; attempts: number; error: string | null; title: string; count: number; at: number }>;
-    endCursor: string | null;
-    hasNextPage: boolean;
-  };
-}
+}`);
 
 const OUTCOME_CLASS: Record<string, string> = { sent: "s-SUCCESS", failed: "s-FAILURE", suppressed: "s-SKIPPED" };
 
@@ -103,7 +85,7 @@ export function Alerts() {
   const { query } = useLocation();
   const failedOnly = query.get("failed") === "1";
   const after = query.get("after");
-  const { data, error } = useQuery<AlertsData>(ALERTS, { first: 50, after, failedOnly }, 10_000);
+  const { data, error } = useQuery(ALERTS, { first: 50, after, failedOnly }, 10_000);
   const go = (params: Record<string, string>) => navigate(`/alerts?${new URLSearchParams(params).toString()}`);
   return (
     <div>

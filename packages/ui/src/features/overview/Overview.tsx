@@ -1,39 +1,19 @@
 /** The operator view: is everything OK, and if not, what — failing assets, stale assets, failed checks, runs, stopped instigators, broken locations, undelivered alerts. */
-import { formatTime, RUN_FIELDS, useQuery, type RunSummary } from "../../api.js";
+import { formatTime, graphql, useQuery, type RunSummary } from "../../api.js";
 import { Link } from "../../router.js";
-import { FRESHNESS_FIELDS, FreshnessBadge, type FreshnessInfo } from "../observability/Observability.js";
+import { FreshnessBadge } from "../observability/Observability.js";
 
-const OVERVIEW = `query Overview { overview {
+const OVERVIEW = graphql(`query Overview { overview {
   assetCount
   failedAssets { key location }
-  runningRuns { ${RUN_FIELDS} } queuedRuns { ${RUN_FIELDS} } failedRuns24h { ${RUN_FIELDS} message }
+  runningRuns { ...RunSummary } queuedRuns { ...RunSummary } failedRuns24h { ...RunSummary message }
   stoppedSchedules { id name location } stoppedSensors { id name location }
   locationsWithErrors { name errorMessage }
   daemon { healthy loops { loop at healthy } }
-  staleCount warnCount staleAssets { key location freshness { ${FRESHNESS_FIELDS} } }
+  staleCount warnCount staleAssets { key location freshness { ...FreshnessFields } }
   failedCheckCount failedChecks { assetKey name severity timestamp runId }
   failedAlertDeliveries24h
-} }`;
-
-interface OverviewData {
-  overview: {
-    assetCount: number;
-    failedAssets: Array<{ key: string; location: string }>;
-    runningRuns: RunSummary[];
-    queuedRuns: RunSummary[];
-    failedRuns24h: Array<RunSummary & { message: string | null }>;
-    stoppedSchedules: Array<{ id: string; name: string; location: string }>;
-    stoppedSensors: Array<{ id: string; name: string; location: string }>;
-    locationsWithErrors: Array<{ name: string; errorMessage: string | null }>;
-    daemon: { healthy: boolean; loops: Array<{ loop: string; at: number; healthy: boolean }> };
-    staleCount: number;
-    warnCount: number;
-    staleAssets: Array<{ key: string; location: string; freshness: FreshnessInfo | null }>;
-    failedCheckCount: number;
-    failedChecks: Array<{ assetKey: string; name: string; severity: string; timestamp: number; runId: string }>;
-    failedAlertDeliveries24h: number;
-  };
-}
+} }`);
 
 function Card(props: { n: number; label: string; bad?: boolean; to?: string }) {
   return (
@@ -45,7 +25,7 @@ function Card(props: { n: number; label: string; bad?: boolean; to?: string }) {
 }
 
 export function Overview() {
-  const { data, error } = useQuery<OverviewData>(OVERVIEW, {}, 3000);
+  const { data, error } = useQuery(OVERVIEW, {}, 3000);
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
   const o = data.overview;

@@ -3,25 +3,19 @@
  * /api/runs/<id>/events) with step and level filters; re-execute (all / from failure) and cancel.
  */
 import { useEffect, useState } from "react";
-import { formatDuration, formatTime, gql, NEEDS_OPERATOR, useCanOperate, useQuery, type RunEvent, type RunStatus } from "../../api.js";
+import { formatDuration, formatTime, gql, graphql, NEEDS_OPERATOR, useCanOperate, useQuery, type RunEvent } from "../../api.js";
+import type { RunQuery } from "../../generated/graphql.js";
 import { Link, navigate } from "../../router.js";
 
-const RUN = `query Run($runId: String!) { run(runId: $runId) {
+const RUN = graphql(`query Run($runId: String!) { run(runId: $runId) {
   runId status selection partition location origin parentRunId createdAt startedAt endedAt durationMs message canCancel assetKeys
   tags { key value }
   steps { stepKey status attempts startedAt endedAt durationMs errorMessage skipReason }
-} }`;
-const REEXECUTE = `mutation Reexecute($runId: String!, $fromFailure: Boolean) { reexecuteRun(runId: $runId, fromFailure: $fromFailure) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } } }`;
-const CANCEL = `mutation Cancel($runId: String!) { cancelRun(runId: $runId) { __typename ... on Error { message } } }`;
+} }`);
+const REEXECUTE = graphql(`mutation Reexecute($runId: String!, $fromFailure: Boolean) { reexecuteRun(runId: $runId, fromFailure: $fromFailure) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } } }`);
+const CANCEL = graphql(`mutation Cancel($runId: String!) { cancelRun(runId: $runId) { __typename ... on Error { message } } }`);
 
-interface Step { stepKey: string; status: string; attempts: number; startedAt: number | null; endedAt: number | null; durationMs: number | null; errorMessage: string | null; skipReason: string | null }
-interface RunData {
-  run: null | {
-    runId: string; status: RunStatus; selection: string; partition: string | null; location: string; origin: string; parentRunId: string | null;
-    createdAt: number; startedAt: number | null; endedAt: number | null; durationMs: number | null; message: string | null; canCancel: boolean; assetKeys: string[];
-    tags: Array<{ key: string; value: string }>; steps: Step[];
-  };
-}
+type Step = NonNullable<RunQuery["run"]>["steps"][number];
 
 const LEVELS = ["debug", "info", "warn", "error"];
 
@@ -73,7 +67,7 @@ function Timeline(props: { steps: Step[]; start: number | null; end: number | nu
 
 export function RunPage(props: { runId: string }) {
   const { events, live } = useRunEvents(props.runId);
-  const { data, error, reload } = useQuery<RunData>(RUN, { runId: props.runId }, live ? 1500 : 0);
+  const { data, error, reload } = useQuery(RUN, { runId: props.runId }, live ? 1500 : 0);
   const [step, setStep] = useState("");
   const [minLevel, setMinLevel] = useState("debug");
   const [notice, setNotice] = useState<string | null>(null);
@@ -86,13 +80,13 @@ export function RunPage(props: { runId: string }) {
   const r = data.run;
   if (!r) return <p>No run {props.runId}. <Link to="/runs">All runs</Link></p>;
   const reexecute = async (fromFailure: boolean) => {
-    const res = await gql<{ reexecuteRun: { __typename: string; run?: { runId: string }; message?: string } }>(REEXECUTE, { runId: r.runId, fromFailure });
-    if (res.reexecuteRun.run) navigate(`/runs/${res.reexecuteRun.run.runId}`);
-    else setNotice(res.reexecuteRun.message ?? res.reexecuteRun.__typename);
+    const { reexecuteRun } = await gql(REEXECUTE, { runId: r.runId, fromFailure });
+    if (reexecuteRun.__typename === "LaunchRunSuccess") navigate(`/runs/${reexecuteRun.run.runId}`);
+    else setNotice(reexecuteRun.message);
   };
   const cancel = async () => {
-    const res = await gql<{ cancelRun: { __typename: string; message?: string } }>(CANCEL, { runId: r.runId });
-    setNotice(res.cancelRun.__typename === "CancelRunSuccess" ? "Cancel requested." : (res.cancelRun.message ?? res.cancelRun.__typename));
+    const { cancelRun } = await gql(CANCEL, { runId: r.runId });
+    setNotice(cancelRun.__typename === "CancelRunSuccess" ? "Cancel requested." : cancelRun.message);
     reload();
   };
   const levelIndex = LEVELS.indexOf(minLevel);

@@ -1,15 +1,16 @@
 /** Runs, newest first, filtered by status (URL ?status=), with cursor pagination. */
-import { formatDuration, formatTime, RUN_FIELDS, useQuery, type RunSummary } from "../../api.js";
+import { formatDuration, formatTime, graphql, useQuery, type RunStatus } from "../../api.js";
 import { Link, navigate, useLocation } from "../../router.js";
 
-const RUNS = `query Runs($filter: RunsFilter, $after: String) { runs(filter: $filter, first: 50, after: $after) { endCursor hasNextPage nodes { ${RUN_FIELDS} } } }`;
+const RUNS = graphql(`query Runs($filter: RunsFilter, $after: String) { runs(filter: $filter, first: 50, after: $after) { endCursor hasNextPage nodes { ...RunSummary } } }`);
 const STATUSES = ["QUEUED", "STARTED", "SUCCESS", "FAILURE", "CANCELED"];
 
 export function Runs() {
   const { query } = useLocation();
   const status = query.get("status");
   const after = query.get("after");
-  const { data, error } = useQuery<{ runs: { endCursor: string | null; hasNextPage: boolean; nodes: RunSummary[] } }>(RUNS, { filter: status ? { statuses: [status] } : {}, after }, 3000);
+  // From the URL: a value that is no RunStatus comes back as the server's error message.
+  const { data, error } = useQuery(RUNS, { filter: status ? { statuses: [status as RunStatus] } : {}, after }, 3000);
   return (
     <div>
       <h1>Runs</h1>

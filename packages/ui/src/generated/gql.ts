@@ -1,0 +1,153 @@
+// GENERATED — DO NOT EDIT. Produced by scripts/generate-graphql.mjs from packages/webserver/schema.graphql.
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query ViewerInfo { viewer { name email role canOperate canAdminister } }": typeof types.ViewerInfoDocument,
+    "fragment RunSummary on Run { runId status selection partition location origin createdAt startedAt endedAt }": typeof types.RunSummaryFragmentDoc,
+    "fragment RunEventLine on RunEvent { id timestamp stepKey type level message stream }": typeof types.RunEventLineFragmentDoc,
+    "query Asset($key: String!) { asset(key: $key) {\n  key location group description owners kinds codeVersion status freshnessPolicy\n  tags { key value } deps dependents\n  partitions { kind keys cadence timezone start format }\n  partitionStatus { total materialized failed partitions(first: 2000) { key status runId } }\n  checks { name description blocking passed severity timestamp runId }\n  freshness { ...FreshnessFields }\n  schedules { id name cron } sensors { id name }\n  latestRun { runId status }\n  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }\n} }": typeof types.AssetDocument,
+    "mutation Launch($selection: String!, $partition: String) {\n  launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }\n}": typeof types.LaunchDocument,
+    "query Catalog($filter: AssetFilter, $after: String) {\n  assets(filter: $filter, first: 500, after: $after) {\n    totalCount endCursor hasNextPage\n    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}": typeof types.CatalogDocument,
+    "query Instigators { schedules { __typename id name location target status cron timezone nextTicks(count: 1) description } sensors { __typename id name location target status sensorType minimumIntervalSeconds description } }": typeof types.InstigatorsDocument,
+    "query Instigator($id: String!) { instigator(id: $id) { __typename id name location target status defaultStatus description\n  ... on Schedule { cron timezone nextTicks(count: 5) }\n  ... on Sensor { sensorType minimumIntervalSeconds }\n  ticks(first: 50) { tickId status tickTime runIds skipReason error }\n} }": typeof types.InstigatorDocument,
+    "mutation SetStatus($id: String!, $status: InstigatorStatus!) { setInstigatorStatus(id: $id, status: $status) { __typename ... on Error { message } } }": typeof types.SetStatusDocument,
+    "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to } } }": typeof types.LineageDocument,
+    "query Locations { locations { name status source errorMessage loadedAt updatedAt assetCount scheduleCount sensorCount } }": typeof types.LocationsDocument,
+    "mutation Reload($name: String!) { reloadLocation(name: $name) { __typename ... on CodeLocation { status errorMessage } ... on Error { message } } }": typeof types.ReloadDocument,
+    "fragment FreshnessFields on FreshnessState { state since freshUntil warnAt reason }": typeof types.FreshnessFieldsFragmentDoc,
+    "fragment CheckState on AssetCheck { name passed severity }": typeof types.CheckStateFragmentDoc,
+    "query Alerts($first: Int, $after: String, $failedOnly: Boolean) {\n  alertDeliveries(first: $first, after: $after, failedOnly: $failedOnly) {\n    nodes { id rule kind status channel outcome attempts error title count at }\n    endCursor hasNextPage\n  }\n}": typeof types.AlertsDocument,
+    "query Overview { overview {\n  assetCount\n  failedAssets { key location }\n  runningRuns { ...RunSummary } queuedRuns { ...RunSummary } failedRuns24h { ...RunSummary message }\n  stoppedSchedules { id name location } stoppedSensors { id name location }\n  locationsWithErrors { name errorMessage }\n  daemon { healthy loops { loop at healthy } }\n  staleCount warnCount staleAssets { key location freshness { ...FreshnessFields } }\n  failedCheckCount failedChecks { assetKey name severity timestamp runId }\n  failedAlertDeliveries24h\n} }": typeof types.OverviewDocument,
+    "query Run($runId: String!) { run(runId: $runId) {\n  runId status selection partition location origin parentRunId createdAt startedAt endedAt durationMs message canCancel assetKeys\n  tags { key value }\n  steps { stepKey status attempts startedAt endedAt durationMs errorMessage skipReason }\n} }": typeof types.RunDocument,
+    "mutation Reexecute($runId: String!, $fromFailure: Boolean) { reexecuteRun(runId: $runId, fromFailure: $fromFailure) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } } }": typeof types.ReexecuteDocument,
+    "mutation Cancel($runId: String!) { cancelRun(runId: $runId) { __typename ... on Error { message } } }": typeof types.CancelDocument,
+    "query Runs($filter: RunsFilter, $after: String) { runs(filter: $filter, first: 50, after: $after) { endCursor hasNextPage nodes { ...RunSummary } } }": typeof types.RunsDocument,
+    "query Search($text: String!) { search(text: $text, first: 12) { kind label path } }": typeof types.SearchDocument,
+};
+const documents: Documents = {
+    "query ViewerInfo { viewer { name email role canOperate canAdminister } }": types.ViewerInfoDocument,
+    "fragment RunSummary on Run { runId status selection partition location origin createdAt startedAt endedAt }": types.RunSummaryFragmentDoc,
+    "fragment RunEventLine on RunEvent { id timestamp stepKey type level message stream }": types.RunEventLineFragmentDoc,
+    "query Asset($key: String!) { asset(key: $key) {\n  key location group description owners kinds codeVersion status freshnessPolicy\n  tags { key value } deps dependents\n  partitions { kind keys cadence timezone start format }\n  partitionStatus { total materialized failed partitions(first: 2000) { key status runId } }\n  checks { name description blocking passed severity timestamp runId }\n  freshness { ...FreshnessFields }\n  schedules { id name cron } sensors { id name }\n  latestRun { runId status }\n  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }\n} }": types.AssetDocument,
+    "mutation Launch($selection: String!, $partition: String) {\n  launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }\n}": types.LaunchDocument,
+    "query Catalog($filter: AssetFilter, $after: String) {\n  assets(filter: $filter, first: 500, after: $after) {\n    totalCount endCursor hasNextPage\n    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}": types.CatalogDocument,
+    "query Instigators { schedules { __typename id name location target status cron timezone nextTicks(count: 1) description } sensors { __typename id name location target status sensorType minimumIntervalSeconds description } }": types.InstigatorsDocument,
+    "query Instigator($id: String!) { instigator(id: $id) { __typename id name location target status defaultStatus description\n  ... on Schedule { cron timezone nextTicks(count: 5) }\n  ... on Sensor { sensorType minimumIntervalSeconds }\n  ticks(first: 50) { tickId status tickTime runIds skipReason error }\n} }": types.InstigatorDocument,
+    "mutation SetStatus($id: String!, $status: InstigatorStatus!) { setInstigatorStatus(id: $id, status: $status) { __typename ... on Error { message } } }": types.SetStatusDocument,
+    "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to } } }": types.LineageDocument,
+    "query Locations { locations { name status source errorMessage loadedAt updatedAt assetCount scheduleCount sensorCount } }": types.LocationsDocument,
+    "mutation Reload($name: String!) { reloadLocation(name: $name) { __typename ... on CodeLocation { status errorMessage } ... on Error { message } } }": types.ReloadDocument,
+    "fragment FreshnessFields on FreshnessState { state since freshUntil warnAt reason }": types.FreshnessFieldsFragmentDoc,
+    "fragment CheckState on AssetCheck { name passed severity }": types.CheckStateFragmentDoc,
+    "query Alerts($first: Int, $after: String, $failedOnly: Boolean) {\n  alertDeliveries(first: $first, after: $after, failedOnly: $failedOnly) {\n    nodes { id rule kind status channel outcome attempts error title count at }\n    endCursor hasNextPage\n  }\n}": types.AlertsDocument,
+    "query Overview { overview {\n  assetCount\n  failedAssets { key location }\n  runningRuns { ...RunSummary } queuedRuns { ...RunSummary } failedRuns24h { ...RunSummary message }\n  stoppedSchedules { id name location } stoppedSensors { id name location }\n  locationsWithErrors { name errorMessage }\n  daemon { healthy loops { loop at healthy } }\n  staleCount warnCount staleAssets { key location freshness { ...FreshnessFields } }\n  failedCheckCount failedChecks { assetKey name severity timestamp runId }\n  failedAlertDeliveries24h\n} }": types.OverviewDocument,
+    "query Run($runId: String!) { run(runId: $runId) {\n  runId status selection partition location origin parentRunId createdAt startedAt endedAt durationMs message canCancel assetKeys\n  tags { key value }\n  steps { stepKey status attempts startedAt endedAt durationMs errorMessage skipReason }\n} }": types.RunDocument,
+    "mutation Reexecute($runId: String!, $fromFailure: Boolean) { reexecuteRun(runId: $runId, fromFailure: $fromFailure) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } } }": types.ReexecuteDocument,
+    "mutation Cancel($runId: String!) { cancelRun(runId: $runId) { __typename ... on Error { message } } }": types.CancelDocument,
+    "query Runs($filter: RunsFilter, $after: String) { runs(filter: $filter, first: 50, after: $after) { endCursor hasNextPage nodes { ...RunSummary } } }": types.RunsDocument,
+    "query Search($text: String!) { search(text: $text, first: 12) { kind label path } }": types.SearchDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ViewerInfo { viewer { name email role canOperate canAdminister } }"): typeof import('./graphql').ViewerInfoDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment RunSummary on Run { runId status selection partition location origin createdAt startedAt endedAt }"): typeof import('./graphql').RunSummaryFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment RunEventLine on RunEvent { id timestamp stepKey type level message stream }"): typeof import('./graphql').RunEventLineFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Asset($key: String!) { asset(key: $key) {\n  key location group description owners kinds codeVersion status freshnessPolicy\n  tags { key value } deps dependents\n  partitions { kind keys cadence timezone start format }\n  partitionStatus { total materialized failed partitions(first: 2000) { key status runId } }\n  checks { name description blocking passed severity timestamp runId }\n  freshness { ...FreshnessFields }\n  schedules { id name cron } sensors { id name }\n  latestRun { runId status }\n  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }\n} }"): typeof import('./graphql').AssetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation Launch($selection: String!, $partition: String) {\n  launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }\n}"): typeof import('./graphql').LaunchDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Catalog($filter: AssetFilter, $after: String) {\n  assets(filter: $filter, first: 500, after: $after) {\n    totalCount endCursor hasNextPage\n    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}"): typeof import('./graphql').CatalogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Instigators { schedules { __typename id name location target status cron timezone nextTicks(count: 1) description } sensors { __typename id name location target status sensorType minimumIntervalSeconds description } }"): typeof import('./graphql').InstigatorsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Instigator($id: String!) { instigator(id: $id) { __typename id name location target status defaultStatus description\n  ... on Schedule { cron timezone nextTicks(count: 5) }\n  ... on Sensor { sensorType minimumIntervalSeconds }\n  ticks(first: 50) { tickId status tickTime runIds skipReason error }\n} }"): typeof import('./graphql').InstigatorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SetStatus($id: String!, $status: InstigatorStatus!) { setInstigatorStatus(id: $id, status: $status) { __typename ... on Error { message } } }"): typeof import('./graphql').SetStatusDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to } } }"): typeof import('./graphql').LineageDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Locations { locations { name status source errorMessage loadedAt updatedAt assetCount scheduleCount sensorCount } }"): typeof import('./graphql').LocationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation Reload($name: String!) { reloadLocation(name: $name) { __typename ... on CodeLocation { status errorMessage } ... on Error { message } } }"): typeof import('./graphql').ReloadDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment FreshnessFields on FreshnessState { state since freshUntil warnAt reason }"): typeof import('./graphql').FreshnessFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment CheckState on AssetCheck { name passed severity }"): typeof import('./graphql').CheckStateFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Alerts($first: Int, $after: String, $failedOnly: Boolean) {\n  alertDeliveries(first: $first, after: $after, failedOnly: $failedOnly) {\n    nodes { id rule kind status channel outcome attempts error title count at }\n    endCursor hasNextPage\n  }\n}"): typeof import('./graphql').AlertsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Overview { overview {\n  assetCount\n  failedAssets { key location }\n  runningRuns { ...RunSummary } queuedRuns { ...RunSummary } failedRuns24h { ...RunSummary message }\n  stoppedSchedules { id name location } stoppedSensors { id name location }\n  locationsWithErrors { name errorMessage }\n  daemon { healthy loops { loop at healthy } }\n  staleCount warnCount staleAssets { key location freshness { ...FreshnessFields } }\n  failedCheckCount failedChecks { assetKey name severity timestamp runId }\n  failedAlertDeliveries24h\n} }"): typeof import('./graphql').OverviewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Run($runId: String!) { run(runId: $runId) {\n  runId status selection partition location origin parentRunId createdAt startedAt endedAt durationMs message canCancel assetKeys\n  tags { key value }\n  steps { stepKey status attempts startedAt endedAt durationMs errorMessage skipReason }\n} }"): typeof import('./graphql').RunDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation Reexecute($runId: String!, $fromFailure: Boolean) { reexecuteRun(runId: $runId, fromFailure: $fromFailure) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } } }"): typeof import('./graphql').ReexecuteDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation Cancel($runId: String!) { cancelRun(runId: $runId) { __typename ... on Error { message } } }"): typeof import('./graphql').CancelDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Runs($filter: RunsFilter, $after: String) { runs(filter: $filter, first: 50, after: $after) { endCursor hasNextPage nodes { ...RunSummary } } }"): typeof import('./graphql').RunsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Search($text: String!) { search(text: $text, first: 12) { kind label path } }"): typeof import('./graphql').SearchDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

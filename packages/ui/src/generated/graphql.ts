@@ -1,0 +1,731 @@
+// GENERATED — DO NOT EDIT. Produced by scripts/generate-graphql.mjs from packages/webserver/schema.graphql.
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AssetFilter = {
+  group?: string | null | undefined;
+  kind?: string | null | undefined;
+  location?: string | null | undefined;
+  owner?: string | null | undefined;
+  /** Case-insensitive substring of the key, description or group. */
+  search?: string | null | undefined;
+  status?: AssetStatus | null | undefined;
+  /** A tag as key or key=value. */
+  tag?: string | null | undefined;
+};
+
+export type AssetStatus =
+  /** The last run that targeted it failed after its last materialization. */
+  | 'FAILED'
+  /** A run targeting it is queued or in progress. */
+  | 'IN_PROGRESS'
+  | 'MATERIALIZED'
+  | 'NEVER_MATERIALIZED';
+
+export type InstigatorStatus =
+  | 'RUNNING'
+  | 'STOPPED';
+
+export type RunStatus =
+  | 'CANCELED'
+  | 'CANCELING'
+  | 'FAILURE'
+  | 'QUEUED'
+  | 'STARTED'
+  | 'STARTING'
+  | 'SUCCESS';
+
+export type RunsFilter = {
+  assetKey?: string | null | undefined;
+  createdAfter?: number | null | undefined;
+  createdBefore?: number | null | undefined;
+  location?: string | null | undefined;
+  /** manual, schedule, sensor, backfill, automation */
+  origin?: string | null | undefined;
+  rootRunId?: string | null | undefined;
+  statuses?: Array<RunStatus> | null | undefined;
+  tags?: Array<TagInput> | null | undefined;
+};
+
+export type TagInput = {
+  key: string;
+  value: string;
+};
+
+export type ViewerInfoQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerInfoQuery = { viewer: { name: string | null, email: string | null, role: string | null, canOperate: boolean, canAdminister: boolean } };
+
+export type RunSummaryFragment = { runId: string, status: RunStatus, selection: string, partition: string | null, location: string, origin: string, createdAt: number, startedAt: number | null, endedAt: number | null };
+
+export type RunEventLineFragment = { id: number, timestamp: number, stepKey: string | null, type: string, level: string, message: string, stream: string | null };
+
+export type AssetQueryVariables = Exact<{
+  key: string;
+}>;
+
+
+export type AssetQuery = { asset: { key: string, location: string, group: string, description: string | null, owners: Array<string>, kinds: Array<string>, codeVersion: string | null, status: AssetStatus, freshnessPolicy: string | null, deps: Array<string>, dependents: Array<string>, tags: Array<{ key: string, value: string }>, partitions: { kind: string, keys: Array<string> | null, cadence: string | null, timezone: string | null, start: string | null, format: string | null } | null, partitionStatus: { total: number, materialized: number, failed: number, partitions: Array<{ key: string, status: string, runId: string | null }> } | null, checks: Array<{ name: string, description: string | null, blocking: boolean, passed: boolean | null, severity: string | null, timestamp: number | null, runId: string | null }>, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, schedules: Array<{ id: string, name: string, cron: string }>, sensors: Array<{ id: string, name: string }>, latestRun: { runId: string, status: RunStatus } | null, materializations: { nodes: Array<{ eventId: number, runId: string, timestamp: number, partition: string | null, metadata: Array<{ label: string, type: string, text: string, number: number | null }> }> } } | null };
+
+export type LaunchMutationVariables = Exact<{
+  selection: string;
+  partition?: string | null | undefined;
+}>;
+
+
+export type LaunchMutation = { launchRun:
+    | { __typename: 'InvalidPartitionError', message: string }
+    | { __typename: 'InvalidSelectionError', message: string }
+    | { __typename: 'InvalidTagError', message: string }
+    | { __typename: 'LaunchRunSuccess', run: { runId: string } }
+    | { __typename: 'LocationUnavailableError', message: string }
+    | { __typename: 'ReexecutionError', message: string }
+    | { __typename: 'RunNotFoundError', message: string }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
+export type CatalogQueryVariables = Exact<{
+  filter?: AssetFilter | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type CatalogQuery = { assets: { totalCount: number, endCursor: string | null, hasNextPage: boolean, nodes: Array<{ key: string, group: string, location: string, kinds: Array<string>, status: AssetStatus, freshnessPolicy: string | null, latestMaterialization: { timestamp: number, runId: string } | null, partitionStatus: { total: number, materialized: number } | null, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, checks: Array<{ name: string, passed: boolean | null, severity: string | null }> }> }, locations: Array<{ name: string }> };
+
+export type InstigatorsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InstigatorsQuery = { schedules: Array<{ __typename: 'Schedule', id: string, name: string, location: string, target: string, status: InstigatorStatus, cron: string, timezone: string, nextTicks: Array<number>, description: string | null }>, sensors: Array<{ __typename: 'Sensor', id: string, name: string, location: string, target: string, status: InstigatorStatus, sensorType: string, minimumIntervalSeconds: number, description: string | null }> };
+
+export type InstigatorQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type InstigatorQuery = { instigator:
+    | { __typename: 'Schedule', cron: string, timezone: string, nextTicks: Array<number>, id: string, name: string, location: string, target: string, status: InstigatorStatus, defaultStatus: InstigatorStatus, description: string | null, ticks: Array<{ tickId: number, status: string, tickTime: number, runIds: Array<string>, skipReason: string | null, error: string | null }> }
+    | { __typename: 'Sensor', sensorType: string, minimumIntervalSeconds: number, id: string, name: string, location: string, target: string, status: InstigatorStatus, defaultStatus: InstigatorStatus, description: string | null, ticks: Array<{ tickId: number, status: string, tickTime: number, runIds: Array<string>, skipReason: string | null, error: string | null }> }
+   | null };
+
+export type SetStatusMutationVariables = Exact<{
+  id: string;
+  status: InstigatorStatus;
+}>;
+
+
+export type SetStatusMutation = { setInstigatorStatus:
+    | { __typename: 'InstigatorNotFoundError', message: string }
+    | { __typename: 'Schedule' }
+    | { __typename: 'Sensor' }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
+export type LineageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LineageQuery = { assetGraph: { nodes: Array<{ key: string, group: string, location: string, status: AssetStatus, freshness: string | null }>, edges: Array<{ from: string, to: string }> } };
+
+export type LocationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LocationsQuery = { locations: Array<{ name: string, status: string, source: string, errorMessage: string | null, loadedAt: number | null, updatedAt: number, assetCount: number, scheduleCount: number, sensorCount: number }> };
+
+export type ReloadMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ReloadMutation = { reloadLocation:
+    | { __typename: 'CodeLocation', status: string, errorMessage: string | null }
+    | { __typename: 'LocationNotFoundError', message: string }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
+export type FreshnessFieldsFragment = { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string };
+
+export type CheckStateFragment = { name: string, passed: boolean | null, severity: string | null };
+
+export type AlertsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  failedOnly?: boolean | null | undefined;
+}>;
+
+
+export type AlertsQuery = { alertDeliveries: { endCursor: string | null, hasNextPage: boolean, nodes: Array<{ id: number, rule: string, kind: string, status: string, channel: string, outcome: string, attempts: number, error: string | null, title: string, count: number, at: number }> } };
+
+export type OverviewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OverviewQuery = { overview: { assetCount: number, staleCount: number, warnCount: number, failedCheckCount: number, failedAlertDeliveries24h: number, failedAssets: Array<{ key: string, location: string }>, runningRuns: Array<{ runId: string, status: RunStatus, selection: string, partition: string | null, location: string, origin: string, createdAt: number, startedAt: number | null, endedAt: number | null }>, queuedRuns: Array<{ runId: string, status: RunStatus, selection: string, partition: string | null, location: string, origin: string, createdAt: number, startedAt: number | null, endedAt: number | null }>, failedRuns24h: Array<{ message: string | null, runId: string, status: RunStatus, selection: string, partition: string | null, location: string, origin: string, createdAt: number, startedAt: number | null, endedAt: number | null }>, stoppedSchedules: Array<{ id: string, name: string, location: string }>, stoppedSensors: Array<{ id: string, name: string, location: string }>, locationsWithErrors: Array<{ name: string, errorMessage: string | null }>, daemon: { healthy: boolean, loops: Array<{ loop: string, at: number, healthy: boolean }> }, staleAssets: Array<{ key: string, location: string, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null }>, failedChecks: Array<{ assetKey: string, name: string, severity: string, timestamp: number, runId: string }> } };
+
+export type RunQueryVariables = Exact<{
+  runId: string;
+}>;
+
+
+export type RunQuery = { run: { runId: string, status: RunStatus, selection: string, partition: string | null, location: string, origin: string, parentRunId: string | null, createdAt: number, startedAt: number | null, endedAt: number | null, durationMs: number | null, message: string | null, canCancel: boolean, assetKeys: Array<string>, tags: Array<{ key: string, value: string }>, steps: Array<{ stepKey: string, status: string, attempts: number, startedAt: number | null, endedAt: number | null, durationMs: number | null, errorMessage: string | null, skipReason: string | null }> } | null };
+
+export type ReexecuteMutationVariables = Exact<{
+  runId: string;
+  fromFailure?: boolean | null | undefined;
+}>;
+
+
+export type ReexecuteMutation = { reexecuteRun:
+    | { __typename: 'InvalidPartitionError', message: string }
+    | { __typename: 'InvalidSelectionError', message: string }
+    | { __typename: 'InvalidTagError', message: string }
+    | { __typename: 'LaunchRunSuccess', run: { runId: string } }
+    | { __typename: 'LocationUnavailableError', message: string }
+    | { __typename: 'ReexecutionError', message: string }
+    | { __typename: 'RunNotFoundError', message: string }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
+export type CancelMutationVariables = Exact<{
+  runId: string;
+}>;
+
+
+export type CancelMutation = { cancelRun:
+    | { __typename: 'CancelRunSuccess' }
+    | { __typename: 'RunNotCancelableError', message: string }
+    | { __typename: 'RunNotFoundError', message: string }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
+export type RunsQueryVariables = Exact<{
+  filter?: RunsFilter | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type RunsQuery = { runs: { endCursor: string | null, hasNextPage: boolean, nodes: Array<{ runId: string, status: RunStatus, selection: string, partition: string | null, location: string, origin: string, createdAt: number, startedAt: number | null, endedAt: number | null }> } };
+
+export type SearchQueryVariables = Exact<{
+  text: string;
+}>;
+
+
+export type SearchQuery = { search: Array<{ kind: string, label: string, path: string }> };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const RunSummaryFragmentDoc = new TypedDocumentString(`
+    fragment RunSummary on Run {
+  runId
+  status
+  selection
+  partition
+  location
+  origin
+  createdAt
+  startedAt
+  endedAt
+}
+    `, {"fragmentName":"RunSummary"}) as unknown as TypedDocumentString<RunSummaryFragment, unknown>;
+export const RunEventLineFragmentDoc = new TypedDocumentString(`
+    fragment RunEventLine on RunEvent {
+  id
+  timestamp
+  stepKey
+  type
+  level
+  message
+  stream
+}
+    `, {"fragmentName":"RunEventLine"}) as unknown as TypedDocumentString<RunEventLineFragment, unknown>;
+export const FreshnessFieldsFragmentDoc = new TypedDocumentString(`
+    fragment FreshnessFields on FreshnessState {
+  state
+  since
+  freshUntil
+  warnAt
+  reason
+}
+    `, {"fragmentName":"FreshnessFields"}) as unknown as TypedDocumentString<FreshnessFieldsFragment, unknown>;
+export const CheckStateFragmentDoc = new TypedDocumentString(`
+    fragment CheckState on AssetCheck {
+  name
+  passed
+  severity
+}
+    `, {"fragmentName":"CheckState"}) as unknown as TypedDocumentString<CheckStateFragment, unknown>;
+export const ViewerInfoDocument = new TypedDocumentString(`
+    query ViewerInfo {
+  viewer {
+    name
+    email
+    role
+    canOperate
+    canAdminister
+  }
+}
+    `) as unknown as TypedDocumentString<ViewerInfoQuery, ViewerInfoQueryVariables>;
+export const AssetDocument = new TypedDocumentString(`
+    query Asset($key: String!) {
+  asset(key: $key) {
+    key
+    location
+    group
+    description
+    owners
+    kinds
+    codeVersion
+    status
+    freshnessPolicy
+    tags {
+      key
+      value
+    }
+    deps
+    dependents
+    partitions {
+      kind
+      keys
+      cadence
+      timezone
+      start
+      format
+    }
+    partitionStatus {
+      total
+      materialized
+      failed
+      partitions(first: 2000) {
+        key
+        status
+        runId
+      }
+    }
+    checks {
+      name
+      description
+      blocking
+      passed
+      severity
+      timestamp
+      runId
+    }
+    freshness {
+      ...FreshnessFields
+    }
+    schedules {
+      id
+      name
+      cron
+    }
+    sensors {
+      id
+      name
+    }
+    latestRun {
+      runId
+      status
+    }
+    materializations(first: 100) {
+      nodes {
+        eventId
+        runId
+        timestamp
+        partition
+        metadata {
+          label
+          type
+          text
+          number
+        }
+      }
+    }
+  }
+}
+    fragment FreshnessFields on FreshnessState {
+  state
+  since
+  freshUntil
+  warnAt
+  reason
+}`) as unknown as TypedDocumentString<AssetQuery, AssetQueryVariables>;
+export const LaunchDocument = new TypedDocumentString(`
+    mutation Launch($selection: String!, $partition: String) {
+  launchRun(selection: $selection, partition: $partition) {
+    __typename
+    ... on LaunchRunSuccess {
+      run {
+        runId
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LaunchMutation, LaunchMutationVariables>;
+export const CatalogDocument = new TypedDocumentString(`
+    query Catalog($filter: AssetFilter, $after: String) {
+  assets(filter: $filter, first: 500, after: $after) {
+    totalCount
+    endCursor
+    hasNextPage
+    nodes {
+      key
+      group
+      location
+      kinds
+      status
+      latestMaterialization {
+        timestamp
+        runId
+      }
+      partitionStatus {
+        total
+        materialized
+      }
+      freshnessPolicy
+      freshness {
+        ...FreshnessFields
+      }
+      checks {
+        ...CheckState
+      }
+    }
+  }
+  locations {
+    name
+  }
+}
+    fragment FreshnessFields on FreshnessState {
+  state
+  since
+  freshUntil
+  warnAt
+  reason
+}
+fragment CheckState on AssetCheck {
+  name
+  passed
+  severity
+}`) as unknown as TypedDocumentString<CatalogQuery, CatalogQueryVariables>;
+export const InstigatorsDocument = new TypedDocumentString(`
+    query Instigators {
+  schedules {
+    __typename
+    id
+    name
+    location
+    target
+    status
+    cron
+    timezone
+    nextTicks(count: 1)
+    description
+  }
+  sensors {
+    __typename
+    id
+    name
+    location
+    target
+    status
+    sensorType
+    minimumIntervalSeconds
+    description
+  }
+}
+    `) as unknown as TypedDocumentString<InstigatorsQuery, InstigatorsQueryVariables>;
+export const InstigatorDocument = new TypedDocumentString(`
+    query Instigator($id: String!) {
+  instigator(id: $id) {
+    __typename
+    id
+    name
+    location
+    target
+    status
+    defaultStatus
+    description
+    ... on Schedule {
+      cron
+      timezone
+      nextTicks(count: 5)
+    }
+    ... on Sensor {
+      sensorType
+      minimumIntervalSeconds
+    }
+    ticks(first: 50) {
+      tickId
+      status
+      tickTime
+      runIds
+      skipReason
+      error
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InstigatorQuery, InstigatorQueryVariables>;
+export const SetStatusDocument = new TypedDocumentString(`
+    mutation SetStatus($id: String!, $status: InstigatorStatus!) {
+  setInstigatorStatus(id: $id, status: $status) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetStatusMutation, SetStatusMutationVariables>;
+export const LineageDocument = new TypedDocumentString(`
+    query Lineage {
+  assetGraph {
+    nodes {
+      key
+      group
+      location
+      status
+      freshness
+    }
+    edges {
+      from
+      to
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LineageQuery, LineageQueryVariables>;
+export const LocationsDocument = new TypedDocumentString(`
+    query Locations {
+  locations {
+    name
+    status
+    source
+    errorMessage
+    loadedAt
+    updatedAt
+    assetCount
+    scheduleCount
+    sensorCount
+  }
+}
+    `) as unknown as TypedDocumentString<LocationsQuery, LocationsQueryVariables>;
+export const ReloadDocument = new TypedDocumentString(`
+    mutation Reload($name: String!) {
+  reloadLocation(name: $name) {
+    __typename
+    ... on CodeLocation {
+      status
+      errorMessage
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReloadMutation, ReloadMutationVariables>;
+export const AlertsDocument = new TypedDocumentString(`
+    query Alerts($first: Int, $after: String, $failedOnly: Boolean) {
+  alertDeliveries(first: $first, after: $after, failedOnly: $failedOnly) {
+    nodes {
+      id
+      rule
+      kind
+      status
+      channel
+      outcome
+      attempts
+      error
+      title
+      count
+      at
+    }
+    endCursor
+    hasNextPage
+  }
+}
+    `) as unknown as TypedDocumentString<AlertsQuery, AlertsQueryVariables>;
+export const OverviewDocument = new TypedDocumentString(`
+    query Overview {
+  overview {
+    assetCount
+    failedAssets {
+      key
+      location
+    }
+    runningRuns {
+      ...RunSummary
+    }
+    queuedRuns {
+      ...RunSummary
+    }
+    failedRuns24h {
+      ...RunSummary
+      message
+    }
+    stoppedSchedules {
+      id
+      name
+      location
+    }
+    stoppedSensors {
+      id
+      name
+      location
+    }
+    locationsWithErrors {
+      name
+      errorMessage
+    }
+    daemon {
+      healthy
+      loops {
+        loop
+        at
+        healthy
+      }
+    }
+    staleCount
+    warnCount
+    staleAssets {
+      key
+      location
+      freshness {
+        ...FreshnessFields
+      }
+    }
+    failedCheckCount
+    failedChecks {
+      assetKey
+      name
+      severity
+      timestamp
+      runId
+    }
+    failedAlertDeliveries24h
+  }
+}
+    fragment RunSummary on Run {
+  runId
+  status
+  selection
+  partition
+  location
+  origin
+  createdAt
+  startedAt
+  endedAt
+}
+fragment FreshnessFields on FreshnessState {
+  state
+  since
+  freshUntil
+  warnAt
+  reason
+}`) as unknown as TypedDocumentString<OverviewQuery, OverviewQueryVariables>;
+export const RunDocument = new TypedDocumentString(`
+    query Run($runId: String!) {
+  run(runId: $runId) {
+    runId
+    status
+    selection
+    partition
+    location
+    origin
+    parentRunId
+    createdAt
+    startedAt
+    endedAt
+    durationMs
+    message
+    canCancel
+    assetKeys
+    tags {
+      key
+      value
+    }
+    steps {
+      stepKey
+      status
+      attempts
+      startedAt
+      endedAt
+      durationMs
+      errorMessage
+      skipReason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RunQuery, RunQueryVariables>;
+export const ReexecuteDocument = new TypedDocumentString(`
+    mutation Reexecute($runId: String!, $fromFailure: Boolean) {
+  reexecuteRun(runId: $runId, fromFailure: $fromFailure) {
+    __typename
+    ... on LaunchRunSuccess {
+      run {
+        runId
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReexecuteMutation, ReexecuteMutationVariables>;
+export const CancelDocument = new TypedDocumentString(`
+    mutation Cancel($runId: String!) {
+  cancelRun(runId: $runId) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CancelMutation, CancelMutationVariables>;
+export const RunsDocument = new TypedDocumentString(`
+    query Runs($filter: RunsFilter, $after: String) {
+  runs(filter: $filter, first: 50, after: $after) {
+    endCursor
+    hasNextPage
+    nodes {
+      ...RunSummary
+    }
+  }
+}
+    fragment RunSummary on Run {
+  runId
+  status
+  selection
+  partition
+  location
+  origin
+  createdAt
+  startedAt
+  endedAt
+}`) as unknown as TypedDocumentString<RunsQuery, RunsQueryVariables>;
+export const SearchDocument = new TypedDocumentString(`
+    query Search($text: String!) {
+  search(text: $text, first: 12) {
+    kind
+    label
+    path
+  }
+}
+    `) as unknown as TypedDocumentString<SearchQuery, SearchQueryVariables>;

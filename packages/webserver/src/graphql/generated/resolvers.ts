@@ -1,0 +1,1420 @@
+// GENERATED — DO NOT EDIT. Produced by scripts/generate-graphql.mjs from packages/webserver/schema.graphql.
+import type { GraphQLResolveInfo } from 'graphql';
+import type { AssetNode, RunRecord, ScheduleNode, SensorNode, TickRecord, AssetGraphNodeParent, PartitionStatusParent } from '../resolvers/parents.js';
+import type { RequestContext } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+};
+
+/** One alert delivery outcome per alert and channel, as the daemon's alert engine recorded it. */
+export type AlertDelivery = {
+  __typename?: 'AlertDelivery';
+  alertId: Scalars['String']['output'];
+  at: Scalars['Float']['output'];
+  attempts: Scalars['Int']['output'];
+  channel: Scalars['String']['output'];
+  /** How many signals the alert grouped. */
+  count: Scalars['Int']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  id: Scalars['Float']['output'];
+  /** run_failure, freshness, check_failure, location_load_failure, leader_lost */
+  kind: Scalars['String']['output'];
+  /** sent, failed or suppressed */
+  outcome: Scalars['String']['output'];
+  rule: Scalars['String']['output'];
+  /** firing or resolved */
+  status: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
+
+export type AlertDeliveryConnection = {
+  __typename?: 'AlertDeliveryConnection';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  nodes: Array<AlertDelivery>;
+};
+
+export type Asset = {
+  __typename?: 'Asset';
+  checks: Array<AssetCheck>;
+  codeVersion?: Maybe<Scalars['String']['output']>;
+  dependents: Array<Scalars['String']['output']>;
+  /** Printed keys of direct upstream / downstream assets. */
+  deps: Array<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  downstream: Array<Asset>;
+  /** The daemon's latest verdict under that policy (null without a policy or before the first evaluation). */
+  freshness?: Maybe<FreshnessState>;
+  /** The freshness policy as JSON (null without one). */
+  freshnessPolicy?: Maybe<Scalars['String']['output']>;
+  group: Scalars['String']['output'];
+  key: Scalars['String']['output'];
+  kinds: Array<Scalars['String']['output']>;
+  latestMaterialization?: Maybe<Materialization>;
+  /** The newest run that targeted this asset. */
+  latestRun?: Maybe<Run>;
+  location: Scalars['String']['output'];
+  materializations: MaterializationConnection;
+  owners: Array<Scalars['String']['output']>;
+  partitionStatus?: Maybe<PartitionStatus>;
+  partitions?: Maybe<PartitionsDefinition>;
+  path: Array<Scalars['String']['output']>;
+  /** Schedules and sensors whose target includes this asset. */
+  schedules: Array<Schedule>;
+  sensors: Array<Sensor>;
+  status: AssetStatus;
+  tags: Array<Tag>;
+  upstream: Array<Asset>;
+};
+
+
+export type AssetMaterializationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type AssetCheck = {
+  __typename?: 'AssetCheck';
+  blocking: Scalars['Boolean']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  /** Result of the latest evaluation (null if never evaluated). */
+  passed?: Maybe<Scalars['Boolean']['output']>;
+  runId?: Maybe<Scalars['String']['output']>;
+  /** warn or error: of the latest evaluation, else the severity declared in code. */
+  severity?: Maybe<Scalars['String']['output']>;
+  /** When it was last evaluated (null if never). */
+  timestamp?: Maybe<Scalars['Float']['output']>;
+};
+
+export type AssetConnection = {
+  __typename?: 'AssetConnection';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  nodes: Array<Asset>;
+  /** Total matching the filter (not only this page). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AssetFilter = {
+  group?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<Scalars['String']['input']>;
+  location?: InputMaybe<Scalars['String']['input']>;
+  owner?: InputMaybe<Scalars['String']['input']>;
+  /** Case-insensitive substring of the key, description or group. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<AssetStatus>;
+  /** A tag as key or key=value. */
+  tag?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AssetGraph = {
+  __typename?: 'AssetGraph';
+  edges: Array<AssetGraphEdge>;
+  nodes: Array<AssetGraphNode>;
+  /** Dependencies no loaded location defines (drawn as missing nodes). */
+  unresolved: Array<Scalars['String']['output']>;
+};
+
+export type AssetGraphEdge = {
+  __typename?: 'AssetGraphEdge';
+  from: Scalars['String']['output'];
+  to: Scalars['String']['output'];
+};
+
+export type AssetGraphNode = {
+  __typename?: 'AssetGraphNode';
+  /** FRESH, WARN, STALE, UNKNOWN; null for an asset without a freshness policy. */
+  freshness?: Maybe<Scalars['String']['output']>;
+  group: Scalars['String']['output'];
+  key: Scalars['String']['output'];
+  kinds: Array<Scalars['String']['output']>;
+  location: Scalars['String']['output'];
+  partitioned: Scalars['Boolean']['output'];
+  status: AssetStatus;
+};
+
+export type AssetStatus =
+  /** The last run that targeted it failed after its last materialization. */
+  | 'FAILED'
+  /** A run targeting it is queued or in progress. */
+  | 'IN_PROGRESS'
+  | 'MATERIALIZED'
+  | 'NEVER_MATERIALIZED';
+
+export type CancelRunResult = CancelRunSuccess | RunNotCancelableError | RunNotFoundError | UnauthorizedError;
+
+export type CancelRunSuccess = {
+  __typename?: 'CancelRunSuccess';
+  run: Run;
+};
+
+export type CodeLocation = {
+  __typename?: 'CodeLocation';
+  assetCount: Scalars['Int']['output'];
+  errorMessage?: Maybe<Scalars['String']['output']>;
+  loadedAt?: Maybe<Scalars['Float']['output']>;
+  name: Scalars['String']['output'];
+  scheduleCount: Scalars['Int']['output'];
+  sensorCount: Scalars['Int']['output'];
+  source: Scalars['String']['output'];
+  /** LOADING, LOADED, ERROR */
+  status: Scalars['String']['output'];
+  updatedAt: Scalars['Float']['output'];
+};
+
+export type DaemonLoop = {
+  __typename?: 'DaemonLoop';
+  at: Scalars['Float']['output'];
+  daemonId: Scalars['String']['output'];
+  healthy: Scalars['Boolean']['output'];
+  info?: Maybe<Scalars['String']['output']>;
+  loop: Scalars['String']['output'];
+};
+
+export type DaemonStatus = {
+  __typename?: 'DaemonStatus';
+  /** True when every loop heartbeated within the last minute. */
+  healthy: Scalars['Boolean']['output'];
+  loops: Array<DaemonLoop>;
+};
+
+export type Error = {
+  message: Scalars['String']['output'];
+};
+
+/** The latest failed evaluation of a check. */
+export type FailedCheck = {
+  __typename?: 'FailedCheck';
+  assetKey: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  runId: Scalars['String']['output'];
+  /** warn or error */
+  severity: Scalars['String']['output'];
+  timestamp: Scalars['Float']['output'];
+};
+
+/** The daemon's latest freshness verdict for an asset (docs/freshness.md). */
+export type FreshnessState = {
+  __typename?: 'FreshnessState';
+  evaluatedAt: Scalars['Float']['output'];
+  /** Until when the asset stays fresh without a new materialization. */
+  freshUntil?: Maybe<Scalars['Float']['output']>;
+  /** The partition judged (policies with partitions: latest). */
+  partition?: Maybe<Scalars['String']['output']>;
+  reason: Scalars['String']['output'];
+  /** When the asset entered this state (for STALE: when it became stale). */
+  since: Scalars['Float']['output'];
+  staleSince?: Maybe<Scalars['Float']['output']>;
+  /** FRESH, WARN, STALE or UNKNOWN */
+  state: Scalars['String']['output'];
+  /** When it turns WARN (with a warning window). */
+  warnAt?: Maybe<Scalars['Float']['output']>;
+};
+
+export type Instigator = {
+  defaultStatus: InstigatorStatus;
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['String']['output'];
+  location: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  status: InstigatorStatus;
+  target: Scalars['String']['output'];
+  ticks: Array<Tick>;
+};
+
+
+export type InstigatorTicksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type InstigatorNotFoundError = Error & {
+  __typename?: 'InstigatorNotFoundError';
+  message: Scalars['String']['output'];
+};
+
+export type InstigatorResult = InstigatorNotFoundError | Schedule | Sensor | UnauthorizedError;
+
+export type InstigatorStatus =
+  | 'RUNNING'
+  | 'STOPPED';
+
+export type InvalidPartitionError = Error & {
+  __typename?: 'InvalidPartitionError';
+  message: Scalars['String']['output'];
+};
+
+export type InvalidSelectionError = Error & {
+  __typename?: 'InvalidSelectionError';
+  message: Scalars['String']['output'];
+};
+
+/** A run tag the caller may not set: a reserved flyt/ key, or a bad value for one of the settable ones. */
+export type InvalidTagError = Error & {
+  __typename?: 'InvalidTagError';
+  key: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type LaunchRunResult = InvalidPartitionError | InvalidSelectionError | InvalidTagError | LaunchRunSuccess | LocationUnavailableError | ReexecutionError | RunNotFoundError | UnauthorizedError;
+
+export type LaunchRunSuccess = {
+  __typename?: 'LaunchRunSuccess';
+  run: Run;
+};
+
+export type LocationNotFoundError = Error & {
+  __typename?: 'LocationNotFoundError';
+  message: Scalars['String']['output'];
+};
+
+export type LocationUnavailableError = Error & {
+  __typename?: 'LocationUnavailableError';
+  location: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type Materialization = {
+  __typename?: 'Materialization';
+  eventId: Scalars['Float']['output'];
+  metadata: Array<MetadataEntry>;
+  partition?: Maybe<Scalars['String']['output']>;
+  runId: Scalars['String']['output'];
+  timestamp: Scalars['Float']['output'];
+};
+
+export type MaterializationConnection = {
+  __typename?: 'MaterializationConnection';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  nodes: Array<Materialization>;
+};
+
+export type MetadataEntry = {
+  __typename?: 'MetadataEntry';
+  /** The value as JSON. */
+  json: Scalars['String']['output'];
+  label: Scalars['String']['output'];
+  /** The value as a number for int/float/timestamp entries (for plots), else null. */
+  number?: Maybe<Scalars['Float']['output']>;
+  /** A short text rendering of the value. */
+  text: Scalars['String']['output'];
+  /** int, float, text, markdown, url, path, json, timestamp, table, table_schema, bool, null … */
+  type: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  cancelRun: CancelRunResult;
+  /** Launches a run of the assets a selection resolves to (optionally one partition). */
+  launchRun: LaunchRunResult;
+  /** Re-executes a finished run: every step, or only those that did not succeed. */
+  reexecuteRun: LaunchRunResult;
+  /** Reloads one code location (restarts its code server or refetches its snapshot). */
+  reloadLocation: ReloadLocationResult;
+  /** Starts or stops a schedule or sensor (persisted; overrides its default status). */
+  setInstigatorStatus: InstigatorResult;
+};
+
+
+export type MutationCancelRunArgs = {
+  runId: Scalars['String']['input'];
+};
+
+
+export type MutationLaunchRunArgs = {
+  partition?: InputMaybe<Scalars['String']['input']>;
+  selection: Scalars['String']['input'];
+  tags?: InputMaybe<Array<TagInput>>;
+};
+
+
+export type MutationReexecuteRunArgs = {
+  fromFailure?: InputMaybe<Scalars['Boolean']['input']>;
+  runId: Scalars['String']['input'];
+};
+
+
+export type MutationReloadLocationArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationSetInstigatorStatusArgs = {
+  id: Scalars['String']['input'];
+  status: InstigatorStatus;
+};
+
+export type Overview = {
+  __typename?: 'Overview';
+  assetCount: Scalars['Int']['output'];
+  daemon: DaemonStatus;
+  /** Alert deliveries that failed in the last 24 hours. */
+  failedAlertDeliveries24h: Scalars['Int']['output'];
+  failedAssets: Array<Asset>;
+  failedCheckCount: Scalars['Int']['output'];
+  /** Checks whose latest evaluation failed (at most 200, newest first) and their count. */
+  failedChecks: Array<FailedCheck>;
+  failedRuns24h: Array<Run>;
+  locationsWithErrors: Array<CodeLocation>;
+  queuedRuns: Array<Run>;
+  runningRuns: Array<Run>;
+  /** Assets whose freshness state is STALE (at most 200, longest stale first) and their count. */
+  staleAssets: Array<Asset>;
+  staleCount: Scalars['Int']['output'];
+  stoppedSchedules: Array<Schedule>;
+  stoppedSensors: Array<Sensor>;
+  /** Assets in the WARN state (fresh, but close to stale). */
+  warnCount: Scalars['Int']['output'];
+};
+
+export type PartitionState = {
+  __typename?: 'PartitionState';
+  key: Scalars['String']['output'];
+  runId?: Maybe<Scalars['String']['output']>;
+  /** MATERIALIZED | FAILED | MISSING */
+  status: Scalars['String']['output'];
+  timestamp?: Maybe<Scalars['Float']['output']>;
+};
+
+export type PartitionStatus = {
+  __typename?: 'PartitionStatus';
+  failed: Scalars['Int']['output'];
+  materialized: Scalars['Int']['output'];
+  /** Per key, oldest first, at most 'first' (the newest keys when truncated). */
+  partitions: Array<PartitionState>;
+  total: Scalars['Int']['output'];
+};
+
+
+export type PartitionStatusPartitionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type PartitionsDefinition = {
+  __typename?: 'PartitionsDefinition';
+  cadence?: Maybe<Scalars['String']['output']>;
+  format?: Maybe<Scalars['String']['output']>;
+  /** Static partitions' keys, or the time-window format. */
+  keys?: Maybe<Array<Scalars['String']['output']>>;
+  kind: Scalars['String']['output'];
+  start?: Maybe<Scalars['String']['output']>;
+  timezone?: Maybe<Scalars['String']['output']>;
+};
+
+/** Entry points for reading the state of the platform. */
+export type Query = {
+  __typename?: 'Query';
+  /** Alert deliveries (sent, failed, suppressed), newest first; failedOnly: only failed ones (docs/alerts.md). */
+  alertDeliveries: AlertDeliveryConnection;
+  /** One asset by printed key (a/b/c), or null when no location defines it. */
+  asset?: Maybe<Asset>;
+  /** The merged cross-location asset graph, whole or restricted to a selection expression (see docs/selection.md). */
+  assetGraph: AssetGraph;
+  /** Assets of every loaded code location, sorted by key; filters combine with AND. */
+  assets: AssetConnection;
+  daemon: DaemonStatus;
+  /** A schedule or sensor by id (<location>:<name>). */
+  instigator?: Maybe<Instigator>;
+  locations: Array<CodeLocation>;
+  /** Everything an operator must look at, in one query. */
+  overview: Overview;
+  run?: Maybe<Run>;
+  /** Runs, newest first. */
+  runs: RunConnection;
+  schedules: Array<Schedule>;
+  /** Short list of assets, runs, schedules and sensors matching a text, for the search box. */
+  search: Array<SearchHit>;
+  sensors: Array<Sensor>;
+  /** Who is asking and what their role allows (docs/auth.md). */
+  viewer: Viewer;
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryAlertDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  failedOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryAssetArgs = {
+  key: Scalars['String']['input'];
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryAssetGraphArgs = {
+  selection?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryAssetsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryInstigatorArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryRunArgs = {
+  runId: Scalars['String']['input'];
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<RunsFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QuerySearchArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  text: Scalars['String']['input'];
+};
+
+export type ReexecutionError = Error & {
+  __typename?: 'ReexecutionError';
+  message: Scalars['String']['output'];
+};
+
+export type ReloadLocationResult = CodeLocation | LocationNotFoundError | UnauthorizedError;
+
+export type Run = {
+  __typename?: 'Run';
+  assetKeys: Array<Scalars['String']['output']>;
+  canCancel: Scalars['Boolean']['output'];
+  createdAt: Scalars['Float']['output'];
+  durationMs?: Maybe<Scalars['Float']['output']>;
+  endedAt?: Maybe<Scalars['Float']['output']>;
+  events: Array<RunEvent>;
+  instigator?: Maybe<Scalars['String']['output']>;
+  location: Scalars['String']['output'];
+  /** The RUN_FAILURE / RUN_CANCELED message. */
+  message?: Maybe<Scalars['String']['output']>;
+  origin: Scalars['String']['output'];
+  parentRunId?: Maybe<Scalars['String']['output']>;
+  partition?: Maybe<Scalars['String']['output']>;
+  rootRunId?: Maybe<Scalars['String']['output']>;
+  runId: Scalars['String']['output'];
+  selection: Scalars['String']['output'];
+  startedAt?: Maybe<Scalars['Float']['output']>;
+  status: RunStatus;
+  steps: Array<Step>;
+  tags: Array<Tag>;
+  updatedAt: Scalars['Float']['output'];
+};
+
+
+export type RunEventsArgs = {
+  after?: InputMaybe<Scalars['Float']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  stepKey?: InputMaybe<Scalars['String']['input']>;
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type RunConnection = {
+  __typename?: 'RunConnection';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  nodes: Array<Run>;
+};
+
+export type RunEvent = {
+  __typename?: 'RunEvent';
+  /** The whole event body as JSON. */
+  body: Scalars['String']['output'];
+  /** Storage id: the cursor for tailing (pass as 'after'). */
+  id: Scalars['Float']['output'];
+  /** debug, info, warn, error (derived for lifecycle events). */
+  level: Scalars['String']['output'];
+  /** A one-line human rendering (log message, output text, error). */
+  message: Scalars['String']['output'];
+  stepKey?: Maybe<Scalars['String']['output']>;
+  /** stdout or stderr for STEP_OUTPUT events. */
+  stream?: Maybe<Scalars['String']['output']>;
+  timestamp: Scalars['Float']['output'];
+  type: Scalars['String']['output'];
+};
+
+export type RunNotCancelableError = Error & {
+  __typename?: 'RunNotCancelableError';
+  message: Scalars['String']['output'];
+  status: RunStatus;
+};
+
+export type RunNotFoundError = Error & {
+  __typename?: 'RunNotFoundError';
+  message: Scalars['String']['output'];
+  runId: Scalars['String']['output'];
+};
+
+export type RunStatus =
+  | 'CANCELED'
+  | 'CANCELING'
+  | 'FAILURE'
+  | 'QUEUED'
+  | 'STARTED'
+  | 'STARTING'
+  | 'SUCCESS';
+
+export type RunsFilter = {
+  assetKey?: InputMaybe<Scalars['String']['input']>;
+  createdAfter?: InputMaybe<Scalars['Float']['input']>;
+  createdBefore?: InputMaybe<Scalars['Float']['input']>;
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** manual, schedule, sensor, backfill, automation */
+  origin?: InputMaybe<Scalars['String']['input']>;
+  rootRunId?: InputMaybe<Scalars['String']['input']>;
+  statuses?: InputMaybe<Array<RunStatus>>;
+  tags?: InputMaybe<Array<TagInput>>;
+};
+
+export type Schedule = Instigator & {
+  __typename?: 'Schedule';
+  cron: Scalars['String']['output'];
+  defaultStatus: InstigatorStatus;
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['String']['output'];
+  location: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  /** The next tick times (epoch ms), after now. */
+  nextTicks: Array<Scalars['Float']['output']>;
+  status: InstigatorStatus;
+  target: Scalars['String']['output'];
+  ticks: Array<Tick>;
+  timezone: Scalars['String']['output'];
+};
+
+
+export type ScheduleNextTicksArgs = {
+  count?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ScheduleTicksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type SearchHit = {
+  __typename?: 'SearchHit';
+  /** asset, run, schedule, sensor, location */
+  kind: Scalars['String']['output'];
+  label: Scalars['String']['output'];
+  /** The UI path of the hit. */
+  path: Scalars['String']['output'];
+};
+
+export type Sensor = Instigator & {
+  __typename?: 'Sensor';
+  defaultStatus: InstigatorStatus;
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['String']['output'];
+  location: Scalars['String']['output'];
+  minimumIntervalSeconds: Scalars['Float']['output'];
+  name: Scalars['String']['output'];
+  sensorType: Scalars['String']['output'];
+  status: InstigatorStatus;
+  target: Scalars['String']['output'];
+  ticks: Array<Tick>;
+};
+
+
+export type SensorTicksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type Step = {
+  __typename?: 'Step';
+  attempts: Scalars['Int']['output'];
+  durationMs?: Maybe<Scalars['Float']['output']>;
+  endedAt?: Maybe<Scalars['Float']['output']>;
+  errorMessage?: Maybe<Scalars['String']['output']>;
+  materializedAssets: Array<Scalars['String']['output']>;
+  skipReason?: Maybe<Scalars['String']['output']>;
+  startedAt?: Maybe<Scalars['Float']['output']>;
+  /** PENDING, RUNNING, SUCCESS, FAILURE, SKIPPED, CANCELED */
+  status: Scalars['String']['output'];
+  stepKey: Scalars['String']['output'];
+};
+
+export type Tag = {
+  __typename?: 'Tag';
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type TagInput = {
+  key: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type Tick = {
+  __typename?: 'Tick';
+  createdAt: Scalars['Float']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  runIds: Array<Scalars['String']['output']>;
+  skipReason?: Maybe<Scalars['String']['output']>;
+  /** STARTED, SUCCESS, SKIPPED, FAILURE */
+  status: Scalars['String']['output'];
+  tickId: Scalars['Float']['output'];
+  tickTime: Scalars['Float']['output'];
+};
+
+export type UnauthorizedError = Error & {
+  __typename?: 'UnauthorizedError';
+  message: Scalars['String']['output'];
+};
+
+/** The signed-in user (or API token) of this request. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** Whether API tokens may be managed (admin). */
+  canAdminister: Scalars['Boolean']['output'];
+  /** Whether runs, schedules, sensors and locations may be changed (operator or admin). */
+  canOperate: Scalars['Boolean']['output'];
+  email?: Maybe<Scalars['String']['output']>;
+  /** User name (forwarded mode), token:<name> for an API token, or null when auth mode is none. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** viewer, operator or admin; null when the request has no role. */
+  role?: Maybe<Scalars['String']['output']>;
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  CancelRunResult:
+    | ( Omit<CancelRunSuccess, 'run'> & { run: _RefType['Run'] } & { __typename: 'CancelRunSuccess' } )
+    | ( RunNotCancelableError & { __typename: 'RunNotCancelableError' } )
+    | ( RunNotFoundError & { __typename: 'RunNotFoundError' } )
+    | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
+  ;
+  InstigatorResult:
+    | ( InstigatorNotFoundError & { __typename: 'InstigatorNotFoundError' } )
+    | ( ScheduleNode & { __typename: 'Schedule' } )
+    | ( SensorNode & { __typename: 'Sensor' } )
+    | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
+  ;
+  LaunchRunResult:
+    | ( InvalidPartitionError & { __typename: 'InvalidPartitionError' } )
+    | ( InvalidSelectionError & { __typename: 'InvalidSelectionError' } )
+    | ( InvalidTagError & { __typename: 'InvalidTagError' } )
+    | ( Omit<LaunchRunSuccess, 'run'> & { run: _RefType['Run'] } & { __typename: 'LaunchRunSuccess' } )
+    | ( LocationUnavailableError & { __typename: 'LocationUnavailableError' } )
+    | ( ReexecutionError & { __typename: 'ReexecutionError' } )
+    | ( RunNotFoundError & { __typename: 'RunNotFoundError' } )
+    | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
+  ;
+  ReloadLocationResult:
+    | ( CodeLocation & { __typename: 'CodeLocation' } )
+    | ( LocationNotFoundError & { __typename: 'LocationNotFoundError' } )
+    | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
+  ;
+};
+
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Error:
+    | ( InstigatorNotFoundError )
+    | ( InvalidPartitionError )
+    | ( InvalidSelectionError )
+    | ( InvalidTagError )
+    | ( LocationNotFoundError )
+    | ( LocationUnavailableError )
+    | ( ReexecutionError )
+    | ( RunNotCancelableError )
+    | ( RunNotFoundError )
+    | ( UnauthorizedError )
+  ;
+  Instigator:
+    | ( ScheduleNode )
+    | ( SensorNode )
+  ;
+};
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  AlertDelivery: ResolverTypeWrapper<AlertDelivery>;
+  AlertDeliveryConnection: ResolverTypeWrapper<AlertDeliveryConnection>;
+  Asset: ResolverTypeWrapper<AssetNode>;
+  AssetCheck: ResolverTypeWrapper<AssetCheck>;
+  AssetConnection: ResolverTypeWrapper<Omit<AssetConnection, 'nodes'> & { nodes: Array<ResolversTypes['Asset']> }>;
+  AssetFilter: AssetFilter;
+  AssetGraph: ResolverTypeWrapper<Omit<AssetGraph, 'nodes'> & { nodes: Array<ResolversTypes['AssetGraphNode']> }>;
+  AssetGraphEdge: ResolverTypeWrapper<AssetGraphEdge>;
+  AssetGraphNode: ResolverTypeWrapper<AssetGraphNodeParent>;
+  AssetStatus: AssetStatus;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CancelRunResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CancelRunResult']>;
+  CancelRunSuccess: ResolverTypeWrapper<Omit<CancelRunSuccess, 'run'> & { run: ResolversTypes['Run'] }>;
+  CodeLocation: ResolverTypeWrapper<CodeLocation>;
+  DaemonLoop: ResolverTypeWrapper<DaemonLoop>;
+  DaemonStatus: ResolverTypeWrapper<DaemonStatus>;
+  Error: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Error']>;
+  FailedCheck: ResolverTypeWrapper<FailedCheck>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  FreshnessState: ResolverTypeWrapper<FreshnessState>;
+  Instigator: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Instigator']>;
+  InstigatorNotFoundError: ResolverTypeWrapper<InstigatorNotFoundError>;
+  InstigatorResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['InstigatorResult']>;
+  InstigatorStatus: InstigatorStatus;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  InvalidPartitionError: ResolverTypeWrapper<InvalidPartitionError>;
+  InvalidSelectionError: ResolverTypeWrapper<InvalidSelectionError>;
+  InvalidTagError: ResolverTypeWrapper<InvalidTagError>;
+  LaunchRunResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['LaunchRunResult']>;
+  LaunchRunSuccess: ResolverTypeWrapper<Omit<LaunchRunSuccess, 'run'> & { run: ResolversTypes['Run'] }>;
+  LocationNotFoundError: ResolverTypeWrapper<LocationNotFoundError>;
+  LocationUnavailableError: ResolverTypeWrapper<LocationUnavailableError>;
+  Materialization: ResolverTypeWrapper<Materialization>;
+  MaterializationConnection: ResolverTypeWrapper<MaterializationConnection>;
+  MetadataEntry: ResolverTypeWrapper<MetadataEntry>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Overview: ResolverTypeWrapper<Omit<Overview, 'failedAssets' | 'failedRuns24h' | 'queuedRuns' | 'runningRuns' | 'staleAssets' | 'stoppedSchedules' | 'stoppedSensors'> & { failedAssets: Array<ResolversTypes['Asset']>, failedRuns24h: Array<ResolversTypes['Run']>, queuedRuns: Array<ResolversTypes['Run']>, runningRuns: Array<ResolversTypes['Run']>, staleAssets: Array<ResolversTypes['Asset']>, stoppedSchedules: Array<ResolversTypes['Schedule']>, stoppedSensors: Array<ResolversTypes['Sensor']> }>;
+  PartitionState: ResolverTypeWrapper<PartitionState>;
+  PartitionStatus: ResolverTypeWrapper<PartitionStatusParent>;
+  PartitionsDefinition: ResolverTypeWrapper<PartitionsDefinition>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReexecutionError: ResolverTypeWrapper<ReexecutionError>;
+  ReloadLocationResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReloadLocationResult']>;
+  Run: ResolverTypeWrapper<RunRecord>;
+  RunConnection: ResolverTypeWrapper<Omit<RunConnection, 'nodes'> & { nodes: Array<ResolversTypes['Run']> }>;
+  RunEvent: ResolverTypeWrapper<RunEvent>;
+  RunNotCancelableError: ResolverTypeWrapper<RunNotCancelableError>;
+  RunNotFoundError: ResolverTypeWrapper<RunNotFoundError>;
+  RunStatus: RunStatus;
+  RunsFilter: RunsFilter;
+  Schedule: ResolverTypeWrapper<ScheduleNode>;
+  SearchHit: ResolverTypeWrapper<SearchHit>;
+  Sensor: ResolverTypeWrapper<SensorNode>;
+  Step: ResolverTypeWrapper<Step>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Tag: ResolverTypeWrapper<Tag>;
+  TagInput: TagInput;
+  Tick: ResolverTypeWrapper<TickRecord>;
+  UnauthorizedError: ResolverTypeWrapper<UnauthorizedError>;
+  Viewer: ResolverTypeWrapper<Viewer>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  AlertDelivery: AlertDelivery;
+  AlertDeliveryConnection: AlertDeliveryConnection;
+  Asset: AssetNode;
+  AssetCheck: AssetCheck;
+  AssetConnection: Omit<AssetConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Asset']> };
+  AssetFilter: AssetFilter;
+  AssetGraph: Omit<AssetGraph, 'nodes'> & { nodes: Array<ResolversParentTypes['AssetGraphNode']> };
+  AssetGraphEdge: AssetGraphEdge;
+  AssetGraphNode: AssetGraphNodeParent;
+  Boolean: Scalars['Boolean']['output'];
+  CancelRunResult: ResolversUnionTypes<ResolversParentTypes>['CancelRunResult'];
+  CancelRunSuccess: Omit<CancelRunSuccess, 'run'> & { run: ResolversParentTypes['Run'] };
+  CodeLocation: CodeLocation;
+  DaemonLoop: DaemonLoop;
+  DaemonStatus: DaemonStatus;
+  Error: ResolversInterfaceTypes<ResolversParentTypes>['Error'];
+  FailedCheck: FailedCheck;
+  Float: Scalars['Float']['output'];
+  FreshnessState: FreshnessState;
+  Instigator: ResolversInterfaceTypes<ResolversParentTypes>['Instigator'];
+  InstigatorNotFoundError: InstigatorNotFoundError;
+  InstigatorResult: ResolversUnionTypes<ResolversParentTypes>['InstigatorResult'];
+  Int: Scalars['Int']['output'];
+  InvalidPartitionError: InvalidPartitionError;
+  InvalidSelectionError: InvalidSelectionError;
+  InvalidTagError: InvalidTagError;
+  LaunchRunResult: ResolversUnionTypes<ResolversParentTypes>['LaunchRunResult'];
+  LaunchRunSuccess: Omit<LaunchRunSuccess, 'run'> & { run: ResolversParentTypes['Run'] };
+  LocationNotFoundError: LocationNotFoundError;
+  LocationUnavailableError: LocationUnavailableError;
+  Materialization: Materialization;
+  MaterializationConnection: MaterializationConnection;
+  MetadataEntry: MetadataEntry;
+  Mutation: Record<PropertyKey, never>;
+  Overview: Omit<Overview, 'failedAssets' | 'failedRuns24h' | 'queuedRuns' | 'runningRuns' | 'staleAssets' | 'stoppedSchedules' | 'stoppedSensors'> & { failedAssets: Array<ResolversParentTypes['Asset']>, failedRuns24h: Array<ResolversParentTypes['Run']>, queuedRuns: Array<ResolversParentTypes['Run']>, runningRuns: Array<ResolversParentTypes['Run']>, staleAssets: Array<ResolversParentTypes['Asset']>, stoppedSchedules: Array<ResolversParentTypes['Schedule']>, stoppedSensors: Array<ResolversParentTypes['Sensor']> };
+  PartitionState: PartitionState;
+  PartitionStatus: PartitionStatusParent;
+  PartitionsDefinition: PartitionsDefinition;
+  Query: Record<PropertyKey, never>;
+  ReexecutionError: ReexecutionError;
+  ReloadLocationResult: ResolversUnionTypes<ResolversParentTypes>['ReloadLocationResult'];
+  Run: RunRecord;
+  RunConnection: Omit<RunConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Run']> };
+  RunEvent: RunEvent;
+  RunNotCancelableError: RunNotCancelableError;
+  RunNotFoundError: RunNotFoundError;
+  RunsFilter: RunsFilter;
+  Schedule: ScheduleNode;
+  SearchHit: SearchHit;
+  Sensor: SensorNode;
+  Step: Step;
+  String: Scalars['String']['output'];
+  Tag: Tag;
+  TagInput: TagInput;
+  Tick: TickRecord;
+  UnauthorizedError: UnauthorizedError;
+  Viewer: Viewer;
+};
+
+export type AlertDeliveryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AlertDelivery'] = ResolversParentTypes['AlertDelivery']> = {
+  alertId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AlertDeliveryConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AlertDeliveryConnection'] = ResolversParentTypes['AlertDeliveryConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AlertDelivery']>, ParentType, ContextType>;
+};
+
+export type AssetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset']> = {
+  checks?: Resolver<Array<ResolversTypes['AssetCheck']>, ParentType, ContextType>;
+  codeVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dependents?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  deps?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  downstream?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+  freshness?: Resolver<Maybe<ResolversTypes['FreshnessState']>, ParentType, ContextType>;
+  freshnessPolicy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  group?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kinds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  latestMaterialization?: Resolver<Maybe<ResolversTypes['Materialization']>, ParentType, ContextType>;
+  latestRun?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
+  location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  materializations?: Resolver<ResolversTypes['MaterializationConnection'], ParentType, ContextType, RequireFields<AssetMaterializationsArgs, 'first'>>;
+  owners?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  partitionStatus?: Resolver<Maybe<ResolversTypes['PartitionStatus']>, ParentType, ContextType>;
+  partitions?: Resolver<Maybe<ResolversTypes['PartitionsDefinition']>, ParentType, ContextType>;
+  path?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  schedules?: Resolver<Array<ResolversTypes['Schedule']>, ParentType, ContextType>;
+  sensors?: Resolver<Array<ResolversTypes['Sensor']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
+  upstream?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+};
+
+export type AssetCheckResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetCheck'] = ResolversParentTypes['AssetCheck']> = {
+  blocking?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  passed?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  runId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  severity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timestamp?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type AssetConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetConnection'] = ResolversParentTypes['AssetConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AssetGraphResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetGraph'] = ResolversParentTypes['AssetGraph']> = {
+  edges?: Resolver<Array<ResolversTypes['AssetGraphEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AssetGraphNode']>, ParentType, ContextType>;
+  unresolved?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AssetGraphEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetGraphEdge'] = ResolversParentTypes['AssetGraphEdge']> = {
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AssetGraphNodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetGraphNode'] = ResolversParentTypes['AssetGraphNode']> = {
+  freshness?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  group?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kinds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partitioned?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
+};
+
+export type CancelRunResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CancelRunResult'] = ResolversParentTypes['CancelRunResult']> = {
+  __resolveType: TypeResolveFn<'CancelRunSuccess' | 'RunNotCancelableError' | 'RunNotFoundError' | 'UnauthorizedError', ParentType, ContextType>;
+};
+
+export type CancelRunSuccessResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CancelRunSuccess'] = ResolversParentTypes['CancelRunSuccess']> = {
+  run?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CodeLocationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CodeLocation'] = ResolversParentTypes['CodeLocation']> = {
+  assetCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  loadedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scheduleCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sensorCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DaemonLoopResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DaemonLoop'] = ResolversParentTypes['DaemonLoop']> = {
+  at?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  daemonId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  healthy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  info?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  loop?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DaemonStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DaemonStatus'] = ResolversParentTypes['DaemonStatus']> = {
+  healthy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  loops?: Resolver<Array<ResolversTypes['DaemonLoop']>, ParentType, ContextType>;
+};
+
+export type ErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Error'] = ResolversParentTypes['Error']> = {
+  __resolveType: TypeResolveFn<'InstigatorNotFoundError' | 'InvalidPartitionError' | 'InvalidSelectionError' | 'InvalidTagError' | 'LocationNotFoundError' | 'LocationUnavailableError' | 'ReexecutionError' | 'RunNotCancelableError' | 'RunNotFoundError' | 'UnauthorizedError', ParentType, ContextType>;
+};
+
+export type FailedCheckResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FailedCheck'] = ResolversParentTypes['FailedCheck']> = {
+  assetKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type FreshnessStateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FreshnessState'] = ResolversParentTypes['FreshnessState']> = {
+  evaluatedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  freshUntil?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  partition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  staleSince?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  warnAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type InstigatorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Instigator'] = ResolversParentTypes['Instigator']> = {
+  __resolveType: TypeResolveFn<'Schedule' | 'Sensor', ParentType, ContextType>;
+};
+
+export type InstigatorNotFoundErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InstigatorNotFoundError'] = ResolversParentTypes['InstigatorNotFoundError']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type InstigatorResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InstigatorResult'] = ResolversParentTypes['InstigatorResult']> = {
+  __resolveType: TypeResolveFn<'InstigatorNotFoundError' | 'Schedule' | 'Sensor' | 'UnauthorizedError', ParentType, ContextType>;
+};
+
+export type InvalidPartitionErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvalidPartitionError'] = ResolversParentTypes['InvalidPartitionError']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type InvalidSelectionErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvalidSelectionError'] = ResolversParentTypes['InvalidSelectionError']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type InvalidTagErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvalidTagError'] = ResolversParentTypes['InvalidTagError']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LaunchRunResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LaunchRunResult'] = ResolversParentTypes['LaunchRunResult']> = {
+  __resolveType: TypeResolveFn<'InvalidPartitionError' | 'InvalidSelectionError' | 'InvalidTagError' | 'LaunchRunSuccess' | 'LocationUnavailableError' | 'ReexecutionError' | 'RunNotFoundError' | 'UnauthorizedError', ParentType, ContextType>;
+};
+
+export type LaunchRunSuccessResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LaunchRunSuccess'] = ResolversParentTypes['LaunchRunSuccess']> = {
+  run?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LocationNotFoundErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LocationNotFoundError'] = ResolversParentTypes['LocationNotFoundError']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LocationUnavailableErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LocationUnavailableError'] = ResolversParentTypes['LocationUnavailableError']> = {
+  location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type MaterializationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Materialization'] = ResolversParentTypes['Materialization']> = {
+  eventId?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  metadata?: Resolver<Array<ResolversTypes['MetadataEntry']>, ParentType, ContextType>;
+  partition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type MaterializationConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MaterializationConnection'] = ResolversParentTypes['MaterializationConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Materialization']>, ParentType, ContextType>;
+};
+
+export type MetadataEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MetadataEntry'] = ResolversParentTypes['MetadataEntry']> = {
+  json?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  cancelRun?: Resolver<ResolversTypes['CancelRunResult'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'runId'>>;
+  launchRun?: Resolver<ResolversTypes['LaunchRunResult'], ParentType, ContextType, RequireFields<MutationLaunchRunArgs, 'selection'>>;
+  reexecuteRun?: Resolver<ResolversTypes['LaunchRunResult'], ParentType, ContextType, RequireFields<MutationReexecuteRunArgs, 'fromFailure' | 'runId'>>;
+  reloadLocation?: Resolver<ResolversTypes['ReloadLocationResult'], ParentType, ContextType, RequireFields<MutationReloadLocationArgs, 'name'>>;
+  setInstigatorStatus?: Resolver<ResolversTypes['InstigatorResult'], ParentType, ContextType, RequireFields<MutationSetInstigatorStatusArgs, 'id' | 'status'>>;
+};
+
+export type OverviewResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Overview'] = ResolversParentTypes['Overview']> = {
+  assetCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  daemon?: Resolver<ResolversTypes['DaemonStatus'], ParentType, ContextType>;
+  failedAlertDeliveries24h?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failedAssets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+  failedCheckCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failedChecks?: Resolver<Array<ResolversTypes['FailedCheck']>, ParentType, ContextType>;
+  failedRuns24h?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
+  locationsWithErrors?: Resolver<Array<ResolversTypes['CodeLocation']>, ParentType, ContextType>;
+  queuedRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
+  runningRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
+  staleAssets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+  staleCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stoppedSchedules?: Resolver<Array<ResolversTypes['Schedule']>, ParentType, ContextType>;
+  stoppedSensors?: Resolver<Array<ResolversTypes['Sensor']>, ParentType, ContextType>;
+  warnCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PartitionStateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PartitionState'] = ResolversParentTypes['PartitionState']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  runId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timestamp?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type PartitionStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PartitionStatus'] = ResolversParentTypes['PartitionStatus']> = {
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  materialized?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  partitions?: Resolver<Array<ResolversTypes['PartitionState']>, ParentType, ContextType, RequireFields<PartitionStatusPartitionsArgs, 'first'>>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PartitionsDefinitionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PartitionsDefinition'] = ResolversParentTypes['PartitionsDefinition']> = {
+  cadence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  format?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  keys?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  start?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  alertDeliveries?: Resolver<ResolversTypes['AlertDeliveryConnection'], ParentType, ContextType, RequireFields<QueryAlertDeliveriesArgs, 'failedOnly' | 'first'>>;
+  asset?: Resolver<Maybe<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<QueryAssetArgs, 'key'>>;
+  assetGraph?: Resolver<ResolversTypes['AssetGraph'], ParentType, ContextType, Partial<QueryAssetGraphArgs>>;
+  assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, RequireFields<QueryAssetsArgs, 'first'>>;
+  daemon?: Resolver<ResolversTypes['DaemonStatus'], ParentType, ContextType>;
+  instigator?: Resolver<Maybe<ResolversTypes['Instigator']>, ParentType, ContextType, RequireFields<QueryInstigatorArgs, 'id'>>;
+  locations?: Resolver<Array<ResolversTypes['CodeLocation']>, ParentType, ContextType>;
+  overview?: Resolver<ResolversTypes['Overview'], ParentType, ContextType>;
+  run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<QueryRunArgs, 'runId'>>;
+  runs?: Resolver<ResolversTypes['RunConnection'], ParentType, ContextType, RequireFields<QueryRunsArgs, 'first'>>;
+  schedules?: Resolver<Array<ResolversTypes['Schedule']>, ParentType, ContextType>;
+  search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
+  sensors?: Resolver<Array<ResolversTypes['Sensor']>, ParentType, ContextType>;
+  viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+};
+
+export type ReexecutionErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReexecutionError'] = ResolversParentTypes['ReexecutionError']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReloadLocationResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ReloadLocationResult'] = ResolversParentTypes['ReloadLocationResult']> = {
+  __resolveType: TypeResolveFn<'CodeLocation' | 'LocationNotFoundError' | 'UnauthorizedError', ParentType, ContextType>;
+};
+
+export type RunResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run']> = {
+  assetKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  canCancel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  durationMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['RunEvent']>, ParentType, ContextType, RequireFields<RunEventsArgs, 'first'>>;
+  instigator?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parentRunId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rootRunId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  selection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['Step']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type RunConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunConnection'] = ResolversParentTypes['RunConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
+};
+
+export type RunEventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunEvent'] = ResolversParentTypes['RunEvent']> = {
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stepKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stream?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RunNotCancelableErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunNotCancelableError'] = ResolversParentTypes['RunNotCancelableError']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RunNotFoundErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RunNotFoundError'] = ResolversParentTypes['RunNotFoundError']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ScheduleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Schedule'] = ResolversParentTypes['Schedule']> = {
+  cron?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  defaultStatus?: Resolver<ResolversTypes['InstigatorStatus'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nextTicks?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<ScheduleNextTicksArgs, 'count'>>;
+  status?: Resolver<ResolversTypes['InstigatorStatus'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ticks?: Resolver<Array<ResolversTypes['Tick']>, ParentType, ContextType, RequireFields<ScheduleTicksArgs, 'first'>>;
+  timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type SearchHitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = {
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SensorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Sensor'] = ResolversParentTypes['Sensor']> = {
+  defaultStatus?: Resolver<ResolversTypes['InstigatorStatus'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  minimumIntervalSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sensorType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InstigatorStatus'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ticks?: Resolver<Array<ResolversTypes['Tick']>, ParentType, ContextType, RequireFields<SensorTicksArgs, 'first'>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StepResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Step'] = ResolversParentTypes['Step']> = {
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  durationMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  materializedAssets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  skipReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stepKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TagResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Tag'] = ResolversParentTypes['Tag']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TickResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Tick'] = ResolversParentTypes['Tick']> = {
+  createdAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  runIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  skipReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tickId?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tickTime?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type UnauthorizedErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UnauthorizedError'] = ResolversParentTypes['UnauthorizedError']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  canAdminister?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  canOperate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = RequestContext> = {
+  AlertDelivery?: AlertDeliveryResolvers<ContextType>;
+  AlertDeliveryConnection?: AlertDeliveryConnectionResolvers<ContextType>;
+  Asset?: AssetResolvers<ContextType>;
+  AssetCheck?: AssetCheckResolvers<ContextType>;
+  AssetConnection?: AssetConnectionResolvers<ContextType>;
+  AssetGraph?: AssetGraphResolvers<ContextType>;
+  AssetGraphEdge?: AssetGraphEdgeResolvers<ContextType>;
+  AssetGraphNode?: AssetGraphNodeResolvers<ContextType>;
+  CancelRunResult?: CancelRunResultResolvers<ContextType>;
+  CancelRunSuccess?: CancelRunSuccessResolvers<ContextType>;
+  CodeLocation?: CodeLocationResolvers<ContextType>;
+  DaemonLoop?: DaemonLoopResolvers<ContextType>;
+  DaemonStatus?: DaemonStatusResolvers<ContextType>;
+  Error?: ErrorResolvers<ContextType>;
+  FailedCheck?: FailedCheckResolvers<ContextType>;
+  FreshnessState?: FreshnessStateResolvers<ContextType>;
+  Instigator?: InstigatorResolvers<ContextType>;
+  InstigatorNotFoundError?: InstigatorNotFoundErrorResolvers<ContextType>;
+  InstigatorResult?: InstigatorResultResolvers<ContextType>;
+  InvalidPartitionError?: InvalidPartitionErrorResolvers<ContextType>;
+  InvalidSelectionError?: InvalidSelectionErrorResolvers<ContextType>;
+  InvalidTagError?: InvalidTagErrorResolvers<ContextType>;
+  LaunchRunResult?: LaunchRunResultResolvers<ContextType>;
+  LaunchRunSuccess?: LaunchRunSuccessResolvers<ContextType>;
+  LocationNotFoundError?: LocationNotFoundErrorResolvers<ContextType>;
+  LocationUnavailableError?: LocationUnavailableErrorResolvers<ContextType>;
+  Materialization?: MaterializationResolvers<ContextType>;
+  MaterializationConnection?: MaterializationConnectionResolvers<ContextType>;
+  MetadataEntry?: MetadataEntryResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Overview?: OverviewResolvers<ContextType>;
+  PartitionState?: PartitionStateResolvers<ContextType>;
+  PartitionStatus?: PartitionStatusResolvers<ContextType>;
+  PartitionsDefinition?: PartitionsDefinitionResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  ReexecutionError?: ReexecutionErrorResolvers<ContextType>;
+  ReloadLocationResult?: ReloadLocationResultResolvers<ContextType>;
+  Run?: RunResolvers<ContextType>;
+  RunConnection?: RunConnectionResolvers<ContextType>;
+  RunEvent?: RunEventResolvers<ContextType>;
+  RunNotCancelableError?: RunNotCancelableErrorResolvers<ContextType>;
+  RunNotFoundError?: RunNotFoundErrorResolvers<ContextType>;
+  Schedule?: ScheduleResolvers<ContextType>;
+  SearchHit?: SearchHitResolvers<ContextType>;
+  Sensor?: SensorResolvers<ContextType>;
+  Step?: StepResolvers<ContextType>;
+  Tag?: TagResolvers<ContextType>;
+  Tick?: TickResolvers<ContextType>;
+  UnauthorizedError?: UnauthorizedErrorResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
+};

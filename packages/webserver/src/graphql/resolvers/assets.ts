@@ -1,0 +1,151 @@
+/**
+ * Assets: the catalog listing, one asset, the lineage graph, and the fields of `Asset` that read
+ * materializations, partitions, checks, freshness and the instigators that target it.
+ */
+import { parseAssetKey, resolveSelection, type RunRecord } from "@flyt/core";
+import { partitionsFromSnapshot } from "@flyt/sdk";
+import type { AssetFilter, AssetGraphEdge, QueryResolvers, Resolvers } from "../generated/resolvers.js";
+import { assetStatus, freshnessOf, graphOf, instigators, latestByAsset, latestChecks, recentRunByAsset, statusOf, targetKeys } from "./loaders.js";
+import { afterArg, clampFirst } from "./paging.js";
+import type { AssetGraphNodeParent, AssetNode, PartitionStateParent } from "./parents.js";
+import { materialization, tags } from "./views.js";
+
+function matchesFilter(asset: AssetNode, filter: AssetFilter | null | undefined): boolean {
+  if (!filter) return true;
+  if (filter.group && asset.group !== filter.group) return false;
+  if (filter.location && asset.location !== filter.location) return false;
+  if (filter.owner && !asset.owners.includes(filter.owner)) return false;
+  if (filter.kind && !asset.kinds.includes(filter.kind)) return false;
+  if (filter.tag) {
+    const [k, v] = filter.tag.split("=", 2) as [string, string | undefined];
+    if (!(k in asset.tags) || (v !== undefined && asset.tags[k] !== v)) return false;
+  }
+  if (filter.search) {
+    const text = filter.search.toLowerCase();
+    if (!asset.key.toLowerCase().includes(text) && !(asset.description ?? "").toLowerCase().includes(text) && !asset.group.toLowerCase().includes(text)) return false;
+  }
+  return true;
+}
+
+export const assetQueries: QueryResolvers = {
+  // The cursor of this listing is the last key of the page: assets come from the snapshots, not storage.
+  assets: async (_p, args, ctx) => {
+    const first = clampFirst(args.first, 100);
+    const after = afterArg(args.after);
+    const merged = graphOf(ctx);
+    let list = [...merged.assets.values()].filter((a) => matchesFilter(a, args.filter));
+    const wanted = args.filter?.status;
+    if (wanted) {
+      const latest = await latestByAsset(ctx);
+      const runs = await recentRunByAsset(ctx);
+      list = list.filter((a) => statusOf(a.key, latest, runs) === wanted);
+    }
+    list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const start = after === null ? 0 : list.findIndex((a) => a.key > after);
+    const from = start === -1 ? list.length : start;
+    const nodes = list.slice(from, from + first);
+    const hasNextPage = from + first < list.length;
+    return { nodes, totalCount: list.length, endCursor: nodes.length > 0 ? nodes[nodes.length - 1]!.key : null, hasNextPage };
+  },
+  asset: (_p, args, ctx) => graphOf(ctx).assets.get(args.key) ?? null,
+  assetGraph: async (_p, args, ctx) => {
+    const merged = graphOf(ctx);
+    let keys: Set<string> | null = null;
+    if (typeof args.selection === "string" && args.selection.trim() !== "") keys = resolveSelection(merged.graph, args.selection);
+    const latest = await latestByAsset(ctx);
+    const runs = await recentRunByAsset(ctx);
+    const nodes: AssetGraphNodeParent[] = [];
+    const edges: AssetGraphEdge[] = [];
+    const unresolved = new Set<string>();
+    for (const asset of merged.assets.values()) {
+      if (keys !== null && !keys.has(asset.key)) continue;
+      nodes.push({ key: asset.key, group: asset.group, location: asset.location, status: statusOf(asset.key, latest, runs), kinds: asset.kinds, partitioned: asset.partitions !== null });
+      for (const dep of asset.deps) {
+        if (keys !== null && !keys.has(dep)) continue;
+        edges.push({ from: dep, to: asset.key });
+        if (!merged.assets.has(dep)) unresolved.add(dep);
+      }
+    }
+    return { nodes, edges, unresolved: [...unresolved].sort() };
+  },
+};
+
+export const assetTypes: Resolvers = {
+  Asset: {
+    path: (a) => [...parseAssetKey(a.key)],
+    tags: (a) => tags(a.tags),
+    dependents: (a, _args, ctx) => [...graphOf(ctx).graph.downstreamOf(a.key)],
+    upstream: (a, _args, ctx) => a.deps.flatMap((d) => graphOf(ctx).assets.get(d) ?? []),
+    downstream: (a, _args, ctx) => graphOf(ctx).graph.downstreamOf(a.key).flatMap((d) => graphOf(ctx).assets.get(d) ?? []),
+    partitions: (a) => {
+      const p = a.partitions;
+      if (p === null) return null;
+      return p.kind === "static"
+        ? { kind: "static", keys: p.keys, cadence: null, timezone: null, start: null, format: null }
+        : { kind: "time-window", cadence: p.cadence, timezone: p.timezone, start: p.start, format: p.format, keys: null };
+    },
+    partitionStatus: async (a, _args, ctx) => {
+      if (a.partitions === null) return null;
+      const keys = partitionsFromSnapshot(a.partitions).keys(new Date(ctx.now));
+      const done = new Map((await ctx.options.storage.getPartitionMaterializations(a.key)).map((e) => [e.partition ?? "", e]));
+      // A partition is FAILED when its newest failed run is newer than its materialization.
+      const failedRuns = await ctx.options.storage.listRuns({ assetKey: a.key, statuses: ["FAILURE"] }, { limit: 200 });
+      const failed = new Map<string, RunRecord>();
+      for (const run of failedRuns.items) if (run.partitionKey !== null && !failed.has(run.partitionKey)) failed.set(run.partitionKey, run);
+      const states = keys.map((key): PartitionStateParent => {
+        const mat = done.get(key);
+        const fail = failed.get(key);
+        if (fail && (!mat || mat.timestamp < (fail.endedAt ?? fail.updatedAt))) return { key, status: "FAILED", runId: fail.runId, timestamp: fail.endedAt };
+        return mat ? { key, status: "MATERIALIZED", runId: mat.runId, timestamp: mat.timestamp } : { key, status: "MISSING", runId: null, timestamp: null };
+      });
+      return {
+        total: keys.length,
+        materialized: states.filter((s) => s.status === "MATERIALIZED").length,
+        failed: states.filter((s) => s.status === "FAILED").length,
+        states,
+      };
+    },
+    status: (a, _args, ctx) => assetStatus(ctx, a.key),
+    latestMaterialization: async (a, _args, ctx) => {
+      const entry = (await latestByAsset(ctx)).get(a.key);
+      return entry ? materialization(entry) : null;
+    },
+    latestRun: async (a, _args, ctx) => {
+      const page = await ctx.options.storage.listRuns({ assetKey: a.key }, { limit: 1 });
+      return page.items[0] ?? null;
+    },
+    materializations: async (a, args, ctx) => {
+      const first = clampFirst(args.first, 50);
+      const page = await ctx.options.storage.getMaterializationHistory(a.key, { limit: first, cursor: afterArg(args.after) });
+      const nodes = page.items.flatMap((event) => {
+        const body = event.body;
+        if (body.type !== "ASSET_MATERIALIZATION") return [];
+        return [materialization({ id: event.id, runId: event.runId, timestamp: event.timestamp, partition: body.partition, metadata: body.metadata })];
+      });
+      return { nodes, endCursor: page.nextCursor, hasNextPage: page.nextCursor !== null };
+    },
+    checks: async (a, _args, ctx) => {
+      const results = await latestChecks(ctx);
+      return a.checks.map((check) => {
+        const result = results.get(`${a.key}\u0000${check.name}`);
+        // A check not yet run shows the severity it is declared with.
+        return { ...check, passed: result?.passed ?? null, severity: result?.severity ?? check.severity, timestamp: result?.timestamp ?? null, runId: result?.runId ?? null };
+      });
+    },
+    freshnessPolicy: (a) => (a.freshnessPolicy ? JSON.stringify(a.freshnessPolicy) : null),
+    freshness: (a, _args, ctx) => freshnessOf(ctx, a),
+    schedules: (a, _args, ctx) => instigators(ctx).flatMap((i) => (i.kind === "schedule" && targetKeys(ctx, i).has(a.key) ? [i] : [])),
+    sensors: (a, _args, ctx) => instigators(ctx).flatMap((i) => (i.kind === "sensor" && targetKeys(ctx, i).has(a.key) ? [i] : [])),
+  },
+
+  AssetGraphNode: {
+    freshness: async (n, _args, ctx) => (await freshnessOf(ctx, graphOf(ctx).assets.get(n.key)))?.state ?? null,
+  },
+
+  PartitionStatus: {
+    partitions: (p, args) => {
+      const first = clampFirst(args.first, 500, 10_000);
+      return p.states.length > first ? p.states.slice(p.states.length - first) : p.states;
+    },
+  },
+};

@@ -1,0 +1,50 @@
+/**
+ * Every mutation. Each checks the viewer's role first; expected failures come back as union
+ * members with `__typename` (the generated types require it), never as thrown errors.
+ */
+import { isTerminalRunStatus } from "@flyt/core";
+import { setInstigatorStatus } from "@flyt/storage";
+import type { MutationResolvers, UnauthorizedError } from "../generated/resolvers.js";
+import { launchSelection, reexecute } from "../launch.js";
+import { findInstigator, idOf } from "./loaders.js";
+import { locationView } from "./views.js";
+
+const unauthorized: UnauthorizedError & { __typename: "UnauthorizedError" } = {
+  __typename: "UnauthorizedError",
+  message: "You may look but not change anything: launching, re-executing and canceling runs, starting and stopping schedules and sensors and reloading locations need the operator role.",
+};
+
+export const mutationResolvers: MutationResolvers = {
+  launchRun: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    const tags: Record<string, string> = {};
+    for (const t of args.tags ?? []) tags[t.key] = t.value;
+    const partition = typeof args.partition === "string" && args.partition !== "" ? args.partition : null;
+    return launchSelection(ctx.options, { selection: args.selection, partition, tags });
+  },
+  reexecuteRun: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    return reexecute(ctx.options, args.runId, args.fromFailure === true);
+  },
+  cancelRun: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    const run = await ctx.options.storage.getRun(args.runId);
+    if (!run) return { __typename: "RunNotFoundError", runId: args.runId, message: `No run ${JSON.stringify(args.runId)}` };
+    if (isTerminalRunStatus(run.status)) return { __typename: "RunNotCancelableError", status: run.status, message: `Run ${run.runId} already ended ${run.status}.` };
+    await ctx.options.runs.cancel(run, "canceled from the UI");
+    return { __typename: "CancelRunSuccess", run: (await ctx.options.storage.getRun(run.runId)) ?? run };
+  },
+  setInstigatorStatus: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    const node = findInstigator(ctx, args.id);
+    if (!node) return { __typename: "InstigatorNotFoundError", message: `No schedule or sensor ${JSON.stringify(args.id)}; ids are <location>:<name>.` };
+    await setInstigatorStatus(ctx.options.storage, idOf(node), node.kind, args.status, ctx.now);
+    ctx.cache.delete("instigators");
+    return node.kind === "schedule" ? { ...node, __typename: "Schedule" } : { ...node, __typename: "Sensor" };
+  },
+  reloadLocation: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    if (!ctx.options.definitions.list().some((l) => l.name === args.name)) return { __typename: "LocationNotFoundError", message: `No code location ${JSON.stringify(args.name)}.` };
+    return { __typename: "CodeLocation", ...locationView(await ctx.options.definitions.reload(args.name)) };
+  },
+};
