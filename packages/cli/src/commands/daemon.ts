@@ -1,14 +1,16 @@
 /**
  * `flyt daemon`: runs the scheduler, sensors, run queue, run monitor and retries in this process
  * until SIGINT/SIGTERM. `flyt daemon status`: the current leader and each loop's last heartbeat.
- * File locations are evaluated in this process (LocalEvaluator); `url:` locations through their
- * running code servers (RemoteEvaluator), both behind one CompositeEvaluator.
+ * Every location is evaluated through a code server (RemoteEvaluator): file locations through
+ * child code servers this process starts (the Workspace, as `flyt dev` does), so a location whose
+ * module loops or hangs at import delays only itself and user code never runs in the daemon nor
+ * sees its database URL; `url:` locations through their running code servers.
  */
 import { resolve } from "node:path";
 import { InvalidConfigError } from "@flyt/core";
-import { CompositeEvaluator, Daemon, LocalEvaluator, readDaemonStatus, RemoteEvaluator, StaticLaunchResolver, type LocalLocation } from "@flyt/daemon";
-import { InProcessLauncher, loadDefinitions, SubprocessLauncher } from "@flyt/run-worker";
-import { CodeLocationClient, CodeLocationLauncher } from "@flyt/workspace";
+import { Daemon, readDaemonStatus, RemoteEvaluator, StaticLaunchResolver, type LocalLocation, type RemoteLocationClient } from "@flyt/daemon";
+import { InProcessLauncher, SubprocessLauncher } from "@flyt/run-worker";
+import { CodeLocationClient, CodeLocationLauncher, Workspace } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
 import { locationNamesForFiles } from "../location-names.js";
 import { openProcessLogs } from "../logging.js";
@@ -67,7 +69,8 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   const locations = daemonLocations(ctx, options);
   const { config } = ctx;
   // JSON lines on stdout (docs/logging.md); alert secrets and the database password redacted.
-  const log = (await openProcessLogs(config)).logger("daemon");
+  const logs = await openProcessLogs(config);
+  const log = logs.logger("daemon");
   const launcher = config.execution.launcher === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
   // Locations with an image run as Kubernetes Jobs; the rest (e.g. file locations in development) as subprocesses.
   const imageTargets = await kubernetesLaunchTargets(config, ctx.storage);
@@ -88,14 +91,13 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
     ingestUrl: ingest.url,
   });
   const codeServerTargets = Object.fromEntries(remoteLocations.map((l) => [l.name, { launcher: onCodeServers }]));
-  const remote = new RemoteEvaluator(
-    remoteLocations.map((l) => ({ name: l.name, client: clients.get(l.name)! })),
+  // File locations: one child code server each, loading on its own (a hung import delays only it).
+  const workspace = locations.length === 0 ? null : Workspace.open({ locations: locations.map((l) => ({ name: l.name, file: l.definitionsFile })), log: logs.sink("workspace") });
+  const fileClients = workspace === null ? [] : locations.map((l) => ({ name: l.name, client: workspaceClient(workspace, l.name) }));
+  const evaluator = new RemoteEvaluator(
+    [...fileClients, ...remoteLocations.map((l) => ({ name: l.name, client: clients.get(l.name)! }))],
     { sensorTimeoutMs: config.daemon.sensorTimeoutMs, onError: (error) => log.warn({ loop: "remote-evaluator" }, error.message) },
   );
-  const evaluator = new CompositeEvaluator([
-    { locations: locations.map((l) => l.name), evaluator: new LocalEvaluator(locations) },
-    { locations: remoteLocations.map((l) => l.name), evaluator: remote },
-  ]);
   const daemon = new Daemon({
     storage: ctx.storage,
     evaluator,
@@ -103,23 +105,17 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.definitionsFile])), { ...codeServerTargets, ...imageTargets }),
     limits: { ...config.daemon.queue, ...(maxRuns === undefined ? {} : { maxConcurrentRuns: Math.floor(maxRuns) }) },
     ...daemonSettings(config.daemon, { workerTimeoutSeconds: options.workerTimeout, leaseTtlMs: options.leaseTtlMs }),
+    // A file location that loads after the daemon started is picked up within 2 s (the snapshot
+    // call answers "unchanged" by hash, so re-listing costs little).
+    ...(workspace === null ? {} : { intervals: { instigatorRefreshMs: 2_000 } }),
     launchOptions: { parallelism: config.execution.parallelism },
     logRecord: ({ level, msg, ...fields }) => log[level](fields, msg),
     // Freshness of every asset with a policy, alerts from flyt.yaml, and /metrics when a port is set.
     observability: {
       alerts: config.alerts,
       metricsPort: config.daemon.metricsPort,
-      assets: async () => {
-        // loadDefinitions reuses the cached bundle (and the module cache) while the files are unchanged.
-        const perLocation = await Promise.all(
-          locations.map(async (location) => {
-            const definitions = await loadDefinitions(location.definitionsFile);
-            return [...definitions.graph.nodes.values()].map((node) => ({ node, location: location.name }));
-          }),
-        );
-        // url locations: the assets of their last snapshots (read with the schedules and sensors).
-        return [...perLocation.flat(), ...remote.assets()];
-      },
+      // The assets of every location's last snapshot (read with its schedules and sensors).
+      assets: () => Promise.resolve(evaluator.assets()),
     },
   });
   await daemon.start();
@@ -144,8 +140,17 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
     signal?.addEventListener("abort", stop, { once: true });
   });
   await daemon.stop();
-  await evaluator.close();
+  await workspace?.close();
   return 0;
+}
+
+/** A file location's code server as the evaluator sees it: no snapshot until it has loaded. */
+function workspaceClient(workspace: Workspace, name: string): RemoteLocationClient {
+  return {
+    snapshot: async (knownHash) => (workspace.get(name)?.status === "LOADED" ? workspace.client(name).snapshot(knownHash) : null),
+    evaluateSchedule: (scheduleName, scheduledTime) => workspace.client(name).evaluateSchedule(scheduleName, scheduledTime),
+    evaluateSensor: (sensorName, request) => workspace.client(name).evaluateSensor(sensorName, request),
+  };
 }
 
 export async function daemonStatus(ctx: CommandContext, options: { json?: boolean }): Promise<number> {
