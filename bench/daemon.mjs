@@ -11,9 +11,9 @@
 // Uses the compiled packages: run `tsc -b` first. Alone: `node bench/daemon.mjs` (PostgreSQL from
 // FLYT_TEST_DATABASE_URL, or a throwaway embedded server).
 import { setTimeout as sleep } from "node:timers/promises";
-import { openStorage } from "../packages/storage/dist/index.js";
+import { openStorage, setInstigatorStatus } from "../packages/storage/dist/index.js";
 import { createTestDatabase } from "../packages/storage/dist/testing/index.js";
-import { Daemon, LocalEvaluator, MetricRegistry, METRICS, Scheduler, StaticLaunchResolver, setInstigatorStatus } from "../packages/daemon/dist/index.js";
+import { Daemon, LocalEvaluator, MetricRegistry, METRICS, Scheduler, StaticLaunchResolver } from "../packages/daemon/dist/index.js";
 
 const SCHEDULES = Number(process.env.FLYT_BENCH_SCHEDULES ?? 10_000);
 const RUNS = Number(process.env.FLYT_BENCH_RUNS ?? 1_000);

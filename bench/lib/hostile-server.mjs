@@ -3,7 +3,8 @@
 // the ingest API over a temporary SQLite file, one run with a live run token. Prints one JSON
 // line { url, runId, token } and serves until stdin closes.
 import { createTestStorage } from "../../packages/storage/dist/testing/index.js";
-import { startWebserver, createApiHandler, LocalDefinitions, queueRunController } from "../../packages/webserver/dist/index.js";
+import { startWebserver, createApiHandler, queueRunController } from "../../packages/webserver/dist/index.js";
+import { LocalDefinitions } from "../../packages/webserver/dist/graphql/test-fixtures/local-definitions.js";
 import { mintRunToken } from "../../packages/workspace/dist/index.js";
 
 const fixture = new URL("../../packages/webserver/dist/graphql/test-fixtures/definitions.js", import.meta.url).pathname;

@@ -10,7 +10,7 @@ import { SqlStorage, type WriteMode } from "../core/sql-storage.js";
 import { numberedPlaceholders, type Sql } from "../core/sql.js";
 import { runAsync, type Operation, type StatementResult } from "../core/unit-of-work.js";
 import { StorageInputError, StorageUnavailableError } from "../errors.js";
-import { applyLifecycle, eventColumns, indexUpdates, lifecycleStatus, type InsertedEvent } from "../shared/derive.js";
+import { eventColumns, indexUpdates, lifecycleUpdates, type InsertedEvent, type RunStateRow } from "../shared/derive.js";
 import { runFromRow, type RunRow } from "../shared/rows.js";
 import { prepareNewRun, RUN_INSERT_COLUMNS, runRowValues, uniqueRunIds } from "../shared/runs.js";
 import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
@@ -86,13 +86,6 @@ const CREATE_RUN_SQL = `WITH ins AS (
   )
   SELECT pg_notify($28::text, $29::text) FROM ins`;
 
-interface RunStateRow {
-  run_id: string;
-  status: RunRecord["status"];
-  updated_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-}
 
 // Run-change notifications (pg_notify) are sent inside the writing statement or transaction, so
 // listeners hear of a change only once it is committed.
@@ -439,27 +432,13 @@ export class PostgresStorage extends SqlStorage {
   }
 
   private async applyDerivedState(client: pg.PoolClient, inserted: InsertedEvent[], states: Map<string, RunStateRow>): Promise<void> {
-    const lifecycleByRun = new Map<string, InsertedEvent[]>();
-    for (const event of inserted) {
-      if (lifecycleStatus(event.body) === null) continue;
-      const list = lifecycleByRun.get(event.runId) ?? [];
-      list.push(event);
-      lifecycleByRun.set(event.runId, list);
-    }
-    for (const [runId, events] of lifecycleByRun) {
-      const row = states.get(runId);
-      if (row === undefined) continue;
-      const next = applyLifecycle(
-        { status: row.status, updatedAt: row.updated_at, startedAt: row.started_at, endedAt: row.ended_at },
-        events,
-      );
-      if (next === null) continue;
+    for (const { runId, next, statusChanged } of lifecycleUpdates(inserted, states)) {
       // The update and, when the status changed, its notification: one round trip.
       await client.query({
         name: "flyt_append_lifecycle",
         text: `WITH u AS (UPDATE runs SET status = $1, updated_at = $2, started_at = $3, ended_at = $4 WHERE run_id = $5 RETURNING run_id)
           SELECT pg_notify($6::text, $7::text) FROM u WHERE $8::boolean`,
-        values: [next.status, next.updatedAt, next.startedAt, next.endedAt, runId, RUN_CHANGES_CHANNEL, `${next.status} ${runId}`, next.status !== row.status],
+        values: [next.status, next.updatedAt, next.startedAt, next.endedAt, runId, RUN_CHANGES_CHANNEL, `${next.status} ${runId}`, statusChanged],
       });
     }
     const updates = indexUpdates(inserted);

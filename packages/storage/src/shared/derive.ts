@@ -49,6 +49,45 @@ export function applyLifecycle(
   return next === state ? null : next;
 }
 
+/** A run's lifecycle columns as a backend reads them (locked) before appending its events. */
+export interface RunStateRow {
+  run_id: string;
+  status: RunStatus;
+  updated_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+/** The new lifecycle state of one run, and whether its status changed (a change is notified). */
+export interface LifecycleUpdate {
+  runId: string;
+  next: RunLifecycleState;
+  statusChanged: boolean;
+}
+
+/**
+ * The runs whose lifecycle columns the inserted events change, each folded once in write order
+ * (`applyLifecycle`) from the state read before the insert. Runs with no lifecycle event, or whose
+ * state does not move (already terminal), are left out.
+ */
+export function lifecycleUpdates(inserted: readonly InsertedEvent[], states: ReadonlyMap<string, RunStateRow>): LifecycleUpdate[] {
+  const byRun = new Map<string, InsertedEvent[]>();
+  for (const event of inserted) {
+    if (lifecycleStatus(event.body) === null) continue;
+    const list = byRun.get(event.runId) ?? [];
+    list.push(event);
+    byRun.set(event.runId, list);
+  }
+  const updates: LifecycleUpdate[] = [];
+  for (const [runId, events] of byRun) {
+    const row = states.get(runId);
+    if (row === undefined) continue;
+    const next = applyLifecycle({ status: row.status, updatedAt: row.updated_at, startedAt: row.started_at, endedAt: row.ended_at }, events);
+    if (next !== null) updates.push({ runId, next, statusChanged: next.status !== row.status });
+  }
+  return updates;
+}
+
 /** The body a run's first event gets when it is created with `status`. */
 export function creationEventBody(status: RunStatus): EventBody {
   switch (status) {

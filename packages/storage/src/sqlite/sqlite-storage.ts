@@ -16,7 +16,7 @@ import { SqlStorage, type WriteMode } from "../core/sql-storage.js";
 import type { Sql } from "../core/sql.js";
 import { runSync, type Operation, type StatementResult } from "../core/unit-of-work.js";
 import { StorageInputError } from "../errors.js";
-import { applyLifecycle, eventColumns, indexUpdates, lifecycleStatus, type InsertedEvent } from "../shared/derive.js";
+import { eventColumns, indexUpdates, lifecycleUpdates, type InsertedEvent, type RunStateRow } from "../shared/derive.js";
 import { runFromRow, tickFromRow, type RunRow, type TickRow } from "../shared/rows.js";
 import { emitRunChanges, onRunChanges } from "../shared/run-signals.js";
 import { prepareNewRun, RUN_INSERT_COLUMNS, runRowValues, uniqueRunIds } from "../shared/runs.js";
@@ -31,13 +31,6 @@ import { SQLITE_MIGRATIONS } from "../generated/migrations.js";
 /** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 10_000;
 
-interface RunStateRow {
-  run_id: string;
-  status: RunRecord["status"];
-  updated_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-}
 
 export interface SqliteStorageOptions {
   /** Skip applying migrations (used by tools that inspect a database as it is). */
@@ -393,21 +386,7 @@ export class SqliteStorage extends SqlStorage {
   }
 
   private applyDerivedState(inserted: InsertedEvent[], states: Map<string, RunStateRow>): void {
-    const lifecycleByRun = new Map<string, InsertedEvent[]>();
-    for (const event of inserted) {
-      if (lifecycleStatus(event.body) === null) continue;
-      const list = lifecycleByRun.get(event.runId) ?? [];
-      list.push(event);
-      lifecycleByRun.set(event.runId, list);
-    }
-    for (const [runId, events] of lifecycleByRun) {
-      const row = states.get(runId);
-      if (row === undefined) continue;
-      const next = applyLifecycle(
-        { status: row.status, updatedAt: row.updated_at, startedAt: row.started_at, endedAt: row.ended_at },
-        events,
-      );
-      if (next === null) continue;
+    for (const { runId, next, statusChanged } of lifecycleUpdates(inserted, states)) {
       this.stmt("UPDATE runs SET status = ?, updated_at = ?, started_at = ?, ended_at = ? WHERE run_id = ?").run(
         next.status,
         next.updatedAt,
@@ -415,7 +394,7 @@ export class SqliteStorage extends SqlStorage {
         next.endedAt,
         runId,
       );
-      if (next.status !== row.status) this.pendingChanges.push({ runId, status: next.status });
+      if (statusChanged) this.pendingChanges.push({ runId, status: next.status });
     }
     const updates = indexUpdates(inserted);
     const upsertLatest = this.stmt(
