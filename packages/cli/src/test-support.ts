@@ -129,3 +129,34 @@ export function describePid(pid: number): string {
     return `${pid} (gone)`;
   }
 }
+
+/** The URL a `flyt code-server` or `flyt webserver` logged in its JSON "listening" line. */
+export async function listeningUrl(proc: FlytProcess, timeoutMs = 30_000): Promise<string> {
+  return waitWhileRunning(
+    proc,
+    () => {
+      for (const line of proc.output().split("\n")) {
+        if (!line.startsWith("{")) continue;
+        const record = JSON.parse(line) as { msg?: string; url?: string };
+        if (record.msg === "listening" && typeof record.url === "string") return record.url;
+      }
+      return null;
+    },
+    timeoutMs,
+    "its listening line",
+  );
+}
+
+/** `waitFor` that fails at once, with the process's output, when `proc` exits meanwhile. */
+export async function waitWhileRunning<T>(proc: FlytProcess, fn: () => Promise<T | null> | T | null, timeoutMs: number, what: string): Promise<T> {
+  return waitFor(
+    async () => {
+      if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+        throw new Error(`flyt ${proc.child.spawnargs.slice(2).join(" ")} exited (${proc.child.exitCode ?? proc.child.signalCode}) while waiting for ${what}:\n${proc.output().slice(-4000)}`);
+      }
+      return fn();
+    },
+    timeoutMs,
+    () => `${what}; output of flyt ${proc.child.spawnargs.slice(2, 3).join(" ")}:\n${proc.output().slice(-4000)}`,
+  );
+}

@@ -14,7 +14,8 @@ import { LocalEvaluator } from "./evaluator.js";
 import { MetricRegistry } from "./metrics.js";
 import { SensorLoop } from "./sensors.js";
 
-const FIXTURE = fileURLToPath(new URL("./test-fixtures/hung-sensor.js", import.meta.url));
+// The code server's fixture (the same hung and healthy sensors), evaluated here in process.
+const FIXTURE = fileURLToPath(new URL("../../code-location-server/dist/test-fixtures/hung-sensor.js", import.meta.url));
 
 void describe("LocalEvaluator isolation", () => {
   void it("times out a spinning sensor while the others evaluate and the daemon's loop keeps running", { timeout: 60_000 }, async () => {

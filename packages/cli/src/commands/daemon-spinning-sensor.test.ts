@@ -1,42 +1,23 @@
 /**
  * A sensor spinning in a synchronous loop, as real processes on SQLite: a real `flyt code-server`
- * serves it as a url location and `flyt daemon` also evaluates the same file as a file location
- * (in its own worker threads). With `daemon.sensorTimeoutSeconds: 1.5`, both spinning sensors'
+ * serves it as a url location and `flyt daemon` also serves the same file as a file location
+ * (through a child code server of its own). With `daemon.sensorTimeoutSeconds: 1.5`, both spinning sensors'
  * ticks end FAILURE naming the sensor and the timeout (none stays STARTED) while the healthy
  * sensors of both locations keep succeeding, and the code server keeps answering health.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { openStorage } from "@flyt/storage";
 import { testBackends } from "@flyt/storage/testing";
+import { listeningUrl, startFlyt, waitWhileRunning, type FlytProcess } from "../test-support.js";
 
-const FLYT = fileURLToPath(new URL("../../bin/flyt.js", import.meta.url));
-const FIXTURE = fileURLToPath(new URL("../test-fixtures/hung-sensor.js", import.meta.url));
-
-function collect(child: ChildProcess): () => string {
-  let text = "";
-  child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  return () => text;
-}
-
-async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs: number, what: string, output: () => string, child: ChildProcess): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the daemon exited (${child.exitCode}) while waiting for ${what}:\n${output()}`);
-    const value = await fn();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; daemon output:\n${output()}`);
-    await sleep(100);
-  }
-}
+// The code server's own fixture: the same hung and healthy sensors, served here by a file location.
+const FIXTURE = fileURLToPath(new URL("../../../code-location-server/dist/test-fixtures/hung-sensor.js", import.meta.url));
 
 void describe("flyt daemon with a spinning sensor", () => {
   if (!testBackends().includes("sqlite")) return;
@@ -44,41 +25,30 @@ void describe("flyt daemon with a spinning sensor", () => {
     const cwd = mkdtempSync(join(tmpdir(), "flyt-daemon-spin-"));
     // Bounded, so that without isolation the processes end instead of spinning forever.
     const env = { ...process.env, FLYT_HOME: join(cwd, ".flyt"), FLYT_DATABASE_URL: "", FLYT_TEST_SPIN_MS: "30000" };
-    const server = spawn(process.execPath, [FLYT, "code-server", "-f", FIXTURE, "--port", "0", "--name", "served"], { cwd, env, stdio: ["ignore", "pipe", "inherit"] });
-    const serverExited = new Promise((resolve) => server.once("exit", resolve));
-    let daemon: ChildProcess | null = null;
-    let daemonExited: Promise<unknown> = Promise.resolve();
+    const server = startFlyt(["code-server", "-f", FIXTURE, "--port", "0", "--name", "served"], { cwd, env });
+    let daemon: FlytProcess | null = null;
     const dbPath = join(cwd, "flyt.db");
     const storage = await openStorage({ databaseUrl: null, sqlitePath: dbPath });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: server.stdout }).on("line", (line) => {
-          const record = JSON.parse(line) as { msg?: string; url?: string };
-          if (record.msg === "listening" && record.url) resolve(record.url);
-        });
-        server.once("exit", (code) => reject(new Error(`flyt code-server exited (${String(code)}) before listening`)));
-      });
+      const url = await listeningUrl(server);
       writeFileSync(join(cwd, "flyt.yaml"), `storage:\n  sqlitePath: ${dbPath}\ndaemon:\n  sensorTimeoutSeconds: 1.5\nlocations:\n  - name: remote\n    url: ${url}\n`);
       const started = Date.now();
-      daemon = spawn(process.execPath, [FLYT, "daemon", "-f", FIXTURE, "--launcher", "in-process"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-      daemonExited = new Promise((resolve) => daemon?.once("exit", resolve));
-      const output = collect(daemon);
+      const running = startFlyt(["daemon", "-f", FIXTURE, "--launcher", "in-process"], { cwd, env });
+      daemon = running;
 
       for (const location of ["remote", "hung-sensor"]) {
-        const failed = await waitFor(
+        const failed = await waitWhileRunning(
+          running,
           async () => (await storage.listTicks(`${location}:spins`, { limit: 10 })).items.find((t) => t.status === "FAILURE") ?? null,
           20_000,
           `a FAILURE tick of ${location}:spins`,
-          output,
-          daemon,
         );
         assert.match(failed.error ?? "", /spins.*(timed out after 1500 ms|did not finish within 1500 ms)/, JSON.stringify(failed));
-        const succeeded: { error: string | null } = await waitFor(
+        const succeeded: { error: string | null } = await waitWhileRunning(
+          running,
           async () => (await storage.listTicks(`${location}:healthy`, { limit: 10 })).items.find((t) => t.status === "SUCCESS") ?? null,
           20_000,
           `a SUCCESS tick of ${location}:healthy`,
-          output,
-          daemon,
         );
         assert.equal(succeeded.error ?? null, null);
       }
@@ -93,9 +63,7 @@ void describe("flyt daemon with a spinning sensor", () => {
         assert.deepEqual(stuck, [], `${location}:spins has ticks stuck STARTED`);
       }
     } finally {
-      daemon?.kill("SIGKILL");
-      server.kill("SIGKILL");
-      await Promise.all([daemonExited, serverExited]);
+      await Promise.all([daemon?.stop(), server.stop()]);
       await storage.close();
       rmSync(cwd, { recursive: true, force: true });
     }
