@@ -288,20 +288,26 @@ function compileAllowedHosts(text: string | undefined, fromFile: string[] | unde
   return [...(fromFile ?? [])];
 }
 
-function compilePort(text: string | undefined, fallback: number): number {
+/**
+ * A port given as text (a flag or an environment variable), `fallback` when it is not given. `0`
+ * (any free port) only where the listener may pick one. @throws InvalidConfigError naming `subject`.
+ */
+export function parsePort<F>(text: string | undefined, fallback: F, subject: string, options: { allowAny?: boolean } = {}): number | F {
   if (text === undefined || text === "") return fallback;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidConfigError("FLYT_WEBSERVER_PORT", `expected a port number, got ${JSON.stringify(text)}`);
+  const lowest = options.allowAny === false ? 1 : 0;
+  if (!Number.isInteger(port) || port < lowest || port > 65535) {
+    throw new InvalidConfigError(subject, `expected a port number from ${lowest} to 65535, got ${JSON.stringify(text)}`);
+  }
   return port;
 }
 
+function compilePort(text: string | undefined, fallback: number): number {
+  return parsePort(text, fallback, "FLYT_WEBSERVER_PORT");
+}
+
 function compileMetricsPort(text: string | undefined, fallback: number | null): number | null {
-  if (text === undefined || text === "") return fallback;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new InvalidConfigError("FLYT_DAEMON_METRICS_PORT", `expected a port number from 1 to 65535, got ${JSON.stringify(text)}`);
-  }
-  return port;
+  return parsePort(text, fallback, "FLYT_DAEMON_METRICS_PORT", { allowAny: false });
 }
 
 export function loadConfig(options: {

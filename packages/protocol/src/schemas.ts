@@ -11,7 +11,6 @@ import { z } from "zod";
 export const PROTOCOL_VERSION = 1;
 /** Header carrying the major version on every request and response. */
 export const PROTOCOL_VERSION_HEADER = "flyt-protocol-version";
-export const PROTOCOL_PATH_PREFIX = `/v${PROTOCOL_VERSION}`;
 
 // A pattern rather than a refinement, so the generated JSON Schema carries the segment limits too.
 const assetKey = z

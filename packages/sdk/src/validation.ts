@@ -70,19 +70,6 @@ export function formatIssues(error: z.ZodError, knownFields: readonly string[] =
   return lines;
 }
 
-/** Parses `value` with `schema`, or throws InvalidDefinitionsError listing every issue under `subject`. */
-export function parseSpec<T extends z.ZodTypeAny>(
-  schema: T,
-  value: unknown,
-  subject: string,
-  definedAt: string | null,
-): z.output<T> {
-  const result = schema.safeParse(value, { errorMap: zodErrorMap });
-  if (result.success) return result.data;
-  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape as object) : [];
-  throw definitionsError(formatIssues(result.error, known).map((message) => ({ subject, message })), definedAt);
-}
-
 /** An InvalidDefinitionsError whose problems mention where the culprit was declared. */
 export function definitionsError(problems: DefinitionProblem[], definedAt: string | null): InvalidDefinitionsError {
   return new InvalidDefinitionsError(

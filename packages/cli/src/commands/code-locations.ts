@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { builtUiDir } from "./ui-dir.js";
 import { REMOTE_WORKER_ENV, REMOTE_WORKER_MAIN } from "@flyt/run-worker";
 import type { Command } from "commander";
-import { loadConfig, type FlytConfig } from "../config.js";
+import { loadConfig, parsePort, type FlytConfig } from "../config.js";
 import { openContext, type GlobalOptions } from "../context.js";
 import { openProcessLogs } from "../logging.js";
 
@@ -36,12 +36,6 @@ function codeServerSecretsConfig(configFile: string | undefined): Pick<FlytConfi
   }
 }
 
-function parsePort(text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--port must be 0-65535, got ${JSON.stringify(text)}`);
-  return port;
-}
 
 export function registerCodeLocationCommands(program: Command, io: Io, setExitCode: (code: number) => void, globals: () => GlobalOptions): void {
   program
@@ -61,7 +55,7 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
       const log = logs.logger("code-server");
       const server = await startCodeLocationServer({
         definitionsFile: options.file,
-        port: parsePort(options.port, 4000),
+        port: parsePort(options.port, 4000, "--port"),
         host: options.host,
         ...(options.name ? { name: options.name } : {}),
         warmWorker: options.warmWorker === true,
@@ -108,7 +102,7 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
         runs: queueRunController(ctx.storage),
         api,
         auth: config.auth,
-        port: parsePort(options.port, config.webserver.port),
+        port: parsePort(options.port, config.webserver.port, "--port"),
         host: options.host ?? config.webserver.host,
         ...(config.webserver.publicUrl ? { publicUrl: config.webserver.publicUrl } : {}),
         allowedHosts: config.webserver.allowedHosts,

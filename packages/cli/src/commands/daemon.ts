@@ -9,7 +9,7 @@
 import { resolve } from "node:path";
 import { InvalidConfigError } from "@flyt/core";
 import { Daemon, readDaemonStatus, RemoteEvaluator, StaticLaunchResolver, type LocalLocation, type RemoteLocationClient } from "@flyt/daemon";
-import { InProcessLauncher, SubprocessLauncher } from "@flyt/run-worker";
+import { localLauncher } from "./execute.js";
 import { CodeLocationClient, CodeLocationLauncher, Workspace } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
 import { locationNamesForFiles } from "../location-names.js";
@@ -71,7 +71,7 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   // JSON lines on stdout (docs/logging.md); alert secrets and the database password redacted.
   const logs = await openProcessLogs(config);
   const log = logs.logger("daemon");
-  const launcher = config.execution.launcher === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
+  const launcher = localLauncher(config.execution.launcher);
   // Locations with an image run as Kubernetes Jobs; the rest (e.g. file locations in development) as subprocesses.
   const imageTargets = await kubernetesLaunchTargets(config, ctx.storage);
   const maxRuns = positiveNumber(options.maxConcurrentRuns, "--max-concurrent-runs");

@@ -12,7 +12,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { InvalidConfigError, serializeError } from "@flyt/core";
 import { Daemon, RemoteEvaluator, StaticLaunchResolver, type RemoteLocationClient } from "@flyt/daemon";
 import { FlytMetrics } from "@flyt/observability";
-import { InProcessLauncher, SubprocessLauncher } from "@flyt/run-worker";
+import { localLauncher } from "./execute.js";
 import {
   createApiHandler,
   queueRunController,
@@ -22,6 +22,7 @@ import {
   type MergedGraphView,
 } from "@flyt/webserver";
 import { mergeSnapshots, Workspace, type LocationState } from "@flyt/workspace";
+import { parsePort } from "../config.js";
 import type { CommandContext } from "../context.js";
 import { locationNamesForFiles } from "../location-names.js";
 import { openProcessLogs, type Logger } from "../logging.js";
@@ -96,8 +97,7 @@ function signalStop(): StopSignal {
 
 export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSignal = signalStop()): Promise<number> {
   const started = performance.now();
-  const port = options.port === undefined ? 3000 : Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidConfigError("--port", `must be a port number (0-65535), got ${JSON.stringify(options.port)}`);
+  const port = parsePort(options.port, 3000, "--port");
   const host = options.host ?? "127.0.0.1";
   if (options.file.length === 0) throw new InvalidConfigError("--file", "give at least one definitions file: flyt dev -f definitions.ts");
   const files = options.file.map((given) => {
@@ -114,7 +114,7 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   const log = logs.logger("dev");
   const daemonLog = logs.logger("daemon");
   const definitions = new DeferredDefinitions(locations);
-  const launcher = ctx.config.execution.launcher === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
+  const launcher = localLauncher(ctx.config.execution.launcher);
   // One registry for the whole process: the webserver's /metrics shows the daemon's series too
   // (leader, tick lag, queue wait, sensor durations, loop heartbeats), as `flyt daemon` serves them.
   const metrics = new FlytMetrics({ component: "dev" });

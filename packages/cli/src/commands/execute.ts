@@ -28,6 +28,14 @@ export function assertCliLauncher(name: LauncherName): asserts name is "subproce
 /** The launcher for runs the CLI starts and follows itself (the Kubernetes launcher runs through the daemon). */
 export function createLauncher(name: LauncherName): RunLauncher {
   assertCliLauncher(name);
+  return localLauncher(name);
+}
+
+/**
+ * The launcher for runs of file locations: in this process when `execution.launcher` says so,
+ * else a subprocess per run (with `kubernetes`, only locations with an image run as Jobs).
+ */
+export function localLauncher(name: LauncherName): RunLauncher {
   return name === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
 }
 
