@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { createTestDatabase, type TestDatabase } from "@flyt/storage/testing";
+import { createTestDatabase, startRestartablePostgres, type RestartablePostgres, type TestDatabase } from "@flyt/storage/testing";
 import { descendants, describeProcesses, processesWithEnv, survivorsAfter, type ProcessInfo } from "./process-tree.js";
 import { EXECUTIONS_ENV, type ExecutionLine } from "./test-fixtures/record.js";
 
@@ -272,98 +272,8 @@ export class ProcessSet implements AsyncDisposable {
 }
 
 // ─── PostgreSQL ──────────────────────────────────────────────────────────────────────────────
-
-/**
- * A PostgreSQL server of the drill's own (src/postgres-server.ts in a child process) that can be
- * stopped and started again on the same data directory. Its data is deleted on dispose, and also
- * if this process dies (the child's stdin closes).
- */
-export class RestartablePostgres implements AsyncDisposable {
-  private readonly events: Record<string, unknown>[] = [];
-  private readonly waiters = new Set<() => void>();
-  private readonly exited: Promise<void>;
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly serverUrl: string,
-  ) {
-    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
-  }
-
-  static async launch(): Promise<RestartablePostgres> {
-    const script = fileURLToPath(new URL("./postgres-server.js", import.meta.url));
-    // No tag: the server is not a Flyt process, and its exit is driven by its stdin.
-    const child = spawn(process.execPath, [script], { stdio: ["pipe", "pipe", "inherit"] });
-    const lines = createInterface({ input: child.stdout });
-    const first = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("the restartable PostgreSQL did not start within 120 s")), 120_000);
-      lines.once("line", (line) => {
-        clearTimeout(timer);
-        resolve(JSON.parse(line) as Record<string, unknown>);
-      });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the restartable PostgreSQL process exited (${String(code)}) before it was ready`));
-      });
-    });
-    if (first.event !== "ready" || typeof first.url !== "string") throw new Error(`unexpected first line from the PostgreSQL process: ${JSON.stringify(first)}`);
-    const server = new RestartablePostgres(child, first.url);
-    lines.on("line", (line) => {
-      server.events.push(JSON.parse(line) as Record<string, unknown>);
-      for (const wake of server.waiters) wake();
-    });
-    return server;
-  }
-
-  private async command(command: "stop" | "start", expect: string): Promise<void> {
-    const before = this.events.length;
-    this.child.stdin!.write(`${command}\n`);
-    const answer = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`PostgreSQL ${command}: no answer within 60 s`)), 60_000);
-      const check = (): void => {
-        const next = this.events[before];
-        if (next === undefined) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(next);
-      };
-      this.waiters.add(check);
-      check();
-    });
-    if (answer.event !== expect) throw new Error(`PostgreSQL ${command} failed: ${JSON.stringify(answer)}`);
-  }
-
-  /** Stops the server (a fast shutdown: every connection is cut). */
-  stopServer(): Promise<void> {
-    return this.command("stop", "stopped");
-  }
-
-  /** Starts it again on the same data directory and port. */
-  startServer(): Promise<void> {
-    return this.command("start", "started");
-  }
-
-  /** A new database on this server; its URL. */
-  async createDatabase(name: string): Promise<string> {
-    const admin = new pg.Client({ connectionString: this.serverUrl });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end();
-    }
-    const url = new URL(this.serverUrl);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.child.stdin!.end();
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 30_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
+// A drill that restarts PostgreSQL uses a server of its own: @flyt/storage/testing's
+// startRestartablePostgres (stopped and started on the same data directory, deleted at the end).
 
 // ─── what the drills read from the database ──────────────────────────────────────────────────
 
@@ -720,8 +630,8 @@ export class Topology implements AsyncDisposable {
   private async boot(): Promise<void> {
     let url: string;
     if (this.options.postgres === "restartable") {
-      this.postgres = await RestartablePostgres.launch();
-      url = await this.postgres.createDatabase("flyt");
+      this.postgres = await startRestartablePostgres();
+      url = (await this.postgres.createDatabase()).url;
     } else {
       this.testDatabase = await createTestDatabase();
       url = this.testDatabase.url;
@@ -831,7 +741,7 @@ export class Topology implements AsyncDisposable {
     await this.processes[Symbol.asyncDispose]();
     await this.db?.[Symbol.asyncDispose]();
     await this.testDatabase?.drop().catch(() => undefined);
-    await this.postgres?.[Symbol.asyncDispose]();
+    await this.postgres?.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

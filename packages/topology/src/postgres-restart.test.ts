@@ -83,7 +83,7 @@ void describe("topology: PostgreSQL restart mid-run and mid-tick (drill 5)", { s
     const streams = ids.map((id) => watchRunEvents(topology.webserverUrl, id, watching.signal));
     listenBefore = await listenSessions();
     const stoppedAt = Date.now();
-    await topology.postgres!.stopServer();
+    await topology.postgres!.stop();
     const outageEnds = Date.now() + OUTAGE_MS;
     while (Date.now() < outageEnds) {
       streams.push(...ids.map((id) => watchRunEvents(topology.webserverUrl, id, watching.signal)));
@@ -91,7 +91,7 @@ void describe("topology: PostgreSQL restart mid-run and mid-tick (drill 5)", { s
       await topology.graphql("{ runs(first: 5) { nodes { runId status } } }").catch(() => undefined);
       await sleep(500);
     }
-    await topology.postgres!.startServer();
+    await topology.postgres!.start();
     restartedAt = Date.now();
     figures.stoppedForMs = restartedAt - stoppedAt;
     const webserver = topology.webserver!;
