@@ -5,7 +5,7 @@
  * the instigator's location. Each part resolves targets on its own graph, so a selection cannot
  * span a file location and a url location.
  */
-import type { EvaluationResult, InstigatorEvaluator, ScheduleSnapshot, SensorSnapshot } from "./evaluator.js";
+import type { EvaluationResult, InstigatorEvaluator, ResolvedSchedule, ResolvedSensor } from "./evaluator.js";
 
 export interface EvaluatorPart {
   /** The code locations this evaluator serves. */
@@ -31,7 +31,7 @@ export class CompositeEvaluator implements InstigatorEvaluator {
     return evaluator;
   }
 
-  async listInstigators(): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] }> {
+  async listInstigators(): Promise<{ schedules: ResolvedSchedule[]; sensors: ResolvedSensor[] }> {
     const listed = await Promise.all(this.parts.filter((p) => p.locations.length > 0).map((p) => p.evaluator.listInstigators()));
     // A part lists only its own locations; anything else (a stray name) is not ours to evaluate.
     const mine = <T extends { location: string }>(items: T[], part: EvaluatorPart): T[] => items.filter((i) => part.locations.includes(i.location));
@@ -42,11 +42,11 @@ export class CompositeEvaluator implements InstigatorEvaluator {
     };
   }
 
-  async evaluateSchedule(schedule: ScheduleSnapshot, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult> {
+  async evaluateSchedule(schedule: ResolvedSchedule, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult> {
     return await this.owner(schedule.location).evaluateSchedule(schedule, scheduledAt, signal);
   }
 
-  async evaluateSensor(sensor: SensorSnapshot, context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal }): Promise<EvaluationResult> {
+  async evaluateSensor(sensor: ResolvedSensor, context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal }): Promise<EvaluationResult> {
     return await this.owner(sensor.location).evaluateSensor(sensor, context);
   }
 

@@ -9,7 +9,7 @@ import { hostname } from "node:os";
 import { LeaseLostError, coerceError } from "@flyt/core";
 import type { RunWatch, Storage } from "@flyt/storage";
 import { systemClock, type Clock } from "./clock.js";
-import type { InstigatorEvaluator, ScheduleSnapshot, SensorSnapshot } from "./evaluator.js";
+import type { InstigatorEvaluator, ResolvedSchedule, ResolvedSensor } from "./evaluator.js";
 import type { LaunchResolver } from "./launch-resolver.js";
 import { holderProcessGone, LeaderElector } from "./leader.js";
 import { Loop } from "./loop.js";
@@ -108,7 +108,7 @@ export class Daemon {
   private readonly clock: Clock;
   private readonly log: (record: DaemonLogRecord) => void;
   private watch: RunWatch | null = null;
-  private instigators: { at: number; schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] } | null = null;
+  private instigators: { at: number; schedules: ResolvedSchedule[]; sensors: ResolvedSensor[] } | null = null;
   private started = false;
   /** Runs whose cancel was forwarded to their worker (once each). */
   private readonly canceling = new Set<string>();
@@ -285,7 +285,7 @@ export class Daemon {
     if (leader) this.observability.freshness.wake();
   }
 
-  private async listInstigators(): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] }> {
+  private async listInstigators(): Promise<{ schedules: ResolvedSchedule[]; sensors: ResolvedSensor[] }> {
     const refreshMs = this.options.intervals?.instigatorRefreshMs ?? 30_000;
     const now = Date.now();
     if (this.instigators === null || now - this.instigators.at >= refreshMs) {

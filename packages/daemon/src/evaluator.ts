@@ -10,7 +10,11 @@ import { EvaluationPool, loadDefinitions } from "@flyt/run-worker";
 import type { AssetLogger, CatchUpPolicy, Definitions, RunRequest, ScheduleDefinition, SensorDefinition, SensorResult, SensorType } from "@flyt/sdk";
 import type { LocalEvaluationPayload, LocalEvaluationWorkerData, LocalScheduleAnswer, LogNotice } from "./evaluation-worker.js";
 
-export interface ScheduleSnapshot {
+/**
+ * A schedule as the daemon runs it: a location's schedule (the protocol's `ScheduleSnapshot`, or
+ * in-process definitions) with its location and its target resolved to asset keys on the graph.
+ */
+export interface ResolvedSchedule {
   location: string;
   name: string;
   cron: string;
@@ -29,7 +33,8 @@ export interface ScheduleSnapshot {
   needsCode: boolean;
 }
 
-export interface SensorSnapshot {
+/** A sensor as the daemon runs it: its location's sensor with its location and targets resolved. */
+export interface ResolvedSensor {
   location: string;
   name: string;
   sensorType: SensorType;
@@ -62,10 +67,10 @@ export interface EvaluationResult {
 }
 
 export interface InstigatorEvaluator {
-  listInstigators(): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] }>;
-  evaluateSchedule(schedule: ScheduleSnapshot, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult>;
+  listInstigators(): Promise<{ schedules: ResolvedSchedule[]; sensors: ResolvedSensor[] }>;
+  evaluateSchedule(schedule: ResolvedSchedule, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult>;
   evaluateSensor(
-    sensor: SensorSnapshot,
+    sensor: ResolvedSensor,
     context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal },
   ): Promise<EvaluationResult>;
   /** Ends what the evaluator keeps running (evaluation workers); optional. */
@@ -130,9 +135,9 @@ export class LocalEvaluator implements InstigatorEvaluator {
     return pending;
   }
 
-  async listInstigators(): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] }> {
-    const schedules: ScheduleSnapshot[] = [];
-    const sensors: SensorSnapshot[] = [];
+  async listInstigators(): Promise<{ schedules: ResolvedSchedule[]; sensors: ResolvedSensor[] }> {
+    const schedules: ResolvedSchedule[] = [];
+    const sensors: ResolvedSensor[] = [];
     const warming: Promise<void>[] = [];
     for (const location of this.locations) {
       const defs = await this.definitions(location.name);
@@ -176,7 +181,7 @@ export class LocalEvaluator implements InstigatorEvaluator {
     return this.pool(location).run({ what, payload, timeoutMs: MAX_EVALUATION_MS, signal, ...(onNotice ? { onNotice } : {}) });
   }
 
-  async evaluateSchedule(schedule: ScheduleSnapshot, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult> {
+  async evaluateSchedule(schedule: ResolvedSchedule, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult> {
     const { defs, def } = await this.find<ScheduleDefinition>(schedule.location, "schedule", schedule.name);
     if (def.evaluate === null && typeof def.partition !== "function") {
       return { runRequests: [{ runKey: null, partitionKey: def.partition, tags: {}, selection: def.target, assetKeys: schedule.targetAssetKeys }], skipReason: null };
@@ -191,7 +196,7 @@ export class LocalEvaluator implements InstigatorEvaluator {
   }
 
   async evaluateSensor(
-    sensor: SensorSnapshot,
+    sensor: ResolvedSensor,
     context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal },
   ): Promise<EvaluationResult> {
     const { defs, def } = await this.find<SensorDefinition>(sensor.location, "sensor", sensor.name);
@@ -239,7 +244,7 @@ function resolveResult(
   return { runRequests, skipReason };
 }
 
-export function scheduleSnapshot(location: string, graph: AssetGraph, s: ScheduleDefinition): ScheduleSnapshot {
+export function scheduleSnapshot(location: string, graph: AssetGraph, s: ScheduleDefinition): ResolvedSchedule {
   return {
     location,
     name: s.name,
@@ -257,7 +262,7 @@ export function scheduleSnapshot(location: string, graph: AssetGraph, s: Schedul
   };
 }
 
-export function sensorSnapshot(location: string, graph: AssetGraph, s: SensorDefinition): SensorSnapshot {
+export function sensorSnapshot(location: string, graph: AssetGraph, s: SensorDefinition): ResolvedSensor {
   return {
     location,
     name: s.name,

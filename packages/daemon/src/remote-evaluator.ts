@@ -9,7 +9,7 @@
 import { coerceError, resolveSelection, type AssetGraph, type AssetNodeSnapshot } from "@flyt/core";
 import type { EvaluateScheduleResponse, EvaluateSensorRequest, EvaluateSensorResponse, ProtocolRunRequest, Snapshot, SnapshotResponse } from "@flyt/protocol";
 import { mergeSnapshots, type MergedGraph } from "@flyt/workspace";
-import type { EvaluationResult, InstigatorEvaluator, ResolvedRunRequest, ScheduleSnapshot, SensorSnapshot } from "./evaluator.js";
+import type { EvaluationResult, InstigatorEvaluator, ResolvedRunRequest, ResolvedSchedule, ResolvedSensor } from "./evaluator.js";
 
 /** What the evaluator needs of a location's client (`CodeLocationClient` from @flyt/workspace). */
 export interface RemoteLocationClient {
@@ -87,10 +87,10 @@ export class RemoteEvaluator implements InstigatorEvaluator {
     return this.graph;
   }
 
-  async listInstigators(): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[] }> {
+  async listInstigators(): Promise<{ schedules: ResolvedSchedule[]; sensors: ResolvedSensor[] }> {
     const graph = await this.refresh();
-    const schedules: ScheduleSnapshot[] = [];
-    const sensors: SensorSnapshot[] = [];
+    const schedules: ResolvedSchedule[] = [];
+    const sensors: ResolvedSensor[] = [];
     for (const location of this.locations) {
       const snapshot = this.snapshots.get(location.name)?.snapshot;
       if (snapshot === undefined) continue;
@@ -138,14 +138,14 @@ export class RemoteEvaluator implements InstigatorEvaluator {
     return [...merged.graph.nodes.values()].map((node) => ({ node, location: merged.locationOf.get(node.key) ?? "" }));
   }
 
-  async evaluateSchedule(schedule: ScheduleSnapshot, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult> {
+  async evaluateSchedule(schedule: ResolvedSchedule, scheduledAt: number, signal: AbortSignal): Promise<EvaluationResult> {
     const { client } = this.location(schedule.location);
     const response = await abortable(client.evaluateSchedule(schedule.name, scheduledAt), signal);
     if (response.error !== null) throw new Error(response.error.message);
     return this.resolve(response.runRequests, response.skipReason);
   }
 
-  async evaluateSensor(sensor: SensorSnapshot, context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal }): Promise<EvaluationResult> {
+  async evaluateSensor(sensor: ResolvedSensor, context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal }): Promise<EvaluationResult> {
     const { client } = this.location(sensor.location);
     const request: EvaluateSensorRequest = { cursor: context.cursor, lastTickTime: context.lastTickTime };
     if (this.options.sensorTimeoutMs !== undefined) request.timeoutMs = this.options.sensorTimeoutMs;

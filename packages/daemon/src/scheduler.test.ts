@@ -11,14 +11,14 @@ import { LeaseLostError } from "@flyt/core";
 import type { Storage } from "@flyt/storage";
 import { createTestStorage, testBackends } from "@flyt/storage/testing";
 import { ManualClock } from "./clock.js";
-import { LocalEvaluator, type InstigatorEvaluator, type ScheduleSnapshot } from "./evaluator.js";
+import { LocalEvaluator, type InstigatorEvaluator, type ResolvedSchedule } from "./evaluator.js";
 import { instigatorId, setInstigatorStatus } from "@flyt/storage";
 import { METRICS, MetricRegistry } from "./metrics.js";
 import { Scheduler } from "./scheduler.js";
 
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/definitions.js", import.meta.url));
 
-function snapshot(extra: Partial<ScheduleSnapshot> = {}): ScheduleSnapshot {
+function snapshot(extra: Partial<ResolvedSchedule> = {}): ResolvedSchedule {
   return {
     location: "loc",
     name: "s",
@@ -58,7 +58,7 @@ async function runsOf(storage: Storage, id: string) {
 }
 
 /** Moves the clock from `from` to `to` in `stepMs` steps, passing at each. */
-async function sweep(scheduler: Scheduler, clock: ManualClock, schedules: ScheduleSnapshot[], from: string, to: string, stepMs: number): Promise<void> {
+async function sweep(scheduler: Scheduler, clock: ManualClock, schedules: ResolvedSchedule[], from: string, to: string, stepMs: number): Promise<void> {
   for (let t = Date.parse(from); t <= Date.parse(to); t += stepMs) {
     clock.set(t);
     await scheduler.pass(schedules);

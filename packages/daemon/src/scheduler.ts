@@ -13,7 +13,7 @@ import { Cron } from "croner";
 import { coerceError, LeaseLostError } from "@flyt/core";
 import { instigatorId, type InstigatorState, type ScheduledRun, type Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
-import type { EvaluationResult, InstigatorEvaluator, ScheduleSnapshot } from "./evaluator.js";
+import type { EvaluationResult, InstigatorEvaluator, ResolvedSchedule } from "./evaluator.js";
 import { createRequestedRuns, effectiveState, fenced, type FenceSource } from "./instigators.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 
@@ -57,7 +57,7 @@ interface ScheduleMemory {
 /** A due tick of a schedule without user code, waiting for its batch. */
 interface BatchedTick {
   id: string;
-  schedule: ScheduleSnapshot;
+  schedule: ResolvedSchedule;
   tickTime: number;
   memory: ScheduleMemory;
   /** The tick time the schedule's memory moves to once this tick is written. */
@@ -87,7 +87,7 @@ export function dueInstants(cron: Cron | NextInstant, after: number, until: numb
 }
 
 /** Which due instants a policy runs. */
-export function applyCatchUp(schedule: Pick<ScheduleSnapshot, "catchUp" | "maxCatchUpTicks">, due: number[], now: number, graceMs: number): number[] {
+export function applyCatchUp(schedule: Pick<ResolvedSchedule, "catchUp" | "maxCatchUpTicks">, due: number[], now: number, graceMs: number): number[] {
   if (due.length === 0) return [];
   const latest = due[due.length - 1]!;
   switch (schedule.catchUp) {
@@ -118,7 +118,7 @@ export class Scheduler {
     this.memory.clear();
   }
 
-  async pass(schedules: ScheduleSnapshot[]): Promise<void> {
+  async pass(schedules: ResolvedSchedule[]): Promise<void> {
     const { storage, clock } = this.options;
     const now = clock.now();
     this.nextCache = new Map();
@@ -173,7 +173,7 @@ export class Scheduler {
     };
   }
 
-  private async memoryFor(id: string, schedule: ScheduleSnapshot): Promise<ScheduleMemory> {
+  private async memoryFor(id: string, schedule: ResolvedSchedule): Promise<ScheduleMemory> {
     const cronKey = `${schedule.cron}\u0000${schedule.timezone}`;
     let memory = this.memory.get(id);
     if (memory === undefined || memory.cronKey !== cronKey) {
@@ -202,7 +202,7 @@ export class Scheduler {
   /** Processes the due ticks of one schedule; returns its next instant. */
   private async runSchedule(
     id: string,
-    schedule: ScheduleSnapshot,
+    schedule: ResolvedSchedule,
     state: InstigatorState,
     now: number,
     enqueue: (ticks: BatchedTick[]) => Promise<void>,
@@ -289,7 +289,7 @@ export class Scheduler {
     }
   }
 
-  private async tick(id: string, schedule: ScheduleSnapshot, tickTime: number): Promise<void> {
+  private async tick(id: string, schedule: ResolvedSchedule, tickTime: number): Promise<void> {
     const { storage, evaluator, clock, metrics } = this.options;
     const fence = fenced(this.options.fence);
     const tick = await storage.createTick(id, tickTime, fence);

@@ -13,14 +13,14 @@ import { fileURLToPath } from "node:url";
 import type { Storage } from "@flyt/storage";
 import { createTestStorage, testBackends } from "@flyt/storage/testing";
 import { ManualClock } from "./clock.js";
-import { LocalEvaluator, type SensorSnapshot } from "./evaluator.js";
+import { LocalEvaluator, type ResolvedSensor } from "./evaluator.js";
 import { instigatorId, setInstigatorStatus } from "@flyt/storage";
 import { METRICS, MetricRegistry } from "./metrics.js";
 import { SensorLoop } from "./sensors.js";
 
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/definitions.js", import.meta.url));
 
-function builtIn(extra: Partial<SensorSnapshot>): SensorSnapshot {
+function builtIn(extra: Partial<ResolvedSensor>): ResolvedSensor {
   return {
     location: "loc",
     name: "s",

@@ -8,7 +8,7 @@
 import { coerceError, LeaseLostError } from "@flyt/core";
 import { instigatorId, type InstigatorState, type Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
-import type { EvaluationResult, InstigatorEvaluator, ResolvedRunRequest, SensorSnapshot } from "./evaluator.js";
+import type { EvaluationResult, InstigatorEvaluator, ResolvedRunRequest, ResolvedSensor } from "./evaluator.js";
 import { createRequestedRuns, effectiveState, fenced, type FenceSource } from "./instigators.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 import { runPool, withTimeout } from "./scheduler.js";
@@ -44,7 +44,7 @@ export class SensorLoop {
     this.lastTick.clear();
   }
 
-  async pass(sensors: SensorSnapshot[]): Promise<void> {
+  async pass(sensors: ResolvedSensor[]): Promise<void> {
     const { storage, clock } = this.options;
     const now = clock.now();
     const states = new Map((await storage.listInstigatorStates("sensor")).map((s) => [s.id, s]));
@@ -88,7 +88,7 @@ export class SensorLoop {
   }
 
   /** Evaluates one sensor now, whatever its interval (`flyt sensors tick`); returns the tick's outcome. */
-  async tick(id: string, sensor: SensorSnapshot, state: InstigatorState, now: number, lastTickTime: number | null): Promise<EvaluationResult | Error> {
+  async tick(id: string, sensor: ResolvedSensor, state: InstigatorState, now: number, lastTickTime: number | null): Promise<EvaluationResult | Error> {
     const { storage, metrics } = this.options;
     const fence = fenced(this.options.fence);
     const tick = await storage.createTick(id, now, fence);
@@ -153,7 +153,7 @@ export class SensorLoop {
     }
   }
 
-  private evaluate(id: string, sensor: SensorSnapshot, cursor: string | null, lastTickTime: number | null, signal: AbortSignal): Promise<EvaluationResult> {
+  private evaluate(id: string, sensor: ResolvedSensor, cursor: string | null, lastTickTime: number | null, signal: AbortSignal): Promise<EvaluationResult> {
     switch (sensor.sensorType) {
       case "custom":
         return this.options.evaluator.evaluateSensor(sensor, { cursor, lastTickTime, signal });
@@ -178,7 +178,7 @@ function parseCursor<T>(cursor: string | null, what: string): T | null {
  * Asset sensor: cursor `{ "<asset key>": <last event id seen> }`. The first evaluation records
  * where the history stands without firing (no storm of requests for old materializations).
  */
-export async function evaluateAssetSensor(storage: Storage, sensor: SensorSnapshot, cursor: string | null): Promise<EvaluationResult> {
+export async function evaluateAssetSensor(storage: Storage, sensor: ResolvedSensor, cursor: string | null): Promise<EvaluationResult> {
   const seen = parseCursor<Record<string, number>>(cursor, `asset sensor ${sensor.name}`) ?? {};
   const next: Record<string, number> = { ...seen };
   const requests: ResolvedRunRequest[] = [];
@@ -214,7 +214,7 @@ export async function evaluateAssetSensor(storage: Storage, sensor: SensorSnapsh
 export async function evaluateRunStatusSensor(
   storage: Storage,
   id: string,
-  sensor: SensorSnapshot,
+  sensor: ResolvedSensor,
   cursor: string | null,
   now: number,
 ): Promise<EvaluationResult> {

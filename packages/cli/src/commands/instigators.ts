@@ -10,8 +10,8 @@ import {
   LocalEvaluator,
   MetricRegistry,
   SensorLoop,
-  type ScheduleSnapshot,
-  type SensorSnapshot,
+  type ResolvedSchedule,
+  type ResolvedSensor,
 } from "@flyt/daemon";
 import { nextScheduleTimes } from "@flyt/sdk";
 import type { CommandContext } from "../context.js";
@@ -24,7 +24,7 @@ export interface InstigatorCommandOptions {
   json?: boolean;
 }
 
-async function load(ctx: CommandContext, options: InstigatorCommandOptions): Promise<{ schedules: ScheduleSnapshot[]; sensors: SensorSnapshot[]; evaluator: LocalEvaluator }> {
+async function load(ctx: CommandContext, options: InstigatorCommandOptions): Promise<{ schedules: ResolvedSchedule[]; sensors: ResolvedSensor[]; evaluator: LocalEvaluator }> {
   const locations = daemonLocations(ctx, options);
   if (locations.length === 0) {
     throw new InvalidConfigError("flyt.yaml", "no code location: pass -f <definitions file>, --location name=file, or list locations: in flyt.yaml");
