@@ -289,6 +289,20 @@ function compileAllowedHosts(text: string | undefined, fromFile: string[] | unde
 }
 
 /**
+ * What commands that talk to a running webserver read from the environment (every variable Flyt
+ * reads is read in this module): FLYT_URL, the webserver's address, and FLYT_TOKEN, an API token
+ * for webservers with access control (docs/auth.md).
+ */
+export function webserverClientEnv(env: NodeJS.ProcessEnv = process.env): { url: string | null; token: string | null } {
+  return { url: env.FLYT_URL?.trim() || null, token: env.FLYT_TOKEN?.trim() || null };
+}
+
+/** FLYT_DATABASE_URL alone, for a process that serves without a flyt.yaml (a code server's fallback). */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  return env.FLYT_DATABASE_URL?.trim() || null;
+}
+
+/**
  * A port given as text (a flag or an environment variable), `fallback` when it is not given. `0`
  * (any free port) only where the listener may pick one. @throws InvalidConfigError naming `subject`.
  */

@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { builtUiDir } from "./ui-dir.js";
 import { REMOTE_WORKER_ENV, REMOTE_WORKER_MAIN } from "@flyt/run-worker";
 import type { Command } from "commander";
-import { loadConfig, parsePort, type FlytConfig } from "../config.js";
+import { databaseUrlFromEnv, loadConfig, parsePort, webserverClientEnv, type FlytConfig } from "../config.js";
 import { openContext, type GlobalOptions } from "../context.js";
 import { openProcessLogs } from "../logging.js";
 
@@ -32,7 +32,7 @@ function codeServerSecretsConfig(configFile: string | undefined): Pick<FlytConfi
   try {
     return loadConfig({ ...(configFile ? { configFile } : {}) });
   } catch {
-    return { alerts: null, storage: { databaseUrl: process.env.FLYT_DATABASE_URL?.trim() || null, sqlitePath: "" } };
+    return { alerts: null, storage: { databaseUrl: databaseUrlFromEnv(), sqlitePath: "" } };
   }
 }
 
@@ -133,7 +133,8 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
   const locations = program.command("locations").description("list and reload the code locations of a running webserver");
   const baseUrl = (url: string | undefined): string => {
     if (url) return url.replace(/\/+$/, "");
-    if (process.env.FLYT_URL) return process.env.FLYT_URL.replace(/\/+$/, "");
+    const fromEnv = webserverClientEnv().url;
+    if (fromEnv !== null) return fromEnv.replace(/\/+$/, "");
     const config = loadConfig({ ...(globals().config ? { configFile: globals().config } : {}) });
     return (config.webserver.publicUrl ?? `http://${config.webserver.host}:${config.webserver.port}`).replace(/\/+$/, "");
   };
@@ -143,7 +144,8 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
       // FLYT_TOKEN: an API token (`flyt tokens create`) for webservers with access control (docs/auth.md).
       const headers = new Headers(init?.headers);
       headers.set("X-Flyt-Request", "1");
-      if (process.env.FLYT_TOKEN) headers.set("Authorization", `Bearer ${process.env.FLYT_TOKEN}`);
+      const { token } = webserverClientEnv();
+      if (token !== null) headers.set("Authorization", `Bearer ${token}`);
       response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(120_000) });
     } catch (error) {
       throw new Error(`cannot reach the webserver at ${url}: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`, { cause: error });
