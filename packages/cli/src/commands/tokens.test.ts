@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { InvalidConfigError } from "@flyt/core";
-import { createTestStorage, testBackends, type TestStorage } from "@flyt/storage/testing";
+import { describeEachBackend } from "@flyt/storage/testing";
 import { startWebserver, type Webserver } from "@flyt/webserver";
 import { loadConfig } from "../config.js";
 import { runCli } from "../main.js";
@@ -22,74 +22,70 @@ async function cli(args: string[]): Promise<{ code: number; out: string[]; err: 
   return { code, out, err };
 }
 
-for (const backend of testBackends()) {
-  describe(`flyt tokens (${backend})`, () => {
-    let store: TestStorage;
-    let dir: string;
-    let config: string;
-    let web: Webserver;
+describeEachBackend((backend) => `flyt tokens (${backend})`, ({ storage, fixture }) => {
+  let dir: string;
+  let config: string;
+  let web: Webserver;
 
-    before(async () => {
-      store = await createTestStorage(backend);
-      dir = mkdtempSync(join(tmpdir(), "flyt-tokens-"));
-      config = join(dir, "flyt.yaml");
-      if (store.url !== null) {
-        writeFileSync(join(dir, "db-url"), store.url);
-        writeFileSync(config, "storage:\n  databaseUrlFile: db-url\n");
-      } else {
-        writeFileSync(config, `storage:\n  sqlitePath: ${JSON.stringify(store.sqlitePath)}\n`);
-      }
-      web = await startWebserver({ storage: store.storage, workspace: null, launcher: null, port: 0, log: () => undefined, auth: { mode: "forwarded", trustedProxies: ["10.0.0.0/8"] } });
-    });
-    after(async () => {
-      await web.close();
-      await store[Symbol.asyncDispose]();
-      rmSync(dir, { recursive: true, force: true });
-    });
-
-    const asToken = (token: string) => fetch(`${web.url}/api/v1/runs/none`, { headers: { authorization: `Bearer ${token}` } });
-
-    it("creates a token printed once, lists it without the secret, and revokes it (401 from then on)", async () => {
-      const created = await cli(["-c", config, "tokens", "create", "--name", "ci-deploy", "--role", "operator", "--expires-in", "30d", "--json"]);
-      assert.equal(created.code, 0, created.err.join("\n"));
-      const { token, role, expiresAt, id } = JSON.parse(created.out[0]!) as { token: string; role: string; expiresAt: number; id: string };
-      assert.match(token, /^flyt_[A-Za-z0-9_-]{43}$/);
-      assert.equal(role, "operator");
-      assert.ok(Math.abs(expiresAt - (Date.now() + 30 * 86_400_000)) < 60_000);
-      assert.equal((await asToken(token)).status, 404, "authenticated: the run does not exist");
-      assert.equal((await fetch(`${web.url}/api/v1/runs/none`)).status, 401, "without it: 401");
-
-      const listed = await cli(["-c", config, "tokens", "list", "--json"]);
-      const rows = JSON.parse(listed.out[0]!) as Array<Record<string, unknown>>;
-      const row = rows.find((r) => r.id === id);
-      assert.equal(row?.state, "live");
-      assert.equal(row?.tokenHash, undefined, "list never prints hashes");
-      assert.ok(!listed.out.join("\n").includes(token));
-      const text = await cli(["-c", config, "tokens", "list"]);
-      assert.match(text.out.join("\n"), /ci-deploy\s+operator\s+live/);
-
-      const duplicate = await cli(["-c", config, "tokens", "create", "--name", "ci-deploy"]);
-      assert.equal(duplicate.code, 1);
-      assert.match(duplicate.err.join("\n"), /live token named "ci-deploy"/);
-
-      const revoked = await cli(["-c", config, "tokens", "revoke", "ci-deploy"]);
-      assert.equal(revoked.code, 0, revoked.err.join("\n"));
-      assert.equal((await asToken(token)).status, 401);
-      assert.equal((await cli(["-c", config, "tokens", "revoke", "ci-deploy"])).code, 1);
-      assert.match((await cli(["-c", config, "tokens", "list", "--all"])).out.join("\n"), /ci-deploy\s+operator\s+revoked/);
-    });
-
-    it("creates a viewer token by default and refuses a bad lifetime or role", async () => {
-      const created = await cli(["-c", config, "tokens", "create", "--name", "dashboards", "--expires-in", "never", "--json"]);
-      const parsed = JSON.parse(created.out[0]!) as { role: string; expiresAt: number | null };
-      assert.deepEqual([parsed.role, parsed.expiresAt], ["viewer", null]);
-      const bad = await cli(["-c", config, "tokens", "create", "--name", "x", "--expires-in", "soon"]);
-      assert.equal(bad.code, 1);
-      assert.match(bad.err.join("\n"), /--expires-in/);
-      assert.equal((await cli(["-c", config, "tokens", "create", "--name", "y", "--role", "root"])).code, 2, "commander refuses the choice");
-    });
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "flyt-tokens-"));
+    config = join(dir, "flyt.yaml");
+    const { url } = fixture();
+    if (url !== null) {
+      writeFileSync(join(dir, "db-url"), url);
+      writeFileSync(config, "storage:\n  databaseUrlFile: db-url\n");
+    } else {
+      writeFileSync(config, `storage:\n  sqlitePath: ${JSON.stringify(fixture().sqlitePath)}\n`);
+    }
+    web = await startWebserver({ storage: storage, workspace: null, launcher: null, port: 0, log: () => undefined, auth: { mode: "forwarded", trustedProxies: ["10.0.0.0/8"] } });
   });
-}
+  after(async () => {
+    await web.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const asToken = (token: string) => fetch(`${web.url}/api/v1/runs/none`, { headers: { authorization: `Bearer ${token}` } });
+
+  it("creates a token printed once, lists it without the secret, and revokes it (401 from then on)", async () => {
+    const created = await cli(["-c", config, "tokens", "create", "--name", "ci-deploy", "--role", "operator", "--expires-in", "30d", "--json"]);
+    assert.equal(created.code, 0, created.err.join("\n"));
+    const { token, role, expiresAt, id } = JSON.parse(created.out[0]!) as { token: string; role: string; expiresAt: number; id: string };
+    assert.match(token, /^flyt_[A-Za-z0-9_-]{43}$/);
+    assert.equal(role, "operator");
+    assert.ok(Math.abs(expiresAt - (Date.now() + 30 * 86_400_000)) < 60_000);
+    assert.equal((await asToken(token)).status, 404, "authenticated: the run does not exist");
+    assert.equal((await fetch(`${web.url}/api/v1/runs/none`)).status, 401, "without it: 401");
+
+    const listed = await cli(["-c", config, "tokens", "list", "--json"]);
+    const rows = JSON.parse(listed.out[0]!) as Array<Record<string, unknown>>;
+    const row = rows.find((r) => r.id === id);
+    assert.equal(row?.state, "live");
+    assert.equal(row?.tokenHash, undefined, "list never prints hashes");
+    assert.ok(!listed.out.join("\n").includes(token));
+    const text = await cli(["-c", config, "tokens", "list"]);
+    assert.match(text.out.join("\n"), /ci-deploy\s+operator\s+live/);
+
+    const duplicate = await cli(["-c", config, "tokens", "create", "--name", "ci-deploy"]);
+    assert.equal(duplicate.code, 1);
+    assert.match(duplicate.err.join("\n"), /live token named "ci-deploy"/);
+
+    const revoked = await cli(["-c", config, "tokens", "revoke", "ci-deploy"]);
+    assert.equal(revoked.code, 0, revoked.err.join("\n"));
+    assert.equal((await asToken(token)).status, 401);
+    assert.equal((await cli(["-c", config, "tokens", "revoke", "ci-deploy"])).code, 1);
+    assert.match((await cli(["-c", config, "tokens", "list", "--all"])).out.join("\n"), /ci-deploy\s+operator\s+revoked/);
+  });
+
+  it("creates a viewer token by default and refuses a bad lifetime or role", async () => {
+    const created = await cli(["-c", config, "tokens", "create", "--name", "dashboards", "--expires-in", "never", "--json"]);
+    const parsed = JSON.parse(created.out[0]!) as { role: string; expiresAt: number | null };
+    assert.deepEqual([parsed.role, parsed.expiresAt], ["viewer", null]);
+    const bad = await cli(["-c", config, "tokens", "create", "--name", "x", "--expires-in", "soon"]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err.join("\n"), /--expires-in/);
+    assert.equal((await cli(["-c", config, "tokens", "create", "--name", "y", "--role", "root"])).code, 2, "commander refuses the choice");
+  });
+});
 
 describe("tokens: lifetimes", () => {
   it("parses minutes, hours, days and never", () => {
