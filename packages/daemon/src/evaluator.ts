@@ -5,8 +5,10 @@
  * and runs their schedule and sensor code in worker threads; a code-location client implements
  * the same interface for remote locations.
  */
-import { coerceError, resolveSelection, type AssetGraph } from "@flyt/core";
+import { coerceError, type AssetGraph } from "@flyt/core";
+import { buildSnapshot } from "@flyt/code-location-server";
 import { EvaluationPool, loadDefinitions } from "@flyt/run-worker";
+import { orderedKeys, resolveInstigators } from "./resolve-instigators.js";
 import type { AssetLogger, CatchUpPolicy, Definitions, RunRequest, ScheduleDefinition, SensorDefinition, SensorResult, SensorType } from "@flyt/sdk";
 import type { LocalEvaluationPayload, LocalEvaluationWorkerData, LocalScheduleAnswer, LogNotice } from "./evaluation-worker.js";
 
@@ -82,10 +84,6 @@ export interface LocalLocation {
   definitionsFile: string;
 }
 
-function orderedKeys(graph: AssetGraph, selection: string): string[] {
-  return graph.topologicalOrder(resolveSelection(graph, selection));
-}
-
 const silentLogger: AssetLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
@@ -141,8 +139,10 @@ export class LocalEvaluator implements InstigatorEvaluator {
     const warming: Promise<void>[] = [];
     for (const location of this.locations) {
       const defs = await this.definitions(location.name);
-      for (const s of defs.schedules) schedules.push(scheduleSnapshot(location.name, defs.graph, s));
-      for (const s of defs.sensors) sensors.push(sensorSnapshot(location.name, defs.graph, s));
+      // The snapshot a code server would serve for these definitions, resolved the same way.
+      const resolved = resolveInstigators(location.name, buildSnapshot(defs, location.name), defs.graph);
+      schedules.push(...resolved.schedules);
+      sensors.push(...resolved.sensors);
       // Listed instigators are about to be evaluated: their first evaluation should not spend its
       // timeout starting a worker.
       const needsCode = defs.schedules.some((s) => s.evaluate !== null || typeof s.partition === "function") || defs.sensors.some((s) => (s.sensorType ?? "custom") === "custom");
@@ -242,39 +242,4 @@ function resolveResult(
   const skipReason = typeof result.skipReason === "string" ? result.skipReason : null;
   if (runRequests.length === 0 && skipReason === null) return { runRequests, skipReason: "the evaluation requested no runs" };
   return { runRequests, skipReason };
-}
-
-export function scheduleSnapshot(location: string, graph: AssetGraph, s: ScheduleDefinition): ResolvedSchedule {
-  return {
-    location,
-    name: s.name,
-    cron: s.cron,
-    timezone: s.timezone,
-    target: s.target,
-    targetAssetKeys: orderedKeys(graph, s.target),
-    tags: { ...s.tags },
-    defaultStatus: s.defaultStatus,
-    description: s.description,
-    catchUp: s.catchUp ?? "latest",
-    maxCatchUpTicks: s.maxCatchUpTicks ?? 10,
-    partition: typeof s.partition === "string" ? s.partition : null,
-    needsCode: typeof s.evaluate === "function" || typeof s.partition === "function",
-  };
-}
-
-export function sensorSnapshot(location: string, graph: AssetGraph, s: SensorDefinition): ResolvedSensor {
-  return {
-    location,
-    name: s.name,
-    sensorType: s.sensorType ?? "custom",
-    target: s.target,
-    targetAssetKeys: orderedKeys(graph, s.target),
-    minimumIntervalSeconds: s.minimumIntervalSeconds,
-    defaultStatus: s.defaultStatus,
-    description: s.description,
-    tags: { ...(s.tags ?? {}) },
-    assets: [...(s.assets ?? [])],
-    runStatuses: [...(s.runStatuses ?? ["FAILURE"])],
-    monitoredAssetKeys: s.monitoredSelection ? orderedKeys(graph, s.monitoredSelection) : null,
-  };
 }

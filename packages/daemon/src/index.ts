@@ -26,8 +26,6 @@ export { Scheduler, dueInstants, applyCatchUp, SCHEDULE_TAG, TICK_TIME_TAG, type
 export { SensorLoop, evaluateAssetSensor, evaluateRunStatusSensor, SENSOR_TAG, TRIGGERING_RUN_TAG, TRIGGERING_ASSET_TAG } from "./sensors.js";
 export {
   LocalEvaluator,
-  scheduleSnapshot,
-  sensorSnapshot,
   type InstigatorEvaluator,
   type ResolvedSchedule,
   type ResolvedSensor,

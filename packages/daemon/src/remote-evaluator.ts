@@ -6,10 +6,11 @@
  * server reports as `error` becomes a thrown error, so the tick is recorded FAILURE as with
  * LocalEvaluator. A location that cannot be reached keeps its last snapshot.
  */
-import { coerceError, resolveSelection, type AssetGraph, type AssetNodeSnapshot } from "@flyt/core";
+import { coerceError, type AssetGraph, type AssetNodeSnapshot } from "@flyt/core";
 import type { EvaluateScheduleResponse, EvaluateSensorRequest, EvaluateSensorResponse, ProtocolRunRequest, Snapshot, SnapshotResponse } from "@flyt/protocol";
 import { mergeSnapshots, type MergedGraph } from "@flyt/workspace";
 import type { EvaluationResult, InstigatorEvaluator, ResolvedRunRequest, ResolvedSchedule, ResolvedSensor } from "./evaluator.js";
+import { orderedKeys, resolveInstigators } from "./resolve-instigators.js";
 
 /** What the evaluator needs of a location's client (`CodeLocationClient` from @flyt/workspace). */
 export interface RemoteLocationClient {
@@ -94,39 +95,9 @@ export class RemoteEvaluator implements InstigatorEvaluator {
     for (const location of this.locations) {
       const snapshot = this.snapshots.get(location.name)?.snapshot;
       if (snapshot === undefined) continue;
-      for (const s of snapshot.schedules) {
-        schedules.push({
-          location: location.name,
-          name: s.name,
-          cron: s.cron,
-          timezone: s.timezone,
-          target: s.target,
-          targetAssetKeys: orderedKeys(graph, s.target),
-          tags: { ...s.tags },
-          defaultStatus: s.defaultStatus,
-          description: s.description,
-          catchUp: s.catchUp,
-          maxCatchUpTicks: s.maxCatchUpTicks,
-          partition: s.partition?.kind === "fixed" ? s.partition.key : null,
-          needsCode: s.hasEvaluate || s.partition?.kind === "computed",
-        });
-      }
-      for (const s of snapshot.sensors) {
-        sensors.push({
-          location: location.name,
-          name: s.name,
-          sensorType: s.sensorType,
-          target: s.target,
-          targetAssetKeys: orderedKeys(graph, s.target),
-          minimumIntervalSeconds: s.minimumIntervalSeconds,
-          defaultStatus: s.defaultStatus,
-          description: s.description,
-          tags: { ...s.tags },
-          assets: [...s.assets],
-          runStatuses: [...s.runStatuses],
-          monitoredAssetKeys: s.monitoredSelection === null ? null : orderedKeys(graph, s.monitoredSelection),
-        });
-      }
+      const resolved = resolveInstigators(location.name, snapshot, graph);
+      schedules.push(...resolved.schedules);
+      sensors.push(...resolved.sensors);
     }
     return { schedules, sensors };
   }
@@ -170,8 +141,4 @@ export class RemoteEvaluator implements InstigatorEvaluator {
     if (runRequests.length === 0 && skipReason === null) return { runRequests, skipReason: "the evaluation requested no runs" };
     return { runRequests, skipReason };
   }
-}
-
-function orderedKeys(graph: AssetGraph, selection: string): string[] {
-  return graph.topologicalOrder(resolveSelection(graph, selection));
 }

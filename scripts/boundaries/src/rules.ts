@@ -46,7 +46,7 @@ export const PROJECTS: ProjectRule[] = [
   { dir: "packages/code-location-server", name: "@flyt/code-location-server", layer: 5, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/sdk", "@flyt/contracts", "@flyt/run-worker"], role: "loads one application's definitions, serves the snapshot, evaluates instigators, starts run workers" },
   { dir: "packages/workspace", name: "@flyt/workspace", layer: 6, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/contracts", "@flyt/code-location-server"], role: "the platform's view of its code locations: starts/polls code servers, merges snapshots, the code-server launcher" },
   { dir: "packages/webserver", name: "@flyt/webserver", layer: 7, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/contracts", "@flyt/sdk", "@flyt/workspace", "@flyt/observability"], testOnly: ["@flyt/run-worker", "@flyt/code-location-server"], role: "GraphQL API, event ingest, health, /metrics, serves the UI" },
-  { dir: "packages/daemon", name: "@flyt/daemon", layer: 7, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/contracts", "@flyt/sdk", "@flyt/workspace", "@flyt/observability"], role: "scheduler, sensors, run queue, run monitor, freshness, alerts; active/standby" },
+  { dir: "packages/daemon", name: "@flyt/daemon", layer: 7, dependsOn: ["@flyt/core", "@flyt/protocol", "@flyt/storage", "@flyt/contracts", "@flyt/sdk", "@flyt/code-location-server", "@flyt/workspace", "@flyt/observability"], role: "scheduler, sensors, run queue, run monitor, freshness, alerts; active/standby" },
   { dir: "packages/launcher-kubernetes", name: "@flyt/launcher-kubernetes", layer: 8, dependsOn: ["@flyt/core", "@flyt/kubernetes", "@flyt/storage", "@flyt/contracts", "@flyt/workspace"], testOnly: ["@flyt/daemon", "@flyt/webserver"], role: "the Kubernetes launcher: a Job per run" },
   { dir: "packages/cli", name: "@flyt/cli", layer: 9, dependsOn: ["@flyt/core", "@flyt/sdk", "@flyt/storage", "@flyt/contracts", "@flyt/run-worker", "@flyt/code-location-server", "@flyt/workspace", "@flyt/webserver", "@flyt/daemon", "@flyt/launcher-kubernetes", "@flyt/observability"], role: "the `flyt` command; the composition root that wires every component (and `flyt dev` runs them in one process)" },
   { dir: "packages/ui", name: "@flyt/ui", layer: 9, dependsOn: [], role: "React single-page app; talks to the webserver over GraphQL only, never by import" },
@@ -60,7 +60,7 @@ export const PROJECTS: ProjectRule[] = [
 ];
 
 export const KNOWN_EXCEPTIONS: KnownException[] = [
-  // The in-process evaluator of `-f` file locations imports the user's definitions itself; it goes
-  // when local evaluation runs in a child code server like every other location's.
-  { from: "@flyt/daemon", to: "@flyt/run-worker", reason: "loadDefinitions for the in-process evaluator of -f file locations (flyt daemon -f, flyt dev)" },
+  // LocalEvaluator imports the user's definitions itself; it goes when the one-shot commands list
+  // instigators through a child code server as the long-running processes do.
+  { from: "@flyt/daemon", to: "@flyt/run-worker", reason: "LocalEvaluator loads definitions in process, for one-shot commands (flyt schedules/sensors -f) and tests; flyt daemon and flyt dev evaluate through code servers" },
 ];
