@@ -1,5 +1,5 @@
 /**
- * Shared settings of the fuzz suites (`*.fuzz.test.ts`, fast-check; docs/decisions/0015). Every
+ * Shared settings of the fuzz suites (`*.fuzz.test.ts`, fast-check; docs/decisions/0019). Every
  * property runs from a fixed seed so CI is reproducible; a failure prints the seed and the
  * counterexample's path, and `FLYT_FUZZ_SEED=<seed> FLYT_FUZZ_PATH=<path>` replays exactly that case.
  * Shrinking is off by default: each case is an HTTP exchange, and shrinking a generated request can
@@ -22,4 +22,33 @@ export function fuzzParams<T>(seed: number, numRuns: number): Parameters<T> {
     includeErrorInReport: true,
     endOnFailure: process.env.FLYT_FUZZ_SHRINK !== "1",
   };
+}
+
+/**
+ * POSTs a chunked body of `total` bytes (1 MiB chunks, no declared length) and reports the status
+ * and how much of it the server pulled before answering. Up to the drain cap the server reads and
+ * drops the rest so the client sees its 413; past it the server stops reading and closes, which the
+ * client may see as a reset (status null). `expectBody` is what the refusal must say.
+ */
+export async function chunkedUpload(url: string, total: number, headers: Record<string, string>, expectBody: RegExp): Promise<{ status: number | null; sentBytes: number }> {
+  let sentBytes = 0;
+  const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sentBytes >= total) controller.close();
+      else {
+        sentBytes += chunk.length;
+        controller.enqueue(chunk);
+      }
+    },
+  });
+  try {
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body, duplex: "half" });
+    const text = await response.text();
+    if (!expectBody.test(text)) throw new Error(`the refusal of a ${total}-byte chunked upload said ${JSON.stringify(text.slice(0, 300))}, expected ${String(expectBody)}`);
+    return { status: response.status, sentBytes };
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return { status: null, sentBytes };
+  }
 }

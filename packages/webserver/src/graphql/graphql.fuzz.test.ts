@@ -35,7 +35,7 @@ import {
 } from "graphql";
 import { createTestStorage, type TestStorage } from "@flyt/storage/testing";
 import { startWebserver, type Webserver } from "../server.js";
-import { fuzzParams } from "../fuzz-support.js";
+import { chunkedUpload, fuzzParams } from "../fuzz-support.js";
 import { queueRunController } from "./controller.js";
 import { createApiHandler } from "./http.js";
 import { LocalDefinitions } from "./test-fixtures/local-definitions.js";
@@ -365,29 +365,7 @@ void describe("GraphQL endpoint under fuzzing (real webserver, SQLite)", () => {
     // Memory: chunked uploads are never kept; the heap does not grow by what was sent.
     globalThis.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
-    // Chunked uploads: up to OVERSIZE_DRAIN_BYTES (32 MiB) the rest is read and dropped so the client
-    // gets its 413; past that the server stops reading and closes (the client may see a reset).
-    const upload = async (total: number): Promise<{ status: number | null; sentBytes: number }> => {
-      let sentBytes = 0;
-      const chunk = new Uint8Array(1024 * 1024).fill(0x20);
-      const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (sentBytes >= total) controller.close();
-          else {
-            sentBytes += chunk.length;
-            controller.enqueue(chunk);
-          }
-        },
-      });
-      try {
-        const response = await fetch(`${web.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body, duplex: "half" });
-        assert.match(await response.text(), /Request body too large/);
-        return { status: response.status, sentBytes };
-      } catch (error) {
-        if (!(error instanceof TypeError)) throw error;
-        return { status: null, sentBytes };
-      }
-    };
+    const upload = (total: number): Promise<{ status: number | null; sentBytes: number }> => chunkedUpload(`${web.url}/graphql`, total, {}, /Request body too large/);
     assert.equal((await upload(20 * 1024 * 1024)).status, 413, "a 20 MiB chunked upload gets its 413");
     const huge = await upload(256 * 1024 * 1024);
     assert.ok(huge.status === 413 || huge.status === null, `status ${String(huge.status)}`);
