@@ -27,10 +27,10 @@ function recordingFetch(response: () => Response): { fetch: FetchFn; calls: Capt
 }
 
 void describe("resolveSourcesConfig", () => {
-  void it("defaults to fixtures under <repo>/../shared/fixtures", () => {
+  void it("defaults to the fixtures shipped with the example (examples/atlas/fixtures)", () => {
     const config = resolveSourcesConfig({ mode: "", fixturesDir: "", userAgent: "" });
     assert.equal(config.mode, "fixtures");
-    assert.match(config.fixturesDir, /\/shared\/fixtures$/);
+    assert.match(config.fixturesDir, /\/examples\/atlas\/fixtures$/);
   });
   void it("rejects an unknown mode and a live mode without User-Agent", () => {
     assert.throws(() => resolveSourcesConfig({ mode: "staging", fixturesDir: "", userAgent: "x" }), (e: unknown) => e instanceof InvalidConfigError && /ATLAS_SOURCE.*"staging" is not one of fixtures, live/.test(e.message));

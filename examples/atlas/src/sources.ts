@@ -1,8 +1,8 @@
 /**
  * Where the Atlas ingests read from: the switch `ATLAS_SOURCE=fixtures|live`. The same ingest
  * code asks this module for "SSB table 07221 with this query" or "the MET forecast for Bergen";
- * in `fixtures` mode (the default) it reads the recorded responses under the shared fixtures
- * folder, in `live` mode it calls the real APIs (SSB PxWebApi v0, MET locationforecast 2.0).
+ * in `fixtures` mode (the default) it reads the recorded responses shipped with the example
+ * (`examples/atlas/fixtures`, see its README for their sources), in `live` mode it calls the real APIs (SSB PxWebApi v0, MET locationforecast 2.0).
  */
 import { readFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
@@ -19,7 +19,7 @@ export type FetchFn = (input: string, init: { method: string; headers: Record<st
 
 export interface SourcesConfig {
   mode: SourceMode;
-  /** Root of the shared fixtures (holds `ssb/`, `met/`). */
+  /** Root of the recorded responses (holds `ssb/`, `met/`). */
   fixturesDir: string;
   /** Sent to MET (required by its terms) and SSB. */
   userAgent: string;
@@ -83,9 +83,9 @@ export function exampleDir(): string {
   return findPackageDir("@flyt/example-atlas");
 }
 
-/** `<repo>/../shared/fixtures`, the default fixtures root. */
+/** `examples/atlas/fixtures`, the default fixtures root: shipped with the example, so a clone runs offline. */
 export function defaultFixturesDir(): string {
-  return resolve(findPackageDir("flyt"), "..", "shared", "fixtures");
+  return join(exampleDir(), "fixtures");
 }
 
 /** Reads the switch from raw config values (env strings); empty strings mean "default". */

@@ -1,5 +1,5 @@
 /**
- * Test helper: reads the shared fixtures (ATLAS_FIXTURES_DIR or `<repo>/../shared/fixtures`) and
+ * Test helper: reads the recorded fixtures (ATLAS_FIXTURES_DIR or `examples/atlas/fixtures`) and
  * hands out fresh deep copies, so a test can derive a malformed variation without touching others.
  */
 import { readFileSync } from "node:fs";
