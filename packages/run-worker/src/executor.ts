@@ -24,7 +24,6 @@ import { retryDelayMs, sleep } from "./retry.js";
 
 import { DEFAULT_PARALLELISM } from "@flyt/contracts";
 
-export { DEFAULT_PARALLELISM };
 
 export type RunOutcome = "SUCCESS" | "FAILURE" | "CANCELED";
 type StepOutcome = "SUCCESS" | "FAILURE" | "CANCELED" | "SKIPPED";

@@ -49,7 +49,6 @@ export class SubprocessLauncher implements RunLauncher {
   }
 }
 
-export { workerEnvironment };
 
 class OutputTail {
   private text = "";

@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeEachBackend } from "@flyt/storage/testing";
-import { SubprocessLauncher, workerEnvironment, type SubprocessRunHandle } from "./subprocess-launcher.js";
+import { workerEnvironment } from "@flyt/contracts";
+import { SubprocessLauncher, type SubprocessRunHandle } from "./subprocess-launcher.js";
 import {
   allEvents,
   createRun,

@@ -8,7 +8,8 @@
  */
 import { resolve } from "node:path";
 import { InvalidConfigError } from "@flyt/core";
-import { Daemon, readDaemonStatus, RemoteEvaluator, StaticLaunchResolver, type LocalLocation, type RemoteLocationClient } from "@flyt/daemon";
+import { Daemon, readDaemonStatus, RemoteEvaluator, StaticLaunchResolver, type LocalLocation } from "@flyt/daemon";
+import { workspaceClient } from "./workspace-client.js";
 import { localLauncher } from "./execute.js";
 import { CodeLocationClient, CodeLocationLauncher, Workspace } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
@@ -93,7 +94,7 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   const codeServerTargets = Object.fromEntries(remoteLocations.map((l) => [l.name, { launcher: onCodeServers }]));
   // File locations: one child code server each, loading on its own (a hung import delays only it).
   const workspace = locations.length === 0 ? null : Workspace.open({ locations: locations.map((l) => ({ name: l.name, file: l.definitionsFile })), log: logs.sink("workspace") });
-  const fileClients = workspace === null ? [] : locations.map((l) => ({ name: l.name, client: workspaceClient(workspace, l.name) }));
+  const fileClients = workspace === null ? [] : locations.map((l) => ({ name: l.name, client: workspaceClient(() => workspace, l.name) }));
   const evaluator = new RemoteEvaluator(
     [...fileClients, ...remoteLocations.map((l) => ({ name: l.name, client: clients.get(l.name)! }))],
     { sensorTimeoutMs: config.daemon.sensorTimeoutMs, onError: (error) => log.warn({ loop: "remote-evaluator" }, error.message) },
@@ -144,14 +145,6 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   return 0;
 }
 
-/** A file location's code server as the evaluator sees it: no snapshot until it has loaded. */
-function workspaceClient(workspace: Workspace, name: string): RemoteLocationClient {
-  return {
-    snapshot: async (knownHash) => (workspace.get(name)?.status === "LOADED" ? workspace.client(name).snapshot(knownHash) : null),
-    evaluateSchedule: (scheduleName, scheduledTime) => workspace.client(name).evaluateSchedule(scheduleName, scheduledTime),
-    evaluateSensor: (sensorName, request) => workspace.client(name).evaluateSensor(sensorName, request),
-  };
-}
 
 export async function daemonStatus(ctx: CommandContext, options: { json?: boolean }): Promise<number> {
   const status = await readDaemonStatus(ctx.storage);

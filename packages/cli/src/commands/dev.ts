@@ -10,7 +10,8 @@ import { existsSync, statSync, watch, type FSWatcher } from "node:fs";
 import { uiDistDir } from "./ui-dir.js";
 import { dirname, join, relative, resolve } from "node:path";
 import { InvalidConfigError, serializeError } from "@flyt/core";
-import { Daemon, RemoteEvaluator, StaticLaunchResolver, type RemoteLocationClient } from "@flyt/daemon";
+import { Daemon, RemoteEvaluator, StaticLaunchResolver } from "@flyt/daemon";
+import { workspaceClient } from "./workspace-client.js";
 import { FlytMetrics } from "@flyt/observability";
 import { localLauncher } from "./execute.js";
 import {
@@ -65,21 +66,6 @@ class DeferredDefinitions implements DefinitionsProvider {
  * in this process (that cost ~25 MiB of RSS and kept stale code after a reload). Until the
  * workspace is up or while the location is down there is no snapshot, so nothing is evaluated.
  */
-function workspaceClient(definitions: DeferredDefinitions, name: string): RemoteLocationClient {
-  const client = () => {
-    if (!definitions.workspace) throw new Error(`code location ${name} is still starting`);
-    return definitions.workspace.client(name);
-  };
-  return {
-    snapshot: async (knownHash) => {
-      if (!definitions.workspace || definitions.workspace.get(name)?.status !== "LOADED") return null;
-      return client().snapshot(knownHash);
-    },
-    evaluateSchedule: (scheduleName, scheduledTime) => client().evaluateSchedule(scheduleName, scheduledTime),
-    evaluateSensor: (sensorName, request) => client().evaluateSensor(sensorName, request),
-  };
-}
-
 /** The UI's build folder: packages/ui/dist beside this package. */
 export { uiDistDir } from "./ui-dir.js";
 
@@ -121,7 +107,7 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
   const daemon = new Daemon({
     storage,
     evaluator: new RemoteEvaluator(
-      locations.map((l) => ({ name: l.name, client: workspaceClient(definitions, l.name) })),
+      locations.map((l) => ({ name: l.name, client: workspaceClient(() => definitions.workspace, l.name) })),
       { onError: (error) => daemonLog.warn({ loop: "remote-evaluator" }, error.message) },
     ),
     // Re-list schedules and sensors often: the snapshot call answers "unchanged" by hash, and a
