@@ -11,7 +11,7 @@
  *   itself (no RUN_CANCELED), and a `flyt daemon`'s run monitor fails the run as worker lost.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -21,7 +21,7 @@ import type { RunHandle } from "@flyt/contracts";
 import { openStorage, type Storage } from "@flyt/storage";
 import { CodeLocationClient, CodeLocationLauncher } from "@flyt/workspace";
 import { testBackends } from "@flyt/storage/testing";
-import { describePid, descendants, isAlive, startFlyt, waitFor, type FlytProcess } from "./test-support.js";
+import { describePid, descendants, readPidFile, isAlive, startFlyt, waitFor, type FlytProcess } from "./test-support.js";
 
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/crash-recovery.js", import.meta.url));
 
@@ -80,7 +80,7 @@ async function launchSlow(storage: Storage, url: string, locationUrl: string, tr
   const client = new CodeLocationClient("crash", locationUrl);
   const launcher = new CodeLocationLauncher({ workspace: { client: () => client }, ingestUrl: `${url}/ingest/v1` });
   handles.push(launcher.launch({ run, storage }));
-  const workerPid = await waitFor(() => (existsSync(join(trace, "slow-started")) ? Number(readFileSync(join(trace, "slow-started"), "utf8")) : null), 60_000, "crash/slow to start");
+  const workerPid = await waitFor(() => readPidFile(join(trace, "slow-started")), 60_000, "crash/slow to start");
   return { runId: run.runId, workerPid };
 }
 

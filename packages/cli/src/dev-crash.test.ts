@@ -6,7 +6,7 @@
  * interrupted run as "worker lost" (flyt.yaml's `daemon.workerTimeoutSeconds` is honoured too).
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -14,7 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { openStorage, type Storage } from "@flyt/storage";
 import { createTestDatabase, testBackends, type TestDatabase } from "@flyt/storage/testing";
-import { describePid, descendants, devUrl, isAlive, startFlyt, waitFor, waitForLocations, type FlytProcess } from "./test-support.js";
+import { describePid, descendants, readPidFile, devUrl, isAlive, startFlyt, waitFor, waitForLocations, type FlytProcess } from "./test-support.js";
 
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/crash-recovery.js", import.meta.url));
 /** PostgreSQL: a short ttl (FLYT_DAEMON_LEASE_TTL_MS) to keep the wait for expiry short. SQLite: the default 10 s, which the takeover must beat. */
@@ -69,7 +69,7 @@ for (const backend of testBackends()) {
           await waitForLocations(url);
           rmSync(join(trace, "slow-started"), { force: true });
           const runId = await launchSlowRun(url);
-          const workerPid = await waitFor(() => (existsSync(join(trace, "slow-started")) ? Number(readFileSync(join(trace, "slow-started"), "utf8")) : null), 60_000, () => `crash/slow to start:\n${dev.output()}`);
+          const workerPid = await waitFor(() => readPidFile(join(trace, "slow-started")), 60_000, () => `crash/slow to start:\n${dev.output()}`);
           assert.equal((await storage.getRun(runId))?.status, "STARTED");
 
           // Everything dev started, read before the kill: the code server, the run worker, …

@@ -32,7 +32,7 @@ function canMountReadOnly(): boolean {
 /** Runs shell `script` in a private mount namespace where `dir` is remounted read-only. */
 function readOnlyShell(dir: string, script: string, env: NodeJS.ProcessEnv): { status: number | null; output: string } {
   const result = spawnSync("unshare", ["-m", "sh", "-c", `mount --bind "${dir}" "${dir}" && mount -o remount,bind,ro "${dir}" && ${script}`], {
-    env: { ...process.env, ...env, NO_COLOR: "1" },
+    env: { ...process.env, ...env },
     encoding: "utf8",
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
@@ -43,7 +43,8 @@ void describe("a SQLite database on a read-only file system", () => {
   void it("is readable by flyt runs list and show; writes say it cannot be written", { skip: canMountReadOnly() ? false : "this machine does not allow a read-only bind mount in a private mount namespace (unshare -m, mount)" }, () => {
     const home = mkdtempSync(join(tmpdir(), "flyt-read-only-"));
     try {
-      const env = { FLYT_HOME: home, FLYT_DATABASE_URL: "", FLYT_TEST_EXECUTIONS_FILE: join(tmpdir(), `flyt-ro-${process.pid}.log`) };
+      // NO_COLOR: picocolors colours output whenever CI is set, and the run id is read from it below.
+      const env = { FLYT_HOME: home, FLYT_DATABASE_URL: "", FLYT_TEST_EXECUTIONS_FILE: join(tmpdir(), `flyt-ro-${process.pid}.log`), NO_COLOR: "1" };
       const made = spawnSync(process.execPath, [FLYT, "materialize", "-f", FIXTURE], { env: { ...process.env, ...env }, encoding: "utf8" });
       assert.equal(made.status, 0, made.stdout + made.stderr);
       const runId = /Run ([0-9a-f-]{36}) SUCCESS/.exec(made.stdout)?.[1];

@@ -83,6 +83,20 @@ export async function waitForLocations(url: string, timeoutMs = 60_000): Promise
   );
 }
 
+/**
+ * The pid a test fixture wrote to `path`, or null until the file holds one: writeFileSync creates
+ * the file before it writes, so a poll can see it empty (which read as pid 0 and failed a test).
+ */
+export function readPidFile(path: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+  return /^\d+$/.test(text.trim()) && Number(text) > 0 ? Number(text) : null;
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
