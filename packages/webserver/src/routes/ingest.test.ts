@@ -1,8 +1,9 @@
 /**
  * The ingest API's own limits, on a real webserver and real storage, with a valid run token —
  * what a hostile token holder tried: a 15 MiB log message and a 10 MiB output chunk in one request
- * each (both were stored), a step of another location's asset, seq 2^60, protocol version 2, and
- * more output than a run may store (beyond it: dropped, one notice, materializations still land).
+ * each (both were stored), a step of another location's asset (also by sending a plan of its own),
+ * seq 2^60, protocol version 2, and more output than a run may store (beyond it: dropped, one
+ * notice, materializations still land).
  */
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
@@ -66,6 +67,29 @@ describeEachBackend((backend) => `ingest API limits (${backend})`, ({ storage })
     const version = await post([event({ type: "LOG", level: "info", message: "hi" })], { "flyt-protocol-version": "2" });
     assert.equal(version.status, 400);
     assert.equal(version.body.error?.code, "UNSUPPORTED_VERSION");
+  });
+
+  void it("refuses a second plan, and a plan or step start naming another location's asset: a batch cannot widen the run's steps", async () => {
+    const before = (await storage.getEvents(runId)).length;
+    // The bypass: a fresh RUN_PLANNED in the same batch used to replace the stored plan for the check.
+    const replanned = await post([
+      event({ type: "RUN_PLANNED", steps: [{ stepKey: "other-location/b", assetKeys: ["loc/a"] }] }),
+      event({ type: "LOG", level: "info", message: "hi" }, "other-location/b"),
+    ]);
+    assert.equal(replanned.status, 400, JSON.stringify(replanned.body));
+    assert.match(replanned.body.error?.message ?? "", /already has a plan; a run is planned once/);
+    const foreignPlan = await post([event({ type: "RUN_PLANNED", steps: [{ stepKey: "loc/a", assetKeys: ["other-location/b"] }] })]);
+    assert.equal(foreignPlan.status, 403);
+    assert.match(foreignPlan.body.error?.message ?? "", /RUN_PLANNED names asset other-location\/b, which is not an asset of run/);
+    const foreignStart = await post([event({ type: "STEP_START", attempt: 1, assetKeys: ["other-location/b"] }, "loc/a")]);
+    assert.equal(foreignStart.status, 403);
+    const twice = await post([
+      event({ type: "RUN_PLANNED", steps: [{ stepKey: "loc/a", assetKeys: ["loc/a"] }] }),
+      event({ type: "RUN_PLANNED", steps: [{ stepKey: "loc/a", assetKeys: ["loc/a"] }] }),
+    ]);
+    assert.equal(twice.status, 400);
+    assert.match(twice.body.error?.message ?? "", /a second RUN_PLANNED in one batch/);
+    assert.equal((await storage.getEvents(runId)).length, before, "nothing of the refused batches is stored");
   });
 
   void it("stores output up to the run's budget, then drops it with one notice while materializations still land", async () => {

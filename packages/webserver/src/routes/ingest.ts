@@ -8,9 +8,10 @@
  *
  * It keeps its own limits, whatever the worker claims to have checked (a token holder runs user
  * code): the protocol version, each event within core's EVENT_LIMITS (413 naming the event and
- * field), seqs from 1 below MAX_EVENT_SEQ, step keys of the run's plan (RUN_PLANNED), and a per-run
- * output budget kept in storage (`addRunOutputUsage`) — beyond it LOG and STEP_OUTPUT events are
- * dropped and the run gets one notice, while lifecycle, materialization and check events still land.
+ * field), seqs from 1 below MAX_EVENT_SEQ, step keys of the run's plan (RUN_PLANNED: one per run,
+ * naming only the run's assets), and a per-run output budget kept in storage (`addRunOutputUsage`) —
+ * beyond it LOG and STEP_OUTPUT events are dropped and the run gets one notice, while lifecycle,
+ * materialization and check events still land.
  */
 import { EVENT_LIMITS, eventLimitProblem, isRunOutput, isTerminalRunStatus, MAX_EVENT_SEQ, outputBytes, type EventRecord } from "@flyt/core";
 import {
@@ -43,24 +44,42 @@ export const RUN_OUTPUT_BUDGET = { bytes: EVENT_LIMITS.runOutputBytes + 4 * 1024
 /** Runs whose plan (step keys) is remembered by this process. */
 const PLAN_CACHE_SIZE = 5_000;
 
-/** The step keys of each run's plan, read once (from the batch that carries RUN_PLANNED, or from storage). */
+/**
+ * The step keys of each run's plan. A run is planned once: the stored plan (cached here once read)
+ * wins, and a batch may carry a plan only while none is stored — and then only the same plan again
+ * (a redelivery). A plan is remembered only once read back from storage, so a batch refused after
+ * this check leaves nothing behind.
+ */
 class PlanCache {
   private readonly plans = new Map<string, ReadonlySet<string>>();
 
+  /** @throws ApiError BAD_REQUEST for a second plan in the batch or one that differs from the stored plan */
   async stepsOf(storage: Storage, runId: string, batch: EventRecord[]): Promise<ReadonlySet<string> | null> {
-    const inBatch = batch.find((e) => e.body.type === "RUN_PLANNED");
-    if (inBatch?.body.type === "RUN_PLANNED") return this.remember(runId, new Set(inBatch.body.steps.map((s) => s.stepKey)));
+    const planned = batch.flatMap((event, index) => (event.body.type === "RUN_PLANNED" ? [{ index, steps: new Set(event.body.steps.map((s) => s.stepKey)) }] : []));
+    if (planned.length > 1) throw new ApiError("BAD_REQUEST", `events.${planned[1]!.index}: a second RUN_PLANNED in one batch; a run is planned once.`, `events.${planned[1]!.index}.body.type`);
+    const stored = await this.storedSteps(storage, runId);
+    const inBatch = planned[0];
+    if (stored === null) return inBatch?.steps ?? null;
+    if (inBatch !== undefined && !sameSet(stored, inBatch.steps)) {
+      throw new ApiError("BAD_REQUEST", `events.${inBatch.index}: run ${runId} already has a plan; a run is planned once, and this RUN_PLANNED differs from it.`, `events.${inBatch.index}.body.steps`);
+    }
+    return stored;
+  }
+
+  private async storedSteps(storage: Storage, runId: string): Promise<ReadonlySet<string> | null> {
     const known = this.plans.get(runId);
     if (known !== undefined) return known;
     const [stored] = await storage.getEvents(runId, { types: ["RUN_PLANNED"], limit: 1 });
-    return stored?.body.type === "RUN_PLANNED" ? this.remember(runId, new Set(stored.body.steps.map((s) => s.stepKey))) : null;
-  }
-
-  private remember(runId: string, steps: ReadonlySet<string>): ReadonlySet<string> {
+    if (stored?.body.type !== "RUN_PLANNED") return null;
+    const steps = new Set(stored.body.steps.map((s) => s.stepKey));
     if (this.plans.size >= PLAN_CACHE_SIZE) this.plans.delete(this.plans.keys().next().value!);
     this.plans.set(runId, steps);
     return steps;
   }
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
 }
 
 function checkVersion(context: RouteContext): void {
@@ -81,7 +100,7 @@ function checkLimits(events: EventRecord[]): void {
 }
 
 async function checkSteps(plans: PlanCache, storage: Storage, runId: string, events: EventRecord[]): Promise<void> {
-  if (events.every((e) => e.stepKey === null)) return;
+  if (events.every((e) => e.stepKey === null && e.body.type !== "RUN_PLANNED")) return;
   const steps = await plans.stepsOf(storage, runId, events);
   events.forEach((event, index) => {
     if (event.stepKey === null) return;
@@ -162,6 +181,13 @@ function checkScope(token: RunToken, events: EventRecord[]): void {
     if (event.runId !== token.runId) throw new ApiError("FORBIDDEN", `${field}: event for run ${event.runId}; this token may only write run ${token.runId}.`, `${field}.runId`);
     if (event.seq === null) throw new ApiError("BAD_REQUEST", `${field}: events from a run worker need a seq (idempotent delivery).`, `${field}.seq`);
     if (PLATFORM_ONLY.has(event.body.type)) throw new ApiError("FORBIDDEN", `${field}: ${event.body.type} is written by the platform, not by run workers.`, `${field}.body.type`);
+    // A plan (and a step's start) may name only the run's assets: the step keys checked against
+    // the plan below are then steps of this run, not another location's.
+    const planned = event.body.type === "RUN_PLANNED" ? event.body.steps.flatMap((s) => s.assetKeys) : event.body.type === "STEP_START" ? event.body.assetKeys : [];
+    const foreign = planned.find((key) => !assets.has(key));
+    if (foreign !== undefined) {
+      throw new ApiError("FORBIDDEN", `${field}: ${event.body.type} names asset ${foreign}, which is not an asset of run ${token.runId} (location ${token.location}).`, `${field}.body`);
+    }
     if (ASSET_EVENTS.has(event.body.type)) {
       const assetKey = (event.body as { assetKey: string }).assetKey;
       if (!assets.has(assetKey)) {
