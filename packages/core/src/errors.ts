@@ -27,7 +27,9 @@ export type FlytErrorCode =
   /** A resource could not be built or its configuration is invalid. */
   | "RESOURCE"
   /** The ingest API refused a run worker's batch for good (not worth retrying). */
-  | "INGEST_REJECTED";
+  | "INGEST_REJECTED"
+  /** A schedule or sensor evaluation ran past its deadline, or its worker thread ended before answering. */
+  | "EVALUATION";
 
 /**
  * The base of every Flyt error. `Code` is `FlytErrorCode` for domain errors; the two classes whose

@@ -9,7 +9,7 @@
  * two are private to this package.
  */
 import { SHARE_ENV, Worker, type ResourceLimits } from "node:worker_threads";
-import { coerceError, type SerializedError } from "@flyt/core";
+import { coerceError, FlytError, type SerializedError } from "@flyt/core";
 
 export const DEFAULT_EVALUATION_WORKERS = 4;
 export const DEFAULT_EVALUATION_IDLE_MS = 60_000;
@@ -57,13 +57,17 @@ export interface EvaluationCall {
 }
 
 /** The evaluation ran past its deadline; its worker was terminated. */
-export class EvaluationTimeoutError extends Error {
-  override readonly name = "EvaluationTimeoutError";
+export class EvaluationTimeoutError extends FlytError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("EVALUATION", message, options);
+  }
 }
 
 /** The worker ended (crash, out of memory, `process.exit` in user code) before it answered. */
-export class EvaluationWorkerError extends Error {
-  override readonly name = "EvaluationWorkerError";
+export class EvaluationWorkerError extends FlytError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("EVALUATION", message, options);
+  }
 }
 
 /** What user code threw inside the worker, rebuilt on this side with the worker's stack. */
