@@ -4,12 +4,15 @@
  * pod gets them), and the UIS test playbook's requests made against it as the playbook makes them.
  * With the UIS values (auth none) they answer without a token; with forwarded auth they get 401
  * until a viewer token from `flyt tokens create` (the bootstrap the docs describe) is sent, and a
- * spoofed identity header from outside trustedProxies is not believed. The code locations point
- * at in-cluster Services that do not exist here, so check D must report them as not loaded.
+ * spoofed identity header from outside trustedProxies is not believed. The rendered allowedHosts
+ * let the Service's names and the IngressRoute's flyt.<domain> through and refuse any other Host.
+ * The code locations point at in-cluster Services that do not exist here, so check D must report
+ * them as not loaded.
  */
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -45,6 +48,21 @@ async function startWebserver(env: NodeJS.ProcessEnv): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
+/** A GraphQL query sent with the given Host header (fetch cannot set Host; node:http can). */
+function graphqlWithHost(api: string, host: string): Promise<{ status: number; body: string }> {
+  const body = JSON.stringify({ query: "{ viewer { role } }" });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${api}/graphql`, { method: "POST", headers: { host, "content-type": "application/json", "x-flyt-request": "1", "content-length": Buffer.byteLength(body) } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 const request = (api: string, query: string | null, token = "") => playbookRequest(vars.flyt_request_js!, `${api}${query === null ? "/readyz" : "/graphql"}`, query, token);
 
 describe("flyt webserver on the chart's rendered flyt.yaml, asked what the UIS test playbook asks", () => {
@@ -63,6 +81,15 @@ describe("flyt webserver on the chart's rendered flyt.yaml, asked what the UIS t
       const ready = JSON.parse(result.stdout) as { status: string; storage: { schemaCurrent: boolean } };
       assert.equal(ready.status, "ready");
       assert.equal(ready.storage.schemaCurrent, true);
+    });
+
+    it("answers the Service's names and flyt.<domain> (the UIS IngressRoute), and refuses any other Host (DNS rebinding)", async () => {
+      for (const host of ["flyt-webserver", "flyt-webserver.flyt.svc", "flyt.localhost", "flyt.example.org", "127.0.0.1"]) {
+        assert.equal((await graphqlWithHost(api, host)).status, 200, `Host: ${host}`);
+      }
+      const refused = await graphqlWithHost(api, "attacker.example");
+      assert.equal(refused.status, 403);
+      assert.match(refused.body, /does not answer to host \\"attacker.example\\"/);
     });
 
     it("C–E answer without a token; D sees the declared location unreachable (not LOADED), as the playbook must fail it", async () => {
