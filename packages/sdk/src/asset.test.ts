@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { asset } from "./asset.js";
 import { multiAsset } from "./multi-asset.js";
-import { dailyPartitions, staticPartitions } from "./partitions.js";
+import { dailyPartitions, staticPartitions } from "@flyt/partitions";
 import { meta } from "./metadata.js";
 import { findProblem, problemsOf } from "./test-helpers.js";
 import type { AssetSpec } from "./types.js";

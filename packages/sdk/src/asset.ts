@@ -16,7 +16,7 @@ import {
   type RetryPolicySnapshot,
 } from "@flyt/core";
 import { InvalidMetadataError, normalizeMetadata } from "./metadata.js";
-import { isPartitionsDefinition } from "./partitions.js";
+import { isPartitionsDefinition } from "@flyt/partitions";
 import type { AssetDefinition, AssetSpec, ExternalAssetRef, PartitionsDefinition, Resources, RetryPolicy, StepDefinition } from "./types.js";
 import { externalDepsOf, isExternalAssetRef } from "./external-asset.js";
 import {

@@ -8,7 +8,7 @@ import { AssetGraph, InvalidDefinitionsError } from "@flyt/core";
 import { asset } from "./asset.js";
 import { defineDefinitions, findCycles, isDefinitions } from "./definitions.js";
 import { multiAsset } from "./multi-asset.js";
-import { dailyPartitions, monthlyPartitions } from "./partitions.js";
+import { dailyPartitions, monthlyPartitions } from "@flyt/partitions";
 import { env, resource } from "./resources.js";
 import { schedule } from "./schedules.js";
 import { sensor } from "./sensors.js";

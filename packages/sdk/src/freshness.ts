@@ -2,7 +2,7 @@
  * Freshness policies as users write them on assets (`freshnessPolicy`), validated and turned
  * into the plain snapshot the daemon evaluates (docs/freshness.md).
  */
-import { croner, isValidTimeZone } from "./lazy-deps.js";
+import { isValidTimeZone, parseCron } from "@flyt/partitions";
 import { z } from "zod";
 import type { FreshnessPolicySnapshot } from "@flyt/core";
 
@@ -15,7 +15,7 @@ const minutes = z.number().finite().nonnegative();
 const validCron = (cron: string, timezone: string): boolean => {
   try {
     if (!isValidTimeZone(timezone)) return false;
-    new (croner().Cron)(cron, { timezone, paused: true, mode: "5-or-6-parts" }).stop();
+    parseCron(cron, timezone).stop();
     return true;
   } catch {
     return false;

@@ -18,9 +18,10 @@ export {
   DEFAULT_PARTITION_FORMATS,
   MAX_PARTITION_KEYS,
   MAX_PARTITION_KEY_LENGTH,
+  nextScheduleTimes,
   type TimeWindowPartitionsOptions,
   type CadenceOptions,
-} from "./partitions.js";
+} from "@flyt/partitions";
 export {
   env,
   secret,
@@ -33,7 +34,7 @@ export {
   MIN_REDACTED_LENGTH,
   type ResolvedResources,
 } from "./resources.js";
-export { schedule, nextScheduleTimes, CATCH_UP_POLICIES, DEFAULT_MAX_CATCH_UP_TICKS, type ScheduleSpec } from "./schedules.js";
+export { schedule, CATCH_UP_POLICIES, DEFAULT_MAX_CATCH_UP_TICKS, type ScheduleSpec } from "./schedules.js";
 export {
   sensor,
   assetSensor,

@@ -11,7 +11,7 @@ import { multiAsset } from "./multi-asset.js";
 import { check } from "./checks.js";
 import { schedule } from "./schedules.js";
 import { assetSensor, runStatusSensor, sensor } from "./sensors.js";
-import { staticPartitions } from "./partitions.js";
+import { staticPartitions } from "@flyt/partitions";
 import { findProblem, problemsOf } from "./test-helpers.js";
 
 const noop = (): void => undefined;

@@ -4,7 +4,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { nextScheduleTimes, schedule } from "./schedules.js";
+import { nextScheduleTimes } from "@flyt/partitions";
+import { schedule } from "./schedules.js";
 import { assetSensor, runStatusSensor, sensor } from "./sensors.js";
 import { findProblem, problemsOf } from "./test-helpers.js";
 

@@ -3,8 +3,7 @@
  * schedules; here the declaration is checked (cron syntax via croner, IANA zone, target syntax)
  * so a typo fails when the code location loads, not at 06:00 the next morning.
  */
-import type { Cron } from "croner";
-import { croner, isValidTimeZone } from "./lazy-deps.js";
+import { isValidTimeZone, parseCron } from "@flyt/partitions";
 import { abbreviate, DEFINITION_LIMITS, didYouMeanSuffix, InvalidSelectionError, parseSelection } from "@flyt/core";
 import type { CatchUpPolicy, ScheduleDefinition, ScheduleEvaluationContext, ScheduleResult } from "./types.js";
 import { callerLocation, definitionsError, lengthProblem, nameSchema, tagProblems } from "./validation.js";
@@ -37,11 +36,6 @@ export interface ScheduleSpec {
 
 export const CATCH_UP_POLICIES: readonly CatchUpPolicy[] = ["latest", "all", "none"];
 export const DEFAULT_MAX_CATCH_UP_TICKS = 10;
-
-function parseCron(cron: string, timezone: string): Cron {
-  // Paused and without a callback: parsing only, no timer is ever armed.
-  return new (croner().Cron)(cron, { timezone, paused: true, mode: "5-or-6-parts" });
-}
 
 /** Checks an IANA zone name, with a suggestion for a near miss. */
 export function timezoneProblem(timezone: unknown): string | null {
@@ -153,23 +147,4 @@ export function schedule(spec: ScheduleSpec): ScheduleDefinition {
     partition: spec.partition ?? null,
     evaluate: spec.evaluate ?? null,
   });
-}
-
-/**
- * The schedule's next fire times strictly after `after` (for the daemon and the UI).
- * @example
- * nextScheduleTimes(monthly, new Date(), 3); // the next three 06:00-on-the-2nd instants in Oslo
- */
-export function nextScheduleTimes(definition: Pick<ScheduleDefinition, "cron" | "timezone">, after: Date, count = 1): Date[] {
-  // Step one fire time at a time: croner's own iteration can repeat an instant around a DST gap.
-  const cron = parseCron(definition.cron, definition.timezone);
-  const out: Date[] = [];
-  let cursor = after;
-  while (out.length < count) {
-    const next = cron.nextRun(cursor);
-    if (next === null) break;
-    if (next.getTime() > cursor.getTime()) out.push(next);
-    cursor = new Date(Math.max(next.getTime(), cursor.getTime() + 1000));
-  }
-  return out;
 }

@@ -7,11 +7,14 @@ import type {
   AssetGraph,
   AssetNodeSnapshot,
   MetadataValue,
-  PartitionsSnapshot,
   RetryPolicySnapshot,
 } from "@flyt/core";
+import type { PartitionsDefinition, TimeWindow } from "@flyt/partitions";
 import type { FreshnessPolicy } from "./freshness.js";
 import type { CheckDefinition } from "./checks.js";
+
+/** Partitions' shapes live in @flyt/partitions (shared with the platform); part of the SDK's API all the same. */
+export type { PartitionsDefinition, TimeWindow, TimeWindowCadence } from "@flyt/partitions";
 
 /** A metadata value as a user writes it: typed (`meta.int(3)`) or a plain value inferred like Pipes' `__infer__`. */
 export type MetadataInputValue = MetadataValue | string | number | boolean | null | Date | Record<string, unknown> | unknown[];
@@ -23,13 +26,6 @@ export interface AssetLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
-}
-
-export interface TimeWindow {
-  /** Inclusive start. */
-  start: Date;
-  /** Exclusive end. */
-  end: Date;
 }
 
 export type Resources = Record<string, unknown>;
@@ -191,20 +187,6 @@ export interface RetryPolicy {
   backoff?: RetryBackoff;
   /** Cap on any single delay. */
   maxDelayMs?: number;
-}
-
-export type TimeWindowCadence = "hourly" | "daily" | "monthly" | "yearly";
-
-/** A partitions definition: static keys or time windows. */
-export interface PartitionsDefinition {
-  readonly kind: "static" | "time-window";
-  /** All partition keys that exist at `now` (time windows: complete windows only), oldest first. */
-  keys(now?: Date): string[];
-  /** Whether `key` is a valid partition at `now`. */
-  has(key: string, now?: Date): boolean;
-  /** The time window of a key (null for static partitions). @throws InvalidPartitionError for a bad key. */
-  timeWindow(key: string): TimeWindow | null;
-  snapshot(): PartitionsSnapshot;
 }
 
 /** A dependency on an asset defined by another code location; made by `externalAsset()`. */

@@ -4,9 +4,9 @@
  * InvalidDefinitionsError naming the thing being declared and where it was declared.
  */
 import { fileURLToPath } from "node:url";
-import { dirname, relative, isAbsolute, sep } from "node:path";
+import { dirname } from "node:path";
 import { z } from "zod";
-import { abbreviate, DEFINITION_LIMITS, didYouMeanSuffix, InvalidDefinitionsError, overLimit, type DefinitionProblem } from "@flyt/core";
+import { abbreviate, callerLocation as callerLocationOutside, definitionsError, DEFINITION_LIMITS, didYouMeanSuffix, overLimit } from "@flyt/core";
 
 /** Human wording for zod's type names. */
 function describeType(type: string): string {
@@ -70,12 +70,8 @@ export function formatIssues(error: z.ZodError, knownFields: readonly string[] =
   return lines;
 }
 
-/** An InvalidDefinitionsError whose problems mention where the culprit was declared. */
-export function definitionsError(problems: DefinitionProblem[], definedAt: string | null): InvalidDefinitionsError {
-  return new InvalidDefinitionsError(
-    problems.map((p) => ({ subject: p.subject, message: definedAt ? `${p.message} (declared at ${definedAt})` : p.message })),
-  );
-}
+/** The InvalidDefinitionsError of core, its problems suffixed with where the culprit was declared. */
+export { definitionsError };
 
 /** A non-negative integer with a message that says so (zod's defaults talk about "number"). */
 export function nonNegativeInt(): z.ZodNumber {
@@ -131,29 +127,7 @@ export const stringRecord = z.record(z.string({ invalid_type_error: "must be a s
 
 const SDK_DIR = dirname(fileURLToPath(import.meta.url));
 
-/**
- * `file:line` of the first stack frame outside the SDK: where the user called `asset(…)`.
- * Relative to the working directory when inside it. Null when no frame qualifies.
- */
+/** `file:line` of the first stack frame outside the SDK: where the user called `asset(…)`. */
 export function callerLocation(): string | null {
-  const stack = new Error().stack;
-  if (!stack) return null;
-  for (const line of stack.split("\n").slice(1)) {
-    const match = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line.trim());
-    if (!match) continue;
-    let file = match[1]!;
-    if (file.startsWith("node:") || file.startsWith("internal/")) continue;
-    if (file.startsWith("file://")) {
-      try {
-        file = fileURLToPath(file);
-      } catch {
-        continue;
-      }
-    }
-    if (file.startsWith(SDK_DIR + sep) && !/\.test\.[cm]?js$/.test(file)) continue;
-    const rel = relative(process.cwd(), file);
-    const shown = rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
-    return `${shown}:${match[2]!}`;
-  }
-  return null;
+  return callerLocationOutside(SDK_DIR);
 }

@@ -5,10 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, it } from "node:test";
+import { startWebhookReceiver } from "@flyt/observability/testing";
 import { graphql, REPO, startDev, tempDir, waitForLocations } from "./harness.js";
 
 const dir = join(REPO, ".flyt-test", `ui-e2e-dev-obs-${process.pid}`);
@@ -18,22 +17,10 @@ after(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 void it("flyt dev sends alerts from flyt.yaml and serves /metrics and /readyz", async () => {
-  const received: Array<Record<string, unknown>> = [];
-  const receiver = createServer((request, response) => {
-    void readBody(request).then((body) => {
-      received.push(JSON.parse(body) as Record<string, unknown>);
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const receiver = await startWebhookReceiver();
+  const received = (): Array<Record<string, unknown>> => receiver.received.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+  const hook = `${receiver.url}/hook`;
 
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "definitions.ts");
@@ -59,11 +46,11 @@ export default defineDefinitions({
     );
     assert.equal(launched.launchRun.__typename, "LaunchRunSuccess", JSON.stringify(launched));
     const deadline = Date.now() + 60_000;
-    while (!received.some((b) => b.kind === "run_failure")) {
+    while (!received().some((b) => b.kind === "run_failure")) {
       assert.ok(Date.now() < deadline, `no run_failure alert within 60 s\n${dev.output()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    const alert = received.find((b) => b.kind === "run_failure")!;
+    const alert = received().find((b) => b.kind === "run_failure")!;
     assert.equal(alert.rule, "dev-failures");
     assert.match(JSON.stringify(alert), new RegExp(launched.launchRun.run!.runId));
 
@@ -83,6 +70,6 @@ export default defineDefinitions({
     assert.deepEqual(readyBody.locations.map((l) => l.status), ["LOADED"]);
   } finally {
     await dev.stop();
-    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    await receiver.close();
   }
 });

@@ -13,7 +13,7 @@ import {
   type ResolvedSchedule,
   type ResolvedSensor,
 } from "@flyt/daemon";
-import { nextScheduleTimes } from "@flyt/sdk";
+import { nextScheduleTimes } from "@flyt/partitions";
 import type { CommandContext } from "../context.js";
 import { formatTime, table } from "../render/format.js";
 import { daemonLocations } from "./daemon.js";

@@ -18,7 +18,7 @@ import {
   type RunRecord,
 } from "@flyt/core";
 import { createReexecution, ReexecutionError } from "@flyt/contracts";
-import { partitionsFromSnapshot } from "@flyt/sdk";
+import { partitionsFromSnapshot } from "@flyt/partitions";
 import type { Storage } from "@flyt/storage";
 import { LocationUnavailable, type DefinitionsProvider, type RunController } from "./context.js";
 

@@ -3,7 +3,7 @@
  * materializations, partitions, checks, freshness and the instigators that target it.
  */
 import { parseAssetKey, resolveSelection, type RunRecord } from "@flyt/core";
-import { partitionsFromSnapshot } from "@flyt/sdk";
+import { partitionsFromSnapshot } from "@flyt/partitions";
 import type { AssetFilter, AssetGraphEdge, QueryResolvers, Resolvers } from "../generated/resolvers.js";
 import { assetStatus, freshnessOf, graphOf, instigators, latestByAsset, latestChecks, recentRunByAsset, statusOf, targetKeys } from "./loaders.js";
 import { afterArg, clampFirst } from "./paging.js";

@@ -1,5 +1,5 @@
 /** Schedules and sensors: the lists, one by id, and their status, ticks and next tick times. */
-import { nextScheduleTimes } from "@flyt/sdk";
+import { nextScheduleTimes } from "@flyt/partitions";
 import type { RequestContext } from "../context.js";
 import type { QueryResolvers, Resolvers, ScheduleResolvers, ScheduleTicksArgs, SensorResolvers } from "../generated/resolvers.js";
 import { findInstigator, idOf, instigators, instigatorStatus } from "./loaders.js";

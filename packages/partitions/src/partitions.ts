@@ -7,7 +7,7 @@
 import type { DateTime } from "luxon";
 import { abbreviate, DEFINITION_LIMITS, didYouMeanSuffix, overLimit, InvalidPartitionError, type PartitionsSnapshot } from "@flyt/core";
 import type { PartitionsDefinition, TimeWindow, TimeWindowCadence } from "./types.js";
-import { callerLocation, definitionsError } from "./validation.js";
+import { callerLocation, definitionsError } from "./errors.js";
 import { luxon } from "./lazy-deps.js";
 
 /**

@@ -122,6 +122,16 @@ void describe("time-window partitions", () => {
     findProblem(problemsOf(() => timeWindowPartitions({ cadence: "daily", start: "2024-01-01", format: "yyyy/MM/dd" })), "timeWindowPartitions", /produces keys with '\/'/);
   });
 
+  void it("say where an invalid definition was declared (none when rebuilt from a snapshot)", () => {
+    const [declared] = problemsOf(() => dailyPartitions({ start: "yesterday" }));
+    assert.match(declared!.message, /\(declared at .*partitions\.test\.js:\d+\)$/);
+    const [rebuilt] = problemsOf(() =>
+      partitionsFromSnapshot({ kind: "time-window", cadence: "daily", start: "yesterday", end: null, timezone: "UTC", format: "yyyy-MM-dd" }),
+    );
+    assert.equal(rebuilt!.subject, "partitionsFromSnapshot");
+    assert.doesNotMatch(rebuilt!.message, /declared at/);
+  });
+
   void it("support a custom format", () => {
     const p = timeWindowPartitions({ cadence: "daily", start: "2024-01-01", format: "yyyyMMdd" });
     assert.deepEqual(p.keys(new Date("2024-01-03T00:00:00Z")), ["20240101", "20240102"]);

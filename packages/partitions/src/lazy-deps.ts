@@ -1,10 +1,10 @@
 /**
- * luxon and croner, loaded on first use instead of at import: every process that loads the SDK
- * (each run worker, each code server) pays for them only when its definitions declare time
- * partitions, schedules or cron freshness policies. They are needed synchronously (declaration
- * and key arithmetic are sync APIs), so they come through `require` (both ship a CommonJS
- * build); nothing passes their objects to code holding the ESM build, so one process holding
- * both costs memory, never correctness.
+ * luxon and croner, loaded on first use instead of at import: every process that loads this
+ * package (through the SDK: each run worker, each code server) pays for them only when its
+ * definitions declare time partitions, schedules or cron freshness policies. They are needed
+ * synchronously (declaration and key arithmetic are sync APIs), so they come through `require`
+ * (both ship a CommonJS build); nothing passes their objects to code holding the ESM build, so
+ * one process holding both costs memory, never correctness.
  */
 import { createRequire } from "node:module";
 
@@ -27,6 +27,9 @@ let canonicalZones: Set<string> | undefined;
  * its formatting data (a `DateTimeFormat` with a `timeZone` pages in ~7 MiB of it), so checking
  * a schedule's zone at declaration stays light; aliases and other spellings (`US/Eastern`,
  * `europe/oslo`) fall back to luxon's check, which accepts exactly what it accepted before.
+ * @example
+ * isValidTimeZone("Europe/Oslo"); // true
+ * isValidTimeZone("Europe/Osloo"); // false
  */
 export function isValidTimeZone(zone: string): boolean {
   canonicalZones ??= new Set(Intl.supportedValuesOf("timeZone"));
