@@ -2,8 +2,9 @@
  * A small in-memory metric registry: counters, gauges and sample summaries (p50/p99 over a
  * bounded window). Tests and benchmarks read it directly; DaemonObservability bridges it into
  * the Prometheus registry that `flyt daemon` (daemon.metricsPort) and `flyt dev` (its webserver's
- * `/metrics`) serve.
+ * `/metrics`) serve, following METRIC_DEFINITIONS.
  */
+import type { FlytMetrics } from "@flyt/observability";
 
 /** How many recent samples a summary keeps for its quantiles. */
 const SUMMARY_WINDOW = 20_000;
@@ -89,22 +90,45 @@ export class MetricRegistry {
   }
 }
 
-/** Metric names the daemon records. */
-export const METRICS = {
+/**
+ * The Prometheus series (a FlytMetrics instrument, names and help in docs/metrics.md) a daemon
+ * metric feeds: counters add their increments, summaries observe their samples in seconds,
+ * gauges are read on every scrape. Typed so a counter can only feed something with `inc`.
+ */
+type Instrument<Shape> = { [K in keyof FlytMetrics]: FlytMetrics[K] extends Shape ? K : never }[keyof FlytMetrics];
+export type CounterInstrument = Instrument<{ inc(value?: number): void }>;
+export type GaugeInstrument = Instrument<{ set(value: number): void }>;
+export type HistogramInstrument = Instrument<{ observe(value: number): void }>;
+
+/** One metric the daemon records: its kind, and the Prometheus series it feeds (if any). */
+export type MetricDefinition =
+  | { readonly kind: "counter"; readonly name: string; readonly prometheus?: CounterInstrument }
+  | { readonly kind: "gauge"; readonly name: string; readonly prometheus?: GaugeInstrument }
+  | { readonly kind: "summary"; readonly name: string; readonly unit: "ms"; readonly prometheus?: HistogramInstrument };
+
+/** Every metric the daemon records, declared once; DaemonObservability bridges them generically. */
+export const METRIC_DEFINITIONS = {
   /** ms from a tick's scheduled instant to its runs being queued. */
-  tickLagMs: "scheduler.tick_lag_ms",
-  ticks: "scheduler.ticks",
-  tickFailures: "scheduler.tick_failures",
-  sensorTicks: "sensors.ticks",
-  sensorFailures: "sensors.failures",
+  tickLagMs: { kind: "summary", name: "scheduler.tick_lag_ms", unit: "ms", prometheus: "scheduleTickLag" },
+  ticks: { kind: "counter", name: "scheduler.ticks" },
+  tickFailures: { kind: "counter", name: "scheduler.tick_failures", prometheus: "scheduleTickFailures" },
+  sensorTicks: { kind: "counter", name: "sensors.ticks" },
+  sensorFailures: { kind: "counter", name: "sensors.failures", prometheus: "sensorEvaluationFailures" },
   /** ms a sensor evaluation took (failed and timed-out ones included). */
-  sensorEvaluationMs: "sensors.evaluation_ms",
+  sensorEvaluationMs: { kind: "summary", name: "sensors.evaluation_ms", unit: "ms", prometheus: "sensorEvaluationDuration" },
   /** ms from a run being created (queued) to the queue launching it. */
-  dispatchLagMs: "queue.dispatch_lag_ms",
-  launched: "queue.launched",
-  queued: "queue.queued",
-  running: "queue.running",
-  workersLost: "monitor.workers_lost",
-  startingTimeouts: "monitor.starting_timeouts",
-  retries: "retries.created",
-} as const;
+  dispatchLagMs: { kind: "summary", name: "queue.dispatch_lag_ms", unit: "ms", prometheus: "queueWait" },
+  launched: { kind: "counter", name: "queue.launched" },
+  queued: { kind: "gauge", name: "queue.queued", prometheus: "queueDepth" },
+  running: { kind: "gauge", name: "queue.running", prometheus: "runsInProgress" },
+  workersLost: { kind: "counter", name: "monitor.workers_lost" },
+  startingTimeouts: { kind: "counter", name: "monitor.starting_timeouts" },
+  retries: { kind: "counter", name: "retries.created" },
+} as const satisfies Record<string, MetricDefinition>;
+
+type Definitions = typeof METRIC_DEFINITIONS;
+
+/** Metric names the daemon records. */
+export const METRICS = Object.fromEntries(Object.entries(METRIC_DEFINITIONS).map(([key, definition]) => [key, definition.name])) as {
+  readonly [K in keyof Definitions]: Definitions[K]["name"];
+};

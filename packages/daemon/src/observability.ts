@@ -20,7 +20,10 @@ import type { RunWatch, Storage } from "@flyt/storage";
 import type { DaemonLogRecord } from "./daemon.js";
 import type { LeaderElector } from "./leader.js";
 import type { Loop } from "./loop.js";
-import { METRICS, type MetricRegistry } from "./metrics.js";
+import { METRIC_DEFINITIONS, type MetricDefinition, type MetricRegistry } from "./metrics.js";
+
+/** Prometheus records durations in seconds; a summary's unit says how to get there. */
+const UNITS_PER_SECOND = { ms: 1000 } as const;
 
 export interface DaemonObservabilityOptions {
   /** The compiled `alerts:` section of flyt.yaml; null or absent: no alerts are sent. */
@@ -180,20 +183,31 @@ export class DaemonObservability {
     }
   }
 
-  /** Feeds the Prometheus registry from the daemon's in-memory metrics. */
+  /**
+   * Feeds the Prometheus registry from the daemon's in-memory metrics, each to the series its
+   * definition names (METRIC_DEFINITIONS), plus the leader flag and loop heartbeats.
+   */
   private bridgeMetrics(): void {
     const { metrics: prom } = this;
     const { metrics, leader, storage } = this.parts;
-    metrics.listen((kind, name, value) => {
-      if (kind === "summary" && name === METRICS.tickLagMs) prom.scheduleTickLag.observe(value / 1000);
-      else if (kind === "summary" && name === METRICS.dispatchLagMs) prom.queueWait.observe(value / 1000);
-      else if (kind === "summary" && name === METRICS.sensorEvaluationMs) prom.sensorEvaluationDuration.observe(value / 1000);
-      else if (kind === "counter" && name === METRICS.tickFailures) prom.scheduleTickFailures.inc(value);
-      else if (kind === "counter" && name === METRICS.sensorFailures) prom.sensorEvaluationFailures.inc(value);
+    const definitions = new Map<string, MetricDefinition>(Object.values(METRIC_DEFINITIONS).map((definition) => [definition.name, definition]));
+    metrics.listen((_kind, name, value) => {
+      const definition = definitions.get(name);
+      if (definition?.prometheus === undefined) return;
+      if (definition.kind === "counter") {
+        const counter: { inc(value: number): void } = prom[definition.prometheus];
+        counter.inc(value);
+      } else if (definition.kind === "summary") {
+        const histogram: { observe(value: number): void } = prom[definition.prometheus];
+        histogram.observe(value / UNITS_PER_SECOND[definition.unit]);
+      }
     });
     prom.addCollector(() => {
-      prom.queueDepth.set(metrics.gauge(METRICS.queued) ?? 0);
-      prom.runsInProgress.set(metrics.gauge(METRICS.running) ?? 0);
+      for (const definition of definitions.values()) {
+        if (definition.kind !== "gauge" || definition.prometheus === undefined) continue;
+        const gauge: { set(value: number): void } = prom[definition.prometheus];
+        gauge.set(metrics.gauge(definition.name) ?? 0);
+      }
       prom.daemonLeader.set(leader.isLeader() ? 1 : 0);
       const now = Date.now();
       for (const loop of this.parts.loops()) {
