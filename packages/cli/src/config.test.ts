@@ -48,9 +48,16 @@ describe("config", () => {
     assert.throws(() => loadConfig({ cwd, env: {} }), (e: unknown) => e instanceof InvalidConfigError && /paralelism/.test(e.message));
   });
 
-  it("rejects a non-PostgreSQL database URL and a bad parallelism with clear messages", () => {
+  it("rejects a database URL no storage backend opens and a bad parallelism with clear messages", () => {
     const cwd = dir();
-    assert.throws(() => loadConfig({ cwd, env: { FLYT_DATABASE_URL: "mysql://x" } }), /FLYT_DATABASE_URL.*postgres:\/\//);
+    assert.throws(() => loadConfig({ cwd, env: { FLYT_DATABASE_URL: "mysql://x" } }), /FLYT_DATABASE_URL.*expected postgres:\/\/ or postgresql:\/\/ \(PostgreSQL/);
+    const withFile = dir();
+    writeFileSync(join(withFile, "db-url"), "mysql://u:hunter2@db/flyt\n");
+    writeFileSync(join(withFile, "flyt.yaml"), "storage:\n  databaseUrlFile: db-url\n");
+    assert.throws(
+      () => loadConfig({ cwd: withFile, env: {} }),
+      (e: unknown) => e instanceof InvalidConfigError && /storage\.databaseUrlFile/.test(e.message) && /u:\*\*\*@db/.test(e.message) && !e.message.includes("hunter2"),
+    );
     assert.throws(() => loadConfig({ cwd, env: { FLYT_PARALLELISM: "zero" } }), /parallelism.*"zero"/);
     assert.throws(() => loadConfig({ cwd, env: {}, flags: { launcher: "k8s" } }), /unknown launcher "k8s"/);
   });
@@ -122,6 +129,20 @@ describe("config", () => {
       writeFileSync(join(cwd, "flyt.yaml"), yaml);
       assert.throws(() => loadConfig({ cwd, env: {} }), (e: unknown) => e instanceof InvalidConfigError && expected.test(e.message), `${yaml} → ${String(expected)}`);
     }
+  });
+
+  it("reads the log level and format and the daemon's lease ttl from the environment, naming a bad variable", () => {
+    const cwd = dir();
+    const defaults = loadConfig({ cwd, env: {} });
+    assert.deepEqual(defaults.logging, { level: "info", pretty: null });
+    assert.equal(defaults.daemon.leaseTtlMs, null);
+    const given = loadConfig({ cwd, env: { FLYT_LOG_LEVEL: " WARN ", FLYT_LOG_PRETTY: "0", FLYT_DAEMON_LEASE_TTL_MS: "4000" } });
+    assert.deepEqual(given.logging, { level: "warn", pretty: false });
+    assert.equal(given.daemon.leaseTtlMs, 4000);
+    assert.deepEqual(loadConfig({ cwd, env: { FLYT_LOG_LEVEL: "", FLYT_LOG_PRETTY: "true", FLYT_DAEMON_LEASE_TTL_MS: "" } }).logging, { level: "info", pretty: true });
+    assert.throws(() => loadConfig({ cwd, env: { FLYT_LOG_LEVEL: "loud" } }), /FLYT_LOG_LEVEL: expected one of trace, debug.*"loud"/);
+    assert.throws(() => loadConfig({ cwd, env: { FLYT_LOG_PRETTY: "yes" } }), /FLYT_LOG_PRETTY: expected 1 or true/);
+    assert.throws(() => loadConfig({ cwd, env: { FLYT_DAEMON_LEASE_TTL_MS: "-5" } }), /FLYT_DAEMON_LEASE_TTL_MS: expected a positive number/);
   });
 
   it("masks passwords in database URLs", () => {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { InvalidConfigError } from "@flyt/core";
+import { InvalidConfigError, parsePort } from "@flyt/core";
 import {
   KubernetesLauncherConfigSchema,
   KubernetesLocationConfigSchema,
@@ -15,6 +15,9 @@ import {
 import { AuthConfigSchema, authOptionsFromConfig, type AuthOptions } from "@flyt/webserver/auth";
 // The config module alone: the package root loads prom-client, pino and nodemailer.
 import { compileAlertsConfig, type CompiledAlertsConfig } from "@flyt/observability/alerts-config";
+// The logger module alone: it loads pino on the first logger, not at import.
+import { LOG_LEVELS, type FlytLogLevel } from "@flyt/observability/logging";
+import { databaseUrlProblem } from "@flyt/storage";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
@@ -137,6 +140,8 @@ export interface FlytConfig {
   webserver: { host: string; port: number; publicUrl: string | null; allowedHosts: string[] };
   /** Access control (`auth:`): mode none by default. */
   auth: AuthOptions;
+  /** Process logs of the long-running commands (docs/logging.md). */
+  logging: LoggingConfig;
   /** Where the config file was read from, for messages. */
   configFile: string | null;
 }
@@ -156,6 +161,15 @@ export interface DaemonConfig {
   sensorTimeoutMs: number;
   /** Port of the daemon's `/metrics` endpoint; null: not served. */
   metricsPort: number | null;
+  /** The leader lease's ttl in ms (FLYT_DAEMON_LEASE_TTL_MS); null: the daemon's default. */
+  leaseTtlMs: number | null;
+}
+
+export interface LoggingConfig {
+  /** FLYT_LOG_LEVEL; info when unset. */
+  level: FlytLogLevel;
+  /** FLYT_LOG_PRETTY: true forces the human format, false forbids it; null: a terminal decides. */
+  pretty: boolean | null;
 }
 
 /** Reads flyt.yaml (FLYT_CONFIG, or ./flyt.yaml when present) and returns the given stage. */
@@ -192,8 +206,10 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
   const relativeToFile = (p: string) => (isAbsolute(p) ? p : resolve(given.fileDir ?? given.cwd, p));
 
   let databaseUrl = env.FLYT_DATABASE_URL?.trim() || null;
+  let databaseUrlSource = "FLYT_DATABASE_URL";
   if (!databaseUrl && file.storage?.databaseUrlFile) {
     const urlFile = relativeToFile(file.storage.databaseUrlFile);
+    databaseUrlSource = `storage.databaseUrlFile (${urlFile})`;
     try {
       databaseUrl = readFileSync(urlFile, "utf8").trim() || null;
     } catch (error) {
@@ -202,12 +218,9 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
       });
     }
   }
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new InvalidConfigError(
-      "FLYT_DATABASE_URL",
-      "expected a URL starting with postgres:// or postgresql:// (leave it unset to use the embedded SQLite file)",
-    );
-  }
+  // The storage package's backend registry decides which URLs it can open; a new backend needs no edit here.
+  const urlProblem = databaseUrl ? databaseUrlProblem(databaseUrl) : null;
+  if (urlProblem !== null) throw new InvalidConfigError(databaseUrlSource, urlProblem);
 
   if (file.launcher !== undefined && file.execution?.launcher !== undefined && file.launcher !== file.execution.launcher) {
     throw new InvalidConfigError(
@@ -262,7 +275,9 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
       startingTimeoutMs: Math.round((file.daemon?.startingTimeoutSeconds ?? 180) * 1000),
       sensorTimeoutMs: Math.round((file.daemon?.sensorTimeoutSeconds ?? 60) * 1000),
       metricsPort: compileMetricsPort(env.FLYT_DAEMON_METRICS_PORT, file.daemon?.metricsPort ?? null),
+      leaseTtlMs: compileLeaseTtl(env.FLYT_DAEMON_LEASE_TTL_MS),
     },
+    logging: loggingFromEnv(env),
     alerts: file.alerts === undefined ? null : compileAlertsConfig(file.alerts, env, given.configFile ?? "flyt.yaml"),
     configFile: given.configFile,
   };
@@ -302,19 +317,27 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string
   return env.FLYT_DATABASE_URL?.trim() || null;
 }
 
+const PRETTY_VALUES = new Map<string, boolean | null>([["", null], ["1", true], ["true", true], ["0", false], ["false", false]]);
+
 /**
- * A port given as text (a flag or an environment variable), `fallback` when it is not given. `0`
- * (any free port) only where the listener may pick one. @throws InvalidConfigError naming `subject`.
+ * FLYT_LOG_LEVEL and FLYT_LOG_PRETTY, for every process that logs — also a code server whose
+ * flyt.yaml does not load (it serves without one). @throws InvalidConfigError naming the variable.
  */
-export function parsePort<F>(text: string | undefined, fallback: F, subject: string, options: { allowAny?: boolean } = {}): number | F {
-  if (text === undefined || text === "") return fallback;
-  const port = Number(text);
-  const lowest = options.allowAny === false ? 1 : 0;
-  if (!Number.isInteger(port) || port < lowest || port > 65535) {
-    throw new InvalidConfigError(subject, `expected a port number from ${lowest} to 65535, got ${JSON.stringify(text)}`);
+export function loggingFromEnv(env: NodeJS.ProcessEnv = process.env): LoggingConfig {
+  const levelText = env.FLYT_LOG_LEVEL?.trim().toLowerCase() ?? "";
+  if (levelText !== "" && !(LOG_LEVELS as readonly string[]).includes(levelText)) {
+    throw new InvalidConfigError("FLYT_LOG_LEVEL", `expected one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(env.FLYT_LOG_LEVEL)}`);
   }
-  return port;
+  const prettyText = env.FLYT_LOG_PRETTY?.trim().toLowerCase() ?? "";
+  const pretty = PRETTY_VALUES.get(prettyText);
+  if (pretty === undefined) {
+    throw new InvalidConfigError("FLYT_LOG_PRETTY", `expected 1 or true (human-readable lines), 0 or false (JSON lines), or unset (a terminal decides), got ${JSON.stringify(env.FLYT_LOG_PRETTY)}`);
+  }
+  return { level: levelText === "" ? "info" : (levelText as FlytLogLevel), pretty };
 }
+
+/** One port parser for the CLI and the code server's own entry point (@flyt/core). */
+export { parsePort };
 
 function compilePort(text: string | undefined, fallback: number): number {
   return parsePort(text, fallback, "FLYT_WEBSERVER_PORT");
@@ -322,6 +345,14 @@ function compilePort(text: string | undefined, fallback: number): number {
 
 function compileMetricsPort(text: string | undefined, fallback: number | null): number | null {
   return parsePort(text, fallback, "FLYT_DAEMON_METRICS_PORT", { allowAny: false });
+}
+
+/** FLYT_DAEMON_LEASE_TTL_MS: shortened by tests and by operators who want a faster takeover. */
+function compileLeaseTtl(text: string | undefined): number | null {
+  if (text === undefined || text.trim() === "") return null;
+  const ttl = Number(text);
+  if (!Number.isFinite(ttl) || ttl <= 0) throw new InvalidConfigError("FLYT_DAEMON_LEASE_TTL_MS", `expected a positive number of milliseconds, got ${JSON.stringify(text)}`);
+  return Math.round(ttl);
 }
 
 export function loadConfig(options: {

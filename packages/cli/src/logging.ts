@@ -1,7 +1,8 @@
 /**
  * Process logs of the long-running commands (`flyt webserver`, `flyt daemon`, `flyt code-server`,
  * `flyt dev`): pino loggers from @flyt/observability with the secrets this process knows — the
- * alert channels' values read from the environment and the database URL's password — redacted.
+ * alert channels' values read from the environment and the database URL's password — redacted —
+ * at the level and in the format config.ts read (FLYT_LOG_LEVEL, FLYT_LOG_PRETTY).
  * The logging module is imported here, on use, so short commands never load pino.
  */
 import type { Logger, LoggerFamilyOptions } from "@flyt/observability/logging";
@@ -31,8 +32,12 @@ export function configSecrets(config: Pick<FlytConfig, "alerts" | "storage">): s
   return [...new Set(secrets)];
 }
 
-export async function openProcessLogs(config: Pick<FlytConfig, "alerts" | "storage">, options: Omit<LoggerFamilyOptions, "secrets"> = {}): Promise<ProcessLogs> {
+export async function openProcessLogs(
+  config: Pick<FlytConfig, "alerts" | "storage" | "logging">,
+  options: Omit<LoggerFamilyOptions, "secrets" | "level" | "pretty"> = {},
+): Promise<ProcessLogs> {
   const { createLoggerFamily, recordSink } = await import("@flyt/observability/logging");
-  const family = createLoggerFamily({ ...options, secrets: configSecrets(config) });
+  const { level, pretty } = config.logging;
+  const family = createLoggerFamily({ ...options, level, ...(pretty === null ? {} : { pretty }), secrets: configSecrets(config) });
   return { logger: family, sink: (component) => recordSink(family(component)) };
 }

@@ -4,16 +4,23 @@
  * starts for `file:` locations in development. Prints one JSON line `{"msg":"listening","url":…}`
  * on stdout once it serves (the workspace waits for it), and stops on SIGTERM/SIGINT.
  *
- * Started by a Flyt platform process (the workspace gives it a parent pipe, see `@flyt/run-worker`'s
+ * Started by a Flyt platform process (the workspace gives it a parent pipe, see `@flyt/contracts`'
  * parent-pipe), it dies with that process — its run workers, which have a parent pipe to it, then
  * stop too — and on SIGTERM it stops serving but stays until its running workers have ended, so a
  * reload does not kill running runs. Run as a container's main process (no parent pipe), it exits
- * on SIGTERM at once, as before.
+ * on SIGTERM at once.
+ *
+ * Its only environment variable, FLYT_PARENT_PIPE_FD, is read here (by watchParentPipe) and not
+ * through the CLI's config module: the parent that starts this process sets it for it, and this
+ * entry point runs without the CLI. `flyt code-server` reads everything else through config.ts.
  */
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { watchParentPipe } from "@flyt/contracts";
+import { InvalidConfigError, parsePort } from "@flyt/core";
 import { startCodeLocationServer } from "./server.js";
+
+const USAGE = "usage: code-server -f <definitions> [--port 4000] [--host 127.0.0.1] [--name <location>]";
 
 export async function main(argv: string[]): Promise<number> {
   let values;
@@ -30,12 +37,20 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\nusage: code-server -f <definitions> [--port 4000] [--host 127.0.0.1] [--name <location>]\n`);
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const port = Number(values.port);
-  if (!values.file || !Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write("usage: code-server -f <definitions> [--port 0-65535] [--host 127.0.0.1] [--name <location>]\n");
+  let port: number;
+  try {
+    // The CLI's parser (`flyt code-server --port` refuses a bad port in the same words).
+    port = parsePort(values.port, 4000, "--port");
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (!values.file) {
+    process.stderr.write(`${USAGE}\n`);
     return 2;
   }
   const log = (record: Record<string, unknown>): void => {

@@ -4,6 +4,9 @@
  * and heartbeats to the platform's ingest API with the run-scoped token. It never holds
  * database credentials. Configuration comes from the environment (see REMOTE_WORKER_ENV);
  * the token is removed from `process.env` before user code loads. SIGTERM cancels the run.
+ * The environment is read here, not through the CLI's config module: the parent sets these
+ * variables for this process (the code server that spawns it, the Job spec, or `flyt run-worker`
+ * from its flags) and this entry point runs without flyt.yaml.
  *
  * Started by a code server, it has a parent pipe (@flyt/contracts): when the code server dies, the
  * worker falls silent (no more events or heartbeats), aborts user code and exits within a second,

@@ -3,7 +3,7 @@
  * behind one `Storage` interface with a SQLite and a PostgreSQL backend.
  */
 export * from "./storage.js";
-export { openStorage, type OpenStorageOptions } from "./open.js";
+export { databaseUrlProblem, openStorage, type OpenStorageOptions } from "./open.js";
 export { SqliteStorage, type SqliteStorageOptions } from "./sqlite/sqlite-storage.js";
 export { PostgresStorage, type PostgresStorageOptions } from "./postgres/postgres-storage.js";
 export { StorageInputError, StorageUnavailableError } from "./errors.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { InvalidConfigError, StorageError } from "@flyt/core";
 import { SQLITE_MIGRATIONS } from "./generated/migrations.js";
-import { openStorage } from "./open.js";
+import { databaseUrlProblem, openStorage } from "./open.js";
 
 describe("openStorage", () => {
   it("opens SQLite when no URL is given, creating the parent directory", async () => {
@@ -36,6 +36,15 @@ describe("openStorage", () => {
       assert.doesNotMatch(error.message, /hunter2/);
       return true;
     });
+  });
+
+  it("says which URLs the registry opens: its schemes, without regard to case, and nothing else", () => {
+    for (const url of ["postgres://x", "postgresql://x", "POSTGRES://x", " postgres://x "]) assert.equal(databaseUrlProblem(url), null, url);
+    for (const url of ["mysql://root:hunter2@db/flyt", "/var/flyt.db", "postgres:x", "postgresx://x"]) {
+      const problem = databaseUrlProblem(url) ?? "";
+      assert.match(problem, /expected postgres:\/\/ or postgresql:\/\/ \(PostgreSQL/, url);
+      assert.doesNotMatch(problem, /hunter2/);
+    }
   });
 
   it("reports an unreachable PostgreSQL server without the password", async () => {

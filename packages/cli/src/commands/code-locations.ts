@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { builtUiDir } from "./ui-dir.js";
 import { REMOTE_WORKER_ENV, REMOTE_WORKER_MAIN } from "@flyt/run-worker";
 import type { Command } from "commander";
-import { databaseUrlFromEnv, loadConfig, parsePort, webserverClientEnv, type FlytConfig } from "../config.js";
+import { databaseUrlFromEnv, loadConfig, loggingFromEnv, parsePort, webserverClientEnv, type FlytConfig } from "../config.js";
 import { openContext, type GlobalOptions } from "../context.js";
 import { openProcessLogs } from "../logging.js";
 
@@ -25,14 +25,15 @@ function untilSignal(): Promise<void> {
 }
 
 /**
- * What a code server knows of secrets. It needs no flyt.yaml to serve, so a config that does not
- * load (e.g. alert secrets not given to this container) falls back to FLYT_DATABASE_URL alone.
+ * What a code server's logs need: the secrets it knows and the log settings. It needs no flyt.yaml
+ * to serve, so a config that does not load (e.g. alert secrets not given to this container) falls
+ * back to FLYT_DATABASE_URL and the log variables alone.
  */
-function codeServerSecretsConfig(configFile: string | undefined): Pick<FlytConfig, "alerts" | "storage"> {
+function codeServerLogConfig(configFile: string | undefined): Pick<FlytConfig, "alerts" | "storage" | "logging"> {
   try {
     return loadConfig({ ...(configFile ? { configFile } : {}) });
   } catch {
-    return { alerts: null, storage: { databaseUrl: databaseUrlFromEnv(), sqlitePath: "" } };
+    return { alerts: null, storage: { databaseUrl: databaseUrlFromEnv(), sqlitePath: "" }, logging: loggingFromEnv() };
   }
 }
 
@@ -51,7 +52,7 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
       const { startCodeLocationServer } = await import("@flyt/code-location-server");
       // Every line names the location; secrets to redact: flyt.yaml's alert secrets and the database password when set.
       const location = options.name ?? basename(options.file).replace(/\.[^.]+$/, "");
-      const logs = await openProcessLogs(codeServerSecretsConfig(globals().config), { base: { location } });
+      const logs = await openProcessLogs(codeServerLogConfig(globals().config), { base: { location } });
       const log = logs.logger("code-server");
       const server = await startCodeLocationServer({
         definitionsFile: options.file,

@@ -1,7 +1,7 @@
 /**
- * The daemon settings `flyt daemon` and `flyt dev` both take from flyt.yaml and the environment:
+ * The daemon settings `flyt daemon` and `flyt dev` both take from the compiled configuration:
  * run-monitor timeouts, the sensor timeout and the leader lease ttl (FLYT_DAEMON_LEASE_TTL_MS,
- * shortened by tests and by operators who want a faster takeover). A small module of its own so
+ * read and checked by config.ts), with command flags over them. A small module of its own so
  * `flyt dev` does not load the `flyt daemon` command's Kubernetes and local-evaluator modules.
  */
 import { InvalidConfigError } from "@flyt/core";
@@ -17,16 +17,15 @@ export function positiveNumber(text: string | undefined, what: string): number |
 
 /**
  * Monitor, sensor and lease options for a Daemon. `workerTimeoutSeconds` and `leaseTtlMs` come
- * from command flags where a command has them; the lease renews at a fifth of its ttl (2 s of
+ * from command flags where a command has them, over the configuration; the lease renews at a fifth of its ttl (2 s of
  * the default 10 s), so a standby notices an expired lease within a fifth of the ttl.
  */
 export function daemonSettings(
   config: DaemonConfig,
   overrides: { workerTimeoutSeconds?: string | undefined; leaseTtlMs?: string | undefined } = {},
-  env: NodeJS.ProcessEnv = process.env,
 ): Pick<DaemonOptions, "monitor" | "sensorTimeoutMs" | "lease"> {
   const workerTimeout = positiveNumber(overrides.workerTimeoutSeconds, "--worker-timeout");
-  const leaseTtl = positiveNumber(overrides.leaseTtlMs ?? env.FLYT_DAEMON_LEASE_TTL_MS, "FLYT_DAEMON_LEASE_TTL_MS");
+  const leaseTtl = positiveNumber(overrides.leaseTtlMs, "--lease-ttl-ms") ?? config.leaseTtlMs ?? undefined;
   return {
     monitor: {
       workerTimeoutMs: workerTimeout === undefined ? config.workerTimeoutMs : Math.round(workerTimeout * 1000),

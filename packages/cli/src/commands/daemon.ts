@@ -24,7 +24,7 @@ export interface DaemonCommandOptions {
   location?: string[];
   maxConcurrentRuns?: string;
   workerTimeout?: string;
-  /** Test hook: lease ttl in ms (FLYT_DAEMON_LEASE_TTL_MS also works). */
+  /** Test hook: lease ttl in ms, over FLYT_DAEMON_LEASE_TTL_MS (config.daemon.leaseTtlMs). */
   leaseTtlMs?: string;
 }
 

@@ -1,18 +1,18 @@
 /**
  * Logger tests: real processes write JSON lines to stdout with component/run/location fields,
- * secrets are redacted by field name and by value, FLYT_LOG_LEVEL filters, and pretty mode is
- * only chosen for terminals or FLYT_LOG_PRETTY=1.
+ * secrets are redacted by field name and by value, the level filters, and pretty mode is chosen
+ * for terminals unless the `pretty` option (FLYT_LOG_PRETTY, read by the CLI's config) says otherwise.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Writable } from "node:stream";
-import { createLogger, createLoggerFamily, logLevelFromEnv, MIN_BARE_SECRET_LENGTH, recordSink, usePretty } from "./logger.js";
+import { createLogger, createLoggerFamily, MIN_BARE_SECRET_LENGTH, recordSink } from "./logger.js";
 
 const loggerModule = fileURLToPath(new URL("./logger.js", import.meta.url));
 
-function runChild(script: string, env: Record<string, string>): { lines: string[]; stderr: string } {
+function runChild(script: string, env: Record<string, string> = {}): { lines: string[]; stderr: string } {
   const result = spawnSync(process.execPath, ["--input-type=module", "-e", `import { createLogger } from ${JSON.stringify(loggerModule)};\n${script}`], {
     encoding: "utf8",
     env: { PATH: process.env.PATH ?? "", ...env },
@@ -28,7 +28,6 @@ test("a process logs one JSON object per line on stdout, with fields, levels and
      const run = log.child({ runId: "r-1", asset: "atlas/ssb/population" });
      run.info({ token: "abc123", config: { password: "hunter2", user: "flyt" } }, "run started with s3cr3t-value");
      run.error({ err: new Error("boom") }, "run failed");`,
-    { FLYT_LOG_LEVEL: "info" },
   );
   assert.equal(lines.length, 2, lines.join("\n"));
   const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -48,23 +47,30 @@ test("a process logs one JSON object per line on stdout, with fields, levels and
   for (const line of lines) assert.ok(!line.includes("hunter2") && !line.includes("abc123") && !line.includes("s3cr3t-value"));
 });
 
-test("FLYT_LOG_LEVEL=debug shows debug lines; an invalid level warns and uses info", () => {
-  const debug = runChild(`createLogger({ component: "cli" }).debug("visible");`, { FLYT_LOG_LEVEL: "debug" });
+test("level debug shows debug lines; the default (info) hides them; the environment is not read", () => {
+  const debug = runChild(`createLogger({ component: "cli", level: "debug" }).debug("visible");`);
   assert.equal((JSON.parse(debug.lines[0] ?? "{}") as { msg?: string }).msg, "visible");
-  const bad = runChild(`createLogger({ component: "cli" }).debug("hidden");`, { FLYT_LOG_LEVEL: "loud" });
-  assert.equal(bad.lines.length, 1);
-  assert.match((JSON.parse(bad.lines[0] ?? "{}") as { msg?: string }).msg ?? "", /FLYT_LOG_LEVEL="loud" is not one of/);
-  assert.deepEqual(logLevelFromEnv({ FLYT_LOG_LEVEL: " WARN " }), { level: "warn", problem: null });
+  const hidden = runChild(`createLogger({ component: "cli" }).debug("hidden");`, { FLYT_LOG_LEVEL: "debug" });
+  assert.equal(hidden.lines.length, 0, hidden.lines.join("\n"));
 });
 
-test("pretty mode: forced by FLYT_LOG_PRETTY=1 (human text, not JSON), chosen by a TTY, refused by FLYT_LOG_PRETTY=0", () => {
-  const pretty = runChild(`createLogger({ component: "dev" }).info("hello pretty");`, { FLYT_LOG_PRETTY: "1" });
-  const text = pretty.lines.join("\n");
-  assert.match(text, /hello pretty/);
-  assert.throws(() => JSON.parse(pretty.lines[0] ?? ""));
-  assert.equal(usePretty({}, true), true);
-  assert.equal(usePretty({}, false), false);
-  assert.equal(usePretty({ FLYT_LOG_PRETTY: "0" }, true), false);
+test("pretty mode: forced by pretty: true (human text, not JSON), chosen by a TTY, refused by pretty: false", () => {
+  const isJson = (line: string | undefined): boolean => {
+    try {
+      JSON.parse(line ?? "");
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const pretty = runChild(`createLogger({ component: "dev", pretty: true, isTTY: false }).info("hello pretty");`);
+  assert.match(pretty.lines.join("\n"), /hello pretty/);
+  assert.ok(!isJson(pretty.lines[0]));
+  const terminal = runChild(`createLogger({ component: "dev", isTTY: true }).info("on a terminal");`);
+  assert.match(terminal.lines.join("\n"), /on a terminal/);
+  assert.ok(!isJson(terminal.lines[0]));
+  const refused = runChild(`createLogger({ component: "dev", pretty: false, isTTY: true }).info("json anyway");`);
+  assert.equal((JSON.parse(refused.lines[0] ?? "{}") as { msg?: string }).msg, "json anyway");
 });
 
 test("an in-memory destination receives the same JSON (what tests of other packages use)", async () => {

@@ -2,8 +2,9 @@
  * The process logger: pino writing one JSON object per line to stdout with `level`, `time`,
  * `component` and — on child loggers — `runId` / `location` / `asset`. Secrets are redacted by
  * field name and by value: a value of at least MIN_BARE_SECRET_LENGTH characters wherever it
- * appears, a shorter one only where it stands as a credential (see `secretScrubber`). `FLYT_LOG_LEVEL` sets the level; a human-readable pretty mode
- * (pino-pretty) is used only when stdout is a terminal or `FLYT_LOG_PRETTY=1`.
+ * appears, a shorter one only where it stands as a credential (see `secretScrubber`). The level and
+ * a human-readable pretty mode (pino-pretty; by default only when stdout is a terminal) are options:
+ * the CLI reads them from FLYT_LOG_LEVEL and FLYT_LOG_PRETTY in its config module.
  *
  * pino and pino-pretty are required on the first logger, not at import: this module sits in the
  * package barrel, and short CLI commands that import the barrel must not pay for ~40 modules.
@@ -53,7 +54,7 @@ export const MIN_BARE_SECRET_LENGTH = 8;
 export interface LoggerFactoryOptions {
   /** "webserver", "daemon", "run-worker", "code-server", "cli"… */
   component: string;
-  /** Overrides FLYT_LOG_LEVEL. */
+  /** Default info. */
   level?: FlytLogLevel;
   /** Fields added to every line (e.g. `{ location: "atlas" }`). */
   base?: Record<string, string | number | boolean>;
@@ -65,25 +66,10 @@ export interface LoggerFactoryOptions {
   secrets?: readonly string[];
   /** Where lines go; default stdout. Tests pass a stream. */
   destination?: DestinationStream;
-  /** Environment to read FLYT_LOG_LEVEL / FLYT_LOG_PRETTY from; default process.env. */
-  env?: NodeJS.ProcessEnv;
+  /** The human-readable format (true) or JSON lines (false) on stdout; default: human on a terminal (`isTTY`). */
+  pretty?: boolean;
   /** Whether stdout is a terminal; default process.stdout.isTTY. */
   isTTY?: boolean;
-}
-
-/** Reads and validates FLYT_LOG_LEVEL; an unknown value falls back to "info" with a reason. */
-export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): { level: FlytLogLevel; problem: string | null } {
-  const raw = env.FLYT_LOG_LEVEL?.trim().toLowerCase();
-  if (raw === undefined || raw === "") return { level: "info", problem: null };
-  if ((LOG_LEVELS as readonly string[]).includes(raw)) return { level: raw as FlytLogLevel, problem: null };
-  return { level: "info", problem: `FLYT_LOG_LEVEL=${JSON.stringify(env.FLYT_LOG_LEVEL)} is not one of ${LOG_LEVELS.join(", ")}; using info` };
-}
-
-/** Whether the pretty (human) format applies: FLYT_LOG_PRETTY=1 forces it, =0 forbids it, else a TTY decides. */
-export function usePretty(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  if (env.FLYT_LOG_PRETTY === "1" || env.FLYT_LOG_PRETTY === "true") return true;
-  if (env.FLYT_LOG_PRETTY === "0" || env.FLYT_LOG_PRETTY === "false") return false;
-  return isTTY;
 }
 
 /** Options shared by the loggers of one process (everything but the component). */
@@ -107,14 +93,11 @@ export function createLogger(options: LoggerFactoryOptions): Logger {
  */
 export function createLoggerFamily(options: LoggerFamilyOptions): (component: string) => Logger {
   const { pino } = loadPino();
-  const env = options.env ?? process.env;
-  const fromEnv = logLevelFromEnv(env);
-  const level = options.level ?? fromEnv.level;
+  const level = options.level ?? "info";
   const scrub = secretScrubber(options.secrets ?? []);
   const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
-  const pretty = options.destination === undefined && usePretty(env, options.isTTY ?? process.stdout.isTTY === true);
+  const pretty = options.destination === undefined && (options.pretty ?? options.isTTY ?? process.stdout.isTTY === true);
   const destination = options.destination ?? (pretty ? prettyStream() : pino.destination({ fd: 1, sync: false }));
-  let warned = fromEnv.problem === null || options.level !== undefined;
   const loggers = new Map<string, Logger>();
   return (component) => {
     const existing = loggers.get(component);
@@ -137,10 +120,6 @@ export function createLoggerFamily(options: LoggerFamilyOptions): (component: st
     };
     const logger = pino(config, destination);
     loggers.set(component, logger);
-    if (!warned && fromEnv.problem !== null) {
-      warned = true;
-      logger.warn(fromEnv.problem);
-    }
     return logger;
   };
 }

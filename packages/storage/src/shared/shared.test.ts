@@ -8,7 +8,7 @@ import type { EventBody } from "@flyt/core";
 import { StorageInputError } from "../errors.js";
 import { decodeCursor, encodeCursor, pageLimit } from "./cursor.js";
 import { applyLifecycle, creationEventBody, indexUpdates, type InsertedEvent } from "./derive.js";
-import { isPostgresUrl, maskDatabaseUrl, scrubSecret } from "./url.js";
+import { maskDatabaseUrl, scrubSecret } from "./url.js";
 import { validateNewRun } from "./validate.js";
 
 describe("cursors", () => {
@@ -42,13 +42,6 @@ describe("database URLs", () => {
     assert.doesNotMatch(maskDatabaseUrl("postgres://db/flyt?user=u&password=s3cret"), /s3cret/);
     assert.doesNotMatch(maskDatabaseUrl("postgres://u:s3cret@[bad"), /s3cret/);
     assert.equal(scrubSecret("auth failed for s3cret", "postgres://u:s3cret@h/d"), "auth failed for ***");
-  });
-
-  it("recognises PostgreSQL URLs only", () => {
-    assert.ok(isPostgresUrl("postgres://x"));
-    assert.ok(isPostgresUrl("postgresql://x"));
-    assert.ok(!isPostgresUrl("mysql://x"));
-    assert.ok(!isPostgresUrl("/var/flyt.db"));
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * Database URL handling: which backend a URL selects, and the masked form used in every
- * message about it (a password must never reach a log line or an error).
+ * Database URLs in messages: the masked form used in every message about one (a password must
+ * never reach a log line or an error). Which backend a URL selects is open.ts's registry.
  */
 
 /** `postgres://user:secret@host/db` → `postgres://user:***@host/db`; leaves password-less URLs alone. */
@@ -17,10 +17,6 @@ export function maskDatabaseUrl(url: string): string {
     // Not parseable as a URL: mask anything between `//user:` and `@` by pattern.
     return url.replace(/(\/\/[^/:@]*:)[^@/]*@/, "$1***@").replace(/(password=)[^&\s]*/gi, "$1***");
   }
-}
-
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url);
 }
 
 /** Replaces every occurrence of the URL's password in a message (driver errors may echo it). */
