@@ -7,9 +7,10 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, it } from "node:test";
+import { before, it } from "node:test";
 import assert from "node:assert/strict";
-import { createTestStorage, testBackends } from "@flyt/storage/testing";
+import { describeEachBackend } from "@flyt/storage/testing";
+import { storageEnv } from "./test-support.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = resolve(here, "../bin/flyt.js");
@@ -46,25 +47,17 @@ function isAlive(pid: number): boolean {
   }
 }
 
-for (const backend of testBackends()) {
-  describe(`flyt CLI on ${backend}`, () => {
+// The CLI opens (and migrates) the storage itself: the suite gets only its location.
+describeEachBackend(
+  (backend) => `flyt CLI on ${backend}`,
+  ({ location }) => {
     let env: NodeJS.ProcessEnv;
     let traceDir: string;
-    let dispose: () => Promise<void> = async () => {};
 
-    before(async () => {
-      const home = mkdtempSync(join(tmpdir(), "flyt-cli-"));
+    before(() => {
       traceDir = mkdtempSync(join(tmpdir(), "flyt-cli-trace-"));
-      env = { ...process.env, FLYT_HOME: home, FLYT_TEST_TRACE_DIR: traceDir };
-      delete env.FLYT_DATABASE_URL;
-      if (backend === "postgres") {
-        const db = await createTestStorage("postgres");
-        env.FLYT_DATABASE_URL = db.url ?? undefined;
-        await db.storage.close();
-        dispose = () => db[Symbol.asyncDispose]();
-      }
+      env = { ...process.env, ...storageEnv(location(), mkdtempSync(join(tmpdir(), "flyt-cli-"))), FLYT_TEST_TRACE_DIR: traceDir };
     });
-    after(async () => dispose());
 
     const executions = () =>
       existsSync(join(traceDir, "executions.log")) ? readFileSync(join(traceDir, "executions.log"), "utf8").trim().split("\n") : [];
@@ -181,5 +174,6 @@ for (const backend of testBackends()) {
       for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
       assert.equal(isAlive(pid), false, `grandchild sleep (pid ${pid}) must not survive the cancellation`);
     });
-  });
-}
+  },
+  { open: false },
+);

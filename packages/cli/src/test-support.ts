@@ -5,8 +5,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import type { TestStorageLocation } from "@flyt/storage/testing";
 
 export const FLYT = fileURLToPath(new URL("../bin/flyt.js", import.meta.url));
 
@@ -18,6 +20,16 @@ export interface FlytProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, SIGKILL after 10 s; resolves once it exited. */
   stop: () => Promise<void>;
+}
+
+/**
+ * The environment that points `flyt` at a test storage (`describeEachBackend`'s fixture or
+ * location): PostgreSQL by FLYT_DATABASE_URL, with FLYT_HOME `home`; SQLite by FLYT_HOME, the
+ * directory of its `flyt.db` (the file the CLI opens there), with FLYT_DATABASE_URL emptied.
+ */
+export function storageEnv(location: Pick<TestStorageLocation, "url" | "sqlitePath">, home: string): { FLYT_HOME: string; FLYT_DATABASE_URL: string } {
+  if (location.url !== null) return { FLYT_HOME: home, FLYT_DATABASE_URL: location.url };
+  return { FLYT_HOME: dirname(location.sqlitePath!), FLYT_DATABASE_URL: "" };
 }
 
 /** Starts `flyt <args>` with JSON logs (FLYT_LOG_PRETTY=0) at info level unless `env` says otherwise. */

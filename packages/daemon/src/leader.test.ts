@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { hostname } from "node:os";
 import { describe, it } from "node:test";
-import { createTestStorage, testBackends } from "@flyt/storage/testing";
+import { describeEachBackend } from "@flyt/storage/testing";
 import { Daemon, type DaemonLogRecord } from "./daemon.js";
 import { StaticLaunchResolver } from "./launch-resolver.js";
 import { holderProcessGone, LeaderElector } from "./leader.js";
@@ -38,105 +38,95 @@ void describe("holderProcessGone", () => {
   });
 });
 
-for (const backend of testBackends()) {
-  void describe(`leader election on ${backend}`, () => {
-    void it("elects one leader; a standby takes over when the leader stops renewing", async () => {
-      await using fixture = await createTestStorage(backend);
-      const { storage } = fixture;
-      const electors = ["a", "b", "c"].map((holder) => new LeaderElector(storage, { holder, ttlMs: 800, renewMs: 100 }));
-      for (const e of electors) e.start();
-      try {
-        await waitFor(() => electors.some((e) => e.isLeader()), 3_000, "a leader");
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        assert.equal(electors.filter((e) => e.isLeader()).length, 1, "exactly one leader");
-        const leader = electors.find((e) => e.isLeader())!;
-        const token = leader.fencingToken!;
-        // Vanish without releasing: stop renewing and forget the lease, as a killed process would.
-        (leader as unknown as { stopped: boolean }).stopped = true;
-        const killedAt = Date.now();
-        const standbys = electors.filter((e) => e !== leader);
-        await waitFor(() => standbys.some((e) => e.isLeader()), 5_000, "a standby to take over");
-        const takeover = Date.now() - killedAt;
-        assert.ok(takeover <= 800 + 100 + 1_000, `took over in ${takeover} ms`);
-        await waitFor(() => !leader.isLeader(), 2_000, "the old leader to step down locally");
-        const next = standbys.find((e) => e.isLeader())!;
-        assert.ok(next.fencingToken! > token, "fencing token increased");
-        // A clean stop releases: the last standby leads at its next beat.
-        await next.stop();
-        const last = standbys.find((e) => e !== next)!;
-        await waitFor(() => last.isLeader(), 2_000, "the last standby to lead after a clean stop");
-      } finally {
-        for (const e of electors) await e.stop();
-      }
-      assert.throws(() => new LeaderElector(storage, { holder: "x", ttlMs: 100, renewMs: 80 }), /at most half the ttl/);
-    });
+describeEachBackend((backend) => `leader election on ${backend}`, ({ storage }) => {
+  void it("elects one leader; a standby takes over when the leader stops renewing", async () => {
+    const electors = ["a", "b", "c"].map((holder) => new LeaderElector(storage, { holder, ttlMs: 800, renewMs: 100 }));
+    for (const e of electors) e.start();
+    try {
+      await waitFor(() => electors.some((e) => e.isLeader()), 3_000, "a leader");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(electors.filter((e) => e.isLeader()).length, 1, "exactly one leader");
+      const leader = electors.find((e) => e.isLeader())!;
+      const token = leader.fencingToken!;
+      // Vanish without releasing: stop renewing and forget the lease, as a killed process would.
+      (leader as unknown as { stopped: boolean }).stopped = true;
+      const killedAt = Date.now();
+      const standbys = electors.filter((e) => e !== leader);
+      await waitFor(() => standbys.some((e) => e.isLeader()), 5_000, "a standby to take over");
+      const takeover = Date.now() - killedAt;
+      assert.ok(takeover <= 800 + 100 + 1_000, `took over in ${takeover} ms`);
+      await waitFor(() => !leader.isLeader(), 2_000, "the old leader to step down locally");
+      const next = standbys.find((e) => e.isLeader())!;
+      assert.ok(next.fencingToken! > token, "fencing token increased");
+      // A clean stop releases: the last standby leads at its next beat.
+      await next.stop();
+      const last = standbys.find((e) => e !== next)!;
+      await waitFor(() => last.isLeader(), 2_000, "the last standby to lead after a clean stop");
+    } finally {
+      for (const e of electors) await e.stop();
+    }
+    assert.throws(() => new LeaderElector(storage, { holder: "x", ttlMs: 100, renewMs: 80 }), /at most half the ttl/);
   });
-}
+}, { per: "test" });
 
-for (const backend of testBackends()) {
-  void describe(`taking over a dead holder's lease on ${backend}`, () => {
-    void it("takes the lease of a gone process at once, and waits out a live one", async () => {
-      await using fixture = await createTestStorage(backend);
-      const { storage } = fixture;
-      const dead = `${hostname()}:${await deadPid()}:dead00`;
-      assert.ok(await storage.acquireLease("flyt-daemon", dead, 60_000));
-      const plain = new LeaderElector(storage, { holder: `${hostname()}:${process.pid}:plain0`, ttlMs: 60_000 });
-      assert.equal(await plain.tryAcquire(), false, "without the option the lease is waited out");
-      const takenOver: string[] = [];
-      const taker = new LeaderElector(storage, { holder: `${hostname()}:${process.pid}:taker0`, ttlMs: 60_000, takeOverDeadHolders: true, onTakeOver: (h) => takenOver.push(h) });
-      assert.equal(await taker.tryAcquire(), true);
-      assert.deepEqual(takenOver, [dead]);
-      assert.equal((await storage.getLease("flyt-daemon"))?.holder, taker.holder);
-      // The taker is alive (this process): the plain elector, even with the option, does not steal it.
-      const other = new LeaderElector(storage, { holder: `${hostname()}:${process.pid}:other0`, ttlMs: 60_000, takeOverDeadHolders: true });
-      assert.equal(await other.tryAcquire(), false);
-      await taker.stop();
-      assert.equal(await other.tryAcquire(), true, "a clean stop releases");
-      await other.stop();
-      await plain.stop();
+describeEachBackend((backend) => `taking over a dead holder's lease on ${backend}`, ({ backend, storage }) => {
+  void it("takes the lease of a gone process at once, and waits out a live one", async () => {
+    const dead = `${hostname()}:${await deadPid()}:dead00`;
+    assert.ok(await storage.acquireLease("flyt-daemon", dead, 60_000));
+    const plain = new LeaderElector(storage, { holder: `${hostname()}:${process.pid}:plain0`, ttlMs: 60_000 });
+    assert.equal(await plain.tryAcquire(), false, "without the option the lease is waited out");
+    const takenOver: string[] = [];
+    const taker = new LeaderElector(storage, { holder: `${hostname()}:${process.pid}:taker0`, ttlMs: 60_000, takeOverDeadHolders: true, onTakeOver: (h) => takenOver.push(h) });
+    assert.equal(await taker.tryAcquire(), true);
+    assert.deepEqual(takenOver, [dead]);
+    assert.equal((await storage.getLease("flyt-daemon"))?.holder, taker.holder);
+    // The taker is alive (this process): the plain elector, even with the option, does not steal it.
+    const other = new LeaderElector(storage, { holder: `${hostname()}:${process.pid}:other0`, ttlMs: 60_000, takeOverDeadHolders: true });
+    assert.equal(await other.tryAcquire(), false);
+    await taker.stop();
+    assert.equal(await other.tryAcquire(), true, "a clean stop releases");
+    await other.stop();
+    await plain.stop();
 
-      // A live holder of this host (our parent process) keeps its lease until it expires.
-      assert.ok(await storage.acquireLease("flyt-daemon", `${hostname()}:${process.ppid}:live00`, 600));
-      const waiting = new LeaderElector(storage, { holder: `${hostname()}:${process.pid}:wait00`, ttlMs: 2_000, renewMs: 100, takeOverDeadHolders: true });
-      assert.equal(await waiting.tryAcquire(), false);
-      waiting.start();
-      const since = Date.now();
-      await waitFor(() => waiting.isLeader(), 3_000, "the standby to lead once the live holder's lease expired");
-      assert.ok(Date.now() - since >= 300, "not before the expiry");
-      await waiting.stop();
-    });
-
-    void it("a Daemon without the lease starts as a standby, says why once on SQLite, and leads when the leader stops", async () => {
-      await using fixture = await createTestStorage(backend);
-      const { storage } = fixture;
-      const make = (id: string, records: DaemonLogRecord[]) =>
-        new Daemon({
-          storage,
-          daemonId: `${hostname()}:${process.pid}:${id}`,
-          evaluator: { listInstigators: () => Promise.resolve({ schedules: [], sensors: [] }) } as unknown as ConstructorParameters<typeof Daemon>[0]["evaluator"],
-          resolver: new StaticLaunchResolver(new FakeLauncher()),
-          lease: { ttlMs: 2_000, renewMs: 100 },
-          logRecord: (record) => records.push(record),
-        });
-      const firstLog: DaemonLogRecord[] = [];
-      const secondLog: DaemonLogRecord[] = [];
-      const first = make("first0", firstLog);
-      const second = make("secnd0", secondLog);
-      try {
-        await first.start();
-        assert.equal(first.leader.isLeader(), true);
-        await second.start();
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        assert.equal(second.leader.isLeader(), false, "the first daemon lives (in this process): no takeover");
-        const why = secondLog.filter((r) => /holds the leader lease/.test(r.msg));
-        assert.equal(why.length, backend === "sqlite" ? 1 : 0, JSON.stringify(secondLog));
-        await first.stop();
-        await waitFor(() => second.leader.isLeader(), 2_000, "the standby to lead after a clean stop");
-        assert.ok(secondLog.some((r) => /is now the leader/.test(r.msg)));
-      } finally {
-        await first.stop();
-        await second.stop();
-      }
-    });
+    // A live holder of this host (our parent process) keeps its lease until it expires.
+    assert.ok(await storage.acquireLease("flyt-daemon", `${hostname()}:${process.ppid}:live00`, 600));
+    const waiting = new LeaderElector(storage, { holder: `${hostname()}:${process.pid}:wait00`, ttlMs: 2_000, renewMs: 100, takeOverDeadHolders: true });
+    assert.equal(await waiting.tryAcquire(), false);
+    waiting.start();
+    const since = Date.now();
+    await waitFor(() => waiting.isLeader(), 3_000, "the standby to lead once the live holder's lease expired");
+    assert.ok(Date.now() - since >= 300, "not before the expiry");
+    await waiting.stop();
   });
-}
+
+  void it("a Daemon without the lease starts as a standby, says why once on SQLite, and leads when the leader stops", async () => {
+    const make = (id: string, records: DaemonLogRecord[]) =>
+      new Daemon({
+        storage,
+        daemonId: `${hostname()}:${process.pid}:${id}`,
+        evaluator: { listInstigators: () => Promise.resolve({ schedules: [], sensors: [] }) } as unknown as ConstructorParameters<typeof Daemon>[0]["evaluator"],
+        resolver: new StaticLaunchResolver(new FakeLauncher()),
+        lease: { ttlMs: 2_000, renewMs: 100 },
+        logRecord: (record) => records.push(record),
+      });
+    const firstLog: DaemonLogRecord[] = [];
+    const secondLog: DaemonLogRecord[] = [];
+    const first = make("first0", firstLog);
+    const second = make("secnd0", secondLog);
+    try {
+      await first.start();
+      assert.equal(first.leader.isLeader(), true);
+      await second.start();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(second.leader.isLeader(), false, "the first daemon lives (in this process): no takeover");
+      const why = secondLog.filter((r) => /holds the leader lease/.test(r.msg));
+      assert.equal(why.length, backend === "sqlite" ? 1 : 0, JSON.stringify(secondLog));
+      await first.stop();
+      await waitFor(() => second.leader.isLeader(), 2_000, "the standby to lead after a clean stop");
+      assert.ok(secondLog.some((r) => /is now the leader/.test(r.msg)));
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
+}, { per: "test" });

@@ -16,7 +16,7 @@ import { PostgresStorage } from "./postgres/postgres-storage.js";
 import { dumpPostgresSchema } from "./postgres/postgres-schema.js";
 import { SqliteStorage } from "./sqlite/sqlite-storage.js";
 import { dumpSqliteSchema } from "./sqlite/sqlite-schema.js";
-import { createTestDatabase, createTestStorage, testBackends } from "./testing/index.js";
+import { describeEachBackend } from "./testing/index.js";
 
 const distDir = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(distDir, "..");
@@ -47,104 +47,73 @@ describe("generated migrations module", () => {
   });
 });
 
-for (const backend of testBackends()) {
-  describe(`migrations: ${backend}`, () => {
+describeEachBackend(
+  (backend) => `migrations: ${backend}`,
+  ({ backend, location }) => {
     it("applies each migration exactly once when several processes migrate a fresh database at once", async () => {
       const dist = JSON.stringify(join(distDir, "index.js"));
       const startAt = Date.now() + 1500;
       const wait = `await new Promise((r) => setTimeout(r, Math.max(0, ${startAt} - Date.now())));`;
-      let target: string;
-      let code: string;
-      let cleanup: () => Promise<void>;
-      if (backend === "sqlite") {
-        const { mkdtempSync, rmSync } = await import("node:fs");
-        const { tmpdir } = await import("node:os");
-        const dir = mkdtempSync(join(tmpdir(), "flyt-race-"));
-        target = join(dir, "race.db");
-        code = `import Database from "better-sqlite3"; import { migrateSqlite } from ${dist};
-          const db = new Database(${JSON.stringify(target)}); db.pragma("busy_timeout = 20000");
+      const { url, sqlitePath } = location();
+      const code =
+        url === null
+          ? `import Database from "better-sqlite3"; import { migrateSqlite } from ${dist};
+          const db = new Database(${JSON.stringify(sqlitePath)}); db.pragma("busy_timeout = 20000");
           ${wait}
-          console.log(JSON.stringify(migrateSqlite(db))); db.close();`;
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      } else {
-        const database = await createTestDatabase();
-        target = database.url;
-        code = `import pg from "pg"; import { migratePostgres } from ${dist};
-          const pool = new pg.Pool({ connectionString: ${JSON.stringify(target)}, max: 2 });
+          console.log(JSON.stringify(migrateSqlite(db))); db.close();`
+          : `import pg from "pg"; import { migratePostgres } from ${dist};
+          const pool = new pg.Pool({ connectionString: ${JSON.stringify(url)}, max: 2 });
           ${wait}
           console.log(JSON.stringify(await migratePostgres(pool))); await pool.end();`;
-        cleanup = () => database.drop();
-      }
+      const results = await Promise.all([runNode(code), runNode(code), runNode(code)]);
+      for (const result of results) assert.equal(result.code, 0, result.stderr);
+      const applied = results.flatMap((r) => JSON.parse(r.stdout.trim()) as number[]).sort((a, b) => a - b);
+      const migrations = backend === "sqlite" ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS;
+      assert.deepEqual(applied, migrations.map((m) => m.id), "every migration applied by exactly one process");
+      const storage = await openStorage({ databaseUrl: url, sqlitePath: sqlitePath ?? "" });
       try {
-        const results = await Promise.all([runNode(code), runNode(code), runNode(code)]);
-        for (const result of results) assert.equal(result.code, 0, result.stderr);
-        const applied = results.flatMap((r) => JSON.parse(r.stdout.trim()) as number[]).sort((a, b) => a - b);
-        const migrations = backend === "sqlite" ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS;
-        assert.deepEqual(applied, migrations.map((m) => m.id), "every migration applied by exactly one process");
-        const storage = await openStorage(backend === "sqlite" ? { sqlitePath: target } : { databaseUrl: target, sqlitePath: "" });
-        try {
-          assert.equal(await storage.schemaVersion(), migrations.length);
-        } finally {
-          await storage.close();
-        }
+        assert.equal(await storage.schemaVersion(), migrations.length);
       } finally {
-        await cleanup();
+        await storage.close();
       }
     });
+  },
+  { per: "test", open: false },
+);
 
+describeEachBackend(
+  (backend) => `migrations: ${backend}`,
+  ({ backend, fixture }) => {
     it("refuses a database whose schema is newer than this binary", async () => {
-      const fixture = await createTestStorage(backend);
-      try {
-        const storage = fixture.storage;
-        if (storage instanceof SqliteStorage) {
-          storage.connection.prepare("INSERT INTO flyt_migrations (id, name, applied_at) VALUES (999, '0999_future', 0)").run();
-        } else if (storage instanceof PostgresStorage) {
-          await storage.connection.query("INSERT INTO flyt_migrations (id, name, applied_at) VALUES (999, '0999_future', 0)");
-        }
-        await storage.close();
-        await assert.rejects(
-          openStorage(fixture.url ? { databaseUrl: fixture.url, sqlitePath: "" } : { sqlitePath: fixture.sqlitePath! }),
-          (error: unknown) => {
-            assert.ok(error instanceof MigrationError);
-            assert.match(error.message, new RegExp(`schema version 999 is newer than this Flyt \\(knows up to ${SQLITE_MIGRATIONS.length}\\): upgrade Flyt`));
-            return true;
-          },
-        );
-      } finally {
-        await fixture[Symbol.asyncDispose]();
+      const { storage, url, sqlitePath } = fixture();
+      if (storage instanceof SqliteStorage) {
+        storage.connection.prepare("INSERT INTO flyt_migrations (id, name, applied_at) VALUES (999, '0999_future', 0)").run();
+      } else if (storage instanceof PostgresStorage) {
+        await storage.connection.query("INSERT INTO flyt_migrations (id, name, applied_at) VALUES (999, '0999_future', 0)");
       }
+      await storage.close();
+      await assert.rejects(openStorage({ databaseUrl: url, sqlitePath: sqlitePath ?? "" }), (error: unknown) => {
+        assert.ok(error instanceof MigrationError);
+        assert.match(error.message, new RegExp(`schema version 999 is newer than this Flyt \\(knows up to ${SQLITE_MIGRATIONS.length}\\): upgrade Flyt`));
+        return true;
+      });
     });
 
     it("matches the committed schema dump", async () => {
-      const fixture = await createTestStorage(backend);
-      try {
-        const storage = fixture.storage;
-        const dump =
-          storage instanceof SqliteStorage
-            ? dumpSqliteSchema(storage.connection)
-            : await dumpPostgresSchema((storage as PostgresStorage).connection);
-        const committed = readFileSync(join(packageDir, "schema", `${backend}.sql`), "utf8");
-        assert.ok(
-          dump === committed,
-          `schema/${backend}.sql differs from a freshly migrated ${backend} database: run npm run schema:dump -w @flyt/storage`,
-        );
-      } finally {
-        await fixture[Symbol.asyncDispose]();
-      }
+      const { storage } = fixture();
+      const dump = storage instanceof SqliteStorage ? dumpSqliteSchema(storage.connection) : await dumpPostgresSchema((storage as PostgresStorage).connection);
+      const committed = readFileSync(join(packageDir, "schema", `${backend}.sql`), "utf8");
+      assert.ok(dump === committed, `schema/${backend}.sql differs from a freshly migrated ${backend} database: run npm run schema:dump -w @flyt/storage`);
     });
 
     it("reopening an up-to-date database applies nothing", async () => {
-      const fixture = await createTestStorage(backend);
-      try {
-        const storage = fixture.storage;
-        const again =
-          storage instanceof SqliteStorage
-            ? await import("./sqlite/sqlite-migrator.js").then((m) => m.migrateSqlite(storage.connection))
-            : await import("./postgres/postgres-migrator.js").then((m) => m.migratePostgres((storage as PostgresStorage).connection));
-        assert.deepEqual(again, []);
-      } finally {
-        await fixture[Symbol.asyncDispose]();
-      }
+      const { storage } = fixture();
+      const again =
+        storage instanceof SqliteStorage
+          ? await import("./sqlite/sqlite-migrator.js").then((m) => m.migrateSqlite(storage.connection))
+          : await import("./postgres/postgres-migrator.js").then((m) => m.migratePostgres((storage as PostgresStorage).connection));
+      assert.deepEqual(again, []);
     });
-  });
-}
+  },
+  { per: "test" },
+);

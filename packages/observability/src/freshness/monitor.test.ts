@@ -6,14 +6,13 @@
  */
 import { it } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { AssetNodeSnapshot, EventBody } from "@flyt/core";
 import { describeEachBackend } from "@flyt/storage/testing";
 import { compileAlertsConfig } from "../alerts/config.js";
 import { AlertEngine } from "../alerts/engine.js";
 import { StorageAlertRecorder } from "../alerts/recorder.js";
 import type { Alert } from "../alerts/types.js";
+import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver.js";
 import { FreshnessMonitor } from "./monitor.js";
 
 const HOUR = 3_600_000;
@@ -36,22 +35,9 @@ function node(key: string, over: Partial<AssetNodeSnapshot> = {}): AssetNodeSnap
   };
 }
 
-async function receiver(): Promise<{ url: string; alerts: Alert[]; close(): Promise<void> }> {
-  const alerts: Alert[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      alerts.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Alert);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    alerts,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+/** The alerts a receiver got, parsed. */
+function alertsOf(hook: WebhookReceiver): Alert[] {
+  return hook.received.map((request) => JSON.parse(request.body) as Alert);
 }
 
 describeEachBackend((backend) => `freshness monitor on ${backend}`, ({ storage }) => {
@@ -63,12 +49,12 @@ describeEachBackend((backend) => `freshness monitor on ${backend}`, ({ storage }
   }
 
   void it("drives an asset into STALE with a webhook alert, then back to FRESH with a recovery", async () => {
-    const hook = await receiver();
+    const hook = await startWebhookReceiver();
     const engine = new AlertEngine({
       config: compileAlertsConfig({
         uiUrl: "http://flyt.local",
         groupWindowSeconds: 0,
-        channels: { ops: { type: "webhook", url: hook.url } },
+        channels: { ops: { type: "webhook", url: `${hook.url}/hook` } },
         rules: [{ name: "stale", on: "freshness", channels: ["ops"] }],
       }),
       recorder: new StorageAlertRecorder(storage),
@@ -97,10 +83,10 @@ describeEachBackend((backend) => `freshness monitor on ${backend}`, ({ storage }
       result = await monitor.pass();
       assert.deepEqual(result.transitions.map((t) => t.to.state), ["STALE"]);
       await engine.flush();
-      assert.equal(hook.alerts.length, 1);
-      assert.equal(hook.alerts[0]?.status, "firing");
-      assert.equal(hook.alerts[0]?.kind, "freshness");
-      assert.match(hook.alerts[0]?.title ?? "", /atlas\/met\/forecast/);
+      assert.equal(alertsOf(hook).length, 1);
+      assert.equal(alertsOf(hook)[0]?.status, "firing");
+      assert.equal(alertsOf(hook)[0]?.kind, "freshness");
+      assert.match(alertsOf(hook)[0]?.title ?? "", /atlas\/met\/forecast/);
       let [stored] = await storage.listFreshnessStates(["atlas/met/forecast"]);
       assert.equal(stored?.state, "STALE");
       assert.equal(stored?.since, t0 + 2 * HOUR, "stale since the lag ran out");
@@ -108,15 +94,15 @@ describeEachBackend((backend) => `freshness monitor on ${backend}`, ({ storage }
       now = t0 + 4 * HOUR;
       assert.deepEqual((await monitor.pass()).transitions, [], "no repeat while still stale");
       await engine.flush();
-      assert.equal(hook.alerts.length, 1);
+      assert.equal(alertsOf(hook).length, 1);
 
       await materialize("atlas/met/forecast", t0 + 4 * HOUR);
       now = t0 + 4 * HOUR + 60_000;
       result = await monitor.pass();
       assert.deepEqual(result.transitions.map((t) => [t.from, t.to.state]), [["STALE", "FRESH"]]);
       await engine.flush();
-      assert.equal(hook.alerts.length, 2);
-      assert.equal(hook.alerts[1]?.status, "resolved");
+      assert.equal(alertsOf(hook).length, 2);
+      assert.equal(alertsOf(hook)[1]?.status, "resolved");
       [stored] = await storage.listFreshnessStates(["atlas/met/forecast"]);
       assert.equal(stored?.state, "FRESH");
       assert.equal(stored?.freshUntil, t0 + 6 * HOUR);
@@ -129,11 +115,11 @@ describeEachBackend((backend) => `freshness monitor on ${backend}`, ({ storage }
   });
 
   void it("its loop sends a run_failure alert when a run fails", async () => {
-    const hook = await receiver();
+    const hook = await startWebhookReceiver();
     const engine = new AlertEngine({
       config: compileAlertsConfig({
         groupWindowSeconds: 0,
-        channels: { ops: { type: "webhook", url: hook.url } },
+        channels: { ops: { type: "webhook", url: `${hook.url}/hook` } },
         rules: [{ name: "failures", on: "run_failure", channels: ["ops"] }],
       }),
       recorder: new StorageAlertRecorder(storage),
@@ -147,13 +133,13 @@ describeEachBackend((backend) => `freshness monitor on ${backend}`, ({ storage }
         { runId: run.runId, seq: 2, timestamp: Date.now(), stepKey: null, body: { type: "RUN_FAILURE", message: "boom" } },
       ]);
       const until = Date.now() + 10_000;
-      while (hook.alerts.length === 0 && Date.now() < until) {
+      while (alertsOf(hook).length === 0 && Date.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         await engine.flush();
       }
-      assert.equal(hook.alerts.length, 1);
-      assert.equal(hook.alerts[0]?.kind, "run_failure");
-      assert.match(JSON.stringify(hook.alerts[0]?.items), new RegExp(run.runId));
+      assert.equal(alertsOf(hook).length, 1);
+      assert.equal(alertsOf(hook)[0]?.kind, "run_failure");
+      assert.match(JSON.stringify(alertsOf(hook)[0]?.items), new RegExp(run.runId));
     } finally {
       await monitor.stop();
       await engine.close();

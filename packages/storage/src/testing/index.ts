@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { after, before, describe } from "node:test";
+import { after, afterEach, before, beforeEach, describe } from "node:test";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { InvalidConfigError } from "@flyt/core";
@@ -116,13 +116,39 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return { url: withDatabase(server, name), name, drop, [Symbol.asyncDispose]: drop };
 }
 
-export interface TestStorage {
-  storage: Storage;
+/**
+ * Where a test storage lives, not opened: an empty PostgreSQL database, or `flyt.db` (not yet
+ * created; the CLI's default file name under FLYT_HOME) in a fresh temp directory. For tests whose
+ * processes open — and migrate — the storage themselves.
+ */
+export interface TestStorageLocation {
   /** The PostgreSQL URL of the test database, or null for SQLite. */
   url: string | null;
   /** The SQLite file, or null for PostgreSQL. */
   sqlitePath: string | null;
+  /** Drops the database / deletes the temp directory. */
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** A fresh, empty location of the given kind; dispose it as a TestStorage. */
+export async function createTestStorageLocation(kind: TestBackend): Promise<TestStorageLocation> {
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "flyt-test-sqlite-"));
+    return {
+      url: null,
+      sqlitePath: join(dir, "flyt.db"),
+      [Symbol.asyncDispose]() {
+        rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
+    };
+  }
+  const database = await createTestDatabase();
+  return { url: database.url, sqlitePath: null, [Symbol.asyncDispose]: () => database.drop() };
+}
+
+export interface TestStorage extends TestStorageLocation {
+  storage: Storage;
 }
 
 /**
@@ -131,41 +157,21 @@ export interface TestStorage {
  * deletes the temp directory, even if the storage was already closed.
  */
 export async function createTestStorage(kind: TestBackend): Promise<TestStorage> {
-  if (kind === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "flyt-test-sqlite-"));
-    const sqlitePath = join(dir, "flyt.db");
-    let storage: Storage;
-    try {
-      storage = await openStorage({ sqlitePath });
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
-    return {
-      storage,
-      url: null,
-      sqlitePath,
-      async [Symbol.asyncDispose]() {
-        await storage.close().catch(() => {});
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const database = await createTestDatabase();
+  const location = await createTestStorageLocation(kind);
   let storage: Storage;
   try {
-    storage = await openStorage({ databaseUrl: database.url, sqlitePath: "" });
+    storage = await openStorage(location.url !== null ? { databaseUrl: location.url, sqlitePath: "" } : { sqlitePath: location.sqlitePath! });
   } catch (error) {
-    await database.drop();
+    await location[Symbol.asyncDispose]();
     throw error;
   }
   return {
     storage,
-    url: database.url,
-    sqlitePath: null,
+    url: location.url,
+    sqlitePath: location.sqlitePath,
     async [Symbol.asyncDispose]() {
       await storage.close().catch(() => {});
-      await database.drop();
+      await location[Symbol.asyncDispose]();
     },
   };
 }
@@ -174,35 +180,69 @@ export async function createTestStorage(kind: TestBackend): Promise<TestStorage>
 export interface BackendSuite {
   backend: TestBackend;
   /**
-   * The suite's storage: a stand-in that forwards every property to the storage created in the
-   * suite's first `before`, so tests can hold it (and hand it to constructors) as if it were the
-   * storage itself. Use it inside tests and hooks; `instanceof` sees the stand-in, so a test that
-   * needs the backend's class uses `fixture().storage`.
+   * The storage of the running test: a stand-in that forwards every property to the storage
+   * created in a `before` (or `beforeEach`, with `per: "test"`) hook, so tests can hold it (and
+   * hand it to constructors) as if it were the storage itself. Use it inside tests and hooks;
+   * `instanceof` sees the stand-in, so a test that needs the backend's class uses `fixture().storage`.
    */
   storage: Storage;
-  /** The fixture behind `storage()` (its SQLite file or PostgreSQL URL). */
+  /** The fixture behind `storage` (its SQLite file or PostgreSQL URL). */
   fixture: () => TestStorage;
 }
 
+/** What a `describeEachBackend` body gets with `open: false`: its backend and an empty location. */
+export interface BackendLocationSuite {
+  backend: TestBackend;
+  /** The location of the running test (or suite): an empty database or a SQLite path. */
+  location: () => TestStorageLocation;
+}
+
+export interface EachBackendOptions {
+  /**
+   * "suite" (default): the tests of a backend share one storage, created before the first and
+   * disposed after the last. "test": each test gets a fresh one, for tests that count what the
+   * storage holds, compete for its lease or close it.
+   */
+  per?: "suite" | "test";
+  /**
+   * true (default): a migrated storage. false: only a location (`createTestStorageLocation`), for
+   * tests of migrating, or whose child processes open the storage themselves.
+   */
+  open?: boolean;
+}
+
 /**
- * One `describe` per test backend whose tests share one fresh storage, created before the first
- * test and disposed after the last — the setup every per-backend suite otherwise writes again.
- * The body's own `before` hooks run after the storage exists.
+ * One `describe` per test backend, with a fresh storage (or location) per suite or per test —
+ * the setup every per-backend suite otherwise writes again. The body's own `before`/`beforeEach`
+ * hooks run after the storage exists.
  */
-export function describeEachBackend(title: (backend: TestBackend) => string, body: (suite: BackendSuite) => void): void {
+export function describeEachBackend(title: (backend: TestBackend) => string, body: (suite: BackendSuite) => void, options?: EachBackendOptions & { open?: true }): void;
+export function describeEachBackend(title: (backend: TestBackend) => string, body: (suite: BackendLocationSuite) => void, options: EachBackendOptions & { open: false }): void;
+export function describeEachBackend(
+  title: (backend: TestBackend) => string,
+  body: ((suite: BackendSuite) => void) | ((suite: BackendLocationSuite) => void),
+  options: EachBackendOptions = {},
+): void {
+  const perTest = options.per === "test";
+  const open = options.open ?? true;
   for (const backend of testBackends()) {
     void describe(title(backend), () => {
-      let current: TestStorage | undefined;
-      before(async () => {
-        current = await createTestStorage(backend);
+      let current: TestStorageLocation | undefined;
+      (perTest ? beforeEach : before)(async () => {
+        current = open ? await createTestStorage(backend) : await createTestStorageLocation(backend);
       });
-      after(async () => {
+      (perTest ? afterEach : after)(async () => {
         await current?.[Symbol.asyncDispose]();
       });
-      const fixture = (): TestStorage => {
-        if (current === undefined) throw new Error(`the ${backend} test storage is created in a before hook: use it inside tests and hooks`);
+      const location = (): TestStorageLocation => {
+        if (current === undefined) throw new Error(`the ${backend} test storage is created in a ${perTest ? "beforeEach" : "before"} hook: use it inside tests and hooks`);
         return current;
       };
+      if (!open) {
+        (body as (suite: BackendLocationSuite) => void)({ backend, location });
+        return;
+      }
+      const fixture = (): TestStorage => location() as TestStorage;
       const storage = new Proxy({} as Storage, {
         get(_target, property) {
           const real = fixture().storage;
@@ -210,7 +250,7 @@ export function describeEachBackend(title: (backend: TestBackend) => string, bod
           return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(real) : value;
         },
       });
-      body({ backend, storage, fixture });
+      (body as (suite: BackendSuite) => void)({ backend, storage, fixture });
     });
   }
 }
