@@ -172,8 +172,8 @@ export class RunQueue {
   private fullReadInFlight = false;
   /**
    * The queued runs in launch order, kept between passes: only an added run re-sorts it; runs
-   * that left the queue are skipped (and swept out once they are half of it). A drain of 1,000
-   * runs through 10 slots no longer sorts 1,000 runs for every freed slot.
+   * that left the queue are skipped (and swept out once they are half of it), so a drain of 1,000
+   * runs through 10 slots sorts once instead of sorting 1,000 runs for every freed slot.
    */
   private order: RunRecord[] | null = null;
   private lastFullRefresh: number | null = null;

@@ -258,7 +258,8 @@ export class EvaluationPool {
       workerData: this.options.workerData,
       env: this.options.env ?? SHARE_ENV,
       resourceLimits: this.options.resourceLimits ?? { maxOldGenerationSizeMb: DEFAULT_EVALUATION_HEAP_MB },
-      // User code's console output goes to this process's stdout/stderr, as before.
+      // false: user code's console output goes straight to this process's stdout/stderr, where
+      // the operator reads the code server's own output.
       stdout: false,
       stderr: false,
     });

@@ -1,8 +1,9 @@
 /**
- * The webserver: stateless HTTP in front of storage and the workspace. For now it serves the
- * event-ingest API for run workers, health and readiness, and a small REST surface for code
- * locations and runs; each area is a router module (src/routes/), so the GraphQL API and the UI
- * can join as further modules.
+ * The webserver: stateless HTTP in front of storage and the workspace. It serves the event-ingest
+ * API for run workers, health and readiness, `/metrics`, a small REST surface for code locations
+ * and runs (each a router module in src/routes/), the GraphQL API with its live run events
+ * (src/graphql/), and the built UI. Requests for the UI and API pass the Host allowlist and
+ * authentication here before they reach a module (ingest, health and metrics have their own rules).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,7 +1,8 @@
 /**
- * Regression tests for what client.fuzz.test.ts found, against a real HTTP server on 127.0.0.1: a
- * connection cut while the body was read escaped as a bare TypeError ("terminated"), and a field
- * of several MiB in an invalid answer became an error message of several MiB.
+ * Tests of what client.fuzz.test.ts found, against a real HTTP server on 127.0.0.1: a connection
+ * cut while the body is read must surface as a CodeLocationError, not a bare TypeError
+ * ("terminated"), and a field of several MiB in an invalid answer must not make an error message
+ * of several MiB.
  */
 import assert from "node:assert/strict";
 import { createServer, type ServerResponse } from "node:http";

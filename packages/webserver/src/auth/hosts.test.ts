@@ -1,6 +1,6 @@
 /**
  * The Host allowlist: DNS rebinding against auth mode `none` is refused (a request whose Host is
- * the attacker's domain and whose Origin equals it used to pass the CSRF check), loopback and
+ * the attacker's domain and whose Origin equals it passes a CSRF check on its own), loopback and
  * listed names are served, patterns and the off switch work, and ingest/health/metrics are
  * never checked (probes address pods by IP). Real webserver, real HTTP.
  */

@@ -71,7 +71,7 @@ describeEachBackend((backend) => `ingest API limits (${backend})`, ({ storage })
 
   void it("refuses a second plan, and a plan or step start naming another location's asset: a batch cannot widen the run's steps", async () => {
     const before = (await storage.getEvents(runId)).length;
-    // The bypass: a fresh RUN_PLANNED in the same batch used to replace the stored plan for the check.
+    // A second plan in the same batch as a step event must not widen the steps that event is checked against.
     const replanned = await post([
       event({ type: "RUN_PLANNED", steps: [{ stepKey: "other-location/b", assetKeys: ["loc/a"] }] }),
       event({ type: "LOG", level: "info", message: "hi" }, "other-location/b"),
