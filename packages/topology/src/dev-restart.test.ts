@@ -1,11 +1,14 @@
 /**
  * Topology drill 6 — `flyt dev -f <file>` on SQLite, kill -9 in the middle of a run, restarted at
- * once on the same FLYT_HOME. The run (`dev/first` → `dev/slow`, which waits while a marker file
- * exists) is launched through GraphQL; once `dev/slow` executes, the dev process is SIGKILLed.
+ * once on the same FLYT_HOME. The run (`dev/first` → `dev/slow` → `dev/after`; `dev/slow` waits
+ * while a marker file exists) is launched through GraphQL; once `dev/slow` executes, the dev
+ * process is SIGKILLed.
  * Asserts: none of its children (the location's code server, the run worker) outlives it; the
  * restarted process's daemon holds the lease within the lease timeout (10 s + a renew); the
- * interrupted run ends FAILURE with a "worker lost" message (flyt.yaml sets a 4 s worker timeout);
- * `flyt runs reexecute <id> --from-failure` without -f runs only `dev/slow`, once, to SUCCESS.
+ * interrupted run ends FAILURE with a "worker lost" message (flyt.yaml sets a 4 s worker timeout)
+ * and a terminal event for each step that had not finished (`dev/slow` failed, `dev/after` skipped);
+ * `flyt runs reexecute <id> --from-failure` without -f runs `dev/slow` and `dev/after` (the step
+ * that never started), each once, to SUCCESS — not `dev/first`, which succeeded.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
@@ -35,6 +38,7 @@ void describe("topology: flyt dev on SQLite, kill -9 during a run and an immedia
   let restarted: FlytProcess | null = null;
   let daemonUpMs: number | null = null;
   let failure: { status: string; message: string | null } | null = null;
+  let stepEnds: string[] = [];
   let reexecution: { exitCode: number | null; output: string; runId: string | null; status: string | null } | null = null;
 
   async function startDev(name: string): Promise<{ process: FlytProcess; url: string }> {
@@ -76,6 +80,7 @@ void describe("topology: flyt dev on SQLite, kill -9 during a run and an immedia
       const last = events[events.length - 1];
       return { status: run.status, message: last?.body.type === "RUN_FAILURE" ? last.body.message : null };
     }, WORKER_TIMEOUT_S * 1000 + 15_000, "the interrupted run to end").catch(async () => ({ status: (await storage!.getRun(runId))?.status ?? "missing", message: null }));
+    stepEnds = (await storage.getEvents(runId, { types: ["STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"] })).map((e) => `${e.stepKey ?? "?"} ${e.body.type}`);
     // Let the re-executed step finish at once.
     unlinkSync(hangFile);
     const cli = processes.start("runs reexecute", ["runs", "reexecute", runId, "--from-failure"], { cwd: dir, env });
@@ -115,11 +120,15 @@ void describe("topology: flyt dev on SQLite, kill -9 during a run and an immedia
     assert.match(failure?.message ?? "", /worker lost/i);
   });
 
-  void it("flyt runs reexecute --from-failure (no -f) runs only dev/slow, once, to SUCCESS", () => {
+  void it("the interrupted run records an end for every step: dev/first succeeded, dev/slow failed, dev/after skipped", () => {
+    assert.deepEqual([...stepEnds].sort(), ["dev/after STEP_SKIPPED", "dev/first STEP_SUCCESS", "dev/slow STEP_FAILURE"]);
+  });
+
+  void it("flyt runs reexecute --from-failure (no -f) runs dev/slow and the never-started dev/after, each once, to SUCCESS", () => {
     assert.equal(reexecution?.exitCode, 0, `flyt runs reexecute exited ${String(reexecution?.exitCode)}:\n${reexecution?.output ?? ""}`);
     assert.equal(reexecution.status, "SUCCESS");
     const executions = readExecutions(executionsFile).filter((e) => e.runId === reexecution!.runId);
-    assert.deepEqual(executions.map((e) => e.asset), ["dev/slow"], "only the step that did not succeed ran, once");
+    assert.deepEqual(executions.map((e) => e.asset), ["dev/slow", "dev/after"], "every step that did not succeed ran, once, in order");
   });
 
   void it("leaves no process behind when flyt dev stops", { timeout: 60_000 }, async () => {

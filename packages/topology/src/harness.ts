@@ -213,6 +213,8 @@ function baseEnvironment(tag: string): NodeJS.ProcessEnv {
   env[TAG_ENV] = tag;
   env.FLYT_LOG_LEVEL = "info";
   env.FLYT_LOG_PRETTY = "0";
+  // Drills read CLI output with regular expressions; picocolors colours it whenever CI is set.
+  env.NO_COLOR = "1";
   return env;
 }
 

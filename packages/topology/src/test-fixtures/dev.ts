@@ -1,8 +1,9 @@
 /**
- * The `flyt dev` drill's location: `dev/first` → `dev/slow`. `dev/slow` records its execution and
- * then waits while the file named by FLYT_TOPOLOGY_HANG_FILE exists (at most 60 s), so the drill
- * can kill -9 `flyt dev` in the middle of a run, delete the file, and re-execute from failure:
- * only `dev/slow` runs again, and finishes at once.
+ * The `flyt dev` drill's location: `dev/first` → `dev/slow` → `dev/after`. `dev/slow` records its
+ * execution and then waits while the file named by FLYT_TOPOLOGY_HANG_FILE exists (at most 60 s),
+ * so the drill can kill -9 `flyt dev` in the middle of a run, delete the file, and re-execute from
+ * failure: `dev/slow` runs again and finishes at once, and `dev/after` — which never started in the
+ * killed run — runs too.
  */
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -29,4 +30,13 @@ const slow = asset({
   },
 });
 
-export default defineDefinitions({ assets: [first, slow] });
+const afterSlow = asset({
+  key: "dev/after",
+  deps: [slow],
+  compute: (ctx) => {
+    recordExecution(ctx);
+    return { ok: 1 };
+  },
+});
+
+export default defineDefinitions({ assets: [first, slow, afterSlow] });
