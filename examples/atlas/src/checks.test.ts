@@ -89,11 +89,11 @@ void describe("Atlas checks in a run", () => {
       assert.equal(countRows(store, "t", { column: "k", value: "b" }), 2);
       assert.deepEqual(nullCounts(store, "t", ["k", "v"]), { k: 0, v: 1 });
       const context = { runId: "r", assetKey: "x", checkName: "c", partitionKey: null, materializationMetadata: {}, log: console, resources: { store }, signal: new AbortController().signal };
-      const nonNull = await nonNullCheck({ asset: "x", table: "t", columns: ["k", "v"] }).evaluate(context);
+      const nonNull = await nonNullCheck({ asset: "x", table: "t", columns: ["k", "v"] }).evaluate!(context);
       assert.deepEqual(nonNull, { passed: false, metadata: { null_counts: { k: 0, v: 1 } }, description: "nulls in v (1)" });
-      const enough = await rowCountCheck({ asset: "x", table: "t", min: 4 }).evaluate(context);
+      const enough = await rowCountCheck({ asset: "x", table: "t", min: 4 }).evaluate!(context);
       assert.deepEqual(enough, { passed: false, metadata: { rows: 3, minimum: 4 } });
-      const missing = await nonNullCheck({ asset: "x", table: "nope", columns: ["k"] }).evaluate(context);
+      const missing = await nonNullCheck({ asset: "x", table: "nope", columns: ["k"] }).evaluate!(context);
       assert.equal(typeof missing === "object" && missing.passed, false);
     } finally {
       store.close();

@@ -1,5 +1,5 @@
 /**
- * Runs the asset checks (`check()`) of a step's assets right after the step materialized them,
+ * Runs the asset checks (`check()` with `evaluate`) of a step's assets right after the step materialized them,
  * in the same run: each records one ASSET_CHECK_EVALUATION event (a thrown error or an invalid
  * result counts as a failure with the message as description). Returns the failing blocking
  * checks so the executor can skip the step's downstream steps.
@@ -15,10 +15,15 @@ export interface CheckTarget {
   partitionKey: string | null;
 }
 
-/** The checks of `assetKeys` in declaration order. */
+/** The checks of `assetKeys` in declaration order (those with `evaluate` and those the step reports). */
 export function checksFor(definitions: Definitions, assetKeys: readonly string[]): CheckDefinition[] {
   const wanted = new Set(assetKeys);
   return (definitions.checks ?? []).filter((c) => wanted.has(c.assetKey));
+}
+
+/** The checks of `assetKeys` this module evaluates: those with an `evaluate` function. */
+export function evaluatedChecksFor(definitions: Definitions, assetKeys: readonly string[]): Array<CheckDefinition & { evaluate: NonNullable<CheckDefinition["evaluate"]> }> {
+  return checksFor(definitions, assetKeys).filter((c): c is CheckDefinition & { evaluate: NonNullable<CheckDefinition["evaluate"]> } => c.evaluate !== null);
 }
 
 /** Evaluates the checks of the target's assets; returns labels (`asset:name`) of failing blocking checks. */
@@ -32,7 +37,7 @@ export async function runChecks(
 ): Promise<string[]> {
   const blocking: string[] = [];
   for (const { assetKey, metadata } of target.materialized) {
-    for (const definition of checksFor(definitions, [assetKey])) {
+    for (const definition of evaluatedChecksFor(definitions, [assetKey])) {
       if (signal.aborted) return blocking;
       const label = `${assetKey}:${definition.name}`;
       const prefix = (message: string): string => `[check ${definition.name}] ${String(message)}`;

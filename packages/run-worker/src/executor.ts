@@ -13,10 +13,10 @@ import {
   type RunRecord,
 } from "@flyt/core";
 import { normalizeMetadata, resolveResources, type ResolvedResources } from "@flyt/sdk";
-import type { AssetContext, AssetLogger, Definitions, MetadataInput, PipesClient } from "@flyt/sdk";
+import type { AssetContext, AssetLogger, Definitions, MetadataInput, PipesClient, ReportedCheck } from "@flyt/sdk";
 import { DEFAULT_OUTPUT_CAP_BYTES, StepOutput } from "./capture.js";
 import { stepScope, type StepScope } from "./capture-scope.js";
-import { checksFor, runChecks } from "./checks.js";
+import { checksFor, evaluatedChecksFor, runChecks } from "./checks.js";
 import type { EventWriter } from "./event-writer.js";
 import { planRun, type ExecutionPlan, type PlannedStep } from "./plan.js";
 import type { Redactor } from "./redact.js";
@@ -236,12 +236,13 @@ export class RunExecutor {
       let error: unknown = undefined;
       let failed = false;
       let materializations: EventBody[] = [];
+      const reports: StepReports = { materialized: new Map(), blockingFailures: [] };
       try {
         const metadataCalls: Array<{ assetKey: string | null; metadata: MetadataInput }> = [];
         // Data versions reported by Pipes processes; their metadata goes through metadataCalls.
         const dataVersions = new Map<string, string>();
-        const result = await stepScope.run(scope, () => this.invoke(step, attempt, resources, metadataCalls, { output, scope, dataVersions }));
-        materializations = this.materializations(step, metadataCalls, result, dataVersions);
+        const result = await stepScope.run(scope, () => this.invoke(step, attempt, resources, metadataCalls, { output, scope, dataVersions }, reports));
+        materializations = this.materializations(step, metadataCalls, result, dataVersions, reports.materialized);
       } catch (thrown) {
         failed = true;
         error = thrown;
@@ -250,6 +251,7 @@ export class RunExecutor {
         output.finish();
       }
       const durationMs = Math.max(0, performance.now() - started);
+      const reported = [...reports.materialized.values()];
 
       if (this.signal.aborted) {
         writer.emit(stepKey, { type: "STEP_CANCELED" }, { urgent: true });
@@ -257,11 +259,13 @@ export class RunExecutor {
       }
       if (!failed) {
         for (const body of materializations) writer.emit(stepKey, body);
-        const blocked = await this.runStepChecks(step, materializations, resources);
+        const blocked = [...reports.blockingFailures, ...(await this.runStepChecks(step, [...reported, ...materializations], resources))];
         if (blocked.length > 0) this.blockedBy.set(stepKey, blocked);
         writer.emit(stepKey, { type: "STEP_SUCCESS", durationMs }, { urgent: true });
         return "SUCCESS";
       }
+      // What the step reported before it failed exists: its checks run all the same.
+      if (reported.length > 0) await this.runStepChecks(step, reported, resources);
       if (attempt < maxAttempts && policy !== null) {
         const delayMs = retryDelayMs(policy, attempt);
         writer.emit(stepKey, { type: "STEP_RETRY", attempt, delayMs, error: serializeError(error) }, { urgent: true });
@@ -272,9 +276,11 @@ export class RunExecutor {
         }
         continue;
       }
+      // The assets the step did materialize before failing are not failed ones.
+      const failedAssets = step.assetKeys.filter((key) => !reports.materialized.has(key));
       writer.emit(
         stepKey,
-        { type: "STEP_FAILURE", durationMs, error: serializeError(error), assetKeys: step.assetKeys },
+        { type: "STEP_FAILURE", durationMs, error: serializeError(error), assetKeys: failedAssets },
         { urgent: true },
       );
       return "FAILURE";
@@ -285,7 +291,7 @@ export class RunExecutor {
   private async runStepChecks(step: PlannedStep, materializations: EventBody[], resources: Record<string, unknown>): Promise<string[]> {
     const { writer, run, definitions } = this.options;
     const materialized = materializations.flatMap((body) => (body.type === "ASSET_MATERIALIZATION" ? [{ assetKey: body.assetKey, metadata: body.metadata }] : []));
-    if (checksFor(definitions, materialized.map((m) => m.assetKey)).length === 0) return [];
+    if (evaluatedChecksFor(definitions, materialized.map((m) => m.assetKey)).length === 0) return [];
     return await runChecks(
       definitions,
       { runId: run.runId, stepKey: step.stepKey, materialized, partitionKey: step.partitionKey },
@@ -311,6 +317,7 @@ export class RunExecutor {
     resources: Record<string, unknown>,
     metadataCalls: Array<{ assetKey: string | null; metadata: MetadataInput }>,
     pipes: { output: StepOutput; scope: StepScope; dataVersions: Map<string, string> },
+    reports: StepReports,
   ): Promise<unknown> {
     const { run, writer } = this.options;
     const { stepKey, definition } = step;
@@ -346,6 +353,51 @@ export class RunExecutor {
         }
         metadataCalls.push({ assetKey: assetKey ?? null, metadata: { ...metadata } });
       },
+      reportMaterialization: (assetKey: string, metadata?: MetadataInput, options?: { description?: string; dataVersion?: string }) => {
+        const what = `reportMaterialization() of step ${stepKey}`;
+        if (typeof assetKey !== "string" || !step.assetKeys.includes(assetKey)) {
+          throw new TypeError(`${what} names asset ${JSON.stringify(assetKey)}, which this run does not materialize in this step (selected: ${step.assetKeys.join(", ")})`);
+        }
+        if (reports.materialized.has(assetKey)) throw new TypeError(`${what}: asset ${assetKey} was already reported in this attempt`);
+        if (metadata !== undefined && !isPlainObject(metadata)) throw new TypeError(`${what} expects metadata as an object of label → value, got ${describe(metadata)}`);
+        const body = this.materializationOf(step, assetKey, mergedMetadata(metadataCalls, assetKey, metadata ?? {}), pipes.dataVersions.get(assetKey) ?? options?.dataVersion);
+        if (options?.description !== undefined) body.description = String(options.description);
+        reports.materialized.set(assetKey, body);
+        if (!pipes.scope.finished) writer.emit(stepKey, body);
+      },
+      reportCheck: (result: ReportedCheck) => {
+        const what = `reportCheck() of step ${stepKey}`;
+        if (!isPlainObject(result) || typeof result.assetKey !== "string" || typeof result.checkName !== "string" || typeof result.passed !== "boolean") {
+          throw new TypeError(`${what} expects { assetKey, checkName, passed, metadata?, description? }, got ${describe(result)}`);
+        }
+        const declared = checksFor(this.options.definitions, [result.assetKey]).filter((c) => c.evaluate === null);
+        const check = declared.find((c) => c.name === result.checkName);
+        if (!step.assetKeys.includes(result.assetKey) || check === undefined) {
+          const reportable = checksFor(this.options.definitions, step.assetKeys).filter((c) => c.evaluate === null).map((c) => `${c.assetKey}:${c.name}`);
+          throw new TypeError(
+            `${what}: ${result.assetKey}:${result.checkName} is not a check this step reports (declared with check({ asset, name }) without evaluate, on an asset selected in this step): ${reportable.join(", ") || "none"}`,
+          );
+        }
+        let metadata: Metadata;
+        try {
+          metadata = normalizeMetadata(result.metadata ?? {});
+        } catch (error) {
+          throw new TypeError(`${what}: invalid metadata for ${result.assetKey}:${result.checkName}: ${coerceError(error).message}`, { cause: error });
+        }
+        const body: EventBody = {
+          type: "ASSET_CHECK_EVALUATION",
+          assetKey: result.assetKey,
+          checkName: result.checkName,
+          passed: result.passed,
+          severity: check.severity,
+          partition: step.partitionKey,
+          metadata,
+        };
+        const description = result.description ?? check.description ?? undefined;
+        if (description !== undefined) body.description = String(description);
+        if (!result.passed && check.blocking) reports.blockingFailures.push(`${result.assetKey}:${result.checkName}`);
+        if (!pipes.scope.finished) writer.emit(stepKey, body);
+      },
       pipes: lazyPipesClient({
         runId: run.runId,
         stepKey,
@@ -372,12 +424,13 @@ export class RunExecutor {
     return await definition.compute(context);
   }
 
-  /** Builds one ASSET_MATERIALIZATION per selected asset of the step; throws on invalid metadata. */
+  /** Builds one ASSET_MATERIALIZATION per selected asset of the step not reported already; throws on invalid metadata. */
   private materializations(
     step: PlannedStep,
     calls: Array<{ assetKey: string | null; metadata: MetadataInput }>,
     result: unknown,
     dataVersions: ReadonlyMap<string, string> = new Map(),
+    reported: ReadonlyMap<string, EventBody> = new Map(),
   ): EventBody[] {
     const { stepKey, definition } = step;
     const returned = new Map<string, MetadataInput>();
@@ -405,29 +458,45 @@ export class RunExecutor {
       }
     }
 
-    return step.assetKeys.map((assetKey) => {
-      const merged: Record<string, unknown> = {};
-      for (const call of calls) if (call.assetKey === null || call.assetKey === assetKey) Object.assign(merged, call.metadata);
-      Object.assign(merged, returned.get(assetKey) ?? {});
-      let metadata: Metadata;
-      try {
-        metadata = normalizeMetadata(merged);
-      } catch (error) {
-        throw new TypeError(`Invalid metadata for asset ${assetKey} of step ${stepKey}: ${coerceError(error).message}`, { cause: error });
-      }
-      const node = this.options.definitions.graph.get(assetKey);
-      const body: EventBody = {
-        type: "ASSET_MATERIALIZATION",
-        assetKey,
-        partition: step.partitionKey,
-        metadata,
-        codeVersion: node?.codeVersion ?? null,
-      };
-      const dataVersion = dataVersions.get(assetKey);
-      if (dataVersion !== undefined) body.dataVersion = dataVersion;
-      return body;
-    });
+    return step.assetKeys
+      .filter((assetKey) => !reported.has(assetKey))
+      .map((assetKey) => this.materializationOf(step, assetKey, mergedMetadata(calls, assetKey, returned.get(assetKey) ?? {}), dataVersions.get(assetKey)));
   }
+
+  /** One ASSET_MATERIALIZATION of the step's partition; throws TypeError naming the asset on invalid metadata. */
+  private materializationOf(step: PlannedStep, assetKey: string, merged: MetadataInput, dataVersion: string | undefined): EventBody & { type: "ASSET_MATERIALIZATION" } {
+    let metadata: Metadata;
+    try {
+      metadata = normalizeMetadata(merged);
+    } catch (error) {
+      throw new TypeError(`Invalid metadata for asset ${assetKey} of step ${step.stepKey}: ${coerceError(error).message}`, { cause: error });
+    }
+    const node = this.options.definitions.graph.get(assetKey);
+    const body: EventBody & { type: "ASSET_MATERIALIZATION" } = {
+      type: "ASSET_MATERIALIZATION",
+      assetKey,
+      partition: step.partitionKey,
+      metadata,
+      codeVersion: node?.codeVersion ?? null,
+    };
+    if (dataVersion !== undefined) body.dataVersion = dataVersion;
+    return body;
+  }
+}
+
+/** What a step reported itself while it ran (`reportMaterialization`, `reportCheck`), per attempt. */
+interface StepReports {
+  /** Materializations already emitted, by asset key. */
+  materialized: Map<string, EventBody>;
+  /** Failed blocking checks the step reported (`asset:name`). */
+  blockingFailures: string[];
+}
+
+/** The `addMetadata` calls for `assetKey` (and for the whole step), then `last` over them. */
+function mergedMetadata(calls: ReadonlyArray<{ assetKey: string | null; metadata: MetadataInput }>, assetKey: string, last: MetadataInput): MetadataInput {
+  const merged: MetadataInput = {};
+  for (const call of calls) if (call.assetKey === null || call.assetKey === assetKey) Object.assign(merged, call.metadata);
+  return Object.assign(merged, last);
 }
 
 function cancelReason(signal: AbortSignal): string {

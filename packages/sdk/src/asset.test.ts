@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { asset } from "./asset.js";
 import { multiAsset } from "./multi-asset.js";
+import { defineDefinitions } from "./definitions.js";
 import { dailyPartitions, staticPartitions } from "@flyt/partitions";
 import { meta } from "./metadata.js";
 import { findProblem, problemsOf } from "./test-helpers.js";
@@ -154,13 +155,21 @@ void describe("multiAsset()", () => {
     );
   });
 
-  void it("rejects a name equal to one of its keys, duplicate keys and internal deps", () => {
+  void it("rejects a name equal to one of its keys and duplicate keys, and accepts deps between its own assets", () => {
     const problems = problemsOf(() =>
       multiAsset({ name: "x/a", assets: [{ key: "x/a" }, { key: "x/b", deps: ["x/a"] }, { key: "x/b" }], compute: noop }),
     );
     findProblem(problems, 'multi-asset "x/a"', /name "x\/a" is also the key of one of its assets/);
     findProblem(problems, 'multi-asset "x/a"', /assets\[2\]\.key "x\/b" is listed twice/);
-    findProblem(problems, 'multi-asset "x/a"', /"x\/b" depends on "x\/a" of the same multi-asset/);
+    assert.ok(!problems.some((p) => /same multi-asset/.test(p.message)));
+    const chain = multiAsset({ name: "chain", assets: [{ key: "c/a" }, { key: "c/b", deps: ["c/a"] }], compute: noop });
+    assert.deepEqual(defineDefinitions({ assets: [chain] }).graph.get("c/b")?.deps, ["c/a"]);
+  });
+
+  void it("refuses a multi-asset that would run both before and after another step (a step cycle through its assets)", () => {
+    const split = multiAsset({ name: "split", assets: [{ key: "s/first" }, { key: "s/last", deps: ["s/middle"] }], compute: noop });
+    const middle = asset({ key: "s/middle", deps: ["s/first"], compute: noop });
+    findProblem(problemsOf(() => defineDefinitions({ assets: [split, middle] })), 'multi-asset "split"', /steps depend on each other in a cycle: split → s\/middle → split/);
   });
 
   void it("rejects an empty asset list and a bad member field", () => {

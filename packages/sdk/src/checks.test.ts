@@ -19,7 +19,9 @@ test("check() fills defaults and refuses bad specs naming the field", () => {
   assert.match(c.definedAt ?? "", /checks\.test\.js:\d+/);
   assert.throws(() => check({ asset: "a", name: "has space", evaluate }), (e: unknown) => e instanceof InvalidDefinitionsError && /name/.test(e.message));
   assert.throws(() => check({ asset: "a", name: "x", severity: "fatal" as "error", evaluate }), /severity must be one of "warn", "error"/);
-  assert.throws(() => check({ asset: "a", name: "x" } as never), /evaluate must be a function/);
+  assert.throws(() => check({ asset: "a", name: "x", evaluate: 3 } as never), /evaluate must be a function/);
+  assert.equal(check({ asset: "a", name: "reported" }).evaluate, null, "without evaluate, the asset's step reports the check");
+  assert.throws(() => check({ asset: "a", name: "x", resources: ["db"] }), /a check without evaluate \(reported by its asset's step\) takes none/);
   assert.throws(() => check({ asset: "a", name: "x", evaluate, bloking: true } as never), /unknown field "bloking".*blocking/);
   assert.throws(() => check({ asset: "A B", name: "x", evaluate }), /not a valid asset key/);
 });

@@ -2,7 +2,9 @@
  * `check(spec)`: declares an asset check — a function that verifies an asset's data after it
  * is materialized (row counts, non-null columns). Validated at declaration time; attached to
  * its asset's node snapshot by `defineDefinitions({ checks })` and run by the run worker after
- * the asset in the same run (docs/checks.md).
+ * the asset in the same run (docs/checks.md). A check without `evaluate` is evaluated by the step
+ * that materializes its asset, which reports the result itself (`ctx.reportCheck`): how a dbt
+ * test or an external process's own check becomes a Flyt check.
  */
 import { z } from "zod";
 import { abbreviate, DEFINITION_LIMITS, normalizeAssetKey, InvalidAssetKeyError, type AssetCheckSnapshot } from "@flyt/core";
@@ -43,7 +45,11 @@ export interface CheckSpec<R extends Resources = Resources> {
   description?: string;
   /** Resource names the check needs; they must be in `defineDefinitions({ resources })`. */
   resources?: ReadonlyArray<keyof R & string>;
-  evaluate: (context: CheckContext<R>) => CheckResult | Promise<CheckResult>;
+  /**
+   * Runs after the asset is materialized. Leave it out when the asset's own step evaluates the
+   * check and reports it with `ctx.reportCheck` (e.g. a dbt test run by `dbt build`).
+   */
+  evaluate?: (context: CheckContext<R>) => CheckResult | Promise<CheckResult>;
 }
 
 /** What `check()` returns; pass it to `defineDefinitions({ checks })`. */
@@ -56,7 +62,8 @@ export interface CheckDefinition {
   readonly blocking: boolean;
   readonly description: string | null;
   readonly resourceKeys: readonly string[];
-  readonly evaluate: (context: CheckContext) => CheckResult | Promise<CheckResult>;
+  /** Null: the asset's step evaluates the check and reports its result (`ctx.reportCheck`). */
+  readonly evaluate: ((context: CheckContext) => CheckResult | Promise<CheckResult>) | null;
   readonly definedAt: string | null;
 }
 
@@ -68,7 +75,7 @@ const checkSpecSchema = z
     blocking: z.boolean().optional(),
     description: limitedString(DEFINITION_LIMITS.descriptionChars).optional(),
     resources: z.array(nameSchema).optional(),
-    evaluate: functionSchema,
+    evaluate: functionSchema.optional(),
   })
   .strict();
 
@@ -83,6 +90,8 @@ const checkSpecSchema = z
  *   blocking: true,
  *   evaluate: ({ materializationMetadata }) => ({ passed: Number(materializationMetadata.rows) > 0 }),
  * });
+ * // Evaluated by the asset's own step, which calls ctx.reportCheck({ assetKey, checkName: "unique_id", passed }):
+ * export const uniqueIds = check({ asset: "atlas/ssb/population", name: "unique_id" });
  */
 export function check<R extends Resources = Resources>(spec: CheckSpec<R>): CheckDefinition {
   const definedAt = callerLocation();
@@ -97,6 +106,9 @@ export function check<R extends Resources = Resources>(spec: CheckSpec<R>): Chec
     throw definitionsError(formatIssues(parsed.error, Object.keys(checkSpecSchema.shape)).map((message) => ({ subject, message })), definedAt);
   }
   const data = parsed.data;
+  if (data.evaluate === undefined && (data.resources?.length ?? 0) > 0) {
+    throw definitionsError([{ subject, message: "resources are handed to evaluate; a check without evaluate (reported by its asset's step) takes none" }], definedAt);
+  }
   let assetKey: string;
   try {
     assetKey = normalizeAssetKey(data.asset);
@@ -112,7 +124,7 @@ export function check<R extends Resources = Resources>(spec: CheckSpec<R>): Chec
     blocking: data.blocking ?? false,
     description: data.description ?? null,
     resourceKeys: Object.freeze([...new Set(data.resources ?? [])]),
-    evaluate: spec.evaluate as CheckDefinition["evaluate"],
+    evaluate: (spec.evaluate ?? null) as CheckDefinition["evaluate"],
     definedAt,
   });
 }
@@ -121,7 +133,7 @@ export function check<R extends Resources = Resources>(spec: CheckSpec<R>): Chec
 export function isCheckDefinition(value: unknown): value is CheckDefinition {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Partial<CheckDefinition>;
-  return v.kind === "check" && typeof v.assetKey === "string" && typeof v.name === "string" && typeof v.evaluate === "function";
+  return v.kind === "check" && typeof v.assetKey === "string" && typeof v.name === "string" && (typeof v.evaluate === "function" || v.evaluate === null);
 }
 
 /** The plain snapshot of a check (what the platform stores and shows). */

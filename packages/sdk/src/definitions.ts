@@ -46,7 +46,22 @@ function canonical(value: unknown): string {
  * @example
  * findCycles(graph.nodes).map((cycle) => cycle.join(" → ")); // ["atlas/a → atlas/b → atlas/a"]
  */
-export function findCycles(nodes: ReadonlyMap<string, AssetNodeSnapshot>): string[][] {
+/** The steps as nodes of a graph, each depending on the steps of its assets' upstream assets. */
+function stepGraph(nodes: ReadonlyMap<string, AssetNodeSnapshot>, nodeStep: ReadonlyMap<string, { stepKey: string }>): Map<string, Pick<AssetNodeSnapshot, "deps">> {
+  const deps = new Map<string, Set<string>>();
+  for (const node of nodes.values()) {
+    const stepKey = nodeStep.get(node.key)!.stepKey;
+    const set = deps.get(stepKey) ?? new Set<string>();
+    for (const dep of node.deps) {
+      const upstream = nodeStep.get(dep)?.stepKey;
+      if (upstream !== undefined && upstream !== stepKey) set.add(upstream);
+    }
+    deps.set(stepKey, set);
+  }
+  return new Map([...deps].map(([key, set]) => [key, { deps: [...set].sort() }]));
+}
+
+export function findCycles(nodes: ReadonlyMap<string, Pick<AssetNodeSnapshot, "deps">>): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -190,9 +205,11 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
   }
 
   // Deps on other locations' assets (externalAsset): accepted without a local definition.
+  // An upstreamAsset the location defines itself is an ordinary local dependency.
   const externalAssets = new Map<string, ExternalAssetRef>();
   for (const definition of definitions) {
     for (const ref of definition.externalDeps ?? []) {
+      if (ref.localIfDefined === true && nodes.has(ref.key)) continue;
       const seen = externalAssets.get(ref.key);
       if (seen && seen.location !== null && ref.location !== null && seen.location !== ref.location) {
         problems.push({ subject: `externalAsset ${JSON.stringify(ref.key)}`, message: `declared with two locations: ${seen.location} and ${ref.location}` });
@@ -227,8 +244,24 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
       }
     }
   }
-  for (const cycle of findCycles(nodes)) {
+  const assetCycles = findCycles(nodes);
+  for (const cycle of assetCycles) {
     problems.push({ subject: `asset ${JSON.stringify(cycle[0])}`, message: `dependency cycle: ${cycle.join(" → ")}` });
+  }
+  // Without an asset cycle there can still be a step cycle: a multi-asset whose assets sit both
+  // upstream and downstream of another step's asset. The planner could not order it.
+  if (assetCycles.length === 0) {
+    for (const found of findCycles(stepGraph(nodes, nodeStep))) {
+      // Told from the multi-asset's side: it is the one to split. The cycle repeats its start at the end.
+      const ring = found.slice(0, -1);
+      const at = Math.max(0, ring.findIndex((key) => steps.get(key)?.multi === true));
+      const cycle = [...ring.slice(at), ...ring.slice(0, at), ring[at]!];
+      const label = (stepKey: string): string => `${steps.get(stepKey)?.multi === true ? "multi-asset" : "asset"} ${JSON.stringify(stepKey)}`;
+      problems.push({
+        subject: label(cycle[0]!),
+        message: `steps depend on each other in a cycle: ${cycle.join(" → ")}; a step runs as a whole, so split the multi-asset where its assets sit on both sides of another step${where(steps.get(cycle[0]!)?.definedAt ?? null)}`,
+      });
+    }
   }
 
   // Resources.

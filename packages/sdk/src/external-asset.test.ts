@@ -1,8 +1,11 @@
-/** externalAsset: deps on other locations' assets pass validation and are listed on the definitions. */
+/**
+ * externalAsset: deps on other locations' assets pass validation and are listed on the definitions;
+ * upstreamAsset: the same when no local asset has the key, an ordinary local dep when one does.
+ */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { InvalidDefinitionsError } from "@flyt/core";
-import { asset, defineDefinitions, externalAsset, multiAsset } from "./index.js";
+import { asset, defineDefinitions, externalAsset, multiAsset, upstreamAsset } from "./index.js";
 
 describe("externalAsset", () => {
   it("lets an asset depend on another location's asset, listed once under externalAssets", () => {
@@ -28,5 +31,14 @@ describe("externalAsset", () => {
     const c = asset({ key: "w/c", deps: [externalAsset("x/y", { location: "one" })], compute: () => undefined });
     const d = asset({ key: "w/d", deps: [externalAsset("x/y", { location: "two" })], compute: () => undefined });
     assert.throws(() => defineDefinitions({ assets: [c, d] }), /declared with two locations: one and two/);
+  });
+
+  it("upstreamAsset is a local dep when this location defines the key, an external one otherwise", () => {
+    const raw = asset({ key: "atlas/raw", compute: () => undefined });
+    const model = asset({ key: "dbt/model", deps: [upstreamAsset("atlas/raw"), upstreamAsset(["other", "table"])], compute: () => undefined });
+    const defs = defineDefinitions({ assets: [raw, model] });
+    assert.deepEqual(defs.graph.get("dbt/model")?.deps, ["atlas/raw", "other/table"]);
+    assert.deepEqual(defs.externalAssets, [{ kind: "external-asset", key: "other/table", location: null, localIfDefined: true }]);
+    assert.throws(() => upstreamAsset("a//b"), /upstreamAsset\("a\/\/b"\)/);
   });
 });

@@ -3,6 +3,10 @@
  * definitions of this location accept it as a dep without defining it; the snapshot lists it
  * under `externalAssets`, and the platform joins it to the owning location's asset, so lineage
  * spans locations. Selecting and running it stays with its own location.
+ *
+ * `upstreamAsset(key)` is the same dependency for code that cannot know which location defines
+ * the key (an integration that maps dbt sources to asset keys): a local dependency when this
+ * location defines it, an external one otherwise.
  */
 import { InvalidAssetKeyError, InvalidDefinitionsError, normalizeAssetKey } from "@flyt/core";
 import type { ExternalAssetRef } from "./types.js";
@@ -19,22 +23,38 @@ const LOCATION_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
  * export const umbrellaIndex = asset({ key: "weather/umbrella_index", deps: [forecast], compute: () => ({}) });
  */
 export function externalAsset(key: string | readonly string[], options: { location?: string } = {}): ExternalAssetRef {
+  return externalRef("externalAsset", key, options, false);
+}
+
+/**
+ * Declares a dependency on an asset that this location or another one defines: resolved when the
+ * definitions are assembled (`defineDefinitions`).
+ * @throws InvalidDefinitionsError for a malformed key or location name.
+ * @example
+ * // A dbt source's upstream: the ingest asset, wherever it is defined.
+ * const raw = upstreamAsset(["atlas", "ssb", "house_price_index_raw"]);
+ */
+export function upstreamAsset(key: string | readonly string[], options: { location?: string } = {}): ExternalAssetRef {
+  return externalRef("upstreamAsset", key, options, true);
+}
+
+function externalRef(what: string, key: string | readonly string[], options: { location?: string }, localIfDefined: boolean): ExternalAssetRef {
   let printed: string;
   try {
     printed = normalizeAssetKey(key);
   } catch (error) {
     if (error instanceof InvalidAssetKeyError) {
-      throw new InvalidDefinitionsError([{ subject: `externalAsset(${JSON.stringify(error.input)})`, message: error.reason }]);
+      throw new InvalidDefinitionsError([{ subject: `${what}(${JSON.stringify(error.input)})`, message: error.reason }]);
     }
     throw error;
   }
   const location = options.location ?? null;
   if (location !== null && (typeof location !== "string" || !LOCATION_NAME.test(location))) {
     throw new InvalidDefinitionsError([
-      { subject: `externalAsset(${JSON.stringify(printed)})`, message: `location ${JSON.stringify(location)} must be a location name (letters, digits, '_', '-', '.')` },
+      { subject: `${what}(${JSON.stringify(printed)})`, message: `location ${JSON.stringify(location)} must be a location name (letters, digits, '_', '-', '.')` },
     ]);
   }
-  return Object.freeze({ kind: "external-asset" as const, key: printed, location });
+  return Object.freeze({ kind: "external-asset" as const, key: printed, location, ...(localIfDefined ? { localIfDefined: true } : {}) });
 }
 
 export function isExternalAssetRef(value: unknown): value is ExternalAssetRef {

@@ -46,7 +46,7 @@ export {
 } from "./sensors.js";
 export { meta, normalizeMetadata, InvalidMetadataError, PREVIEW_NOTE_SUFFIX } from "./metadata.js";
 export { defineDefinitions, isDefinitions, findCycles } from "./definitions.js";
-export { externalAsset, isExternalAssetRef } from "./external-asset.js";
+export { externalAsset, upstreamAsset, isExternalAssetRef } from "./external-asset.js";
 export { normalizeFreshnessPolicy, freshnessPolicySchema, type FreshnessPolicy } from "./freshness.js";
 export {
   check,

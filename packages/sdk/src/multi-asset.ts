@@ -83,13 +83,8 @@ export function multiAsset<R extends Resources = Resources>(spec: MultiAssetSpec
       buildNode(printed, member, { stepKey, partitions: data.partitions, retryPolicy, group: data.group, owners: data.owners }, problems, field),
     );
   });
-  nodes.forEach((node, index) => {
-    for (const dep of node.deps) {
-      if (seen.has(dep) && dep !== node.key) {
-        problems.push(`assets[${index}].deps: ${JSON.stringify(node.key)} depends on ${JSON.stringify(dep)} of the same multi-asset; both are computed by one step`);
-      }
-    }
-  });
+  // Deps between the step's own assets are allowed (dbt models in one `dbt build`): the step
+  // orders them itself, and a run selecting a subset passes only those to compute.
   if (problems.length > 0) fail(problems);
   const step: StepDefinition = {
     stepKey,

@@ -55,6 +55,26 @@ export interface AssetContext<R extends Resources = Resources> {
    */
   addMetadata(metadata: MetadataInput, assetKey?: string): void;
   /**
+   * Records the materialization of one of this step's selected assets now, instead of when the
+   * step returns — for steps that build many assets one after another (a dbt build), so each
+   * shows up as soon as it exists and stays recorded if a later one fails. Metadata given with
+   * `addMetadata` so far merges under `metadata`. At most once per asset and attempt; the assets
+   * reported this way are not materialized again when the step returns.
+   *
+   * @example
+   * ctx.reportMaterialization("atlas/dbt/stg_prices", { rows: 120, relation: "main.stg_prices" });
+   */
+  reportMaterialization(assetKey: string, metadata?: MetadataInput, options?: { description?: string; dataVersion?: string }): void;
+  /**
+   * Records the result of a check this step evaluates itself: one declared with `check({ asset,
+   * name })` without `evaluate`, on one of this step's selected assets. A failed blocking check
+   * skips the asset's downstream steps, as an evaluated one does.
+   *
+   * @example
+   * ctx.reportCheck({ assetKey: "atlas/dbt/stg_prices", checkName: "not_null_price", passed: true });
+   */
+  reportCheck(result: ReportedCheck): void;
+  /**
    * Runs external processes as this step (Dagster Pipes protocol 0.1): what they report becomes
    * this step's events. See docs/pipes.md.
    *
@@ -62,6 +82,17 @@ export interface AssetContext<R extends Resources = Resources> {
    * const result = await ctx.pipes.run("python3", ["ingest.py"], { extras: { year: ctx.partitionKey } });
    */
   pipes: PipesClient;
+}
+
+/** A check result a step reports itself (`ctx.reportCheck`). */
+export interface ReportedCheck {
+  /** Printed key of the checked asset (one of the step's). */
+  assetKey: string;
+  /** The name the check was declared with (`check({ asset, name })`). */
+  checkName: string;
+  passed: boolean;
+  metadata?: MetadataInput;
+  description?: string;
 }
 
 /** How `ctx.pipes.run` launches and talks to a process. Every field is optional. */
@@ -196,6 +227,8 @@ export interface ExternalAssetRef {
   readonly key: string;
   /** The owning location, when named; null: whichever location defines the key. */
   readonly location: string | null;
+  /** Made by `upstreamAsset`: a local dependency when this location defines the key. */
+  readonly localIfDefined?: boolean;
 }
 
 interface AssetSpecCommon {
