@@ -1,26 +1,23 @@
 /**
- * Atlas in miniature: SSB house prices and MET weather ingested, cleaned, and joined into a
- * serving table. `flyt materialize -f examples/atlas/definitions.ts --select '*' --partition 2023`
- * loads this file. What each asset does lives in `src/pipeline.ts`; this file says what the assets
- * are (keys, lineage, owners, partitions, retries) and which resources they use.
+ * Atlas in miniature: SSB house prices and MET weather ingested by TypeScript assets, cleaned,
+ * aggregated and joined by a dbt project (`dbt/`), and written as the document a web app serves.
+ * `flyt materialize -f examples/atlas/definitions.ts --select '*' --partition 2023` loads this
+ * file. What each TypeScript asset does lives in `src/pipeline.ts`, the dbt models in `dbt/`;
+ * this file says what the assets are (keys, lineage, owners, partitions, retries), which
+ * resources they use, and how the dbt project joins the graph.
  *
  * Configuration (read when a run starts): ATLAS_SOURCE=fixtures|live, ATLAS_FIXTURES_DIR,
- * ATLAS_DATA_DIR, ATLAS_USER_AGENT. See README.md.
+ * ATLAS_DATA_DIR, ATLAS_USER_AGENT; for dbt FLYT_DBT_EXECUTABLE, ATLAS_DBT_TARGET,
+ * ATLAS_DUCKDB_PATH, ATLAS_PG_*, ATLAS_DBT_THREADS. See README.md.
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dbtAssets, type DbtAssetsOptions } from "@flyt/dbt";
 import { asset, defineDefinitions, env, resource, schedule, sensor, staticPartitions } from "@flyt/sdk";
 import { nonNullCheck, rowCountCheck } from "./src/checks.js";
+import { atlasDbtExecutable, dbtProjectDir } from "./src/dbt.js";
 import { BERGEN } from "./src/met.js";
-import {
-  cleanHousePrices,
-  dailyOverview,
-  dailyWeatherTable,
-  ingestForecast,
-  ingestHousePriceYear,
-  overviewJson,
-  TABLES,
-} from "./src/pipeline.js";
+import { ingestForecast, ingestHousePriceYear, overviewJson, TABLES } from "./src/pipeline.js";
 import { decideReleases, parseReleaseCalendar } from "./src/release-calendar.js";
 import { HOUSE_PRICE_YEARS } from "./src/ssb.js";
 import { createSources, defaultFixturesDir, resolveSourcesConfig, type AtlasSources } from "./src/sources.js";
@@ -42,7 +39,7 @@ const sources = resource({
 });
 
 const store = resource({
-  description: "The data folder: atlas.sqlite and the served JSON (examples/atlas/data unless ATLAS_DATA_DIR is set)",
+  description: "The data folder: atlas.sqlite, the landing files dbt reads, and the served JSON (examples/atlas/data unless ATLAS_DATA_DIR is set)",
   config: { dataDir: env("ATLAS_DATA_DIR", { default: "" }) },
   create: (config) => new AtlasStore(resolveDataDir(config.dataDir)),
   dispose: (value) => value.close(),
@@ -56,7 +53,7 @@ const houseRaw = asset<AtlasResources>({
   description:
     "SSB table 07221 (price index for existing dwellings by region, dwelling type and quarter), " +
     "as JSON-stat 2.0 from PxWebApi v0, one year per partition: every cell of the year's quarters, " +
-    "nulls and status symbols kept.",
+    "nulls and status symbols kept. Landed for dbt as landing/ssb_07221_raw/<year>.ndjson (the dbt source ssb.house_price_index_raw).",
   owners: [OWNER, CONTACT],
   kinds: ["typescript", "sqlite"],
   tags: { source: "ssb", table: "07221", license: "CC-BY-4.0" },
@@ -74,21 +71,6 @@ const houseRaw = asset<AtlasResources>({
   },
 });
 
-const house = asset<AtlasResources>({
-  key: ["atlas", "ssb", "house_price_index"],
-  deps: [houseRaw],
-  group: "ssb",
-  description:
-    "House price index, cleaned: typed columns, region and dwelling type labels, quarter start " +
-    "dates; cells SSB marks as missing (`..`) dropped. Covers every ingested year.",
-  owners: [OWNER],
-  kinds: ["typescript", "sqlite"],
-  tags: { source: "ssb", layer: "clean" },
-  codeVersion: "1",
-  resources: ["store"],
-  compute: (ctx) => cleanHousePrices({ store: ctx.resources.store, log: ctx.log }),
-});
-
 // --- met -----------------------------------------------------------------------------------
 
 const forecast = asset<AtlasResources>({
@@ -96,7 +78,8 @@ const forecast = asset<AtlasResources>({
   group: "met",
   description:
     "MET Norway locationforecast 2.0 (compact) for Bergen: one row per time step (hourly for " +
-    "about 2½ days, then 6-hourly) with instant values and the 1- and 6-hour precipitation.",
+    "about 2½ days, then 6-hourly) with instant values and the 1- and 6-hour precipitation. " +
+    "Landed for dbt as landing/met_forecast_bergen.ndjson (the dbt source met.bergen_forecast).",
   owners: [OWNER],
   kinds: ["typescript", "sqlite"],
   tags: { source: "met", license: "NLOD-2.0" },
@@ -112,41 +95,63 @@ const forecast = asset<AtlasResources>({
   },
 });
 
-const daily = asset<AtlasResources>({
-  key: ["atlas", "met", "bergen_daily_weather"],
-  deps: [forecast],
-  group: "met",
-  description:
-    "The Bergen forecast per Europe/Oslo day: min/max temperature, max wind, and precipitation " +
-    "summed over non-overlapping periods, with the hours they cover.",
-  owners: [OWNER],
-  kinds: ["typescript", "sqlite"],
-  tags: { source: "met", layer: "clean" },
-  codeVersion: "1",
-  resources: ["store"],
-  compute: (ctx) => dailyWeatherTable({ store: ctx.resources.store, location: BERGEN, log: ctx.log }),
+// --- dbt: staging, cleaned, daily and serving tables ----------------------------------------
+
+/**
+ * The dbt project, as assets of ONE unpartitioned step (`dbt_atlas`): models, seeds and the
+ * snapshot, with their tests as checks the step reports. Keys and groups come from the models'
+ * `meta.flyt` (`atlas/ssb/house_price_index`, group `ssb`, …), so the schedule's `group:met+` and
+ * the sensor's `group:ssb` select dbt models with the ingests, as they did the TypeScript assets.
+ *
+ * One step for all years, not one per year partition: `house_price_index` could build a single
+ * year (it reads `flyt_partition_key`), but a year-partitioned step holding it would sit between
+ * two parts of the unpartitioned step (stg_house_price_index → house_price_index →
+ * daily_overview), and Flyt refuses such a step cycle. Building every landed year costs well
+ * under a second here.
+ *
+ * The manifest is the committed one (`dbt/manifest.json`, kept in sync by
+ * scripts/dbt-manifest.mjs): loading never runs dbt, so the graph shows where dbt is not installed.
+ * dbt runs in the project directory; ATLAS_DATA_DIR is passed absolute, resolved as the store
+ * resolves it, so dbt reads the landing files and writes atlas.duckdb in the store's folder.
+ */
+const dbtOptions = {
+  project: dbtProjectDir(),
+  manifest: join(dbtProjectDir(), "manifest.json"),
+  parse: "never",
+  profilesDir: dbtProjectDir(),
+  executable: atlasDbtExecutable(),
+  env: { ATLAS_DATA_DIR: resolveDataDir(process.env.ATLAS_DATA_DIR ?? "") },
+} satisfies DbtAssetsOptions;
+
+const dbt = dbtAssets({
+  ...dbtOptions,
+  name: "dbt_atlas",
+  // DuckDB has one writer: a dbt step that starts while another run's holds atlas.duckdb fails to
+  // open it ("Could not set lock on file"). Flyt limits concurrency per run (the queue's tag
+  // limits), not per step, so the step waits and tries again, 5 s and then 10 s later. (Every
+  // failure is retried alike — a broken model too, which costs those 15 s before it fails.)
+  retryPolicy: { maxRetries: 2, delayMs: 5_000, backoff: "exponential" },
+});
+
+/**
+ * The source tests (11: not_null, unique, accepted_values on the raw columns) are checks of the
+ * ingest assets, run with `dbt test` after each ingest materializes. They only read the landing
+ * files, so they run against an in-memory DuckDB (ATLAS_DUCKDB_PATH=:memory:): the two ingests'
+ * tests, which run at the same time in a full run, and a dbt build in another run never contend
+ * for atlas.duckdb's lock. Same manifest and project; only `sourceChecks` is used from this call.
+ */
+const dbtSourceTests = dbtAssets({
+  ...dbtOptions,
+  name: "dbt_atlas_source_tests",
+  env: { ...dbtOptions.env, ATLAS_DUCKDB_PATH: ":memory:" },
 });
 
 // --- serving -------------------------------------------------------------------------------
 
-const overview = asset<AtlasResources>({
-  key: ["atlas", "serving", "daily_overview"],
-  deps: [daily, house],
-  group: "serving",
-  description:
-    "One row per forecast day in Bergen, left-joined with the house price index of SSB region " +
-    "003 (Bergen) for the quarter the day falls in.",
-  owners: [OWNER],
-  kinds: ["typescript", "sqlite"],
-  tags: { layer: "serving" },
-  codeVersion: "1",
-  resources: ["store"],
-  compute: (ctx) => dailyOverview({ store: ctx.resources.store, location: BERGEN, log: ctx.log }).metadata,
-});
-
 const overviewDocument = asset<AtlasResources>({
   key: ["atlas", "serving", "daily_overview_json"],
-  deps: [overview],
+  // The dbt model's key: it exports its rows (serving_daily_overview.ndjson) for this step to read.
+  deps: ["atlas/serving/daily_overview"],
   group: "serving",
   description: "The daily overview as the JSON document the Atlas web app serves, with source attribution (SSB CC BY 4.0, MET NLOD 2.0).",
   owners: [OWNER],
@@ -223,7 +228,7 @@ const ssbReleaseCalendar = sensor({
 });
 
 export default defineDefinitions({
-  assets: [houseRaw, house, forecast, daily, overview, overviewDocument, forecastLanding, ssbDimensions],
+  assets: [houseRaw, forecast, ...dbt.assets, overviewDocument, forecastLanding, ssbDimensions],
   resources: { sources, store },
   schedules: [
     schedule({
@@ -237,14 +242,11 @@ export default defineDefinitions({
   ],
   sensors: [ssbReleaseCalendar],
   checks: [
+    // The raw tables in atlas.sqlite; the dbt tables are checked by the dbt tests below.
     rowCountCheck({ asset: "atlas/ssb/house_price_index_raw", table: TABLES.houseRaw, min: 1, partitionColumn: "partition_year" }),
-    rowCountCheck({ asset: "atlas/ssb/house_price_index", table: TABLES.house, min: 1 }),
-    nonNullCheck({ asset: "atlas/ssb/house_price_index", table: TABLES.house, columns: ["region_code", "dwelling_type_code", "quarter", "quarter_start", "index_value"] }),
     rowCountCheck({ asset: "atlas/met/bergen_forecast", table: TABLES.forecast(BERGEN), min: 24 }),
     nonNullCheck({ asset: "atlas/met/bergen_forecast", table: TABLES.forecast(BERGEN), columns: ["time", "air_temperature", "wind_speed"] }),
-    rowCountCheck({ asset: "atlas/met/bergen_daily_weather", table: TABLES.daily(BERGEN), min: 1 }),
-    nonNullCheck({ asset: "atlas/met/bergen_daily_weather", table: TABLES.daily(BERGEN), columns: ["date", "temperature_min", "temperature_max"] }),
-    rowCountCheck({ asset: "atlas/serving/daily_overview", table: TABLES.overview, min: 1 }),
-    nonNullCheck({ asset: "atlas/serving/daily_overview", table: TABLES.overview, columns: ["date", "location"] }),
+    ...dbt.checks,
+    ...dbtSourceTests.sourceChecks,
   ],
 });

@@ -1,7 +1,8 @@
 /**
- * End to end: materializes the whole Atlas example with the in-process launcher into a temp
- * SQLite storage and a temp ATLAS_DATA_DIR, and checks runs, materializations and their row-count
- * metadata against what the fixtures contain.
+ * End to end: materializes the whole Atlas example — TypeScript ingests, the dbt project (real
+ * dbt: FLYT_TEST_DBT, else .venv-dbt) and the served document — with the in-process launcher into
+ * a temp SQLite storage and a temp ATLAS_DATA_DIR, and checks runs, materializations and row
+ * counts against what the fixtures contain.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -12,18 +13,23 @@ import { fileURLToPath } from "node:url";
 import type { RunRecord } from "@flyt/core";
 import { InProcessLauncher } from "@flyt/run-worker";
 import { createTestStorage, type TestStorage } from "@flyt/storage/testing";
+import { dbtForTests, dbtShow, useTestDbt } from "./test-dbt.js";
 import { loadFixture, FIXTURES_DIR, MET_BERGEN_FILE, SSB_07221_FILE, SSB_07221_QUERY_FILE } from "./test-fixtures.js";
 
 const definitionsFile = fileURLToPath(new URL("../definitions.js", import.meta.url));
 const RAW = "atlas/ssb/house_price_index_raw";
-const ALL = [
-  RAW,
+/** The dbt project's assets (one step, dbt_atlas). */
+const DBT = [
+  "atlas/ssb/stg_house_price_index",
+  "atlas/ssb/dwelling_types",
   "atlas/ssb/house_price_index",
-  "atlas/met/bergen_forecast",
+  "atlas/ssb/house_price_index_history",
+  "atlas/met/stg_bergen_forecast",
   "atlas/met/bergen_daily_weather",
+  "atlas/serving/locations",
   "atlas/serving/daily_overview",
-  "atlas/serving/daily_overview_json",
 ];
+const ALL = [RAW, "atlas/met/bergen_forecast", ...DBT, "atlas/serving/daily_overview_json"];
 
 const ssb = loadFixture(SSB_07221_FILE);
 const met = loadFixture(MET_BERGEN_FILE);
@@ -36,6 +42,9 @@ let dataDir: string;
 before(async () => {
   test = await createTestStorage("sqlite");
   dataDir = mkdtempSync(join(tmpdir(), "atlas-e2e-data-"));
+  // dbt gets ATLAS_DATA_DIR and its executable from the worker's process environment, read when
+  // the definitions load (once per process with the in-process launcher).
+  useTestDbt(dataDir);
 });
 after(async () => {
   await test[Symbol.asyncDispose]();
@@ -60,7 +69,8 @@ async function rowsOf(assetKey: string): Promise<unknown> {
 }
 
 void describe("materializing the Atlas example", () => {
-  void it("ingests year 2022 alone, then everything for 2023", async () => {
+  void it("ingests year 2022 alone, then everything for 2023; dbt builds every landed year", async () => {
+    const dbt = dbtForTests();
     const first = await materialize([RAW], "2022");
     assert.equal(first.status, "SUCCESS");
     const second = await materialize(ALL, "2023");
@@ -69,24 +79,34 @@ void describe("materializing the Atlas example", () => {
     const partitions = await test.storage.getPartitionMaterializations(RAW);
     assert.deepEqual(partitions.map((p) => p.partition).sort(), ["2022", "2023"]);
     for (const p of partitions) assert.deepEqual(p.metadata["rows"], { type: "int", value: cellsPerYear });
-
-    assert.deepEqual(await rowsOf("atlas/ssb/house_price_index"), { type: "int", value: 2 * cellsPerYear - missingCells });
     assert.deepEqual(await rowsOf("atlas/met/bergen_forecast"), { type: "int", value: met.properties.timeseries.length });
-    assert.deepEqual(await rowsOf("atlas/met/bergen_daily_weather"), { type: "int", value: 11 });
-    assert.deepEqual(await rowsOf("atlas/serving/daily_overview"), { type: "int", value: 11 });
     assert.deepEqual(await rowsOf("atlas/serving/daily_overview_json"), { type: "int", value: 11 });
+
+    // Every dbt asset was materialized by the one dbt step of the second run.
+    const dbtMaterializations = await test.storage.getLatestMaterializations(DBT);
+    assert.deepEqual(dbtMaterializations.map((m) => m.assetKey).sort(), [...DBT].sort());
+    for (const m of dbtMaterializations) assert.equal(m.runId, second.runId, `${m.assetKey} built in the second run`);
+    // The marts hold every landed year, counted through dbt itself.
+    const models = ["house_price_index", "bergen_daily_weather", "daily_overview"];
+    const [counts] = dbtShow(dbt, dataDir, `select ${models.map((m) => `(select count(*) from {{ ref('${m}') }}) as ${m}`).join(", ")}`);
+    assert.deepEqual(
+      models.map((m) => Number(counts?.[m])),
+      [2 * cellsPerYear - missingCells, 11, 11],
+    );
 
     const [forecast] = await test.storage.getLatestMaterializations(["atlas/met/bergen_forecast"]);
     assert.equal(forecast!.metadata["schema"]?.type, "table_schema");
     assert.equal(forecast!.metadata["preview"]?.type, "table");
     assert.deepEqual(forecast!.metadata["path"], { type: "path", value: join(dataDir, "atlas.sqlite") });
+    assert.deepEqual(forecast!.metadata["landing_path"], { type: "path", value: join(dataDir, "landing", "met_forecast_bergen.ndjson") });
     assert.equal(forecast!.metadata["source_url"]?.type, "url");
 
     const doc = JSON.parse(readFileSync(join(dataDir, "serving", "daily_overview.json"), "utf8"));
+    assert.equal(doc.rows.length, 11);
     assert.equal(doc.rows[0].house_price_index_detached, 126.2);
 
     // The plain console.log of the forecast ingest is captured as the step's stdout.
-    const events = await test.storage.getEvents(second.runId);
+    const events = await test.storage.getEvents(second.runId, { limit: 10_000 });
     const stdout = events.filter((e) => e.body.type === "STEP_OUTPUT" && e.stepKey === "atlas/met/bergen_forecast");
     assert.ok(stdout.some((e) => e.body.type === "STEP_OUTPUT" && e.body.stream === "stdout" && e.body.text.includes("forecast for bergen: 85 steps")));
     assert.ok(events.some((e) => e.body.type === "LOG" && e.body.message === "ingested SSB house price index" && e.body.fields?.["year"] === "2023"));
@@ -130,6 +150,7 @@ void describe("materializing against derived fixtures", () => {
   after(() => rmSync(fixtures, { recursive: true, force: true }));
 
   void it("fails a year partition the response has no data for, with the reason", async () => {
+    dbtForTests(); // the ingest's source tests (checks) run dbt
     const ok = await materialize([RAW], "2022", { ATLAS_FIXTURES_DIR: fixtures });
     assert.equal(ok.status, "SUCCESS");
     const run = await materialize([RAW], "2023", { ATLAS_FIXTURES_DIR: fixtures });

@@ -1,23 +1,15 @@
 /**
- * What each Atlas asset does, as plain functions of (sources, store, partition, log): fetch,
- * parse, write the table, and return the metadata to report. `definitions.ts` wires them into
- * Flyt assets; keeping them free of the SDK lets the tests run the whole chain directly too.
+ * What each TypeScript Atlas asset does, as plain functions of (sources, store, partition, log):
+ * fetch, parse, write the raw table and the landing file the dbt project reads, and return the
+ * metadata to report; and the served JSON document, from the rows dbt's `daily_overview` exports.
+ * The cleaning, daily aggregation and join in between are dbt models (`examples/atlas/dbt`); their
+ * former TypeScript versions are kept in `oracles.ts` as test oracles. `definitions.ts` wires these
+ * functions into Flyt assets; keeping them free of the SDK lets the tests run them directly too.
  */
 import type { MetadataValue } from "@flyt/core";
 import { parseJsonStatDataset } from "./jsonstat.js";
-import { dailyWeather, parseCompactForecast, type ForecastLocation, type ForecastRow } from "./met.js";
-import {
-  HOUSE_PRICE_SOURCE,
-  HOUSE_PRICE_TABLE,
-  HOUSE_PRICE_YEARS,
-  cleanHousePriceRows,
-  parsePxQuery,
-  quarterOfDate,
-  quarterlyQueryForYear,
-  rawColumns,
-  rawRowsForYear,
-  type HousePriceRow,
-} from "./ssb.js";
+import { parseCompactForecast, type ForecastLocation } from "./met.js";
+import { HOUSE_PRICE_SOURCE, HOUSE_PRICE_TABLE, parsePxQuery, quarterlyQueryForYear, rawColumns, rawRowsForYear } from "./ssb.js";
 import type { AtlasSources, SourceResponse } from "./sources.js";
 import { tableMetadata, type AtlasStore, type ColumnSpec, type Row } from "./store.js";
 
@@ -29,13 +21,24 @@ export interface PipelineLog {
 
 export type AssetMetadata = Record<string, MetadataValue>;
 
+/** The raw tables the ingests write to atlas.sqlite (the raw assets' TypeScript checks read them). */
 export const TABLES = {
   houseRaw: `ssb_${HOUSE_PRICE_TABLE}_raw`,
-  house: "ssb_house_price_index",
   forecast: (location: ForecastLocation) => `met_forecast_${location.name}`,
-  daily: (location: ForecastLocation) => `met_daily_weather_${location.name}`,
-  overview: "serving_daily_overview",
 } as const;
+
+/**
+ * The landing files the ingests write for dbt, relative to the data folder: the dbt sources read
+ * them (`dbt/models/staging/_sources.yml`, `read_json` of these paths). One file per year partition,
+ * so re-running a year replaces only that year; dbt reads the glob.
+ */
+export const LANDING = {
+  houseRaw: (year: string) => `landing/${TABLES.houseRaw}/${year}.ndjson`,
+  forecast: (location: ForecastLocation) => `landing/${TABLES.forecast(location)}.ndjson`,
+} as const;
+
+/** The overview rows as newline-delimited JSON, written by the dbt model's post-hook (macros/export_ndjson.sql). */
+export const OVERVIEW_EXPORT = "serving_daily_overview.ndjson";
 
 export const OVERVIEW_JSON = "serving/daily_overview.json";
 
@@ -69,43 +72,15 @@ export async function ingestHousePriceYear(args: { sources: AtlasSources; store:
     ),
   ];
   store.replacePartition(TABLES.houseRaw, columns, "partition_year", year, rows);
+  const landing = store.writeNdjson(LANDING.houseRaw(year), columns, rows);
   const missing = rows.filter((r) => r["value"] === null).length;
   log.info("ingested SSB house price index", { table: HOUSE_PRICE_TABLE, year, rows: rows.length, missing, mode: sources.mode });
   return {
     ...tableMetadata(store.dbPath, TABLES.houseRaw, columns, rows),
+    landing_path: { type: "path", value: landing },
     missing_values: { type: "int", value: missing },
     ...sourceMetadata(response),
     ...(dataset.updated ? { source_updated: { type: "timestamp", value: Date.parse(dataset.updated) / 1000 } } : {}),
-  };
-}
-
-export const HOUSE_COLUMNS: ColumnSpec[] = [
-  { name: "region_code", type: "TEXT", description: "SSB region code (07221's own regions)" },
-  { name: "region", type: "TEXT" },
-  { name: "dwelling_type_code", type: "TEXT" },
-  { name: "dwelling_type", type: "TEXT" },
-  { name: "quarter", type: "TEXT", description: "SSB period code, e.g. 2023K3" },
-  { name: "year", type: "INTEGER" },
-  { name: "quarter_number", type: "INTEGER" },
-  { name: "quarter_start", type: "TEXT", description: "first day of the quarter (ISO date)" },
-  { name: "index_value", type: "REAL", description: "house price index, 2015 = 100" },
-];
-
-/** atlas/ssb/house_price_index: every ingested year, typed and labelled, without missing values. */
-export function cleanHousePrices(args: { store: AtlasStore; log: PipelineLog }): AssetMetadata {
-  const { store, log } = args;
-  const raw = store.readTable(TABLES.houseRaw, "atlas/ssb/house_price_index_raw (its year partitions)", "partition_year");
-  const years = [...new Set(raw.map((r) => String(r["partition_year"])))].sort();
-  const absent = HOUSE_PRICE_YEARS.filter((y) => !years.includes(y));
-  if (absent.length > 0) log.warn("some year partitions of the raw ingest are not materialized yet", { absent });
-  const { rows, droppedMissing } = cleanHousePriceRows(raw);
-  store.replaceTable(TABLES.house, HOUSE_COLUMNS, rows as unknown as Row[]);
-  log.info("cleaned house price index", { raw: raw.length, kept: rows.length, dropped: droppedMissing, years });
-  return {
-    ...tableMetadata(store.dbPath, TABLES.house, HOUSE_COLUMNS, rows as unknown as Row[]),
-    raw_rows: { type: "int", value: raw.length },
-    dropped_missing: { type: "int", value: droppedMissing },
-    years: { type: "json", value: years },
   };
 }
 
@@ -132,54 +107,17 @@ export async function ingestForecast(args: { sources: AtlasSources; store: Atlas
   const forecast = parseCompactForecast(source, response.body);
   const table = TABLES.forecast(location);
   store.replaceTable(table, FORECAST_COLUMNS, forecast.rows as unknown as Row[]);
+  const landing = store.writeNdjson(LANDING.forecast(location), FORECAST_COLUMNS, forecast.rows as unknown as Row[]);
   const hourly = forecast.rows.filter((r) => r.step_hours === 1).length;
   // Plain stdout on purpose: Flyt captures it into the step's logs like any other output.
   console.log(`forecast for ${location.name}: ${forecast.rows.length} steps from ${forecast.rows[0]!.time}, ${hourly} of them hourly`);
   log.info("ingested MET forecast", { location: location.name, steps: forecast.rows.length, hourly, updated_at: forecast.updatedAt, mode: sources.mode });
   return {
     ...tableMetadata(store.dbPath, table, FORECAST_COLUMNS, forecast.rows as unknown as Row[]),
+    landing_path: { type: "path", value: landing },
     hourly_steps: { type: "int", value: hourly },
     ...sourceMetadata(response),
     ...(forecast.updatedAt ? { forecast_updated: { type: "timestamp", value: Date.parse(forecast.updatedAt) / 1000 } } : {}),
-  };
-}
-
-/** Reads a stored forecast row back, checking each column has the type the table was written with. */
-function forecastRowFromStore(row: Row, at: string): ForecastRow {
-  const out: Record<string, string | number | null> = {};
-  for (const column of FORECAST_COLUMNS) {
-    const value = row[column.name] ?? null;
-    const expected = column.type === "TEXT" ? "string" : "number";
-    if (value !== null && typeof value !== expected) throw new Error(`${at}: column ${column.name} holds ${JSON.stringify(value)}, expected a ${expected}`);
-    out[column.name] = value;
-  }
-  if (typeof out["time"] !== "string") throw new Error(`${at}: column time is empty`);
-  return out as unknown as ForecastRow;
-}
-
-export const DAILY_COLUMNS: ColumnSpec[] = [
-  { name: "date", type: "TEXT", description: "Europe/Oslo calendar date" },
-  { name: "steps", type: "INTEGER", description: "forecast steps starting that day" },
-  { name: "temperature_min", type: "REAL", description: "°C, over the day's forecast instants" },
-  { name: "temperature_max", type: "REAL", description: "°C, over the day's forecast instants" },
-  { name: "wind_speed_max", type: "REAL", description: "m/s" },
-  { name: "precipitation_mm", type: "REAL", description: "sum of the periods starting that day" },
-  { name: "precipitation_hours", type: "INTEGER", description: "hours those periods cover" },
-];
-
-/** atlas/met/<location>_daily_weather: the forecast per Europe/Oslo day. */
-export function dailyWeatherTable(args: { store: AtlasStore; location: ForecastLocation; log: PipelineLog }): AssetMetadata {
-  const { store, location, log } = args;
-  const forecastTable = TABLES.forecast(location);
-  const steps = store.readTable(forecastTable, `atlas/met/${location.name}_forecast`, "time");
-  const days = dailyWeather(steps.map((r, i) => forecastRowFromStore(r, `${forecastTable} row ${i}`)));
-  const table = TABLES.daily(location);
-  store.replaceTable(table, DAILY_COLUMNS, days as unknown as Row[]);
-  const partial = days.filter((d) => d.precipitation_hours < 24).map((d) => d.date);
-  log.info("aggregated forecast into days", { location: location.name, days: days.length, partial_days: partial });
-  return {
-    ...tableMetadata(store.dbPath, table, DAILY_COLUMNS, days as unknown as Row[]),
-    partial_days: { type: "json", value: partial },
   };
 }
 
@@ -198,65 +136,26 @@ export const OVERVIEW_COLUMNS: ColumnSpec[] = [
   { name: "house_price_index_apartment", type: "REAL", description: "07221 Blokkleiligheter (03)" },
 ];
 
-const DWELLING_COLUMNS: Record<string, string> = {
-  "01": "house_price_index_detached",
-  "02": "house_price_index_small_house",
-  "03": "house_price_index_apartment",
-};
+/** The house price columns of the overview: one per 07221 dwelling type. */
+export const HOUSE_PRICE_COLUMNS = ["house_price_index_detached", "house_price_index_small_house", "house_price_index_apartment"] as const;
 
 /**
- * atlas/serving/daily_overview: each forecast day of the location, left-joined with the house
- * price index of the location's SSB region for the quarter the day falls in.
+ * atlas/serving/daily_overview_json: the overview as the JSON document the Atlas web app serves,
+ * with attribution. Reads the rows dbt's `daily_overview` exports next to its DuckDB file (so this
+ * step needs no DuckDB client and never contends for the database's write lock), in the model's
+ * order (location, date), each with exactly the document's columns.
  */
-export function dailyOverview(args: { store: AtlasStore; location: ForecastLocation; log: PipelineLog }): { metadata: AssetMetadata; rows: Row[] } {
-  const { store, location, log } = args;
-  const days = store.readTable(TABLES.daily(location), `atlas/met/${location.name}_daily_weather`, "date");
-  const house = store.readTable(TABLES.house, "atlas/ssb/house_price_index") as unknown as HousePriceRow[];
-  const regionRows = house.filter((h) => h.region_code === location.ssbRegionCode);
-  const region = regionRows[0]?.region ?? null;
-  const rows: Row[] = days.map((d) => {
-    const date = String(d["date"]);
-    const quarter = quarterOfDate(date);
-    const row: Row = {
-      date,
-      location: location.name,
-      region_code: location.ssbRegionCode,
-      region,
-      quarter,
-      temperature_min: d["temperature_min"] ?? null,
-      temperature_max: d["temperature_max"] ?? null,
-      precipitation_mm: d["precipitation_mm"] ?? null,
-      precipitation_hours: d["precipitation_hours"] ?? null,
-    };
-    for (const column of Object.values(DWELLING_COLUMNS)) row[column] = null;
-    for (const h of regionRows) {
-      const column = DWELLING_COLUMNS[h.dwelling_type_code];
-      if (h.quarter === quarter && column) row[column] = h.index_value;
-    }
-    return row;
-  });
-  store.replaceTable(TABLES.overview, OVERVIEW_COLUMNS, rows);
-  const matched = rows.filter((r) => r["house_price_index_detached"] !== null || r["house_price_index_small_house"] !== null || r["house_price_index_apartment"] !== null).length;
-  if (matched < rows.length) log.warn("some days have no house price index for their quarter (not published yet?)", { unmatched: rows.length - matched });
-  log.info("joined weather and house prices", { location: location.name, region_code: location.ssbRegionCode, days: rows.length, matched });
-  return {
-    rows,
-    metadata: {
-      ...tableMetadata(store.dbPath, TABLES.overview, OVERVIEW_COLUMNS, rows),
-      days_with_house_prices: { type: "int", value: matched },
-    },
-  };
-}
-
-/** atlas/serving/daily_overview_json: the overview as the JSON document the Atlas web app serves, with attribution. */
 export function overviewJson(args: { store: AtlasStore; log: PipelineLog }): AssetMetadata {
   const { store, log } = args;
-  const rows = store.readTable(TABLES.overview, "atlas/serving/daily_overview", "location, date");
+  const exported = store.readNdjson(OVERVIEW_EXPORT, "atlas/serving/daily_overview (the dbt model daily_overview writes the file in a post-hook)");
+  const rows: Row[] = exported.map((r) => Object.fromEntries(OVERVIEW_COLUMNS.map((c) => [c.name, r[c.name] ?? null])));
   const path = store.writeJson(OVERVIEW_JSON, { attribution: ATTRIBUTION, columns: OVERVIEW_COLUMNS.map((c) => c.name), rows });
-  log.info("wrote serving document", { path, rows: rows.length });
+  const matched = rows.filter((r) => HOUSE_PRICE_COLUMNS.some((c) => r[c] !== null)).length;
+  log.info("wrote serving document", { path, rows: rows.length, days_with_house_prices: matched });
   return {
     rows: { type: "int", value: rows.length },
     path: { type: "path", value: path },
+    days_with_house_prices: { type: "int", value: matched },
     attribution: { type: "json", value: ATTRIBUTION },
   };
 }

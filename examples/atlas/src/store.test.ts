@@ -4,7 +4,7 @@
  */
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AtlasStore, resolveDataDir, tableMetadata, type ColumnSpec } from "./store.js";
@@ -47,6 +47,18 @@ void describe("AtlasStore", () => {
     const store = new AtlasStore(join(dir, "c"));
     const path = store.writeJson("serving/x.json", { a: 1 });
     assert.deepEqual(JSON.parse(readFileSync(path, "utf8")), { a: 1 });
+  });
+
+  void it("writes NDJSON atomically with every column on every line, and reads it back", () => {
+    const store = new AtlasStore(join(dir, "d"));
+    const path = store.writeNdjson("landing/t/2022.ndjson", columns, [{ x: 1.5, year: "2022", n: 1 }, { year: "2022" }]);
+    assert.equal(readFileSync(path, "utf8"), '{"year":"2022","n":1,"x":1.5}\n{"year":"2022","n":null,"x":null}\n');
+    assert.deepEqual(readdirSync(join(dir, "d", "landing", "t")), ["2022.ndjson"], "no temp file left");
+    store.writeNdjson("landing/t/2022.ndjson", columns, []);
+    assert.equal(readFileSync(path, "utf8"), "");
+    store.writeNdjson("landing/t/2022.ndjson", columns, [{ year: "2023", n: 2, x: null }]);
+    assert.deepEqual(store.readNdjson("landing/t/2022.ndjson", "x"), [{ year: "2023", n: 2, x: null }]);
+    assert.throws(() => store.readNdjson("missing.ndjson", "atlas/serving/thing"), /missing\.ndjson does not exist: materialize atlas\/serving\/thing first/);
   });
 
   void it("builds row count, schema, preview and path metadata", () => {

@@ -1,9 +1,10 @@
 /**
  * The example's data folder (`examples/atlas/data/`, or `ATLAS_DATA_DIR`): one SQLite file for
- * the tables and plain JSON files for what is served. Also turns a table's columns and rows into
+ * the raw tables, newline-delimited JSON files the dbt project reads (`landing/`), and plain JSON
+ * files for what is served. Also turns a table's columns and rows into
  * the metadata every asset reports (row count, column schema, a small preview, the file path).
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { MetadataValue, TableColumn } from "@flyt/core";
@@ -109,6 +110,42 @@ export class AtlasStore {
     writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
     renameSync(tmp, path);
     return path;
+  }
+
+  /**
+   * Writes rows as newline-delimited JSON under the data folder, atomically (temp file + rename;
+   * the temp name does not end in `.ndjson`, so a reader globbing `*.ndjson` never sees a
+   * half-written file); returns its absolute path. Every column is on every line, in `columns`
+   * order, `null` when absent: dbt's `read_json` declares the columns and relies on that.
+   */
+  writeNdjson(relativePath: string, columns: readonly ColumnSpec[], rows: readonly Row[]): string {
+    const path = join(this.dataDir, relativePath);
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    const lines = rows.map((row) => JSON.stringify(Object.fromEntries(columns.map((c) => [c.name, row[c.name] ?? null]))));
+    writeFileSync(tmp, lines.length === 0 ? "" : `${lines.join("\n")}\n`);
+    renameSync(tmp, path);
+    return path;
+  }
+
+  /** The rows of a newline-delimited JSON file under the data folder, or a clear error naming what writes it. */
+  readNdjson(relativePath: string, producedBy: string): Row[] {
+    const path = join(this.dataDir, relativePath);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`${path} does not exist: materialize ${producedBy} first`, { cause: error });
+      throw error;
+    }
+    return text
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line, i) => {
+        const value: unknown = JSON.parse(line);
+        if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${path} line ${i + 1} is not a JSON object`);
+        return value as Row;
+      });
   }
 }
 

@@ -89,7 +89,10 @@ describe("workspace", () => {
       const byKey = new Map(response.snapshot.assets.map((a) => [a.key, a]));
       const forecast = byKey.get("atlas/met/bergen_forecast");
       assert.deepEqual(forecast?.freshnessPolicy, { kind: "time-window", maximumLagMinutes: 135, warnAfterMinutes: 75, partitions: "any" });
-      assert.deepEqual(forecast.checks.map((c) => [c.name, c.severity, c.blocking]), [["row_count", "error", true], ["non_null", "error", false]]);
+      const checks = forecast.checks.map((c) => [c.name, c.severity, c.blocking]);
+      // The TypeScript checks first, then the dbt project's source tests on this ingest.
+      assert.deepEqual(checks.slice(0, 2), [["row_count", "error", true], ["non_null", "error", false]]);
+      assert.ok(checks.some(([name, severity, blocking]) => name === "source_unique_met_bergen_forecast_time" && severity === "error" && blocking === true), JSON.stringify(checks));
       const house = byKey.get("atlas/ssb/house_price_index_raw");
       assert.equal(house?.freshnessPolicy?.kind, "cron");
       assert.deepEqual(house.freshnessPolicy, { kind: "cron", cron: "0 9 1 4 *", timezone: "Europe/Oslo", maximumLagMinutes: 365 * 24 * 60, warnBeforeMinutes: 30 * 24 * 60, partitions: "latest" });
