@@ -48,8 +48,14 @@ void describe("flyt daemon with url locations", () => {
       assert.equal(run.partitionKey, "2024-05");
       assert.equal(run.location, "remote");
       assert.deepEqual(run.assetKeys, ["t/raw"]);
-      const tick = (await storage.listTicks("remote:release_file", { limit: 10 })).items.find((t) => t.status === "SUCCESS");
-      assert.equal(tick?.cursor, "2024-05", "the cursor the code server returned is stored");
+      // The tick's runs are created before the tick itself is closed: wait for its SUCCESS.
+      const tick = await waitWhileRunning(
+        running,
+        async () => (await storage.listTicks("remote:release_file", { limit: 10 })).items.find((t) => t.status === "SUCCESS") ?? null,
+        30_000,
+        "the remote sensor's tick to succeed",
+      );
+      assert.equal(tick.cursor, "2024-05", "the cursor the code server returned is stored");
       await waitWhileRunning(running, async () => ((await storage.listTicks("fast-schedule:every_2s", { limit: 1 })).items.length > 0 ? true : null), 30_000, "a tick of the file location's schedule");
       assert.match(running.output(), new RegExp(`serving 2 code location\\(s\\): fast-schedule=.*fast-schedule\\.js, remote=${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
     } finally {
