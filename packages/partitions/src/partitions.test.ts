@@ -15,7 +15,7 @@ import {
   timeWindowPartitions,
   yearlyPartitions,
 } from "./partitions.js";
-import { findProblem, problemsOf } from "./test-helpers.js";
+import { findProblem, problemsOf } from "./testing.js";
 
 const HOUR = 3_600_000;
 const hours = (w: { start: Date; end: Date } | null): number => (w!.end.getTime() - w!.start.getTime()) / HOUR;

@@ -9,7 +9,7 @@ import { multiAsset } from "./multi-asset.js";
 import { defineDefinitions } from "./definitions.js";
 import { dailyPartitions, staticPartitions } from "@flyt/partitions";
 import { meta } from "./metadata.js";
-import { findProblem, problemsOf } from "./test-helpers.js";
+import { findProblem, problemsOf } from "@flyt/partitions/testing";
 import type { AssetSpec } from "./types.js";
 
 const noop = (): void => undefined;

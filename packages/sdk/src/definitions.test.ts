@@ -12,7 +12,7 @@ import { dailyPartitions, monthlyPartitions } from "@flyt/partitions";
 import { env, resource } from "./resources.js";
 import { schedule } from "./schedules.js";
 import { sensor } from "./sensors.js";
-import { findProblem, problemsOf } from "./test-helpers.js";
+import { findProblem, problemsOf } from "@flyt/partitions/testing";
 
 const noop = (): void => undefined;
 const evaluate = () => ({ skipReason: "test" });

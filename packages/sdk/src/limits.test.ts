@@ -12,7 +12,7 @@ import { check } from "./checks.js";
 import { schedule } from "./schedules.js";
 import { assetSensor, runStatusSensor, sensor } from "./sensors.js";
 import { staticPartitions } from "@flyt/partitions";
-import { findProblem, problemsOf } from "./test-helpers.js";
+import { findProblem, problemsOf } from "@flyt/partitions/testing";
 
 const noop = (): void => undefined;
 const long = (n: number, c = "x"): string => c.repeat(n);

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { InvalidConfigError, serializeError } from "@flyt/core";
 import { env, redactor, resolveResources, resource, ResourceError, secret } from "./resources.js";
-import { findProblem, problemsOf } from "./test-helpers.js";
+import { findProblem, problemsOf } from "@flyt/partitions/testing";
 
 const TOKEN = "tok-7f3a9c21-secret";
 

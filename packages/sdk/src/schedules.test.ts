@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { nextScheduleTimes } from "@flyt/partitions";
 import { schedule } from "./schedules.js";
 import { assetSensor, runStatusSensor, sensor } from "./sensors.js";
-import { findProblem, problemsOf } from "./test-helpers.js";
+import { findProblem, problemsOf } from "@flyt/partitions/testing";
 
 const evaluate = () => ({ skipReason: "nothing new" });
 
