@@ -368,7 +368,10 @@ export class RunExecutor {
       reportCheck: (result: ReportedCheck) => {
         const what = `reportCheck() of step ${stepKey}`;
         if (!isPlainObject(result) || typeof result.assetKey !== "string" || typeof result.checkName !== "string" || typeof result.passed !== "boolean") {
-          throw new TypeError(`${what} expects { assetKey, checkName, passed, metadata?, description? }, got ${describe(result)}`);
+          throw new TypeError(`${what} expects { assetKey, checkName, passed, metadata?, description?, severity? }, got ${describe(result)}`);
+        }
+        if (result.severity !== undefined && result.severity !== "warn" && result.severity !== "error") {
+          throw new TypeError(`${what}: severity of ${result.assetKey}:${result.checkName} must be "warn" or "error", got ${JSON.stringify(result.severity)}`);
         }
         const declared = checksFor(this.options.definitions, [result.assetKey]).filter((c) => c.evaluate === null);
         const check = declared.find((c) => c.name === result.checkName);
@@ -389,13 +392,14 @@ export class RunExecutor {
           assetKey: result.assetKey,
           checkName: result.checkName,
           passed: result.passed,
-          severity: check.severity,
+          severity: result.severity ?? check.severity,
           partition: step.partitionKey,
           metadata,
         };
         const description = result.description ?? check.description ?? undefined;
         if (description !== undefined) body.description = String(description);
-        if (!result.passed && check.blocking) reports.blockingFailures.push(`${result.assetKey}:${result.checkName}`);
+        // A warning is not a failure to act on: only an error-severity failure blocks.
+        if (!result.passed && check.blocking && body.severity === "error") reports.blockingFailures.push(`${result.assetKey}:${result.checkName}`);
         if (!pipes.scope.finished) writer.emit(stepKey, body);
       },
       pipes: lazyPipesClient({

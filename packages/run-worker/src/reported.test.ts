@@ -116,6 +116,19 @@ describeEachBackend((backend) => `assets and checks a step reports while it runs
     assert.deepEqual(dir.executions(), ["built"]);
   });
 
+  void it("a failed result reported with severity warn is a warning: recorded, blocking nothing, the run SUCCESS", async () => {
+    using dir = scratch();
+    const { run, events } = await withEnv({ FLYT_FIXTURE_GATE_DIR: undefined, FLYT_FIXTURE_FAIL_AT: undefined, FLYT_FIXTURE_BLOCK: "warn" }, () =>
+      launchAndWait(inProcess, storage, { assetKeys: ALL }, { definitionsFile: fixtureJs("reported") }),
+    );
+    assert.equal(run.status, "SUCCESS");
+    const b = ofType(events, "ASSET_CHECK_EVALUATION").find((e) => e.body.assetKey === "built/b");
+    assert.equal(b?.body.passed, false);
+    assert.equal(b?.body.severity, "warn", "the result's own severity, not the declared error");
+    assert.equal(ofType(events, "STEP_SKIPPED").length, 0);
+    assert.deepEqual([...dir.executions()].sort(), ["built", "report/after_a", "report/downstream"], "every downstream step ran");
+  });
+
   void it("refuses a report of an asset or check the step does not own, or a second one, naming what it may report", async () => {
     using _dir = scratch();
     const cases: Array<[string, RegExp]> = [

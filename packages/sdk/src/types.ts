@@ -93,6 +93,13 @@ export interface ReportedCheck {
   passed: boolean;
   metadata?: MetadataInput;
   description?: string;
+  /**
+   * This result's severity when it is not the declared one: a tool with its own thresholds can
+   * warn on a check declared "error" (dbt's `warn_if` met, `error_if` not). A failed result of
+   * severity "warn" is recorded as a warning and never blocks downstream steps. Default: the
+   * declared severity.
+   */
+  severity?: "warn" | "error";
 }
 
 /** How `ctx.pipes.run` launches and talks to a process. Every field is optional. */

@@ -7,12 +7,10 @@
  *
  * Test outcomes: pass → passed; fail → not passed, with the failing row count; error (the test's
  * own SQL failed) → not passed, reported at the end where run_results.json has dbt's message;
- * warn → not passed for a check declared with severity "warn" (what a warn-severity test failing
- * means). A "warn" result of an error-severity test (its `warn_if` threshold was met, its
- * `error_if` not) is reported as passed, with dbt's status in the metadata and a warning logged:
- * reporting it failed would record an ERROR-severity failure and, for a blocking check, skip
- * downstream steps that dbt itself did not skip. Skipped tests get no result (their node was not
- * built in this run).
+ * warn → not passed. A "warn" result of an error-severity test (its `warn_if` threshold was met,
+ * its `error_if` not) is reported not passed with the result's own severity "warn": recorded as
+ * the warning it is, and blocking no downstream step, as dbt skipped none. Skipped tests get no
+ * result (their node was not built in this run).
  */
 import { join } from "node:path";
 import { meta, type MetadataInput, type ReportedCheck } from "@flyt/sdk";
@@ -276,7 +274,7 @@ export class DbtEventReporter {
     result: { failures: number | null; executionTime: number | null; message: string | null },
   ): void {
     const { test } = entry;
-    const passed = status === "pass" ? true : status === "warn" ? test.severity === "error" : false;
+    const passed = status === "pass";
     entry.state.reported = true;
     entry.state.passed = passed;
     const metadata: MetadataInput = { dbt_unique_id: test.uniqueId, dbt_status: status };
@@ -288,10 +286,10 @@ export class DbtEventReporter {
     if (result.message !== null && status !== "pass") description = result.message;
     else if (status === "fail") description = `dbt test ${test.checkName} failed${rows}`;
     else if (status === "warn") description = `dbt test ${test.checkName} warned${rows}`;
-    if (status === "warn" && test.severity === "error") {
-      this.log("warn", `dbt test ${test.checkName} of ${test.assetKey} warned${rows}; its check has severity error, so it is recorded as passed`, { unique_id: test.uniqueId });
-    }
     const report: ReportedCheck = { assetKey: test.assetKey, checkName: test.checkName, passed, metadata };
+    // dbt warned on an error-severity test (its warn_if met, error_if not): a failed result of
+    // severity warn, which records the warning and blocks nothing dbt itself did not stop.
+    if (status === "warn" && test.severity === "error") report.severity = "warn";
     if (description !== undefined) report.description = description;
     try {
       this.sink.check(report, test, status, result.message);

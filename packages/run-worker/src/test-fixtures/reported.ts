@@ -37,7 +37,9 @@ const built = multiAsset({
       await gate(key.replace("/", "_"), ctx.signal);
       if (process.env.FLYT_FIXTURE_FAIL_AT === key) throw new Error(`building ${key} failed`);
       ctx.reportMaterialization(key, { rows: key.length }, { description: `built ${key}` });
-      ctx.reportCheck({ assetKey: key, checkName: "not_null", passed: key !== "built/b" || process.env.FLYT_FIXTURE_BLOCK !== "fail", metadata: { failures: 0 } });
+      const block = key === "built/b" ? process.env.FLYT_FIXTURE_BLOCK : undefined;
+      // "fail": built/b's blocking check fails; "warn": it fails as a warning (its result's own severity).
+      ctx.reportCheck({ assetKey: key, checkName: "not_null", passed: block === undefined, metadata: { failures: 0 }, ...(block === "warn" ? { severity: "warn" as const } : {}) });
     }
   },
 });
