@@ -147,10 +147,16 @@ export async function flytQueue(url, maxConcurrentRuns, preload = false) {
 
 export async function graphileQueue(url, preload = false) {
   const { run, makeWorkerUtils, Logger } = await import("graphile-worker");
+  const { default: pg } = await import("pg");
   let done = 0;
   let last = 0;
+  // One pool of our own for the runner and the utils, ended before the caller drops the database:
+  // graphile-worker's own pool left idle connections that the drop terminated, and the unhandled
+  // 'error' of such a connection crashed the bench process once.
+  const pool = new pg.Pool({ connectionString: url });
+  pool.on("error", () => undefined);
   // One shared WorkerUtils (one pool), as an application enqueuing jobs would hold.
-  const utils = await makeWorkerUtils({ connectionString: url });
+  const utils = await makeWorkerUtils({ pgPool: pool });
   await utils.migrate();
   const enqueue = async () => {
     for (let i = 0; i < RUNS; i++) await utils.addJob("noop", { i });
@@ -164,7 +170,7 @@ export async function graphileQueue(url, preload = false) {
   }
   const runner = await run({
     logger: new Logger(() => () => undefined),
-    connectionString: url,
+    pgPool: pool,
     concurrency: CONCURRENCY,
     noHandleSignals: true,
     pollInterval: 2_000,
@@ -194,6 +200,7 @@ export async function graphileQueue(url, preload = false) {
     }
   } finally {
     await runner.stop();
+    await pool.end();
   }
 }
 
