@@ -9,10 +9,11 @@
  */
 import { spawn } from "node:child_process";
 import { StringDecoder } from "node:string_decoder";
+import { killGroup, LineSplitter, trackGroup, untrackGroup } from "@flyt/pipes/process";
 import { DbtExecutableNotFoundError } from "./errors.js";
 
-/** A stdout line longer than this is cut (dbt's info-level lines are well under 10 KiB). */
-export const MAX_LINE_CHARS = 4 * 1024 * 1024;
+/** Of a stdout line longer than this only the start is kept (dbt's info-level lines are well under 10 KiB). */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** Kept of stderr for error messages. */
 export const STDERR_TAIL_CHARS = 4096;
 export const DEFAULT_CANCEL_GRACE_MS = 10_000;
@@ -45,29 +46,6 @@ export interface DbtProcessExit {
   stderrTail: string;
 }
 
-const live = new Set<number>();
-let hooked = false;
-
-function track(pid: number): void {
-  live.add(pid);
-  if (!hooked) {
-    hooked = true;
-    process.on("exit", () => {
-      for (const group of live) killGroup(group, "SIGKILL");
-    });
-  }
-}
-
-/** Signals a whole process group; false when it is gone. */
-export function killGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function runDbtProcess(options: DbtProcessOptions): Promise<DbtProcessExit> {
   return new Promise<DbtProcessExit>((resolve, reject) => {
     const child = spawn(options.executable, [...options.args], { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -87,12 +65,9 @@ export function runDbtProcess(options: DbtProcessOptions): Promise<DbtProcessExi
       }
     });
     if (pid === undefined) return;
-    track(pid);
+    trackGroup(pid);
     options.onSpawn?.(pid);
 
-    // Lines are cut from decoded text so a multi-byte character split between chunks stays whole.
-    const decoder = new StringDecoder("utf8");
-    let pending = "";
     const deliver = (line: string): void => {
       if (handlerError !== null) return;
       try {
@@ -101,27 +76,10 @@ export function runDbtProcess(options: DbtProcessOptions): Promise<DbtProcessExi
         handlerError = error;
       }
     };
-    const push = (text: string): void => {
-      let newline = text.indexOf("\n");
-      if (newline === -1) {
-        pending = pending.length + text.length > MAX_LINE_CHARS ? pending : pending + text;
-        return;
-      }
-      deliver(pending + text.slice(0, newline));
-      pending = "";
-      let start = newline + 1;
-      while ((newline = text.indexOf("\n", start)) !== -1) {
-        deliver(text.slice(start, newline));
-        start = newline + 1;
-      }
-      pending = text.slice(start);
-    };
-    child.stdout.on("data", (chunk: Buffer) => push(decoder.write(chunk)));
-    child.stdout.on("end", () => {
-      push(decoder.end());
-      if (pending !== "") deliver(pending);
-      pending = "";
-    });
+    // An over-long line keeps its start: not a parsable log event, so it reaches the step as text.
+    const lines = new LineSplitter(MAX_LINE_BYTES, { line: deliver, oversized: (_bytes, head) => deliver(head) });
+    child.stdout.on("data", (chunk: Buffer) => lines.push(chunk));
+    child.stdout.on("end", () => lines.end());
     const errDecoder = new StringDecoder("utf8");
     const onErr = (text: string): void => {
       if (text === "") return;
@@ -156,7 +114,7 @@ export function runDbtProcess(options: DbtProcessOptions): Promise<DbtProcessExi
     child.on("close", (code, signal) => {
       for (const timer of timers) clearTimeout(timer);
       options.signal.removeEventListener("abort", onAbort);
-      live.delete(pid);
+      untrackGroup(pid);
       if (handlerError !== null) {
         reject(handlerError instanceof Error ? handlerError : new Error(`a dbt log line handler threw ${typeof handlerError}`));
         return;
