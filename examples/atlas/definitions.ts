@@ -131,19 +131,11 @@ const dbt = dbtAssets({
   // limits), not per step, so the step waits and tries again, 5 s and then 10 s later. (Every
   // failure is retried alike — a broken model too, which costs those 15 s before it fails.)
   retryPolicy: { maxRetries: 2, delayMs: 5_000, backoff: "exponential" },
-});
-
-/**
- * The source tests (11: not_null, unique, accepted_values on the raw columns) are checks of the
- * ingest assets, run with `dbt test` after each ingest materializes. They only read the landing
- * files, so they run against an in-memory DuckDB (ATLAS_DUCKDB_PATH=:memory:): the two ingests'
- * tests, which run at the same time in a full run, and a dbt build in another run never contend
- * for atlas.duckdb's lock. Same manifest and project; only `sourceChecks` is used from this call.
- */
-const dbtSourceTests = dbtAssets({
-  ...dbtOptions,
-  name: "dbt_atlas_source_tests",
-  env: { ...dbtOptions.env, ATLAS_DUCKDB_PATH: ":memory:" },
+  // The source tests (11: not_null, unique, accepted_values on the raw columns) are checks of the
+  // ingest assets, run with `dbt test` after each ingest materializes. They only read the landing
+  // files, so they run against an in-memory DuckDB: the two ingests' tests, which run at the same
+  // time in a full run, and a dbt build in another run never contend for atlas.duckdb's lock.
+  sourceTestEnv: { ATLAS_DUCKDB_PATH: ":memory:" },
 });
 
 // --- serving -------------------------------------------------------------------------------
@@ -247,6 +239,6 @@ export default defineDefinitions({
     rowCountCheck({ asset: "atlas/met/bergen_forecast", table: TABLES.forecast(BERGEN), min: 24 }),
     nonNullCheck({ asset: "atlas/met/bergen_forecast", table: TABLES.forecast(BERGEN), columns: ["time", "air_temperature", "wind_speed"] }),
     ...dbt.checks,
-    ...dbtSourceTests.sourceChecks,
+    ...dbt.sourceChecks,
   ],
 });

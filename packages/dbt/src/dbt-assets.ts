@@ -84,7 +84,8 @@ export function dbtAssets(options: DbtAssetsOptions): DbtAssets {
   });
   const built = new Set(map.assets.map((node) => node.assetKey));
   const checks = map.checks.filter((test) => !test.onSource && built.has(test.assetKey)).map((test) => checkOf(test));
-  const sourceChecks = map.checks.filter((test) => test.onSource).map((test) => sourceCheckOf(test, map, resolved));
+  const sourceTestOptions: DbtAssetsOptions = options.sourceTestEnv === undefined ? resolved : { ...resolved, env: { ...resolved.env, ...options.sourceTestEnv } };
+  const sourceChecks = map.checks.filter((test) => test.onSource).map((test) => sourceCheckOf(test, map, sourceTestOptions));
   const exposures = options.exposures === true ? map.exposures.map((exposure) => exposureAsset(exposure)) : [];
   return Object.freeze({ assets: Object.freeze([step, ...exposures]), checks: Object.freeze(checks), sourceChecks: Object.freeze(sourceChecks), map });
 }

@@ -170,6 +170,12 @@ export interface DbtAssetsOptions {
   extraArgs?: string[];
   /** Environment added to dbt's (the worker's own environment is passed on). */
   env?: Record<string, string>;
+  /**
+   * Environment added over `env` for the source tests' `dbt test` (`sourceChecks`), which run in
+   * the upstream assets' steps: e.g. an in-memory DuckDB, so that they never wait for the lock of
+   * the warehouse a dbt build holds.
+   */
+  sourceTestEnv?: Record<string, string>;
   /** Asset key of a node; default `meta.flyt.asset_key`, else `[schema, name]` (`[schema, alias]` for a versioned model). */
   assetKey?: (node: DbtNodeInfo) => string | readonly string[];
   /** Asset key of the upstream asset a source table reads; default `meta.flyt.asset_key`, else `[source_name, table]`. */
