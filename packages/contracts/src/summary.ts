@@ -131,6 +131,7 @@ export function summarizeRun(events: StoredEvent[]): RunSummary {
       case "STEP_OUTPUT":
       case "ASSET_OBSERVATION":
       case "ASSET_CHECK_EVALUATION":
+      case "DYNAMIC_PARTITIONS_CHANGED":
         break;
     }
   }

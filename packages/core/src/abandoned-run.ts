@@ -57,6 +57,7 @@ export class StepLedger {
       case "RUN_CANCELING":
       case "LOG":
       case "STEP_OUTPUT":
+      case "DYNAMIC_PARTITIONS_CHANGED":
       case "ASSET_MATERIALIZATION":
       case "ASSET_OBSERVATION":
       case "ASSET_CHECK_EVALUATION":

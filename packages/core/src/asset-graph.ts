@@ -15,7 +15,34 @@ export type PartitionsSnapshot =
       timezone: string;
       /** Luxon format of partition keys, e.g. `yyyy` for yearly, `yyyy-MM-dd` for daily. */
       format: string;
-    };
+    }
+  /** Keys added and removed at run time (sensors, assets, the API, the CLI); they live in storage under `name`. */
+  | { kind: "dynamic"; name: string };
+
+/**
+ * How the partitions of a downstream asset read the partitions of one upstream dependency
+ * (docs/partitions.md#mappings). Offsets count upstream windows.
+ * - `identity`: partition k reads upstream partition k (same keys).
+ * - `time-window`: the downstream window reads the upstream windows that overlap it, with the
+ *   start shifted by `startOffset` and the end by `endOffset` windows (daily → monthly rolls up
+ *   the month's days; monthly → daily reads the containing month; `-1/-1` is the previous
+ *   partition; `-6/0` a rolling 7-day window).
+ * - `all`: every upstream partition (an unpartitioned asset reading a partitioned one).
+ * - `static`: downstream key → upstream keys, listed (a function in the SDK is evaluated at load).
+ */
+export type PartitionMappingSnapshot =
+  | { kind: "identity" }
+  | { kind: "time-window"; startOffset: number; endOffset: number }
+  | { kind: "all" }
+  | { kind: "static"; upstreamKeysByDownstreamKey: Record<string, string[]> };
+
+/**
+ * How a backfill groups an asset's partitions into runs: `multi-run` launches one run per at most
+ * `maxPartitionsPerRun` partitions (1: one run per partition, the default); `single-run` launches
+ * one run over the whole range. A run over more than one partition gives the compute the range
+ * (`ctx.partitionKeys`, `ctx.partitionKeyRange`, `ctx.partitionTimeWindow`).
+ */
+export type BackfillPolicySnapshot = { kind: "multi-run"; maxPartitionsPerRun: number } | { kind: "single-run" };
 
 export interface RetryPolicySnapshot {
   maxRetries: number;
@@ -78,6 +105,13 @@ export interface AssetNodeSnapshot {
   freshnessPolicy?: FreshnessPolicySnapshot | null;
   /** Checks attached to this asset; absent means none. */
   checks?: AssetCheckSnapshot[];
+  /**
+   * Partition mappings declared on dependencies, by printed dep key; absent entries use the
+   * default (`defaultPartitionMapping` in @flyt/partitions). Absent on older snapshots: none declared.
+   */
+  partitionMappings?: Record<string, PartitionMappingSnapshot>;
+  /** Absent or null: multi-run, one partition per run. */
+  backfillPolicy?: BackfillPolicySnapshot | null;
 }
 
 /** Read-only graph over asset snapshots with up/downstream adjacency, built once per definitions load. */
@@ -91,6 +125,10 @@ export class AssetGraph {
     this.nodes = nodes;
     for (const asset of nodes.values()) {
       for (const dep of asset.deps) {
+        // A partitioned asset may read its own earlier partitions (deps names itself, with a
+        // mapping to earlier partitions): data flows between partitions, not between assets, so
+        // the graph's traversals and orders leave that edge out.
+        if (dep === asset.key) continue;
         const list = this.downstream.get(dep);
         if (list) list.push(asset.key);
         else this.downstream.set(dep, [asset.key]);
@@ -102,8 +140,10 @@ export class AssetGraph {
     return this.nodes.get(key);
   }
 
+  /** The asset's upstream assets (not itself: see the constructor). */
   upstreamOf(key: string): readonly string[] {
-    return this.nodes.get(key)?.deps ?? [];
+    const deps = this.nodes.get(key)?.deps ?? [];
+    return deps.includes(key) ? deps.filter((d) => d !== key) : deps;
   }
 
   downstreamOf(key: string): readonly string[] {

@@ -43,7 +43,11 @@ export const DEFINITION_LIMITS = {
   /** A cron expression / an IANA time-zone name. */
   cronChars: 200,
   timezoneChars: 100,
-  /** Keys a partitions definition may list (static keys, or the windows of a time range so far). */
+  /**
+   * Keys a static partitions definition may list (every load carries them in the snapshot). Time
+   * windows are not listed, so they have no such limit (a million hourly windows since 1910 are
+   * fine); dynamic partitions keep their keys in storage.
+   */
   partitionKeys: 200_000,
   /** One partition key. */
   partitionKeyChars: 128,

@@ -123,6 +123,7 @@ export function eventLimitProblem(body: EventBody, serialized?: string): string 
     case "STEP_SUCCESS":
     case "STEP_SKIPPED":
     case "STEP_CANCELED":
+    case "DYNAMIC_PARTITIONS_CHANGED":
       break;
   }
   const total = utf8Bytes(serialized ?? JSON.stringify(body));

@@ -108,6 +108,14 @@ export const EventBodySchema = z.discriminatedUnion("type", [
     description: z.string().optional(),
     metadata: MetadataSchema,
   }),
+  // Partitions. An asset (ctx.addDynamicPartitions) changes a dynamic partitions definition's
+  // keys; storage applies it in the same transaction as the insert (docs/partitions.md#dynamic).
+  z.object({
+    type: z.literal("DYNAMIC_PARTITIONS_CHANGED"),
+    name: z.string().min(1).max(200),
+    added: z.array(z.string()).max(10_000),
+    deleted: z.array(z.string()).max(10_000),
+  }),
 ]);
 export type EventBody = z.infer<typeof EventBodySchema>;
 export type EventType = EventBody["type"];

@@ -1,6 +1,6 @@
 /**
- * Tests of the lazy dependencies: importing this package and declaring static partitions loads
- * neither luxon nor croner (checked in a fresh process), each loads on first use, and the light
+ * Tests of the lazy dependencies: importing this package, declaring static or dynamic partitions
+ * and mapping positions between them loads neither luxon nor croner (checked in a fresh process), each loads on first use, and the light
  * time-zone check accepts and rejects exactly what luxon's own check does.
  */
 import { describe, it } from "node:test";
@@ -12,10 +12,14 @@ import { inFreshProcess } from "./testing.js";
 const indexUrl = new URL("./index.js", import.meta.url).href;
 
 void describe("lazy dependencies", () => {
-  void it("does not load luxon or croner at import or for static partitions, and loads each on first use", () => {
+  void it("does not load luxon or croner at import, for static or dynamic partitions, ranges or mappings, and loads each on first use", () => {
     const out = inFreshProcess(indexUrl, `
 const p = m;
 p.partitionsFromSnapshot(p.staticPartitions(["a", "b"]).snapshot()).keys();
+p.partitionKeySpace({ kind: "static", keys: ["a", "b"] }).keyAt(1);
+p.dynamicPartitions({ name: "stations" }).has("x");
+p.upstreamRangesFor({ kind: "identity" }, p.dynamicPartitionsSpace("s", 3), p.dynamicPartitionsSpace("s", 3), p.decodeRanges("0-2")).encode();
+p.previousPartitionMapping();
 const before = loaded();
 p.nextScheduleTimes({ cron: "0 6 * * *", timezone: "Europe/Oslo" }, new Date(), 1);
 const afterCron = loaded();

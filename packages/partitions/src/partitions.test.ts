@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { InvalidPartitionError } from "@flyt/core";
 import {
   dailyPartitions,
+  dynamicPartitions,
   hourlyPartitions,
+  isPartitionsDefinition,
   monthlyPartitions,
   partitionsFromSnapshot,
   staticPartitions,
@@ -40,6 +42,30 @@ void describe("staticPartitions()", () => {
     findProblem(problems, "staticPartitions", /keys\[3\] .* must not contain control characters/);
     findProblem(problems, "staticPartitions", /keys\[4\] "" must not be empty/);
     findProblem(problems, "staticPartitions", /keys\[5\] .* must be at most 128 characters/);
+  });
+});
+
+void describe("dynamicPartitions()", () => {
+  void it("keeps no keys: checks a key's syntax only, snapshots its name", () => {
+    const p = dynamicPartitions({ name: "stations.v2_x-1" });
+    assert.equal(p.kind, "dynamic");
+    assert.ok(isPartitionsDefinition(p));
+    assert.deepEqual(p.snapshot(), { kind: "dynamic", name: "stations.v2_x-1" });
+    assert.throws(() => p.keys(), /dynamic partitions "stations.v2_x-1" keep their keys in storage, not in the definition: read them through the API .* or, in a compute, through ctx/);
+    assert.ok(p.has("SN18700"));
+    assert.ok(!p.has("a/b"));
+    assert.ok(!p.has(""));
+    assert.equal(p.timeWindow("SN18700"), null);
+    assert.throws(() => p.timeWindow("a/b"), (e: unknown) => e instanceof InvalidPartitionError && /must not contain '\/' \(dynamic partitions "stations.v2_x-1"\)/.test(e.message));
+    assert.deepEqual(partitionsFromSnapshot({ kind: "dynamic", name: "stations" }).snapshot(), { kind: "dynamic", name: "stations" });
+  });
+
+  void it("validates its name", () => {
+    findProblem(problemsOf(() => dynamicPartitions({ name: "" })), "dynamicPartitions", /name "" must not be empty/);
+    findProblem(problemsOf(() => dynamicPartitions({ name: "my stations" })), "dynamicPartitions", /may only contain letters, digits, '_', '\.' and '-'/);
+    findProblem(problemsOf(() => dynamicPartitions({ name: "x".repeat(201) })), "dynamicPartitions", /is 201 characters, over the limit of 200/);
+    findProblem(problemsOf(() => dynamicPartitions(null as never)), "dynamicPartitions", /options must be an object/);
+    findProblem(problemsOf(() => partitionsFromSnapshot({ kind: "dynamic", name: "a b" })), "partitionsFromSnapshot", /may only contain/);
   });
 });
 

@@ -1,21 +1,32 @@
 /**
- * Partitions definitions: static key lists and time windows (yearly, monthly, daily, hourly) in
- * an IANA time zone. Time arithmetic goes through luxon so that windows follow the zone's
- * calendar: a daily window across a DST change lasts 23 or 25 hours, and at a fall-back the
- * repeated local hour is one 2-hour hourly window (its key would otherwise appear twice).
+ * Partitions definitions: static key lists, time windows (yearly, monthly, daily, hourly) in an
+ * IANA time zone, and dynamic partitions (keys added at run time, kept in storage). Windows
+ * follow the zone's calendar: a daily window across a DST change lasts 23 or 25 hours, and at a
+ * fall-back the repeated local hour is one 2-hour hourly window (time-windows.ts has the rules).
+ * Time windows are never listed to be defined, counted or checked: positions are computed
+ * (key-space.ts), so hourly partitions since 1910 are as cheap to define as since yesterday.
  */
-import type { DateTime } from "luxon";
 import { abbreviate, DEFINITION_LIMITS, didYouMeanSuffix, overLimit, InvalidPartitionError, type PartitionsSnapshot } from "@flyt/core";
-import type { PartitionsDefinition, TimeWindow, TimeWindowCadence } from "./types.js";
+import type { PartitionKeySpace, PartitionsDefinition, TimeWindow, TimeWindowCadence } from "./types.js";
 import { callerLocation, definitionsError } from "./errors.js";
 import { luxon } from "./lazy-deps.js";
+import { StaticKeySpace, TimeWindowKeySpace } from "./key-space.js";
+import { Timeline, wallClock } from "./time-windows.js";
 
 /**
- * Bound on listed keys: hourly partitions over ~20 years fit, a runaway definition does not hang a process.
+ * Most keys a static partitions definition may list (DEFINITION_LIMITS.partitionKeys): every
+ * load carries them in the code location's snapshot. Time windows have no such limit.
  * @example
- * hourlyPartitions({ start: "2000-01-01" }).keys(); // throws InvalidPartitionError above MAX_PARTITION_KEYS keys
+ * staticPartitions(manyKeys); // throws above MAX_PARTITION_KEYS keys
  */
 export const MAX_PARTITION_KEYS = DEFINITION_LIMITS.partitionKeys;
+/**
+ * Most keys `keys()` lists in one array (about 100 MB of strings): past it, page through
+ * `keySpace(now)` instead. Defining, counting and checking keys never lists.
+ * @example
+ * hourlyPartitions({ start: "1700-01-01T00:00" }).keys(); // throws: more than MAX_LISTED_PARTITION_KEYS to list
+ */
+export const MAX_LISTED_PARTITION_KEYS = 2_000_000;
 /**
  * Longest allowed partition key.
  * @example
@@ -65,6 +76,7 @@ export function staticPartitions(keys: readonly string[]): PartitionsDefinition 
   if (problems.length > 0) throw definitionsError(problems.map((message) => ({ subject: "staticPartitions", message })), definedAt);
   const list = Object.freeze([...keys]);
   const set = new Set(list);
+  let space: StaticKeySpace | undefined;
   return Object.freeze({
     kind: "static" as const,
     keys: () => [...list],
@@ -76,6 +88,65 @@ export function staticPartitions(keys: readonly string[]): PartitionsDefinition 
       return null;
     },
     snapshot: (): PartitionsSnapshot => ({ kind: "static", keys: [...list] }),
+    keySpace: (): PartitionKeySpace => (space ??= new StaticKeySpace(list)),
+  });
+}
+
+export interface DynamicPartitionsOptions {
+  /** Name the keys are stored under: letters, digits, `_`, `.` and `-`, at most 200 characters. Assets with the same name share the keys. */
+  name: string;
+}
+
+const DYNAMIC_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Why `name` cannot name dynamic partitions, or null when it can.
+ * @example
+ * dynamicPartitionsNameProblem("stations"); // null
+ * dynamicPartitionsNameProblem("my stations"); // "may only contain letters, digits, '_', '.' and '-'"
+ */
+export function dynamicPartitionsNameProblem(name: unknown): string | null {
+  if (typeof name !== "string") return `must be a string, got ${typeof name}`;
+  if (name === "") return "must not be empty";
+  if (name.length > DEFINITION_LIMITS.nameChars) return overLimit(name.length, DEFINITION_LIMITS.nameChars);
+  if (!DYNAMIC_NAME.test(name)) return "may only contain letters, digits, '_', '.' and '-'";
+  return null;
+}
+
+/**
+ * Partitions whose keys are added and removed at run time — by sensors, assets (`ctx`), the API
+ * and the CLI — and kept in storage under `name` (e.g. one partition per weather station or
+ * customer id). A key's position is given when it is added and never reused.
+ * @example
+ * const stations = dynamicPartitions({ name: "stations" });
+ * asset({ key: "atlas/frost/station_observations", partitions: stations, compute: async (ctx) => fetchStation(ctx.partitionKey!) });
+ */
+export function dynamicPartitions(options: DynamicPartitionsOptions): PartitionsDefinition {
+  return buildDynamicPartitions(options, callerLocation(), "dynamicPartitions");
+}
+
+function buildDynamicPartitions(options: DynamicPartitionsOptions, definedAt: string | null, subject: string): PartitionsDefinition {
+  const problem =
+    typeof options !== "object" || options === null
+      ? 'options must be an object like { name: "stations" }'
+      : dynamicPartitionsNameProblem(options.name) && `name ${JSON.stringify(typeof options.name === "string" ? abbreviate(options.name) : options.name)} ${dynamicPartitionsNameProblem(options.name)!}`;
+  if (problem) throw definitionsError([{ subject, message: problem }], definedAt);
+  const name = options.name;
+  return Object.freeze({
+    kind: "dynamic" as const,
+    keys(): string[] {
+      throw new Error(
+        `dynamic partitions ${JSON.stringify(name)} keep their keys in storage, not in the definition: ` +
+          "read them through the API (listDynamicPartitions) or, in a compute, through ctx",
+      );
+    },
+    has: (key: string) => partitionKeyProblem(key) === null,
+    timeWindow(key: string): TimeWindow | null {
+      const keyProblem = partitionKeyProblem(key);
+      if (keyProblem) throw new InvalidPartitionError(String(key), null, `${keyProblem} (dynamic partitions ${JSON.stringify(name)})`);
+      return null;
+    },
+    snapshot: (): PartitionsSnapshot => ({ kind: "dynamic", name }),
   });
 }
 
@@ -106,10 +177,6 @@ export const DEFAULT_PARTITION_FORMATS: Readonly<Record<TimeWindowCadence, strin
 });
 
 const UNIT = { yearly: "year", monthly: "month", daily: "day", hourly: "hour" } as const;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-
-const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
 
 /**
  * Partitions by time window. Each key names a complete window [start, end) in `timezone`.
@@ -149,9 +216,11 @@ export function dailyPartitions(options: CadenceOptions): PartitionsDefinition {
 }
 
 /**
- * One partition per hour, keys `yyyy-MM-dd-HH:mm` (Dagster's format).
+ * One partition per hour, keys `yyyy-MM-dd-HH:mm` (Dagster's format). A million of them (hourly
+ * since 1910) define, count and page as fast as a hundred: positions are computed, not listed.
  * @example
  * const hours = hourlyPartitions({ start: "2024-06-01T00:00", timezone: "UTC" });
+ * hourlyPartitions({ start: "1910-01-01T00:00" }).keySpace!().keyAt(999_999); // "2024-01-29-15:00"
  */
 export function hourlyPartitions(options: CadenceOptions): PartitionsDefinition {
   return buildTimeWindowPartitions({ ...options, cadence: "hourly" }, callerLocation(), "hourlyPartitions");
@@ -159,13 +228,14 @@ export function hourlyPartitions(options: CadenceOptions): PartitionsDefinition 
 
 /**
  * Rebuilds a partitions definition from its plain snapshot: how the platform (which never
- * imports user code) lists keys and windows of a code location's assets.
+ * imports user code) reads keys and windows of a code location's assets.
  * @example
  * const partitions = partitionsFromSnapshot(node.partitions!);
- * partitions.keys();
+ * partitions.keySpace?.().count;
  */
 export function partitionsFromSnapshot(snapshot: PartitionsSnapshot): PartitionsDefinition {
   if (snapshot.kind === "static") return staticPartitions(snapshot.keys);
+  if (snapshot.kind === "dynamic") return buildDynamicPartitions({ name: snapshot.name }, null, "partitionsFromSnapshot");
   const options: TimeWindowPartitionsOptions = {
     cadence: snapshot.cadence,
     start: snapshot.start,
@@ -185,12 +255,53 @@ export function isPartitionsDefinition(value: unknown): value is PartitionsDefin
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    (v.kind === "static" || v.kind === "time-window") &&
+    (v.kind === "static" || v.kind === "time-window" || v.kind === "dynamic") &&
     typeof v.keys === "function" &&
     typeof v.has === "function" &&
     typeof v.timeWindow === "function" &&
     typeof v.snapshot === "function"
   );
+}
+
+const rebuiltTimeWindows = new Map<string, PartitionsDefinition>();
+const staticSpaces = new WeakMap<readonly string[], StaticKeySpace>();
+const REBUILT_KEPT = 256;
+
+/**
+ * The partitions of a snapshot by position at `now` (default: the current time), without
+ * listing them: `count`, `keyAt`, `indexOf`, `keysBetween`, `windowAt`, `indexAtTime`. Time
+ * windows count complete windows within the end. Dynamic partitions have none here: their keys
+ * and positions live in storage (getDynamicPartitionsIndex, getDynamicPartitionsAt).
+ * @example
+ * const space = partitionKeySpace({ kind: "time-window", cadence: "hourly", start: "1910-01-01T00:00", end: null, timezone: "Europe/Oslo", format: "yyyy-MM-dd-HH:mm" });
+ * space.count;            // > 1,000,000
+ * space.keysBetween(0, 3); // ["1910-01-01-00:00", "1910-01-01-01:00", "1910-01-01-02:00"]
+ */
+export function partitionKeySpace(snapshot: PartitionsSnapshot, now: Date = new Date()): PartitionKeySpace {
+  if (typeof snapshot !== "object" || snapshot === null) throw new TypeError("partitionKeySpace: expected a partitions snapshot");
+  switch (snapshot.kind) {
+    case "static": {
+      let space = staticSpaces.get(snapshot.keys);
+      if (!space) staticSpaces.set(snapshot.keys, (space = new StaticKeySpace(snapshot.keys)));
+      return space;
+    }
+    case "time-window": {
+      const id = JSON.stringify([snapshot.cadence, snapshot.start, snapshot.end, snapshot.timezone, snapshot.format]);
+      let definition = rebuiltTimeWindows.get(id);
+      if (definition) rebuiltTimeWindows.delete(id);
+      else definition = partitionsFromSnapshot(snapshot);
+      rebuiltTimeWindows.set(id, definition);
+      if (rebuiltTimeWindows.size > REBUILT_KEPT) rebuiltTimeWindows.delete(rebuiltTimeWindows.keys().next().value!);
+      return definition.keySpace!(now);
+    }
+    case "dynamic":
+      throw new Error(
+        `partitionKeySpace: dynamic partitions ${JSON.stringify(snapshot.name)} have no key space here: ` +
+          "their keys and positions live in storage (getDynamicPartitionsIndex, getDynamicPartitionsAt)",
+      );
+    default:
+      throw new TypeError(`partitionKeySpace: unknown partitions kind ${JSON.stringify((snapshot as { kind: unknown }).kind)}`);
+  }
 }
 
 function knownTimeZones(): string[] {
@@ -200,6 +311,9 @@ function knownTimeZones(): string[] {
     return [];
   }
 }
+
+/** A period far enough after the first that a key format without a year (or day) repeats by then. */
+const FAR_PERIOD: Record<TimeWindowCadence, number> = { hourly: 24 * 800, daily: 800, monthly: 25, yearly: 2 };
 
 function buildTimeWindowPartitions(
   options: TimeWindowPartitionsOptions,
@@ -233,13 +347,15 @@ function buildTimeWindowPartitions(
 
   const unit = UNIT[cadence];
   const format = options.format ?? DEFAULT_PARTITION_FORMATS[cadence];
-  const defaultFormat = format === DEFAULT_PARTITION_FORMATS[cadence];
-  const zone = IANAZone.create(timezone);
 
-  const parseBoundary = (label: "start" | "end", text: string): DateTime | null => {
+  const parseBoundary = (label: "start" | "end", text: string) => {
     const parsed = DateTime.fromISO(text, { zone: timezone });
     if (!parsed.isValid) {
       problems.push(`${label} ${JSON.stringify(text)} is not an ISO date or date-time (${parsed.invalidExplanation ?? "unparseable"})`);
+      return null;
+    }
+    if (parsed.year < 1 || parsed.year > 9999) {
+      problems.push(`${label} ${JSON.stringify(text)} must be in the years 1 to 9999`);
       return null;
     }
     return parsed;
@@ -258,126 +374,72 @@ function buildTimeWindowPartitions(
   if (problems.length > 0 || !startDt) fail();
   const startMs = startDt!.toMillis();
   const endMs = endDt ? endDt.toMillis() : Number.POSITIVE_INFINITY;
+  const s = startDt!;
+  const startWall =
+    cadence === "hourly" ? wallClock(s.year, s.month - 1, s.day, s.hour) : cadence === "daily" ? wallClock(s.year, s.month - 1, s.day) : cadence === "monthly" ? wallClock(s.year, s.month - 1) : wallClock(s.year, 0);
+  const timeline = new Timeline({ cadence, zone: timezone, startMs, startWall, format, defaultFormat: format === DEFAULT_PARTITION_FORMATS[cadence] });
 
-  // Zone offsets change a few times a year; checking once per day (and per hour only on a day
-  // with a change) keeps listing hourly keys over years cheap.
-  let segmentStart = Number.NaN;
-  let segmentEnd = Number.NaN;
-  let segmentOffset = 0;
-  const offsetMinutes = (ms: number): number => {
-    if (ms >= segmentStart && ms < segmentEnd) return segmentOffset;
-    const here = zone.offset(ms);
-    segmentStart = ms;
-    segmentEnd = zone.offset(ms + DAY_MS) === here ? ms + DAY_MS : ms + 1;
-    segmentOffset = here;
-    return here;
-  };
-
-  const keyOf = (ms: number): string => {
-    if (!defaultFormat) return DateTime.fromMillis(ms, { zone }).toFormat(format);
-    const local = new Date(ms + offsetMinutes(ms) * 60_000);
-    const y = pad(local.getUTCFullYear(), 4);
-    switch (cadence) {
-      case "yearly":
-        return y;
-      case "monthly":
-        return `${y}-${pad(local.getUTCMonth() + 1)}`;
-      case "daily":
-        return `${y}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
-      case "hourly":
-        return `${y}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}-${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
-    }
-  };
-
-  /** Start of the window after the one starting at `ms`. */
-  const nextStart = (ms: number): number => {
-    if (cadence === "hourly") {
-      const key = keyOf(ms);
-      let next = ms + HOUR_MS;
-      // A repeated local hour (DST fall-back) has the same key: it belongs to this window.
-      while (keyOf(next) === key) next += HOUR_MS;
-      return next;
-    }
-    return DateTime.fromMillis(ms, { zone })
-      .plus({ [`${unit}s`]: 1 })
-      .startOf(unit)
-      .toMillis();
-  };
-
-  if (!defaultFormat) {
-    const first = keyOf(startMs);
-    const secondStart = nextStart(startMs);
-    const second = keyOf(secondStart);
-    const roundTrips = (key: string, ms: number): boolean => {
-      const parsed = DateTime.fromFormat(key, format, { zone });
-      return parsed.isValid && parsed.toMillis() === ms;
-    };
-    if (first.includes("/")) problems.push(`format ${JSON.stringify(format)} produces keys with '/' (${JSON.stringify(first)})`);
-    else if (first === second || !roundTrips(first, startMs) || !roundTrips(second, secondStart)) {
+  if (format !== DEFAULT_PARTITION_FORMATS[cadence]) {
+    // A custom format must name each window once: keys of different periods differ and parse back.
+    const periods = [0, 1, FAR_PERIOD[cadence]];
+    const keys = periods.map((p) => timeline.formatPeriod(p));
+    const roundTrip = periods.every((p, i) => {
+      const parsed = timeline.parsePeriod(keys[i]!);
+      return "period" in parsed && parsed.period === p;
+    });
+    if (keys[0]!.includes("/")) problems.push(`format ${JSON.stringify(format)} produces keys with '/' (${JSON.stringify(keys[0])})`);
+    else if (new Set(keys).size !== keys.length || !roundTrip) {
       problems.push(
         `format ${JSON.stringify(format)} does not identify ${cadence} windows: ` +
-          `${JSON.stringify(first)} must parse back to the window it names (default ${JSON.stringify(DEFAULT_PARTITION_FORMATS[cadence])})`,
+          `${JSON.stringify(keys[0])} must parse back to the window it names (default ${JSON.stringify(DEFAULT_PARTITION_FORMATS[cadence])})`,
       );
-    } else if (partitionKeyProblem(first) !== null) problems.push(`format ${JSON.stringify(format)}: key ${JSON.stringify(first)} ${partitionKeyProblem(first)!}`);
+    } else if (partitionKeyProblem(keys[0]) !== null) problems.push(`format ${JSON.stringify(format)}: key ${JSON.stringify(keys[0])} ${partitionKeyProblem(keys[0])!}`);
     if (problems.length > 0) fail();
   }
+  const firstKey = timeline.formatPeriod(0);
 
-  /** The window start named by `key`, or the reason it names none. */
-  const parseKey = (key: string): { ms: number } | { problem: string } => {
-    if (typeof key !== "string") return { problem: "a partition key must be a string" };
-    const parsed = DateTime.fromFormat(key, format, { zone });
-    if (!parsed.isValid) return { problem: `does not match the format ${JSON.stringify(format)}` };
-    let ms = parsed.toMillis();
-    if (cadence === "hourly" && keyOf(ms - HOUR_MS) === key) ms -= HOUR_MS;
-    if (keyOf(ms) !== key) return { problem: `does not match the format ${JSON.stringify(format)} exactly` };
-    if (DateTime.fromMillis(ms, { zone }).startOf(unit).toMillis() !== ms) return { problem: `is not the start of a ${unit}` };
-    if (ms < startMs) return { problem: `is before the first partition (${keyOf(startMs)})` };
-    if (nextStart(ms) > endMs) return { problem: `is at or after the end (${end ?? ""})` };
-    return { ms };
+  /** The position of the window `key` names (at any time, within the end), or why there is none. */
+  const resolve = (key: string): { index: number } | { problem: string } => {
+    const parsed = timeline.parsePeriod(key);
+    if ("problem" in parsed) return parsed;
+    if (parsed.period < 0) return { problem: `is before the first partition (${firstKey})` };
+    const index = timeline.indexOfPeriod(parsed.period);
+    if (index < 0) return { problem: `does not exist in ${timezone}: the clock skips it (or shows it again after a change, inside the window of an earlier key)` };
+    if (endMs !== Number.POSITIVE_INFINITY && timeline.startAt(index + 1) > endMs) return { problem: `is at or after the end (${end ?? ""})` };
+    return { index };
+  };
+  const countAt = (now: Date): number => {
+    const nowMs = now instanceof Date ? now.getTime() : Number.NaN;
+    if (Number.isNaN(nowMs)) throw new TypeError(`${subject}: now must be a valid Date, got ${String(now)}`);
+    return timeline.countUntil(Math.min(nowMs, endMs));
   };
 
-  // Listed windows are cached and extended as time passes: keys() is called on every tick.
+  // Listed keys are kept and extended as time passes: keys() is called on every tick.
   const listed: string[] = [];
-  const listedEnds: number[] = [];
-  let cursor = startMs;
-  const listUpTo = (limit: number): string[] => {
-    for (;;) {
-      const next = nextStart(cursor);
-      if (next > limit) break;
-      if (listed.length >= MAX_PARTITION_KEYS) {
-        throw new InvalidPartitionError(
-          keyOf(cursor),
-          null,
-          `${subject}: more than ${MAX_PARTITION_KEYS} partitions since ${start}; use a later start or an end`,
-        );
-      }
-      listed.push(keyOf(cursor));
-      listedEnds.push(next);
-      cursor = next;
-    }
-    let lo = 0;
-    let hi = listedEnds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (listedEnds[mid]! <= limit) lo = mid + 1;
-      else hi = mid;
-    }
-    return listed.slice(0, lo);
-  };
-
   const snapshot: PartitionsSnapshot = { kind: "time-window", cadence, start, end: end ?? null, timezone, format };
   return Object.freeze({
     kind: "time-window" as const,
-    keys: (now: Date = new Date()) => listUpTo(Math.min(now.getTime(), endMs)),
+    keys(now: Date = new Date()): string[] {
+      const count = countAt(now);
+      if (count > MAX_LISTED_PARTITION_KEYS) {
+        throw new RangeError(
+          `${cadence} partitions since ${start} in ${timezone} are ${count} keys, more than the ${MAX_LISTED_PARTITION_KEYS} keys() lists; ` +
+            "page through keySpace(now) (keysBetween) instead",
+        );
+      }
+      if (listed.length < count) for (const key of timeline.keysBetween(listed.length, count)) listed.push(key);
+      return listed.slice(0, count);
+    },
     has(key: string, now: Date = new Date()): boolean {
-      const parsed = parseKey(key);
-      return "ms" in parsed && nextStart(parsed.ms) <= now.getTime();
+      const resolved = resolve(key);
+      return "index" in resolved && resolved.index < countAt(now);
     },
     timeWindow(key: string): TimeWindow {
-      const parsed = parseKey(key);
-      if ("problem" in parsed) throw new InvalidPartitionError(key, null, `${parsed.problem} (${cadence} partitions in ${timezone})`);
-      return { start: new Date(parsed.ms), end: new Date(nextStart(parsed.ms)) };
+      const resolved = resolve(key);
+      if ("problem" in resolved) throw new InvalidPartitionError(String(key), null, `${resolved.problem} (${cadence} partitions in ${timezone})`);
+      return timeline.windowAt(resolved.index);
     },
     snapshot: (): PartitionsSnapshot => ({ ...snapshot }),
+    keySpace: (now: Date = new Date()): PartitionKeySpace => new TimeWindowKeySpace(timeline, countAt(now), resolve),
   });
 }
