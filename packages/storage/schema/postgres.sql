@@ -77,6 +77,22 @@ TABLE asset_partitions (
 );
   CONSTRAINT asset_partitions_pkey PRIMARY KEY (asset_key, partition);
 
+TABLE backfills (
+  id bigint NOT NULL DEFAULT nextval('backfills_id_seq'::regclass),
+  backfill_id text NOT NULL,
+  status text NOT NULL,
+  request jsonb NOT NULL,
+  plan jsonb,
+  progress jsonb NOT NULL,
+  counts jsonb NOT NULL,
+  error text,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  ended_at bigint
+);
+  CONSTRAINT backfills_backfill_id_key UNIQUE (backfill_id);
+  CONSTRAINT backfills_pkey PRIMARY KEY (id);
+
 TABLE daemon_heartbeats (
   daemon_id text NOT NULL,
   loop text NOT NULL,
@@ -84,6 +100,28 @@ TABLE daemon_heartbeats (
   info text
 );
   CONSTRAINT daemon_heartbeats_pkey PRIMARY KEY (daemon_id, loop);
+
+TABLE dynamic_partition_bitmaps (
+  name text NOT NULL,
+  bucket integer NOT NULL,
+  bits bytea NOT NULL
+);
+  CONSTRAINT dynamic_partition_bitmaps_pkey PRIMARY KEY (name, bucket);
+
+TABLE dynamic_partition_sets (
+  name text NOT NULL,
+  next_position bigint NOT NULL,
+  key_count bigint NOT NULL
+);
+  CONSTRAINT dynamic_partition_sets_pkey PRIMARY KEY (name);
+
+TABLE dynamic_partitions (
+  name text NOT NULL,
+  partition_key text NOT NULL,
+  position bigint NOT NULL,
+  created_at bigint NOT NULL
+);
+  CONSTRAINT dynamic_partitions_pkey PRIMARY KEY (name, partition_key);
 
 TABLE event_log (
   id bigint NOT NULL DEFAULT nextval('event_log_id_seq'::regclass),
@@ -123,6 +161,24 @@ TABLE leases (
   expires_at bigint NOT NULL
 );
   CONSTRAINT leases_pkey PRIMARY KEY (name);
+
+TABLE partition_status_bitmaps (
+  asset_key text NOT NULL,
+  status text NOT NULL,
+  bucket integer NOT NULL,
+  bits bytea NOT NULL
+);
+  CONSTRAINT partition_status_bitmaps_pkey PRIMARY KEY (asset_key, status, bucket);
+  CONSTRAINT partition_status_bitmaps_status_check CHECK ((status = ANY (ARRAY['MATERIALIZED'::text, 'FAILED'::text])));
+
+TABLE partitions_definitions (
+  asset_key text NOT NULL,
+  snapshot jsonb NOT NULL,
+  fingerprint text NOT NULL,
+  dynamic_name text,
+  updated_at bigint NOT NULL
+);
+  CONSTRAINT partitions_definitions_pkey PRIMARY KEY (asset_key);
 
 TABLE run_assets (
   run_id text NOT NULL,
@@ -212,7 +268,14 @@ CREATE UNIQUE INDEX asset_check_latest_pkey ON asset_check_latest USING btree (a
 CREATE UNIQUE INDEX asset_freshness_pkey ON asset_freshness USING btree (asset_key);
 CREATE UNIQUE INDEX asset_latest_pkey ON asset_latest USING btree (asset_key);
 CREATE UNIQUE INDEX asset_partitions_pkey ON asset_partitions USING btree (asset_key, partition);
+CREATE UNIQUE INDEX backfills_backfill_id_key ON backfills USING btree (backfill_id);
+CREATE UNIQUE INDEX backfills_pkey ON backfills USING btree (id);
+CREATE INDEX backfills_status_id ON backfills USING btree (status, id);
 CREATE UNIQUE INDEX daemon_heartbeats_pkey ON daemon_heartbeats USING btree (daemon_id, loop);
+CREATE UNIQUE INDEX dynamic_partition_bitmaps_pkey ON dynamic_partition_bitmaps USING btree (name, bucket);
+CREATE UNIQUE INDEX dynamic_partition_sets_pkey ON dynamic_partition_sets USING btree (name);
+CREATE UNIQUE INDEX dynamic_partitions_pkey ON dynamic_partitions USING btree (name, partition_key);
+CREATE UNIQUE INDEX dynamic_partitions_position ON dynamic_partitions USING btree (name, "position");
 CREATE INDEX event_log_asset ON event_log USING btree (asset_key, type, id);
 CREATE UNIQUE INDEX event_log_pkey ON event_log USING btree (id);
 CREATE INDEX event_log_run_id ON event_log USING btree (run_id, id);
@@ -220,6 +283,9 @@ CREATE UNIQUE INDEX event_log_run_seq ON event_log USING btree (run_id, seq);
 CREATE UNIQUE INDEX flyt_migrations_pkey ON flyt_migrations USING btree (id);
 CREATE UNIQUE INDEX instigators_pkey ON instigators USING btree (id);
 CREATE UNIQUE INDEX leases_pkey ON leases USING btree (name);
+CREATE UNIQUE INDEX partition_status_bitmaps_pkey ON partition_status_bitmaps USING btree (asset_key, status, bucket);
+CREATE INDEX partitions_definitions_dynamic_name ON partitions_definitions USING btree (dynamic_name) WHERE (dynamic_name IS NOT NULL);
+CREATE UNIQUE INDEX partitions_definitions_pkey ON partitions_definitions USING btree (asset_key);
 CREATE INDEX run_assets_asset_key ON run_assets USING btree (asset_key, run_id);
 CREATE UNIQUE INDEX run_assets_pkey ON run_assets USING btree (run_id, asset_key);
 CREATE UNIQUE INDEX run_heartbeats_pkey ON run_heartbeats USING btree (run_id);

@@ -70,12 +70,47 @@ CREATE TABLE asset_partitions (
   PRIMARY KEY (asset_key, partition)
 );
 
+CREATE TABLE backfills (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  backfill_id TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL,
+  request TEXT NOT NULL,
+  plan TEXT,
+  progress TEXT NOT NULL,
+  counts TEXT NOT NULL,
+  error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  ended_at INTEGER
+);
+
 CREATE TABLE daemon_heartbeats (
   daemon_id TEXT NOT NULL,
   loop TEXT NOT NULL,
   heartbeat_at INTEGER NOT NULL,
   info TEXT,
   PRIMARY KEY (daemon_id, loop)
+);
+
+CREATE TABLE dynamic_partition_bitmaps (
+  name TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  bits BLOB NOT NULL,
+  PRIMARY KEY (name, bucket)
+);
+
+CREATE TABLE dynamic_partition_sets (
+  name TEXT PRIMARY KEY,
+  next_position INTEGER NOT NULL,
+  key_count INTEGER NOT NULL
+);
+
+CREATE TABLE dynamic_partitions (
+  name TEXT NOT NULL,
+  partition_key TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (name, partition_key)
 );
 
 CREATE TABLE event_log (
@@ -110,6 +145,23 @@ CREATE TABLE leases (
   holder TEXT NOT NULL,
   fencing_token INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE partition_status_bitmaps (
+  asset_key TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('MATERIALIZED', 'FAILED')),
+  bucket INTEGER NOT NULL,
+  bits BLOB NOT NULL,
+  PRIMARY KEY (asset_key, status, bucket)
+);
+
+CREATE TABLE partitions_definitions (
+  asset_key TEXT PRIMARY KEY,
+  snapshot TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  -- The dynamic partitions name of a dynamic definition (its keys' changes touch these bitmaps).
+  dynamic_name TEXT,
+  updated_at INTEGER NOT NULL
 );
 
 CREATE TABLE run_assets (
@@ -184,11 +236,17 @@ CREATE INDEX alert_deliveries_alert_id ON alert_deliveries (alert_id);
 
 CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name) WHERE revoked_at IS NULL;
 
+CREATE INDEX backfills_status_id ON backfills (status, id);
+
+CREATE UNIQUE INDEX dynamic_partitions_position ON dynamic_partitions (name, position);
+
 CREATE INDEX event_log_asset ON event_log (asset_key, type, id);
 
 CREATE INDEX event_log_run_id ON event_log (run_id, id);
 
 CREATE UNIQUE INDEX event_log_run_seq ON event_log (run_id, seq);
+
+CREATE INDEX partitions_definitions_dynamic_name ON partitions_definitions (dynamic_name) WHERE dynamic_name IS NOT NULL;
 
 CREATE INDEX run_assets_asset_key ON run_assets (asset_key, run_id);
 

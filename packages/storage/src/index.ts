@@ -9,6 +9,14 @@ export { PostgresStorage, type PostgresStorageOptions } from "./postgres/postgre
 export { StorageInputError, StorageUnavailableError } from "./errors.js";
 export { maskDatabaseUrl } from "./shared/url.js";
 export { encodeCursor, decodeCursor } from "./shared/cursor.js";
+export {
+  MAX_BACKFILL_REQUEST_BYTES,
+  MAX_BACKFILL_PLAN_BYTES,
+  MAX_DEFINITIONS_PER_CALL,
+  MAX_DYNAMIC_PARTITION_KEYS_PER_CALL,
+  MAX_DYNAMIC_PARTITIONS_NAME_LENGTH,
+} from "./shared/partitions.js";
+export { KEY_SPACE_HORIZON_MS } from "./core/partition-ops.js";
 export { instigatorId, setInstigatorStatus } from "./instigators.js";
 export { migrateSqlite, sqliteSchemaVersion } from "./sqlite/sqlite-migrator.js";
 export { migratePostgres, postgresSchemaVersion } from "./postgres/postgres-migrator.js";

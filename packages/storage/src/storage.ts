@@ -9,7 +9,13 @@
  * - Times are epoch milliseconds.
  */
 import type {
+  BackfillAssetProgress,
+  BackfillCounts,
+  BackfillRecord,
+  BackfillRequest,
+  BackfillStatus,
   EventRecord,
+  PartitionsSnapshot,
   EventType,
   Metadata,
   NewRun,
@@ -253,6 +259,62 @@ export interface AssetFreshnessState {
   evaluatedAt: number;
 }
 
+
+/** An asset's partitions definition as the platform last loaded it: storage needs it to place a partition key in the asset's status bitmaps. */
+export interface PartitionsDefinitionEntry {
+  assetKey: string;
+  /** null: the asset is not partitioned (any status it had is dropped). */
+  partitions: PartitionsSnapshot | null;
+}
+
+/**
+ * Per-partition status of one asset, range-encoded over its partition indices (positions in its
+ * key space; for dynamic partitions, the key's position in storage). Kept current on write from
+ * materializations (MATERIALIZED) and run failures (FAILED, until a later materialization), never
+ * by scanning the event log. Empty sets when the asset's definition was never registered.
+ */
+export interface PartitionStatusRanges {
+  assetKey: string;
+  /** The definition the indices refer to (as registered with `putPartitionsDefinitions`), or null. */
+  partitions: PartitionsSnapshot | null;
+  /** Encoded index ranges (`encodeRanges` of @flyt/partitions): "0-24,30-31". */
+  materialized: string;
+  failed: string;
+}
+
+/** One key of a dynamic partitions definition: `index` is its stable position (never reused). */
+export interface DynamicPartitionKey {
+  key: string;
+  index: number;
+  createdAt: number;
+}
+
+export interface DynamicPartitionsChange {
+  /** How many of the keys were new (added) or existed (deleted). */
+  added: number;
+  deleted: number;
+}
+
+export interface BackfillFilter {
+  statuses?: BackfillStatus[];
+}
+
+/** A backfill to store: REQUESTED, with no plan yet. */
+export interface NewBackfill {
+  backfillId?: string;
+  request: BackfillRequest;
+}
+
+/** What the daemon writes as it plans and drives a backfill. */
+export interface BackfillUpdate {
+  status?: BackfillStatus;
+  plan?: unknown;
+  progress?: BackfillAssetProgress[];
+  counts?: BackfillCounts;
+  error?: string | null;
+  endedAt?: number | null;
+}
+
 /** Result of createRun: `created: false` means the `(instigator, runKey)` pair already had a run. */
 export interface CreateRunResult {
   run: RunRecord;
@@ -427,6 +489,44 @@ export interface Storage {
   /** Materialization events of one asset, newest first, paginated. */
   getMaterializationHistory(assetKey: string, page?: PageRequest): Promise<Page<StoredEvent>>;
   getLatestCheckResults(assetKeys?: string[]): Promise<CheckIndexEntry[]>;
+
+  // Partitions --------------------------------------------------------------------------
+  /**
+   * Registers the partitions definitions of these assets (the webserver and the daemon call it when
+   * a location loads). An asset whose definition changed has its status rebuilt from the asset
+   * index in the same call (keys that are no longer partitions are dropped from the bitmaps).
+   */
+  putPartitionsDefinitions(entries: PartitionsDefinitionEntry[]): Promise<void>;
+  /** The status of one partitioned asset (see `PartitionStatusRanges`); empty sets for an unknown asset. */
+  getPartitionStatus(assetKey: string): Promise<PartitionStatusRanges>;
+  /** Adds keys to dynamic partitions definition `name` (existing ones are left as they are). */
+  addDynamicPartitions(name: string, keys: string[]): Promise<DynamicPartitionsChange>;
+  /** Removes keys from `name` (unknown ones are ignored); their materializations stay in the log. */
+  deleteDynamicPartitions(name: string, keys: string[]): Promise<DynamicPartitionsChange>;
+  /** Keys of `name` in index order, paginated. */
+  listDynamicPartitions(name: string, page?: PageRequest): Promise<Page<DynamicPartitionKey>>;
+  /** How many keys `name` has, and the encoded set of their indices (deleted keys leave holes). */
+  getDynamicPartitionsIndex(name: string): Promise<{ count: number; indices: string }>;
+  /** The keys of `name` at these indices (unknown or deleted ones left out), in index order. */
+  getDynamicPartitionsAt(name: string, indices: number[]): Promise<DynamicPartitionKey[]>;
+  /** The entries of these keys of `name` that exist. */
+  getDynamicPartitions(name: string, keys: string[]): Promise<DynamicPartitionKey[]>;
+
+  // Backfills ---------------------------------------------------------------------------
+  createBackfill(backfill: NewBackfill): Promise<BackfillRecord>;
+  getBackfill(backfillId: string): Promise<BackfillRecord | null>;
+  /** Newest first. */
+  listBackfills(filter?: BackfillFilter, page?: PageRequest): Promise<Page<BackfillRecord>>;
+  /**
+   * Applies a daemon's update; fenced like the daemon's other writes. A terminal backfill is not
+   * changed (returns it as stored). Returns the backfill after the update, or null when unknown.
+   */
+  updateBackfill(backfillId: string, update: BackfillUpdate, options?: WriteOptions): Promise<BackfillRecord | null>;
+  /**
+   * An operator's cancel: REQUESTED or IN_PROGRESS → CANCELING (the daemon cancels its live runs,
+   * launches nothing more, then marks it CANCELED). Returns the backfill, or null when unknown.
+   */
+  requestBackfillCancel(backfillId: string): Promise<BackfillRecord | null>;
 
   // Instigators -------------------------------------------------------------------------
   getInstigatorState(id: string): Promise<InstigatorState | null>;

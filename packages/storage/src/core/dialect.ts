@@ -5,6 +5,9 @@
  */
 import type { Sql } from "./sql.js";
 
+/** A column of `Dialect.tableOf`: its name and type. */
+export type TableColumn = readonly [name: string, type: "text" | "int" | "bytes"];
+
 export interface Dialect {
   /** The database clock in epoch ms (leases are judged by it, so every process agrees). */
   readonly nowMs: Sql;
@@ -12,10 +15,23 @@ export interface Dialect {
   readonly byteOrder: Sql;
   /** Appended to the fence's lease read inside a write's transaction (a row lock where there are row locks). */
   readonly lockForShare: Sql;
+  /**
+   * Appended to a read inside a write's transaction that other writers of the same rows must wait
+   * for (a row lock where there are row locks; SQLite's BEGIN IMMEDIATE already serializes writes).
+   */
+  readonly lockForUpdate: Sql;
   greatest(a: Sql, b: Sql): Sql;
   least(a: Sql, b: Sql): Sql;
   /** `column` is one of `values` (a fixed text whatever the list's length, so statements stay cached). */
   inList(column: string, values: readonly string[]): Sql;
+  /** `column` (an integer column) is one of `values`, with a fixed text as `inList`. */
+  inIntList(column: string, values: readonly number[]): Sql;
+  /**
+   * `rows` as a FROM item named `alias` with these typed columns, in one parameter per column or
+   * one in all (a fixed text whatever the count, so multi-row writes stay one cached statement).
+   * Bytes are Buffers or Uint8Arrays.
+   */
+  tableOf(alias: string, columns: readonly TableColumn[], rows: readonly (readonly unknown[])[]): Sql;
   /** A JSON value as a parameter, typed as the backend's JSON column needs. */
   json(value: unknown): Sql;
   /** The driver error is a unique violation of `constraint` (an index or constraint name). */

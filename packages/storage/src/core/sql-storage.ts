@@ -7,11 +7,12 @@
  * and the change feed (notifications differ per backend, and these paths carry the event-log and
  * queue figures of docs/benchmarks.md).
  */
-import type { EventRecord, NewRun, RunRecord, StoredEvent } from "@flyt/core";
+import { isTerminalBackfillStatus, type BackfillRecord, type EventRecord, type NewRun, type RunRecord, type StoredEvent } from "@flyt/core";
 import { StorageInputError } from "../errors.js";
 import { apiTokenFromRow, duplicateNameError, validateApiTokenId, validateNewApiToken, type ApiTokenRow } from "../shared/api-tokens.js";
 import { validateRunIdList } from "../shared/batches.js";
-import { buildPage, pageLimit, resolvePage } from "../shared/cursor.js";
+import { encodeIntervals } from "../shared/bitmap.js";
+import { buildPage, decodeCursor, encodeCursor, pageLimit, resolvePage } from "../shared/cursor.js";
 import { assertFenceHolds, fenceOf } from "../shared/fence.js";
 import {
   alertDeliveryFromRow,
@@ -23,6 +24,19 @@ import {
   type AlertDeliveryRow,
   type FreshnessRow,
 } from "../shared/observability.js";
+import {
+  backfillFromRow,
+  emptyBackfillCounts,
+  snapshotFromColumn,
+  validateBackfillFilter,
+  validateBackfillUpdate,
+  validateDefinitionEntries,
+  validateDynamicKeys,
+  validateDynamicName,
+  validateNewBackfill,
+  validatePositions,
+  type BackfillRow,
+} from "../shared/partitions.js";
 import { listRunsSql } from "../shared/queries.js";
 import {
   assetIndexFromRow,
@@ -56,6 +70,7 @@ import {
 } from "../shared/validate.js";
 import type * as S from "../storage.js";
 import type { Dialect } from "./dialect.js";
+import { changeDynamicPartitions, DefinitionCache, lockDynamicSets, putDefinitions, readLiveIntervals, readStatusIntervals } from "./partition-ops.js";
 import { joinSql, raw, sql, Sql } from "./sql.js";
 import { execute, first, rows, type Operation } from "./unit-of-work.js";
 
@@ -84,6 +99,8 @@ export abstract class SqlStorage implements S.Storage {
   abstract readonly capabilities: S.StorageCapabilities;
   abstract readonly expectedSchemaVersion: number;
   protected abstract readonly dialect: Dialect;
+  /** Parsed partitions definitions by (asset, fingerprint): see `DefinitionCache`. */
+  protected readonly partitionDefinitions = new DefinitionCache();
 
   /** Runs a read: its statements need no transaction between them. */
   protected abstract read<T>(what: string, operation: Operation<T>): Promise<T>;
@@ -380,6 +397,171 @@ export abstract class SqlStorage implements S.Storage {
     })());
   }
 
+  // Partitions --------------------------------------------------------------------------
+
+  putPartitionsDefinitions(entries: S.PartitionsDefinitionEntry[]): Promise<void> {
+    const d = this.dialect;
+    const cache = this.partitionDefinitions;
+    return this.write("putPartitionsDefinitions", (function* () {
+      yield* putDefinitions(d, cache, validateDefinitionEntries(entries), Date.now());
+    })());
+  }
+
+  getPartitionStatus(assetKey: string): Promise<S.PartitionStatusRanges> {
+    return this.read("getPartitionStatus", (function* () {
+      validateId(assetKey, "asset key");
+      const def = yield* first<{ snapshot: unknown }>(sql`SELECT snapshot FROM partitions_definitions WHERE asset_key = ${assetKey}`);
+      if (def === undefined) return { assetKey, partitions: null, materialized: "", failed: "" };
+      const status = yield* readStatusIntervals(assetKey);
+      return { assetKey, partitions: snapshotFromColumn(def.snapshot), materialized: encodeIntervals(status.MATERIALIZED), failed: encodeIntervals(status.FAILED) };
+    })());
+  }
+
+  addDynamicPartitions(name: string, keys: string[]): Promise<S.DynamicPartitionsChange> {
+    return this.changeDynamic("addDynamicPartitions", name, keys, true);
+  }
+
+  deleteDynamicPartitions(name: string, keys: string[]): Promise<S.DynamicPartitionsChange> {
+    return this.changeDynamic("deleteDynamicPartitions", name, keys, false);
+  }
+
+  private changeDynamic(what: string, name: string, keys: string[], add: boolean): Promise<S.DynamicPartitionsChange> {
+    const d = this.dialect;
+    return this.write(what, (function* () {
+      const valid = validateDynamicName(name);
+      const list = validateDynamicKeys(valid, keys);
+      if (list.length === 0) return { added: 0, deleted: 0 };
+      const state = (yield* lockDynamicSets(d, [valid], true)).get(valid)!;
+      return yield* changeDynamicPartitions(d, valid, add ? list : [], add ? [] : list, state, Date.now());
+    })());
+  }
+
+  listDynamicPartitions(name: string, page?: S.PageRequest): Promise<S.Page<S.DynamicPartitionKey>> {
+    return this.read("listDynamicPartitions", (function* () {
+      const valid = validateDynamicName(name);
+      const limit = pageLimit(page?.limit);
+      // The cursor is the position the next page starts at (positions are never reused, so a key
+      // added or deleted meanwhile neither repeats nor skips another).
+      const from = page?.cursor === undefined || page.cursor === null ? 0 : decodeCursor("partitions", page.cursor);
+      const found = yield* rows<DynamicPartitionRow>(sql`SELECT partition_key, position, created_at FROM dynamic_partitions
+        WHERE name = ${valid} AND position >= ${from} ORDER BY position LIMIT ${limit + 1}`);
+      const items = found.slice(0, limit).map(dynamicFromRow);
+      const last = items[items.length - 1];
+      return { items, nextCursor: found.length > limit && last !== undefined ? encodeCursor("partitions", last.index + 1) : null };
+    })());
+  }
+
+  getDynamicPartitionsIndex(name: string): Promise<{ count: number; indices: string }> {
+    const d = this.dialect;
+    return this.read("getDynamicPartitionsIndex", (function* () {
+      const valid = validateDynamicName(name);
+      const set = yield* first<{ key_count: number | string }>(sql`SELECT key_count FROM dynamic_partition_sets WHERE name = ${valid}`);
+      if (set === undefined) return { count: 0, indices: "" };
+      return { count: Number(set.key_count), indices: encodeIntervals(yield* readLiveIntervals(d, valid)) };
+    })());
+  }
+
+  getDynamicPartitionsAt(name: string, indices: number[]): Promise<S.DynamicPartitionKey[]> {
+    const d = this.dialect;
+    return this.read("getDynamicPartitionsAt", (function* () {
+      const valid = validateDynamicName(name);
+      const positions = validatePositions(indices, `indices of dynamic partitions ${JSON.stringify(valid)}`);
+      if (positions.length === 0) return [];
+      const found = yield* rows<DynamicPartitionRow>(sql`SELECT partition_key, position, created_at FROM dynamic_partitions
+        WHERE name = ${valid} AND ${d.inIntList("position", positions)} ORDER BY position`);
+      return found.map(dynamicFromRow);
+    })());
+  }
+
+  getDynamicPartitions(name: string, keys: string[]): Promise<S.DynamicPartitionKey[]> {
+    const d = this.dialect;
+    return this.read("getDynamicPartitions", (function* () {
+      const valid = validateDynamicName(name);
+      const list = validateDynamicKeys(valid, keys);
+      if (list.length === 0) return [];
+      const found = yield* rows<DynamicPartitionRow>(sql`SELECT partition_key, position, created_at FROM dynamic_partitions
+        WHERE name = ${valid} AND ${d.inList("partition_key", list)} ORDER BY position`);
+      return found.map(dynamicFromRow);
+    })());
+  }
+
+  // Backfills ---------------------------------------------------------------------------
+
+  createBackfill(input: S.NewBackfill): Promise<BackfillRecord> {
+    const d = this.dialect;
+    return this.write("createBackfill", (function* () {
+      const { backfillId, request } = validateNewBackfill(input);
+      const now = Date.now();
+      try {
+        const row = yield* first<BackfillRow>(sql`INSERT INTO backfills (backfill_id, status, request, plan, progress, counts, error, created_at, updated_at, ended_at)
+          VALUES (${backfillId}, 'REQUESTED', ${d.json(request)}, NULL, ${d.json([])}, ${d.json(emptyBackfillCounts())}, NULL, ${now}, ${now}, NULL) RETURNING *`);
+        return backfillFromRow(row!);
+      } catch (error) {
+        if (d.isUniqueViolation(error, "backfills_backfill_id_key")) throw new StorageInputError(`backfill ${JSON.stringify(backfillId)}`, "a backfill with this id already exists");
+        throw error;
+      }
+    })(), { oneStatement: true });
+  }
+
+  getBackfill(backfillId: string): Promise<BackfillRecord | null> {
+    return this.read("getBackfill", (function* () {
+      validateId(backfillId, "backfill id");
+      const row = yield* first<BackfillRow>(sql`SELECT * FROM backfills WHERE backfill_id = ${backfillId}`);
+      return row === undefined ? null : backfillFromRow(row);
+    })());
+  }
+
+  listBackfills(filter?: S.BackfillFilter, page?: S.PageRequest): Promise<S.Page<BackfillRecord>> {
+    const d = this.dialect;
+    return this.read("listBackfills", (function* () {
+      const valid = validateBackfillFilter(filter);
+      const { limit, beforeId } = resolvePage("backfills", page);
+      const where = [sql`id < ${beforeId ?? Number.MAX_SAFE_INTEGER}`];
+      if (valid.statuses !== undefined) where.push(valid.statuses.length === 0 ? raw("1 = 0") : d.inList("status", valid.statuses));
+      const found = yield* rows<BackfillRow>(sql`SELECT * FROM backfills WHERE ${joinSql(where, " AND ")} ORDER BY id DESC LIMIT ${limit + 1}`);
+      return buildPage("backfills", found, limit, (row) => Number(row.id), backfillFromRow);
+    })());
+  }
+
+  updateBackfill(backfillId: string, input: S.BackfillUpdate, options?: S.WriteOptions): Promise<BackfillRecord | null> {
+    const d = this.dialect;
+    return this.write("updateBackfill", (function* () {
+      validateId(backfillId, "backfill id");
+      const update = validateBackfillUpdate(backfillId, input);
+      yield* checkFence(d, options, "updateBackfill");
+      const row = yield* first<BackfillRow>(sql`SELECT * FROM backfills WHERE backfill_id = ${backfillId}${d.lockForUpdate}`);
+      if (row === undefined) return null;
+      const current = backfillFromRow(row);
+      if (isTerminalBackfillStatus(current.status)) return current;
+      // An operator's cancel wins over a daemon's update read before it: from CANCELING only a
+      // terminal status moves the backfill on.
+      let status = update.status ?? current.status;
+      if (current.status === "CANCELING" && !isTerminalBackfillStatus(status)) status = "CANCELING";
+      const endedAt = update.endedAt !== undefined ? update.endedAt : isTerminalBackfillStatus(status) ? Date.now() : current.endedAt;
+      const updated = yield* first<BackfillRow>(sql`UPDATE backfills SET status = ${status},
+          plan = ${update.plan === undefined ? raw("plan") : update.plan === null ? null : d.json(update.plan)},
+          progress = ${update.progress === undefined ? raw("progress") : d.json(update.progress)},
+          counts = ${update.counts === undefined ? raw("counts") : d.json(update.counts)},
+          error = ${update.error === undefined ? raw("error") : update.error},
+          ended_at = ${endedAt},
+          updated_at = ${d.greatest(raw("updated_at"), sql`${Date.now()}`)}
+        WHERE backfill_id = ${backfillId} RETURNING *`);
+      return backfillFromRow(updated!);
+    })(), { fence: options?.fence ?? null });
+  }
+
+  requestBackfillCancel(backfillId: string): Promise<BackfillRecord | null> {
+    const d = this.dialect;
+    return this.write("requestBackfillCancel", (function* () {
+      validateId(backfillId, "backfill id");
+      const canceled = yield* first<BackfillRow>(sql`UPDATE backfills SET status = 'CANCELING', updated_at = ${d.greatest(raw("updated_at"), sql`${Date.now()}`)}
+        WHERE backfill_id = ${backfillId} AND status IN ('REQUESTED', 'IN_PROGRESS') RETURNING *`);
+      if (canceled !== undefined) return backfillFromRow(canceled);
+      const row = yield* first<BackfillRow>(sql`SELECT * FROM backfills WHERE backfill_id = ${backfillId}`);
+      return row === undefined ? null : backfillFromRow(row);
+    })());
+  }
+
   // Instigators and ticks -----------------------------------------------------------------------
 
   getInstigatorState(id: string): Promise<S.InstigatorState | null> {
@@ -494,4 +676,14 @@ export abstract class SqlStorage implements S.Storage {
       return row === undefined ? null : leaseFromRow(row);
     })());
   }
+}
+
+interface DynamicPartitionRow {
+  partition_key: string;
+  position: number | string;
+  created_at: number | string;
+}
+
+function dynamicFromRow(row: DynamicPartitionRow): S.DynamicPartitionKey {
+  return { key: row.partition_key, index: Number(row.position), createdAt: Number(row.created_at) };
 }

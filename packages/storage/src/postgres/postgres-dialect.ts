@@ -1,6 +1,6 @@
 /** PostgreSQL's pieces of the core's SQL (core/dialect.ts). */
-import type { Dialect } from "../core/dialect.js";
-import { raw, sql, type Sql } from "../core/sql.js";
+import type { Dialect, TableColumn } from "../core/dialect.js";
+import { joinSql, raw, sql, type Sql } from "../core/sql.js";
 
 /** SQLSTATE of a unique violation. */
 export const UNIQUE_VIOLATION = "23505";
@@ -18,9 +18,20 @@ export const POSTGRES_DIALECT: Dialect = {
   byteOrder: raw(' COLLATE "C"'),
   // A takeover updates the lease row: it waits for a fenced write's transaction, or makes it fail.
   lockForShare: raw(" FOR SHARE"),
+  lockForUpdate: raw(" FOR UPDATE"),
   greatest: (a: Sql, b: Sql) => sql`GREATEST(${a}, ${b})`,
   least: (a: Sql, b: Sql) => sql`LEAST(${a}, ${b})`,
   inList: (column: string, values: readonly string[]) => sql`${raw(column)} = ANY(${[...values]}::text[])`,
+  inIntList: (column: string, values: readonly number[]) => sql`${raw(column)} = ANY(${[...values]}::bigint[])`,
+  // One array parameter per column, unnested together.
+  tableOf: (alias: string, columns: readonly TableColumn[], rows: readonly (readonly unknown[])[]) => {
+    const types = { text: "text[]", int: "bigint[]", bytes: "bytea[]" } as const;
+    const arrays = columns.map(([, type], i) => {
+      const values = rows.map((row) => row[i]);
+      return sql`${type === "bytes" ? values.map((v) => Buffer.from(v as Uint8Array)) : values}::${raw(types[type])}`;
+    });
+    return sql`unnest(${joinSql(arrays, ", ")}) AS ${raw(alias)}(${raw(columns.map(([name]) => name).join(", "))})`;
+  },
   json: (value: unknown) => sql`${toJsonb(value)}::jsonb`,
   isUniqueViolation: (error: unknown, constraint: string) => {
     const { code, constraint: name } = error as { code?: string; constraint?: string };

@@ -6,6 +6,7 @@
  */
 import pg from "pg";
 import { FlytError, StorageError, type EventRecord, type NewRun, type RunRecord } from "@flyt/core";
+import { applyPartitionEffects, failedRunIdsOf } from "../core/partition-ops.js";
 import { SqlStorage, type WriteMode } from "../core/sql-storage.js";
 import { numberedPlaceholders, type Sql } from "../core/sql.js";
 import { runAsync, type Operation, type StatementResult } from "../core/unit-of-work.js";
@@ -426,13 +427,18 @@ export class PostgresStorage extends SqlStorage {
         const id = ids[i] as number;
         if (insertedIds.has(id)) inserted.push({ ...event, id });
       });
-      await this.applyDerivedState(client, inserted, stateById);
+      const failedRuns = await this.applyDerivedState(client, inserted, stateById);
+      // Partition status and dynamic partitions, in the same transaction (a batch without
+      // partitioned materializations, failures or dynamic partitions changes runs no statement).
+      await runAsync(applyPartitionEffects(this.dialect, this.partitionDefinitions, inserted, failedRuns), (statement) => PostgresStorage.exec(client, statement));
       return inserted.length;
     });
   }
 
-  private async applyDerivedState(client: pg.PoolClient, inserted: InsertedEvent[], states: Map<string, RunStateRow>): Promise<void> {
-    for (const { runId, next, statusChanged } of lifecycleUpdates(inserted, states)) {
+  /** Writes the runs' lifecycle and the asset index; returns the runs this batch failed. */
+  private async applyDerivedState(client: pg.PoolClient, inserted: InsertedEvent[], states: Map<string, RunStateRow>): Promise<string[]> {
+    const lifecycle = lifecycleUpdates(inserted, states);
+    for (const { runId, next, statusChanged } of lifecycle) {
       // The update and, when the status changed, its notification: one round trip.
       await client.query({
         name: "flyt_append_lifecycle",
@@ -485,6 +491,7 @@ export class PostgresStorage extends SqlStorage {
         ],
       );
     }
+    return failedRunIdsOf(lifecycle);
   }
 
   // Asset index -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import Database from "better-sqlite3";
 // better-sqlite3 once, when the process opens its first database. Plain paths are unaffected.
 process.env.SQLITE_USE_URI ??= "1";
 import { FlytError, MigrationError, StorageError, type EventRecord, type NewRun, type RunRecord } from "@flyt/core";
+import { applyPartitionEffects, failedRunIdsOf } from "../core/partition-ops.js";
 import { SqlStorage, type WriteMode } from "../core/sql-storage.js";
 import type { Sql } from "../core/sql.js";
 import { runSync, type Operation, type StatementResult } from "../core/unit-of-work.js";
@@ -380,13 +381,18 @@ export class SqliteStorage extends SqlStorage {
         );
         if (result.changes === 1) inserted.push({ ...event, id: Number(result.lastInsertRowid) });
       }
-      this.applyDerivedState(inserted, states);
+      const failedRuns = this.applyDerivedState(inserted, states);
+      // Partition status and dynamic partitions, in the same transaction (a batch without
+      // partitioned materializations, failures or dynamic partitions changes runs no statement).
+      runSync(applyPartitionEffects(this.dialect, this.partitionDefinitions, inserted, failedRuns), (statement) => this.exec(statement));
       return inserted.length;
     });
   }
 
-  private applyDerivedState(inserted: InsertedEvent[], states: Map<string, RunStateRow>): void {
-    for (const { runId, next, statusChanged } of lifecycleUpdates(inserted, states)) {
+  /** Writes the runs' lifecycle and the asset index; returns the runs this batch failed. */
+  private applyDerivedState(inserted: InsertedEvent[], states: Map<string, RunStateRow>): string[] {
+    const lifecycle = lifecycleUpdates(inserted, states);
+    for (const { runId, next, statusChanged } of lifecycle) {
       this.stmt("UPDATE runs SET status = ?, updated_at = ?, started_at = ?, ended_at = ? WHERE run_id = ?").run(
         next.status,
         next.updatedAt,
@@ -428,6 +434,7 @@ export class SqliteStorage extends SqlStorage {
     for (const c of updates.checks) {
       upsertCheck.run(c.assetKey, c.checkName, c.passed ? 1 : 0, c.severity, c.runId, c.eventId, c.timestamp);
     }
+    return failedRunIdsOf(lifecycle);
   }
 
   // Asset index -------------------------------------------------------------------------
