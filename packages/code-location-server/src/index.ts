@@ -4,5 +4,5 @@
  */
 export { CodeLocationServer, startCodeLocationServer, type CodeLocationServerOptions } from "./server.js";
 export { buildSnapshot } from "./snapshot.js";
-export { evaluateSchedule, evaluateSensor } from "./evaluate.js";
+export { evaluateSchedule, evaluateSensor, checkDynamicPartitionsRequests, checkBackfillRequests } from "./evaluate.js";
 export { main as codeServerMain } from "./main.js";

@@ -2,7 +2,7 @@
  * Definitions → protocol snapshot: plain data only (no functions), sorted for a stable
  * content hash, so the platform can compare, store and show it without importing user code.
  */
-import { abbreviate } from "@flyt/core";
+import { abbreviate, type AssetNodeSnapshot, type PartitionMappingSnapshot } from "@flyt/core";
 import { SnapshotSchema, type Snapshot, type ExternalAssetSnapshot } from "@flyt/protocol";
 import type { Definitions } from "@flyt/sdk";
 
@@ -10,6 +10,22 @@ import type { Definitions } from "@flyt/sdk";
 function externalAssetsOf(definitions: Definitions): ExternalAssetSnapshot[] {
   const declared = (definitions as { externalAssets?: ReadonlyArray<{ key: string; location: string | null }> }).externalAssets ?? [];
   return [...declared].map((e) => ({ key: e.key, location: e.location ?? null })).sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** Mappings by dep key, copied as plain data (static maps' key lists copied too). */
+function sortedMappings(mappings: NonNullable<AssetNodeSnapshot["partitionMappings"]>): NonNullable<AssetNodeSnapshot["partitionMappings"]> {
+  return Object.fromEntries(
+    Object.keys(mappings)
+      .sort()
+      .map((dep) => {
+        const mapping = mappings[dep]!;
+        const copy: PartitionMappingSnapshot =
+          mapping.kind === "static"
+            ? { kind: "static", upstreamKeysByDownstreamKey: Object.fromEntries(Object.entries(mapping.upstreamKeysByDownstreamKey).map(([key, keys]) => [key, [...keys]])) }
+            : { ...mapping };
+        return [dep, copy];
+      }),
+  );
 }
 
 export function buildSnapshot(definitions: Definitions, location: string): Snapshot {
@@ -29,6 +45,11 @@ export function buildSnapshot(definitions: Definitions, location: string): Snaps
       metadata: { ...node.metadata },
       checks: (node.checks ?? []).map((c) => ({ name: c.name, severity: c.severity, blocking: c.blocking, description: c.description })),
       freshnessPolicy: node.freshnessPolicy ? { ...node.freshnessPolicy } : null,
+      // Only when declared, so the snapshot (and its hash) of a location without them is unchanged.
+      ...(node.partitionMappings === undefined || Object.keys(node.partitionMappings).length === 0
+        ? {}
+        : { partitionMappings: sortedMappings(node.partitionMappings) }),
+      ...(node.backfillPolicy === undefined || node.backfillPolicy === null ? {} : { backfillPolicy: { ...node.backfillPolicy } }),
     }))
     .sort((a, b) => a.key.localeCompare(b.key));
   return {

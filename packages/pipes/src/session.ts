@@ -45,7 +45,14 @@ export interface PipesHost {
   /** Printed keys of the assets the step materializes (the selected ones). */
   assetKeys: readonly string[];
   codeVersionByAssetKey: Readonly<Record<string, string | null>>;
+  /** The step's one partition; null when unpartitioned or in a run over several partitions. */
   partitionKey: string | null;
+  /**
+   * The partitions the step covers (first and last key, inclusive); absent: the range of
+   * `partitionKey` alone. A run over several partitions sends it with `partitionKey` null.
+   */
+  partitionKeyRange?: { start: string; end: string } | null;
+  /** The window of the partition, or of the whole range. */
   partitionTimeWindow: { start: Date; end: Date } | null;
   /** 0 on the first attempt. */
   retryNumber: number;
@@ -177,7 +184,12 @@ export function buildContextData(host: PipesHost, extras: Record<string, unknown
     code_version_by_asset_key: Object.fromEntries(keys.map((key) => [key, host.codeVersionByAssetKey[key] ?? null])),
     provenance_by_asset_key: Object.fromEntries(keys.map((key) => [key, null])),
     partition_key: host.partitionKey,
-    partition_key_range: host.partitionKey === null ? null : { start: host.partitionKey, end: host.partitionKey },
+    partition_key_range:
+      host.partitionKeyRange !== undefined && host.partitionKeyRange !== null
+        ? { start: host.partitionKeyRange.start, end: host.partitionKeyRange.end }
+        : host.partitionKey === null
+          ? null
+          : { start: host.partitionKey, end: host.partitionKey },
     partition_time_window: window === null ? null : { start: window.start.toISOString(), end: window.end.toISOString() },
     run_id: host.runId,
     job_name: host.jobName ?? null,

@@ -40,6 +40,18 @@ void describe("protocol units", () => {
     });
   });
 
+  void it("sends a run over several partitions as its range and whole window, with no single key", () => {
+    const { host } = recordingHost({
+      partitionKey: null,
+      partitionKeyRange: { start: "2000", end: "2011" },
+      partitionTimeWindow: { start: new Date("2000-01-01T00:00:00Z"), end: new Date("2012-01-01T00:00:00Z") },
+    });
+    const data = buildContextData(host, {});
+    assert.equal(data.partition_key, null);
+    assert.deepEqual(data.partition_key_range, { start: "2000", end: "2011" });
+    assert.deepEqual(data.partition_time_window, { start: "2000-01-01T00:00:00.000Z", end: "2012-01-01T00:00:00.000Z" });
+  });
+
   void it("parses messages and classifies non-messages and invalid ones", () => {
     const v = '"__dagster_pipes_version":"0.1"';
     assert.deepEqual(parseMessageLine(`{${v},"method":"log","params":{"message":"m","level":"WARNING"}}`), {

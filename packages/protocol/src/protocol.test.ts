@@ -1,6 +1,7 @@
 /**
  * Protocol v1: the committed JSON Schema files are current, hashes are canonical, version
- * checks and field-naming validation behave.
+ * checks and field-naming validation behave, and the partitions and backfill fields of issue 15
+ * (snapshot and evaluation responses) are optional and bounded.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
@@ -8,8 +9,11 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
+  AssetSnapshotSchema,
   canonicalJson,
   contentHash,
+  EvaluateScheduleResponseSchema,
+  EvaluateSensorResponseSchema,
   LaunchRunRequestSchema,
   parseWith,
   PROTOCOL_VERSION,
@@ -68,5 +72,59 @@ describe("validation and versions", () => {
     assert.equal(versionProblem("1", PROTOCOL_VERSION), null);
     assert.equal(versionProblem("1.3", PROTOCOL_VERSION), null);
     assert.match(versionProblem("2", PROTOCOL_VERSION) ?? "", /"2" is not supported; this side speaks protocol v1/);
+  });
+});
+
+describe("partitions and backfills on the wire", () => {
+  const asset = {
+    key: "met/monthly",
+    deps: ["met/daily"],
+    description: null,
+    group: "met",
+    owners: [],
+    tags: {},
+    kinds: [],
+    codeVersion: null,
+    partitions: { kind: "dynamic", name: "stations" },
+    retryPolicy: null,
+    stepKey: "met/monthly",
+    metadata: {},
+    checks: [],
+    freshnessPolicy: null,
+  };
+
+  it("carries dynamic partitions, declared mappings and backfill policies, and older assets without them", () => {
+    assert.equal(AssetSnapshotSchema.safeParse(asset).success, true, "absent: an older server's asset");
+    const full = {
+      ...asset,
+      partitionMappings: { "met/daily": { kind: "time-window", startOffset: -6, endOffset: 0 } },
+      backfillPolicy: { kind: "multi-run", maxPartitionsPerRun: 31 },
+    };
+    assert.deepEqual(AssetSnapshotSchema.parse(full).partitionMappings, full.partitionMappings);
+    const strays = AssetSnapshotSchema.safeParse({ ...full, partitionMappings: { "met/hourly": { kind: "all" } } });
+    assert.equal(strays.success, false);
+    assert.match(strays.error?.issues[0]?.message ?? "", /names "met\/hourly", which is not one of the asset's deps/);
+    assert.equal(AssetSnapshotSchema.safeParse({ ...full, backfillPolicy: { kind: "multi-run", maxPartitionsPerRun: 0 } }).success, false);
+    assert.equal(AssetSnapshotSchema.safeParse({ ...full, partitionMappings: { "met/daily": { kind: "time-window", startOffset: 1.5, endOffset: 0 } } }).success, false);
+  });
+
+  it("lets evaluations request dynamic partitions changes and backfills within their limits", () => {
+    const response = {
+      runRequests: [],
+      dynamicPartitionsRequests: [{ name: "stations", add: ["SN18700"], delete: [] }],
+      backfillRequests: [{ selection: "group:ssb+", partitions: { kind: "range", from: "2024", to: "2024" }, policy: null, tags: { team: "atlas" } }],
+      skipReason: null,
+      cursor: null,
+      error: null,
+      durationMs: 3,
+    };
+    assert.deepEqual(EvaluateSensorResponseSchema.parse(response).backfillRequests, response.backfillRequests);
+    assert.equal(EvaluateSensorResponseSchema.safeParse({ ...response, dynamicPartitionsRequests: undefined, backfillRequests: undefined }).success, true);
+    const tooMany = { ...response, dynamicPartitionsRequests: [{ name: "stations", add: Array.from({ length: 10_001 }, (_, i) => `k${i}`), delete: [] }] };
+    assert.equal(EvaluateSensorResponseSchema.safeParse(tooMany).success, false);
+    const reserved = { ...response, backfillRequests: [{ ...response.backfillRequests[0]!, tags: { "flyt/backfill": "x" } }] };
+    assert.equal(EvaluateScheduleResponseSchema.safeParse(reserved).success, false);
+    const badSet = { ...response, backfillRequests: [{ ...response.backfillRequests[0]!, partitions: { kind: "keys", keys: [] } }] };
+    assert.equal(EvaluateSensorResponseSchema.safeParse(badSet).success, false);
   });
 });

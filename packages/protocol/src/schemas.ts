@@ -84,6 +84,43 @@ export const PartitionsSnapshotSchema = z.discriminatedUnion("kind", [
     timezone: z.string(),
     format: z.string(),
   }),
+  /** Keys added and removed at run time; they live in the platform's storage under `name`. */
+  z.object({ kind: z.literal("dynamic"), name }),
+]);
+
+const partitionKey = z.string().min(1).max(L.partitionKeyChars);
+/** Largest shift of a time-window mapping, in upstream windows (a century of hours): `MAX_PARTITION_MAPPING_OFFSET` of @flyt/partitions. */
+export const MAX_PARTITION_MAPPING_OFFSET = 1_000_000;
+const windowOffset = z.number().int().min(-MAX_PARTITION_MAPPING_OFFSET).max(MAX_PARTITION_MAPPING_OFFSET);
+
+/**
+ * How a downstream asset's partitions read one dependency's (core `PartitionMappingSnapshot`,
+ * docs/partitions.md#mappings). A static mapping lists, per downstream key, the upstream keys it
+ * reads; its keys together are bounded like a static partitions definition.
+ */
+export const PartitionMappingSnapshotSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("identity") }),
+  z.object({ kind: z.literal("time-window"), startOffset: windowOffset, endOffset: windowOffset }),
+  z.object({ kind: z.literal("all") }),
+  z.object({
+    kind: z.literal("static"),
+    upstreamKeysByDownstreamKey: z
+      .record(partitionKey, z.array(partitionKey).max(L.partitionKeys))
+      .refine((map) => Object.keys(map).length <= L.partitionKeys, { message: `at most ${L.partitionKeys} downstream keys` })
+      .refine((map) => Object.values(map).reduce((sum, keys) => sum + keys.length, 0) <= L.partitionKeys, {
+        message: `at most ${L.partitionKeys} upstream keys in all`,
+      }),
+  }),
+]);
+export type PartitionMappingSnapshotWire = z.infer<typeof PartitionMappingSnapshotSchema>;
+
+/** Most partitions one run of a multi-run backfill may cover (core `BackfillPolicySnapshot`). */
+export const MAX_PARTITIONS_PER_RUN = 1_000_000;
+
+/** How a backfill groups an asset's partitions into runs (core `BackfillPolicySnapshot`). */
+export const BackfillPolicySnapshotSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("multi-run"), maxPartitionsPerRun: z.number().int().min(1).max(MAX_PARTITIONS_PER_RUN) }),
+  z.object({ kind: z.literal("single-run") }),
 ]);
 
 export const RetryPolicySnapshotSchema = z.object({
@@ -139,6 +176,20 @@ export const AssetSnapshotSchema = z.object({
     .refine((metadata) => Buffer.byteLength(JSON.stringify(metadata), "utf8") <= L.metadataBytes, { message: `at most ${L.metadataBytes} bytes serialized` }),
   checks: z.array(CheckSnapshotSchema),
   freshnessPolicy: FreshnessPolicySnapshotSchema.nullable(),
+  /**
+   * Mappings declared on deps, by printed dep key (each one of `deps`); a dep without one reads
+   * through the default mapping. Absent (older servers, or none declared): all defaults.
+   */
+  partitionMappings: z.record(assetKey, PartitionMappingSnapshotSchema).optional(),
+  /** Absent or null: multi-run, one partition per run. */
+  backfillPolicy: BackfillPolicySnapshotSchema.nullable().optional(),
+}).superRefine((asset, context) => {
+  // A mapping names the dep it applies to; one naming anything else would be silently ignored.
+  for (const key of Object.keys(asset.partitionMappings ?? {})) {
+    if (!asset.deps.includes(key)) {
+      context.addIssue({ code: z.ZodIssueCode.custom, path: ["partitionMappings", key], message: `names ${JSON.stringify(key)}, which is not one of the asset's deps` });
+    }
+  }
 });
 export type AssetSnapshot = z.infer<typeof AssetSnapshotSchema>;
 
@@ -232,6 +283,60 @@ export const RunRequestSchema = z.object({
 });
 export type ProtocolRunRequest = z.infer<typeof RunRequestSchema>;
 
+/** Keys one dynamic partitions request may add (and, apart, delete); also the limit of one `ctx.addDynamicPartitions` call. */
+export const MAX_DYNAMIC_PARTITION_KEYS_PER_REQUEST = 10_000;
+/** Dynamic partitions requests and backfill requests one schedule or sensor evaluation may return. */
+export const MAX_EVALUATION_DYNAMIC_PARTITIONS_REQUESTS = 100;
+export const MAX_EVALUATION_BACKFILL_REQUESTS = 100;
+/** Keys a backfill request of kind "keys" may list (larger sets: a range, "missing" or "all"). */
+export const MAX_BACKFILL_REQUEST_KEYS = 10_000;
+/** Tag keys under this prefix are the platform's; requests may not set them. */
+export const RESERVED_TAG_PREFIX = "flyt/";
+
+/**
+ * Keys a schedule or sensor adds to and deletes from the dynamic partitions definition `name`
+ * (docs/partitions.md#dynamic). The daemon applies `delete` after `add`, then launches the
+ * evaluation's run and backfill requests, so they may name the keys just added.
+ */
+export const DynamicPartitionsRequestSchema = z.object({
+  name,
+  add: z.array(partitionKey).max(MAX_DYNAMIC_PARTITION_KEYS_PER_REQUEST),
+  delete: z.array(partitionKey).max(MAX_DYNAMIC_PARTITION_KEYS_PER_REQUEST),
+});
+export type DynamicPartitionsRequest = z.infer<typeof DynamicPartitionsRequestSchema>;
+
+/** Which partitions a backfill targets (core `BackfillPartitionSet`, docs/backfills.md). */
+export const BackfillPartitionSetSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("range"), from: partitionKey, to: partitionKey }),
+  z.object({ kind: z.literal("keys"), keys: z.array(partitionKey).min(1).max(MAX_BACKFILL_REQUEST_KEYS) }),
+  z.object({ kind: z.literal("all") }),
+  z.object({ kind: z.literal("missing") }),
+  z.object({ kind: z.literal("failed"), backfillId: z.string().min(1).max(200).optional() }),
+]);
+
+/**
+ * A backfill a schedule or sensor requests (core `BackfillRequest` without the operator's fields):
+ * the daemon stores it REQUESTED with `requestedBy` naming the instigator, and plans it as any other.
+ */
+export const EvaluationBackfillRequestSchema = z.object({
+  /** Selection expression (the instigator's target unless the request gave one). */
+  selection: selection.min(1),
+  partitions: BackfillPartitionSetSchema,
+  /** Overrides every selected asset's own policy; null: each asset's own. */
+  policy: BackfillPolicySnapshotSchema.nullable(),
+  /** Added to every run of the backfill: the instigator's tags, then the request's; none under `flyt/`. */
+  tags: definitionTags.refine((tags) => Object.keys(tags).every((key) => !key.startsWith(RESERVED_TAG_PREFIX)), {
+    message: `keys under "${RESERVED_TAG_PREFIX}" are reserved for the platform`,
+  }),
+});
+export type EvaluationBackfillRequest = z.infer<typeof EvaluationBackfillRequestSchema>;
+
+/** The optional fields every evaluation response may carry besides its run requests (absent from older servers: none). */
+const evaluationRequests = {
+  dynamicPartitionsRequests: z.array(DynamicPartitionsRequestSchema).max(MAX_EVALUATION_DYNAMIC_PARTITIONS_REQUESTS).optional(),
+  backfillRequests: z.array(EvaluationBackfillRequestSchema).max(MAX_EVALUATION_BACKFILL_REQUESTS).optional(),
+};
+
 /** `POST /v1/schedules/{name}/evaluate`. */
 export const EvaluateScheduleRequestSchema = z.object({
   /** The scheduled instant being evaluated, epoch ms. */
@@ -243,6 +348,7 @@ export type EvaluateScheduleRequest = z.infer<typeof EvaluateScheduleRequestSche
 
 export const EvaluateScheduleResponseSchema = z.object({
   runRequests: z.array(RunRequestSchema),
+  ...evaluationRequests,
   skipReason: z.string().nullable(),
   error: SerializedErrorSchema.nullable(),
 });
@@ -263,6 +369,7 @@ export type EvaluateSensorRequest = z.infer<typeof EvaluateSensorRequestSchema>;
 /** User-code failures (a throw, a timeout, a bad result) come back as `error`, with HTTP 200. */
 export const EvaluateSensorResponseSchema = z.object({
   runRequests: z.array(RunRequestSchema),
+  ...evaluationRequests,
   skipReason: z.string().nullable(),
   /** The cursor to store: unchanged from the request unless the sensor returned one. */
   cursor: z.string().nullable(),

@@ -10,9 +10,11 @@ import { normalizeCheckResult, normalizeMetadata, type AssetLogger, type CheckDe
 export interface CheckTarget {
   runId: string;
   stepKey: string;
-  /** The assets the step materialized in this run, with their materialization metadata. */
-  materialized: ReadonlyArray<{ assetKey: string; metadata: Metadata }>;
-  partitionKey: string | null;
+  /**
+   * The materializations of the step in this run, with their metadata and partition: one per
+   * asset, or per asset and partition in a run over a range (each partition's checks run).
+   */
+  materialized: ReadonlyArray<{ assetKey: string; metadata: Metadata; partition: string | null }>;
 }
 
 /** The checks of `assetKeys` in declaration order (those with `evaluate` and those the step reports). */
@@ -36,7 +38,7 @@ export async function runChecks(
   signal: AbortSignal,
 ): Promise<string[]> {
   const blocking: string[] = [];
-  for (const { assetKey, metadata } of target.materialized) {
+  for (const { assetKey, metadata, partition } of target.materialized) {
     for (const definition of evaluatedChecksFor(definitions, [assetKey])) {
       if (signal.aborted) return blocking;
       const label = `${assetKey}:${definition.name}`;
@@ -57,7 +59,7 @@ export async function runChecks(
           runId: target.runId,
           assetKey,
           checkName: definition.name,
-          partitionKey: target.partitionKey,
+          partitionKey: partition,
           materializationMetadata: { ...metadata },
           log: logger,
           resources: checkResources,
@@ -77,7 +79,7 @@ export async function runChecks(
         checkName: definition.name,
         passed,
         severity: definition.severity,
-        partition: target.partitionKey,
+        partition,
         metadata: checkMetadata,
       };
       if (description !== undefined) body.description = description;

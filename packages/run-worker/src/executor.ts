@@ -5,6 +5,7 @@
  * storage; the launchers and the worker entry point wire it to those.
  */
 import {
+  abbreviate,
   coerceError,
   serializeError,
   type EventBody,
@@ -12,8 +13,8 @@ import {
   type Metadata,
   type RunRecord,
 } from "@flyt/core";
-import { normalizeMetadata, resolveResources, type ResolvedResources } from "@flyt/sdk";
-import type { AssetContext, AssetLogger, Definitions, MetadataInput, PipesClient, ReportedCheck } from "@flyt/sdk";
+import { dynamicPartitionsNameProblem, normalizeMetadata, partitionKeyProblem, resolveResources, type ResolvedResources } from "@flyt/sdk";
+import type { AssetContext, AssetLogger, Definitions, MetadataInput, PipesClient, ReportedCheck, ReportMaterializationOptions } from "@flyt/sdk";
 import { DEFAULT_OUTPUT_CAP_BYTES, StepOutput } from "./capture.js";
 import { stepScope, type StepScope } from "./capture-scope.js";
 import { checksFor, evaluatedChecksFor, runChecks } from "./checks.js";
@@ -24,6 +25,10 @@ import { retryDelayMs, sleep } from "./retry.js";
 
 import { DEFAULT_PARALLELISM } from "@flyt/contracts";
 
+/** Keys one `ctx.addDynamicPartitions` / `deleteDynamicPartitions` call may name (core's event bound). */
+export const MAX_DYNAMIC_PARTITION_KEYS_PER_CALL = 10_000;
+/** Serialized keys per DYNAMIC_PARTITIONS_CHANGED event: a call's keys are split well below the 1 MiB event limit. */
+const DYNAMIC_PARTITIONS_EVENT_BYTES = 256 * 1024;
 
 export type RunOutcome = "SUCCESS" | "FAILURE" | "CANCELED";
 type StepOutcome = "SUCCESS" | "FAILURE" | "CANCELED" | "SKIPPED";
@@ -251,7 +256,7 @@ export class RunExecutor {
         output.finish();
       }
       const durationMs = Math.max(0, performance.now() - started);
-      const reported = [...reports.materialized.values()];
+      const reported = [...reports.materialized.values()].flatMap((byPartition) => [...byPartition.values()]);
 
       if (this.signal.aborted) {
         writer.emit(stepKey, { type: "STEP_CANCELED" }, { urgent: true });
@@ -276,8 +281,9 @@ export class RunExecutor {
         }
         continue;
       }
-      // The assets the step did materialize before failing are not failed ones.
-      const failedAssets = step.assetKeys.filter((key) => !reports.materialized.has(key));
+      // The assets the step did materialize (every partition of the run) before failing are not failed ones.
+      const partitionCount = Math.max(1, step.partitionKeys.length);
+      const failedAssets = step.assetKeys.filter((key) => (reports.materialized.get(key)?.size ?? 0) < partitionCount);
       writer.emit(
         stepKey,
         { type: "STEP_FAILURE", durationMs, error: serializeError(error), assetKeys: failedAssets },
@@ -290,11 +296,13 @@ export class RunExecutor {
   /** Evaluates the checks of the assets the step just materialized (checks.ts). */
   private async runStepChecks(step: PlannedStep, materializations: EventBody[], resources: Record<string, unknown>): Promise<string[]> {
     const { writer, run, definitions } = this.options;
-    const materialized = materializations.flatMap((body) => (body.type === "ASSET_MATERIALIZATION" ? [{ assetKey: body.assetKey, metadata: body.metadata }] : []));
+    const materialized = materializations.flatMap((body) =>
+      body.type === "ASSET_MATERIALIZATION" ? [{ assetKey: body.assetKey, metadata: body.metadata, partition: body.partition ?? null }] : [],
+    );
     if (evaluatedChecksFor(definitions, materialized.map((m) => m.assetKey)).length === 0) return [];
     return await runChecks(
       definitions,
-      { runId: run.runId, stepKey: step.stepKey, materialized, partitionKey: step.partitionKey },
+      { runId: run.runId, stepKey: step.stepKey, materialized },
       resources,
       (body) => writer.emit(step.stepKey, body),
       this.stepLogger(step.stepKey),
@@ -331,13 +339,22 @@ export class RunExecutor {
     };
     const logger: AssetLogger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 
+    const partitions = new StepPartitionKeys(step);
     const context: AssetContext = {
       runId: run.runId,
       stepKey,
       assetKey: step.assetKeys[0] ?? definition.assetKeys[0] ?? stepKey,
       assetKeys: [...step.assetKeys],
-      partitionKey: step.partitionKey,
-      partitionTimeWindow: step.partitionTimeWindow,
+      // A getter, so code that never reads it (Pipes, which sends the range) works in a range run.
+      get partitionKey(): string | null {
+        if (step.partitionKeys.length > 1) {
+          throw new Error(`Step ${stepKey}: this run covers ${partitions.describe()}: read ctx.partitionKeys / ctx.partitionKeyRange, not ctx.partitionKey`);
+        }
+        return step.partitionKey;
+      },
+      partitionKeys: [...step.partitionKeys],
+      partitionKeyRange: step.partitionKeyRange === null ? null : { ...step.partitionKeyRange },
+      partitionTimeWindow: step.partitionTimeWindow === null ? null : { start: new Date(step.partitionTimeWindow.start), end: new Date(step.partitionTimeWindow.end) },
       attempt,
       log: logger,
       resources: stepResources,
@@ -353,23 +370,31 @@ export class RunExecutor {
         }
         metadataCalls.push({ assetKey: assetKey ?? null, metadata: { ...metadata } });
       },
-      reportMaterialization: (assetKey: string, metadata?: MetadataInput, options?: { description?: string; dataVersion?: string }) => {
+      reportMaterialization: (assetKey: string, metadata?: MetadataInput, options?: ReportMaterializationOptions) => {
         const what = `reportMaterialization() of step ${stepKey}`;
         if (typeof assetKey !== "string" || !step.assetKeys.includes(assetKey)) {
           throw new TypeError(`${what} names asset ${JSON.stringify(assetKey)}, which this run does not materialize in this step (selected: ${step.assetKeys.join(", ")})`);
         }
-        if (reports.materialized.has(assetKey)) throw new TypeError(`${what}: asset ${assetKey} was already reported in this attempt`);
+        const given: unknown = options;
+        if (given !== undefined && !isPlainObject(given)) throw new TypeError(`${what} expects options as { description?, dataVersion?, partition? }, got ${describe(options)}`);
+        const partition = partitions.resolve(what, options?.partition);
+        const done = reports.materialized.get(assetKey) ?? new Map<string | null, EventBody>();
+        if (done.has(partition)) {
+          throw new TypeError(`${what}: asset ${assetKey}${partition === null ? "" : ` partition ${JSON.stringify(partition)}`} was already reported in this attempt`);
+        }
         if (metadata !== undefined && !isPlainObject(metadata)) throw new TypeError(`${what} expects metadata as an object of label → value, got ${describe(metadata)}`);
-        const body = this.materializationOf(step, assetKey, mergedMetadata(metadataCalls, assetKey, metadata ?? {}), pipes.dataVersions.get(assetKey) ?? options?.dataVersion);
+        const body = this.materializationOf(step, assetKey, partition, mergedMetadata(metadataCalls, assetKey, metadata ?? {}), pipes.dataVersions.get(assetKey) ?? options?.dataVersion);
         if (options?.description !== undefined) body.description = String(options.description);
-        reports.materialized.set(assetKey, body);
+        done.set(partition, body);
+        reports.materialized.set(assetKey, done);
         if (!pipes.scope.finished) writer.emit(stepKey, body);
       },
       reportCheck: (result: ReportedCheck) => {
         const what = `reportCheck() of step ${stepKey}`;
         if (!isPlainObject(result) || typeof result.assetKey !== "string" || typeof result.checkName !== "string" || typeof result.passed !== "boolean") {
-          throw new TypeError(`${what} expects { assetKey, checkName, passed, metadata?, description?, severity? }, got ${describe(result)}`);
+          throw new TypeError(`${what} expects { assetKey, checkName, passed, metadata?, description?, severity?, partition? }, got ${describe(result)}`);
         }
+        const partition = partitions.resolve(what, result.partition);
         if (result.severity !== undefined && result.severity !== "warn" && result.severity !== "error") {
           throw new TypeError(`${what}: severity of ${result.assetKey}:${result.checkName} must be "warn" or "error", got ${JSON.stringify(result.severity)}`);
         }
@@ -393,7 +418,7 @@ export class RunExecutor {
           checkName: result.checkName,
           passed: result.passed,
           severity: result.severity ?? check.severity,
-          partition: step.partitionKey,
+          partition,
           metadata,
         };
         const description = result.description ?? check.description ?? undefined;
@@ -401,6 +426,16 @@ export class RunExecutor {
         // A warning is not a failure to act on: only an error-severity failure blocks.
         if (!result.passed && check.blocking && body.severity === "error") reports.blockingFailures.push(`${result.assetKey}:${result.checkName}`);
         if (!pipes.scope.finished) writer.emit(stepKey, body);
+      },
+      addDynamicPartitions: (name: string, keys: readonly string[]) => {
+        for (const body of dynamicPartitionsEvents(`addDynamicPartitions() of step ${stepKey}`, name, keys, "added")) {
+          if (!pipes.scope.finished) writer.emit(stepKey, body, { urgent: true });
+        }
+      },
+      deleteDynamicPartitions: (name: string, keys: readonly string[]) => {
+        for (const body of dynamicPartitionsEvents(`deleteDynamicPartitions() of step ${stepKey}`, name, keys, "deleted")) {
+          if (!pipes.scope.finished) writer.emit(stepKey, body, { urgent: true });
+        }
       },
       pipes: lazyPipesClient({
         runId: run.runId,
@@ -410,6 +445,7 @@ export class RunExecutor {
           step.assetKeys.map((key) => [key, this.options.definitions.graph.get(key)?.codeVersion ?? null]),
         ),
         partitionKey: step.partitionKey,
+        partitionKeyRange: step.partitionKeyRange,
         partitionTimeWindow: step.partitionTimeWindow,
         retryNumber: attempt - 1,
         signal: this.signal,
@@ -428,13 +464,16 @@ export class RunExecutor {
     return await definition.compute(context);
   }
 
-  /** Builds one ASSET_MATERIALIZATION per selected asset of the step not reported already; throws on invalid metadata. */
+  /**
+   * Builds one ASSET_MATERIALIZATION per selected asset of the step and partition of the run not
+   * reported already (each carrying the returned metadata); throws on invalid metadata.
+   */
   private materializations(
     step: PlannedStep,
     calls: Array<{ assetKey: string | null; metadata: MetadataInput }>,
     result: unknown,
     dataVersions: ReadonlyMap<string, string> = new Map(),
-    reported: ReadonlyMap<string, EventBody> = new Map(),
+    reported: ReadonlyMap<string, ReadonlyMap<string | null, EventBody>> = new Map(),
   ): EventBody[] {
     const { stepKey, definition } = step;
     const returned = new Map<string, MetadataInput>();
@@ -462,13 +501,25 @@ export class RunExecutor {
       }
     }
 
-    return step.assetKeys
-      .filter((assetKey) => !reported.has(assetKey))
-      .map((assetKey) => this.materializationOf(step, assetKey, mergedMetadata(calls, assetKey, returned.get(assetKey) ?? {}), dataVersions.get(assetKey)));
+    const partitions: Array<string | null> = step.partitionKeys.length === 0 ? [null] : step.partitionKeys;
+    return step.assetKeys.flatMap((assetKey) => {
+      const done = reported.get(assetKey);
+      const missing = done === undefined ? partitions : partitions.filter((partition) => !done.has(partition));
+      if (missing.length === 0) return [];
+      // Normalized once per asset: a range run over a million partitions shares one metadata object.
+      const body = this.materializationOf(step, assetKey, missing[0]!, mergedMetadata(calls, assetKey, returned.get(assetKey) ?? {}), dataVersions.get(assetKey));
+      return missing.map((partition) => ({ ...body, partition }));
+    });
   }
 
-  /** One ASSET_MATERIALIZATION of the step's partition; throws TypeError naming the asset on invalid metadata. */
-  private materializationOf(step: PlannedStep, assetKey: string, merged: MetadataInput, dataVersion: string | undefined): EventBody & { type: "ASSET_MATERIALIZATION" } {
+  /** One ASSET_MATERIALIZATION of `partition`; throws TypeError naming the asset on invalid metadata. */
+  private materializationOf(
+    step: PlannedStep,
+    assetKey: string,
+    partition: string | null,
+    merged: MetadataInput,
+    dataVersion: string | undefined,
+  ): EventBody & { type: "ASSET_MATERIALIZATION" } {
     let metadata: Metadata;
     try {
       metadata = normalizeMetadata(merged);
@@ -479,7 +530,7 @@ export class RunExecutor {
     const body: EventBody & { type: "ASSET_MATERIALIZATION" } = {
       type: "ASSET_MATERIALIZATION",
       assetKey,
-      partition: step.partitionKey,
+      partition,
       metadata,
       codeVersion: node?.codeVersion ?? null,
     };
@@ -490,10 +541,84 @@ export class RunExecutor {
 
 /** What a step reported itself while it ran (`reportMaterialization`, `reportCheck`), per attempt. */
 interface StepReports {
-  /** Materializations already emitted, by asset key. */
-  materialized: Map<string, EventBody>;
+  /** Materializations already emitted: asset key → partition (null when unpartitioned) → event. */
+  materialized: Map<string, Map<string | null, EventBody>>;
   /** Failed blocking checks the step reported (`asset:name`). */
   blockingFailures: string[];
+}
+
+/**
+ * The partitions a step covers, for what user code names in reports: the one to record when it
+ * names none, and whether a named one is in the run (a set built only for a range of several keys).
+ */
+class StepPartitionKeys {
+  private set: Set<string> | null = null;
+
+  constructor(private readonly step: PlannedStep) {}
+
+  /** "12 partitions (2000…2011)". */
+  describe(): string {
+    const { partitionKeys, partitionKeyRange } = this.step;
+    const range = partitionKeyRange === null ? "" : partitionKeyRange.start === partitionKeyRange.end ? ` (${partitionKeyRange.start})` : ` (${partitionKeyRange.start}…${partitionKeyRange.end})`;
+    return `${partitionKeys.length} partition${partitionKeys.length === 1 ? "" : "s"}${range}`;
+  }
+
+  /** The partition a report is for: `given`, checked against the run, or the run's only one. */
+  resolve(what: string, given: unknown): string | null {
+    const { partitionKeys, stepKey } = this.step;
+    if (partitionKeys.length === 0) {
+      if (given !== undefined) throw new TypeError(`${what} names partition ${JSON.stringify(given)}, but step ${stepKey} is not partitioned`);
+      return null;
+    }
+    if (given === undefined) {
+      if (partitionKeys.length === 1) return partitionKeys[0]!;
+      throw new TypeError(`${what}: this run covers ${this.describe()}; name the one reported with { partition }`);
+    }
+    this.set ??= new Set(partitionKeys);
+    if (typeof given !== "string" || !this.set.has(given)) {
+      throw new TypeError(`${what} names partition ${JSON.stringify(given)}, which is not one of this run's ${this.describe()}`);
+    }
+    return given;
+  }
+}
+
+/**
+ * DYNAMIC_PARTITIONS_CHANGED events for one `ctx.addDynamicPartitions` / `deleteDynamicPartitions`
+ * call: the name and every key checked, duplicates dropped, split so each event stays small.
+ */
+export function dynamicPartitionsEvents(what: string, name: unknown, keys: unknown, change: "added" | "deleted"): EventBody[] {
+  // The checks of a dynamic partitions definition's name and keys, so storage never gets one it would refuse.
+  const nameProblem = dynamicPartitionsNameProblem(name);
+  if (nameProblem !== null) {
+    throw new TypeError(`${what}: name ${typeof name === "string" ? JSON.stringify(abbreviate(name)) : describe(name)} ${nameProblem} (the name of a dynamicPartitions({ name }) definition)`);
+  }
+  if (!Array.isArray(keys)) throw new TypeError(`${what} expects an array of partition keys, got ${describe(keys)}`);
+  if (keys.length > MAX_DYNAMIC_PARTITION_KEYS_PER_CALL) {
+    throw new TypeError(`${what}: ${keys.length} keys in one call, over the limit of ${MAX_DYNAMIC_PARTITION_KEYS_PER_CALL}; call it once per ${MAX_DYNAMIC_PARTITION_KEYS_PER_CALL} keys`);
+  }
+  const unique = new Set<string>();
+  (keys as unknown[]).forEach((key, index) => {
+    const problem = partitionKeyProblem(key);
+    if (problem !== null) throw new TypeError(`${what}: keys[${index}]${typeof key === "string" ? ` ${JSON.stringify(abbreviate(key))}` : ""} ${problem}`);
+    unique.add(key as string);
+  });
+  const events: EventBody[] = [];
+  let chunk: string[] = [];
+  let bytes = 0;
+  const flush = (): void => {
+    if (chunk.length === 0) return;
+    events.push({ type: "DYNAMIC_PARTITIONS_CHANGED", name: name as string, added: change === "added" ? chunk : [], deleted: change === "deleted" ? chunk : [] });
+    chunk = [];
+    bytes = 0;
+  };
+  for (const key of unique) {
+    const size = Buffer.byteLength(key, "utf8") + 3;
+    if (bytes + size > DYNAMIC_PARTITIONS_EVENT_BYTES) flush();
+    chunk.push(key);
+    bytes += size;
+  }
+  flush();
+  return events;
 }
 
 /** The `addMetadata` calls for `assetKey` (and for the whole step), then `last` over them. */

@@ -1,16 +1,26 @@
 /**
- * Planning: which steps a run executes, in which order, with which partition. Pure and
+ * Planning: which steps a run executes, in which order, with which partitions. Pure and
  * synchronous, so the CLI can validate a request (unknown asset, bad partition) before it
  * creates a run, and the worker plans the same way when it starts.
+ *
+ * A run covers one partition (`partitionKey`) or a range of them (the tags
+ * `flyt/partition_range_start` / `_end`, inclusive, which backfills set on single-run chunks).
+ * A range's keys are found by position in each step's key space, never by listing every
+ * partition. Dynamic partitions live in storage, which the worker does not read: a run over them
+ * covers one key (a range whose start and end are equal); a wider range is refused, and the
+ * backfill planner launches one run per dynamic partition (docs/partitions.md#partitions-in-a-run).
  */
 import {
   FlytError,
   InvalidDefinitionsError,
   InvalidPartitionError,
   InvalidSelectionError,
+  PARTITION_RANGE_END_TAG,
+  PARTITION_RANGE_START_TAG,
   type RunRecord,
 } from "@flyt/core";
-import type { Definitions, StepDefinition, TimeWindow } from "@flyt/sdk";
+import { partitionKeyProblem } from "@flyt/sdk";
+import type { Definitions, PartitionKeyRange, PartitionKeySpace, PartitionsDefinition, StepDefinition, TimeWindow } from "@flyt/sdk";
 
 export interface PlannedStep {
   stepKey: string;
@@ -18,16 +28,65 @@ export interface PlannedStep {
   assetKeys: string[];
   /** Steps of this plan that must succeed before this one starts. */
   upstream: string[];
-  /** The run's partition key for partitioned steps; null for unpartitioned ones. */
+  /**
+   * The step's one partition key: the run's key (or its range of one key) for partitioned steps;
+   * null for unpartitioned steps and for a range of several keys.
+   */
   partitionKey: string | null;
+  /** Every key the step covers, in key-space order: [] for an unpartitioned step. */
+  partitionKeys: string[];
+  /** First and last of `partitionKeys` (equal for one); null for an unpartitioned step. */
+  partitionKeyRange: PartitionKeyRange | null;
+  /** Time windows: from the first key's start to the last key's end. */
   partitionTimeWindow: TimeWindow | null;
   definition: StepDefinition;
 }
 
 export interface ExecutionPlan {
   partitionKey: string | null;
+  /** The run's range (from its tags), or null for a run of one partition or none. */
+  partitionKeyRange: PartitionKeyRange | null;
   /** In dependency order: every step comes after its upstream steps. */
   steps: PlannedStep[];
+}
+
+/** A run's partition range tags that do not fit its assets (one tag without the other, keys out of order…). */
+export class PartitionRangeError extends FlytError {
+  constructor(
+    readonly range: { start: string | null; end: string | null },
+    readonly assetKey: string | null,
+    reason: string,
+  ) {
+    const printed = `${range.start ?? "(none)"}…${range.end ?? "(none)"}`;
+    super("INVALID_PARTITION", `Invalid partition range ${printed}${assetKey === null ? "" : ` for asset ${assetKey}`}: ${reason}`);
+  }
+}
+
+/**
+ * The partition range a run's tags give (both tags, inclusive keys), or null when it has none.
+ * @throws PartitionRangeError when only one tag is set, a key is not a valid partition key, or the
+ * run also names one partition.
+ * @example
+ * runPartitionRange({ partitionKey: null, tags: { "flyt/partition_range_start": "2000", "flyt/partition_range_end": "2011" } });
+ * // { start: "2000", end: "2011" }
+ */
+export function runPartitionRange(run: { partitionKey?: string | null; tags?: Readonly<Record<string, string>> | null }): PartitionKeyRange | null {
+  const start = run.tags?.[PARTITION_RANGE_START_TAG] ?? null;
+  const end = run.tags?.[PARTITION_RANGE_END_TAG] ?? null;
+  if (start === null && end === null) return null;
+  const range = { start, end };
+  if (start === null || end === null) {
+    const [given, missing] = start === null ? [PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG] : [PARTITION_RANGE_START_TAG, PARTITION_RANGE_END_TAG];
+    throw new PartitionRangeError(range, null, `the run has tag ${given} but not ${missing}; a range needs both (inclusive keys)`);
+  }
+  if (run.partitionKey !== null && run.partitionKey !== undefined) {
+    throw new PartitionRangeError(range, null, `the run also names partition ${JSON.stringify(run.partitionKey)}; a run covers one partition or a range, not both`);
+  }
+  for (const [label, key] of [["start", start], ["end", end]] as const) {
+    const problem = partitionKeyProblem(key);
+    if (problem !== null) throw new PartitionRangeError(range, null, `the ${label} key ${problem}`);
+  }
+  return { start, end };
 }
 
 /** A run of partitioned assets that names no partition. */
@@ -44,11 +103,21 @@ export class PartitionRequiredError extends FlytError {
   }
 }
 
+/**
+ * The steps of `run` in dependency order, each with the partitions it covers.
+ * `now` decides which time windows exist (complete ones only), as when the run was created.
+ * @throws InvalidSelectionError, PartitionRequiredError, InvalidPartitionError, PartitionRangeError.
+ * @example
+ * planRun(definitions, { assetKeys: ["atlas/ssb/house_prices"], stepKeys: null, partitionKey: null,
+ *   tags: { "flyt/partition_range_start": "2000", "flyt/partition_range_end": "2011" } }).steps[0].partitionKeys.length; // 12
+ */
 export function planRun(
   definitions: Definitions,
-  run: Pick<RunRecord, "assetKeys" | "stepKeys" | "partitionKey">,
+  run: Pick<RunRecord, "assetKeys" | "stepKeys" | "partitionKey"> & { tags?: Readonly<Record<string, string>> | null },
+  now: Date = new Date(),
 ): ExecutionPlan {
   const { graph, steps } = definitions;
+  const range = runPartitionRange(run);
 
   // Which assets of which steps are selected, in definition order per step.
   const selectedByStep = new Map<string, Set<string>>();
@@ -104,44 +173,107 @@ export function planRun(
     const definition = requireStep(definitions, stepKey);
     const selected = selectedByStep.get(stepKey) ?? new Set<string>();
     const assetKeys = definition.assetKeys.filter((key) => selected.has(key));
-    let stepPartition: string | null = null;
-    let window: TimeWindow | null = null;
+    const firstAsset = assetKeys[0] ?? stepKey;
     const partitions = definition.partitions;
-    if (partitions !== null) {
-      const firstAsset = assetKeys[0] ?? stepKey;
-      if (partitionKey === null) {
-        const keys = safeKeys(partitions);
-        throw new PartitionRequiredError(firstAsset, keys.length > 0 ? keys[keys.length - 1]! : null);
-      }
-      if (!partitions.has(partitionKey)) {
-        const keys = safeKeys(partitions);
-        const hint =
-          keys.length === 0
-            ? "the asset has no partitions yet"
-            : keys.length <= 5
-              ? `valid keys: ${keys.join(", ")}`
-              : `valid keys run from ${keys[0]!} to ${keys[keys.length - 1]!} (${keys.length} keys)`;
-        throw new InvalidPartitionError(partitionKey, firstAsset, `not a partition of this asset; ${hint}`);
-      }
-      stepPartition = partitionKey;
-      try {
-        window = partitions.timeWindow(partitionKey);
-      } catch (error) {
-        if (error instanceof InvalidPartitionError) throw error;
-        throw new InvalidPartitionError(partitionKey, firstAsset, `cannot compute its time window: ${String(error)}`);
-      }
-    }
+    const covered: StepPartitions =
+      partitions === null
+        ? { partitionKey: null, partitionKeys: [], partitionKeyRange: null, partitionTimeWindow: null }
+        : range !== null
+          ? rangePartitions(partitions, range, firstAsset, now)
+          : singlePartition(partitions, partitionKey, firstAsset, now);
     return {
       stepKey,
       assetKeys,
       upstream: [...(upstreamOf.get(stepKey) ?? [])].sort(),
-      partitionKey: stepPartition,
-      partitionTimeWindow: window,
+      ...covered,
       definition,
     };
   });
 
-  return { partitionKey, steps: planned };
+  return { partitionKey, partitionKeyRange: range, steps: planned };
+}
+
+type StepPartitions = Pick<PlannedStep, "partitionKey" | "partitionKeys" | "partitionKeyRange" | "partitionTimeWindow">;
+
+/** The key space of a static or time-window definition; null for dynamic partitions (their keys live in storage). */
+function keySpaceOf(partitions: PartitionsDefinition, now: Date): PartitionKeySpace | null {
+  if (partitions.kind === "dynamic" || partitions.keySpace === undefined) return null;
+  return partitions.keySpace(now);
+}
+
+/** "valid keys run from 2020 to 2024 (5 keys)", from the ends of the key space (nothing listed). */
+function validKeysHint(space: PartitionKeySpace | null, partitions: PartitionsDefinition): string {
+  if (space === null) return `its partitions are dynamic (${describeDynamic(partitions)}): add the key first (flyt partitions add, ctx.addDynamicPartitions or a sensor)`;
+  if (space.count === 0) return "the asset has no partitions yet";
+  if (space.count <= 5) return `valid keys: ${space.keysBetween(0, space.count).join(", ")}`;
+  return `valid keys run from ${space.keyAt(0)} to ${space.keyAt(space.count - 1)} (${space.count} keys)`;
+}
+
+function describeDynamic(partitions: PartitionsDefinition): string {
+  const snapshot = partitions.snapshot();
+  return snapshot.kind === "dynamic" ? JSON.stringify(snapshot.name) : snapshot.kind;
+}
+
+function windowOf(partitions: PartitionsDefinition, key: string, assetKey: string): TimeWindow | null {
+  try {
+    return partitions.timeWindow(key);
+  } catch (error) {
+    if (error instanceof InvalidPartitionError) throw error;
+    throw new InvalidPartitionError(key, assetKey, `cannot compute its time window: ${String(error)}`);
+  }
+}
+
+/** A run of one partition (or none, which a partitioned step refuses). */
+function singlePartition(partitions: PartitionsDefinition, partitionKey: string | null, assetKey: string, now: Date): StepPartitions {
+  const space = keySpaceOf(partitions, now);
+  if (partitionKey === null) {
+    throw new PartitionRequiredError(assetKey, space !== null && space.count > 0 ? space.keyAt(space.count - 1) : null);
+  }
+  if (space === null) {
+    // Whether a dynamic key exists is storage's to say (the launcher checks it); here only its shape.
+    const problem = partitionKeyProblem(partitionKey);
+    if (problem !== null) throw new InvalidPartitionError(partitionKey, assetKey, problem);
+  } else if (space.indexOf(partitionKey) < 0) {
+    throw new InvalidPartitionError(partitionKey, assetKey, `not a partition of this asset; ${validKeysHint(space, partitions)}`);
+  }
+  return {
+    partitionKey,
+    partitionKeys: [partitionKey],
+    partitionKeyRange: { start: partitionKey, end: partitionKey },
+    partitionTimeWindow: windowOf(partitions, partitionKey, assetKey),
+  };
+}
+
+/** A run over `range`: its keys by position in the step's key space. */
+function rangePartitions(partitions: PartitionsDefinition, range: PartitionKeyRange, assetKey: string, now: Date): StepPartitions {
+  const space = keySpaceOf(partitions, now);
+  if (space === null) {
+    if (range.start !== range.end) {
+      throw new PartitionRangeError(
+        range,
+        assetKey,
+        `the asset's partitions are dynamic (${describeDynamic(partitions)}), whose order only storage knows; a run over them covers one key (start = end): launch one run per key`,
+      );
+    }
+    return singlePartition(partitions, range.start, assetKey, now);
+  }
+  const from = space.indexOf(range.start);
+  const to = space.indexOf(range.end);
+  for (const [label, key, index] of [["start", range.start, from], ["end", range.end, to]] as const) {
+    if (index < 0) throw new PartitionRangeError(range, assetKey, `the ${label} key ${JSON.stringify(key)} is not a partition of this asset; ${validKeysHint(space, partitions)}`);
+  }
+  if (from > to) {
+    throw new PartitionRangeError(range, assetKey, `the start key comes after the end key (positions ${from} and ${to}); give the earlier key as start`);
+  }
+  const partitionKeys = space.keysBetween(from, to + 1);
+  const first = windowOf(partitions, range.start, assetKey);
+  const last = from === to ? first : windowOf(partitions, range.end, assetKey);
+  return {
+    partitionKey: from === to ? range.start : null,
+    partitionKeys,
+    partitionKeyRange: { start: range.start, end: range.end },
+    partitionTimeWindow: first === null || last === null ? null : { start: first.start, end: last.end },
+  };
 }
 
 function requireStep(definitions: Definitions, stepKey: string): StepDefinition {
@@ -150,14 +282,6 @@ function requireStep(definitions: Definitions, stepKey: string): StepDefinition 
     throw new InvalidDefinitionsError([{ subject: stepKey, message: "an asset names this step, but no such step is defined" }]);
   }
   return step;
-}
-
-function safeKeys(partitions: { keys(now?: Date): string[] }): string[] {
-  try {
-    return partitions.keys();
-  } catch {
-    return [];
-  }
 }
 
 /** Kahn's algorithm over steps; ties go to the lower rank, then the key. */

@@ -8,16 +8,19 @@ import { z } from "zod";
 import {
   abbreviate,
   DEFINITION_LIMITS,
+  didYouMeanSuffix,
   InvalidAssetKeyError,
   normalizeAssetKey,
   overLimit,
   type AssetNodeSnapshot,
+  type BackfillPolicySnapshot,
   type DefinitionProblem,
   type RetryPolicySnapshot,
 } from "@flyt/core";
 import { InvalidMetadataError, normalizeMetadata } from "./metadata.js";
-import { isPartitionsDefinition } from "@flyt/partitions";
-import type { AssetDefinition, AssetSpec, ExternalAssetRef, PartitionsDefinition, Resources, RetryPolicy, StepDefinition } from "./types.js";
+import { isPartitionMapping, isPartitionsDefinition } from "@flyt/partitions";
+import type { AssetDefinition, AssetSpec, ExternalAssetRef, PartitionMapping, PartitionsDefinition, Resources, RetryPolicy, StepDefinition } from "./types.js";
+import { backfillPolicySchema, normalizeBackfillPolicy } from "./backfill-policy.js";
 import { externalDepsOf, isExternalAssetRef } from "./external-asset.js";
 import {
   callerLocation,
@@ -115,6 +118,13 @@ export const commonAssetFields = {
   codeVersion: z.string().min(1, "must not be empty").superRefine(withinLimit(DEFINITION_LIMITS.codeVersionChars)).optional(),
   metadata: z.record(z.unknown()).optional(),
   freshnessPolicy: freshnessPolicySchema.optional(),
+  partitionMappings: z
+    .record(
+      z.custom<PartitionMapping>(isPartitionMapping, {
+        message: "must be a partition mapping (identityPartitionMapping(), timeWindowPartitionMapping(), allPartitionsMapping(), …)",
+      }),
+    )
+    .optional(),
 };
 
 export const partitionsSchema = z.custom<PartitionsDefinition>(isPartitionsDefinition, "must be a partitions definition (staticPartitions, dailyPartitions, …)");
@@ -127,6 +137,7 @@ const assetSpecSchema = z
     key: keyInputSchema,
     ...commonAssetFields,
     partitions: partitionsSchema.optional(),
+    backfillPolicy: backfillPolicySchema.optional(),
     retryPolicy: retryPolicySchema.optional(),
     resources: resourcesSchema,
     compute: functionSchema,
@@ -205,16 +216,61 @@ export function checkMetadata(metadata: Record<string, unknown> | undefined, pro
 
 export type CommonAssetFields = z.output<z.ZodObject<typeof commonAssetFields>>;
 
+/**
+ * The declared partition mappings by printed dep key, each key checked to be one of `deps` (a
+ * mapping on anything else would be silently ignored). Resolved against the two assets'
+ * partitions in `defineDefinitions`, where the upstream definition is known.
+ */
+export function checkPartitionMappings(
+  mappings: Record<string, PartitionMapping> | undefined,
+  deps: readonly string[],
+  field: string,
+  problems: string[],
+): Record<string, PartitionMapping> {
+  const out: Record<string, PartitionMapping> = {};
+  for (const [written, mapping] of Object.entries(mappings ?? {})) {
+    let key: string;
+    try {
+      key = normalizeAssetKey(written);
+    } catch (error) {
+      if (!(error instanceof InvalidAssetKeyError)) throw error;
+      problems.push(`${field}partitionMappings: ${JSON.stringify(printKeyForMessages(written))} is not a valid asset key: ${error.reason}`);
+      continue;
+    }
+    if (!deps.includes(key)) {
+      const listed = deps.length === 0 ? "the asset has no deps" : `its deps: ${deps.map((dep) => abbreviate(dep, 80)).join(", ")}`;
+      problems.push(`${field}partitionMappings names ${JSON.stringify(printKeyForMessages(written))}, which is not a dep of this asset${didYouMeanSuffix(key, deps)} (${listed})`);
+      continue;
+    }
+    if (Object.hasOwn(out, key)) {
+      problems.push(`${field}partitionMappings names ${JSON.stringify(key)} twice (written differently)`);
+      continue;
+    }
+    out[key] = mapping;
+  }
+  return out;
+}
+
 /** Builds the plain node of one asset; the caller has validated the fields' shapes. */
 export function buildNode(
   key: string,
   fields: CommonAssetFields,
-  step: { stepKey: string; partitions: PartitionsDefinition | undefined; retryPolicy: RetryPolicySnapshot | null; group?: string | undefined; owners?: string[] | undefined },
+  step: {
+    stepKey: string;
+    partitions: PartitionsDefinition | undefined;
+    retryPolicy: RetryPolicySnapshot | null;
+    backfillPolicy?: BackfillPolicySnapshot | null;
+    group?: string | undefined;
+    owners?: string[] | undefined;
+  },
   problems: string[],
   field = "",
 ): AssetNodeSnapshot {
   const deps = depKeys(fields.deps, `${field}deps`, problems);
-  if (deps.includes(key)) problems.push(`${field}deps: an asset cannot depend on itself`);
+  // A partitioned asset may read its own earlier partitions; defineDefinitions checks its mapping.
+  if (deps.includes(key) && step.partitions === undefined) {
+    problems.push(`${field}deps: an unpartitioned asset cannot depend on itself (a partitioned one may read its own earlier partitions)`);
+  }
   return {
     key,
     deps,
@@ -230,12 +286,34 @@ export function buildNode(
     metadata: checkMetadata(fields.metadata, problems),
     // Only set when declared, so snapshots of assets without a policy keep their old shape.
     ...(fields.freshnessPolicy === undefined ? {} : { freshnessPolicy: normalizeFreshnessPolicy(fields.freshnessPolicy) }),
+    ...(step.backfillPolicy === undefined || step.backfillPolicy === null ? {} : { backfillPolicy: step.backfillPolicy }),
   };
 }
 
-export function freezeDefinition(step: StepDefinition, nodes: AssetNodeSnapshot[], externalDeps: ExternalAssetRef[] = []): AssetDefinition {
+export const BACKFILL_POLICY_WITHOUT_PARTITIONS = "backfillPolicy is set but partitions is not; a backfill policy groups partitions into runs";
+
+/** Declared partition mappings of a definition's assets: asset key → printed dep key → mapping. */
+export type DeclaredPartitionMappings = Record<string, Record<string, PartitionMapping>>;
+
+export function freezeDefinition(
+  step: StepDefinition,
+  nodes: AssetNodeSnapshot[],
+  externalDeps: ExternalAssetRef[] = [],
+  partitionMappings: DeclaredPartitionMappings = {},
+): AssetDefinition {
   for (const node of nodes) Object.freeze(node);
-  return Object.freeze({ step: Object.freeze(step), nodes: Object.freeze(nodes), externalDeps: Object.freeze(externalDeps) });
+  const mappings = Object.fromEntries(
+    Object.entries(partitionMappings)
+      .filter(([, byDep]) => Object.keys(byDep).length > 0)
+      .map(([assetKey, byDep]) => [assetKey, Object.freeze({ ...byDep })]),
+  );
+  return Object.freeze({
+    step: Object.freeze(step),
+    nodes: Object.freeze(nodes),
+    externalDeps: Object.freeze(externalDeps),
+    // Only when declared: definitions without mappings keep their old shape.
+    ...(Object.keys(mappings).length === 0 ? {} : { partitionMappings: Object.freeze(mappings) }),
+  });
 }
 
 /**
@@ -273,7 +351,10 @@ export function asset<R extends Resources = Resources>(spec: AssetSpec<R>): Asse
   const problems: string[] = [];
   const key = checkKey(data.key, "key", problems);
   const retryPolicy = normalizeRetryPolicy(data.retryPolicy);
-  const node = buildNode(key ?? printed, data, { stepKey: key ?? printed, partitions: data.partitions, retryPolicy }, problems);
+  const backfillPolicy = normalizeBackfillPolicy(data.backfillPolicy);
+  if (backfillPolicy !== null && data.partitions === undefined) problems.push(BACKFILL_POLICY_WITHOUT_PARTITIONS);
+  const node = buildNode(key ?? printed, data, { stepKey: key ?? printed, partitions: data.partitions, retryPolicy, backfillPolicy }, problems);
+  const mappings = checkPartitionMappings(data.partitionMappings, node.deps, "", problems);
   if (problems.length > 0 || key === null) fail(problems);
   const step: StepDefinition = {
     stepKey: key!,
@@ -285,5 +366,5 @@ export function asset<R extends Resources = Resources>(spec: AssetSpec<R>): Asse
     compute: spec.compute as StepDefinition["compute"],
     definedAt,
   };
-  return freezeDefinition(step, [node], externalDepsOf(data.deps));
+  return freezeDefinition(step, [node], externalDepsOf(data.deps), { [key!]: mappings });
 }

@@ -8,7 +8,7 @@ import { AssetGraph, InvalidDefinitionsError } from "@flyt/core";
 import { asset } from "./asset.js";
 import { defineDefinitions, findCycles, isDefinitions } from "./definitions.js";
 import { multiAsset } from "./multi-asset.js";
-import { dailyPartitions, monthlyPartitions } from "@flyt/partitions";
+import { dailyPartitions, monthlyPartitions, staticPartitions } from "@flyt/partitions";
 import { env, resource } from "./resources.js";
 import { schedule } from "./schedules.js";
 import { sensor } from "./sensors.js";
@@ -135,16 +135,18 @@ void describe("defineDefinitions()", () => {
     assert.equal(problems.length, 2);
   });
 
-  void it("allows identical partitions between partitioned assets and rejects different ones", () => {
+  void it("maps partitions across deps by default where it can, and asks for a mapping where it cannot", () => {
     const up = asset({ key: "up", partitions: dailyPartitions({ start: "2024-01-01" }), compute: noop });
     const same = asset({ key: "same", deps: [up], partitions: dailyPartitions({ start: "2024-01-01" }), compute: noop });
     const unpartitioned = asset({ key: "plain", deps: [up], compute: noop });
-    defineDefinitions({ assets: [up, same, unpartitioned] });
-    const other = asset({ key: "other", deps: [up], partitions: monthlyPartitions({ start: "2024-01" }), compute: noop });
+    // Daily → monthly rolls up the month's days (time-window mapping by default).
+    const monthly = asset({ key: "monthly", deps: [up], partitions: monthlyPartitions({ start: "2024-01" }), compute: noop });
+    defineDefinitions({ assets: [up, same, unpartitioned, monthly] });
+    const regions = asset({ key: "regions", deps: [up], partitions: staticPartitions(["oslo", "bergen"]), compute: noop });
     findProblem(
-      problemsOf(() => defineDefinitions({ assets: [up, other] })),
-      'asset "other"',
-      /is partitioned monthly from 2024-01 in UTC .* but depends on "up", partitioned daily from 2024-01-01 in UTC .*needs identical partitions/,
+      problemsOf(() => defineDefinitions({ assets: [up, regions] })),
+      'asset "regions"',
+      /is partitioned by 2 static keys but depends on "up", partitioned daily from 2024-01-01 in UTC .*no default partition mapping .*partitionMappings: \{ "up": allPartitionsMapping\(\) \}/,
     );
   });
 

@@ -1,7 +1,8 @@
 /**
  * `defineDefinitions`: the load-time check of a whole code location. Every problem is
  * collected (cycles, duplicates, unknown deps, missing resources, unresolvable targets,
- * mismatched partitions) and thrown together, so one failed load shows everything to fix.
+ * partitioned deps without a valid mapping) and thrown together, so one failed load shows
+ * everything to fix.
  */
 import {
   AssetGraph,
@@ -11,13 +12,17 @@ import {
   resolveSelection,
   type AssetNodeSnapshot,
   type DefinitionProblem,
+  type PartitionMappingSnapshot,
+  type PartitionsSnapshot,
 } from "@flyt/core";
+import { defaultPartitionMapping } from "@flyt/partitions";
 import { isAssetDefinition } from "./asset.js";
 import { isResourceDefinition } from "./resources.js";
 import { checkSnapshot, isCheckDefinition, type CheckDefinition } from "./checks.js";
 import type {
   ExternalAssetRef,
   AssetDefinition,
+  PartitionMapping,
   Definitions,
   DefinitionsInput,
   ResourceDefinition,
@@ -27,18 +32,6 @@ import type {
 } from "./types.js";
 
 const where = (definedAt: string | null): string => (definedAt ? ` (declared at ${definedAt})` : "");
-
-/** Stable JSON for comparing snapshots regardless of property order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
 
 /**
  * Every dependency cycle, one per strongly connected component (Tarjan), as a closed path in
@@ -165,7 +158,10 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
   const nodes = new Map<string, AssetNodeSnapshot>();
   const nodeStep = new Map<string, StepDefinition>();
   const steps = new Map<string, StepDefinition>();
-  for (const { step, nodes: stepNodes } of definitions) {
+  /** Declared partition mappings: asset key → dep key → mapping. */
+  const declaredMappings = new Map<string, Readonly<Record<string, PartitionMapping>>>();
+  for (const { step, nodes: stepNodes, partitionMappings } of definitions) {
+    for (const [assetKey, byDep] of Object.entries(partitionMappings ?? {})) if (!declaredMappings.has(assetKey)) declaredMappings.set(assetKey, byDep);
     const existingStep = steps.get(step.stepKey);
     if (existingStep) {
       // Two single assets with one key: the duplicate-asset problem below says it better.
@@ -221,30 +217,75 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     if (nodes.has(key)) problems.push({ subject: `externalAsset ${JSON.stringify(key)}`, message: "is declared external but this location defines it; depend on the asset directly" });
   }
 
-  // Dependencies: unknown keys and partition compatibility.
+  // Dependencies: unknown keys, and how partitions map across each one (docs/partitions.md#mappings).
+  const resolvedMappings = new Map<string, Record<string, PartitionMappingSnapshot>>();
   for (const node of nodes.values()) {
     const step = nodeStep.get(node.key)!;
+    const subject = `asset ${JSON.stringify(node.key)}`;
+    const declared = declaredMappings.get(node.key) ?? {};
+    const resolved: Record<string, PartitionMappingSnapshot> = {};
     for (const dep of node.deps) {
       const upstream = nodes.get(dep);
-      if (!upstream && externalAssets.has(dep)) continue;
+      const mapping = Object.hasOwn(declared, dep) ? declared[dep]! : null;
+      if (!upstream && externalAssets.has(dep)) {
+        // The upstream's partitions are another location's: the workspace checks the pair when both
+        // are loaded. Here the mapping is resolved against this asset's side only (as if the
+        // upstream had the same partitions), which is all identity, time-window and all mappings need.
+        if (mapping !== null) {
+          const plain = mapping.resolve(node.partitions, node.partitions);
+          if ("problem" in plain) {
+            problems.push({
+              subject,
+              message:
+                `partitionMappings[${JSON.stringify(dep)}] (${mapping.kind}) cannot be resolved without the partitions of ${JSON.stringify(dep)}, ` +
+                `an asset of another code location: ${plain.problem}${where(step.definedAt)}`,
+            });
+          } else resolved[dep] = plain;
+        }
+        continue;
+      }
       if (!upstream) {
         problems.push({
-          subject: `asset ${JSON.stringify(node.key)}`,
+          subject,
           message: `depends on unknown asset ${JSON.stringify(dep)}${didYouMeanSuffix(dep, nodes.keys())}${where(step.definedAt)}`,
         });
         continue;
       }
-      if (node.partitions && upstream.partitions && canonical(node.partitions) !== canonical(upstream.partitions)) {
+      if (dep === node.key) {
+        const problem = selfDependencyProblem(node, mapping === null ? null : mapping.resolve(node.partitions, node.partitions));
+        if (typeof problem === "string") problems.push({ subject, message: `${problem}${where(step.definedAt)}` });
+        else resolved[dep] = problem;
+        continue;
+      }
+      if (mapping !== null) {
+        const plain = mapping.resolve(upstream.partitions, node.partitions);
+        if ("problem" in plain) {
+          problems.push({
+            subject,
+            message:
+              `partitionMappings[${JSON.stringify(dep)}] (${mapping.kind}) does not fit: ${plain.problem} ` +
+              `(${JSON.stringify(node.key)} is ${describePartitions(node.partitions)}, ${JSON.stringify(dep)} is ${describePartitions(upstream.partitions)})${where(step.definedAt)}`,
+          });
+        } else resolved[dep] = plain;
+        continue;
+      }
+      const fallback = defaultPartitionMapping(upstream.partitions, node.partitions);
+      if ("problem" in fallback) {
         problems.push({
-          subject: `asset ${JSON.stringify(node.key)}`,
+          subject,
           message:
-            `is partitioned ${describePartitions(node.partitions)} but depends on ${JSON.stringify(dep)}, partitioned ` +
-            `${describePartitions(upstream.partitions)}; a dependency between partitioned assets needs identical partitions definitions${where(step.definedAt)}`,
+            `is ${describePartitions(node.partitions)} but depends on ${JSON.stringify(dep)}, ${describePartitions(upstream.partitions)}, ` +
+            `and no default partition mapping reads one from the other; declare it: partitionMappings: { ${JSON.stringify(dep)}: ${suggestMapping(upstream.partitions, node.partitions)} }${where(step.definedAt)}`,
         });
       }
     }
+    if (Object.keys(resolved).length > 0) resolvedMappings.set(node.key, resolved);
   }
-  const assetCycles = findCycles(nodes);
+  for (const [assetKey, mappings] of resolvedMappings) {
+    nodes.set(assetKey, Object.freeze({ ...nodes.get(assetKey)!, partitionMappings: mappings }));
+  }
+  // A valid self-dependency (checked above) is no cycle: it reads earlier partitions.
+  const assetCycles = findCycles(new Map([...nodes].map(([key, node]) => [key, { deps: node.deps.filter((d) => d !== key) }])));
   for (const cycle of assetCycles) {
     problems.push({ subject: `asset ${JSON.stringify(cycle[0])}`, message: `dependency cycle: ${cycle.join(" → ")}` });
   }
@@ -345,9 +386,37 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
   });
 }
 
-function describePartitions(p: NonNullable<AssetNodeSnapshot["partitions"]>): string {
-  if (p.kind === "static") return `by ${p.keys.length} static keys`;
-  return `${p.cadence} from ${p.start}${p.end ? ` to ${p.end}` : ""} in ${p.timezone}${p.format ? ` (format ${p.format})` : ""}`;
+/**
+ * An asset depending on itself reads its own earlier partitions — an incremental asset building
+ * on the previous year — so it must be partitioned and map strictly backwards in time (a
+ * time-window mapping ending before its own partition); anything else would wait for itself.
+ * Returns the resolved mapping, or why the self-dependency is refused.
+ */
+function selfDependencyProblem(node: AssetNodeSnapshot, resolved: PartitionMappingSnapshot | { problem: string } | null): PartitionMappingSnapshot | string {
+  const fix = `declare which earlier partitions it reads: partitionMappings: { ${JSON.stringify(node.key)}: previousPartitionMapping() }`;
+  if (node.partitions === null) return `depends on itself; only a partitioned asset may, to read its own earlier partitions`;
+  if (resolved === null) return `depends on itself without a partition mapping, so each partition would wait for itself; ${fix}`;
+  if ("problem" in resolved) return `partitionMappings[${JSON.stringify(node.key)}] (its own earlier partitions) does not fit: ${resolved.problem}`;
+  if (resolved.kind !== "time-window" || resolved.endOffset >= 0) {
+    return `depends on itself with a mapping that includes its own partition (${resolved.kind === "time-window" ? `endOffset ${resolved.endOffset}` : resolved.kind}), so each partition would wait for itself; ${fix}`;
+  }
+  return resolved;
+}
+
+function describePartitions(p: PartitionsSnapshot | null): string {
+  if (p === null) return "not partitioned";
+  if (p.kind === "static") return `partitioned by ${p.keys.length} static keys`;
+  if (p.kind === "dynamic") return `partitioned by dynamic partitions ${JSON.stringify(p.name)}`;
+  return `partitioned ${p.cadence} from ${p.start}${p.end ? ` to ${p.end}` : ""} in ${p.timezone}${p.format ? ` (format ${p.format})` : ""}`;
+}
+
+/** The mapping constructor to suggest for a pair without a default one. */
+function suggestMapping(upstream: PartitionsSnapshot | null, downstream: PartitionsSnapshot | null): string {
+  if (downstream === null || upstream === null) return "allPartitionsMapping()";
+  if (upstream.kind === "time-window" && downstream.kind === "time-window") return "timeWindowPartitionMapping()";
+  if (upstream.kind === "static" && downstream.kind === "static") return "staticPartitionMapping({ downstreamKey: [upstreamKeys…] })";
+  if (upstream.kind === downstream.kind) return "identityPartitionMapping()";
+  return "allPartitionsMapping()";
 }
 
 function collectInstigators<T extends ScheduleDefinition | SensorDefinition>(

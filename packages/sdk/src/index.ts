@@ -4,6 +4,7 @@
  */
 export type * from "./types.js";
 export { asset, isAssetDefinition, normalizeRetryPolicy, DEFAULT_GROUP, DEFAULT_RETRY_DELAY_MS } from "./asset.js";
+export { singleRunBackfill, multiRunBackfill, backfillPolicyProblem, MAX_PARTITIONS_PER_RUN } from "./backfill-policy.js";
 export { multiAsset } from "./multi-asset.js";
 export {
   staticPartitions,
@@ -12,15 +13,39 @@ export {
   monthlyPartitions,
   dailyPartitions,
   hourlyPartitions,
+  dynamicPartitions,
+  dynamicPartitionsNameProblem,
   partitionsFromSnapshot,
+  partitionKeySpace,
   isPartitionsDefinition,
   partitionKeyProblem,
   DEFAULT_PARTITION_FORMATS,
   MAX_PARTITION_KEYS,
+  MAX_LISTED_PARTITION_KEYS,
   MAX_PARTITION_KEY_LENGTH,
   nextScheduleTimes,
+  emptyRanges,
+  rangeOf,
+  rangesOf,
+  rangesFromIndices,
+  decodeRanges,
+  isIndexRanges,
+  identityPartitionMapping,
+  timeWindowPartitionMapping,
+  previousPartitionMapping,
+  lastPartitionsMapping,
+  allPartitionsMapping,
+  staticPartitionMapping,
+  defaultPartitionMapping,
+  partitionMappingProblem,
+  describePartitionMapping,
+  isPartitionMapping,
+  MAX_PARTITION_MAPPING_OFFSET,
   type TimeWindowPartitionsOptions,
   type CadenceOptions,
+  type DynamicPartitionsOptions,
+  type TimeWindowPartitionMappingOptions,
+  type StaticPartitionMap,
 } from "@flyt/partitions";
 export {
   env,

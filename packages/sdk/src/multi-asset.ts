@@ -5,8 +5,11 @@
 import { z } from "zod";
 import { abbreviate, type AssetNodeSnapshot, type DefinitionProblem } from "@flyt/core";
 import {
+  BACKFILL_POLICY_WITHOUT_PARTITIONS,
   buildNode,
   checkKey,
+  checkPartitionMappings,
+  type DeclaredPartitionMappings,
   commonAssetFields,
   freezeDefinition,
   normalizeRetryPolicy,
@@ -18,6 +21,7 @@ import {
 } from "./asset.js";
 import type { AssetDefinition, MultiAssetSpec, Resources, StepDefinition } from "./types.js";
 import { externalDepsOf } from "./external-asset.js";
+import { backfillPolicySchema, normalizeBackfillPolicy } from "./backfill-policy.js";
 import { callerLocation, definitionsError, formatIssues, functionSchema, nameSchema, zodErrorMap } from "./validation.js";
 
 const memberSchema = z
@@ -31,6 +35,7 @@ const multiAssetSpecSchema = z
     group: nameSchema.optional(),
     owners: ownersSchema.optional(),
     partitions: partitionsSchema.optional(),
+    backfillPolicy: backfillPolicySchema.optional(),
     retryPolicy: retryPolicySchema.optional(),
     resources: resourcesSchema,
     compute: functionSchema,
@@ -70,7 +75,10 @@ export function multiAsset<R extends Resources = Resources>(spec: MultiAssetSpec
   // Step names print like asset keys (they share the step-key namespace), so they follow the same rules.
   const stepKey = checkKey(data.name, "name", problems) ?? data.name;
   const retryPolicy = normalizeRetryPolicy(data.retryPolicy);
+  const backfillPolicy = normalizeBackfillPolicy(data.backfillPolicy);
+  if (backfillPolicy !== null && data.partitions === undefined) problems.push(BACKFILL_POLICY_WITHOUT_PARTITIONS);
   const nodes: AssetNodeSnapshot[] = [];
+  const mappings: DeclaredPartitionMappings = {};
   const seen = new Set<string>();
   data.assets.forEach((member, index) => {
     const field = `assets[${index}].`;
@@ -79,9 +87,10 @@ export function multiAsset<R extends Resources = Resources>(spec: MultiAssetSpec
     if (key !== null && seen.has(key)) problems.push(`${field}key ${JSON.stringify(key)} is listed twice`);
     if (key === stepKey) problems.push(`name ${JSON.stringify(stepKey)} is also the key of one of its assets; give the step its own name`);
     seen.add(printed);
-    nodes.push(
-      buildNode(printed, member, { stepKey, partitions: data.partitions, retryPolicy, group: data.group, owners: data.owners }, problems, field),
-    );
+    // The step's policy is every asset's: one run computes them all over the same partitions.
+    const node = buildNode(printed, member, { stepKey, partitions: data.partitions, retryPolicy, backfillPolicy, group: data.group, owners: data.owners }, problems, field);
+    nodes.push(node);
+    mappings[printed] = checkPartitionMappings(member.partitionMappings, node.deps, field, problems);
   });
   // Deps between the step's own assets are allowed (dbt models in one `dbt build`): the step
   // orders them itself, and a run selecting a subset passes only those to compute.
@@ -96,5 +105,5 @@ export function multiAsset<R extends Resources = Resources>(spec: MultiAssetSpec
     compute: spec.compute as StepDefinition["compute"],
     definedAt,
   };
-  return freezeDefinition(step, nodes, externalDepsOf(data.assets.flatMap((member) => member.deps ?? [])));
+  return freezeDefinition(step, nodes, externalDepsOf(data.assets.flatMap((member) => member.deps ?? [])), mappings);
 }

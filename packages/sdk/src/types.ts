@@ -6,15 +6,31 @@
 import type {
   AssetGraph,
   AssetNodeSnapshot,
+  BackfillPartitionSet,
+  BackfillPolicySnapshot,
   MetadataValue,
   RetryPolicySnapshot,
 } from "@flyt/core";
-import type { PartitionsDefinition, TimeWindow } from "@flyt/partitions";
+import type { PartitionMapping, PartitionsDefinition, TimeWindow } from "@flyt/partitions";
 import type { FreshnessPolicy } from "./freshness.js";
 import type { CheckDefinition } from "./checks.js";
 
 /** Partitions' shapes live in @flyt/partitions (shared with the platform); part of the SDK's API all the same. */
-export type { PartitionsDefinition, TimeWindow, TimeWindowCadence } from "@flyt/partitions";
+export type { PartitionsDefinition, PartitionMapping, PartitionKeySpace, IndexRanges, TimeWindow, TimeWindowCadence } from "@flyt/partitions";
+/** Backfills' plain shapes live in @flyt/core (shared with the platform). */
+export type { BackfillPartitionSet } from "@flyt/core";
+
+/**
+ * How a backfill groups an asset's partitions into runs: made by `singleRunBackfill()` or
+ * `multiRunBackfill(n)` (docs/backfills.md#policies).
+ */
+export type BackfillPolicy = BackfillPolicySnapshot;
+
+/** The first and last key (inclusive) of the partitions a run covers. */
+export interface PartitionKeyRange {
+  start: string;
+  end: string;
+}
 
 /** A metadata value as a user writes it: typed (`meta.int(3)`) or a plain value inferred like Pipes' `__infer__`. */
 export type MetadataInputValue = MetadataValue | string | number | boolean | null | Date | Record<string, unknown> | unknown[];
@@ -39,9 +55,21 @@ export interface AssetContext<R extends Resources = Resources> {
   assetKey: string;
   /** All asset keys this step materializes, printed. */
   assetKeys: string[];
-  /** The run's partition key, when the asset is partitioned. */
-  partitionKey: string | null;
-  /** For time-window partitions, the window of `partitionKey`. */
+  /**
+   * The run's partition key, when the asset is partitioned (null when it is not).
+   * @throws Error for a run over more than one partition (a single-run backfill): read
+   * `partitionKeys` or `partitionKeyRange` there.
+   */
+  readonly partitionKey: string | null;
+  /**
+   * Every partition key the run covers, in order: one for a run of one partition, the whole
+   * range for a run over a range (`flyt/partition_range_start`/`_end` tags), none when the step
+   * is not partitioned.
+   */
+  partitionKeys: string[];
+  /** First and last of `partitionKeys` (equal for one partition); null when the step is not partitioned. */
+  partitionKeyRange: PartitionKeyRange | null;
+  /** For time-window partitions: the window of `partitionKey`, or from the first key's start to the last key's end for a range. */
   partitionTimeWindow: TimeWindow | null;
   /** 1 on the first try, 2 on the first retry… */
   attempt: number;
@@ -61,10 +89,18 @@ export interface AssetContext<R extends Resources = Resources> {
    * `addMetadata` so far merges under `metadata`. At most once per asset and attempt; the assets
    * reported this way are not materialized again when the step returns.
    *
+   * In a run over several partitions, name the partition (`{ partition }`, one of
+   * `partitionKeys`): each is recorded at once, so when the step fails at partition 17 the 16
+   * before it stay materialized; when the step succeeds, the partitions not reported are
+   * materialized with the returned metadata.
+   *
    * @example
    * ctx.reportMaterialization("atlas/dbt/stg_prices", { rows: 120, relation: "main.stg_prices" });
+   * for (const year of ctx.partitionKeys) {
+   *   ctx.reportMaterialization(ctx.assetKey, { rows: await load(year) }, { partition: year });
+   * }
    */
-  reportMaterialization(assetKey: string, metadata?: MetadataInput, options?: { description?: string; dataVersion?: string }): void;
+  reportMaterialization(assetKey: string, metadata?: MetadataInput, options?: ReportMaterializationOptions): void;
   /**
    * Records the result of a check this step evaluates itself: one declared with `check({ asset,
    * name })` without `evaluate`, on one of this step's selected assets. A failed blocking check
@@ -75,6 +111,23 @@ export interface AssetContext<R extends Resources = Resources> {
    */
   reportCheck(result: ReportedCheck): void;
   /**
+   * Adds keys to the dynamic partitions definition `name` (`dynamicPartitions({ name })`);
+   * keys it has already are left as they are. Recorded as an event of this step, and applied by
+   * the platform when it stores the event, even if the step fails later. At most 10,000 keys a call.
+   *
+   * @example
+   * ctx.addDynamicPartitions("customers", newCustomerIds);
+   */
+  addDynamicPartitions(name: string, keys: readonly string[]): void;
+  /**
+   * Removes keys from the dynamic partitions definition `name` (unknown keys are ignored); their
+   * materializations stay in the event log. At most 10,000 keys a call.
+   *
+   * @example
+   * ctx.deleteDynamicPartitions("customers", closedAccountIds);
+   */
+  deleteDynamicPartitions(name: string, keys: readonly string[]): void;
+  /**
    * Runs external processes as this step (Dagster Pipes protocol 0.1): what they report becomes
    * this step's events. See docs/pipes.md.
    *
@@ -82,6 +135,18 @@ export interface AssetContext<R extends Resources = Resources> {
    * const result = await ctx.pipes.run("python3", ["ingest.py"], { extras: { year: ctx.partitionKey } });
    */
   pipes: PipesClient;
+}
+
+/** Options of `ctx.reportMaterialization`. */
+export interface ReportMaterializationOptions {
+  description?: string;
+  dataVersion?: string;
+  /**
+   * The partition materialized, one of `ctx.partitionKeys`: required in a run over several
+   * partitions; in a run of one partition it may only be that one; refused when the step is not
+   * partitioned.
+   */
+  partition?: string;
 }
 
 /** A check result a step reports itself (`ctx.reportCheck`). */
@@ -100,6 +165,8 @@ export interface ReportedCheck {
    * declared severity.
    */
   severity?: "warn" | "error";
+  /** The partition checked, one of `ctx.partitionKeys` (as for `reportMaterialization`). */
+  partition?: string;
 }
 
 /** How `ctx.pipes.run` launches and talks to a process. Every field is optional. */
@@ -252,12 +319,21 @@ interface AssetSpecCommon {
   metadata?: Record<string, unknown>;
   /** How recent the data must be; evaluated by the daemon (docs/freshness.md). */
   freshnessPolicy?: FreshnessPolicy;
+  /**
+   * How this asset's partitions read a partitioned dep's, by the dep's printed key (one of
+   * `deps`), e.g. `{ "atlas/met/daily": timeWindowPartitionMapping() }`. A dep not listed reads
+   * through the default mapping (identity for equal partitions, time windows between cadences,
+   * all partitions for an unpartitioned asset); where there is none, loading fails naming the dep.
+   */
+  partitionMappings?: Record<string, PartitionMapping>;
 }
 
 export interface AssetSpec<R extends Resources = Resources> extends AssetSpecCommon {
   /** `"atlas/ssb/population"` or `["atlas","ssb","population"]`. */
   key: string | readonly string[];
   partitions?: PartitionsDefinition;
+  /** How a backfill groups this asset's partitions into runs; default one run per partition. */
+  backfillPolicy?: BackfillPolicy;
   retryPolicy?: RetryPolicy;
   /** Resource names this asset needs; checked against `defineDefinitions({ resources })`. */
   resources?: ReadonlyArray<keyof R & string>;
@@ -272,6 +348,8 @@ export interface MultiAssetSpec<R extends Resources = Resources> {
   group?: string;
   owners?: string[];
   partitions?: PartitionsDefinition;
+  /** How a backfill groups the step's partitions into runs (every asset of the step); default one run per partition. */
+  backfillPolicy?: BackfillPolicy;
   retryPolicy?: RetryPolicy;
   resources?: ReadonlyArray<keyof R & string>;
   compute: (context: AssetContext<R>) => MultiComputeResult | Promise<MultiComputeResult>;
@@ -297,6 +375,11 @@ export interface AssetDefinition {
   readonly nodes: readonly AssetNodeSnapshot[];
   /** Deps on assets of other code locations (`externalAsset`). */
   readonly externalDeps?: readonly ExternalAssetRef[];
+  /**
+   * Declared partition mappings: asset key → printed dep key → mapping. Resolved to plain data
+   * (`AssetNodeSnapshot.partitionMappings`) by `defineDefinitions`, which knows both assets' partitions.
+   */
+  readonly partitionMappings?: Readonly<Record<string, Readonly<Record<string, PartitionMapping>>>>;
 }
 
 /** A configuration value read from the environment when the run starts. */
@@ -334,7 +417,34 @@ export interface ScheduleEvaluationContext {
 /** A schedule function's answer: runs to request, or why this tick requests none. */
 export interface ScheduleResult {
   runRequests?: RunRequest[];
+  /** Keys to add to / delete from dynamic partitions definitions, applied before the requests are launched. */
+  dynamicPartitionsRequests?: DynamicPartitionsRequest[];
+  /** Backfills to start (docs/backfills.md). */
+  backfillRequests?: BackfillRequestSpec[];
   skipReason?: string;
+}
+
+/**
+ * Keys a schedule or sensor adds to or deletes from the dynamic partitions definition `name`
+ * (at most 10,000 of each per request). Added before deleted; run and backfill requests of the
+ * same answer may name the added keys.
+ */
+export interface DynamicPartitionsRequest {
+  name: string;
+  add?: string[];
+  delete?: string[];
+}
+
+/** A backfill a schedule or sensor asks for: the daemon stores and plans it like one from the CLI. */
+export interface BackfillRequestSpec {
+  /** Selection expression; default the instigator's target. */
+  selection?: string;
+  /** Which partitions: `{ kind: "range", from: "2024", to: "2024" }`, `{ kind: "keys", keys }`, `{ kind: "missing" }`… */
+  partitions: BackfillPartitionSet;
+  /** Overrides every selected asset's own backfill policy. */
+  policy?: BackfillPolicy;
+  /** Added to every run of the backfill (keys under `flyt/` are reserved). */
+  tags?: Record<string, string>;
 }
 
 export interface ScheduleDefinition {
@@ -373,6 +483,10 @@ export interface RunRequest {
 
 export interface SensorResult {
   runRequests?: RunRequest[];
+  /** Keys to add to / delete from dynamic partitions definitions, applied before the requests are launched. */
+  dynamicPartitionsRequests?: DynamicPartitionsRequest[];
+  /** Backfills to start (docs/backfills.md), e.g. the newly published year and its downstream. */
+  backfillRequests?: BackfillRequestSpec[];
   skipReason?: string;
   cursor?: string | null;
 }

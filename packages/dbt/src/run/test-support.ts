@@ -89,6 +89,8 @@ export function recordingContext(options: { assetKeys: string[]; partitionKey?: 
     assetKey: options.assetKeys[0] ?? "",
     assetKeys: options.assetKeys,
     partitionKey: options.partitionKey ?? null,
+    partitionKeys: options.partitionKey ? [options.partitionKey] : [],
+    partitionKeyRange: options.partitionKey ? { start: options.partitionKey, end: options.partitionKey } : null,
     partitionTimeWindow: options.partitionTimeWindow ?? null,
     attempt: 1,
     log: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
@@ -105,6 +107,12 @@ export function recordingContext(options: { assetKeys: string[]; partitionKey?: 
     reportCheck: (result) => {
       if (!options.assetKeys.includes(result.assetKey)) throw new TypeError(`reportCheck of unselected asset ${result.assetKey}`);
       calls.push({ kind: "check", at: performance.now(), wall: Date.now(), result });
+    },
+    addDynamicPartitions: () => {
+      throw new Error("no dynamic partitions in these tests");
+    },
+    deleteDynamicPartitions: () => {
+      throw new Error("no dynamic partitions in these tests");
     },
     pipes: {
       run: () => Promise.reject(new Error("no pipes in these tests")),
