@@ -19,6 +19,7 @@ const benches = [
   ["hostile", () => import("./hostile.mjs")],
   ["dbt", () => import("./dbt.mjs")],
   ["dbt-run", () => import("./dbt-run.mjs")],
+  ["partitions", () => import("./partitions.mjs")],
 ];
 
 const results = [];

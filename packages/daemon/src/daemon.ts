@@ -1,6 +1,6 @@
 /**
  * The daemon: every loop in one process — scheduler, sensors, run queue, run monitor, run
- * retries — behind a leader lease. Every replica runs the loops; only the leader's passes do
+ * retries, backfills — behind a leader lease. Every replica runs the loops; only the leader's passes do
  * anything, so a standby is warm and takes over as soon as it wins the lease. Each loop records
  * a heartbeat in storage after its passes (`flyt daemon status`).
  */
@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { LeaseLostError, coerceError } from "@flyt/core";
 import type { RunWatch, Storage } from "@flyt/storage";
+import { BackfillLoop, type LocatedAsset } from "./backfills/loop.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { InstigatorEvaluator, ResolvedSchedule, ResolvedSensor } from "./evaluator.js";
 import type { LaunchResolver } from "./launch-resolver.js";
@@ -21,7 +22,7 @@ import { RunRetries } from "./run-retries.js";
 import { Scheduler } from "./scheduler.js";
 import { SensorLoop } from "./sensors.js";
 
-export const LOOP_NAMES = ["leader", "scheduler", "sensors", "run-queue", "run-monitor", "run-retries"] as const;
+export const LOOP_NAMES = ["leader", "scheduler", "sensors", "run-queue", "run-monitor", "run-retries", "backfills"] as const;
 export type LoopName = (typeof LOOP_NAMES)[number];
 
 export interface DaemonIntervals {
@@ -37,6 +38,8 @@ export interface DaemonIntervals {
   retriesPollMs?: number;
   /** How long the list of schedules and sensors is reused before it is read again. Default 30 s. */
   instigatorRefreshMs?: number;
+  /** Safety poll of the backfill loop (the end of a backfill's run also wakes it). Default 2 s. */
+  backfillsPollMs?: number;
 }
 
 export interface DaemonOptions {
@@ -61,6 +64,14 @@ export interface DaemonOptions {
   logRecord?: (record: DaemonLogRecord) => void;
   /** Freshness monitor, alerts and `/metrics` (observability.ts); default: freshness of no assets, no alerts, no endpoint. */
   observability?: DaemonObservabilityOptions;
+  /**
+   * The assets of every loaded code location, each with its location: the backfill loop plans
+   * against them. Default: `observability.assets` (the same list), else none (backfills wait in
+   * REQUESTED until a daemon that has assets plans them).
+   */
+  assets?: () => Promise<readonly LocatedAsset[]> | readonly LocatedAsset[];
+  /** Runs the backfill loop creates per backfill per pass at most (default 200). */
+  backfillLaunchesPerPass?: number;
 }
 
 /** One thing the daemon reports: `loop` names the part (run-monitor, freshness, alerts…). */
@@ -102,6 +113,7 @@ export class Daemon {
   readonly sensors: SensorLoop;
   readonly monitor: RunMonitor;
   readonly retries: RunRetries;
+  readonly backfills: BackfillLoop;
   readonly observability: DaemonObservability;
   private readonly loops = new Map<LoopName, Loop>();
   private readonly lastBeat = new Map<string, number>();
@@ -182,6 +194,18 @@ export class Daemon {
     });
     this.monitor = new RunMonitor({ storage, clock: this.clock, metrics: this.metrics, ...(options.monitor ?? {}) });
     this.retries = new RunRetries({ storage, clock: this.clock, metrics: this.metrics, fence, onError: onError("run-retries") });
+    const assets = options.assets ?? options.observability?.assets ?? (() => []);
+    this.backfills = new BackfillLoop({
+      storage,
+      clock: this.clock,
+      metrics: this.metrics,
+      assets,
+      isActive,
+      fence,
+      onError: onError("backfills"),
+      log: (level, msg) => this.log({ level, loop: "backfills", msg }),
+      ...(options.backfillLaunchesPerPass === undefined ? {} : { maxLaunchesPerPass: options.backfillLaunchesPerPass }),
+    });
 
     const leaderOnly = (pass: () => Promise<void>) => async () => {
       if (this.leader.isLeader()) await pass();
@@ -216,6 +240,9 @@ export class Daemon {
     add("run-retries", intervals.retriesPollMs ?? 10_000, async () => {
       for (const run of await this.retries.pass()) this.log({ level: "info", loop: "run-retries", runId: run.runId, msg: `created retry run ${run.runId} of ${run.parentRunId ?? "?"}` });
     });
+    add("backfills", intervals.backfillsPollMs ?? 2_000, async () => {
+      await this.backfills.pass();
+    });
     this.observability = new DaemonObservability(
       { storage, metrics: this.metrics, leader: this.leader, loops: () => this.loops.values(), log: this.log },
       options.observability,
@@ -237,6 +264,8 @@ export class Daemon {
         this.queue.noteChange(change);
         this.loops.get("run-queue")?.wake();
         if (change.status === "FAILURE") this.loops.get("run-retries")?.wake();
+        // A run ended while backfills are in flight: if it was one of theirs, their next chunks may launch now.
+        if (this.backfills.busy && (change.status === "SUCCESS" || change.status === "FAILURE" || change.status === "CANCELED")) this.loops.get("backfills")?.wake();
         // Canceled from the UI, the API or the CLI: whoever launched it stops its worker.
         if (change.status === "CANCELING") void this.forwardCancel(change.runId);
       },
@@ -279,6 +308,7 @@ export class Daemon {
     this.scheduler.reset();
     this.sensors.reset();
     this.queue.reset();
+    this.backfills.reset();
     this.log({ level: leader || !this.started ? "info" : "warn", daemonId: this.id, msg: leader ? `daemon ${this.id} is now the leader (fencing token ${String(token)})` : `daemon ${this.id} lost the lead` });
     this.beat("leader", true);
     if (leader) for (const loop of this.loops.values()) loop.wake();

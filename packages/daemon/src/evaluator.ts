@@ -6,10 +6,11 @@
  * the same interface for remote locations.
  */
 import { coerceError, type AssetGraph } from "@flyt/core";
-import { buildSnapshot } from "@flyt/code-location-server";
+import { buildSnapshot, checkBackfillRequests, checkDynamicPartitionsRequests } from "@flyt/code-location-server";
+import type { DynamicPartitionsRequest, EvaluationBackfillRequest } from "@flyt/protocol";
 import { EvaluationPool, loadDefinitions } from "@flyt/run-worker";
 import { orderedKeys, resolveInstigators } from "./resolve-instigators.js";
-import type { AssetLogger, CatchUpPolicy, Definitions, RunRequest, ScheduleDefinition, SensorDefinition, SensorResult, SensorType } from "@flyt/sdk";
+import type { AssetLogger, CatchUpPolicy, Definitions, RunRequest, ScheduleDefinition, ScheduleResult, SensorDefinition, SensorResult, SensorType } from "@flyt/sdk";
 import type { LocalEvaluationPayload, LocalEvaluationWorkerData, LocalScheduleAnswer, LogNotice } from "./evaluation-worker.js";
 
 /**
@@ -66,6 +67,10 @@ export interface EvaluationResult {
   skipReason: string | null;
   /** Sensors: the new cursor; undefined leaves it as it was. */
   cursor?: string | null;
+  /** Keys to add to and delete from dynamic partitions, applied before the runs and backfills are created. */
+  dynamicPartitionsRequests?: DynamicPartitionsRequest[];
+  /** Backfills to start (stored REQUESTED, one per request and tick: see backfills/requests.ts). */
+  backfillRequests?: EvaluationBackfillRequest[];
 }
 
 export interface InstigatorEvaluator {
@@ -192,7 +197,8 @@ export class LocalEvaluator implements InstigatorEvaluator {
     if (def.evaluate === null) {
       return { runRequests: [{ runKey: null, partitionKey, tags: {}, selection: def.target, assetKeys: schedule.targetAssetKeys }], skipReason: null };
     }
-    return resolveResult(defs.graph, def.target, partitionKey, (answer.result ?? {}));
+    const result = (answer.result ?? {}) as ScheduleResult;
+    return withRequests(resolveResult(defs.graph, def.target, partitionKey, result), result, `schedule ${schedule.name}`, { selection: def.target, tags: schedule.tags, partitionKey });
   }
 
   async evaluateSensor(
@@ -206,7 +212,7 @@ export class LocalEvaluator implements InstigatorEvaluator {
     };
     const payload: LocalEvaluationPayload = { kind: "sensor", name: def.name, cursor: context.cursor, lastTickTime: context.lastTickTime };
     const result = (await this.inWorker(sensor.location, `sensor ${sensor.name}`, payload, context.signal, onNotice)) as SensorResult | null | undefined;
-    const resolved = resolveResult(defs.graph, def.target, null, result ?? {});
+    const resolved = withRequests(resolveResult(defs.graph, def.target, null, result ?? {}), result ?? {}, `sensor ${sensor.name}`, { selection: def.target, tags: sensor.tags, partitionKey: null });
     if (result && Object.hasOwn(result, "cursor")) resolved.cursor = result.cursor ?? null;
     return resolved;
   }
@@ -217,6 +223,25 @@ export class LocalEvaluator implements InstigatorEvaluator {
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.close()));
   }
+}
+
+/**
+ * Adds an evaluation's dynamic partitions and backfill requests, checked as a code server checks
+ * them (the same limits and messages), when it returned any.
+ */
+function withRequests(
+  resolved: EvaluationResult,
+  result: { dynamicPartitionsRequests?: unknown; backfillRequests?: unknown },
+  what: string,
+  defaults: { selection: string; tags: Record<string, string>; partitionKey: string | null },
+): EvaluationResult {
+  const dynamic = checkDynamicPartitionsRequests(result.dynamicPartitionsRequests, what);
+  const backfills = checkBackfillRequests(result.backfillRequests, what, defaults);
+  if (dynamic.length > 0) resolved.dynamicPartitionsRequests = dynamic;
+  if (backfills.length > 0) resolved.backfillRequests = backfills;
+  // An evaluation that only changed partitions or asked for a backfill did not skip.
+  if (resolved.runRequests.length === 0 && (dynamic.length > 0 || backfills.length > 0) && resolved.skipReason === "the evaluation requested no runs") resolved.skipReason = null;
+  return resolved;
 }
 
 function resolveResult(

@@ -1,6 +1,6 @@
 /**
  * @flyt/daemon: the loops that make Flyt act on its own — scheduler, sensors, the run queue
- * with concurrency limits, the run monitor and retries — in one process behind a leader lease
+ * with concurrency limits, the run monitor, retries and backfills — in one process behind a leader lease
  * (active/standby). See docs/daemon.md.
  */
 export { Daemon, LOOP_NAMES, newDaemonId, daemonLogLine, type DaemonOptions, type DaemonIntervals, type DaemonLogRecord, type LoopName } from "./daemon.js";
@@ -39,3 +39,5 @@ export { readDaemonStatus, type DaemonStatus } from "./status.js";
 export { CompositeEvaluator, type EvaluatorPart } from "./composite-evaluator.js";
 export { RemoteEvaluator, type RemoteLocation, type RemoteLocationClient, type RemoteEvaluatorOptions } from "./remote-evaluator.js";
 export { DaemonObservability, type DaemonObservabilityOptions } from "./observability.js";
+export { BackfillLoop, backfillInstigator, type BackfillLoopOptions, type LocatedAsset } from "./backfills/loop.js";
+export { chunkRunFields, chunkKeys } from "./backfills/chunk-runs.js";

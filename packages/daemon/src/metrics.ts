@@ -124,6 +124,12 @@ export const METRIC_DEFINITIONS = {
   workersLost: { kind: "counter", name: "monitor.workers_lost" },
   startingTimeouts: { kind: "counter", name: "monitor.starting_timeouts" },
   retries: { kind: "counter", name: "retries.created" },
+  /** Runs the backfill loop created (a chunk found already created by an earlier leader is not counted). */
+  backfillRunsLaunched: { kind: "counter", name: "backfills.runs_launched" },
+  /** Backfills REQUESTED, IN_PROGRESS or CANCELING at the last pass. */
+  backfillsActive: { kind: "gauge", name: "backfills.active" },
+  /** ms one pass of the backfill loop took (passes with no backfill are not counted). */
+  backfillPassMs: { kind: "summary", name: "backfills.pass_ms", unit: "ms" },
 } as const satisfies Record<string, MetricDefinition>;
 
 type Definitions = typeof METRIC_DEFINITIONS;

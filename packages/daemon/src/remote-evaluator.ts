@@ -41,6 +41,14 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** Carries a server's dynamic partitions and backfill requests (checked by the server and the protocol schema) into the result. */
+function withRequests(result: EvaluationResult, response: Pick<EvaluationResult, "dynamicPartitionsRequests" | "backfillRequests">): EvaluationResult {
+  if (response.dynamicPartitionsRequests !== undefined && response.dynamicPartitionsRequests.length > 0) result.dynamicPartitionsRequests = response.dynamicPartitionsRequests;
+  if (response.backfillRequests !== undefined && response.backfillRequests.length > 0) result.backfillRequests = response.backfillRequests;
+  if (result.runRequests.length === 0 && (result.dynamicPartitionsRequests !== undefined || result.backfillRequests !== undefined) && result.skipReason === "the evaluation requested no runs") result.skipReason = null;
+  return result;
+}
+
 export class RemoteEvaluator implements InstigatorEvaluator {
   private readonly snapshots = new Map<string, SnapshotResponse>();
   private graph: AssetGraph | null = null;
@@ -113,7 +121,7 @@ export class RemoteEvaluator implements InstigatorEvaluator {
     const { client } = this.location(schedule.location);
     const response = await abortable(client.evaluateSchedule(schedule.name, scheduledAt), signal);
     if (response.error !== null) throw new Error(response.error.message);
-    return this.resolve(response.runRequests, response.skipReason);
+    return withRequests(await this.resolve(response.runRequests, response.skipReason), response);
   }
 
   async evaluateSensor(sensor: ResolvedSensor, context: { cursor: string | null; lastTickTime: number | null; signal: AbortSignal }): Promise<EvaluationResult> {
@@ -122,7 +130,7 @@ export class RemoteEvaluator implements InstigatorEvaluator {
     if (this.options.sensorTimeoutMs !== undefined) request.timeoutMs = this.options.sensorTimeoutMs;
     const response = await abortable(client.evaluateSensor(sensor.name, request), context.signal);
     if (response.error !== null) throw new Error(response.error.message);
-    const result = await this.resolve(response.runRequests, response.skipReason);
+    const result = withRequests(await this.resolve(response.runRequests, response.skipReason), response);
     result.cursor = response.cursor;
     return result;
   }

@@ -147,6 +147,12 @@ export interface RunQueueOptions {
   launchOptions?: { parallelism?: number; environment?: NodeJS.ProcessEnv };
   /** The leader's fence: a deposed leader's claims are refused, so it launches nothing. */
   fence?: FenceSource;
+  /**
+   * Launch only the queued runs this accepts (`flyt backfill` driving its own backfill launches
+   * only that backfill's runs; others wait for a daemon). Others still count against the limits
+   * once active. Default: every run.
+   */
+  accept?: (run: RunRecord) => boolean;
   onError: (error: Error) => void;
 }
 
@@ -312,6 +318,7 @@ export class RunQueue {
         continue;
       }
       if (limits.maxConcurrentRuns !== null && counter.active >= limits.maxConcurrentRuns) break;
+      if (this.options.accept !== undefined && !this.options.accept(run)) continue;
       if (counter.blockedBy(run) !== null) continue;
       counter.add(run);
       chosen.push(run);

@@ -14,6 +14,7 @@ import { coerceError, LeaseLostError } from "@flyt/core";
 import { instigatorId, type InstigatorState, type ScheduledRun, type Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import type { EvaluationResult, InstigatorEvaluator, ResolvedSchedule } from "./evaluator.js";
+import { applyDynamicPartitionsRequests, createRequestedBackfills } from "./backfills/requests.js";
 import { createRequestedRuns, effectiveState, fenced, type FenceSource } from "./instigators.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 
@@ -308,8 +309,13 @@ export class Scheduler {
           skipReason: null,
         };
       }
+      // Keys first: the tick's runs and backfills may name the keys it adds. A tick redone after a
+      // crash applies them again (idempotent) and finds the backfills it created (ids from the tick).
+      await applyDynamicPartitionsRequests(storage, result);
+      const backfillIds = await createRequestedBackfills(storage, result, { instigatorId: id, kind: "schedule", tickTime });
       if (result.runRequests.length === 0) {
-        await storage.updateTick(tick.tickId, { status: "SKIPPED", skipReason: result.skipReason ?? "no run requested" }, fence);
+        if (backfillIds.length > 0 || (result.dynamicPartitionsRequests?.length ?? 0) > 0) await storage.updateTick(tick.tickId, { status: "SUCCESS", runIds: [] }, fence);
+        else await storage.updateTick(tick.tickId, { status: "SKIPPED", skipReason: result.skipReason ?? "no run requested" }, fence);
         return;
       }
       const { runIds } = await createRequestedRuns(storage, {

@@ -9,6 +9,7 @@ import { coerceError, LeaseLostError } from "@flyt/core";
 import { instigatorId, type InstigatorState, type Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import type { EvaluationResult, InstigatorEvaluator, ResolvedRunRequest, ResolvedSensor } from "./evaluator.js";
+import { applyDynamicPartitionsRequests, createRequestedBackfills } from "./backfills/requests.js";
 import { createRequestedRuns, effectiveState, fenced, type FenceSource } from "./instigators.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 import { runPool, withTimeout } from "./scheduler.js";
@@ -105,6 +106,8 @@ export class SensorLoop {
       } finally {
         metrics.observe(METRICS.sensorEvaluationMs, performance.now() - evaluationStarted);
       }
+      // Keys first: the tick's runs and backfills may name the keys it adds.
+      await applyDynamicPartitionsRequests(storage, result);
       let runIds: string[] = [];
       let created = 0;
       if (result.runRequests.length > 0) {
@@ -119,6 +122,8 @@ export class SensorLoop {
           fence: this.options.fence,
         }));
       }
+      const backfillIds = await createRequestedBackfills(storage, result, { instigatorId: id, kind: "sensor", tickTime: now, cursor: state.cursor });
+      const acted = created > 0 || backfillIds.length > 0 || (result.dynamicPartitionsRequests?.length ?? 0) > 0;
       const cursorChanged = result.cursor !== undefined && result.cursor !== state.cursor;
       if (cursorChanged) {
         // Re-read right before writing: an operator may have stopped the sensor meanwhile.
@@ -133,7 +138,7 @@ export class SensorLoop {
       }
       await storage.updateTick(
         tick.tickId,
-        created > 0
+        acted
           ? { status: "SUCCESS", runIds, ...(result.cursor !== undefined ? { cursor: result.cursor } : {}) }
           : {
               status: "SKIPPED",

@@ -5,10 +5,12 @@
  *   FLYT_TOPOLOGY_CHATTY_INTERVAL_MS, so a run spans a webserver or PostgreSQL outage and the
  *   drill can count each line's event exactly once;
  * - `alpha/tick` and the schedule `alpha_every_2s` (a seconds-field cron, catch-up `all`), shipped
- *   STOPPED so only the drills that want ticks turn it on.
+ *   STOPPED so only the drills that want ticks turn it on;
+ * - `alpha/daily`: daily partitions over the first quarter of 2024 whose compute takes
+ *   FLYT_TOPOLOGY_PARTITION_MS per partition, for the backfill drill.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { asset, defineDefinitions, schedule } from "@flyt/sdk";
+import { asset, dailyPartitions, defineDefinitions, schedule } from "@flyt/sdk";
 import { envInt, recordExecution } from "./record.js";
 
 const one = asset({
@@ -54,7 +56,19 @@ const tick = asset({
   },
 });
 
+const daily = asset({
+  key: "alpha/daily",
+  group: "alpha",
+  partitions: dailyPartitions({ start: "2024-01-01", end: "2024-04-01", timezone: "Europe/Oslo" }),
+  compute: async (ctx) => {
+    // Recorded as it starts: a partition computed twice shows twice, even if one attempt died.
+    recordExecution(ctx);
+    await sleep(envInt("FLYT_TOPOLOGY_PARTITION_MS", 300), undefined, { signal: ctx.signal });
+    return { day: ctx.partitionKey };
+  },
+});
+
 export default defineDefinitions({
-  assets: [one, two, chatty, tick],
+  assets: [one, two, chatty, tick, daily],
   schedules: [schedule({ name: "alpha_every_2s", cron: "*/2 * * * * *", target: "alpha/tick", defaultStatus: "STOPPED", catchUp: "all", maxCatchUpTicks: 100 })],
 });

@@ -1,6 +1,6 @@
 /**
  * How the topology fixtures prove what ran: every compute appends one JSON line
- * `{ pid, runId, asset, at }` to the file named by FLYT_TOPOLOGY_EXECUTIONS, so a drill counts
+ * `{ pid, runId, asset, partition, at }` to the file named by FLYT_TOPOLOGY_EXECUTIONS, so a drill counts
  * EXECUTIONS (a run executed twice by two launchers shows two lines with two pids) rather than
  * trusting the run's status. Appends of one short line with O_APPEND do not interleave.
  */
@@ -12,13 +12,15 @@ export interface ExecutionLine {
   pid: number;
   runId: string;
   asset: string;
+  /** The partition computed (absent or null: an unpartitioned asset). */
+  partition?: string | null;
   at: number;
 }
 
-export function recordExecution(ctx: { runId: string; assetKey: string }): void {
+export function recordExecution(ctx: { runId: string; assetKey: string; partitionKey?: string | null }): void {
   const file = process.env[EXECUTIONS_ENV];
   if (!file) return;
-  const line: ExecutionLine = { pid: process.pid, runId: ctx.runId, asset: ctx.assetKey, at: Date.now() };
+  const line: ExecutionLine = { pid: process.pid, runId: ctx.runId, asset: ctx.assetKey, partition: ctx.partitionKey ?? null, at: Date.now() };
   appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
 
