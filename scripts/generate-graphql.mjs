@@ -40,6 +40,10 @@ const files = await generate(
             Tick: "../resolvers/parents.js#TickRecord",
             AssetGraphNode: "../resolvers/parents.js#AssetGraphNodeParent",
             PartitionStatus: "../resolvers/parents.js#PartitionStatusParent",
+            PartitionState: "../resolvers/parents.js#PartitionStateParent",
+            CodeLocation: "../resolvers/parents.js#CodeLocationParent",
+            Backfill: "../resolvers/parents.js#BackfillRecord",
+            BackfillAssetProgress: "../resolvers/parents.js#BackfillAssetProgressParent",
           },
           // Union results are told apart by __typename, so every member must carry it.
           resolversNonOptionalTypename: { unionMember: true },

@@ -1,7 +1,7 @@
 /**
  * The webserver: stateless HTTP in front of storage and the workspace. It serves the event-ingest
- * API for run workers, health and readiness, `/metrics`, a small REST surface for code locations
- * and runs (each a router module in src/routes/), the GraphQL API with its live run events
+ * API for run workers, health and readiness, `/metrics`, a small REST surface for code locations,
+ * runs, backfills and dynamic partitions (each a router module in src/routes/), the GraphQL API with its live run events
  * (src/graphql/), and the built UI. Requests for the UI and API pass the Host allowlist and
  * authentication here before they reach a module (ingest, health and metrics have their own rules).
  */
@@ -20,6 +20,8 @@ import type { ServerDeps } from "./deps.js";
 import { launcherRunController } from "./graphql/controller.js";
 import type { RunController } from "./graphql/context.js";
 import { Router } from "./router.js";
+import { backfillRoutes } from "./routes/backfills.js";
+import { dynamicPartitionRoutes } from "./routes/dynamic-partitions.js";
 import { healthRoutes } from "./routes/health.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { locationRoutes } from "./routes/locations.js";
@@ -108,6 +110,8 @@ export class Webserver {
     ingestRoutes(router, this.deps);
     locationRoutes(router, this.deps);
     runRoutes(router, this.deps);
+    backfillRoutes(router, this.deps);
+    dynamicPartitionRoutes(router, this.deps);
     const api = options.api ?? null;
     const storageTokens = options.storage as Partial<ApiTokenLookup>;
     const tokens = options.tokens !== undefined ? options.tokens : typeof storageTokens.getApiTokenByHash === "function" ? (options.storage as unknown as ApiTokenLookup) : null;

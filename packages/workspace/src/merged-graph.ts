@@ -1,10 +1,12 @@
 /**
  * One asset graph across every code location: each location's snapshot contributes its assets,
  * and a dependency on an asset of another location (declared with `externalAsset`) becomes an
- * edge between locations, so lineage spans them. Conflicts (two locations defining one key) and
- * dependencies nobody defines are reported, not fatal.
+ * edge between locations, so lineage spans them. Conflicts (two locations defining one key),
+ * dependencies nobody defines and partition mappings that do not fit an upstream asset of another
+ * location are reported, not fatal.
  */
 import { AssetGraph, type AssetNodeSnapshot } from "@flyt/core";
+import { defaultPartitionMapping, partitionMappingProblem } from "@flyt/partitions";
 import type { AssetSnapshot, Snapshot } from "@flyt/protocol";
 
 export interface MergedGraph {
@@ -17,6 +19,12 @@ export interface MergedGraph {
   conflicts: Array<{ key: string; locations: string[] }>;
   /** Dependencies on assets no loaded location defines, or defined elsewhere than the declared location. */
   unresolved: Array<{ location: string; asset: string; dep: string; reason: string }>;
+  /**
+   * Dependencies on another location's asset whose partition mapping (declared, or the default for
+   * the two definitions) does not fit them. A location checks its own deps when it loads; a dep on
+   * another location's asset can only be checked here, and changes when either location reloads.
+   */
+  partitionMappingProblems: Array<{ location: string; asset: string; dep: string; reason: string }>;
 }
 
 export function mergeSnapshots(snapshots: Snapshot[]): MergedGraph {
@@ -46,6 +54,22 @@ export function mergeSnapshots(snapshots: Snapshot[]): MergedGraph {
       }
     }
   }
+  const partitionMappingProblems: MergedGraph["partitionMappingProblems"] = [];
+  for (const asset of assets.values()) {
+    for (const dep of asset.deps) {
+      const upstream = assets.get(dep);
+      // Within one location the SDK checked the pair at load; an unresolved dep is reported above.
+      if (upstream === undefined || upstream.location === asset.location) continue;
+      const declared = asset.partitionMappings?.[dep];
+      if (declared === undefined) {
+        const fallback = defaultPartitionMapping(upstream.partitions, asset.partitions);
+        if ("problem" in fallback) partitionMappingProblems.push({ location: asset.location, asset: asset.key, dep, reason: `${fallback.problem} (${dep} is defined by location ${upstream.location})` });
+        continue;
+      }
+      const problem = partitionMappingProblem(declared, upstream.partitions, asset.partitions);
+      if (problem !== null) partitionMappingProblems.push({ location: asset.location, asset: asset.key, dep, reason: `its ${declared.kind} partition mapping does not fit: ${problem} (${dep} is defined by location ${upstream.location})` });
+    }
+  }
   const nodes: AssetNodeSnapshot[] = [...assets.values()].map((a) => ({
     key: a.key,
     deps: a.deps,
@@ -61,6 +85,8 @@ export function mergeSnapshots(snapshots: Snapshot[]): MergedGraph {
     metadata: a.metadata,
     freshnessPolicy: a.freshnessPolicy,
     checks: a.checks,
+    ...(a.partitionMappings === undefined ? {} : { partitionMappings: a.partitionMappings }),
+    ...(a.backfillPolicy === undefined ? {} : { backfillPolicy: a.backfillPolicy }),
   }));
   return {
     graph: new AssetGraph(nodes),
@@ -68,5 +94,6 @@ export function mergeSnapshots(snapshots: Snapshot[]): MergedGraph {
     assets,
     conflicts: [...owners].filter(([, locs]) => locs.length > 1).map(([key, locations]) => ({ key, locations })),
     unresolved,
+    partitionMappingProblems,
   };
 }

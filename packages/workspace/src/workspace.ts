@@ -11,6 +11,7 @@ import { boundedLocationError, type Snapshot } from "@flyt/protocol";
 import { ChildServer } from "./child-server.js";
 import { CodeLocationClient, CodeLocationError } from "./client.js";
 import { mergeSnapshots, type MergedGraph } from "./merged-graph.js";
+import { PartitionsRegistry, type PartitionsDefinitionsSink } from "./partitions-registry.js";
 
 export type LocationConfig = { name: string; file: string } | { name: string; url: string };
 
@@ -51,6 +52,12 @@ export interface WorkspaceOptions {
    */
   loadTimeoutMs?: number;
   log?: (record: Record<string, unknown>) => void;
+  /**
+   * Where the partitions definitions of loaded assets are registered (`putPartitionsDefinitions`,
+   * docs/partitions.md): storage keeps each partitioned asset's status by them. Absent: nothing is
+   * registered (tests, tools that read snapshots only). A storage error is logged, never a load failure.
+   */
+  storage?: PartitionsDefinitionsSink | null;
 }
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -93,9 +100,11 @@ export class Workspace {
   private readonly retired = new Set<ChildServer>();
   private readonly log: (record: Record<string, unknown>) => void;
   private readonly listeners = new Set<(state: LocationState) => void>();
+  private readonly partitions: PartitionsRegistry | null;
 
   private constructor(private readonly options: WorkspaceOptions) {
     this.log = options.log ?? (() => undefined);
+    this.partitions = options.storage ? new PartitionsRegistry(options.storage, () => this.graph(), this.log) : null;
     for (const config of options.locations) {
       if (!NAME.test(config.name)) throw new TypeError(`Location name ${JSON.stringify(config.name)} may only contain letters, digits, '_', '-' and '.'`);
       if (this.locations.has(config.name)) throw new TypeError(`Location ${JSON.stringify(config.name)} is listed twice`);
@@ -129,6 +138,15 @@ export class Workspace {
 
   /** Resolves once every location has finished its first load (LOADED or ERROR). */
   ready: Promise<void> = Promise.resolve();
+
+  /**
+   * Resolves once the partitions definitions of every snapshot loaded so far are registered in
+   * storage (or the attempt failed and was logged; it is retried on the next poll). For callers that
+   * read partition status right after a load, and tests.
+   */
+  async partitionsRegistered(): Promise<void> {
+    await this.partitions?.idle();
+  }
 
   /** Called after any location's state changes. */
   onChange(listener: (state: LocationState) => void): () => void {
@@ -187,6 +205,7 @@ export class Workspace {
       await l.child?.stop();
     }));
     await Promise.all([...this.retired].map((child) => child.stop()));
+    await this.partitions?.idle();
   }
 
   private require(name: string): Location {
@@ -200,6 +219,8 @@ export class Workspace {
   private setState(location: Location, patch: Partial<LocationState>): void {
     const before = location.state.status;
     location.state = { ...location.state, ...patch, updatedAt: Date.now() };
+    // Only a new snapshot can change a definition; the registry sends only the ones that did.
+    if (patch.snapshot !== undefined) this.partitions?.request();
     if (before !== location.state.status || patch.hash !== undefined) {
       this.log({ level: location.state.status === "ERROR" ? "warn" : "info", msg: "location status", location: location.state.name, status: location.state.status, error: location.state.error?.message ?? null });
     }
@@ -301,6 +322,7 @@ export class Workspace {
 
   /** Every location at once: one that answers slowly (up to the client's timeout) delays only itself. */
   private async poll(): Promise<void> {
+    if (this.partitions?.failed) this.partitions.request();
     await Promise.all(
       [...this.locations.values()].map(async (location) => {
         if (this.closed || location.client === null) return;

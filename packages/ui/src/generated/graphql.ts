@@ -29,6 +29,13 @@ export type InstigatorStatus =
   | 'RUNNING'
   | 'STOPPED';
 
+export type PartitionStatusValue =
+  /** Its newest run failed after its last materialization. */
+  | 'FAILED'
+  | 'MATERIALIZED'
+  /** Neither materialized nor failed. */
+  | 'MISSING';
+
 export type RunStatus =
   | 'CANCELED'
   | 'CANCELING'
@@ -69,7 +76,7 @@ export type AssetQueryVariables = Exact<{
 }>;
 
 
-export type AssetQuery = { asset: { key: string, location: string, group: string, description: string | null, owners: Array<string>, kinds: Array<string>, codeVersion: string | null, status: AssetStatus, freshnessPolicy: string | null, deps: Array<string>, dependents: Array<string>, tags: Array<{ key: string, value: string }>, partitions: { kind: string, keys: Array<string> | null, cadence: string | null, timezone: string | null, start: string | null, format: string | null } | null, partitionStatus: { total: number, materialized: number, failed: number, partitions: Array<{ key: string, status: string, runId: string | null }> } | null, checks: Array<{ name: string, description: string | null, blocking: boolean, passed: boolean | null, severity: string | null, timestamp: number | null, runId: string | null }>, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, schedules: Array<{ id: string, name: string, cron: string }>, sensors: Array<{ id: string, name: string }>, latestRun: { runId: string, status: RunStatus } | null, materializations: { nodes: Array<{ eventId: number, runId: string, timestamp: number, partition: string | null, metadata: Array<{ label: string, type: string, text: string, number: number | null }> }> } } | null };
+export type AssetQuery = { asset: { key: string, location: string, group: string, description: string | null, owners: Array<string>, kinds: Array<string>, codeVersion: string | null, status: AssetStatus, freshnessPolicy: string | null, deps: Array<string>, dependents: Array<string>, tags: Array<{ key: string, value: string }>, upstreamDependencies: Array<{ key: string, partitionMapping: { description: string, declared: boolean } | null }>, partitions: { kind: string, keys: Array<string> | null, cadence: string | null, timezone: string | null, start: string | null, format: string | null, name: string | null } | null, partitionStatus: { total: number, materialized: number, failed: number, missing: number, missingRanges: Array<{ startKey: string, endKey: string, count: number }>, partitions: { nodes: Array<{ key: string, status: PartitionStatusValue, runId: string | null }> } } | null, checks: Array<{ name: string, description: string | null, blocking: boolean, passed: boolean | null, severity: string | null, timestamp: number | null, runId: string | null }>, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, schedules: Array<{ id: string, name: string, cron: string }>, sensors: Array<{ id: string, name: string }>, latestRun: { runId: string, status: RunStatus } | null, materializations: { nodes: Array<{ eventId: number, runId: string, timestamp: number, partition: string | null, metadata: Array<{ label: string, type: string, text: string, number: number | null }> }> } } | null };
 
 export type LaunchMutationVariables = Exact<{
   selection: string;
@@ -301,6 +308,13 @@ export const AssetDocument = new TypedDocumentString(`
     }
     deps
     dependents
+    upstreamDependencies {
+      key
+      partitionMapping {
+        description
+        declared
+      }
+    }
     partitions {
       kind
       keys
@@ -308,15 +322,24 @@ export const AssetDocument = new TypedDocumentString(`
       timezone
       start
       format
+      name
     }
     partitionStatus {
       total
       materialized
       failed
-      partitions(first: 2000) {
-        key
-        status
-        runId
+      missing
+      missingRanges(first: 5) {
+        startKey
+        endKey
+        count
+      }
+      partitions(first: 2000, newestFirst: true) {
+        nodes {
+          key
+          status
+          runId
+        }
       }
     }
     checks {

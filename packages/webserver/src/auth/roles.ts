@@ -1,7 +1,8 @@
 /**
  * Roles and what each may do. Roles are ordered: a higher role can do everything a lower one can.
- * viewer reads; operator launches, re-executes and cancels runs, starts/stops schedules and
- * sensors and reloads code locations; admin additionally manages API tokens.
+ * viewer reads; operator launches, re-executes and cancels runs, launches, cancels and retries
+ * backfills, adds and deletes dynamic partitions, starts/stops schedules and sensors and reloads
+ * code locations; admin additionally manages API tokens.
  */
 export const ROLES = ["viewer", "operator", "admin"] as const;
 export type Role = (typeof ROLES)[number];

@@ -205,9 +205,9 @@ describeEachBackend((backend) => `GraphQL API over HTTP (${backend})`, ({ storag
     const runId: string = launched.data.launchRun.run.runId;
     assert.equal(launched.data.launchRun.run.partition, "south");
     await waitFor("the partition run", async () => (await storage.getRun(runId))?.status === "SUCCESS");
-    const status = await gql(`{ asset(key: "shop/regional") { partitions { kind keys } partitionStatus { total materialized partitions { key status } } } }`);
+    const status = await gql(`{ asset(key: "shop/regional") { partitions { kind keys } partitionStatus { total materialized partitions { nodes { key status runId } } } } }`);
     assert.deepEqual(status.data.asset.partitions, { kind: "static", keys: ["north", "south"] });
-    assert.deepEqual(status.data.asset.partitionStatus, { total: 2, materialized: 1, partitions: [{ key: "north", status: "MISSING" }, { key: "south", status: "MATERIALIZED" }] });
+    assert.deepEqual(status.data.asset.partitionStatus, { total: 2, materialized: 1, partitions: { nodes: [{ key: "north", status: "MISSING", runId: null }, { key: "south", status: "MATERIALIZED", runId }] } });
   });
 
   it("cancels a queued run", async () => {

@@ -27,6 +27,10 @@ export interface MergedGraphView {
   locationOf: ReadonlyMap<string, string>;
   assets: ReadonlyMap<string, AssetSnapshot & { location: string }>;
   unresolved: Array<{ location: string; asset: string; dep: string; reason: string }>;
+  /** Keys defined by more than one location (the first by name wins). Absent: none known. */
+  conflicts?: Array<{ key: string; locations: string[] }>;
+  /** Dependencies on another location's asset whose partition mapping does not fit the pair. Absent: none known. */
+  partitionMappingProblems?: Array<{ location: string; asset: string; dep: string; reason: string }>;
 }
 
 export interface DefinitionsProvider {

@@ -4,6 +4,7 @@
  *   alias limits; errors that are not the client's fault are masked ("internal error", logged
  *   server-side with an id) so no stack trace or internal message reaches a client.
  * - `GET /api/runs/<runId>/events?after=<id>`: server-sent events of one run (run-stream.ts).
+ * - `GET /api/backfills/<id>/events`: server-sent progress of one backfill (backfill-stream.ts).
  * - everything else under GET: the UI's static build (index.html for client-side routes).
  * `handle()` resolves to false for requests it does not own, so the webserver can try others.
  */
@@ -19,6 +20,7 @@ import type { Principal } from "../auth/authenticator.js";
 import { roleAllows } from "../auth/roles.js";
 import type { ApiOptions, RequestContext, Viewer } from "./context.js";
 import { DEFAULT_LIMITS, limitErrors, type QueryLimits } from "./limits.js";
+import { BackfillStreamHub } from "./backfill-stream.js";
 import { RunStreamHub } from "./run-stream.js";
 import { flytSchema } from "./schema.js";
 import { serveStatic } from "./static.js";
@@ -32,6 +34,8 @@ export interface ApiHandlerOptions extends ApiOptions {
   limits?: Partial<QueryLimits>;
   /** Server-sent event poll interval of live runs (default 250 ms). */
   streamPollMs?: number;
+  /** Poll interval of live backfill progress (default 1 s: the daemon updates a backfill at most once per tick). */
+  backfillStreamPollMs?: number;
 }
 
 export interface ApiHandler {
@@ -80,6 +84,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
   const limits: QueryLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const hub = new RunStreamHub(options.storage, options.streamPollMs ?? 250);
+  const backfillHub = new BackfillStreamHub(options.storage, options.backfillStreamPollMs ?? 1_000);
 
   const mask = (error: GraphQLError): GraphQLError => {
     const original = error.originalError;
@@ -181,6 +186,18 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
           await hub.serve(runId, url.searchParams.get("after"), req, res);
           return true;
         }
+        const backfillStream = /^\/api\/backfills\/([^/]+)\/events$/.exec(url.pathname);
+        if (backfillStream && req.method === "GET") {
+          let backfillId: string;
+          try {
+            backfillId = decodeURIComponent(backfillStream[1]!);
+          } catch {
+            sendJson(res, 400, { errors: [{ message: `The backfill id ${JSON.stringify(backfillStream[1]!.slice(0, 200))} in the path is not valid percent-encoding (UTF-8).` }] });
+            return true;
+          }
+          await backfillHub.serve(backfillId, req, res);
+          return true;
+        }
         if (options.uiDir && (req.method === "GET" || req.method === "HEAD") && !SERVER_PATHS.test(url.pathname)) {
           return await serveStatic(options.uiDir, url.pathname, req, res);
         }
@@ -201,6 +218,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
     },
     close() {
       hub.close();
+      backfillHub.close();
     },
   };
 }

@@ -11,14 +11,16 @@ import {
   FlytError,
   InvalidPartitionError,
   InvalidSelectionError,
+  PARTITION_RANGE_END_TAG,
+  PARTITION_RANGE_START_TAG,
   resolveSelection,
   runTagProblem,
-
   type NewRun,
+  type PartitionsSnapshot,
   type RunRecord,
 } from "@flyt/core";
 import { createReexecution, ReexecutionError } from "@flyt/contracts";
-import { partitionsFromSnapshot } from "@flyt/partitions";
+import { partitionKeySpace } from "@flyt/partitions";
 import type { Storage } from "@flyt/storage";
 import { LocationUnavailable, type DefinitionsProvider, type RunController } from "./context.js";
 
@@ -31,6 +33,8 @@ export interface LaunchDeps {
 export interface LaunchRequest {
   selection: string;
   partition: string | null;
+  /** One run over the partitions from `start` to `end` inclusive (range tags; the compute sees the range). */
+  partitionRange?: { start: string; end: string } | null;
   tags: Record<string, string>;
   /** Resolve the selection within this location only (REST names one; GraphQL infers it). */
   location?: string;
@@ -89,25 +93,54 @@ export async function launchSelection(deps: LaunchDeps, request: LaunchRequest):
   const missing = unavailable(deps, location);
   if (missing !== null) return missing;
   const partitioned = [...keys].map((k) => merged.assets.get(k)!).filter((a) => a.partitions !== null);
-  if (partition === null && partitioned.length > 0) {
-    return { __typename: "InvalidPartitionError", message: `Assets ${partitioned.map((a) => a.key).slice(0, 5).join(", ")} are partitioned: pick a partition to materialize.` };
+  const range = request.partitionRange ?? null;
+  if (partition !== null && range !== null) {
+    return { __typename: "InvalidPartitionError", message: `Give a partition or a partition range, not both (got partition ${JSON.stringify(partition)} and range ${JSON.stringify(range.start)}…${JSON.stringify(range.end)}).` };
   }
-  if (partition !== null) {
-    if (partitioned.length === 0) return { __typename: "InvalidPartitionError", message: `No selected asset is partitioned, so partition ${JSON.stringify(partition)} cannot apply.` };
+  if (partition === null && range === null && partitioned.length > 0) {
+    return { __typename: "InvalidPartitionError", message: `Assets ${partitioned.map((a) => a.key).slice(0, 5).join(", ")} are partitioned: pick a partition (or a partition range) to materialize.` };
+  }
+  const wanted = range === null ? (partition === null ? [] : [partition]) : [range.start, range.end];
+  if (wanted.length > 0) {
+    if (partitioned.length === 0) {
+      return { __typename: "InvalidPartitionError", message: `No selected asset is partitioned, so ${range === null ? `partition ${JSON.stringify(partition)}` : "a partition range"} cannot apply.` };
+    }
     for (const asset of partitioned) {
-      if (!partitionsFromSnapshot(asset.partitions!).has(partition)) {
-        return { __typename: "InvalidPartitionError", message: new InvalidPartitionError(partition, asset.key, "not a partition of this asset").message };
+      const positions = await positionsIn(deps.storage, asset.partitions!, wanted, Date.now());
+      const badAt = positions.findIndex((position) => position < 0);
+      if (badAt >= 0) {
+        const where = range === null ? "" : badAt === 0 ? "the start of the range is " : "the end of the range is ";
+        const dynamic = asset.partitions!.kind === "dynamic" ? ` (dynamic partitions ${JSON.stringify(asset.partitions!.name)} has no such key)` : "";
+        return { __typename: "InvalidPartitionError", message: new InvalidPartitionError(wanted[badAt]!, asset.key, `${where}not a partition of this asset${dynamic}`).message };
+      }
+      if (range !== null && positions[0]! > positions[1]!) {
+        return { __typename: "InvalidPartitionError", message: new InvalidPartitionError(range.start, asset.key, `the range starts after its end ${JSON.stringify(range.end)}; swap them`).message };
       }
     }
   }
+  const rangeTags: Record<string, string> = range === null ? {} : { [PARTITION_RANGE_START_TAG]: range.start, [PARTITION_RANGE_END_TAG]: range.end };
   return submit(deps, {
     selection,
     assetKeys: [...keys].sort(),
     partitionKey: partition,
-    tags: request.tags,
+    tags: { ...request.tags, ...rangeTags },
     origin: "manual",
     location,
   });
+}
+
+/**
+ * The positions of `keys` among an asset's partitions (-1: not a partition), by key space — never
+ * by listing keys, so a million hourly partitions cost two calendar computations. Dynamic keys are
+ * looked up in storage.
+ */
+async function positionsIn(storage: Storage, partitions: PartitionsSnapshot, keys: string[], now: number): Promise<number[]> {
+  if (partitions.kind === "dynamic") {
+    const found = new Map((await storage.getDynamicPartitions(partitions.name, keys)).map((p) => [p.key, p.index]));
+    return keys.map((key) => found.get(key) ?? -1);
+  }
+  const space = partitionKeySpace(partitions, new Date(now));
+  return keys.map((key) => space.indexOf(key));
 }
 
 export async function reexecute(deps: LaunchDeps, runId: string, fromFailure: boolean): Promise<LaunchOutcome> {

@@ -30,6 +30,12 @@ type Query {
   viewer: Viewer!
   """Alert deliveries (sent, failed, suppressed), newest first; failedOnly: only failed ones (docs/alerts.md)."""
   alertDeliveries(first: Int = 50, after: String, failedOnly: Boolean = false): AlertDeliveryConnection!
+  """Backfills, newest first; statuses: only these (docs/backfills.md)."""
+  backfills(first: Int = 50, after: String, statuses: [BackfillStatus!]): BackfillConnection!
+  """One backfill by id, or null."""
+  backfill(id: String!): Backfill
+  """The keys of a dynamic partitions definition in the order they were added (docs/partitions.md#dynamic)."""
+  dynamicPartitions(name: String!, first: Int = 100, after: String): DynamicPartitionConnection!
 }
 
 """One alert delivery outcome per alert and channel, as the daemon's alert engine recorded it."""
@@ -99,8 +105,11 @@ type Viewer {
 }
 
 type Mutation {
-  """Launches a run of the assets a selection resolves to (optionally one partition)."""
-  launchRun(selection: String!, partition: String, tags: [TagInput!]): LaunchRunResult!
+  """
+  Launches a run of the assets a selection resolves to: of one partition, of a range of partitions
+  (one run over first..last inclusive; the compute sees the range), or of none for unpartitioned assets.
+  """
+  launchRun(selection: String!, partition: String, partitionRange: PartitionRangeInput, tags: [TagInput!]): LaunchRunResult!
   """Re-executes a finished run: every step, or only those that did not succeed."""
   reexecuteRun(runId: String!, fromFailure: Boolean = false): LaunchRunResult!
   cancelRun(runId: String!): CancelRunResult!
@@ -108,6 +117,236 @@ type Mutation {
   setInstigatorStatus(id: String!, status: InstigatorStatus!): InstigatorResult!
   """Reloads one code location (restarts its code server or refetches its snapshot)."""
   reloadLocation(name: String!): ReloadLocationResult!
+  """Requests a backfill: the daemon plans it and launches its runs through the run queue (docs/backfills.md)."""
+  launchBackfill(input: LaunchBackfillInput!): LaunchBackfillResult!
+  """Cancels a backfill: nothing more is launched and its running runs are canceled."""
+  cancelBackfill(id: String!): CancelBackfillResult!
+  """A new backfill over the targets that failed, were skipped or were canceled in this one."""
+  retryBackfill(id: String!): LaunchBackfillResult!
+  """Adds keys to a dynamic partitions definition (keys it has already are left as they are)."""
+  addDynamicPartitions(name: String!, keys: [String!]!): DynamicPartitionsResult!
+  """Deletes keys from a dynamic partitions definition (unknown keys are ignored); their materializations stay."""
+  deleteDynamicPartitions(name: String!, keys: [String!]!): DynamicPartitionsResult!
+}
+
+"""First and last partition key of a range, inclusive."""
+input PartitionRangeInput {
+  start: String!
+  end: String!
+}
+
+enum BackfillPartitionsKind {
+  """The keys from 'from' to 'to' inclusive."""
+  RANGE
+  """The keys listed in 'keys'."""
+  KEYS
+  """Every partition that exists now."""
+  ALL
+  """Every partition never materialized."""
+  MISSING
+  """The targets that failed, were skipped or canceled in backfill 'backfillId' (default: the newest backfill of the same selection)."""
+  FAILED
+}
+
+"""Which partitions a backfill targets; give the fields its kind needs."""
+input BackfillPartitionsInput {
+  kind: BackfillPartitionsKind!
+  from: String
+  to: String
+  keys: [String!]
+  backfillId: String
+}
+
+enum BackfillPolicyKind {
+  """One run per at most maxPartitionsPerRun partitions (default 1)."""
+  MULTI_RUN
+  """One run over the whole range."""
+  SINGLE_RUN
+}
+
+input BackfillPolicyInput {
+  kind: BackfillPolicyKind!
+  maxPartitionsPerRun: Int
+}
+
+input LaunchBackfillInput {
+  """Selection syntax (docs/selection.md); may span code locations."""
+  selection: String!
+  partitions: BackfillPartitionsInput!
+  """Overrides every selected asset's own backfill policy."""
+  policy: BackfillPolicyInput
+  """Added to every run of the backfill (keys under flyt/ are refused)."""
+  tags: [TagInput!]
+  """Runs of this backfill the queue lets run at once (null: only the queue's own limits)."""
+  maxConcurrentRuns: Int
+}
+
+"""A backfill request the platform refuses; 'field' names the input at fault (e.g. partitions.to)."""
+type InvalidBackfillError implements Error {
+  message: String!
+  field: String
+}
+type BackfillNotFoundError implements Error {
+  message: String!
+  id: String!
+}
+type BackfillNotCancelableError implements Error {
+  message: String!
+  status: BackfillStatus!
+}
+
+type LaunchBackfillSuccess {
+  backfill: Backfill!
+}
+union LaunchBackfillResult = LaunchBackfillSuccess | InvalidBackfillError | BackfillNotFoundError | UnauthorizedError
+
+type CancelBackfillSuccess {
+  backfill: Backfill!
+}
+union CancelBackfillResult = CancelBackfillSuccess | BackfillNotFoundError | BackfillNotCancelableError | UnauthorizedError
+
+type DynamicPartitionsChange {
+  name: String!
+  """Keys that were new (add) or existed (delete)."""
+  added: Int!
+  deleted: Int!
+  """Keys the definition has now."""
+  count: Int!
+}
+union DynamicPartitionsResult = DynamicPartitionsChange | InvalidPartitionError | UnauthorizedError
+
+enum BackfillStatus {
+  """Stored; the daemon has not planned it yet."""
+  REQUESTED
+  """Planned; launching runs."""
+  IN_PROGRESS
+  """An operator canceled it; its runs are being canceled."""
+  CANCELING
+  CANCELED
+  """Every target materialized."""
+  COMPLETED_SUCCESS
+  """Every target done; some failed or were skipped."""
+  COMPLETED_FAILED
+  """It could not be planned ('error' says why)."""
+  FAILED
+}
+
+"""Counts of targets ((asset, partition) pairs) by state."""
+type BackfillCounts {
+  total: Int!
+  """Planned, not yet in a run."""
+  requested: Int!
+  """In a queued run."""
+  queued: Int!
+  """In a run that has started and not ended."""
+  inProgress: Int!
+  materialized: Int!
+  failed: Int!
+  """Not launched because an upstream target failed or was canceled."""
+  skipped: Int!
+  canceled: Int!
+}
+
+type BackfillPartitionSet {
+  """range, keys, all, missing or failed"""
+  kind: String!
+  from: String
+  to: String
+  keys: [String!]
+  backfillId: String
+}
+
+type BackfillPolicy {
+  """multi-run or single-run"""
+  kind: String!
+  maxPartitionsPerRun: Int
+}
+
+enum BackfillTargetStatus {
+  """Planned, not launched yet."""
+  REQUESTED
+  """In a run that has not ended."""
+  LAUNCHED
+  MATERIALIZED
+  FAILED
+  """Not launched: an upstream target failed or was canceled."""
+  SKIPPED
+  CANCELED
+}
+
+"""One target of a backfill: an asset's partition (key null for an unpartitioned asset, or one whose partitions are no longer known)."""
+type BackfillTarget {
+  key: String
+  status: BackfillTargetStatus!
+}
+
+type BackfillTargetConnection {
+  nodes: [BackfillTarget!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+"""One asset's targets in a backfill, by state (range-encoded in storage, decoded page by page here)."""
+type BackfillAssetProgress {
+  assetKey: String!
+  partitioned: Boolean!
+  """Targets of this asset."""
+  total: Int!
+  """Targets not launched yet (neither skipped nor canceled)."""
+  requested: Int!
+  """In a run that has not ended."""
+  inProgress: Int!
+  materialized: Int!
+  failed: Int!
+  skipped: Int!
+  canceled: Int!
+  """The asset's targets in partition order; status: only these."""
+  partitions(first: Int = 100, after: String, status: BackfillTargetStatus): BackfillTargetConnection!
+}
+
+type Backfill {
+  id: String!
+  status: BackfillStatus!
+  selection: String!
+  partitions: BackfillPartitionSet!
+  """The policy the request overrides every asset's with (null: each asset's own)."""
+  policy: BackfillPolicy
+  tags: [Tag!]!
+  maxConcurrentRuns: Int
+  requestedBy: String
+  counts: BackfillCounts!
+  """Why it could not be planned, or the last launch error."""
+  error: String
+  createdAt: Float!
+  updatedAt: Float!
+  endedAt: Float
+  canCancel: Boolean!
+  """Per planned asset (empty while REQUESTED)."""
+  assets: [BackfillAssetProgress!]!
+  """Runs the backfill launched (tag flyt/backfill), newest first."""
+  runs(first: Int = 50, after: String): RunConnection!
+}
+
+type BackfillConnection {
+  nodes: [Backfill!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+type DynamicPartition {
+  key: String!
+  """Its stable position in the definition (never reused after a delete)."""
+  index: Int!
+  createdAt: Float!
+}
+
+type DynamicPartitionConnection {
+  name: String!
+  """Keys the definition has now."""
+  totalCount: Int!
+  nodes: [DynamicPartition!]!
+  endCursor: String
+  hasNextPage: Boolean!
 }
 
 interface Error {
@@ -239,29 +478,86 @@ type MaterializationConnection {
 }
 
 type PartitionsDefinition {
+  """static, time-window or dynamic"""
   kind: String!
   cadence: String
   timezone: String
   start: String
-  """Static partitions' keys, or the time-window format."""
+  """Static partitions' keys (null for time windows and dynamic partitions: page them with PartitionStatus.partitions)."""
   keys: [String!]
   format: String
+  """Dynamic partitions: the definition's name (see the dynamicPartitions query)."""
+  name: String
 }
 
+enum PartitionStatusValue {
+  MATERIALIZED
+  """Its newest run failed after its last materialization."""
+  FAILED
+  """Neither materialized nor failed."""
+  MISSING
+}
+
+"""
+An asset's partitions by status, read from storage's range-encoded status (never by listing keys):
+answers alike for ten partitions and for a million.
+"""
 type PartitionStatus {
+  """Partitions that exist now (time windows: complete ones; dynamic: keys not deleted)."""
   total: Int!
   materialized: Int!
   failed: Int!
-  """Per key, oldest first, at most 'first' (the newest keys when truncated)."""
-  partitions(first: Int = 500): [PartitionState!]!
+  """total - materialized - failed"""
+  missing: Int!
+  """The first 'first' runs of consecutive missing partitions, oldest first."""
+  missingRanges(first: Int = 20): [PartitionRange!]!
+  """Partitions with their status, oldest first (newestFirst: newest first); status: only those."""
+  partitions(first: Int = 500, after: String, status: PartitionStatusValue, newestFirst: Boolean = false): PartitionStateConnection!
+}
+
+"""Consecutive partitions, first and last key inclusive."""
+type PartitionRange {
+  startKey: String!
+  endKey: String!
+  count: Int!
 }
 
 type PartitionState {
   key: String!
-  """MATERIALIZED | FAILED | MISSING"""
-  status: String!
+  status: PartitionStatusValue!
+  """
+  The materialization's run (MATERIALIZED) or the failed run (FAILED), when the asset has at most
+  10,000 materialized partitions (beyond that the status comes from bitmaps alone and this is null).
+  """
   runId: String
   timestamp: Float
+}
+
+type PartitionStateConnection {
+  nodes: [PartitionState!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+"""How a downstream asset's partitions read an upstream asset's (docs/partitions.md#partition-mappings)."""
+type PartitionMapping {
+  """identity, time-window, all or static"""
+  kind: String!
+  """In words, e.g. "daily → monthly: the month's days" or "previous partition"."""
+  description: String!
+  """True when declared on the dependency; false for the default mapping."""
+  declared: Boolean!
+  """time-window: the shift of the window's start and end, in upstream partitions."""
+  startOffset: Int
+  endOffset: Int
+}
+
+"""A dependency of an asset: the upstream asset (null when no loaded location defines it) and how partitions map."""
+type AssetDependency {
+  key: String!
+  asset: Asset
+  """Null when neither side is partitioned (or the upstream is not loaded)."""
+  partitionMapping: PartitionMapping
 }
 
 type AssetCheck {
@@ -291,6 +587,8 @@ type Asset {
   deps: [String!]!
   dependents: [String!]!
   upstream: [Asset!]!
+  """The upstream edges with their partition mappings, in the order of 'deps'."""
+  upstreamDependencies: [AssetDependency!]!
   downstream: [Asset!]!
   partitions: PartitionsDefinition
   partitionStatus: PartitionStatus
@@ -323,6 +621,8 @@ type AssetGraphNode {
 type AssetGraphEdge {
   from: String!
   to: String!
+  """How 'to' reads the partitions of 'from'; null when neither is partitioned or 'from' is not loaded."""
+  partitionMapping: PartitionMapping
 }
 
 type AssetGraph {
@@ -479,6 +779,12 @@ type CodeLocation {
   assetCount: Int!
   scheduleCount: Int!
   sensorCount: Int!
+  """
+  Problems of this location's assets seen on the merged graph of every location: dependencies no
+  location defines, keys another location defines too, partition mappings that do not fit an
+  upstream asset of another location.
+  """
+  warnings: [String!]!
 }
 
 type DaemonLoop {

@@ -12,6 +12,11 @@
  * naming only the run's assets), and a per-run output budget kept in storage (`addRunOutputUsage`) —
  * beyond it LOG and STEP_OUTPUT events are dropped and the run gets one notice, while lifecycle,
  * materialization and check events still land.
+ *
+ * DYNAMIC_PARTITIONS_CHANGED (`ctx.addDynamicPartitions` / `deleteDynamicPartitions`) must come from
+ * a step of the run's plan, carry valid partition keys, and — when the webserver knows the run's
+ * location — name a dynamic partitions definition an asset of that location declares: a run
+ * token changes only its own location's definitions. Storage applies the change as it stores the event.
  */
 import { EVENT_LIMITS, eventLimitProblem, isRunOutput, isTerminalRunStatus, MAX_EVENT_SEQ, outputBytes, type EventRecord } from "@flyt/core";
 import {
@@ -25,6 +30,7 @@ import {
   versionProblem,
   type IngestEventsResponse,
 } from "@flyt/protocol";
+import { partitionKeyProblem } from "@flyt/partitions";
 import type { Storage } from "@flyt/storage";
 import type { RunToken } from "@flyt/storage";
 import { hashRunToken } from "@flyt/workspace";
@@ -197,6 +203,53 @@ function checkScope(token: RunToken, events: EventRecord[]): void {
   });
 }
 
+/**
+ * Dynamic partitions changes: from a step, with keys that are valid partition keys, at most once
+ * each, and for a definition the run's location declares (when this server has the location's
+ * snapshot). @throws ApiError BAD_REQUEST / FORBIDDEN naming the event and field
+ */
+function checkDynamicPartitions(deps: ServerDeps, token: RunToken, events: EventRecord[]): void {
+  let declared: Set<string> | null | undefined;
+  events.forEach((event, index) => {
+    const body = event.body;
+    if (body.type !== "DYNAMIC_PARTITIONS_CHANGED") return;
+    const field = `events.${index}`;
+    if (event.stepKey === null) {
+      throw new ApiError("BAD_REQUEST", `${field}: DYNAMIC_PARTITIONS_CHANGED comes from a step (ctx.addDynamicPartitions); give its stepKey.`, `${field}.stepKey`);
+    }
+    if (body.added.length === 0 && body.deleted.length === 0) {
+      throw new ApiError("BAD_REQUEST", `${field}: DYNAMIC_PARTITIONS_CHANGED adds and deletes no key.`, `${field}.body`);
+    }
+    for (const list of ["added", "deleted"] as const) {
+      const seen = new Set<string>();
+      body[list].forEach((key, at) => {
+        const problem = partitionKeyProblem(key);
+        if (problem !== null) throw new ApiError("BAD_REQUEST", `${field}: partition key ${JSON.stringify(key.slice(0, 100))} ${problem}.`, `${field}.body.${list}.${at}`);
+        if (seen.has(key)) throw new ApiError("BAD_REQUEST", `${field}: partition key ${JSON.stringify(key.slice(0, 100))} is listed twice.`, `${field}.body.${list}.${at}`);
+        seen.add(key);
+      });
+    }
+    declared ??= dynamicDefinitionsOf(deps, token.location);
+    if (declared !== null && !declared.has(body.name)) {
+      const known = [...declared].sort();
+      throw new ApiError(
+        "FORBIDDEN",
+        `${field}: no asset of location ${token.location} has dynamic partitions ${JSON.stringify(body.name)}; this run may change ${known.length > 0 ? known.map((n) => JSON.stringify(n)).join(", ") : "no dynamic partitions definition"}.`,
+        `${field}.body.name`,
+      );
+    }
+  });
+}
+
+/** Names of the dynamic partitions definitions a location's assets declare; null when this server does not have its snapshot. */
+function dynamicDefinitionsOf(deps: ServerDeps, location: string): Set<string> | null {
+  const snapshot = deps.workspace()?.get(location)?.snapshot ?? null;
+  if (snapshot === null) return null;
+  const names = new Set<string>();
+  for (const asset of snapshot.assets) if (asset.partitions?.kind === "dynamic") names.add(asset.partitions.name);
+  return names;
+}
+
 export function ingestRoutes(router: Router, deps: ServerDeps): void {
   const plans = new PlanCache();
   router.add("POST", "/ingest/v1/runs/:runId/events", async (context) => {
@@ -205,6 +258,7 @@ export function ingestRoutes(router: Router, deps: ServerDeps): void {
     const { events } = await readValidBody(context.request, IngestEventsRequestSchema, "event batch", INGEST_BODY_LIMIT);
     checkScope(token, events);
     checkLimits(events);
+    checkDynamicPartitions(deps, token, events);
     await checkSteps(plans, deps.storage, token.runId, events);
     const run = await deps.storage.getRun(token.runId);
     if (run === null) throw new ApiError("NOT_FOUND", `Run ${token.runId} does not exist.`);

@@ -1,7 +1,8 @@
 /**
  * REST for code locations (`/api/v1/locations`): list with status, error and snapshot summary;
  * one location with its full (current or last good) snapshot; reload one location; and the
- * merged cross-location asset graph (`/api/v1/assets`) with each asset's location.
+ * merged cross-location asset graph (`/api/v1/assets`) with each asset's location and the
+ * problems found across locations (conflicts, unresolved deps, partition mappings that do not fit).
  */
 import { ApiError, sendJson } from "@flyt/protocol";
 import { CodeLocationError, type LocationState, type Workspace } from "@flyt/workspace";
@@ -66,6 +67,7 @@ export function locationRoutes(router: Router, deps: ServerDeps): void {
       })),
       conflicts: merged.conflicts,
       unresolved: merged.unresolved,
+      partitionMappingProblems: merged.partitionMappingProblems,
     });
   }, READ);
 }

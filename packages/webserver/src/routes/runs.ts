@@ -14,6 +14,8 @@ const LaunchSchema = z.object({
   location: z.string().min(1),
   selection: z.string().min(1).default("*"),
   partitionKey: z.string().min(1).nullable().optional(),
+  /** One run over the partitions from start to end inclusive (instead of partitionKey). */
+  partitionRange: z.object({ start: z.string().min(1), end: z.string().min(1) }).strict().nullable().optional(),
   tags: z.record(z.string()).optional(),
 });
 
@@ -23,6 +25,7 @@ const ReexecuteSchema = z.object({ fromFailure: z.boolean().default(false) });
 function failure(outcome: Exclude<LaunchOutcome, { __typename: "LaunchRunSuccess" }>): ApiError {
   const codes: Record<typeof outcome.__typename, [ErrorCode, string | undefined]> = {
     InvalidSelectionError: ["BAD_REQUEST", "selection"],
+    // The message says whether the key or the range is at fault.
     InvalidPartitionError: ["BAD_REQUEST", "partitionKey"],
     InvalidTagError: ["BAD_REQUEST", "tags"],
     LocationUnavailableError: ["UNAVAILABLE", "location"],
@@ -48,6 +51,7 @@ export function runRoutes(router: Router, deps: ServerDeps): void {
       location: body.location,
       selection: body.selection,
       partition: body.partitionKey ?? null,
+      partitionRange: body.partitionRange ?? null,
       tags: body.tags ?? {},
     });
     if (outcome.__typename !== "LaunchRunSuccess") throw failure(outcome);

@@ -11,8 +11,9 @@ import { FreshnessBadge, FreshnessPanel } from "../observability/Observability.j
 const ASSET = graphql(`query Asset($key: String!) { asset(key: $key) {
   key location group description owners kinds codeVersion status freshnessPolicy
   tags { key value } deps dependents
-  partitions { kind keys cadence timezone start format }
-  partitionStatus { total materialized failed partitions(first: 2000) { key status runId } }
+  upstreamDependencies { key partitionMapping { description declared } }
+  partitions { kind keys cadence timezone start format name }
+  partitionStatus { total materialized failed missing missingRanges(first: 5) { startKey endKey count } partitions(first: 2000, newestFirst: true) { nodes { key status runId } } }
   checks { name description blocking passed severity timestamp runId }
   freshness { ...FreshnessFields }
   schedules { id name cron } sensors { id name }
@@ -25,6 +26,14 @@ const LAUNCH = graphql(`mutation Launch($selection: String!, $partition: String)
 }`);
 
 type MaterializationRow = NonNullable<AssetQuery["asset"]>["materializations"]["nodes"][number];
+
+type PartitionsRow = NonNullable<NonNullable<AssetQuery["asset"]>["partitions"]>;
+
+function describePartitions(p: PartitionsRow): string {
+  if (p.kind === "static") return `static: ${(p.keys ?? []).join(", ")}`;
+  if (p.kind === "dynamic") return `dynamic: ${p.name ?? "?"} (keys added at run time)`;
+  return `${p.cadence ?? "?"} from ${p.start ?? "?"} (${p.timezone ?? "?"})`;
+}
 
 function Plot(props: { rows: MaterializationRow[] }) {
   const series = new Map<string, Array<[number, number]>>();
@@ -60,7 +69,9 @@ export function AssetPage(props: { assetKey: string }) {
   if (!data) return <p className="muted">Loading…</p>;
   const a = data.asset;
   if (!a) return <p>No asset {props.assetKey}. <Link to="/assets">All assets</Link></p>;
-  const partitionKeys = a.partitionStatus?.partitions.map((p) => p.key) ?? [];
+  // The newest 2,000 partitions, shown oldest first (an asset may have a million).
+  const strip = [...(a.partitionStatus?.partitions.nodes ?? [])].reverse();
+  const partitionKeys = strip.map((p) => p.key);
   const materialize = async () => {
     setLaunchError(null);
     const { launchRun } = await gql(LAUNCH, { selection: a.key, partition: a.partitions ? partition || partitionKeys[partitionKeys.length - 1] || null : null });
@@ -91,9 +102,14 @@ export function AssetPage(props: { assetKey: string }) {
             <tr><th>Owners</th><td>{a.owners.join(", ") || "—"}</td></tr>
             <tr><th>Kinds · tags</th><td>{a.kinds.join(", ") || "—"} {a.tags.map((t) => <span key={t.key} className="muted"> {t.key}={t.value}</span>)}</td></tr>
             <tr><th>Code version</th><td>{a.codeVersion ?? "—"}</td></tr>
-            <tr><th>Partitions</th><td>{a.partitions ? (a.partitions.kind === "static" ? `static: ${(a.partitions.keys ?? []).join(", ")}` : `${a.partitions.cadence} from ${a.partitions.start} (${a.partitions.timezone})`) : "—"}</td></tr>
+            <tr><th>Partitions</th><td>{a.partitions ? describePartitions(a.partitions) : "—"}</td></tr>
             <tr><th>Targeted by</th><td>{[...a.schedules.map((s) => <Link key={s.id} to={`/schedules/${encodeURIComponent(s.id)}`}>{s.name} ({s.cron}) </Link>), ...a.sensors.map((s) => <Link key={s.id} to={`/sensors/${encodeURIComponent(s.id)}`}>{s.name} </Link>)]}{a.schedules.length + a.sensors.length === 0 ? "—" : null}</td></tr>
-            <tr><th>Upstream</th><td>{a.deps.map((d) => <div key={d}><Link to={`/assets/${d}`}>{d}</Link></div>)}{a.deps.length === 0 ? "—" : null}</td></tr>
+            <tr><th>Upstream</th><td>{a.upstreamDependencies.map((d) => (
+              <div key={d.key} data-testid="upstream-dependency">
+                <Link to={`/assets/${d.key}`}>{d.key === a.key ? `${d.key} (itself)` : d.key}</Link>
+                {d.partitionMapping ? <span className="muted" title={d.partitionMapping.declared ? "declared on the dependency" : "the default mapping"}> · {d.partitionMapping.description}</span> : null}
+              </div>
+            ))}{a.upstreamDependencies.length === 0 ? "—" : null}</td></tr>
             <tr><th>Downstream</th><td>{a.dependents.map((d) => <div key={d}><Link to={`/assets/${d}`}>{d}</Link></div>)}{a.dependents.length === 0 ? "—" : null}</td></tr>
           </tbody></table>
         </section>
@@ -120,8 +136,14 @@ export function AssetPage(props: { assetKey: string }) {
           {a.partitionStatus && (
             <>
               <h2>Partitions: {a.partitionStatus.materialized}/{a.partitionStatus.total} materialized{a.partitionStatus.failed ? `, ${a.partitionStatus.failed} failed` : ""}</h2>
+              {a.partitionStatus.missing > 0 ? (
+                <p className="muted" data-testid="missing-ranges">
+                  {a.partitionStatus.missing} missing: {a.partitionStatus.missingRanges.map((r) => (r.count === 1 ? r.startKey : `${r.startKey} … ${r.endKey} (${r.count})`)).join(", ")}
+                  {a.partitionStatus.missingRanges.length === 5 ? ", …" : ""}
+                </p>
+              ) : null}
               <div className="strip" data-testid="partition-strip">
-                {a.partitionStatus.partitions.map((p) => <span key={p.key} className={`s-${p.status}`} title={`${p.key}: ${p.status}`} onClick={() => setPartition(p.key)} />)}
+                {strip.map((p) => <span key={p.key} className={`s-${p.status}`} title={`${p.key}: ${p.status}`} onClick={() => setPartition(p.key)} />)}
               </div>
             </>
           )}

@@ -36,7 +36,8 @@ export function Lineage() {
     for (const e of data.assetGraph.edges) {
       const a = index.get(e.from);
       const b = index.get(e.to);
-      if (a !== undefined && b !== undefined) pairs.push(a, b);
+      // A self-edge (an asset reading its own earlier partitions) is shown on the asset page, not drawn.
+      if (a !== undefined && b !== undefined && a !== b) pairs.push(a, b);
     }
     const edges = Int32Array.from(pairs);
     const up: number[][] = nodes.map(() => []);

@@ -1,6 +1,6 @@
 // GENERATED — DO NOT EDIT. Produced by scripts/generate-graphql.mjs from packages/webserver/schema.graphql.
 import type { GraphQLResolveInfo } from 'graphql';
-import type { AssetNode, RunRecord, ScheduleNode, SensorNode, TickRecord, AssetGraphNodeParent, PartitionStatusParent } from '../resolvers/parents.js';
+import type { AssetNode, RunRecord, ScheduleNode, SensorNode, TickRecord, AssetGraphNodeParent, PartitionStatusParent, PartitionStateParent, CodeLocationParent, BackfillRecord, BackfillAssetProgressParent } from '../resolvers/parents.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -74,6 +74,8 @@ export type Asset = {
   status: AssetStatus;
   tags: Array<Tag>;
   upstream: Array<Asset>;
+  /** The upstream edges with their partition mappings, in the order of 'deps'. */
+  upstreamDependencies: Array<AssetDependency>;
 };
 
 
@@ -105,6 +107,15 @@ export type AssetConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** A dependency of an asset: the upstream asset (null when no loaded location defines it) and how partitions map. */
+export type AssetDependency = {
+  __typename?: 'AssetDependency';
+  asset?: Maybe<Asset>;
+  key: Scalars['String']['output'];
+  /** Null when neither side is partitioned (or the upstream is not loaded). */
+  partitionMapping?: Maybe<PartitionMapping>;
+};
+
 export type AssetFilter = {
   group?: InputMaybe<Scalars['String']['input']>;
   kind?: InputMaybe<Scalars['String']['input']>;
@@ -128,6 +139,8 @@ export type AssetGraph = {
 export type AssetGraphEdge = {
   __typename?: 'AssetGraphEdge';
   from: Scalars['String']['output'];
+  /** How 'to' reads the partitions of 'from'; null when neither is partitioned or 'from' is not loaded. */
+  partitionMapping?: Maybe<PartitionMapping>;
   to: Scalars['String']['output'];
 };
 
@@ -151,6 +164,195 @@ export type AssetStatus =
   | 'MATERIALIZED'
   | 'NEVER_MATERIALIZED';
 
+export type Backfill = {
+  __typename?: 'Backfill';
+  /** Per planned asset (empty while REQUESTED). */
+  assets: Array<BackfillAssetProgress>;
+  canCancel: Scalars['Boolean']['output'];
+  counts: BackfillCounts;
+  createdAt: Scalars['Float']['output'];
+  endedAt?: Maybe<Scalars['Float']['output']>;
+  /** Why it could not be planned, or the last launch error. */
+  error?: Maybe<Scalars['String']['output']>;
+  id: Scalars['String']['output'];
+  maxConcurrentRuns?: Maybe<Scalars['Int']['output']>;
+  partitions: BackfillPartitionSet;
+  /** The policy the request overrides every asset's with (null: each asset's own). */
+  policy?: Maybe<BackfillPolicy>;
+  requestedBy?: Maybe<Scalars['String']['output']>;
+  /** Runs the backfill launched (tag flyt/backfill), newest first. */
+  runs: RunConnection;
+  selection: Scalars['String']['output'];
+  status: BackfillStatus;
+  tags: Array<Tag>;
+  updatedAt: Scalars['Float']['output'];
+};
+
+
+export type BackfillRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One asset's targets in a backfill, by state (range-encoded in storage, decoded page by page here). */
+export type BackfillAssetProgress = {
+  __typename?: 'BackfillAssetProgress';
+  assetKey: Scalars['String']['output'];
+  canceled: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  /** In a run that has not ended. */
+  inProgress: Scalars['Int']['output'];
+  materialized: Scalars['Int']['output'];
+  partitioned: Scalars['Boolean']['output'];
+  /** The asset's targets in partition order; status: only these. */
+  partitions: BackfillTargetConnection;
+  /** Targets not launched yet (neither skipped nor canceled). */
+  requested: Scalars['Int']['output'];
+  skipped: Scalars['Int']['output'];
+  /** Targets of this asset. */
+  total: Scalars['Int']['output'];
+};
+
+
+/** One asset's targets in a backfill, by state (range-encoded in storage, decoded page by page here). */
+export type BackfillAssetProgressPartitionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<BackfillTargetStatus>;
+};
+
+export type BackfillConnection = {
+  __typename?: 'BackfillConnection';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  nodes: Array<Backfill>;
+};
+
+/** Counts of targets ((asset, partition) pairs) by state. */
+export type BackfillCounts = {
+  __typename?: 'BackfillCounts';
+  canceled: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  /** In a run that has started and not ended. */
+  inProgress: Scalars['Int']['output'];
+  materialized: Scalars['Int']['output'];
+  /** In a queued run. */
+  queued: Scalars['Int']['output'];
+  /** Planned, not yet in a run. */
+  requested: Scalars['Int']['output'];
+  /** Not launched because an upstream target failed or was canceled. */
+  skipped: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
+
+export type BackfillNotCancelableError = Error & {
+  __typename?: 'BackfillNotCancelableError';
+  message: Scalars['String']['output'];
+  status: BackfillStatus;
+};
+
+export type BackfillNotFoundError = Error & {
+  __typename?: 'BackfillNotFoundError';
+  id: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type BackfillPartitionSet = {
+  __typename?: 'BackfillPartitionSet';
+  backfillId?: Maybe<Scalars['String']['output']>;
+  from?: Maybe<Scalars['String']['output']>;
+  keys?: Maybe<Array<Scalars['String']['output']>>;
+  /** range, keys, all, missing or failed */
+  kind: Scalars['String']['output'];
+  to?: Maybe<Scalars['String']['output']>;
+};
+
+/** Which partitions a backfill targets; give the fields its kind needs. */
+export type BackfillPartitionsInput = {
+  backfillId?: InputMaybe<Scalars['String']['input']>;
+  from?: InputMaybe<Scalars['String']['input']>;
+  keys?: InputMaybe<Array<Scalars['String']['input']>>;
+  kind: BackfillPartitionsKind;
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type BackfillPartitionsKind =
+  /** Every partition that exists now. */
+  | 'ALL'
+  /** The targets that failed, were skipped or canceled in backfill 'backfillId' (default: the newest backfill of the same selection). */
+  | 'FAILED'
+  /** The keys listed in 'keys'. */
+  | 'KEYS'
+  /** Every partition never materialized. */
+  | 'MISSING'
+  /** The keys from 'from' to 'to' inclusive. */
+  | 'RANGE';
+
+export type BackfillPolicy = {
+  __typename?: 'BackfillPolicy';
+  /** multi-run or single-run */
+  kind: Scalars['String']['output'];
+  maxPartitionsPerRun?: Maybe<Scalars['Int']['output']>;
+};
+
+export type BackfillPolicyInput = {
+  kind: BackfillPolicyKind;
+  maxPartitionsPerRun?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type BackfillPolicyKind =
+  /** One run per at most maxPartitionsPerRun partitions (default 1). */
+  | 'MULTI_RUN'
+  /** One run over the whole range. */
+  | 'SINGLE_RUN';
+
+export type BackfillStatus =
+  | 'CANCELED'
+  /** An operator canceled it; its runs are being canceled. */
+  | 'CANCELING'
+  /** Every target done; some failed or were skipped. */
+  | 'COMPLETED_FAILED'
+  /** Every target materialized. */
+  | 'COMPLETED_SUCCESS'
+  /** It could not be planned ('error' says why). */
+  | 'FAILED'
+  /** Planned; launching runs. */
+  | 'IN_PROGRESS'
+  /** Stored; the daemon has not planned it yet. */
+  | 'REQUESTED';
+
+/** One target of a backfill: an asset's partition (key null for an unpartitioned asset, or one whose partitions are no longer known). */
+export type BackfillTarget = {
+  __typename?: 'BackfillTarget';
+  key?: Maybe<Scalars['String']['output']>;
+  status: BackfillTargetStatus;
+};
+
+export type BackfillTargetConnection = {
+  __typename?: 'BackfillTargetConnection';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  nodes: Array<BackfillTarget>;
+};
+
+export type BackfillTargetStatus =
+  | 'CANCELED'
+  | 'FAILED'
+  /** In a run that has not ended. */
+  | 'LAUNCHED'
+  | 'MATERIALIZED'
+  /** Planned, not launched yet. */
+  | 'REQUESTED'
+  /** Not launched: an upstream target failed or was canceled. */
+  | 'SKIPPED';
+
+export type CancelBackfillResult = BackfillNotCancelableError | BackfillNotFoundError | CancelBackfillSuccess | UnauthorizedError;
+
+export type CancelBackfillSuccess = {
+  __typename?: 'CancelBackfillSuccess';
+  backfill: Backfill;
+};
+
 export type CancelRunResult = CancelRunSuccess | RunNotCancelableError | RunNotFoundError | UnauthorizedError;
 
 export type CancelRunSuccess = {
@@ -170,6 +372,12 @@ export type CodeLocation = {
   /** LOADING, LOADED, ERROR */
   status: Scalars['String']['output'];
   updatedAt: Scalars['Float']['output'];
+  /**
+   * Problems of this location's assets seen on the merged graph of every location: dependencies no
+   * location defines, keys another location defines too, partition mappings that do not fit an
+   * upstream asset of another location.
+   */
+  warnings: Array<Scalars['String']['output']>;
 };
 
 export type DaemonLoop = {
@@ -187,6 +395,36 @@ export type DaemonStatus = {
   healthy: Scalars['Boolean']['output'];
   loops: Array<DaemonLoop>;
 };
+
+export type DynamicPartition = {
+  __typename?: 'DynamicPartition';
+  createdAt: Scalars['Float']['output'];
+  /** Its stable position in the definition (never reused after a delete). */
+  index: Scalars['Int']['output'];
+  key: Scalars['String']['output'];
+};
+
+export type DynamicPartitionConnection = {
+  __typename?: 'DynamicPartitionConnection';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  nodes: Array<DynamicPartition>;
+  /** Keys the definition has now. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DynamicPartitionsChange = {
+  __typename?: 'DynamicPartitionsChange';
+  /** Keys that were new (add) or existed (delete). */
+  added: Scalars['Int']['output'];
+  /** Keys the definition has now. */
+  count: Scalars['Int']['output'];
+  deleted: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type DynamicPartitionsResult = DynamicPartitionsChange | InvalidPartitionError | UnauthorizedError;
 
 export type Error = {
   message: Scalars['String']['output'];
@@ -249,6 +487,13 @@ export type InstigatorStatus =
   | 'RUNNING'
   | 'STOPPED';
 
+/** A backfill request the platform refuses; 'field' names the input at fault (e.g. partitions.to). */
+export type InvalidBackfillError = Error & {
+  __typename?: 'InvalidBackfillError';
+  field?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
 export type InvalidPartitionError = Error & {
   __typename?: 'InvalidPartitionError';
   message: Scalars['String']['output'];
@@ -264,6 +509,25 @@ export type InvalidTagError = Error & {
   __typename?: 'InvalidTagError';
   key: Scalars['String']['output'];
   message: Scalars['String']['output'];
+};
+
+export type LaunchBackfillInput = {
+  /** Runs of this backfill the queue lets run at once (null: only the queue's own limits). */
+  maxConcurrentRuns?: InputMaybe<Scalars['Int']['input']>;
+  partitions: BackfillPartitionsInput;
+  /** Overrides every selected asset's own backfill policy. */
+  policy?: InputMaybe<BackfillPolicyInput>;
+  /** Selection syntax (docs/selection.md); may span code locations. */
+  selection: Scalars['String']['input'];
+  /** Added to every run of the backfill (keys under flyt/ are refused). */
+  tags?: InputMaybe<Array<TagInput>>;
+};
+
+export type LaunchBackfillResult = BackfillNotFoundError | InvalidBackfillError | LaunchBackfillSuccess | UnauthorizedError;
+
+export type LaunchBackfillSuccess = {
+  __typename?: 'LaunchBackfillSuccess';
+  backfill: Backfill;
 };
 
 export type LaunchRunResult = InvalidPartitionError | InvalidSelectionError | InvalidTagError | LaunchRunSuccess | LocationUnavailableError | ReexecutionError | RunNotFoundError | UnauthorizedError;
@@ -315,15 +579,39 @@ export type MetadataEntry = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Adds keys to a dynamic partitions definition (keys it has already are left as they are). */
+  addDynamicPartitions: DynamicPartitionsResult;
+  /** Cancels a backfill: nothing more is launched and its running runs are canceled. */
+  cancelBackfill: CancelBackfillResult;
   cancelRun: CancelRunResult;
-  /** Launches a run of the assets a selection resolves to (optionally one partition). */
+  /** Deletes keys from a dynamic partitions definition (unknown keys are ignored); their materializations stay. */
+  deleteDynamicPartitions: DynamicPartitionsResult;
+  /** Requests a backfill: the daemon plans it and launches its runs through the run queue (docs/backfills.md). */
+  launchBackfill: LaunchBackfillResult;
+  /**
+   * Launches a run of the assets a selection resolves to: of one partition, of a range of partitions
+   * (one run over first..last inclusive; the compute sees the range), or of none for unpartitioned assets.
+   */
   launchRun: LaunchRunResult;
   /** Re-executes a finished run: every step, or only those that did not succeed. */
   reexecuteRun: LaunchRunResult;
   /** Reloads one code location (restarts its code server or refetches its snapshot). */
   reloadLocation: ReloadLocationResult;
+  /** A new backfill over the targets that failed, were skipped or were canceled in this one. */
+  retryBackfill: LaunchBackfillResult;
   /** Starts or stops a schedule or sensor (persisted; overrides its default status). */
   setInstigatorStatus: InstigatorResult;
+};
+
+
+export type MutationAddDynamicPartitionsArgs = {
+  keys: Array<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationCancelBackfillArgs = {
+  id: Scalars['String']['input'];
 };
 
 
@@ -332,8 +620,20 @@ export type MutationCancelRunArgs = {
 };
 
 
+export type MutationDeleteDynamicPartitionsArgs = {
+  keys: Array<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationLaunchBackfillArgs = {
+  input: LaunchBackfillInput;
+};
+
+
 export type MutationLaunchRunArgs = {
   partition?: InputMaybe<Scalars['String']['input']>;
+  partitionRange?: InputMaybe<PartitionRangeInput>;
   selection: Scalars['String']['input'];
   tags?: InputMaybe<Array<TagInput>>;
 };
@@ -347,6 +647,11 @@ export type MutationReexecuteRunArgs = {
 
 export type MutationReloadLocationArgs = {
   name: Scalars['String']['input'];
+};
+
+
+export type MutationRetryBackfillArgs = {
+  id: Scalars['String']['input'];
 };
 
 
@@ -378,36 +683,109 @@ export type Overview = {
   warnCount: Scalars['Int']['output'];
 };
 
+/** How a downstream asset's partitions read an upstream asset's (docs/partitions.md#partition-mappings). */
+export type PartitionMapping = {
+  __typename?: 'PartitionMapping';
+  /** True when declared on the dependency; false for the default mapping. */
+  declared: Scalars['Boolean']['output'];
+  /** In words, e.g. "daily → monthly: the month's days" or "previous partition". */
+  description: Scalars['String']['output'];
+  endOffset?: Maybe<Scalars['Int']['output']>;
+  /** identity, time-window, all or static */
+  kind: Scalars['String']['output'];
+  /** time-window: the shift of the window's start and end, in upstream partitions. */
+  startOffset?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Consecutive partitions, first and last key inclusive. */
+export type PartitionRange = {
+  __typename?: 'PartitionRange';
+  count: Scalars['Int']['output'];
+  endKey: Scalars['String']['output'];
+  startKey: Scalars['String']['output'];
+};
+
+/** First and last partition key of a range, inclusive. */
+export type PartitionRangeInput = {
+  end: Scalars['String']['input'];
+  start: Scalars['String']['input'];
+};
+
 export type PartitionState = {
   __typename?: 'PartitionState';
   key: Scalars['String']['output'];
+  /**
+   * The materialization's run (MATERIALIZED) or the failed run (FAILED), when the asset has at most
+   * 10,000 materialized partitions (beyond that the status comes from bitmaps alone and this is null).
+   */
   runId?: Maybe<Scalars['String']['output']>;
-  /** MATERIALIZED | FAILED | MISSING */
-  status: Scalars['String']['output'];
+  status: PartitionStatusValue;
   timestamp?: Maybe<Scalars['Float']['output']>;
 };
 
+export type PartitionStateConnection = {
+  __typename?: 'PartitionStateConnection';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  nodes: Array<PartitionState>;
+};
+
+/**
+ * An asset's partitions by status, read from storage's range-encoded status (never by listing keys):
+ * answers alike for ten partitions and for a million.
+ */
 export type PartitionStatus = {
   __typename?: 'PartitionStatus';
   failed: Scalars['Int']['output'];
   materialized: Scalars['Int']['output'];
-  /** Per key, oldest first, at most 'first' (the newest keys when truncated). */
-  partitions: Array<PartitionState>;
+  /** total - materialized - failed */
+  missing: Scalars['Int']['output'];
+  /** The first 'first' runs of consecutive missing partitions, oldest first. */
+  missingRanges: Array<PartitionRange>;
+  /** Partitions with their status, oldest first (newestFirst: newest first); status: only those. */
+  partitions: PartitionStateConnection;
+  /** Partitions that exist now (time windows: complete ones; dynamic: keys not deleted). */
   total: Scalars['Int']['output'];
 };
 
 
-export type PartitionStatusPartitionsArgs = {
+/**
+ * An asset's partitions by status, read from storage's range-encoded status (never by listing keys):
+ * answers alike for ten partitions and for a million.
+ */
+export type PartitionStatusMissingRangesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
+
+
+/**
+ * An asset's partitions by status, read from storage's range-encoded status (never by listing keys):
+ * answers alike for ten partitions and for a million.
+ */
+export type PartitionStatusPartitionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  newestFirst?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<PartitionStatusValue>;
+};
+
+export type PartitionStatusValue =
+  /** Its newest run failed after its last materialization. */
+  | 'FAILED'
+  | 'MATERIALIZED'
+  /** Neither materialized nor failed. */
+  | 'MISSING';
 
 export type PartitionsDefinition = {
   __typename?: 'PartitionsDefinition';
   cadence?: Maybe<Scalars['String']['output']>;
   format?: Maybe<Scalars['String']['output']>;
-  /** Static partitions' keys, or the time-window format. */
+  /** Static partitions' keys (null for time windows and dynamic partitions: page them with PartitionStatus.partitions). */
   keys?: Maybe<Array<Scalars['String']['output']>>;
+  /** static, time-window or dynamic */
   kind: Scalars['String']['output'];
+  /** Dynamic partitions: the definition's name (see the dynamicPartitions query). */
+  name?: Maybe<Scalars['String']['output']>;
   start?: Maybe<Scalars['String']['output']>;
   timezone?: Maybe<Scalars['String']['output']>;
 };
@@ -423,7 +801,13 @@ export type Query = {
   assetGraph: AssetGraph;
   /** Assets of every loaded code location, sorted by key; filters combine with AND. */
   assets: AssetConnection;
+  /** One backfill by id, or null. */
+  backfill?: Maybe<Backfill>;
+  /** Backfills, newest first; statuses: only these (docs/backfills.md). */
+  backfills: BackfillConnection;
   daemon: DaemonStatus;
+  /** The keys of a dynamic partitions definition in the order they were added (docs/partitions.md#dynamic). */
+  dynamicPartitions: DynamicPartitionConnection;
   /** A schedule or sensor by id (<location>:<name>). */
   instigator?: Maybe<Instigator>;
   locations: Array<CodeLocation>;
@@ -466,6 +850,28 @@ export type QueryAssetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AssetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryBackfillArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryBackfillsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  statuses?: InputMaybe<Array<BackfillStatus>>;
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryDynamicPartitionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  name: Scalars['String']['input'];
 };
 
 
@@ -775,16 +1181,33 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  CancelBackfillResult:
+    | ( BackfillNotCancelableError & { __typename: 'BackfillNotCancelableError' } )
+    | ( BackfillNotFoundError & { __typename: 'BackfillNotFoundError' } )
+    | ( Omit<CancelBackfillSuccess, 'backfill'> & { backfill: _RefType['Backfill'] } & { __typename: 'CancelBackfillSuccess' } )
+    | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
+  ;
   CancelRunResult:
     | ( Omit<CancelRunSuccess, 'run'> & { run: _RefType['Run'] } & { __typename: 'CancelRunSuccess' } )
     | ( RunNotCancelableError & { __typename: 'RunNotCancelableError' } )
     | ( RunNotFoundError & { __typename: 'RunNotFoundError' } )
     | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
   ;
+  DynamicPartitionsResult:
+    | ( DynamicPartitionsChange & { __typename: 'DynamicPartitionsChange' } )
+    | ( InvalidPartitionError & { __typename: 'InvalidPartitionError' } )
+    | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
+  ;
   InstigatorResult:
     | ( InstigatorNotFoundError & { __typename: 'InstigatorNotFoundError' } )
     | ( ScheduleNode & { __typename: 'Schedule' } )
     | ( SensorNode & { __typename: 'Sensor' } )
+    | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
+  ;
+  LaunchBackfillResult:
+    | ( BackfillNotFoundError & { __typename: 'BackfillNotFoundError' } )
+    | ( InvalidBackfillError & { __typename: 'InvalidBackfillError' } )
+    | ( Omit<LaunchBackfillSuccess, 'backfill'> & { backfill: _RefType['Backfill'] } & { __typename: 'LaunchBackfillSuccess' } )
     | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
   ;
   LaunchRunResult:
@@ -798,7 +1221,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
   ;
   ReloadLocationResult:
-    | ( CodeLocation & { __typename: 'CodeLocation' } )
+    | ( CodeLocationParent & { __typename: 'CodeLocation' } )
     | ( LocationNotFoundError & { __typename: 'LocationNotFoundError' } )
     | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
   ;
@@ -807,7 +1230,10 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
   Error:
+    | ( BackfillNotCancelableError )
+    | ( BackfillNotFoundError )
     | ( InstigatorNotFoundError )
+    | ( InvalidBackfillError )
     | ( InvalidPartitionError )
     | ( InvalidSelectionError )
     | ( InvalidTagError )
@@ -831,17 +1257,40 @@ export type ResolversTypes = {
   Asset: ResolverTypeWrapper<AssetNode>;
   AssetCheck: ResolverTypeWrapper<AssetCheck>;
   AssetConnection: ResolverTypeWrapper<Omit<AssetConnection, 'nodes'> & { nodes: Array<ResolversTypes['Asset']> }>;
+  AssetDependency: ResolverTypeWrapper<Omit<AssetDependency, 'asset'> & { asset?: Maybe<ResolversTypes['Asset']> }>;
   AssetFilter: AssetFilter;
   AssetGraph: ResolverTypeWrapper<Omit<AssetGraph, 'nodes'> & { nodes: Array<ResolversTypes['AssetGraphNode']> }>;
   AssetGraphEdge: ResolverTypeWrapper<AssetGraphEdge>;
   AssetGraphNode: ResolverTypeWrapper<AssetGraphNodeParent>;
   AssetStatus: AssetStatus;
+  Backfill: ResolverTypeWrapper<BackfillRecord>;
+  BackfillAssetProgress: ResolverTypeWrapper<BackfillAssetProgressParent>;
+  BackfillConnection: ResolverTypeWrapper<Omit<BackfillConnection, 'nodes'> & { nodes: Array<ResolversTypes['Backfill']> }>;
+  BackfillCounts: ResolverTypeWrapper<BackfillCounts>;
+  BackfillNotCancelableError: ResolverTypeWrapper<BackfillNotCancelableError>;
+  BackfillNotFoundError: ResolverTypeWrapper<BackfillNotFoundError>;
+  BackfillPartitionSet: ResolverTypeWrapper<BackfillPartitionSet>;
+  BackfillPartitionsInput: BackfillPartitionsInput;
+  BackfillPartitionsKind: BackfillPartitionsKind;
+  BackfillPolicy: ResolverTypeWrapper<BackfillPolicy>;
+  BackfillPolicyInput: BackfillPolicyInput;
+  BackfillPolicyKind: BackfillPolicyKind;
+  BackfillStatus: BackfillStatus;
+  BackfillTarget: ResolverTypeWrapper<BackfillTarget>;
+  BackfillTargetConnection: ResolverTypeWrapper<BackfillTargetConnection>;
+  BackfillTargetStatus: BackfillTargetStatus;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CancelBackfillResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CancelBackfillResult']>;
+  CancelBackfillSuccess: ResolverTypeWrapper<Omit<CancelBackfillSuccess, 'backfill'> & { backfill: ResolversTypes['Backfill'] }>;
   CancelRunResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CancelRunResult']>;
   CancelRunSuccess: ResolverTypeWrapper<Omit<CancelRunSuccess, 'run'> & { run: ResolversTypes['Run'] }>;
-  CodeLocation: ResolverTypeWrapper<CodeLocation>;
+  CodeLocation: ResolverTypeWrapper<CodeLocationParent>;
   DaemonLoop: ResolverTypeWrapper<DaemonLoop>;
   DaemonStatus: ResolverTypeWrapper<DaemonStatus>;
+  DynamicPartition: ResolverTypeWrapper<DynamicPartition>;
+  DynamicPartitionConnection: ResolverTypeWrapper<DynamicPartitionConnection>;
+  DynamicPartitionsChange: ResolverTypeWrapper<DynamicPartitionsChange>;
+  DynamicPartitionsResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DynamicPartitionsResult']>;
   Error: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Error']>;
   FailedCheck: ResolverTypeWrapper<FailedCheck>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -851,9 +1300,13 @@ export type ResolversTypes = {
   InstigatorResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['InstigatorResult']>;
   InstigatorStatus: InstigatorStatus;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  InvalidBackfillError: ResolverTypeWrapper<InvalidBackfillError>;
   InvalidPartitionError: ResolverTypeWrapper<InvalidPartitionError>;
   InvalidSelectionError: ResolverTypeWrapper<InvalidSelectionError>;
   InvalidTagError: ResolverTypeWrapper<InvalidTagError>;
+  LaunchBackfillInput: LaunchBackfillInput;
+  LaunchBackfillResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['LaunchBackfillResult']>;
+  LaunchBackfillSuccess: ResolverTypeWrapper<Omit<LaunchBackfillSuccess, 'backfill'> & { backfill: ResolversTypes['Backfill'] }>;
   LaunchRunResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['LaunchRunResult']>;
   LaunchRunSuccess: ResolverTypeWrapper<Omit<LaunchRunSuccess, 'run'> & { run: ResolversTypes['Run'] }>;
   LocationNotFoundError: ResolverTypeWrapper<LocationNotFoundError>;
@@ -862,9 +1315,14 @@ export type ResolversTypes = {
   MaterializationConnection: ResolverTypeWrapper<MaterializationConnection>;
   MetadataEntry: ResolverTypeWrapper<MetadataEntry>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Overview: ResolverTypeWrapper<Omit<Overview, 'failedAssets' | 'failedRuns24h' | 'queuedRuns' | 'runningRuns' | 'staleAssets' | 'stoppedSchedules' | 'stoppedSensors'> & { failedAssets: Array<ResolversTypes['Asset']>, failedRuns24h: Array<ResolversTypes['Run']>, queuedRuns: Array<ResolversTypes['Run']>, runningRuns: Array<ResolversTypes['Run']>, staleAssets: Array<ResolversTypes['Asset']>, stoppedSchedules: Array<ResolversTypes['Schedule']>, stoppedSensors: Array<ResolversTypes['Sensor']> }>;
-  PartitionState: ResolverTypeWrapper<PartitionState>;
+  Overview: ResolverTypeWrapper<Omit<Overview, 'failedAssets' | 'failedRuns24h' | 'locationsWithErrors' | 'queuedRuns' | 'runningRuns' | 'staleAssets' | 'stoppedSchedules' | 'stoppedSensors'> & { failedAssets: Array<ResolversTypes['Asset']>, failedRuns24h: Array<ResolversTypes['Run']>, locationsWithErrors: Array<ResolversTypes['CodeLocation']>, queuedRuns: Array<ResolversTypes['Run']>, runningRuns: Array<ResolversTypes['Run']>, staleAssets: Array<ResolversTypes['Asset']>, stoppedSchedules: Array<ResolversTypes['Schedule']>, stoppedSensors: Array<ResolversTypes['Sensor']> }>;
+  PartitionMapping: ResolverTypeWrapper<PartitionMapping>;
+  PartitionRange: ResolverTypeWrapper<PartitionRange>;
+  PartitionRangeInput: PartitionRangeInput;
+  PartitionState: ResolverTypeWrapper<PartitionStateParent>;
+  PartitionStateConnection: ResolverTypeWrapper<Omit<PartitionStateConnection, 'nodes'> & { nodes: Array<ResolversTypes['PartitionState']> }>;
   PartitionStatus: ResolverTypeWrapper<PartitionStatusParent>;
+  PartitionStatusValue: PartitionStatusValue;
   PartitionsDefinition: ResolverTypeWrapper<PartitionsDefinition>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReexecutionError: ResolverTypeWrapper<ReexecutionError>;
@@ -895,16 +1353,35 @@ export type ResolversParentTypes = {
   Asset: AssetNode;
   AssetCheck: AssetCheck;
   AssetConnection: Omit<AssetConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Asset']> };
+  AssetDependency: Omit<AssetDependency, 'asset'> & { asset?: Maybe<ResolversParentTypes['Asset']> };
   AssetFilter: AssetFilter;
   AssetGraph: Omit<AssetGraph, 'nodes'> & { nodes: Array<ResolversParentTypes['AssetGraphNode']> };
   AssetGraphEdge: AssetGraphEdge;
   AssetGraphNode: AssetGraphNodeParent;
+  Backfill: BackfillRecord;
+  BackfillAssetProgress: BackfillAssetProgressParent;
+  BackfillConnection: Omit<BackfillConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Backfill']> };
+  BackfillCounts: BackfillCounts;
+  BackfillNotCancelableError: BackfillNotCancelableError;
+  BackfillNotFoundError: BackfillNotFoundError;
+  BackfillPartitionSet: BackfillPartitionSet;
+  BackfillPartitionsInput: BackfillPartitionsInput;
+  BackfillPolicy: BackfillPolicy;
+  BackfillPolicyInput: BackfillPolicyInput;
+  BackfillTarget: BackfillTarget;
+  BackfillTargetConnection: BackfillTargetConnection;
   Boolean: Scalars['Boolean']['output'];
+  CancelBackfillResult: ResolversUnionTypes<ResolversParentTypes>['CancelBackfillResult'];
+  CancelBackfillSuccess: Omit<CancelBackfillSuccess, 'backfill'> & { backfill: ResolversParentTypes['Backfill'] };
   CancelRunResult: ResolversUnionTypes<ResolversParentTypes>['CancelRunResult'];
   CancelRunSuccess: Omit<CancelRunSuccess, 'run'> & { run: ResolversParentTypes['Run'] };
-  CodeLocation: CodeLocation;
+  CodeLocation: CodeLocationParent;
   DaemonLoop: DaemonLoop;
   DaemonStatus: DaemonStatus;
+  DynamicPartition: DynamicPartition;
+  DynamicPartitionConnection: DynamicPartitionConnection;
+  DynamicPartitionsChange: DynamicPartitionsChange;
+  DynamicPartitionsResult: ResolversUnionTypes<ResolversParentTypes>['DynamicPartitionsResult'];
   Error: ResolversInterfaceTypes<ResolversParentTypes>['Error'];
   FailedCheck: FailedCheck;
   Float: Scalars['Float']['output'];
@@ -913,9 +1390,13 @@ export type ResolversParentTypes = {
   InstigatorNotFoundError: InstigatorNotFoundError;
   InstigatorResult: ResolversUnionTypes<ResolversParentTypes>['InstigatorResult'];
   Int: Scalars['Int']['output'];
+  InvalidBackfillError: InvalidBackfillError;
   InvalidPartitionError: InvalidPartitionError;
   InvalidSelectionError: InvalidSelectionError;
   InvalidTagError: InvalidTagError;
+  LaunchBackfillInput: LaunchBackfillInput;
+  LaunchBackfillResult: ResolversUnionTypes<ResolversParentTypes>['LaunchBackfillResult'];
+  LaunchBackfillSuccess: Omit<LaunchBackfillSuccess, 'backfill'> & { backfill: ResolversParentTypes['Backfill'] };
   LaunchRunResult: ResolversUnionTypes<ResolversParentTypes>['LaunchRunResult'];
   LaunchRunSuccess: Omit<LaunchRunSuccess, 'run'> & { run: ResolversParentTypes['Run'] };
   LocationNotFoundError: LocationNotFoundError;
@@ -924,8 +1405,12 @@ export type ResolversParentTypes = {
   MaterializationConnection: MaterializationConnection;
   MetadataEntry: MetadataEntry;
   Mutation: Record<PropertyKey, never>;
-  Overview: Omit<Overview, 'failedAssets' | 'failedRuns24h' | 'queuedRuns' | 'runningRuns' | 'staleAssets' | 'stoppedSchedules' | 'stoppedSensors'> & { failedAssets: Array<ResolversParentTypes['Asset']>, failedRuns24h: Array<ResolversParentTypes['Run']>, queuedRuns: Array<ResolversParentTypes['Run']>, runningRuns: Array<ResolversParentTypes['Run']>, staleAssets: Array<ResolversParentTypes['Asset']>, stoppedSchedules: Array<ResolversParentTypes['Schedule']>, stoppedSensors: Array<ResolversParentTypes['Sensor']> };
-  PartitionState: PartitionState;
+  Overview: Omit<Overview, 'failedAssets' | 'failedRuns24h' | 'locationsWithErrors' | 'queuedRuns' | 'runningRuns' | 'staleAssets' | 'stoppedSchedules' | 'stoppedSensors'> & { failedAssets: Array<ResolversParentTypes['Asset']>, failedRuns24h: Array<ResolversParentTypes['Run']>, locationsWithErrors: Array<ResolversParentTypes['CodeLocation']>, queuedRuns: Array<ResolversParentTypes['Run']>, runningRuns: Array<ResolversParentTypes['Run']>, staleAssets: Array<ResolversParentTypes['Asset']>, stoppedSchedules: Array<ResolversParentTypes['Schedule']>, stoppedSensors: Array<ResolversParentTypes['Sensor']> };
+  PartitionMapping: PartitionMapping;
+  PartitionRange: PartitionRange;
+  PartitionRangeInput: PartitionRangeInput;
+  PartitionState: PartitionStateParent;
+  PartitionStateConnection: Omit<PartitionStateConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['PartitionState']> };
   PartitionStatus: PartitionStatusParent;
   PartitionsDefinition: PartitionsDefinition;
   Query: Record<PropertyKey, never>;
@@ -995,6 +1480,7 @@ export type AssetResolvers<ContextType = RequestContext, ParentType extends Reso
   status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
   upstream?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+  upstreamDependencies?: Resolver<Array<ResolversTypes['AssetDependency']>, ParentType, ContextType>;
 };
 
 export type AssetCheckResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetCheck'] = ResolversParentTypes['AssetCheck']> = {
@@ -1014,6 +1500,12 @@ export type AssetConnectionResolvers<ContextType = RequestContext, ParentType ex
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type AssetDependencyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetDependency'] = ResolversParentTypes['AssetDependency']> = {
+  asset?: Resolver<Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partitionMapping?: Resolver<Maybe<ResolversTypes['PartitionMapping']>, ParentType, ContextType>;
+};
+
 export type AssetGraphResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetGraph'] = ResolversParentTypes['AssetGraph']> = {
   edges?: Resolver<Array<ResolversTypes['AssetGraphEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['AssetGraphNode']>, ParentType, ContextType>;
@@ -1022,6 +1514,7 @@ export type AssetGraphResolvers<ContextType = RequestContext, ParentType extends
 
 export type AssetGraphEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetGraphEdge'] = ResolversParentTypes['AssetGraphEdge']> = {
   from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partitionMapping?: Resolver<Maybe<ResolversTypes['PartitionMapping']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -1033,6 +1526,100 @@ export type AssetGraphNodeResolvers<ContextType = RequestContext, ParentType ext
   location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   partitioned?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
+};
+
+export type BackfillResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Backfill'] = ResolversParentTypes['Backfill']> = {
+  assets?: Resolver<Array<ResolversTypes['BackfillAssetProgress']>, ParentType, ContextType>;
+  canCancel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  counts?: Resolver<ResolversTypes['BackfillCounts'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  maxConcurrentRuns?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  partitions?: Resolver<ResolversTypes['BackfillPartitionSet'], ParentType, ContextType>;
+  policy?: Resolver<Maybe<ResolversTypes['BackfillPolicy']>, ParentType, ContextType>;
+  requestedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  runs?: Resolver<ResolversTypes['RunConnection'], ParentType, ContextType, RequireFields<BackfillRunsArgs, 'first'>>;
+  selection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BackfillStatus'], ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type BackfillAssetProgressResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BackfillAssetProgress'] = ResolversParentTypes['BackfillAssetProgress']> = {
+  assetKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  canceled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inProgress?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  materialized?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  partitioned?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  partitions?: Resolver<ResolversTypes['BackfillTargetConnection'], ParentType, ContextType, RequireFields<BackfillAssetProgressPartitionsArgs, 'first'>>;
+  requested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BackfillConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BackfillConnection'] = ResolversParentTypes['BackfillConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Backfill']>, ParentType, ContextType>;
+};
+
+export type BackfillCountsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BackfillCounts'] = ResolversParentTypes['BackfillCounts']> = {
+  canceled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inProgress?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  materialized?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BackfillNotCancelableErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BackfillNotCancelableError'] = ResolversParentTypes['BackfillNotCancelableError']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BackfillStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type BackfillNotFoundErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BackfillNotFoundError'] = ResolversParentTypes['BackfillNotFoundError']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type BackfillPartitionSetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BackfillPartitionSet'] = ResolversParentTypes['BackfillPartitionSet']> = {
+  backfillId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  keys?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type BackfillPolicyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BackfillPolicy'] = ResolversParentTypes['BackfillPolicy']> = {
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  maxPartitionsPerRun?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type BackfillTargetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BackfillTarget'] = ResolversParentTypes['BackfillTarget']> = {
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BackfillTargetStatus'], ParentType, ContextType>;
+};
+
+export type BackfillTargetConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BackfillTargetConnection'] = ResolversParentTypes['BackfillTargetConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['BackfillTarget']>, ParentType, ContextType>;
+};
+
+export type CancelBackfillResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CancelBackfillResult'] = ResolversParentTypes['CancelBackfillResult']> = {
+  __resolveType: TypeResolveFn<'BackfillNotCancelableError' | 'BackfillNotFoundError' | 'CancelBackfillSuccess' | 'UnauthorizedError', ParentType, ContextType>;
+};
+
+export type CancelBackfillSuccessResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CancelBackfillSuccess'] = ResolversParentTypes['CancelBackfillSuccess']> = {
+  backfill?: Resolver<ResolversTypes['Backfill'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type CancelRunResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CancelRunResult'] = ResolversParentTypes['CancelRunResult']> = {
@@ -1054,6 +1641,7 @@ export type CodeLocationResolvers<ContextType = RequestContext, ParentType exten
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1070,8 +1658,34 @@ export type DaemonStatusResolvers<ContextType = RequestContext, ParentType exten
   loops?: Resolver<Array<ResolversTypes['DaemonLoop']>, ParentType, ContextType>;
 };
 
+export type DynamicPartitionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DynamicPartition'] = ResolversParentTypes['DynamicPartition']> = {
+  createdAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DynamicPartitionConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DynamicPartitionConnection'] = ResolversParentTypes['DynamicPartitionConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['DynamicPartition']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DynamicPartitionsChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DynamicPartitionsChange'] = ResolversParentTypes['DynamicPartitionsChange']> = {
+  added?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DynamicPartitionsResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DynamicPartitionsResult'] = ResolversParentTypes['DynamicPartitionsResult']> = {
+  __resolveType: TypeResolveFn<'DynamicPartitionsChange' | 'InvalidPartitionError' | 'UnauthorizedError', ParentType, ContextType>;
+};
+
 export type ErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Error'] = ResolversParentTypes['Error']> = {
-  __resolveType: TypeResolveFn<'InstigatorNotFoundError' | 'InvalidPartitionError' | 'InvalidSelectionError' | 'InvalidTagError' | 'LocationNotFoundError' | 'LocationUnavailableError' | 'ReexecutionError' | 'RunNotCancelableError' | 'RunNotFoundError' | 'UnauthorizedError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'BackfillNotCancelableError' | 'BackfillNotFoundError' | 'InstigatorNotFoundError' | 'InvalidBackfillError' | 'InvalidPartitionError' | 'InvalidSelectionError' | 'InvalidTagError' | 'LocationNotFoundError' | 'LocationUnavailableError' | 'ReexecutionError' | 'RunNotCancelableError' | 'RunNotFoundError' | 'UnauthorizedError', ParentType, ContextType>;
 };
 
 export type FailedCheckResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FailedCheck'] = ResolversParentTypes['FailedCheck']> = {
@@ -1106,6 +1720,12 @@ export type InstigatorResultResolvers<ContextType = RequestContext, ParentType e
   __resolveType: TypeResolveFn<'InstigatorNotFoundError' | 'Schedule' | 'Sensor' | 'UnauthorizedError', ParentType, ContextType>;
 };
 
+export type InvalidBackfillErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvalidBackfillError'] = ResolversParentTypes['InvalidBackfillError']> = {
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type InvalidPartitionErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvalidPartitionError'] = ResolversParentTypes['InvalidPartitionError']> = {
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1119,6 +1739,15 @@ export type InvalidSelectionErrorResolvers<ContextType = RequestContext, ParentT
 export type InvalidTagErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvalidTagError'] = ResolversParentTypes['InvalidTagError']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type LaunchBackfillResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LaunchBackfillResult'] = ResolversParentTypes['LaunchBackfillResult']> = {
+  __resolveType: TypeResolveFn<'BackfillNotFoundError' | 'InvalidBackfillError' | 'LaunchBackfillSuccess' | 'UnauthorizedError', ParentType, ContextType>;
+};
+
+export type LaunchBackfillSuccessResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LaunchBackfillSuccess'] = ResolversParentTypes['LaunchBackfillSuccess']> = {
+  backfill?: Resolver<ResolversTypes['Backfill'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1165,10 +1794,15 @@ export type MetadataEntryResolvers<ContextType = RequestContext, ParentType exte
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addDynamicPartitions?: Resolver<ResolversTypes['DynamicPartitionsResult'], ParentType, ContextType, RequireFields<MutationAddDynamicPartitionsArgs, 'keys' | 'name'>>;
+  cancelBackfill?: Resolver<ResolversTypes['CancelBackfillResult'], ParentType, ContextType, RequireFields<MutationCancelBackfillArgs, 'id'>>;
   cancelRun?: Resolver<ResolversTypes['CancelRunResult'], ParentType, ContextType, RequireFields<MutationCancelRunArgs, 'runId'>>;
+  deleteDynamicPartitions?: Resolver<ResolversTypes['DynamicPartitionsResult'], ParentType, ContextType, RequireFields<MutationDeleteDynamicPartitionsArgs, 'keys' | 'name'>>;
+  launchBackfill?: Resolver<ResolversTypes['LaunchBackfillResult'], ParentType, ContextType, RequireFields<MutationLaunchBackfillArgs, 'input'>>;
   launchRun?: Resolver<ResolversTypes['LaunchRunResult'], ParentType, ContextType, RequireFields<MutationLaunchRunArgs, 'selection'>>;
   reexecuteRun?: Resolver<ResolversTypes['LaunchRunResult'], ParentType, ContextType, RequireFields<MutationReexecuteRunArgs, 'fromFailure' | 'runId'>>;
   reloadLocation?: Resolver<ResolversTypes['ReloadLocationResult'], ParentType, ContextType, RequireFields<MutationReloadLocationArgs, 'name'>>;
+  retryBackfill?: Resolver<ResolversTypes['LaunchBackfillResult'], ParentType, ContextType, RequireFields<MutationRetryBackfillArgs, 'id'>>;
   setInstigatorStatus?: Resolver<ResolversTypes['InstigatorResult'], ParentType, ContextType, RequireFields<MutationSetInstigatorStatusArgs, 'id' | 'status'>>;
 };
 
@@ -1190,17 +1824,39 @@ export type OverviewResolvers<ContextType = RequestContext, ParentType extends R
   warnCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type PartitionMappingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PartitionMapping'] = ResolversParentTypes['PartitionMapping']> = {
+  declared?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  endOffset?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startOffset?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type PartitionRangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PartitionRange'] = ResolversParentTypes['PartitionRange']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type PartitionStateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PartitionState'] = ResolversParentTypes['PartitionState']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   runId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PartitionStatusValue'], ParentType, ContextType>;
   timestamp?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type PartitionStateConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PartitionStateConnection'] = ResolversParentTypes['PartitionStateConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PartitionState']>, ParentType, ContextType>;
 };
 
 export type PartitionStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PartitionStatus'] = ResolversParentTypes['PartitionStatus']> = {
   failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   materialized?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  partitions?: Resolver<Array<ResolversTypes['PartitionState']>, ParentType, ContextType, RequireFields<PartitionStatusPartitionsArgs, 'first'>>;
+  missing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  missingRanges?: Resolver<Array<ResolversTypes['PartitionRange']>, ParentType, ContextType, RequireFields<PartitionStatusMissingRangesArgs, 'first'>>;
+  partitions?: Resolver<ResolversTypes['PartitionStateConnection'], ParentType, ContextType, RequireFields<PartitionStatusPartitionsArgs, 'first' | 'newestFirst'>>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -1209,6 +1865,7 @@ export type PartitionsDefinitionResolvers<ContextType = RequestContext, ParentTy
   format?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   keys?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   start?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -1218,7 +1875,10 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   asset?: Resolver<Maybe<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<QueryAssetArgs, 'key'>>;
   assetGraph?: Resolver<ResolversTypes['AssetGraph'], ParentType, ContextType, Partial<QueryAssetGraphArgs>>;
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, RequireFields<QueryAssetsArgs, 'first'>>;
+  backfill?: Resolver<Maybe<ResolversTypes['Backfill']>, ParentType, ContextType, RequireFields<QueryBackfillArgs, 'id'>>;
+  backfills?: Resolver<ResolversTypes['BackfillConnection'], ParentType, ContextType, RequireFields<QueryBackfillsArgs, 'first'>>;
   daemon?: Resolver<ResolversTypes['DaemonStatus'], ParentType, ContextType>;
+  dynamicPartitions?: Resolver<ResolversTypes['DynamicPartitionConnection'], ParentType, ContextType, RequireFields<QueryDynamicPartitionsArgs, 'first' | 'name'>>;
   instigator?: Resolver<Maybe<ResolversTypes['Instigator']>, ParentType, ContextType, RequireFields<QueryInstigatorArgs, 'id'>>;
   locations?: Resolver<Array<ResolversTypes['CodeLocation']>, ParentType, ContextType>;
   overview?: Resolver<ResolversTypes['Overview'], ParentType, ContextType>;
@@ -1372,23 +2032,43 @@ export type Resolvers<ContextType = RequestContext> = {
   Asset?: AssetResolvers<ContextType>;
   AssetCheck?: AssetCheckResolvers<ContextType>;
   AssetConnection?: AssetConnectionResolvers<ContextType>;
+  AssetDependency?: AssetDependencyResolvers<ContextType>;
   AssetGraph?: AssetGraphResolvers<ContextType>;
   AssetGraphEdge?: AssetGraphEdgeResolvers<ContextType>;
   AssetGraphNode?: AssetGraphNodeResolvers<ContextType>;
+  Backfill?: BackfillResolvers<ContextType>;
+  BackfillAssetProgress?: BackfillAssetProgressResolvers<ContextType>;
+  BackfillConnection?: BackfillConnectionResolvers<ContextType>;
+  BackfillCounts?: BackfillCountsResolvers<ContextType>;
+  BackfillNotCancelableError?: BackfillNotCancelableErrorResolvers<ContextType>;
+  BackfillNotFoundError?: BackfillNotFoundErrorResolvers<ContextType>;
+  BackfillPartitionSet?: BackfillPartitionSetResolvers<ContextType>;
+  BackfillPolicy?: BackfillPolicyResolvers<ContextType>;
+  BackfillTarget?: BackfillTargetResolvers<ContextType>;
+  BackfillTargetConnection?: BackfillTargetConnectionResolvers<ContextType>;
+  CancelBackfillResult?: CancelBackfillResultResolvers<ContextType>;
+  CancelBackfillSuccess?: CancelBackfillSuccessResolvers<ContextType>;
   CancelRunResult?: CancelRunResultResolvers<ContextType>;
   CancelRunSuccess?: CancelRunSuccessResolvers<ContextType>;
   CodeLocation?: CodeLocationResolvers<ContextType>;
   DaemonLoop?: DaemonLoopResolvers<ContextType>;
   DaemonStatus?: DaemonStatusResolvers<ContextType>;
+  DynamicPartition?: DynamicPartitionResolvers<ContextType>;
+  DynamicPartitionConnection?: DynamicPartitionConnectionResolvers<ContextType>;
+  DynamicPartitionsChange?: DynamicPartitionsChangeResolvers<ContextType>;
+  DynamicPartitionsResult?: DynamicPartitionsResultResolvers<ContextType>;
   Error?: ErrorResolvers<ContextType>;
   FailedCheck?: FailedCheckResolvers<ContextType>;
   FreshnessState?: FreshnessStateResolvers<ContextType>;
   Instigator?: InstigatorResolvers<ContextType>;
   InstigatorNotFoundError?: InstigatorNotFoundErrorResolvers<ContextType>;
   InstigatorResult?: InstigatorResultResolvers<ContextType>;
+  InvalidBackfillError?: InvalidBackfillErrorResolvers<ContextType>;
   InvalidPartitionError?: InvalidPartitionErrorResolvers<ContextType>;
   InvalidSelectionError?: InvalidSelectionErrorResolvers<ContextType>;
   InvalidTagError?: InvalidTagErrorResolvers<ContextType>;
+  LaunchBackfillResult?: LaunchBackfillResultResolvers<ContextType>;
+  LaunchBackfillSuccess?: LaunchBackfillSuccessResolvers<ContextType>;
   LaunchRunResult?: LaunchRunResultResolvers<ContextType>;
   LaunchRunSuccess?: LaunchRunSuccessResolvers<ContextType>;
   LocationNotFoundError?: LocationNotFoundErrorResolvers<ContextType>;
@@ -1398,7 +2078,10 @@ export type Resolvers<ContextType = RequestContext> = {
   MetadataEntry?: MetadataEntryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Overview?: OverviewResolvers<ContextType>;
+  PartitionMapping?: PartitionMappingResolvers<ContextType>;
+  PartitionRange?: PartitionRangeResolvers<ContextType>;
   PartitionState?: PartitionStateResolvers<ContextType>;
+  PartitionStateConnection?: PartitionStateConnectionResolvers<ContextType>;
   PartitionStatus?: PartitionStatusResolvers<ContextType>;
   PartitionsDefinition?: PartitionsDefinitionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -2,12 +2,13 @@
  * Assets: the catalog listing, one asset, the lineage graph, and the fields of `Asset` that read
  * materializations, partitions, checks, freshness and the instigators that target it.
  */
-import { parseAssetKey, resolveSelection, type RunRecord } from "@flyt/core";
-import { partitionsFromSnapshot } from "@flyt/partitions";
+import { parseAssetKey, resolveSelection } from "@flyt/core";
 import type { AssetFilter, AssetGraphEdge, QueryResolvers, Resolvers } from "../generated/resolvers.js";
+import { edgeMapping } from "../mappings.js";
 import { assetStatus, freshnessOf, graphOf, instigators, latestByAsset, latestChecks, recentRunByAsset, statusOf, targetKeys } from "./loaders.js";
 import { afterArg, clampFirst } from "./paging.js";
-import type { AssetGraphNodeParent, AssetNode, PartitionStateParent } from "./parents.js";
+import type { AssetGraphNodeParent, AssetNode } from "./parents.js";
+import { partitionStatusOf } from "./partitions.js";
 import { materialization, tags } from "./views.js";
 
 function matchesFilter(asset: AssetNode, filter: AssetFilter | null | undefined): boolean {
@@ -62,7 +63,7 @@ export const assetQueries: QueryResolvers = {
       nodes.push({ key: asset.key, group: asset.group, location: asset.location, status: statusOf(asset.key, latest, runs), kinds: asset.kinds, partitioned: asset.partitions !== null });
       for (const dep of asset.deps) {
         if (keys !== null && !keys.has(dep)) continue;
-        edges.push({ from: dep, to: asset.key });
+        edges.push({ from: dep, to: asset.key, partitionMapping: edgeMapping(asset, dep, merged.assets.get(dep)) });
         if (!merged.assets.has(dep)) unresolved.add(dep);
       }
     }
@@ -76,35 +77,26 @@ export const assetTypes: Resolvers = {
     tags: (a) => tags(a.tags),
     dependents: (a, _args, ctx) => [...graphOf(ctx).graph.downstreamOf(a.key)],
     upstream: (a, _args, ctx) => a.deps.flatMap((d) => graphOf(ctx).assets.get(d) ?? []),
+    upstreamDependencies: (a, _args, ctx) =>
+      a.deps.map((dep) => {
+        const upstream = graphOf(ctx).assets.get(dep);
+        return { key: dep, asset: upstream ?? null, partitionMapping: edgeMapping(a, dep, upstream) };
+      }),
     downstream: (a, _args, ctx) => graphOf(ctx).graph.downstreamOf(a.key).flatMap((d) => graphOf(ctx).assets.get(d) ?? []),
     partitions: (a) => {
       const p = a.partitions;
       if (p === null) return null;
-      return p.kind === "static"
-        ? { kind: "static", keys: p.keys, cadence: null, timezone: null, start: null, format: null }
-        : { kind: "time-window", cadence: p.cadence, timezone: p.timezone, start: p.start, format: p.format, keys: null };
+      const none = { keys: null, cadence: null, timezone: null, start: null, format: null, name: null };
+      switch (p.kind) {
+        case "static":
+          return { ...none, kind: "static", keys: p.keys };
+        case "time-window":
+          return { ...none, kind: "time-window", cadence: p.cadence, timezone: p.timezone, start: p.start, format: p.format };
+        case "dynamic":
+          return { ...none, kind: "dynamic", name: p.name };
+      }
     },
-    partitionStatus: async (a, _args, ctx) => {
-      if (a.partitions === null) return null;
-      const keys = partitionsFromSnapshot(a.partitions).keys(new Date(ctx.now));
-      const done = new Map((await ctx.options.storage.getPartitionMaterializations(a.key)).map((e) => [e.partition ?? "", e]));
-      // A partition is FAILED when its newest failed run is newer than its materialization.
-      const failedRuns = await ctx.options.storage.listRuns({ assetKey: a.key, statuses: ["FAILURE"] }, { limit: 200 });
-      const failed = new Map<string, RunRecord>();
-      for (const run of failedRuns.items) if (run.partitionKey !== null && !failed.has(run.partitionKey)) failed.set(run.partitionKey, run);
-      const states = keys.map((key): PartitionStateParent => {
-        const mat = done.get(key);
-        const fail = failed.get(key);
-        if (fail && (!mat || mat.timestamp < (fail.endedAt ?? fail.updatedAt))) return { key, status: "FAILED", runId: fail.runId, timestamp: fail.endedAt };
-        return mat ? { key, status: "MATERIALIZED", runId: mat.runId, timestamp: mat.timestamp } : { key, status: "MISSING", runId: null, timestamp: null };
-      });
-      return {
-        total: keys.length,
-        materialized: states.filter((s) => s.status === "MATERIALIZED").length,
-        failed: states.filter((s) => s.status === "FAILED").length,
-        states,
-      };
-    },
+    partitionStatus: (a, _args, ctx) => partitionStatusOf(ctx, a),
     status: (a, _args, ctx) => assetStatus(ctx, a.key),
     latestMaterialization: async (a, _args, ctx) => {
       const entry = (await latestByAsset(ctx)).get(a.key);
@@ -140,12 +132,5 @@ export const assetTypes: Resolvers = {
 
   AssetGraphNode: {
     freshness: async (n, _args, ctx) => (await freshnessOf(ctx, graphOf(ctx).assets.get(n.key)))?.state ?? null,
-  },
-
-  PartitionStatus: {
-    partitions: (p, args) => {
-      const first = clampFirst(args.first, 500, 10_000);
-      return p.states.length > first ? p.states.slice(p.states.length - first) : p.states;
-    },
   },
 };

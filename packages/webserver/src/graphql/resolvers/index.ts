@@ -7,9 +7,11 @@
 import type { ErrorResolvers, Resolvers } from "../generated/resolvers.js";
 import { assetQueries, assetTypes } from "./assets.js";
 import { instigatorQueries, instigatorTypes } from "./instigators.js";
-import { locationQueries } from "./locations.js";
+import { backfillQueries, backfillTypes } from "./backfills.js";
+import { locationQueries, locationTypes } from "./locations.js";
 import { mutationResolvers } from "./mutations.js";
 import { observabilityQueries } from "./observability.js";
+import { partitionQueries, partitionTypes } from "./partitions.js";
 import { runQueries, runTypes } from "./runs.js";
 import { viewerQueries } from "./viewer.js";
 
@@ -19,12 +21,18 @@ type ErrorTypeName = NonNullable<Awaited<ReturnType<ErrorResolvers["__resolveTyp
 const byTypename = <T extends string>(value: { __typename: T }): T => value.__typename;
 
 export const resolvers: Resolvers = {
-  Query: { ...assetQueries, ...runQueries, ...instigatorQueries, ...locationQueries, ...observabilityQueries, ...viewerQueries },
+  Query: { ...assetQueries, ...runQueries, ...instigatorQueries, ...locationQueries, ...observabilityQueries, ...viewerQueries, ...backfillQueries, ...partitionQueries },
   Mutation: mutationResolvers,
   ...assetTypes,
   ...runTypes,
   ...instigatorTypes,
+  ...locationTypes,
+  ...partitionTypes,
+  ...backfillTypes,
   LaunchRunResult: { __resolveType: byTypename },
+  LaunchBackfillResult: { __resolveType: byTypename },
+  CancelBackfillResult: { __resolveType: byTypename },
+  DynamicPartitionsResult: { __resolveType: byTypename },
   CancelRunResult: { __resolveType: byTypename },
   InstigatorResult: { __resolveType: byTypename },
   ReloadLocationResult: { __resolveType: byTypename },

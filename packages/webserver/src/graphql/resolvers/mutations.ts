@@ -4,15 +4,42 @@
  */
 import { isTerminalRunStatus } from "@flyt/core";
 import { setInstigatorStatus } from "@flyt/storage";
-import type { MutationResolvers, UnauthorizedError } from "../generated/resolvers.js";
+import { cancelBackfill, launchBackfill, retryBackfill } from "../backfills.js";
+import type { RequestContext } from "../context.js";
+import { changeDynamicPartitions } from "../dynamic-partitions.js";
+import type { LaunchBackfillInput, MutationResolvers, UnauthorizedError } from "../generated/resolvers.js";
 import { launchSelection, reexecute } from "../launch.js";
 import { findInstigator, idOf } from "./loaders.js";
 import { locationView } from "./views.js";
 
 const unauthorized: UnauthorizedError & { __typename: "UnauthorizedError" } = {
   __typename: "UnauthorizedError",
-  message: "You may look but not change anything: launching, re-executing and canceling runs, starting and stopping schedules and sensors and reloading locations need the operator role.",
+  message:
+    "You may look but not change anything: launching, re-executing and canceling runs and backfills, changing dynamic partitions, starting and stopping schedules and sensors and reloading locations need the operator role.",
 };
+
+/**
+ * The GraphQL input as the request shape @flyt/backfills validates (the one REST takes as JSON):
+ * only the fields the partition set's kind uses are carried, and any other one given is passed
+ * on too, so validation refuses it by name instead of it being dropped unseen.
+ */
+function backfillRequestOf(input: LaunchBackfillInput): Record<string, unknown> {
+  const given = input.partitions;
+  const partitions: Record<string, unknown> = { kind: given.kind.toLowerCase() };
+  for (const field of ["from", "to", "keys", "backfillId"] as const) if (given[field] !== null && given[field] !== undefined) partitions[field] = given[field];
+  const policy = input.policy
+    ? input.policy.kind === "SINGLE_RUN"
+      ? { kind: "single-run", ...(input.policy.maxPartitionsPerRun == null ? {} : { maxPartitionsPerRun: input.policy.maxPartitionsPerRun }) }
+      : { kind: "multi-run", maxPartitionsPerRun: input.policy.maxPartitionsPerRun ?? 1 }
+    : null;
+  const tags: Record<string, string> = {};
+  for (const t of input.tags ?? []) tags[t.key] = t.value;
+  return { selection: input.selection, partitions, policy, tags, maxConcurrentRuns: input.maxConcurrentRuns ?? null };
+}
+
+function backfillDeps(ctx: RequestContext) {
+  return { storage: ctx.options.storage, graph: () => ctx.options.definitions.graph(), now: () => ctx.now };
+}
 
 export const mutationResolvers: MutationResolvers = {
   launchRun: async (_p, args, ctx) => {
@@ -20,7 +47,8 @@ export const mutationResolvers: MutationResolvers = {
     const tags: Record<string, string> = {};
     for (const t of args.tags ?? []) tags[t.key] = t.value;
     const partition = typeof args.partition === "string" && args.partition !== "" ? args.partition : null;
-    return launchSelection(ctx.options, { selection: args.selection, partition, tags });
+    const range = args.partitionRange ? { start: args.partitionRange.start, end: args.partitionRange.end } : null;
+    return launchSelection(ctx.options, { selection: args.selection, partition, partitionRange: range, tags });
   },
   reexecuteRun: async (_p, args, ctx) => {
     if (!ctx.viewer.canMutate) return unauthorized;
@@ -46,5 +74,25 @@ export const mutationResolvers: MutationResolvers = {
     if (!ctx.viewer.canMutate) return unauthorized;
     if (!ctx.options.definitions.list().some((l) => l.name === args.name)) return { __typename: "LocationNotFoundError", message: `No code location ${JSON.stringify(args.name)}.` };
     return { __typename: "CodeLocation", ...locationView(await ctx.options.definitions.reload(args.name)) };
+  },
+  launchBackfill: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    return launchBackfill(backfillDeps(ctx), backfillRequestOf(args.input), ctx.viewer.name ?? null);
+  },
+  cancelBackfill: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    return cancelBackfill(ctx.options.storage, args.id);
+  },
+  retryBackfill: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    return retryBackfill(backfillDeps(ctx), args.id, ctx.viewer.name ?? null);
+  },
+  addDynamicPartitions: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    return changeDynamicPartitions(ctx.options.storage, ctx.options.definitions.graph(), "add", args.name, args.keys);
+  },
+  deleteDynamicPartitions: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    return changeDynamicPartitions(ctx.options.storage, ctx.options.definitions.graph(), "delete", args.name, args.keys);
   },
 };

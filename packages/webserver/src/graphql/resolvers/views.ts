@@ -4,7 +4,8 @@
  */
 import type { MetadataValue, StoredEvent } from "@flyt/core";
 import type { LocationEntry } from "../context.js";
-import type { CodeLocation, Materialization, MetadataEntry, RunEvent, Tag } from "../generated/resolvers.js";
+import type { Materialization, MetadataEntry, RunEvent, Tag } from "../generated/resolvers.js";
+import type { CodeLocationParent } from "./parents.js";
 
 export function tags(record: Record<string, string>): Tag[] {
   return Object.entries(record).map(([key, value]) => ({ key, value }));
@@ -33,7 +34,7 @@ export function materialization(entry: { id?: number; eventId?: number; runId: s
   };
 }
 
-export function locationView(entry: LocationEntry): CodeLocation {
+export function locationView(entry: LocationEntry): CodeLocationParent {
   return {
     name: entry.name,
     status: entry.status,
@@ -64,6 +65,10 @@ function runMessageAndLevel(event: StoredEvent): { level: string; message: strin
       return { level: "warn", message: `skipped: ${body.reason}`, stream: null };
     case "ASSET_MATERIALIZATION":
       return { level: "info", message: `materialized ${body.assetKey}${body.partition ? ` [${body.partition}]` : ""}`, stream: null };
+    case "DYNAMIC_PARTITIONS_CHANGED": {
+      const parts = [body.added.length > 0 ? `added ${body.added.length}` : "", body.deleted.length > 0 ? `deleted ${body.deleted.length}` : ""].filter(Boolean).join(", ");
+      return { level: "info", message: `dynamic partitions ${body.name}: ${parts || "no change"}`, stream: null };
+    }
     case "ASSET_OBSERVATION":
       return { level: "info", message: `observed ${body.assetKey}`, stream: null };
     case "ASSET_CHECK_EVALUATION":
