@@ -12,6 +12,8 @@ export interface CommandContext {
   /** Writes a line to stdout (commands never call console directly, so tests can capture output). */
   out: (line: string) => void;
   err: (line: string) => void;
+  /** The terminal stdout is, when it is one (live progress redraws there); undefined otherwise. */
+  tty?: { write(text: string): void; columns?: number | undefined } | undefined;
 }
 
 export interface GlobalOptions {
@@ -22,7 +24,7 @@ export interface GlobalOptions {
 
 export async function openContext(
   options: GlobalOptions,
-  io: { out: (line: string) => void; err: (line: string) => void },
+  io: { out: (line: string) => void; err: (line: string) => void; tty?: CommandContext["tty"] },
   flags: GivenConfig["flags"] = {},
 ): Promise<CommandContext & AsyncDisposable> {
   const config = loadConfig({ flags, ...(options.config ? { configFile: options.config } : {}) });
@@ -33,6 +35,7 @@ export async function openContext(
     storage,
     out: io.out,
     err: io.err,
+    tty: io.tty,
     async [Symbol.asyncDispose]() {
       await storage.close();
     },

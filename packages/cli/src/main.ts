@@ -13,15 +13,19 @@ import { listRuns, reexecuteRun, showRun } from "./commands/runs.js";
 import { registerDaemonCommands } from "./commands/register-daemon.js";
 import { registerCodeLocationCommands } from "./commands/code-locations.js";
 import { registerTokenCommands } from "./commands/tokens.js";
+import { registerBackfillCommands } from "./commands/register-backfills.js";
 
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** The terminal stdout is, if it is one: where live progress redraws in place (`flyt backfill`). */
+  tty?: { write(text: string): void; columns?: number | undefined } | undefined;
 }
 
 const defaultIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  tty: process.stdout.isTTY ? process.stdout : undefined,
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -40,11 +44,12 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .requiredOption("-f, --file <definitions>", "TypeScript or JavaScript module exporting defineDefinitions(...)")
     .option("-s, --select <selection>", "assets to materialize (see docs/selection.md)", "*")
     .option("-p, --partition <key>", "partition to materialize, e.g. 2024")
+    .option("--partition-range <first..last>", "one run over a range of partitions, both included, e.g. 2000..2024")
     .option("-t, --tag <key=value>", "tag the run (repeatable)", collect)
     .addOption(new Option("--launcher <launcher>", "where the run worker runs").choices(["subprocess", "in-process"]))
     .option("--parallelism <n>", "maximum steps running at once")
     .option("-v, --verbose", "also print log lines and captured output")
-    .action(async (options: { file: string; select: string; partition?: string; tag?: string[]; launcher?: string; parallelism?: string; verbose?: boolean }) => {
+    .action(async (options: { file: string; select: string; partition?: string; partitionRange?: string; tag?: string[]; launcher?: string; parallelism?: string; verbose?: boolean }) => {
       await using ctx = await openContext(globals(), io, { launcher: options.launcher, parallelism: options.parallelism });
       setExitCode(await materialize(ctx, options));
     });
@@ -97,6 +102,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       setExitCode(await dev(ctx, options));
     });
 
+  registerBackfillCommands(program, io, globals, setExitCode);
   registerDaemonCommands(program, io, globals, setExitCode);
   registerTokenCommands(program, io, globals, setExitCode);
 

@@ -85,7 +85,7 @@ export function registerCodeLocationCommands(program: Command, io: Io, setExitCo
       const log = logs.logger("webserver");
       // Opened, not awaited: the API answers at once and each location shows its own status as soon as
       // it has one; a location that hangs at import holds back nothing but itself.
-      const workspace = Workspace.open({ locations: config.locations, log: logs.sink("workspace") });
+      const workspace = Workspace.open({ locations: config.locations, log: logs.sink("workspace"), storage: ctx.storage });
       const uiDir = builtUiDir();
       if (!uiDir) log.warn("the UI is not built (run `npm run build`); serving the API only");
       // The GraphQL API and UI. Runs launched through it are queued; the daemon launches them.

@@ -93,7 +93,7 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
   });
   const codeServerTargets = Object.fromEntries(remoteLocations.map((l) => [l.name, { launcher: onCodeServers }]));
   // File locations: one child code server each, loading on its own (a hung import delays only it).
-  const workspace = locations.length === 0 ? null : Workspace.open({ locations: locations.map((l) => ({ name: l.name, file: l.definitionsFile })), log: logs.sink("workspace") });
+  const workspace = locations.length === 0 ? null : Workspace.open({ locations: locations.map((l) => ({ name: l.name, file: l.definitionsFile })), log: logs.sink("workspace"), storage: ctx.storage });
   const fileClients = workspace === null ? [] : locations.map((l) => ({ name: l.name, client: workspaceClient(() => workspace, l.name) }));
   const evaluator = new RemoteEvaluator(
     [...fileClients, ...remoteLocations.map((l) => ({ name: l.name, client: clients.get(l.name)! }))],

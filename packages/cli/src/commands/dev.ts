@@ -168,7 +168,7 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
     // The workspace's info lines repeat the location lines below: only its warnings and errors.
     // Opened, not awaited: each location (a child code server) reports as soon as it is up, and one
     // that hangs at import stays LOADING until its own timeout without holding back the others.
-    workspace = Workspace.open({ locations: locations.map((l) => ({ name: l.name, file: l.file })), log: warningsOnly(logs.sink("workspace")) });
+    workspace = Workspace.open({ locations: locations.map((l) => ({ name: l.name, file: l.file })), log: warningsOnly(logs.sink("workspace")), storage });
     definitions.workspace = workspace;
     const reported = new Set<string>();
     const report = (state: LocationState): void => {

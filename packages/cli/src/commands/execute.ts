@@ -6,7 +6,7 @@
  * ends CANCELED, its processes are reaped); a second Ctrl-C stops waiting for a graceful end.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { InvalidConfigError, isTerminalRunStatus, type RunRecord } from "@flyt/core";
+import { InvalidConfigError, isTerminalRunStatus, PARTITION_RANGE_END_TAG, PARTITION_RANGE_START_TAG, type RunRecord } from "@flyt/core";
 import type { RunLauncher } from "@flyt/contracts";
 import { InProcessLauncher, SubprocessLauncher } from "@flyt/run-worker";
 import pc from "picocolors";
@@ -39,6 +39,14 @@ export function localLauncher(name: LauncherName): RunLauncher {
   return name === "in-process" ? new InProcessLauncher() : new SubprocessLauncher();
 }
 
+/** ", partition 2024", ", partitions 2000…2024" (a range run), or "" for a run of no partition. */
+function partitionsOf(run: RunRecord): string {
+  const start = run.tags[PARTITION_RANGE_START_TAG];
+  const end = run.tags[PARTITION_RANGE_END_TAG];
+  if (start !== undefined && end !== undefined) return start === end ? `, partition ${start}` : `, partitions ${start}…${end}`;
+  return run.partitionKey ? `, partition ${run.partitionKey}` : "";
+}
+
 /** Exit codes: 0 success, 1 failure, 130 canceled (like a shell interrupted by SIGINT). */
 export function exitCodeFor(run: RunRecord): number {
   switch (run.status) {
@@ -66,7 +74,7 @@ export async function executeRun(
   ctx.out(
     pc.dim(
       `Run ${run.runId}: ${run.assetKeys.length} asset${run.assetKeys.length === 1 ? "" : "s"}` +
-        `${run.partitionKey ? `, partition ${run.partitionKey}` : ""} · ${launcher.name} launcher · parallelism ${ctx.config.execution.parallelism}`,
+        `${partitionsOf(run)} · ${launcher.name} launcher · parallelism ${ctx.config.execution.parallelism}`,
     ),
   );
   const handle = launcher.launch({
@@ -133,7 +141,7 @@ const UNCLAIMED_HINT_MS = 15_000;
  */
 export async function followRun(ctx: CommandContext, run: RunRecord, options: { verbose: boolean }): Promise<number> {
   const printer = new ProgressPrinter({ write: ctx.out, verbose: options.verbose });
-  ctx.out(pc.dim(`Run ${run.runId}: ${run.assetKeys.length} asset${run.assetKeys.length === 1 ? "" : "s"}${run.partitionKey ? `, partition ${run.partitionKey}` : ""} · queued for the daemon (location ${run.location})`));
+  ctx.out(pc.dim(`Run ${run.runId}: ${run.assetKeys.length} asset${run.assetKeys.length === 1 ? "" : "s"}${partitionsOf(run)} · queued for the daemon (location ${run.location})`));
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;

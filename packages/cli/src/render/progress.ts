@@ -74,6 +74,11 @@ export class ProgressPrinter {
       case "RUN_PLANNED":
         if (this.options.verbose) w(pc.dim(`  planned ${body.steps.length} step${body.steps.length === 1 ? "" : "s"}: ${body.steps.map((s) => s.stepKey).join(", ")}`));
         break;
+      case "DYNAMIC_PARTITIONS_CHANGED": {
+        const parts = [body.added.length > 0 ? `added ${listKeys(body.added)}` : "", body.deleted.length > 0 ? `deleted ${listKeys(body.deleted)}` : ""].filter((p) => p !== "");
+        w(pc.dim(`  ${step ? `${step} ` : ""}dynamic partitions ${body.name}: ${parts.join("; ") || "no change"}`));
+        break;
+      }
       case "RUN_QUEUED":
       case "RUN_STARTING":
       case "RUN_SUCCESS":
@@ -90,6 +95,11 @@ export class ProgressPrinter {
 export function runOutcomeLine(run: RunRecord): string {
   const took = run.startedAt && run.endedAt ? ` in ${formatDuration(run.endedAt - run.startedAt)}` : "";
   return `Run ${run.runId} ${colorStatus(run.status)}${took}`;
+}
+
+/** Up to five keys, then how many more. */
+function listKeys(keys: readonly string[]): string {
+  return keys.length > 5 ? `${keys.slice(0, 5).join(", ")} and ${keys.length - 5} more` : keys.join(", ");
 }
 
 function firstLine(text: string): string {
