@@ -1,7 +1,7 @@
 /**
  * Atlas in miniature: SSB house prices and MET weather ingested by TypeScript assets, cleaned,
  * aggregated and joined by a dbt project (`dbt/`), and written as the document a web app serves.
- * `flyt materialize -f examples/atlas/definitions.ts --select '*' --partition 2023` loads this
+ * `flyt backfill -f examples/atlas/definitions.ts --select '*' --all` loads this
  * file. What each TypeScript asset does lives in `src/pipeline.ts`, the dbt models in `dbt/`;
  * this file says what the assets are (keys, lineage, owners, partitions, retries), which
  * resources they use, and how the dbt project joins the graph.
@@ -13,11 +13,12 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dbtAssets, type DbtAssetsOptions } from "@flyt/dbt";
-import { asset, defineDefinitions, env, resource, schedule, sensor, staticPartitions } from "@flyt/sdk";
+import { asset, dailyPartitions, defineDefinitions, env, monthlyPartitions, resource, schedule, sensor, timeWindowPartitionMapping, yearlyPartitions } from "@flyt/sdk";
 import { nonNullCheck, rowCountCheck } from "./src/checks.js";
 import { atlasDbtExecutable, dbtProjectDir } from "./src/dbt.js";
+import { FROST_STATION } from "./src/frost.js";
 import { BERGEN } from "./src/met.js";
-import { ingestForecast, ingestHousePriceYear, overviewJson, TABLES } from "./src/pipeline.js";
+import { ingestForecast, ingestHousePriceYear, ingestObservationsDay, overviewJson, rollupObservationsMonth, TABLES } from "./src/pipeline.js";
 import { decideReleases, parseReleaseCalendar } from "./src/release-calendar.js";
 import { HOUSE_PRICE_YEARS } from "./src/ssb.js";
 import { createSources, defaultFixturesDir, resolveSourcesConfig, type AtlasSources } from "./src/sources.js";
@@ -34,6 +35,7 @@ const sources = resource({
     mode: env("ATLAS_SOURCE", { default: "fixtures" }),
     fixturesDir: env("ATLAS_FIXTURES_DIR", { default: "" }),
     userAgent: env("ATLAS_USER_AGENT", { default: `flyt-atlas-example/0.1 ${CONTACT}` }),
+    frostClientId: env("ATLAS_FROST_CLIENT_ID", { default: "" }),
   },
   create: (config) => createSources(resolveSourcesConfig(config)),
 });
@@ -58,10 +60,11 @@ const houseRaw = asset<AtlasResources>({
   kinds: ["typescript", "sqlite"],
   tags: { source: "ssb", table: "07221", license: "CC-BY-4.0" },
   codeVersion: "1",
-  partitions: staticPartitions(HOUSE_PRICE_YEARS),
-  // SSB publishes a year's quarters by the following spring: by 1 April (Oslo) the data must be
-  // less than a year old. "latest" judges the newest year partition once partitions are time
-  // windows; with these static years it judges the newest materialization of any year.
+  // One partition per calendar year in Oslo, the years the recorded table covers (a live
+  // deployment would leave `end` open and let the release-calendar sensor request each new year).
+  partitions: yearlyPartitions({ start: HOUSE_PRICE_YEARS[0], end: String(Number(HOUSE_PRICE_YEARS.at(-1)) + 1), timezone: "Europe/Oslo" }),
+  // SSB publishes a year's quarters by the following spring: by 1 April (Oslo) the newest complete
+  // year partition must be less than a year old.
   freshnessPolicy: { cron: "0 9 1 4 *", timezone: "Europe/Oslo", maximumLagMinutes: 365 * 24 * 60, warnBeforeMinutes: 30 * 24 * 60, partitions: "latest" },
   resources: ["sources", "store"],
   compute: async (ctx) => {
@@ -93,6 +96,50 @@ const forecast = asset<AtlasResources>({
     if (ctx.attempt > 1) ctx.log.warn("retrying the MET forecast", { attempt: ctx.attempt });
     return ingestForecast({ sources: ctx.resources.sources, store: ctx.resources.store, location: BERGEN, signal: ctx.signal, log: ctx.log });
   },
+});
+
+/**
+ * Frost's hourly observations at Bergen – Florida, one UTC day per partition, and their monthly
+ * rollup: a monthly partition reads the month's day partitions through a time-window partition
+ * mapping, so a backfill launches a month only after its days. The recorded fixtures hold one day
+ * (2022-04-01), so with ATLAS_SOURCE=fixtures the partitions end there; live, they run up to the
+ * last complete day (Frost needs ATLAS_FROST_CLIENT_ID).
+ */
+const liveSources = process.env.ATLAS_SOURCE?.trim() === "live";
+const observationDays = dailyPartitions({ start: "2022-04-01", timezone: "UTC", ...(liveSources ? {} : { end: "2022-04-02" }) });
+const observationMonths = monthlyPartitions({ start: "2022-04", timezone: "UTC", ...(liveSources ? {} : { end: "2022-05-01" }) });
+const observationsDailyKey = `atlas/met/${FROST_STATION.name}_observations_daily`;
+
+const observationsDaily = asset<AtlasResources>({
+  key: ["atlas", "met", `${FROST_STATION.name}_observations_daily`],
+  group: "frost",
+  description: `MET Frost observations of station ${FROST_STATION.id} (Bergen – Florida): the UTC day's hourly air temperature, humidity and wind summarized in one row.`,
+  owners: [OWNER],
+  kinds: ["typescript", "sqlite"],
+  tags: { source: "frost", license: "CC-BY-3.0-NO" },
+  codeVersion: "1",
+  partitions: observationDays,
+  // Frost publishes a day's observations within hours; the newest complete day must land within a day and a half.
+  freshnessPolicy: { maximumLagMinutes: 36 * 60, warnAfterMinutes: 30 * 60, partitions: "latest" },
+  retryPolicy: { maxRetries: 2, delayMs: 500, backoff: "exponential", maxDelayMs: 5000 },
+  resources: ["sources", "store"],
+  compute: async (ctx) =>
+    ingestObservationsDay({ sources: ctx.resources.sources, store: ctx.resources.store, station: FROST_STATION, date: ctx.partitionKey!, signal: ctx.signal, log: ctx.log }),
+});
+
+const observationsMonthly = asset<AtlasResources>({
+  key: ["atlas", "met", `${FROST_STATION.name}_observations_monthly`],
+  deps: [observationsDailyKey],
+  // The default between daily and monthly windows already is this mapping; said here because it is the point.
+  partitionMappings: { [observationsDailyKey]: timeWindowPartitionMapping() },
+  group: "frost",
+  description: "The month's daily Frost summaries rolled up: extremes, the observation-weighted mean temperature, and how many days the month has so far.",
+  owners: [OWNER],
+  kinds: ["typescript", "sqlite"],
+  codeVersion: "1",
+  partitions: observationMonths,
+  resources: ["store"],
+  compute: (ctx) => rollupObservationsMonth({ store: ctx.resources.store, station: FROST_STATION, month: ctx.partitionKey!, log: ctx.log }),
 });
 
 // --- dbt: staging, cleaned, daily and serving tables ----------------------------------------
@@ -197,8 +244,11 @@ const ssbDimensions = asset({
 // --- sensors -------------------------------------------------------------------------------
 
 /**
- * Polls SSB's release calendar and, when a new release of table 07221 has appeared, requests the
- * partition (year) it covers. Sensors get no resources, so it reads the same ATLAS_* switch here.
+ * Polls SSB's release calendar and, when a new release of table 07221 has appeared, requests a
+ * backfill of the year it covers and everything downstream of the ingest (the dbt models and the
+ * served document run once the year has landed). Backfills requested from one cursor are created
+ * once, so a tick evaluated again never starts a second one. Sensors get no resources, so it reads
+ * the same ATLAS_* switch here.
  */
 const ssbReleaseCalendar = sensor({
   name: "atlas_ssb_release_calendar",
@@ -215,12 +265,20 @@ const ssbReleaseCalendar = sensor({
     const feed = await createSources(config).releaseCalendar(signal);
     const decision = decideReleases({ releases: parseReleaseCalendar(feed.body), tableId: "07221", partitions: HOUSE_PRICE_YEARS, cursor, now: Date.now() });
     if (decision.runRequests.length > 0) log.info("new SSB releases", { releases: decision.runRequests.map((r) => r.runKey), from: feed.fixture ?? feed.url });
-    return decision;
+    return {
+      backfillRequests: decision.runRequests.map((release) => ({
+        selection: "atlas/ssb/house_price_index_raw+",
+        partitions: { kind: "keys" as const, keys: [release.partitionKey] },
+        tags: release.tags,
+      })),
+      ...(decision.skipReason === undefined ? {} : { skipReason: decision.skipReason }),
+      ...(decision.cursor === undefined ? {} : { cursor: decision.cursor }),
+    };
   },
 });
 
 export default defineDefinitions({
-  assets: [houseRaw, forecast, ...dbt.assets, overviewDocument, forecastLanding, ssbDimensions],
+  assets: [houseRaw, forecast, observationsDaily, observationsMonthly, ...dbt.assets, overviewDocument, forecastLanding, ssbDimensions],
   resources: { sources, store },
   schedules: [
     schedule({

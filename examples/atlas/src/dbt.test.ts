@@ -156,7 +156,8 @@ void describe("the dbt marts against the TypeScript oracles", () => {
   void it("builds the project through Flyt on the fixtures; every mart equals its oracle, every dbt test passes", async () => {
     const dbt = dbtForTests();
     assert.equal((await materialize([RAW], "2022")).status, "SUCCESS");
-    const all = [...definitions.graph.nodes.values()].filter((n) => n.group !== "pipes").map((n) => n.key);
+    // Everything but the Pipes children and the Frost observations (partitioned by day, not year).
+    const all = [...definitions.graph.nodes.values()].filter((n) => n.group !== "pipes" && n.group !== "frost").map((n) => n.key);
     const run = await materialize(all, "2023");
     assert.equal(run.status, "SUCCESS");
     const events = await test.storage.getEvents(run.runId, { limit: 10_000 });

@@ -7,6 +7,7 @@
  * functions into Flyt assets; keeping them free of the SDK lets the tests run them directly too.
  */
 import type { MetadataValue } from "@flyt/core";
+import { FROST_ELEMENTS, parseFrostObservations, rollupMonth, summarizeDay, type DailySummary } from "./frost.js";
 import { parseJsonStatDataset } from "./jsonstat.js";
 import { parseCompactForecast, type ForecastLocation } from "./met.js";
 import { HOUSE_PRICE_SOURCE, HOUSE_PRICE_TABLE, parsePxQuery, quarterlyQueryForYear, rawColumns, rawRowsForYear } from "./ssb.js";
@@ -25,6 +26,8 @@ export type AssetMetadata = Record<string, MetadataValue>;
 export const TABLES = {
   houseRaw: `ssb_${HOUSE_PRICE_TABLE}_raw`,
   forecast: (location: ForecastLocation) => `met_forecast_${location.name}`,
+  observationsDaily: (station: string) => `frost_observations_daily_${station}`,
+  observationsMonthly: (station: string) => `frost_observations_monthly_${station}`,
 } as const;
 
 /**
@@ -157,5 +160,70 @@ export function overviewJson(args: { store: AtlasStore; log: PipelineLog }): Ass
     path: { type: "path", value: path },
     days_with_house_prices: { type: "int", value: matched },
     attribution: { type: "json", value: ATTRIBUTION },
+  };
+}
+
+export const DAILY_OBSERVATION_COLUMNS: ColumnSpec[] = [
+  { name: "date", type: "TEXT", description: "UTC day (the partition)" },
+  { name: "station", type: "TEXT" },
+  { name: "observations", type: "INTEGER", description: "hourly observations that day" },
+  { name: "temperature_min", type: "REAL", description: "°C" },
+  { name: "temperature_max", type: "REAL", description: "°C" },
+  { name: "temperature_mean", type: "REAL", description: "°C" },
+  { name: "humidity_mean", type: "REAL", description: "%" },
+  { name: "wind_speed_max", type: "REAL", description: "m/s" },
+];
+
+export const MONTHLY_OBSERVATION_COLUMNS: ColumnSpec[] = [
+  { name: "month", type: "TEXT", description: "UTC month (the partition)" },
+  { name: "station", type: "TEXT" },
+  { name: "days", type: "INTEGER", description: "days of the month with a daily summary" },
+  { name: "observations", type: "INTEGER" },
+  { name: "temperature_min", type: "REAL", description: "°C" },
+  { name: "temperature_max", type: "REAL", description: "°C" },
+  { name: "temperature_mean", type: "REAL", description: "°C, weighted by each day's observations" },
+  { name: "wind_speed_max", type: "REAL", description: "m/s" },
+];
+
+/** atlas/met/<station>_observations_daily, one UTC day: Frost's hourly observations summarized. */
+export async function ingestObservationsDay(args: {
+  sources: AtlasSources;
+  store: AtlasStore;
+  station: { id: string; name: string };
+  date: string;
+  signal?: AbortSignal;
+  log: PipelineLog;
+}): Promise<AssetMetadata> {
+  const { sources, store, station, date, log } = args;
+  const response = await sources.frostObservations(station.id, date, FROST_ELEMENTS, args.signal);
+  const hourly = parseFrostObservations(`MET Frost observations (${station.id})`, response.body);
+  const summary = summarizeDay(date, station.id, hourly);
+  const table = TABLES.observationsDaily(station.name);
+  store.replacePartition(table, DAILY_OBSERVATION_COLUMNS, "date", date, [summary]);
+  log.info("ingested Frost observations", { station: station.id, date, observations: summary.observations, mode: sources.mode });
+  return {
+    observations: { type: "int", value: summary.observations },
+    temperature_mean: summary.temperature_mean === null ? { type: "text", value: "no temperature observed" } : { type: "float", value: summary.temperature_mean },
+    ...sourceMetadata(response),
+  };
+}
+
+/**
+ * atlas/met/<station>_observations_monthly, one UTC month: the month's daily summaries rolled up.
+ * Its partition reads the month's day partitions (a time-window partition mapping); only the days
+ * that exist count, so a month whose days are partly materialized says how many it had.
+ */
+export function rollupObservationsMonth(args: { store: AtlasStore; station: { id: string; name: string }; month: string; log: PipelineLog }): AssetMetadata {
+  const { store, station, month, log } = args;
+  const days = store
+    .readTable(TABLES.observationsDaily(station.name), `atlas/met/${station.name}_observations_daily`, "date")
+    .filter((row) => typeof row["date"] === "string" && row["date"].startsWith(`${month}-`)) as unknown as DailySummary[];
+  const summary = rollupMonth(month, station.id, days);
+  store.replacePartition(TABLES.observationsMonthly(station.name), MONTHLY_OBSERVATION_COLUMNS, "month", month, [summary]);
+  log.info("rolled up Frost observations", { station: station.id, month, days: summary.days });
+  return {
+    days: { type: "int", value: summary.days },
+    observations: { type: "int", value: summary.observations },
+    ...(summary.temperature_mean === null ? {} : { temperature_mean: { type: "float", value: summary.temperature_mean } }),
   };
 }

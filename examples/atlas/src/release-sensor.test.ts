@@ -2,7 +2,8 @@
  * The Atlas release-calendar sensor through the daemon: definitions.ts loaded by the daemon's
  * LocalEvaluator, ticked by its SensorLoop on real SQLite storage, reading the synthetic feed
  * (ATLAS_SOURCE=fixtures). Shipped stopped, it does nothing until started; then its first tick
- * requests the 2023 partition of the SSB ingest once, and later ticks skip with the cursor kept.
+ * requests a backfill of the 2023 partition of the SSB ingest and its downstream once, and later
+ * ticks skip with the cursor kept.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -16,7 +17,7 @@ const definitionsFile = fileURLToPath(new URL("../definitions.js", import.meta.u
 const NAME = "atlas_ssb_release_calendar";
 
 void describe("atlas release-calendar sensor in the daemon", () => {
-  void it("is shipped stopped, then requests the newest release's partition once", async () => {
+  void it("is shipped stopped, then requests a backfill of the newest release's year once", async () => {
     const saved = process.env.ATLAS_SOURCE;
     process.env.ATLAS_SOURCE = "fixtures";
     await using fixture = await createTestStorage("sqlite");
@@ -48,15 +49,16 @@ void describe("atlas release-calendar sensor in the daemon", () => {
 
       const ticks = (await storage.listTicks(id, { limit: 10 })).items.reverse();
       assert.deepEqual(ticks.map((t) => t.status), ["SUCCESS", "SKIPPED", "SKIPPED"], JSON.stringify(ticks));
-      const runs = (await storage.listRuns({ origin: "sensor" }, { limit: 10 })).items;
-      assert.equal(runs.length, 1);
-      const [run] = runs;
-      assert.equal(run?.partitionKey, "2023");
-      assert.equal(run?.runKey, "statkal-synthetic-bpi-2023-k4");
-      assert.equal(run?.tags["atlas/release"], "statkal-synthetic-bpi-2023-k4");
-      assert.equal(run?.tags["flyt/sensor"], NAME);
-      assert.equal(run?.instigator, id);
-      assert.deepEqual([...(run?.assetKeys ?? [])].sort(), SSB);
+      assert.equal((await storage.listRuns({ origin: "sensor" }, { limit: 10 })).items.length, 0, "the sensor asks for a backfill, not a run");
+      const backfills = (await storage.listBackfills({}, { limit: 10 })).items;
+      assert.equal(backfills.length, 1);
+      const [backfill] = backfills;
+      assert.equal(backfill?.status, "REQUESTED");
+      assert.deepEqual(backfill?.request.partitions, { kind: "keys", keys: ["2023"] });
+      assert.equal(backfill?.request.selection, "atlas/ssb/house_price_index_raw+");
+      assert.equal(backfill?.request.tags?.["atlas/release"], "statkal-synthetic-bpi-2023-k4");
+      assert.equal(backfill?.request.requestedBy, `sensor ${id}`);
+      assert.deepEqual(ticks[0]?.runIds, []);
       const cursor = (await storage.getInstigatorState(id))?.cursor;
       assert.equal(decodeReleaseCursor(cursor ?? "").guid, "statkal-synthetic-bpi-2023-k4");
     } finally {

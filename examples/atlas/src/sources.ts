@@ -2,7 +2,8 @@
  * Where the Atlas ingests read from: the switch `ATLAS_SOURCE=fixtures|live`. The same ingest
  * code asks this module for "SSB table 07221 with this query" or "the MET forecast for Bergen";
  * in `fixtures` mode (the default) it reads the recorded responses shipped with the example
- * (`examples/atlas/fixtures`, see its README for their sources), in `live` mode it calls the real APIs (SSB PxWebApi v0, MET locationforecast 2.0).
+ * (`examples/atlas/fixtures`, see its README for their sources), in `live` mode it calls the real APIs (SSB PxWebApi v0, MET locationforecast 2.0,
+ * MET Frost observations with the client id in ATLAS_FROST_CLIENT_ID).
  */
 import { readFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
@@ -23,6 +24,8 @@ export interface SourcesConfig {
   fixturesDir: string;
   /** Sent to MET (required by its terms) and SSB. */
   userAgent: string;
+  /** Frost's client id (HTTP basic auth user), needed for Frost in live mode only. */
+  frostClientId?: string;
   /** Injected in tests; the global fetch otherwise. */
   fetch?: FetchFn;
 }
@@ -38,6 +41,7 @@ export interface SourceResponse {
 
 export const SSB_API = "https://data.ssb.no/api/v0/no/table";
 export const MET_API = "https://api.met.no/weatherapi/locationforecast/2.0/compact";
+export const FROST_API = "https://frost.met.no/observations/v0.jsonld";
 /** SSB's release calendar (RSS with the `ssbrss` namespace). */
 export const SSB_RELEASE_CALENDAR_URL = "https://www.ssb.no/rss/statkal";
 /** No public sample of the calendar exists: fixtures mode reads this synthetic feed, shipped with the example. */
@@ -46,6 +50,8 @@ export const RELEASE_CALENDAR_FIXTURE = "fixtures/ssb_statkal_rss_synthetic.xml"
 /** Fixture files by source, relative to the fixtures root. */
 const SSB_FIXTURES: Record<string, string> = { "07221": "ssb/ssb_v0_table07221_post_jsonstat2_response.json" };
 const MET_FIXTURES: Record<string, string> = { bergen: "met/met_locationforecast2_compact_bergen_2023-09-17.json" };
+/** Recorded Frost observations by `<station>/<UTC date>`: the fixtures cover one day. */
+export const FROST_FIXTURES: Record<string, string> = { "SN50540/2022-04-01": "met/frost_observations_v0_SN50540_2022-04-01.json" };
 /** The query body Atlas sends for table 07221, recorded with the response. */
 export const SSB_QUERY_FIXTURES: Record<string, string> = { "07221": "ssb/ssb_v0_table07221_post_query.json" };
 
@@ -58,6 +64,15 @@ export function metForecastUrl(location: ForecastLocation): string {
   const params = new URLSearchParams({ lat: location.lat.toFixed(4), lon: location.lon.toFixed(4) });
   if (location.altitude !== undefined) params.set("altitude", String(Math.round(location.altitude)));
   return `${MET_API}?${params.toString()}`;
+}
+
+/** Frost's URL for one UTC day of a station's hourly observations. */
+export function frostObservationsUrl(stationId: string, date: string, elements: readonly string[]): string {
+  if (!/^SN\d{1,6}$/.test(stationId)) throw new RangeError(`Frost station id ${JSON.stringify(stationId)} is not like SN50540`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`Frost date ${JSON.stringify(date)} is not yyyy-MM-dd`);
+  const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const params = new URLSearchParams({ sources: stationId, referencetime: `${date}/${next}`, elements: elements.join(",") });
+  return `${FROST_API}?${params.toString()}`;
 }
 
 /** Walks up from this module to the folder holding a package.json named `name`. */
@@ -89,7 +104,7 @@ export function defaultFixturesDir(): string {
 }
 
 /** Reads the switch from raw config values (env strings); empty strings mean "default". */
-export function resolveSourcesConfig(raw: { mode: string; fixturesDir: string; userAgent: string }): SourcesConfig {
+export function resolveSourcesConfig(raw: { mode: string; fixturesDir: string; userAgent: string; frostClientId?: string }): SourcesConfig {
   const mode = raw.mode.trim() || "fixtures";
   if (mode !== "fixtures" && mode !== "live") {
     throw new InvalidConfigError("ATLAS_SOURCE", `${JSON.stringify(raw.mode)} is not one of fixtures, live`);
@@ -98,7 +113,9 @@ export function resolveSourcesConfig(raw: { mode: string; fixturesDir: string; u
   if (mode === "live" && !userAgent) {
     throw new InvalidConfigError("ATLAS_USER_AGENT", "is empty; MET requires an identifying User-Agent (app name and contact)");
   }
-  return { mode, fixturesDir: raw.fixturesDir.trim() ? resolve(raw.fixturesDir) : defaultFixturesDir(), userAgent };
+  const config: SourcesConfig = { mode, fixturesDir: raw.fixturesDir.trim() ? resolve(raw.fixturesDir) : defaultFixturesDir(), userAgent };
+  if (raw.frostClientId?.trim()) config.frostClientId = raw.frostClientId.trim();
+  return config;
 }
 
 export interface AtlasSources {
@@ -109,6 +126,8 @@ export interface AtlasSources {
   ssbTable(tableId: string, query: PxQuery, signal?: AbortSignal): Promise<SourceResponse>;
   /** GETs the compact forecast for a location (live) or reads the recorded one (fixtures). */
   metForecast(location: ForecastLocation, signal?: AbortSignal): Promise<SourceResponse>;
+  /** GETs one UTC day of a Frost station's hourly observations (live) or reads the recorded day (fixtures). */
+  frostObservations(stationId: string, date: string, elements: readonly string[], signal?: AbortSignal): Promise<SourceResponse>;
   /** GETs SSB's release calendar (live) or reads the synthetic feed (fixtures); the body is the XML text. */
   releaseCalendar(signal?: AbortSignal): Promise<SourceResponse & { body: string }>;
 }
@@ -196,6 +215,27 @@ export function createSources(config: SourcesConfig): AtlasSources {
       const body = await fetchJson(fetchFn, source, url, {
         method: "GET",
         headers: { Accept: "application/json", "User-Agent": config.userAgent },
+        signal,
+      });
+      return { body, url, fixture: null };
+    },
+    async frostObservations(stationId, date, elements, signal) {
+      const source = `MET Frost observations (${stationId})`;
+      const url = frostObservationsUrl(stationId, date, elements);
+      if (config.mode === "fixtures") {
+        const path = fixture(FROST_FIXTURES, `${stationId}/${date}`, source);
+        return { body: await readJsonFile(source, path), url, fixture: path };
+      }
+      if (!config.frostClientId) {
+        throw new InvalidConfigError("ATLAS_FROST_CLIENT_ID", "is empty; Frost needs a client id in live mode (https://frost.met.no/auth/requestCredentials.html)");
+      }
+      const body = await fetchJson(fetchFn, source, url, {
+        method: "GET",
+        headers: {
+          Accept: "application/json",
+          "User-Agent": config.userAgent,
+          Authorization: `Basic ${Buffer.from(`${config.frostClientId}:`).toString("base64")}`,
+        },
         signal,
       });
       return { body, url, fixture: null };
