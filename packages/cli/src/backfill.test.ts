@@ -218,6 +218,18 @@ describeEachBackend(
       assert.match(unknownKey.stderr, /"bolt" is not a partition of any selected asset/);
     });
 
+    it("runs an asset that reads its own previous partition year after year, never two years at once", async () => {
+      clearExecutions();
+      const result = await flyt(["backfill", "-f", definitions, "--select", "hist/cumulative", "--all", "--json"], env);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const backfill = JSON.parse(result.stdout) as BackfillRecord;
+      assert.equal(backfill.status, "COMPLETED_SUCCESS");
+      assert.equal(backfill.counts.materialized, 10);
+      const years = Array.from({ length: 10 }, (_, i) => `hist/cumulative:${2000 + i}`);
+      assert.deepEqual(executions(), years, "oldest first, each once");
+      assert.equal(readFileSync(join(traceDir, "cumulative-2009.txt"), "utf8"), "10");
+    });
+
     it("materializes a range of partitions in one run with --partition-range", async () => {
       clearExecutions();
       const result = await flyt(["materialize", "-f", definitions, "--select", "hist/ingest", "--partition-range", "2001..2003"], env);

@@ -1,15 +1,16 @@
 /**
  * Definitions of the CLI's backfill tests: a yearly partitioned ingest (2000–2009) and a yearly
- * summary downstream of it (identity mapping), plus an asset on dynamic partitions. Steered by
+ * summary downstream of it (identity mapping), an incremental asset that builds each year on its
+ * own previous year (a self-dependency), plus an asset on dynamic partitions. Steered by
  * environment variables:
  * - FLYT_TEST_TRACE_DIR: each compute appends `<asset>:<partition key(s)>` to `<dir>/executions.log`.
  * - FLYT_TEST_FAIL_YEAR=<year>: `hist/ingest` throws for that partition.
  * - FLYT_TEST_SLOW_MS=<ms>: `hist/ingest` sleeps that long per partition (Ctrl-C tests).
  */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { asset, defineDefinitions, dynamicPartitions, yearlyPartitions } from "@flyt/sdk";
+import { asset, defineDefinitions, dynamicPartitions, previousPartitionMapping, yearlyPartitions } from "@flyt/sdk";
 
 function trace(line: string): void {
   const dir = process.env.FLYT_TEST_TRACE_DIR;
@@ -45,6 +46,30 @@ const summary = asset({
   },
 });
 
+/**
+ * Each year's running total is the previous year's plus one, read from the file the previous
+ * year's run wrote (in FLYT_TEST_TRACE_DIR): run out of order, a year fails for want of its
+ * predecessor.
+ */
+const cumulative = asset({
+  key: "hist/cumulative",
+  group: "incremental",
+  deps: ["hist/cumulative"],
+  partitions: years,
+  partitionMappings: { "hist/cumulative": previousPartitionMapping() },
+  compute: async (ctx) => {
+    const dir = process.env.FLYT_TEST_TRACE_DIR ?? ".";
+    const year = Number(ctx.partitionKey);
+    trace(`hist/cumulative:${year}`);
+    await sleep(50, undefined, { signal: ctx.signal });
+    const previousFile = join(dir, `cumulative-${year - 1}.txt`);
+    if (year > 2000 && !existsSync(previousFile)) throw new Error(`hist/cumulative ${year}: the previous year has not been built`);
+    const total = (year > 2000 ? Number(readFileSync(previousFile, "utf8")) : 0) + 1;
+    writeFileSync(join(dir, `cumulative-${year}.txt`), String(total));
+    return { total };
+  },
+});
+
 const customers = asset({
   key: "hist/customer",
   group: "dynamic",
@@ -54,4 +79,4 @@ const customers = asset({
   },
 });
 
-export default defineDefinitions({ assets: [ingest, summary, customers] });
+export default defineDefinitions({ assets: [ingest, summary, cumulative, customers] });
