@@ -5,7 +5,9 @@
  *    (`POST /api/v1/runs {location}`) for url locations all reach SUCCESS, and every asset of each
  *    run executed exactly once (counted from the fixtures' execution lines, not from run status);
  *    a re-execution (`reexecuteRun`) of a url-location run reaches SUCCESS the same way, and so
- *    does the run a url location's sensor asks for (evaluated on its code server).
+ *    does the run a url location's sensor asks for (evaluated on its code server); a backfill
+ *    launched through GraphQL (`launchBackfill`) is planned and driven by the leader daemon to
+ *    COMPLETED_SUCCESS with every partition executed exactly once.
  * 2. `flyt materialize -f` N times against the same database while the daemons run: exactly one
  *    execution per run (the CLI runs it; a daemon must not launch it a second time).
  */
@@ -124,6 +126,27 @@ void describe("topology: launching runs through the webserver and the CLI (drill
     figures.sensorRun = { status: rows[0]?.status ?? null, runKey: rows[0]?.runKey ?? null, latencyMs: rows[0]?.endedAt ? rows[0].endedAt - rows[0].createdAt : null, problems };
     assert.deepEqual(problems, []);
     await setInstigatorStatus(topology.webserverUrl, sensorId, "STOPPED");
+  });
+
+  void it("drill 1: a backfill launched through GraphQL (launchBackfill) for a url location completes, every partition executed exactly once", { timeout: 120_000 }, async () => {
+    const days = ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04", "2024-03-05", "2024-03-06"];
+    type Launched = { __typename: string; message?: string; backfill?: { id: string } };
+    const { launchBackfill } = await topology.graphql<{ launchBackfill: Launched }>(
+      `mutation ($input: LaunchBackfillInput!) { launchBackfill(input: $input) { __typename ... on LaunchBackfillSuccess { backfill { id } } ... on Error { message } } }`,
+      { input: { selection: "alpha/daily", partitions: { kind: "RANGE", from: days[0], to: days[days.length - 1] }, maxConcurrentRuns: 3 } },
+    );
+    assert.equal(launchBackfill.__typename, "LaunchBackfillSuccess", launchBackfill.message);
+    const id = launchBackfill.backfill!.id;
+    type Seen = { status: string; error: string | null; counts: { total: number; materialized: number; failed: number } };
+    const ended = await waitUntil(async () => {
+      const { backfill } = await topology.graphql<{ backfill: Seen }>(`query ($id: String!) { backfill(id: $id) { status error counts { total materialized failed } } }`, { id });
+      return ["COMPLETED_SUCCESS", "COMPLETED_FAILED", "CANCELED", "FAILED"].includes(backfill.status) ? backfill : null;
+    }, 90_000, "the backfill launched through GraphQL to end");
+    assert.equal(ended.status, "COMPLETED_SUCCESS", ended.error ?? "");
+    assert.deepEqual(ended.counts, { total: days.length, materialized: days.length, failed: 0 });
+    const computed = topology.executions().filter((line) => line.asset === "alpha/daily").map((line) => line.partition);
+    assert.deepEqual([...computed].sort(), days, "each partition computed exactly once");
+    figures.backfill = { partitions: days.length };
   });
 
   void it(`drill 2: ${CLI_RUNS} × flyt materialize with the daemons running execute each run exactly once`, { timeout: 90_000 }, async () => {
