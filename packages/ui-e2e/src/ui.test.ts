@@ -65,6 +65,14 @@ void describe("operator UI in chromium against flyt dev on the Atlas example", (
     await page.screenshot({ path: screenshotPath("lineage") });
   });
 
+  void it("shows an upstream's partition mapping and the missing partitions on the asset page", async () => {
+    await page.goto(`${dev.url}/assets/atlas/met/bergen_florida_observations_monthly`);
+    const upstream = page.getByTestId("upstream-dependency");
+    await upstream.first().waitFor();
+    assert.match(await upstream.first().innerText(), /atlas\/met\/bergen_florida_observations_daily · daily → monthly: the month's days/);
+    assert.match(await page.getByTestId("missing-ranges").innerText(), /1 missing: 2022-04/);
+  });
+
   void it("materializes an asset from its page; the run succeeds and its logs stream into the run page", async () => {
     await page.goto(`${dev.url}/assets/atlas/met/bergen_forecast`);
     await page.getByRole("button", { name: "Materialize" }).click();

@@ -25,7 +25,7 @@ type Documents = {
     "query Instigators { schedules { __typename id name location target status cron timezone nextTicks(count: 1) description } sensors { __typename id name location target status sensorType minimumIntervalSeconds description } }": typeof types.InstigatorsDocument,
     "query Instigator($id: String!) { instigator(id: $id) { __typename id name location target status defaultStatus description\n  ... on Schedule { cron timezone nextTicks(count: 5) }\n  ... on Sensor { sensorType minimumIntervalSeconds }\n  ticks(first: 50) { tickId status tickTime runIds skipReason error }\n} }": typeof types.InstigatorDocument,
     "mutation SetStatus($id: String!, $status: InstigatorStatus!) { setInstigatorStatus(id: $id, status: $status) { __typename ... on Error { message } } }": typeof types.SetStatusDocument,
-    "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to } } }": typeof types.LineageDocument,
+    "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to partitionMapping { kind description } } } }": typeof types.LineageDocument,
     "query Locations { locations { name status source errorMessage loadedAt updatedAt assetCount scheduleCount sensorCount } }": typeof types.LocationsDocument,
     "mutation Reload($name: String!) { reloadLocation(name: $name) { __typename ... on CodeLocation { status errorMessage } ... on Error { message } } }": typeof types.ReloadDocument,
     "fragment FreshnessFields on FreshnessState { state since freshUntil warnAt reason }": typeof types.FreshnessFieldsFragmentDoc,
@@ -48,7 +48,7 @@ const documents: Documents = {
     "query Instigators { schedules { __typename id name location target status cron timezone nextTicks(count: 1) description } sensors { __typename id name location target status sensorType minimumIntervalSeconds description } }": types.InstigatorsDocument,
     "query Instigator($id: String!) { instigator(id: $id) { __typename id name location target status defaultStatus description\n  ... on Schedule { cron timezone nextTicks(count: 5) }\n  ... on Sensor { sensorType minimumIntervalSeconds }\n  ticks(first: 50) { tickId status tickTime runIds skipReason error }\n} }": types.InstigatorDocument,
     "mutation SetStatus($id: String!, $status: InstigatorStatus!) { setInstigatorStatus(id: $id, status: $status) { __typename ... on Error { message } } }": types.SetStatusDocument,
-    "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to } } }": types.LineageDocument,
+    "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to partitionMapping { kind description } } } }": types.LineageDocument,
     "query Locations { locations { name status source errorMessage loadedAt updatedAt assetCount scheduleCount sensorCount } }": types.LocationsDocument,
     "mutation Reload($name: String!) { reloadLocation(name: $name) { __typename ... on CodeLocation { status errorMessage } ... on Error { message } } }": types.ReloadDocument,
     "fragment FreshnessFields on FreshnessState { state since freshUntil warnAt reason }": types.FreshnessFieldsFragmentDoc,
@@ -101,7 +101,7 @@ export function graphql(source: "mutation SetStatus($id: String!, $status: Insti
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to } } }"): typeof import('./graphql').LineageDocument;
+export function graphql(source: "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to partitionMapping { kind description } } } }"): typeof import('./graphql').LineageDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -134,7 +134,7 @@ export type SetStatusMutation = { setInstigatorStatus:
 export type LineageQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type LineageQuery = { assetGraph: { nodes: Array<{ key: string, group: string, location: string, status: AssetStatus, freshness: string | null }>, edges: Array<{ from: string, to: string }> } };
+export type LineageQuery = { assetGraph: { nodes: Array<{ key: string, group: string, location: string, status: AssetStatus, freshness: string | null }>, edges: Array<{ from: string, to: string, partitionMapping: { kind: string, description: string } | null }> } };
 
 export type LocationsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -531,6 +531,10 @@ export const LineageDocument = new TypedDocumentString(`
     edges {
       from
       to
+      partitionMapping {
+        kind
+        description
+      }
     }
   }
 }

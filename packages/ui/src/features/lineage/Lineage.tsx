@@ -10,7 +10,7 @@ import { navigate, useLocation } from "../../router.js";
 import { displayGraph, type DisplayGraph } from "./groups.js";
 import { NODE_H, NODE_W, type LayoutOutput } from "./layout.js";
 
-const GRAPH = graphql(`query Lineage { assetGraph { nodes { key group location status freshness } edges { from to } } }`);
+const GRAPH = graphql(`query Lineage { assetGraph { nodes { key group location status freshness } edges { from to partitionMapping { kind description } } } }`);
 
 
 const STATUS_VAR: Record<AssetStatus, string> = { FAILED: "--bad", IN_PROGRESS: "--run", MATERIALIZED: "--ok", NEVER_MATERIALIZED: "--none" };
@@ -33,6 +33,13 @@ export function Lineage() {
     const nodes = data.assetGraph.nodes;
     const index = new Map(nodes.map((n, i) => [n.key, i]));
     const pairs: number[] = [];
+    // Partition mappings other than identity, labelled on their edge when zoomed in ("daily → monthly: the month's days").
+    const mappingLabels = new Map<string, string>();
+    for (const e of data.assetGraph.edges) {
+      // "all" (an unpartitioned asset reading a partitioned one) is the obvious case: not labelled.
+      const kind = e.partitionMapping?.kind;
+      if (kind === "time-window" || kind === "static") mappingLabels.set(`${e.from}\u0000${e.to}`, e.partitionMapping!.description.split(":")[0]!);
+    }
     for (const e of data.assetGraph.edges) {
       const a = index.get(e.from);
       const b = index.get(e.to);
@@ -46,7 +53,7 @@ export function Lineage() {
       down[edges[i]!]!.push(edges[i + 1]!);
       up[edges[i + 1]!]!.push(edges[i]!);
     }
-    return { nodes, index, edges, up, down };
+    return { nodes, index, edges, up, down, mappingLabels };
   }, [data]);
 
   // The focused asset's group is always expanded, or there would be nothing to focus on.
@@ -161,6 +168,27 @@ export function Lineage() {
         }
         ctx.stroke();
         ctx.globalAlpha = 1;
+        if (k >= 0.8 && graph && graph.mappingLabels.size > 0) {
+          ctx.font = "9px system-ui, sans-serif";
+          ctx.textAlign = "center";
+          for (let e = 0; e < edges.length; e += 2) {
+            const a = edges[e]!, b = edges[e + 1]!;
+            const from = nodes[a], to = nodes[b];
+            if (from?.kind !== "asset" || to?.kind !== "asset" || (!visible(a) && !visible(b))) continue;
+            let label = graph.mappingLabels.get(`${from.key}\u0000${to.key}`);
+            if (label === undefined) continue;
+            // Fitted between the two columns, on a panel-coloured patch over the edge.
+            const gap = Math.max(20, pos[b * 2]! - pos[a * 2]! - NODE_W - 6);
+            while (label.length > 1 && ctx.measureText(label).width > gap) label = `${label.slice(0, -2)}…`;
+            const width = ctx.measureText(label).width;
+            const mx = (pos[a * 2]! + NODE_W + pos[b * 2]!) / 2, my = (pos[a * 2 + 1]! + pos[b * 2 + 1]!) / 2 + NODE_H / 2;
+            ctx.fillStyle = colors.panel;
+            ctx.fillRect(mx - width / 2 - 2, my - 6, width + 4, 12);
+            ctx.fillStyle = colors.muted;
+            ctx.fillText(label, mx, my);
+          }
+          ctx.textAlign = "start";
+        }
       }
       const labels = k >= 0.45;
       ctx.font = "12px system-ui, sans-serif";
