@@ -15,7 +15,7 @@ import {
   PARTITION_RANGE_START_TAG,
   type PartitionsSnapshot,
 } from "@flyt/core";
-import { partitionKeySpace, type PartitionKeySpace } from "@flyt/partitions";
+import { partitionKeySpace, rangeOf, rangesOf, type PartitionKeySpace } from "@flyt/partitions";
 import { StorageInputError } from "../errors.js";
 import {
   BUCKET_BYTES,
@@ -223,20 +223,6 @@ export function* readLiveIntervals(d: Dialect, name: string): Operation<Array<[n
   return yield* readIntervals(d, LIVE_BITMAPS, [name]);
 }
 
-function intersectIntervals(a: ReadonlyArray<readonly [number, number]>, b: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const start = Math.max(a[i]![0], b[j]![0]);
-    const end = Math.min(a[i]![1], b[j]![1]);
-    if (start < end) out.push([start, end]);
-    if (a[i]![1] < b[j]![1]) i++;
-    else j++;
-  }
-  return out;
-}
-
 // Locks and definitions ----------------------------------------------------------------------
 
 export interface DynamicSetState {
@@ -432,9 +418,9 @@ export function* applyPartitionEffects(d: Dialect, cache: DefinitionCache, inser
         const from = positionOf(assetKey, run.from);
         const to = positionOf(assetKey, run.to);
         if (def === undefined || from === undefined || to === undefined || to < from) continue;
-        let targets: Array<[number, number]> = [[from, to + 1]];
+        let targets: ReadonlyArray<readonly [number, number]> = [[from, to + 1]];
         // Dynamic keys: only live positions between the ends (a deleted key leaves a hole).
-        if (def.dynamicName !== null && to > from) targets = intersectIntervals(targets, yield* readLiveIntervals(d, def.dynamicName));
+        if (def.dynamicName !== null && to > from) targets = rangeOf(from, to + 1).intersect(rangesOf(yield* readLiveIntervals(d, def.dynamicName))).intervals;
         const done = (materializedByRun.get(run.runId) ?? [])
           .filter((m) => m.assetKey === assetKey)
           .map((m) => positionOf(assetKey, m.key))
