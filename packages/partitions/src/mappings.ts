@@ -146,9 +146,10 @@ function keyProblemIn(p: PartitionsSnapshot, key: string): string | null {
  * partitionMappingProblem({ kind: "time-window", startOffset: -1, endOffset: -1 }, regions.snapshot(), regions.snapshot());
  * // "a time-window mapping needs time-window partitions on both sides; the upstream has 3 static partitions"
  */
-export function partitionMappingProblem(mapping: PartitionMappingSnapshot, upstream: Side, downstream: Side): string | null {
+export function partitionMappingProblem(mapping: PartitionMappingSnapshot, upstream: Side | undefined, downstream: Side): string | null {
   const shape = shapeProblem(mapping);
   if (shape) return shape;
+  if (upstream === undefined) return downstreamSideProblem(mapping, snapshotOf(downstream));
   const up = snapshotOf(upstream);
   const down = snapshotOf(downstream);
   switch (mapping.kind) {
@@ -204,6 +205,28 @@ export function partitionMappingProblem(mapping: PartitionMappingSnapshot, upstr
 }
 
 /**
+ * What can be checked of a mapping when the upstream's partitions are not known here (an asset
+ * of another code location): only this asset's side. The workspace checks the pair once both
+ * locations are loaded.
+ */
+function downstreamSideProblem(mapping: PartitionMappingSnapshot, down: PartitionsSnapshot | null): string | null {
+  switch (mapping.kind) {
+    case "all":
+      return null;
+    case "identity":
+      return down === null ? "an identity mapping needs partitions on this asset; use allPartitionsMapping()" : null;
+    case "time-window":
+      return down === null || down.kind !== "time-window" ? `a time-window mapping needs time-window partitions on this asset, which has ${describe(down)}` : null;
+    case "static": {
+      if (down === null || down.kind !== "static") return `a static mapping needs static partitions on this asset, which has ${describe(down)}`;
+      const keys = new Set(down.keys);
+      const bad = Object.keys(mapping.upstreamKeysByDownstreamKey).filter((key) => !keys.has(key));
+      return bad.length > 0 ? `the static mapping names ${listed(bad)}, not partitions of this asset (${describe(down)})` : null;
+    }
+  }
+}
+
+/**
  * A short description of a mapping for the API, the UI's lineage and messages.
  * @example
  * describePartitionMapping({ kind: "time-window", startOffset: -6, endOffset: 0 }); // "time window (last 7 partitions)"
@@ -232,11 +255,11 @@ export function describePartitionMapping(mapping: PartitionMappingSnapshot): str
 // SDK constructors
 // ---------------------------------------------------------------------------------------------
 
-function makeMapping(kind: PartitionMappingSnapshot["kind"], build: (up: PartitionsSnapshot | null, down: PartitionsSnapshot | null) => PartitionMappingSnapshot | Problem): PartitionMapping {
+function makeMapping(kind: PartitionMappingSnapshot["kind"], build: (up: PartitionsSnapshot | null | undefined, down: PartitionsSnapshot | null) => PartitionMappingSnapshot | Problem): PartitionMapping {
   return Object.freeze({
     kind,
-    resolve(upstream: Side, downstream: Side): PartitionMappingSnapshot | Problem {
-      const up = snapshotOf(upstream);
+    resolve(upstream: Side | undefined, downstream: Side): PartitionMappingSnapshot | Problem {
+      const up = upstream === undefined ? undefined : snapshotOf(upstream);
       const down = snapshotOf(downstream);
       const built = build(up, down);
       if ("problem" in built) return built;

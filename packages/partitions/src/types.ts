@@ -107,10 +107,11 @@ export interface PartitionMapping {
   /**
    * The plain mapping between these two assets' partitions (null: unpartitioned), or the problem
    * that makes it invalid for them (a time-window mapping between static partitions, a static map
-   * naming keys that do not exist, …).
+   * naming keys that do not exist, …). `upstream` undefined: not known here (an asset of another
+   * code location), so only this asset's side is checked.
    */
   resolve(
-    upstream: PartitionsSnapshot | PartitionsDefinition | null,
+    upstream: PartitionsSnapshot | PartitionsDefinition | null | undefined,
     downstream: PartitionsSnapshot | PartitionsDefinition | null,
   ): PartitionMappingSnapshot | { problem: string };
 }

@@ -229,10 +229,9 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
       const mapping = Object.hasOwn(declared, dep) ? declared[dep]! : null;
       if (!upstream && externalAssets.has(dep)) {
         // The upstream's partitions are another location's: the workspace checks the pair when both
-        // are loaded. Here the mapping is resolved against this asset's side only (as if the
-        // upstream had the same partitions), which is all identity, time-window and all mappings need.
+        // are loaded. Here only this asset's side of the mapping is checked.
         if (mapping !== null) {
-          const plain = mapping.resolve(node.partitions, node.partitions);
+          const plain = mapping.resolve(undefined, node.partitions);
           if ("problem" in plain) {
             problems.push({
               subject,

@@ -143,6 +143,18 @@ void describe("partitionMappings", () => {
     assert.equal(definitions.graph.get("weather/other")?.partitionMappings, undefined, "no default is decided without the upstream's partitions");
   });
 
+  void it("accepts a static map to another location's keys, checking only this asset's keys", () => {
+    const upstream = externalAsset("geo/cities", { location: "geo" });
+    const regions = staticPartitions(["west", "east"]);
+    const byRegion = (map: Record<string, string[]>) =>
+      asset({ key: "geo/regions", deps: [upstream], partitions: regions, partitionMappings: { "geo/cities": staticPartitionMapping(map) }, compute: noop });
+    const definitions = defineDefinitions({ assets: [byRegion({ west: ["bergen", "stavanger"], east: ["oslo"] })] });
+    assert.deepEqual(definitions.graph.get("geo/regions")?.partitionMappings, {
+      "geo/cities": { kind: "static", upstreamKeysByDownstreamKey: { west: ["bergen", "stavanger"], east: ["oslo"] } },
+    });
+    findProblem(problemsOf(() => defineDefinitions({ assets: [byRegion({ north: ["tromso"] })] })), 'asset "geo/regions"', /"north".*not partitions of this asset/);
+  });
+
   void it("keeps each multi-asset member's mappings", () => {
     const daily = asset({ key: "met/daily", partitions: days, compute: noop });
     const pair = multiAsset({
