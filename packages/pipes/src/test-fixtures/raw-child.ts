@@ -73,9 +73,11 @@ async function main(): Promise<void> {
       break;
     case "sleep": {
       // A grandchild in the same group, then wait forever: cancellation must reach both.
+      // Ignores SIGTERM (only the SIGKILL after the grace period stops it), from before it reports
+      // its pids: a SIGTERM arriving between the two would otherwise end it at once.
+      process.on("SIGTERM", () => undefined);
       const grandchild = spawn("sleep", ["1000"], { stdio: "ignore" });
       send("report_custom_message", { payload: { pid: process.pid, grandchild: grandchild.pid } });
-      process.on("SIGTERM", () => undefined); // ignores SIGTERM: only SIGKILL after the grace period stops it
       setInterval(() => undefined, 1000);
       await new Promise(() => undefined);
       break;
