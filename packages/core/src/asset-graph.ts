@@ -2,6 +2,7 @@
  * The plain-data view of asset definitions: what selection, planning, the code-location
  * snapshot and the UI work on. It holds no functions, so it can cross process boundaries.
  */
+import type { AutomationConditionSnapshot } from "./automation.js";
 
 export type PartitionsSnapshot =
   | { kind: "static"; keys: string[] }
@@ -112,6 +113,8 @@ export interface AssetNodeSnapshot {
   partitionMappings?: Record<string, PartitionMappingSnapshot>;
   /** Absent or null: multi-run, one partition per run. */
   backfillPolicy?: BackfillPolicySnapshot | null;
+  /** Declarative automation (docs/automation.md); absent or null: none. */
+  automationCondition?: AutomationConditionSnapshot | null;
 }
 
 /** Read-only graph over asset snapshots with up/downstream adjacency, built once per definitions load. */

@@ -51,6 +51,14 @@ export const DEFINITION_LIMITS = {
   partitionKeys: 200_000,
   /** One partition key. */
   partitionKeyChars: 128,
+  /**
+   * An asset's automation condition (docs/automation.md): nodes on its longest root-to-leaf path,
+   * nodes in all, and one node's label. The daemon evaluates every condition every tick, so a
+   * condition stays small; the ready-made ones have about a dozen nodes.
+   */
+  automationConditionDepth: 32,
+  automationConditionNodes: 200,
+  automationLabelChars: 200,
 } as const;
 
 /** "is 5000 characters, over the limit of 255": the wording every limit message uses. */

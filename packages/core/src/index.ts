@@ -5,6 +5,7 @@
 export * from "./abandoned-run.js";
 export * from "./asset-key.js";
 export * from "./asset-graph.js";
+export * from "./automation.js";
 export * from "./backfills.js";
 export * from "./declaration-site.js";
 export * from "./definition-limits.js";

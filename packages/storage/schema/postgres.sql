@@ -42,6 +42,15 @@ TABLE asset_check_latest (
 );
   CONSTRAINT asset_check_latest_pkey PRIMARY KEY (asset_key, check_name);
 
+TABLE asset_definitions (
+  asset_key text NOT NULL,
+  deps jsonb NOT NULL,
+  code_version text,
+  fingerprint text NOT NULL,
+  updated_at bigint NOT NULL
+);
+  CONSTRAINT asset_definitions_pkey PRIMARY KEY (asset_key);
+
 TABLE asset_freshness (
   asset_key text NOT NULL,
   state text NOT NULL,
@@ -62,7 +71,10 @@ TABLE asset_latest (
   event_id bigint NOT NULL,
   timestamp bigint NOT NULL,
   metadata jsonb NOT NULL,
-  code_version text
+  code_version text,
+  data_version text,
+  data_version_user_provided boolean NOT NULL DEFAULT false,
+  input_data_versions jsonb
 );
   CONSTRAINT asset_latest_pkey PRIMARY KEY (asset_key);
 
@@ -73,9 +85,46 @@ TABLE asset_partitions (
   event_id bigint NOT NULL,
   timestamp bigint NOT NULL,
   metadata jsonb NOT NULL,
-  code_version text
+  code_version text,
+  data_version text,
+  data_version_user_provided boolean NOT NULL DEFAULT false,
+  input_data_versions jsonb
 );
   CONSTRAINT asset_partitions_pkey PRIMARY KEY (asset_key, partition);
+
+TABLE automation_cursor (
+  id smallint NOT NULL,
+  cursor text NOT NULL,
+  tick_id bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+  CONSTRAINT automation_cursor_id_check CHECK ((id = 1));
+  CONSTRAINT automation_cursor_pkey PRIMARY KEY (id);
+
+TABLE automation_evaluations (
+  id bigint NOT NULL DEFAULT nextval('automation_evaluations_id_seq'::regclass),
+  tick_id bigint NOT NULL,
+  asset_key text NOT NULL,
+  evaluated_at bigint NOT NULL,
+  requested_count bigint NOT NULL,
+  evaluation jsonb NOT NULL
+);
+  CONSTRAINT automation_evaluations_pkey PRIMARY KEY (id);
+  CONSTRAINT automation_evaluations_tick_id_asset_key_key UNIQUE (tick_id, asset_key);
+
+TABLE automation_latest_evaluations (
+  asset_key text NOT NULL,
+  evaluation_id bigint NOT NULL,
+  tick_id bigint NOT NULL
+);
+  CONSTRAINT automation_latest_evaluations_pkey PRIMARY KEY (asset_key);
+
+TABLE automation_tick_plans (
+  tick_id bigint NOT NULL,
+  planned_runs jsonb NOT NULL,
+  created_at bigint NOT NULL
+);
+  CONSTRAINT automation_tick_plans_pkey PRIMARY KEY (tick_id);
 
 TABLE backfills (
   id bigint NOT NULL DEFAULT nextval('backfills_id_seq'::regclass),
@@ -265,9 +314,17 @@ CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens USING btree (name) WHERE 
 CREATE UNIQUE INDEX api_tokens_pkey ON api_tokens USING btree (id);
 CREATE UNIQUE INDEX api_tokens_token_hash_key ON api_tokens USING btree (token_hash);
 CREATE UNIQUE INDEX asset_check_latest_pkey ON asset_check_latest USING btree (asset_key, check_name);
+CREATE UNIQUE INDEX asset_definitions_pkey ON asset_definitions USING btree (asset_key);
 CREATE UNIQUE INDEX asset_freshness_pkey ON asset_freshness USING btree (asset_key);
 CREATE UNIQUE INDEX asset_latest_pkey ON asset_latest USING btree (asset_key);
 CREATE UNIQUE INDEX asset_partitions_pkey ON asset_partitions USING btree (asset_key, partition);
+CREATE INDEX asset_partitions_timestamp ON asset_partitions USING btree ("timestamp");
+CREATE UNIQUE INDEX automation_cursor_pkey ON automation_cursor USING btree (id);
+CREATE INDEX automation_evaluations_asset ON automation_evaluations USING btree (asset_key, id);
+CREATE UNIQUE INDEX automation_evaluations_pkey ON automation_evaluations USING btree (id);
+CREATE UNIQUE INDEX automation_evaluations_tick_id_asset_key_key ON automation_evaluations USING btree (tick_id, asset_key);
+CREATE UNIQUE INDEX automation_latest_evaluations_pkey ON automation_latest_evaluations USING btree (asset_key);
+CREATE UNIQUE INDEX automation_tick_plans_pkey ON automation_tick_plans USING btree (tick_id);
 CREATE UNIQUE INDEX backfills_backfill_id_key ON backfills USING btree (backfill_id);
 CREATE UNIQUE INDEX backfills_pkey ON backfills USING btree (id);
 CREATE INDEX backfills_status_id ON backfills USING btree (status, id);

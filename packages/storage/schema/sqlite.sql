@@ -37,6 +37,14 @@ CREATE TABLE asset_check_latest (
   PRIMARY KEY (asset_key, check_name)
 );
 
+CREATE TABLE asset_definitions (
+  asset_key TEXT PRIMARY KEY,
+  deps TEXT NOT NULL,
+  code_version TEXT,
+  fingerprint TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
 CREATE TABLE asset_freshness (
   asset_key TEXT PRIMARY KEY,
   state TEXT NOT NULL,
@@ -57,7 +65,7 @@ CREATE TABLE asset_latest (
   timestamp INTEGER NOT NULL,
   metadata TEXT NOT NULL,
   code_version TEXT
-);
+, data_version TEXT, data_version_user_provided INTEGER NOT NULL DEFAULT 0, input_data_versions TEXT);
 
 CREATE TABLE asset_partitions (
   asset_key TEXT NOT NULL,
@@ -66,8 +74,37 @@ CREATE TABLE asset_partitions (
   event_id INTEGER NOT NULL,
   timestamp INTEGER NOT NULL,
   metadata TEXT NOT NULL,
-  code_version TEXT,
+  code_version TEXT, data_version TEXT, data_version_user_provided INTEGER NOT NULL DEFAULT 0, input_data_versions TEXT,
   PRIMARY KEY (asset_key, partition)
+);
+
+CREATE TABLE automation_cursor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  cursor TEXT NOT NULL,
+  tick_id INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE automation_evaluations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  tick_id INTEGER NOT NULL,
+  asset_key TEXT NOT NULL,
+  evaluated_at INTEGER NOT NULL,
+  requested_count INTEGER NOT NULL,
+  evaluation TEXT NOT NULL,
+  UNIQUE (tick_id, asset_key)
+);
+
+CREATE TABLE automation_latest_evaluations (
+  asset_key TEXT PRIMARY KEY,
+  evaluation_id INTEGER NOT NULL,
+  tick_id INTEGER NOT NULL
+);
+
+CREATE TABLE automation_tick_plans (
+  tick_id INTEGER PRIMARY KEY,
+  planned_runs TEXT NOT NULL,
+  created_at INTEGER NOT NULL
 );
 
 CREATE TABLE backfills (
@@ -235,6 +272,10 @@ CREATE TABLE ticks (
 CREATE INDEX alert_deliveries_alert_id ON alert_deliveries (alert_id);
 
 CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name) WHERE revoked_at IS NULL;
+
+CREATE INDEX asset_partitions_timestamp ON asset_partitions (timestamp);
+
+CREATE INDEX automation_evaluations_asset ON automation_evaluations (asset_key, id);
 
 CREATE INDEX backfills_status_id ON backfills (status, id);
 

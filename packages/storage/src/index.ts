@@ -1,5 +1,6 @@
 /**
- * @flyt/storage: runs, the event log, the asset index, instigator state and ticks, and leases,
+ * @flyt/storage: runs, the event log, the asset index (with data versions and provenance),
+ * partitions, backfills, the automation loop's state, instigator state and ticks, and leases,
  * behind one `Storage` interface with a SQLite and a PostgreSQL backend.
  */
 export * from "./storage.js";
@@ -17,7 +18,18 @@ export {
   MAX_DYNAMIC_PARTITIONS_NAME_LENGTH,
 } from "./shared/partitions.js";
 export { KEY_SPACE_HORIZON_MS } from "./core/partition-ops.js";
-export { instigatorId, setInstigatorStatus } from "./instigators.js";
+export { automationSwitchId, instigatorId, setInstigatorStatus } from "./instigators.js";
+export {
+  DEFAULT_MATERIALIZATIONS_SINCE_LIMIT,
+  MAX_ASSET_DEFINITIONS_PER_CALL,
+  MAX_AUTOMATION_CURSOR_BYTES,
+  MAX_DEPS_PER_ASSET,
+  MAX_EVALUATION_BYTES,
+  MAX_EVALUATIONS_PER_TICK,
+  MAX_MATERIALIZATIONS_SINCE_LIMIT,
+  MAX_PLANNED_RUNS_PER_TICK,
+} from "./shared/automation.js";
+export { derivedDataVersion } from "./core/provenance.js";
 export { migrateSqlite, sqliteSchemaVersion } from "./sqlite/sqlite-migrator.js";
 export { migratePostgres, postgresSchemaVersion } from "./postgres/postgres-migrator.js";
 export { dumpSqliteSchema } from "./sqlite/sqlite-schema.js";

@@ -3,11 +3,24 @@
  * The daemon, the CLI and the GraphQL API all change instigator state, and they must agree:
  * a different id or start time in one of them would make the scheduler skip or replay ticks.
  */
+import { AUTOMATION_INSTIGATOR_ID } from "@flyt/core";
 import type { InstigatorKind, InstigatorState, InstigatorStatus, Storage, WriteOptions } from "./storage.js";
 
 /** `<location>:<name>`: names are unique within a location only. */
 export function instigatorId(location: string, name: string): string {
   return `${location}:${name}`;
+}
+
+/**
+ * The id of an automation on/off switch (instigator kind `automation`): the global one without a
+ * location, else the location's.
+ *
+ * @example
+ * automationSwitchId(); // "automation"
+ * automationSwitchId("atlas"); // "automation:atlas"
+ */
+export function automationSwitchId(location?: string): string {
+  return location === undefined ? AUTOMATION_INSTIGATOR_ID : `${AUTOMATION_INSTIGATOR_ID}:${location}`;
 }
 
 /** Turns an operator's start/stop into stored state (the override survives restarts and redeploys). */

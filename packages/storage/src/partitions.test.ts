@@ -78,6 +78,19 @@ describeEachBackend((backend) => `partition status, dynamic partitions and backf
       assert.deepEqual(status, { assetKey: asset, partitions: staticKeys(["a", "b", "c", "d"]), materialized: "0,2", failed: "" });
     });
 
+    it("reads many assets' statuses in one call, in the order asked, like one call each", async () => {
+      const assets = Array.from({ length: 3 }, (_, i) => unique(`many${i}`));
+      const unknown = unique("unknown");
+      await storage.putPartitionsDefinitions(assets.map((assetKey) => ({ assetKey, partitions: staticKeys(["a", "b", "c"]) })));
+      await runWith([assets[0]!], [mat(assets[0]!, "a"), mat(assets[0]!, "c")]);
+      await runWith([assets[2]!], [mat(assets[2]!, "b"), FAILURE], { partitionKey: "c" });
+      const asked = [assets[2]!, unknown, assets[0]!, assets[1]!];
+      const batch = await storage.getPartitionStatuses(asked);
+      assert.deepEqual(batch, await Promise.all(asked.map((key) => storage.getPartitionStatus(key))));
+      assert.deepEqual(batch.map((s) => [s.materialized, s.failed]), [["1", "2"], ["", ""], ["0,2", ""], ["", ""]]);
+      await assert.rejects(storage.getPartitionStatuses(Array.from({ length: 10_001 }, (_, i) => `k${i}`)), StorageInputError);
+    });
+
     it("leaves an asset without a registered definition empty, and places its keys once it is registered", async () => {
       const asset = unique("late");
       await runWith([asset], [mat(asset, "b")]);

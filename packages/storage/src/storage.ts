@@ -9,6 +9,7 @@
  * - Times are epoch milliseconds.
  */
 import type {
+  AutomationAssetEvaluation,
   BackfillAssetProgress,
   BackfillCounts,
   BackfillRecord,
@@ -77,6 +78,45 @@ export interface AssetIndexEntry {
   timestamp: number;
   metadata: Metadata;
   codeVersion: string | null;
+  /**
+   * The materialization's data version: the producer's (`dataVersion` on the event, from Pipes or
+   * the SDK), else derived from its code version and input data versions (`derivedDataVersionInput`
+   * in core, sha256). Null for materializations stored before data versions existed.
+   */
+  dataVersion: string | null;
+  /** True when the producer gave the data version. */
+  dataVersionUserProvided: boolean;
+  /**
+   * The data version of each dependency (registered with `putAssetDefinitions`) when this
+   * materialization was stored: its provenance. Null when the asset's dependencies were not known.
+   */
+  inputDataVersions: Record<string, string | null> | null;
+}
+
+/** What storage needs to know of an asset to record the provenance of its materializations. */
+export interface AssetDefinitionEntry {
+  assetKey: string;
+  /** Printed keys of its dependencies (itself excluded). */
+  deps: string[];
+  codeVersion: string | null;
+}
+
+/** What one automation tick decided (`recordAutomationTick`). */
+export interface AutomationTickDecision {
+  evaluations: AutomationAssetEvaluation[];
+  /** The cursor the next tick starts from. */
+  cursor: string;
+  /** The runs to create, each with `runKey` and `instigator: "automation"`. */
+  plannedRuns: NewRun[];
+}
+
+/** A partition materialized after some moment (automation's "newly updated"). */
+export interface PartitionMaterialization {
+  assetKey: string;
+  /** null for an unpartitioned asset. */
+  partition: string | null;
+  timestamp: number;
+  runId: string;
 }
 
 /** The latest result of one check of one asset. */
@@ -90,7 +130,8 @@ export interface CheckIndexEntry {
   timestamp: number;
 }
 
-export type InstigatorKind = "schedule" | "sensor";
+/** `automation`: the automation loop's on/off switches (global `automation`, per location `automation:<location>`). */
+export type InstigatorKind = "schedule" | "sensor" | "automation";
 export type InstigatorStatus = "RUNNING" | "STOPPED";
 
 /** Operator-controlled state of a schedule or sensor: overrides the default declared in code. */
@@ -499,6 +540,11 @@ export interface Storage {
   putPartitionsDefinitions(entries: PartitionsDefinitionEntry[]): Promise<void>;
   /** The status of one partitioned asset (see `PartitionStatusRanges`); empty sets for an unknown asset. */
   getPartitionStatus(assetKey: string): Promise<PartitionStatusRanges>;
+  /**
+   * `getPartitionStatus` of many assets in a few queries (the automation loop reads thousands per
+   * tick), in the order asked; at most 10,000 keys.
+   */
+  getPartitionStatuses(assetKeys: string[]): Promise<PartitionStatusRanges[]>;
   /** Adds keys to dynamic partitions definition `name` (existing ones are left as they are). */
   addDynamicPartitions(name: string, keys: string[]): Promise<DynamicPartitionsChange>;
   /** Removes keys from `name` (unknown ones are ignored); their materializations stay in the log. */
@@ -527,6 +573,36 @@ export interface Storage {
    * launches nothing more, then marks it CANCELED). Returns the backfill, or null when unknown.
    */
   requestBackfillCancel(backfillId: string): Promise<BackfillRecord | null>;
+
+  // Asset definitions and automation ---------------------------------------------------------
+  /**
+   * Registers assets' dependencies and code versions (the webserver and the daemon call it when a
+   * location loads; an unchanged entry writes nothing), so that appendEvents records each
+   * materialization's provenance (input data versions) and derives its data version.
+   */
+  putAssetDefinitions(entries: AssetDefinitionEntry[]): Promise<void>;
+  /**
+   * Materializations (per asset and partition, the latest of each) stored after `since` (epoch ms,
+   * exclusive), for these assets; at most `limit` (default 100,000), newest last.
+   */
+  getMaterializationsSince(assetKeys: string[], since: number, limit?: number): Promise<PartitionMaterialization[]>;
+  /** The automation loop's cursor (opaque JSON text owned by @flyt/automation), or null before the first tick. */
+  getAutomationCursor(): Promise<string | null>;
+  /**
+   * Stores what a tick decided, in one transaction, fenced like the daemon's other writes: its
+   * evaluations (assets whose result changed or that were requested; the latest per asset is kept
+   * current), the new cursor, and the runs it will create (each with its run key), so that a
+   * leader taking over finishes the tick's plan instead of evaluating again.
+   */
+  recordAutomationTick(tickId: number, decision: AutomationTickDecision, options?: WriteOptions): Promise<void>;
+  /** The runs a tick planned (null when the tick stored no decision). */
+  getAutomationTickPlan(tickId: number): Promise<NewRun[] | null>;
+  /** The latest stored evaluation of each of these assets (default all). */
+  getLatestAutomationEvaluations(assetKeys?: string[]): Promise<AutomationAssetEvaluation[]>;
+  /** Stored evaluations of one asset, newest first, paginated. */
+  listAutomationEvaluations(assetKey: string, page?: PageRequest): Promise<Page<AutomationAssetEvaluation>>;
+  /** Every stored evaluation of one tick (by asset key). */
+  getAutomationEvaluationsOfTick(tickId: number): Promise<AutomationAssetEvaluation[]>;
 
   // Instigators -------------------------------------------------------------------------
   getInstigatorState(id: string): Promise<InstigatorState | null>;

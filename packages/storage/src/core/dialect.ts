@@ -34,6 +34,14 @@ export interface Dialect {
   tableOf(alias: string, columns: readonly TableColumn[], rows: readonly (readonly unknown[])[]): Sql;
   /** A JSON value as a parameter, typed as the backend's JSON column needs. */
   json(value: unknown): Sql;
+  /**
+   * `column` in a condition the planner must not drive an index with. SQLite plans without
+   * statistics and would scan a primary key prefix (every partition of every asset listed) rather
+   * than a selective range on another index; PostgreSQL weighs both with statistics: as is.
+   */
+  unindexed(column: string): string;
+  /** A text expression holding JSON (a `tableOf` column), typed as the backend's JSON column needs. */
+  jsonOf(text: Sql): Sql;
   /** The driver error is a unique violation of `constraint` (an index or constraint name). */
   isUniqueViolation(error: unknown, constraint: string): boolean;
 }

@@ -218,6 +218,23 @@ export function* readStatusIntervals(assetKey: string): Operation<Record<Partiti
   return { MATERIALIZED: of("MATERIALIZED"), FAILED: of("FAILED") };
 }
 
+/** Both statuses of many assets as intervals, by asset key, from one read of their rows. */
+export function* readStatusIntervalsOf(d: Dialect, assetKeys: readonly string[]): Operation<Map<string, Record<PartitionStatusKind, Array<[number, number]>>>> {
+  const out = new Map<string, Record<PartitionStatusKind, Array<[number, number]>>>();
+  if (assetKeys.length === 0) return out;
+  const found = yield* rows<BitmapRow & { asset_key: string; status: string }>(
+    sql`SELECT asset_key, status, bucket, bits FROM partition_status_bitmaps WHERE ${d.inList("asset_key", assetKeys)} ORDER BY asset_key, status, bucket`,
+  );
+  const grouped = new Map<string, { MATERIALIZED: Array<{ bucket: number; bits: BitmapRow["bits"] }>; FAILED: Array<{ bucket: number; bits: BitmapRow["bits"] }> }>();
+  for (const row of found) {
+    let entry = grouped.get(row.asset_key);
+    if (entry === undefined) grouped.set(row.asset_key, (entry = { MATERIALIZED: [], FAILED: [] }));
+    if (row.status === "MATERIALIZED" || row.status === "FAILED") entry[row.status].push({ bucket: Number(row.bucket), bits: row.bits });
+  }
+  for (const [assetKey, entry] of grouped) out.set(assetKey, { MATERIALIZED: intervalsOfBuckets(entry.MATERIALIZED), FAILED: intervalsOfBuckets(entry.FAILED) });
+  return out;
+}
+
 /** The live positions of dynamic partitions `name` as intervals. */
 export function* readLiveIntervals(d: Dialect, name: string): Operation<Array<[number, number]>> {
   return yield* readIntervals(d, LIVE_BITMAPS, [name]);

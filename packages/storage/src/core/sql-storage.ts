@@ -7,9 +7,18 @@
  * and the change feed (notifications differ per backend, and these paths carry the event-log and
  * queue figures of docs/benchmarks.md).
  */
-import { isTerminalBackfillStatus, type BackfillRecord, type EventRecord, type NewRun, type RunRecord, type StoredEvent } from "@flyt/core";
+import {
+  isTerminalBackfillStatus,
+  type AutomationAssetEvaluation,
+  type BackfillRecord,
+  type EventRecord,
+  type NewRun,
+  type RunRecord,
+  type StoredEvent,
+} from "@flyt/core";
 import { StorageInputError } from "../errors.js";
 import { apiTokenFromRow, duplicateNameError, validateApiTokenId, validateNewApiToken, type ApiTokenRow } from "../shared/api-tokens.js";
+import { evaluationFromColumn, validateAssetDefinitions, validateSinceLimit, validateTickDecision } from "../shared/automation.js";
 import { validateRunIdList } from "../shared/batches.js";
 import { encodeIntervals } from "../shared/bitmap.js";
 import { buildPage, decodeCursor, encodeCursor, pageLimit, resolvePage } from "../shared/cursor.js";
@@ -42,6 +51,7 @@ import {
   assetIndexFromRow,
   checkFromRow,
   eventFromRow,
+  fromJson,
   instigatorFromRow,
   leaseFromRow,
   runFromRow,
@@ -60,7 +70,9 @@ import {
   validateDaemonHeartbeat,
   validateEpochMs,
   validateId,
+  validateInstigatorKind,
   validateInstigatorState,
+  isAutomationInstigatorId,
   validateKeyList,
   validateLeaseArgs,
   validateRunFilter,
@@ -70,12 +82,22 @@ import {
 } from "../shared/validate.js";
 import type * as S from "../storage.js";
 import type { Dialect } from "./dialect.js";
-import { changeDynamicPartitions, DefinitionCache, lockDynamicSets, putDefinitions, readLiveIntervals, readStatusIntervals } from "./partition-ops.js";
+import { changeDynamicPartitions, DefinitionCache, lockDynamicSets, putDefinitions, readLiveIntervals, readStatusIntervals, readStatusIntervalsOf } from "./partition-ops.js";
 import { joinSql, raw, sql, Sql } from "./sql.js";
 import { execute, first, rows, type Operation } from "./unit-of-work.js";
 
+/** Most asset keys one `getPartitionStatuses` call may ask for. */
+const MAX_STATUS_KEYS = 10_000;
+/** Asset keys per statement in `getPartitionStatuses`. */
+const STATUS_CHUNK = 500;
+
 /** A token's last use is recorded at most this often: a hot token must not write on every request. */
 const TOKEN_TOUCH_INTERVAL_MS = 60_000;
+/** Rows per multi-row write of asset definitions. */
+const DEFINITION_WRITE_CHUNK = 1_000;
+/** Evaluations per multi-row write, and the most JSON characters one write carries. */
+const EVALUATION_WRITE_CHUNK = 1_000;
+const EVALUATION_WRITE_CHUNK_CHARS = 8 * 1024 * 1024;
 
 export interface WriteMode {
   /** Checked inside the write's transaction before anything is written (LeaseLostError otherwise). */
@@ -417,6 +439,34 @@ export abstract class SqlStorage implements S.Storage {
     })());
   }
 
+  getPartitionStatuses(assetKeys: string[]): Promise<S.PartitionStatusRanges[]> {
+    const d = this.dialect;
+    return this.read("getPartitionStatuses", (function* () {
+      const keys = validateKeyList(assetKeys, "asset keys") ?? [];
+      if (keys.length > MAX_STATUS_KEYS) throw new StorageInputError("asset keys", `at most ${MAX_STATUS_KEYS} per call, got ${keys.length}`);
+      const snapshots = new Map<string, unknown>();
+      const statuses = new Map<string, Record<"MATERIALIZED" | "FAILED", Array<[number, number]>>>();
+      // Chunks keep each statement's parameter list small on both backends.
+      for (let i = 0; i < keys.length; i += STATUS_CHUNK) {
+        const chunk = [...new Set(keys.slice(i, i + STATUS_CHUNK))];
+        for (const row of yield* rows<{ asset_key: string; snapshot: unknown }>(sql`SELECT asset_key, snapshot FROM partitions_definitions WHERE ${d.inList("asset_key", chunk)}`)) {
+          snapshots.set(row.asset_key, row.snapshot);
+        }
+        for (const [key, status] of yield* readStatusIntervalsOf(d, chunk.filter((key) => snapshots.has(key)))) statuses.set(key, status);
+      }
+      return keys.map((assetKey): S.PartitionStatusRanges => {
+        if (!snapshots.has(assetKey)) return { assetKey, partitions: null, materialized: "", failed: "" };
+        const status = statuses.get(assetKey);
+        return {
+          assetKey,
+          partitions: snapshotFromColumn(snapshots.get(assetKey)),
+          materialized: status ? encodeIntervals(status.MATERIALIZED) : "",
+          failed: status ? encodeIntervals(status.FAILED) : "",
+        };
+      });
+    })());
+  }
+
   addDynamicPartitions(name: string, keys: string[]): Promise<S.DynamicPartitionsChange> {
     return this.changeDynamic("addDynamicPartitions", name, keys, true);
   }
@@ -562,6 +612,156 @@ export abstract class SqlStorage implements S.Storage {
     })());
   }
 
+  // Asset definitions and automation ---------------------------------------------------------
+
+  putAssetDefinitions(entries: S.AssetDefinitionEntry[]): Promise<void> {
+    const d = this.dialect;
+    return this.write("putAssetDefinitions", (function* () {
+      const valid = validateAssetDefinitions(entries);
+      if (valid.length === 0) return;
+      // A location loads far more often than its assets change: compare fingerprints, write the changes.
+      const stored = yield* rows<{ asset_key: string; fingerprint: string }>(
+        sql`SELECT asset_key, fingerprint FROM asset_definitions WHERE ${d.inList("asset_key", valid.map((e) => e.assetKey))}`,
+      );
+      const fingerprints = new Map(stored.map((row) => [row.asset_key, row.fingerprint]));
+      const changed = valid.filter((entry) => fingerprints.get(entry.assetKey) !== entry.fingerprint);
+      const now = Date.now();
+      const columns = [["asset_key", "text"], ["deps", "text"], ["code_version", "text"], ["fingerprint", "text"]] as const;
+      for (let i = 0; i < changed.length; i += DEFINITION_WRITE_CHUNK) {
+        const chunk = changed.slice(i, i + DEFINITION_WRITE_CHUNK).map((e) => [e.assetKey, JSON.stringify(e.deps), e.codeVersion, e.fingerprint]);
+        // `WHERE true` keeps SQLite from reading ON CONFLICT as a join clause of the SELECT.
+        yield* execute(sql`INSERT INTO asset_definitions (asset_key, deps, code_version, fingerprint, updated_at)
+          SELECT asset_key, ${d.jsonOf(raw("deps"))}, code_version, fingerprint, ${now} FROM ${d.tableOf("t", columns, chunk)} WHERE true
+          ON CONFLICT (asset_key) DO UPDATE SET deps = excluded.deps, code_version = excluded.code_version,
+            fingerprint = excluded.fingerprint, updated_at = excluded.updated_at`);
+      }
+    })());
+  }
+
+  getMaterializationsSince(assetKeys: string[], since: number, limit?: number): Promise<S.PartitionMaterialization[]> {
+    const d = this.dialect;
+    return this.read("getMaterializationsSince", (function* () {
+      if (!Array.isArray(assetKeys)) throw new StorageInputError("asset keys of getMaterializationsSince", "must be an array of asset keys");
+      const keys = [...new Set(validateKeyList(assetKeys, "asset keys of getMaterializationsSince"))];
+      const after = validateEpochMs(since, "since of getMaterializationsSince");
+      const max = validateSinceLimit(limit);
+      if (keys.length === 0) return [];
+      // Unpartitioned assets from asset_latest (its row of a partitioned asset is one of the
+      // partitions below), partitions from asset_partitions through its timestamp index (what
+      // changed since the previous tick is few rows; every partition of the listed assets is not);
+      // each read stops at `max`.
+      const unpartitioned = yield* rows<{ asset_key: string; run_id: string; timestamp: number | string }>(
+        sql`SELECT asset_key, run_id, "timestamp" FROM asset_latest WHERE "timestamp" > ${after} AND "partition" IS NULL AND ${d.inList("asset_key", keys)}
+          ORDER BY "timestamp", asset_key${d.byteOrder} LIMIT ${max}`,
+      );
+      const partitions = yield* rows<{ asset_key: string; partition: string; run_id: string; timestamp: number | string }>(
+        sql`SELECT asset_key, "partition", run_id, "timestamp" FROM asset_partitions WHERE "timestamp" > ${after} AND ${d.inList(d.unindexed("asset_key"), keys)}
+          ORDER BY "timestamp", asset_key${d.byteOrder}, "partition"${d.byteOrder} LIMIT ${max}`,
+      );
+      const found: S.PartitionMaterialization[] = [
+        ...unpartitioned.map((row) => ({ assetKey: row.asset_key, partition: null, timestamp: Number(row.timestamp), runId: row.run_id })),
+        ...partitions.map((row) => ({ assetKey: row.asset_key, partition: row.partition, timestamp: Number(row.timestamp), runId: row.run_id })),
+      ];
+      const byBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+      found.sort((a, b) => a.timestamp - b.timestamp || byBytes(a.assetKey, b.assetKey) || byBytes(a.partition ?? "", b.partition ?? ""));
+      return found.slice(0, max);
+    })());
+  }
+
+  getAutomationCursor(): Promise<string | null> {
+    return this.read("getAutomationCursor", (function* () {
+      const row = yield* first<{ cursor: string }>(sql`SELECT cursor FROM automation_cursor WHERE id = 1`);
+      return row === undefined ? null : row.cursor;
+    })());
+  }
+
+  recordAutomationTick(tickId: number, decision: S.AutomationTickDecision, options?: S.WriteOptions): Promise<void> {
+    const d = this.dialect;
+    return this.write("recordAutomationTick", (function* () {
+      validateStorageId(tickId, "tick id");
+      const valid = validateTickDecision(tickId, decision);
+      yield* checkFence(d, options, "recordAutomationTick");
+      const tick = yield* first<{ instigator_id: string }>(sql`SELECT instigator_id FROM ticks WHERE id = ${tickId}`);
+      if (tick === undefined) throw new StorageInputError(`tick ${tickId}`, "no such tick: create the automation tick before recording its decision");
+      if (!isAutomationInstigatorId(tick.instigator_id)) {
+        throw new StorageInputError(`tick ${tickId}`, `is a tick of ${JSON.stringify(tick.instigator_id)}, not of the automation loop`);
+      }
+      const now = Date.now();
+      // One decision per tick: its planned runs are launched by run key, so a second, different
+      // plan for the same tick could launch runs the first did not intend.
+      const planned = yield* execute(sql`INSERT INTO automation_tick_plans (tick_id, planned_runs, created_at) VALUES (${tickId}, ${d.json(valid.plannedRuns)}, ${now})
+        ON CONFLICT (tick_id) DO NOTHING`);
+      if (planned === 0) {
+        throw new StorageInputError(`tick ${tickId}`, "already recorded its decision: finish its plan (getAutomationTickPlan) instead of recording it again");
+      }
+      const columns = [["asset_key", "text"], ["evaluated_at", "int"], ["requested_count", "int"], ["evaluation", "text"]] as const;
+      let chunk: Array<[string, number, number, string]> = [];
+      let chunkBytes = 0;
+      const flush = function* (): Operation<void> {
+        if (chunk.length === 0) return;
+        yield* execute(sql`INSERT INTO automation_evaluations (tick_id, asset_key, evaluated_at, requested_count, evaluation)
+          SELECT ${tickId}, asset_key, evaluated_at, requested_count, ${d.jsonOf(raw("evaluation"))} FROM ${d.tableOf("t", columns, chunk)} WHERE true`);
+        chunk = [];
+        chunkBytes = 0;
+      };
+      for (const e of valid.evaluations) {
+        // JSONB refuses NUL; an explanation's text loses nothing by it becoming U+FFFD (both backends alike).
+        const json = e.json.includes("\\u0000") ? e.json.replaceAll("\\u0000", "\\ufffd") : e.json;
+        chunk.push([e.assetKey, e.evaluatedAt, e.requestedCount, json]);
+        chunkBytes += json.length;
+        if (chunk.length >= EVALUATION_WRITE_CHUNK || chunkBytes >= EVALUATION_WRITE_CHUNK_CHARS) yield* flush();
+      }
+      yield* flush();
+      if (valid.evaluations.length > 0) {
+        yield* execute(sql`INSERT INTO automation_latest_evaluations (asset_key, evaluation_id, tick_id)
+          SELECT asset_key, id, tick_id FROM automation_evaluations WHERE tick_id = ${tickId}
+          ON CONFLICT (asset_key) DO UPDATE SET evaluation_id = excluded.evaluation_id, tick_id = excluded.tick_id
+          WHERE automation_latest_evaluations.evaluation_id < excluded.evaluation_id`);
+      }
+      yield* execute(sql`INSERT INTO automation_cursor (id, cursor, tick_id, updated_at) VALUES (1, ${valid.cursor}, ${tickId}, ${now})
+        ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor, tick_id = excluded.tick_id, updated_at = excluded.updated_at`);
+    })(), { fence: options?.fence ?? null });
+  }
+
+  getAutomationTickPlan(tickId: number): Promise<NewRun[] | null> {
+    return this.read("getAutomationTickPlan", (function* () {
+      validateStorageId(tickId, "tick id");
+      const row = yield* first<{ planned_runs: unknown }>(sql`SELECT planned_runs FROM automation_tick_plans WHERE tick_id = ${tickId}`);
+      return row === undefined ? null : fromJson<NewRun[]>(row.planned_runs);
+    })());
+  }
+
+  getLatestAutomationEvaluations(assetKeys?: string[]): Promise<AutomationAssetEvaluation[]> {
+    const d = this.dialect;
+    return this.read("getLatestAutomationEvaluations", (function* () {
+      const keys = validateKeyList(assetKeys, "asset keys");
+      if (keys?.length === 0) return [];
+      const where = keys === undefined ? raw("") : sql` WHERE ${d.inList("l.asset_key", keys)}`;
+      const found = yield* rows<{ evaluation: unknown }>(sql`SELECT e.evaluation FROM automation_latest_evaluations l
+        JOIN automation_evaluations e ON e.id = l.evaluation_id${where} ORDER BY l.asset_key${d.byteOrder}`);
+      return found.map((row) => evaluationFromColumn(row.evaluation));
+    })());
+  }
+
+  listAutomationEvaluations(assetKey: string, page?: S.PageRequest): Promise<S.Page<AutomationAssetEvaluation>> {
+    return this.read("listAutomationEvaluations", (function* () {
+      validateId(assetKey, "asset key");
+      const { limit, beforeId } = resolvePage("evaluations", page);
+      const found = yield* rows<{ id: number | string; evaluation: unknown }>(sql`SELECT id, evaluation FROM automation_evaluations
+        WHERE asset_key = ${assetKey} AND id < ${beforeId ?? Number.MAX_SAFE_INTEGER} ORDER BY id DESC LIMIT ${limit + 1}`);
+      return buildPage("evaluations", found, limit, (row) => Number(row.id), (row) => evaluationFromColumn(row.evaluation));
+    })());
+  }
+
+  getAutomationEvaluationsOfTick(tickId: number): Promise<AutomationAssetEvaluation[]> {
+    const d = this.dialect;
+    return this.read("getAutomationEvaluationsOfTick", (function* () {
+      validateStorageId(tickId, "tick id");
+      const found = yield* rows<{ evaluation: unknown }>(sql`SELECT evaluation FROM automation_evaluations WHERE tick_id = ${tickId} ORDER BY asset_key${d.byteOrder}`);
+      return found.map((row) => evaluationFromColumn(row.evaluation));
+    })());
+  }
+
   // Instigators and ticks -----------------------------------------------------------------------
 
   getInstigatorState(id: string): Promise<S.InstigatorState | null> {
@@ -575,9 +775,7 @@ export abstract class SqlStorage implements S.Storage {
   listInstigatorStates(kind?: S.InstigatorKind): Promise<S.InstigatorState[]> {
     const d = this.dialect;
     return this.read("listInstigatorStates", (function* () {
-      if (kind !== undefined && kind !== "schedule" && kind !== "sensor") {
-        throw new StorageInputError("instigator kind", `must be "schedule" or "sensor", got ${JSON.stringify(kind)}`);
-      }
+      validateInstigatorKind(kind);
       const where = kind === undefined ? raw("") : sql` WHERE kind = ${kind}`;
       return (yield* rows<InstigatorRow>(sql`SELECT * FROM instigators${where} ORDER BY id${d.byteOrder}`)).map(instigatorFromRow);
     })());

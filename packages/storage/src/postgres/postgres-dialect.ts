@@ -33,6 +33,8 @@ export const POSTGRES_DIALECT: Dialect = {
     return sql`unnest(${joinSql(arrays, ", ")}) AS ${raw(alias)}(${raw(columns.map(([name]) => name).join(", "))})`;
   },
   json: (value: unknown) => sql`${toJsonb(value)}::jsonb`,
+  unindexed: (column: string) => column,
+  jsonOf: (text: Sql) => sql`(${text})::jsonb`,
   isUniqueViolation: (error: unknown, constraint: string) => {
     const { code, constraint: name } = error as { code?: string; constraint?: string };
     return code === UNIQUE_VIOLATION && name === constraint;

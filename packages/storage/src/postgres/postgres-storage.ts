@@ -7,11 +7,12 @@
 import pg from "pg";
 import { FlytError, StorageError, type EventRecord, type NewRun, type RunRecord } from "@flyt/core";
 import { applyPartitionEffects, failedRunIdsOf } from "../core/partition-ops.js";
+import { provenanceOf } from "../core/provenance.js";
 import { SqlStorage, type WriteMode } from "../core/sql-storage.js";
 import { numberedPlaceholders, type Sql } from "../core/sql.js";
 import { runAsync, type Operation, type StatementResult } from "../core/unit-of-work.js";
 import { StorageInputError, StorageUnavailableError } from "../errors.js";
-import { eventColumns, indexUpdates, lifecycleUpdates, type InsertedEvent, type RunStateRow } from "../shared/derive.js";
+import { eventColumns, indexUpdates, lifecycleUpdates, type InsertedEvent, type Provenance, type RunStateRow } from "../shared/derive.js";
 import { runFromRow, type RunRow } from "../shared/rows.js";
 import { prepareNewRun, RUN_INSERT_COLUMNS, runRowValues, uniqueRunIds } from "../shared/runs.js";
 import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
@@ -427,16 +428,25 @@ export class PostgresStorage extends SqlStorage {
         const id = ids[i] as number;
         if (insertedIds.has(id)) inserted.push({ ...event, id });
       });
-      const failedRuns = await this.applyDerivedState(client, inserted, stateById);
+      const exec = (statement: Sql) => PostgresStorage.exec(client, statement);
+      // Each materialization's code version, inputs' data versions and data version (a batch
+      // without materializations runs no statement).
+      const provenance = await runAsync(provenanceOf(this.dialect, inserted), exec);
+      const failedRuns = await this.applyDerivedState(client, inserted, stateById, provenance);
       // Partition status and dynamic partitions, in the same transaction (a batch without
       // partitioned materializations, failures or dynamic partitions changes runs no statement).
-      await runAsync(applyPartitionEffects(this.dialect, this.partitionDefinitions, inserted, failedRuns), (statement) => PostgresStorage.exec(client, statement));
+      await runAsync(applyPartitionEffects(this.dialect, this.partitionDefinitions, inserted, failedRuns), exec);
       return inserted.length;
     });
   }
 
   /** Writes the runs' lifecycle and the asset index; returns the runs this batch failed. */
-  private async applyDerivedState(client: pg.PoolClient, inserted: InsertedEvent[], states: Map<string, RunStateRow>): Promise<string[]> {
+  private async applyDerivedState(
+    client: pg.PoolClient,
+    inserted: InsertedEvent[],
+    states: Map<string, RunStateRow>,
+    provenance: ReadonlyMap<number, Provenance>,
+  ): Promise<string[]> {
     const lifecycle = lifecycleUpdates(inserted, states);
     for (const { runId, next, statusChanged } of lifecycle) {
       // The update and, when the status changed, its notification: one round trip.
@@ -447,7 +457,7 @@ export class PostgresStorage extends SqlStorage {
         values: [next.status, next.updatedAt, next.startedAt, next.endedAt, runId, RUN_CHANGES_CHANNEL, `${next.status} ${runId}`, statusChanged],
       });
     }
-    const updates = indexUpdates(inserted);
+    const updates = indexUpdates(inserted, provenance);
     for (const [table, entries] of [
       ["asset_latest", updates.latest],
       ["asset_partitions", updates.partitions],
@@ -455,11 +465,14 @@ export class PostgresStorage extends SqlStorage {
       if (entries.length === 0) continue;
       const conflict = table === "asset_latest" ? "(asset_key)" : '(asset_key, "partition")';
       await client.query(
-        `INSERT INTO ${table} (asset_key, "partition", run_id, event_id, "timestamp", metadata, code_version)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::jsonb[], $7::text[])
+        `INSERT INTO ${table} (asset_key, "partition", run_id, event_id, "timestamp", metadata, code_version,
+           data_version, data_version_user_provided, input_data_versions)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::jsonb[], $7::text[],
+           $8::text[], $9::boolean[], $10::jsonb[])
          ON CONFLICT ${conflict} DO UPDATE SET "partition" = EXCLUDED."partition", run_id = EXCLUDED.run_id,
            event_id = EXCLUDED.event_id, "timestamp" = EXCLUDED."timestamp", metadata = EXCLUDED.metadata,
-           code_version = EXCLUDED.code_version
+           code_version = EXCLUDED.code_version, data_version = EXCLUDED.data_version,
+           data_version_user_provided = EXCLUDED.data_version_user_provided, input_data_versions = EXCLUDED.input_data_versions
          WHERE ${table}.event_id < EXCLUDED.event_id`,
         [
           entries.map((e) => e.assetKey),
@@ -469,6 +482,9 @@ export class PostgresStorage extends SqlStorage {
           entries.map((e) => e.timestamp),
           entries.map((e) => toJsonb(e.metadata)),
           entries.map((e) => e.codeVersion),
+          entries.map((e) => e.dataVersion),
+          entries.map((e) => e.dataVersionUserProvided),
+          entries.map((e) => (e.inputDataVersions === null ? null : toJsonb(e.inputDataVersions))),
         ],
       );
     }

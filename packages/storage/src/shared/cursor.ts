@@ -5,7 +5,7 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from "../storage.js";
 import { StorageInputError } from "../errors.js";
 
-export type CursorScope = "runs" | "events" | "ticks" | "alerts" | "backfills" | "partitions";
+export type CursorScope = "runs" | "events" | "ticks" | "alerts" | "backfills" | "partitions" | "evaluations";
 
 export function encodeCursor(scope: CursorScope, id: number): string {
   return Buffer.from(`${scope}:${id}`, "utf8").toString("base64url");

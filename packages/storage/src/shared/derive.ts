@@ -130,12 +130,24 @@ export interface IndexUpdates {
   checks: CheckIndexEntry[];
 }
 
+/** What storage records of a materialization when it is stored (core/provenance.ts). */
+export interface Provenance {
+  /** The event's code version, else the registered one. */
+  codeVersion: string | null;
+  dataVersion: string;
+  dataVersionUserProvided: boolean;
+  /** Each registered dependency's data version when it was stored; null without a registered definition. */
+  inputDataVersions: Record<string, string | null> | null;
+}
+
 /**
  * Reduces a batch of inserted events to the newest index row per key, so a backend writes each
  * index row once per batch. Backends still guard with `event_id <` on upsert, because a
- * concurrent transaction may have written a newer row.
+ * concurrent transaction may have written a newer row. `provenance` (by event id) gives each
+ * materialization's code and data versions; one it lacks keeps its event's code version and no
+ * data version.
  */
-export function indexUpdates(inserted: readonly InsertedEvent[]): IndexUpdates {
+export function indexUpdates(inserted: readonly InsertedEvent[], provenance: ReadonlyMap<number, Provenance> = new Map()): IndexUpdates {
   const latest = new Map<string, AssetIndexEntry>();
   const partitions = new Map<string, AssetIndexEntry>();
   const checks = new Map<string, CheckIndexEntry>();
@@ -146,6 +158,7 @@ export function indexUpdates(inserted: readonly InsertedEvent[]): IndexUpdates {
   for (const event of inserted) {
     const body = event.body;
     if (body.type === "ASSET_MATERIALIZATION") {
+      const recorded = provenance.get(event.id);
       const entry: AssetIndexEntry = {
         assetKey: body.assetKey,
         partition: body.partition,
@@ -153,7 +166,10 @@ export function indexUpdates(inserted: readonly InsertedEvent[]): IndexUpdates {
         eventId: event.id,
         timestamp: event.timestamp,
         metadata: body.metadata,
-        codeVersion: body.codeVersion ?? null,
+        codeVersion: recorded === undefined ? (body.codeVersion ?? null) : recorded.codeVersion,
+        dataVersion: recorded?.dataVersion ?? null,
+        dataVersionUserProvided: recorded?.dataVersionUserProvided ?? false,
+        inputDataVersions: recorded?.inputDataVersions ?? null,
       };
       newer(latest, body.assetKey, entry);
       if (body.partition !== null) newer(partitions, JSON.stringify([body.assetKey, body.partition]), entry);

@@ -96,6 +96,9 @@ export interface AssetIndexRow {
   timestamp: number;
   metadata: Json;
   code_version: string | null;
+  data_version: string | null;
+  data_version_user_provided: boolean | number;
+  input_data_versions: Json;
 }
 
 export function assetIndexFromRow(row: AssetIndexRow): AssetIndexEntry {
@@ -107,6 +110,9 @@ export function assetIndexFromRow(row: AssetIndexRow): AssetIndexEntry {
     timestamp: num(row.timestamp),
     metadata: fromJson<Metadata>(row.metadata),
     codeVersion: row.code_version,
+    dataVersion: row.data_version ?? null,
+    dataVersionUserProvided: row.data_version_user_provided === true || row.data_version_user_provided === 1,
+    inputDataVersions: row.input_data_versions === null || row.input_data_versions === undefined ? null : fromJson<Record<string, string | null>>(row.input_data_versions),
   };
 }
 

@@ -3,9 +3,9 @@
  * the database, so a bad input fails the same way everywhere, with a message naming the culprit.
  */
 import { z } from "zod";
-import { EventRecordSchema, RUN_ORIGINS, RUN_STATUSES, type EventRecord, type NewRun } from "@flyt/core";
+import { AUTOMATION_INSTIGATOR_ID, EventRecordSchema, RUN_ORIGINS, RUN_STATUSES, type EventRecord, type NewRun } from "@flyt/core";
 import { StorageInputError } from "../errors.js";
-import type { DaemonHeartbeat, InstigatorState, RunFilter, TickUpdate } from "../storage.js";
+import type { DaemonHeartbeat, InstigatorKind, InstigatorState, RunFilter, TickUpdate } from "../storage.js";
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -135,17 +135,38 @@ export function validateKeyList(keys: string[] | undefined, subject: string): st
   return parseWith(z.array(nonEmpty), keys, subject);
 }
 
-const InstigatorStateSchema = z.object({
-  id: nonEmpty,
-  kind: z.enum(["schedule", "sensor"]),
-  status: z.enum(["RUNNING", "STOPPED"]),
-  cursor: z.string().nullable(),
-  startedAt: epochMs.nullable(),
-});
+export const INSTIGATOR_KINDS = ["schedule", "sensor", "automation"] as const;
+
+/** The instigator ids of the automation loop's ticks and on/off switches: `automation`, `automation:<location>`. */
+export function isAutomationInstigatorId(id: string): boolean {
+  return id === AUTOMATION_INSTIGATOR_ID || (id.startsWith(`${AUTOMATION_INSTIGATOR_ID}:`) && id.length > AUTOMATION_INSTIGATOR_ID.length + 1);
+}
+
+const InstigatorStateSchema = z
+  .object({
+    id: nonEmpty,
+    kind: z.enum(INSTIGATOR_KINDS),
+    status: z.enum(["RUNNING", "STOPPED"]),
+    cursor: z.string().nullable(),
+    startedAt: epochMs.nullable(),
+  })
+  .refine((state) => state.kind !== "automation" || isAutomationInstigatorId(state.id), {
+    message: `an automation switch is ${JSON.stringify(AUTOMATION_INSTIGATOR_ID)} (global) or "${AUTOMATION_INSTIGATOR_ID}:<location>"`,
+    path: ["id"],
+  });
 
 export function validateInstigatorState(state: Omit<InstigatorState, "updatedAt">): Omit<InstigatorState, "updatedAt"> {
   const id = state && typeof state === "object" && typeof state.id === "string" ? state.id : "?";
   return parseWith(InstigatorStateSchema, state, `instigator state ${JSON.stringify(id)}`);
+}
+
+/** An optional instigator kind filter. */
+export function validateInstigatorKind(kind: unknown): InstigatorKind | undefined {
+  if (kind === undefined) return undefined;
+  if (typeof kind !== "string" || !(INSTIGATOR_KINDS as readonly string[]).includes(kind)) {
+    throw new StorageInputError("instigator kind", `must be one of ${INSTIGATOR_KINDS.map((k) => JSON.stringify(k)).join(", ")}, got ${JSON.stringify(kind) ?? typeof kind}`);
+  }
+  return kind as InstigatorKind;
 }
 
 const TickUpdateSchema = z.object({

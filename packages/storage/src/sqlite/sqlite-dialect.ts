@@ -23,6 +23,10 @@ export const SQLITE_DIALECT: Dialect = {
     return sql`(SELECT ${raw(select)} FROM json_each(${JSON.stringify(values)})) AS ${raw(alias)}`;
   },
   json: (value: unknown) => sql`${JSON.stringify(value)}`,
+  // A unary plus makes the term unusable for an index (SQLite's documented way to steer the planner).
+  unindexed: (column: string) => `+${column}`,
+  // JSON columns are TEXT.
+  jsonOf: (text: Sql) => text,
   // SQLite names the columns, not the index: "UNIQUE constraint failed: api_tokens.name".
   isUniqueViolation: (error: unknown, constraint: string) => {
     const { code, message } = error as { code?: string; message?: string };

@@ -13,18 +13,19 @@ import Database from "better-sqlite3";
 process.env.SQLITE_USE_URI ??= "1";
 import { FlytError, MigrationError, StorageError, type EventRecord, type NewRun, type RunRecord } from "@flyt/core";
 import { applyPartitionEffects, failedRunIdsOf } from "../core/partition-ops.js";
+import { provenanceOf } from "../core/provenance.js";
 import { SqlStorage, type WriteMode } from "../core/sql-storage.js";
 import type { Sql } from "../core/sql.js";
 import { runSync, type Operation, type StatementResult } from "../core/unit-of-work.js";
 import { StorageInputError } from "../errors.js";
-import { eventColumns, indexUpdates, lifecycleUpdates, type InsertedEvent, type RunStateRow } from "../shared/derive.js";
+import { eventColumns, indexUpdates, lifecycleUpdates, type InsertedEvent, type Provenance, type RunStateRow } from "../shared/derive.js";
 import { runFromRow, tickFromRow, type RunRow, type TickRow } from "../shared/rows.js";
 import { emitRunChanges, onRunChanges } from "../shared/run-signals.js";
 import { prepareNewRun, RUN_INSERT_COLUMNS, runRowValues, uniqueRunIds } from "../shared/runs.js";
 import { prepareScheduledRuns, validateRunIdList } from "../shared/batches.js";
 import { assertFenceHolds, fenceOf } from "../shared/fence.js";
 import { validateEvents, validateId, validateNewRun } from "../shared/validate.js";
-import type { CreateRunResult, RunChange, RunWatch, StorageCapabilities, ScheduledRun, ScheduledRunResult, WriteOptions } from "../storage.js";
+import type { AssetIndexEntry, CreateRunResult, RunChange, RunWatch, StorageCapabilities, ScheduledRun, ScheduledRunResult, WriteOptions } from "../storage.js";
 import { SQLITE_DIALECT } from "./sqlite-dialect.js";
 import { migrateSqlite, sqliteSchemaVersion } from "./sqlite-migrator.js";
 import { SQLITE_MIGRATIONS } from "../generated/migrations.js";
@@ -381,16 +382,20 @@ export class SqliteStorage extends SqlStorage {
         );
         if (result.changes === 1) inserted.push({ ...event, id: Number(result.lastInsertRowid) });
       }
-      const failedRuns = this.applyDerivedState(inserted, states);
+      const exec = (statement: Sql) => this.exec(statement);
+      // Each materialization's code version, inputs' data versions and data version (a batch
+      // without materializations runs no statement).
+      const provenance = runSync(provenanceOf(this.dialect, inserted), exec);
+      const failedRuns = this.applyDerivedState(inserted, states, provenance);
       // Partition status and dynamic partitions, in the same transaction (a batch without
       // partitioned materializations, failures or dynamic partitions changes runs no statement).
-      runSync(applyPartitionEffects(this.dialect, this.partitionDefinitions, inserted, failedRuns), (statement) => this.exec(statement));
+      runSync(applyPartitionEffects(this.dialect, this.partitionDefinitions, inserted, failedRuns), exec);
       return inserted.length;
     });
   }
 
   /** Writes the runs' lifecycle and the asset index; returns the runs this batch failed. */
-  private applyDerivedState(inserted: InsertedEvent[], states: Map<string, RunStateRow>): string[] {
+  private applyDerivedState(inserted: InsertedEvent[], states: Map<string, RunStateRow>, provenance: ReadonlyMap<number, Provenance>): string[] {
     const lifecycle = lifecycleUpdates(inserted, states);
     for (const { runId, next, statusChanged } of lifecycle) {
       this.stmt("UPDATE runs SET status = ?, updated_at = ?, started_at = ?, ended_at = ? WHERE run_id = ?").run(
@@ -402,28 +407,41 @@ export class SqliteStorage extends SqlStorage {
       );
       if (statusChanged) this.pendingChanges.push({ runId, status: next.status });
     }
-    const updates = indexUpdates(inserted);
+    const updates = indexUpdates(inserted, provenance);
+    const indexValues = (e: AssetIndexEntry) => [
+      e.assetKey,
+      e.partition,
+      e.runId,
+      e.eventId,
+      e.timestamp,
+      JSON.stringify(e.metadata),
+      e.codeVersion,
+      e.dataVersion,
+      e.dataVersionUserProvided ? 1 : 0,
+      e.inputDataVersions === null ? null : JSON.stringify(e.inputDataVersions),
+    ];
     const upsertLatest = this.stmt(
-      `INSERT INTO asset_latest (asset_key, partition, run_id, event_id, timestamp, metadata, code_version)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO asset_latest (asset_key, partition, run_id, event_id, timestamp, metadata, code_version,
+         data_version, data_version_user_provided, input_data_versions)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (asset_key) DO UPDATE SET partition = excluded.partition, run_id = excluded.run_id,
          event_id = excluded.event_id, timestamp = excluded.timestamp, metadata = excluded.metadata,
-         code_version = excluded.code_version
+         code_version = excluded.code_version, data_version = excluded.data_version,
+         data_version_user_provided = excluded.data_version_user_provided, input_data_versions = excluded.input_data_versions
        WHERE asset_latest.event_id < excluded.event_id`,
     );
-    for (const e of updates.latest) {
-      upsertLatest.run(e.assetKey, e.partition, e.runId, e.eventId, e.timestamp, JSON.stringify(e.metadata), e.codeVersion);
-    }
+    for (const e of updates.latest) upsertLatest.run(...indexValues(e));
     const upsertPartition = this.stmt(
-      `INSERT INTO asset_partitions (asset_key, partition, run_id, event_id, timestamp, metadata, code_version)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO asset_partitions (asset_key, partition, run_id, event_id, timestamp, metadata, code_version,
+         data_version, data_version_user_provided, input_data_versions)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (asset_key, partition) DO UPDATE SET run_id = excluded.run_id, event_id = excluded.event_id,
-         timestamp = excluded.timestamp, metadata = excluded.metadata, code_version = excluded.code_version
+         timestamp = excluded.timestamp, metadata = excluded.metadata, code_version = excluded.code_version,
+         data_version = excluded.data_version, data_version_user_provided = excluded.data_version_user_provided,
+         input_data_versions = excluded.input_data_versions
        WHERE asset_partitions.event_id < excluded.event_id`,
     );
-    for (const e of updates.partitions) {
-      upsertPartition.run(e.assetKey, e.partition, e.runId, e.eventId, e.timestamp, JSON.stringify(e.metadata), e.codeVersion);
-    }
+    for (const e of updates.partitions) upsertPartition.run(...indexValues(e));
     const upsertCheck = this.stmt(
       `INSERT INTO asset_check_latest (asset_key, check_name, passed, severity, run_id, event_id, timestamp)
        VALUES (?, ?, ?, ?, ?, ?, ?)
