@@ -50,6 +50,8 @@ export function buildSnapshot(definitions: Definitions, location: string): Snaps
         ? {}
         : { partitionMappings: sortedMappings(node.partitionMappings) }),
       ...(node.backfillPolicy === undefined || node.backfillPolicy === null ? {} : { backfillPolicy: { ...node.backfillPolicy } }),
+      // A plain copy: the SDK's tree is frozen and shared between conditions.
+      ...(node.automationCondition === undefined || node.automationCondition === null ? {} : { automationCondition: structuredClone(node.automationCondition) }),
     }))
     .sort((a, b) => a.key.localeCompare(b.key));
   return {

@@ -17,8 +17,8 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { callerLocation, definitionsError, FlytError } from "@flyt/core";
-import { asset, check, meta, multiAsset, upstreamAsset, type AssetDefinition, type CheckDefinition } from "@flyt/sdk";
+import { callerLocation, definitionsError, FlytError, InvalidDefinitionsError } from "@flyt/core";
+import { asset, AutomationCondition, check, isAutomationCondition, meta, multiAsset, upstreamAsset, type AssetDefinition, type CheckDefinition } from "@flyt/sdk";
 import { readManifest } from "./manifest.js";
 import { mapProject } from "./mapping.js";
 import { dbtParse } from "./run/parse.js";
@@ -52,6 +52,9 @@ export function dbtAssets(options: DbtAssetsOptions): DbtAssets {
   if (typeof options !== "object" || options === null || typeof options.project !== "string" || options.project === "") {
     fail("needs { project }: the directory of the dbt project (where dbt_project.yml is)");
   }
+  if (options.automationCondition !== undefined && !isAutomationCondition(options.automationCondition)) {
+    fail("automationCondition must be an AutomationCondition, e.g. AutomationCondition.eager()");
+  }
   const project = resolve(options.project);
   if (!existsSync(join(project, "dbt_project.yml"))) fail(`${project} has no dbt_project.yml`);
   const manifestPath = options.manifest === undefined ? join(project, "target", "manifest.json") : isAbsolute(options.manifest) ? options.manifest : resolve(options.manifest);
@@ -77,7 +80,7 @@ export function dbtAssets(options: DbtAssetsOptions): DbtAssets {
   const resolved: DbtAssetsOptions = { ...options, project, manifest: manifestPath };
   const step = multiAsset({
     name: options.name ?? `dbt_${map.projectName}`,
-    assets: map.assets.map((node) => assetSpecOf(node)),
+    assets: map.assets.map((node) => assetSpecOf(node, automationOf(node, options.automationCondition, fail))),
     ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
     ...(options.retryPolicy === undefined ? {} : { retryPolicy: options.retryPolicy }),
     compute: (ctx) => runDbtStep(map, resolved, ctx),
@@ -90,7 +93,27 @@ export function dbtAssets(options: DbtAssetsOptions): DbtAssets {
   return Object.freeze({ assets: Object.freeze([step, ...exposures]), checks: Object.freeze(checks), sourceChecks: Object.freeze(sourceChecks), map });
 }
 
-function assetSpecOf(node: DbtAssetNode) {
+/**
+ * A node's condition: its `meta.flyt.automation` when set ("none": no condition), else the
+ * option's. A bad cron or zone in the meta fails naming the node and its file.
+ */
+function automationOf(node: DbtAssetNode, fallback: AutomationCondition | undefined, fail: (message: string) => never): AutomationCondition | undefined {
+  const setting = node.automation;
+  if (setting === null) return fallback;
+  if (setting === "none") return undefined;
+  if (setting === "eager") return AutomationCondition.eager();
+  if (setting === "on_missing") return AutomationCondition.onMissing();
+  try {
+    return AutomationCondition.onCron(setting.onCron, setting.timezone);
+  } catch (error) {
+    if (!(error instanceof InvalidDefinitionsError)) throw error;
+    // The SDK's "declared at" would point into this package; the node's file is the place to fix.
+    const reasons = error.problems.map((problem) => problem.message.replace(/ \(declared at [^)]*\)$/, "")).join("; ");
+    return fail(`dbt ${node.uniqueId} (${node.path}): meta.flyt.automation: ${reasons}`);
+  }
+}
+
+function assetSpecOf(node: DbtAssetNode, automationCondition: AutomationCondition | undefined) {
   const sources = new Set(node.sourceDeps);
   const metadata: Record<string, unknown> = {
     dbt_unique_id: node.uniqueId,
@@ -111,6 +134,7 @@ function assetSpecOf(node: DbtAssetNode) {
     tags: node.tags,
     kinds: node.kinds,
     ...(node.codeVersion === null ? {} : { codeVersion: node.codeVersion }),
+    ...(automationCondition === undefined ? {} : { automationCondition }),
     metadata,
   };
 }

@@ -37,6 +37,9 @@
  * - kinds `["dbt", <adapter>]`, plus `seed` or `snapshot`; description (null when empty); columns
  *   (name, `data_type`, description) for the table schema; relation = `relation_name`; code
  *   version = the file's checksum; path = `original_file_path`; materialized = `config.materialized`.
+ * - automation: `meta.flyt.automation` — `"eager"`, `"on_missing"`, `"none"` or `{ on_cron,
+ *   timezone? }` — overriding `dbtAssets`' `automationCondition` option for the node; another
+ *   value is a problem naming the node.
  * Checks
  * - A test is a check of the node it is attached to (`attached_node`: set by dbt for generic tests
  *   on models, seeds and snapshots — a relationships test is attached to the model it is defined
@@ -69,6 +72,7 @@
 import { createHash } from "node:crypto";
 import { InvalidDefinitionsError, normalizeAssetKey, type DefinitionProblem } from "@flyt/core";
 import type {
+  DbtAutomationSetting,
   DbtAssetNode,
   DbtAssetResourceType,
   DbtAssetsOptions,
@@ -283,6 +287,7 @@ class ProjectMapper {
     }
     const group = this.groupOf(node, meta);
     const owners = this.ownersOf(node, meta, group.dbtGroup);
+    const automation = this.automationOf(node, meta);
     if (key === null || key === undefined) return null;
     const resourceType = node.resource_type as DbtAssetResourceType;
     const kinds = ["dbt"];
@@ -308,7 +313,24 @@ class ProjectMapper {
       columns: node.columns,
       path: node.original_file_path,
       meta,
+      automation,
     };
+  }
+
+  /** `meta.flyt.automation`, its shape checked (the cron and zone are checked where the condition is built). */
+  private automationOf(node: ManifestNode, meta: Record<string, unknown>): DbtAutomationSetting | null {
+    const fromMeta = flytField(meta, "automation");
+    if (fromMeta === undefined || fromMeta === null) return null;
+    if (fromMeta === "eager" || fromMeta === "on_missing" || fromMeta === "none") return fromMeta;
+    if (isRecord(fromMeta) && typeof fromMeta.on_cron === "string" && (fromMeta.timezone === undefined || typeof fromMeta.timezone === "string")) {
+      const unknown = Object.keys(fromMeta).filter((key) => key !== "on_cron" && key !== "timezone");
+      if (unknown.length === 0) return { onCron: fromMeta.on_cron, timezone: fromMeta.timezone ?? "UTC" };
+    }
+    this.problem(
+      node,
+      `meta.flyt.automation must be "eager", "on_missing", "none" or { on_cron: "<cron>", timezone: "<IANA zone>" }, not ${JSON.stringify(fromMeta)}`,
+    );
+    return null;
   }
 
   /** The upstream assets of a node with these `depends_on.nodes`, traced through non-assets. */

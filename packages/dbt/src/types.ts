@@ -5,7 +5,7 @@
  * (manifest.ts, mapping.ts) produces the map; the runner (run/) uses it to turn `ctx.assetKeys`
  * into a dbt selection and dbt's results back into materializations and check results.
  */
-import type { PartitionsDefinition, RetryPolicy, TimeWindow } from "@flyt/sdk";
+import type { AutomationCondition, PartitionsDefinition, RetryPolicy, TimeWindow } from "@flyt/sdk";
 
 /** The dbt resource types that become assets: built by `dbt build` and stored in the warehouse. */
 export type DbtAssetResourceType = "model" | "seed" | "snapshot";
@@ -54,7 +54,15 @@ export interface DbtAssetNode {
   path: string;
   /** `meta` of the node (config meta merged over top-level meta), as dbt gives it. */
   meta: Record<string, unknown>;
+  /** `meta.flyt.automation`, checked: overrides the `automationCondition` option for this node; null when not set. */
+  automation: DbtAutomationSetting | null;
 }
+
+/**
+ * A node's own automation (`meta.flyt.automation`): a ready-made condition by name, a cron, or
+ * "none" to leave the node out of the `automationCondition` option.
+ */
+export type DbtAutomationSetting = "eager" | "on_missing" | "none" | { onCron: string; timezone: string };
 
 /** A dbt test that is a Flyt check (a check its step reports: `check({ asset, name })` without evaluate). */
 export interface DbtTestCheck {
@@ -190,6 +198,14 @@ export interface DbtAssetsOptions {
    */
   partitionVars?: (partition: { key: string; timeWindow: TimeWindow | null }) => Record<string, unknown>;
   retryPolicy?: RetryPolicy;
+  /**
+   * Declarative automation of every asset of this call (docs/automation.md), e.g.
+   * `AutomationCondition.eager()`: rebuilt when an upstream (an ingest feeding a source, another
+   * model) lands new data. A node's `meta.flyt.automation` overrides it: `"eager"`,
+   * `"on_missing"`, `{ on_cron: "<cron>", timezone: "<IANA zone>" }` (timezone optional, default
+   * UTC) or `"none"`. Exposure assets get none.
+   */
+  automationCondition?: AutomationCondition;
   /** Make each dbt exposure a downstream asset (a step that records the exposure's metadata). Default false. */
   exposures?: boolean;
   /** After SIGINT on cancellation, how long before SIGTERM and then SIGKILL. Default 10 s. */

@@ -27,10 +27,21 @@ export const MESSAGES: ReadonlyArray<readonly [string, z.ZodTypeAny, string]> = 
   ["heartbeat-response", s.HeartbeatResponseSchema, "POST /ingest/v1/runs/{runId}/heartbeat response"],
 ];
 
+/**
+ * Recursive schemas, named under `definitions` of the files that use them: a recursive node
+ * would otherwise be referenced by its first occurrence's long path.
+ */
+const DEFINITIONS: Readonly<Record<string, Record<string, z.ZodTypeAny>>> = {
+  "snapshot-response": { AutomationCondition: s.AutomationConditionNodeSchema },
+};
+
 /** Every schema file's name and pretty-printed JSON text (with a trailing newline). */
 export function jsonSchemaFiles(): Array<{ file: string; text: string }> {
   return MESSAGES.map(([fileName, schema, title]) => {
-    const json = zodToJsonSchema(schema, { $refStrategy: "root", target: "jsonSchema7" }) as Record<string, unknown>;
+    const definitions = DEFINITIONS[fileName];
+    // pipeStrategy "output": a piped schema (the automation condition's limit check, then the node
+    // schema) is described by what it accepts in the end, not by the unconstrained first stage.
+    const json = zodToJsonSchema(schema, { $refStrategy: "root", target: "jsonSchema7", pipeStrategy: "output", ...(definitions === undefined ? {} : { definitions }) }) as Record<string, unknown>;
     const out = { $id: `https://flyt.dev/protocol/v1/${fileName}.schema.json`, title: `Flyt protocol v1: ${title}`, ...json };
     return { file: `${fileName}.schema.json`, text: `${JSON.stringify(out, null, 2)}\n` };
   });

@@ -4,7 +4,7 @@
  * are the contract; the JSON Schema files under docs/protocol/v1/ are generated from them
  * (scripts/generate-schemas.mjs) and a test fails when they drift.
  */
-import { DEFINITION_LIMITS as L, EventRecordSchema, RUN_ORIGINS, RUN_STATUSES, SerializedErrorSchema } from "@flyt/core";
+import { DEFINITION_LIMITS as L, EventRecordSchema, RUN_ORIGINS, RUN_STATUSES, SerializedErrorSchema, type AutomationConditionSnapshot } from "@flyt/core";
 import { z } from "zod";
 
 /** The major protocol version this code speaks. It is in every path (`/v1/…`) and in a header. */
@@ -158,6 +158,72 @@ export const FreshnessPolicySnapshotSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+// Automation conditions (core `AutomationConditionSnapshot`, docs/automation.md) ------------
+
+const conditionLabel = z.string().min(1).max(L.automationLabelChars).optional();
+const conditionCron = z.string().min(1).max(L.cronChars);
+const conditionTimezone = z.string().min(1).max(L.timezoneChars);
+// A fresh lazy per use: the JSON Schema then references the named definition directly.
+const conditionChild = (): z.ZodType<AutomationConditionSnapshot> => z.lazy(() => AutomationConditionNodeSchema);
+const leaf = <K extends string>(kind: K) => z.object({ kind: z.literal(kind), label: conditionLabel });
+
+/** One node of a condition tree; the limits of the whole tree are `AutomationConditionSnapshotSchema`'s. */
+export const AutomationConditionNodeSchema: z.ZodType<AutomationConditionSnapshot> = z.discriminatedUnion("kind", [
+  leaf("missing"),
+  leaf("in_progress"),
+  leaf("execution_failed"),
+  leaf("newly_updated"),
+  leaf("newly_requested"),
+  leaf("code_version_changed"),
+  leaf("unsynced"),
+  leaf("will_be_requested"),
+  leaf("cron_tick_passed").extend({ cron: conditionCron, timezone: conditionTimezone }),
+  leaf("updated_since_cron").extend({ cron: conditionCron, timezone: conditionTimezone }),
+  leaf("in_latest_time_window").extend({ lookbackMinutes: z.number().positive().finite().nullable() }),
+  leaf("any_deps_match").extend({ condition: conditionChild() }),
+  leaf("all_deps_match").extend({ condition: conditionChild() }),
+  leaf("newly_true").extend({ condition: conditionChild() }),
+  leaf("since").extend({ trigger: conditionChild(), reset: conditionChild() }),
+  leaf("not").extend({ operand: conditionChild() }),
+  leaf("and").extend({ operands: z.array(conditionChild()).min(1) }),
+  leaf("or").extend({ operands: z.array(conditionChild()).min(1) }),
+]);
+
+/**
+ * Why a condition tree is over the limits (more than `automationConditionNodes` nodes or
+ * `automationConditionDepth` levels), or null. Walks without recursion and stops at the limit,
+ * so a hostile million-level tree costs as little as a small one and never reaches the
+ * (recursive) node schema.
+ */
+export function automationConditionLimitProblem(value: unknown): string | null {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 1 }];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    nodes += 1;
+    if (nodes > L.automationConditionNodes) return `has more than ${L.automationConditionNodes} nodes, over the limit`;
+    if (depth > L.automationConditionDepth) return `is more than ${L.automationConditionDepth} levels deep, over the limit`;
+    const n = node as Record<string, unknown>;
+    for (const field of ["condition", "trigger", "reset", "operand"]) if (field in n) stack.push({ node: n[field], depth: depth + 1 });
+    if (Array.isArray(n.operands)) for (const operand of n.operands) stack.push({ node: operand, depth: depth + 1 });
+  }
+  return null;
+}
+
+/**
+ * An asset's automation condition: a tree of at most `automationConditionNodes` nodes and
+ * `automationConditionDepth` levels (DEFINITION_LIMITS), checked before the tree is parsed.
+ */
+export const AutomationConditionSnapshotSchema = z
+  .unknown()
+  .superRefine((value, context) => {
+    const problem = automationConditionLimitProblem(value);
+    if (problem !== null) context.addIssue({ code: z.ZodIssueCode.custom, message: problem, fatal: true });
+  })
+  .pipe(AutomationConditionNodeSchema)
+  .describe(`A condition tree of at most ${L.automationConditionNodes} nodes and ${L.automationConditionDepth} levels (docs/automation.md)`);
+
 export const AssetSnapshotSchema = z.object({
   key: assetKey,
   /** Printed keys of upstream assets: of this location, or declared in `externalAssets`. */
@@ -183,6 +249,8 @@ export const AssetSnapshotSchema = z.object({
   partitionMappings: z.record(assetKey, PartitionMappingSnapshotSchema).optional(),
   /** Absent or null: multi-run, one partition per run. */
   backfillPolicy: BackfillPolicySnapshotSchema.nullable().optional(),
+  /** Declarative automation (docs/automation.md). Absent (older servers, or none declared) or null: none. */
+  automationCondition: AutomationConditionSnapshotSchema.nullable().optional(),
 }).superRefine((asset, context) => {
   // A mapping names the dep it applies to; one naming anything else would be silently ignored.
   for (const key of Object.keys(asset.partitionMappings ?? {})) {

@@ -13,6 +13,7 @@ import {
   normalizeAssetKey,
   overLimit,
   type AssetNodeSnapshot,
+  type AutomationConditionSnapshot,
   type BackfillPolicySnapshot,
   type DefinitionProblem,
   type RetryPolicySnapshot,
@@ -21,6 +22,7 @@ import { InvalidMetadataError, normalizeMetadata } from "./metadata.js";
 import { isPartitionMapping, isPartitionsDefinition } from "@flyt/partitions";
 import type { AssetDefinition, AssetSpec, ExternalAssetRef, PartitionMapping, PartitionsDefinition, Resources, RetryPolicy, StepDefinition } from "./types.js";
 import { backfillPolicySchema, normalizeBackfillPolicy } from "./backfill-policy.js";
+import { AutomationCondition, automationConditionProblem, isAutomationCondition } from "./automation-condition.js";
 import { externalDepsOf, isExternalAssetRef } from "./external-asset.js";
 import {
   callerLocation,
@@ -91,6 +93,25 @@ export const ownersSchema = z
   .array(z.string().min(1, "must not be empty").superRefine(withinLimit(DEFINITION_LIMITS.ownerChars)))
   .superRefine(withinLimit(DEFINITION_LIMITS.owners));
 
+/** The `automationCondition` field of asset specs. */
+export const automationConditionSchema = z.custom<AutomationCondition>(isAutomationCondition, {
+  message: "must be an AutomationCondition (AutomationCondition.eager(), .onCron(cron, timezone), .onMissing(), or built from its blocks); plain data goes through AutomationCondition.fromSnapshot",
+});
+
+/**
+ * The plain tree of a declared condition, or undefined when none is. One made by another copy
+ * of the SDK is checked again (this copy cannot trust its constructor).
+ */
+export function automationConditionSnapshotOf(condition: AutomationCondition | undefined, field: string, problems: string[]): AutomationConditionSnapshot | undefined {
+  if (condition === undefined) return undefined;
+  if (condition instanceof AutomationCondition) return condition.snapshot();
+  const snapshot = (condition as { snapshot(): unknown }).snapshot() as AutomationConditionSnapshot;
+  const problem = automationConditionProblem(snapshot);
+  if (problem === null) return snapshot;
+  problems.push(`${field}automationCondition: ${problem}`);
+  return undefined;
+}
+
 export const commonAssetFields = {
   deps: z.array(depSchema).optional(),
   description: limitedString(DEFINITION_LIMITS.descriptionChars).optional(),
@@ -118,6 +139,7 @@ export const commonAssetFields = {
   codeVersion: z.string().min(1, "must not be empty").superRefine(withinLimit(DEFINITION_LIMITS.codeVersionChars)).optional(),
   metadata: z.record(z.unknown()).optional(),
   freshnessPolicy: freshnessPolicySchema.optional(),
+  automationCondition: automationConditionSchema.optional(),
   partitionMappings: z
     .record(
       z.custom<PartitionMapping>(isPartitionMapping, {
@@ -262,10 +284,13 @@ export function buildNode(
     backfillPolicy?: BackfillPolicySnapshot | null;
     group?: string | undefined;
     owners?: string[] | undefined;
+    /** A multi-asset's condition for the assets that declare none. */
+    automationCondition?: AutomationCondition | undefined;
   },
   problems: string[],
   field = "",
 ): AssetNodeSnapshot {
+  const automationCondition = automationConditionSnapshotOf(fields.automationCondition ?? step.automationCondition, field, problems);
   const deps = depKeys(fields.deps, `${field}deps`, problems);
   // A partitioned asset may read its own earlier partitions; defineDefinitions checks its mapping.
   if (deps.includes(key) && step.partitions === undefined) {
@@ -287,6 +312,7 @@ export function buildNode(
     // Only set when declared, so snapshots of assets without a policy keep their old shape.
     ...(fields.freshnessPolicy === undefined ? {} : { freshnessPolicy: normalizeFreshnessPolicy(fields.freshnessPolicy) }),
     ...(step.backfillPolicy === undefined || step.backfillPolicy === null ? {} : { backfillPolicy: step.backfillPolicy }),
+    ...(automationCondition === undefined ? {} : { automationCondition }),
   };
 }
 

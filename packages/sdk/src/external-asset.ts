@@ -48,6 +48,8 @@ function externalRef(what: string, key: string | readonly string[], options: { l
     }
     throw error;
   }
+  const refused = refusedOption(options);
+  if (refused !== null) throw new InvalidDefinitionsError([{ subject: `${what}(${JSON.stringify(printed)})`, message: refused }]);
   const location = options.location ?? null;
   if (location !== null && (typeof location !== "string" || !LOCATION_NAME.test(location))) {
     throw new InvalidDefinitionsError([
@@ -55,6 +57,22 @@ function externalRef(what: string, key: string | readonly string[], options: { l
     ]);
   }
   return Object.freeze({ kind: "external-asset" as const, key: printed, location, ...(localIfDefined ? { localIfDefined: true } : {}) });
+}
+
+/**
+ * Options an external dependency cannot take. The owning location materializes the asset, so
+ * automation belongs on its definition there; a condition here would be silently dropped.
+ */
+function refusedOption(options: unknown): string | null {
+  if (typeof options !== "object" || options === null) return "options must be an object like { location }";
+  for (const key of Object.keys(options)) {
+    if (key === "location") continue;
+    if (key === "automationCondition") {
+      return "automationCondition is not allowed on an external asset: its own location materializes it, so declare the condition on the asset() there";
+    }
+    return `unknown option ${JSON.stringify(key)} (the only option is location)`;
+  }
+  return null;
 }
 
 export function isExternalAssetRef(value: unknown): value is ExternalAssetRef {

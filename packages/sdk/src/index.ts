@@ -6,6 +6,9 @@ export type * from "./types.js";
 export { asset, isAssetDefinition, normalizeRetryPolicy, DEFAULT_GROUP, DEFAULT_RETRY_DELAY_MS } from "./asset.js";
 export { singleRunBackfill, multiRunBackfill, backfillPolicyProblem, MAX_PARTITIONS_PER_RUN } from "./backfill-policy.js";
 export { multiAsset } from "./multi-asset.js";
+export { AutomationCondition, isAutomationCondition, automationConditionProblem } from "./automation-condition.js";
+/** Condition trees and evaluation results as plain data (shared with the platform). */
+export type { AutomationConditionSnapshot, AutomationConditionKind } from "@flyt/core";
 export {
   staticPartitions,
   timeWindowPartitions,

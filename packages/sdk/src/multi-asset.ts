@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { abbreviate, type AssetNodeSnapshot, type DefinitionProblem } from "@flyt/core";
 import {
+  automationConditionSchema,
   BACKFILL_POLICY_WITHOUT_PARTITIONS,
   buildNode,
   checkKey,
@@ -36,6 +37,7 @@ const multiAssetSpecSchema = z
     owners: ownersSchema.optional(),
     partitions: partitionsSchema.optional(),
     backfillPolicy: backfillPolicySchema.optional(),
+    automationCondition: automationConditionSchema.optional(),
     retryPolicy: retryPolicySchema.optional(),
     resources: resourcesSchema,
     compute: functionSchema,
@@ -88,7 +90,7 @@ export function multiAsset<R extends Resources = Resources>(spec: MultiAssetSpec
     if (key === stepKey) problems.push(`name ${JSON.stringify(stepKey)} is also the key of one of its assets; give the step its own name`);
     seen.add(printed);
     // The step's policy is every asset's: one run computes them all over the same partitions.
-    const node = buildNode(printed, member, { stepKey, partitions: data.partitions, retryPolicy, backfillPolicy, group: data.group, owners: data.owners }, problems, field);
+    const node = buildNode(printed, member, { stepKey, partitions: data.partitions, retryPolicy, backfillPolicy, group: data.group, owners: data.owners, automationCondition: data.automationCondition }, problems, field);
     nodes.push(node);
     mappings[printed] = checkPartitionMappings(member.partitionMappings, node.deps, field, problems);
   });

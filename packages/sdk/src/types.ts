@@ -14,6 +14,7 @@ import type {
 import type { PartitionMapping, PartitionsDefinition, TimeWindow } from "@flyt/partitions";
 import type { FreshnessPolicy } from "./freshness.js";
 import type { CheckDefinition } from "./checks.js";
+import type { AutomationCondition } from "./automation-condition.js";
 
 /** Partitions' shapes live in @flyt/partitions (shared with the platform); part of the SDK's API all the same. */
 export type { PartitionsDefinition, PartitionMapping, PartitionKeySpace, IndexRanges, TimeWindow, TimeWindowCadence } from "@flyt/partitions";
@@ -320,6 +321,11 @@ interface AssetSpecCommon {
   /** How recent the data must be; evaluated by the daemon (docs/freshness.md). */
   freshnessPolicy?: FreshnessPolicy;
   /**
+   * When the daemon materializes this asset by itself (docs/automation.md), e.g.
+   * `AutomationCondition.eager()` or `AutomationCondition.onCron("30 6 * * *", "Europe/Oslo")`.
+   */
+  automationCondition?: AutomationCondition;
+  /**
    * How this asset's partitions read a partitioned dep's, by the dep's printed key (one of
    * `deps`), e.g. `{ "atlas/met/daily": timeWindowPartitionMapping() }`. A dep not listed reads
    * through the default mapping (identity for equal partitions, time windows between cadences,
@@ -350,6 +356,8 @@ export interface MultiAssetSpec<R extends Resources = Resources> {
   partitions?: PartitionsDefinition;
   /** How a backfill groups the step's partitions into runs (every asset of the step); default one run per partition. */
   backfillPolicy?: BackfillPolicy;
+  /** The automation condition of every asset that does not declare its own. */
+  automationCondition?: AutomationCondition;
   retryPolicy?: RetryPolicy;
   resources?: ReadonlyArray<keyof R & string>;
   compute: (context: AssetContext<R>) => MultiComputeResult | Promise<MultiComputeResult>;

@@ -342,6 +342,7 @@ function tinyMap(): DbtProjectMap {
     columns: [],
     path: "models/a.sql",
     meta: {},
+    automation: null,
   };
   return { projectName: "tiny", adapter: "duckdb", dbtVersion: null, assets: [node], checks: [], sources: [], exposures: [], byUniqueId: new Map([[node.uniqueId, node]]), byAssetKey: new Map([[node.assetKey, node]]) };
 }
