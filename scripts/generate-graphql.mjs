@@ -44,6 +44,8 @@ const files = await generate(
             CodeLocation: "../resolvers/parents.js#CodeLocationParent",
             Backfill: "../resolvers/parents.js#BackfillRecord",
             BackfillAssetProgress: "../resolvers/parents.js#BackfillAssetProgressParent",
+            AutomationTick: "../resolvers/parents.js#TickRecord",
+            AutomationEvaluation: "../resolvers/parents.js#AutomationEvaluationRecord",
           },
           // Union results are told apart by __typename, so every member must carry it.
           resolversNonOptionalTypename: { unionMember: true },

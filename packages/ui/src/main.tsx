@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { gql, graphql, useViewer } from "./api.js";
 import { AssetPage } from "./features/assets/AssetPage.js";
 import { Catalog } from "./features/assets/Catalog.js";
+import { AutomationPage, AutomationTickPage } from "./features/automation/Automation.js";
 import { InstigatorPage, Instigators } from "./features/instigators/Instigators.js";
 import { Lineage } from "./features/lineage/Lineage.js";
 import { Locations } from "./features/locations/Locations.js";
@@ -22,6 +23,7 @@ const NAV: Array<[string, string]> = [
   ["/runs", "Runs"],
   ["/schedules", "Schedules"],
   ["/sensors", "Sensors"],
+  ["/automation", "Automation"],
   ["/locations", "Locations"],
   ["/alerts", "Alerts"],
 ];
@@ -110,6 +112,8 @@ function Page() {
   if (path === "/schedules") return <Instigators kind="schedule" />;
   if (path === "/sensors") return <Instigators kind="sensor" />;
   if (path.startsWith("/schedules/") || path.startsWith("/sensors/")) return <InstigatorPage id={path.slice(path.indexOf("/", 1) + 1)} />;
+  if (path === "/automation") return <AutomationPage />;
+  if (path.startsWith("/automation/ticks/")) return <AutomationTickPage tickId={path.slice("/automation/ticks/".length)} />;
   if (path === "/locations") return <Locations />;
   if (path === "/alerts") return <Alerts />;
   return <p>No page at {path}.</p>;

@@ -20,6 +20,7 @@ import type { ServerDeps } from "./deps.js";
 import { launcherRunController } from "./graphql/controller.js";
 import type { RunController } from "./graphql/context.js";
 import { Router } from "./router.js";
+import { automationRoutes } from "./routes/automation.js";
 import { backfillRoutes } from "./routes/backfills.js";
 import { dynamicPartitionRoutes } from "./routes/dynamic-partitions.js";
 import { healthRoutes } from "./routes/health.js";
@@ -112,6 +113,7 @@ export class Webserver {
     runRoutes(router, this.deps);
     backfillRoutes(router, this.deps);
     dynamicPartitionRoutes(router, this.deps);
+    automationRoutes(router, this.deps);
     const api = options.api ?? null;
     const storageTokens = options.storage as Partial<ApiTokenLookup>;
     const tokens = options.tokens !== undefined ? options.tokens : typeof storageTokens.getApiTokenByHash === "function" ? (options.storage as unknown as ApiTokenLookup) : null;

@@ -87,6 +87,8 @@ export function mergeSnapshots(snapshots: Snapshot[]): MergedGraph {
     checks: a.checks,
     ...(a.partitionMappings === undefined ? {} : { partitionMappings: a.partitionMappings }),
     ...(a.backfillPolicy === undefined ? {} : { backfillPolicy: a.backfillPolicy }),
+    // The daemon's automation loop and the API read the condition from this graph (issue 16).
+    ...(a.automationCondition === undefined || a.automationCondition === null ? {} : { automationCondition: a.automationCondition }),
   }));
   return {
     graph: new AssetGraph(nodes),

@@ -51,7 +51,7 @@ export default defineDefinitions({ assets: [
 `;
 
 /** Storage whose putPartitionsDefinitions is recorded and can be made to fail. */
-function recording(storage: Storage): { sink: Pick<Storage, "putPartitionsDefinitions">; calls: PartitionsDefinitionEntry[][]; failNext: { count: number } } {
+function recording(storage: Storage): { sink: Pick<Storage, "putPartitionsDefinitions" | "putAssetDefinitions">; calls: PartitionsDefinitionEntry[][]; failNext: { count: number } } {
   const calls: PartitionsDefinitionEntry[][] = [];
   const failNext = { count: 0 };
   return {
@@ -66,6 +66,8 @@ function recording(storage: Storage): { sink: Pick<Storage, "putPartitionsDefini
         calls.push(entries);
         await storage.putPartitionsDefinitions(entries);
       },
+      // Asset definitions (asset-definitions.test.ts) go through untouched.
+      putAssetDefinitions: (entries) => storage.putAssetDefinitions(entries),
     },
   };
 }

@@ -11,7 +11,7 @@ import { boundedLocationError, type Snapshot } from "@flyt/protocol";
 import { ChildServer } from "./child-server.js";
 import { CodeLocationClient, CodeLocationError } from "./client.js";
 import { mergeSnapshots, type MergedGraph } from "./merged-graph.js";
-import { PartitionsRegistry, type PartitionsDefinitionsSink } from "./partitions-registry.js";
+import { assetDefinitionsRegistration, DefinitionsRegistry, partitionsRegistration, type DefinitionsSink } from "./definitions-registry.js";
 
 export type LocationConfig = { name: string; file: string } | { name: string; url: string };
 
@@ -53,11 +53,13 @@ export interface WorkspaceOptions {
   loadTimeoutMs?: number;
   log?: (record: Record<string, unknown>) => void;
   /**
-   * Where the partitions definitions of loaded assets are registered (`putPartitionsDefinitions`,
-   * docs/partitions.md): storage keeps each partitioned asset's status by them. Absent: nothing is
+   * Where what storage must know of the loaded assets is registered: their partitions definitions
+   * (`putPartitionsDefinitions`, docs/partitions.md: storage keeps each partitioned asset's status by
+   * them) and their dependencies and code versions (`putAssetDefinitions`, docs/staleness.md: storage
+   * records each materialization's data version and provenance by them). Absent: nothing is
    * registered (tests, tools that read snapshots only). A storage error is logged, never a load failure.
    */
-  storage?: PartitionsDefinitionsSink | null;
+  storage?: DefinitionsSink | null;
 }
 
 const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -100,11 +102,18 @@ export class Workspace {
   private readonly retired = new Set<ChildServer>();
   private readonly log: (record: Record<string, unknown>) => void;
   private readonly listeners = new Set<(state: LocationState) => void>();
-  private readonly partitions: PartitionsRegistry | null;
+  /** Partitions definitions, then asset definitions (empty without storage). */
+  private readonly registries: Array<Pick<DefinitionsRegistry<unknown>, "request" | "idle" | "failed">>;
 
   private constructor(private readonly options: WorkspaceOptions) {
     this.log = options.log ?? (() => undefined);
-    this.partitions = options.storage ? new PartitionsRegistry(options.storage, () => this.graph(), this.log) : null;
+    const sink = options.storage;
+    this.registries = sink
+      ? [
+          new DefinitionsRegistry(partitionsRegistration(sink), () => this.graph(), this.log),
+          new DefinitionsRegistry(assetDefinitionsRegistration(sink), () => this.graph(), this.log),
+        ]
+      : [];
     for (const config of options.locations) {
       if (!NAME.test(config.name)) throw new TypeError(`Location name ${JSON.stringify(config.name)} may only contain letters, digits, '_', '-' and '.'`);
       if (this.locations.has(config.name)) throw new TypeError(`Location ${JSON.stringify(config.name)} is listed twice`);
@@ -140,12 +149,17 @@ export class Workspace {
   ready: Promise<void> = Promise.resolve();
 
   /**
-   * Resolves once the partitions definitions of every snapshot loaded so far are registered in
-   * storage (or the attempt failed and was logged; it is retried on the next poll). For callers that
-   * read partition status right after a load, and tests.
+   * Resolves once the partitions definitions, dependencies and code versions of every snapshot
+   * loaded so far are registered in storage (or an attempt failed and was logged; it is retried on
+   * the next poll). For callers that read partition status or staleness right after a load, and tests.
    */
+  async definitionsRegistered(): Promise<void> {
+    await Promise.all(this.registries.map((r) => r.idle()));
+  }
+
+  /** The same as `definitionsRegistered` (its name before asset definitions were registered too). */
   async partitionsRegistered(): Promise<void> {
-    await this.partitions?.idle();
+    await this.definitionsRegistered();
   }
 
   /** Called after any location's state changes. */
@@ -205,7 +219,7 @@ export class Workspace {
       await l.child?.stop();
     }));
     await Promise.all([...this.retired].map((child) => child.stop()));
-    await this.partitions?.idle();
+    await this.definitionsRegistered();
   }
 
   private require(name: string): Location {
@@ -220,7 +234,7 @@ export class Workspace {
     const before = location.state.status;
     location.state = { ...location.state, ...patch, updatedAt: Date.now() };
     // Only a new snapshot can change a definition; the registry sends only the ones that did.
-    if (patch.snapshot !== undefined) this.partitions?.request();
+    if (patch.snapshot !== undefined) for (const registry of this.registries) registry.request();
     if (before !== location.state.status || patch.hash !== undefined) {
       this.log({ level: location.state.status === "ERROR" ? "warn" : "info", msg: "location status", location: location.state.name, status: location.state.status, error: location.state.error?.message ?? null });
     }
@@ -322,7 +336,7 @@ export class Workspace {
 
   /** Every location at once: one that answers slowly (up to the client's timeout) delays only itself. */
   private async poll(): Promise<void> {
-    if (this.partitions?.failed) this.partitions.request();
+    for (const registry of this.registries) if (registry.failed) registry.request();
     await Promise.all(
       [...this.locations.values()].map(async (location) => {
         if (this.closed || location.client === null) return;

@@ -19,13 +19,21 @@ type Documents = {
     "query ViewerInfo { viewer { name email role canOperate canAdminister } }": typeof types.ViewerInfoDocument,
     "fragment RunSummary on Run { runId status selection partition location origin createdAt startedAt endedAt }": typeof types.RunSummaryFragmentDoc,
     "fragment RunEventLine on RunEvent { id timestamp stepKey type level message stream }": typeof types.RunEventLineFragmentDoc,
-    "query Asset($key: String!) { asset(key: $key) {\n  key location group description owners kinds codeVersion status freshnessPolicy\n  tags { key value } deps dependents\n  upstreamDependencies { key partitionMapping { description declared } }\n  partitions { kind keys cadence timezone start format name }\n  partitionStatus { total materialized failed missing missingRanges(first: 5) { startKey endKey count } partitions(first: 2000, newestFirst: true) { nodes { key status runId } } }\n  checks { name description blocking passed severity timestamp runId }\n  freshness { ...FreshnessFields }\n  schedules { id name cron } sensors { id name }\n  latestRun { runId status }\n  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }\n} }": typeof types.AssetDocument,
+    "query Asset($key: String!) { asset(key: $key) {\n  key location group description owners kinds codeVersion dataVersion status freshnessPolicy\n  sync { ...AssetSyncFields }\n  tags { key value } deps dependents\n  upstreamDependencies { key partitionMapping { description declared } }\n  partitions { kind keys cadence timezone start format name }\n  partitionStatus { total materialized failed missing missingRanges(first: 5) { startKey endKey count } partitions(first: 2000, newestFirst: true) { nodes { key status runId } } }\n  checks { name description blocking passed severity timestamp runId }\n  freshness { ...FreshnessFields }\n  schedules { id name cron } sensors { id name }\n  latestRun { runId status }\n  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }\n} }": typeof types.AssetDocument,
+    "query AssetAutomation($key: String!, $after: String) { asset(key: $key) {\n  key partitions { kind }\n  automationCondition { ...AutomationConditionNodeFields }\n  automationEvaluations(first: 20, after: $after) {\n    nodes { tickId evaluatedAt requestedCount partitioned runIds result { ...AutomationResultNodeFields } }\n    endCursor hasNextPage\n  }\n} }": typeof types.AssetAutomationDocument,
     "mutation Launch($selection: String!, $partition: String) {\n  launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }\n}": typeof types.LaunchDocument,
-    "query Catalog($filter: AssetFilter, $after: String) {\n  assets(filter: $filter, first: 500, after: $after) {\n    totalCount endCursor hasNextPage\n    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}": typeof types.CatalogDocument,
+    "query Catalog($filter: AssetFilter, $after: String) {\n  assets(filter: $filter, first: 500, after: $after) {\n    totalCount endCursor hasNextPage\n    nodes { key group location kinds status sync { ...AssetSyncFields } latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}": typeof types.CatalogDocument,
+    "mutation MaterializeUnsynced($selection: String) {\n  materializeUnsynced(selection: $selection) {\n    __typename\n    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } skipped { key reason } }\n    ... on Error { message }\n  }\n}": typeof types.MaterializeUnsyncedDocument,
+    "fragment AssetSyncFields on AssetSync { state causes { kind message upstream } }": typeof types.AssetSyncFieldsFragmentDoc,
+    "query AutomationTicks($after: String) {\n  automationStatus { status locations { location status running assetsWithCondition } }\n  automationTicks(first: 50, after: $after) { nodes { tickId status tickTime runIds skipReason error evaluatedCount requestedCount } endCursor hasNextPage }\n}": typeof types.AutomationTicksDocument,
+    "query AutomationTick($id: Float!) {\n  automationTick(id: $id) {\n    tickId status tickTime runIds skipReason error evaluatedCount requestedCount\n    evaluations { assetKey requestedCount partitioned runIds evaluatedAt result { ...AutomationResultNodeFields } }\n  }\n}": typeof types.AutomationTickDocument,
+    "mutation SetAutomationStatus($location: String, $status: InstigatorStatus!) {\n  setAutomationStatus(location: $location, status: $status) { __typename ... on Error { message } }\n}": typeof types.SetAutomationStatusDocument,
+    "fragment AutomationConditionNodeFields on AutomationConditionNode { id parentId depth kind description }": typeof types.AutomationConditionNodeFieldsFragmentDoc,
+    "fragment AutomationResultNodeFields on AutomationResultNode { id parentId depth kind description trueCount detail }": typeof types.AutomationResultNodeFieldsFragmentDoc,
     "query Instigators { schedules { __typename id name location target status cron timezone nextTicks(count: 1) description } sensors { __typename id name location target status sensorType minimumIntervalSeconds description } }": typeof types.InstigatorsDocument,
     "query Instigator($id: String!) { instigator(id: $id) { __typename id name location target status defaultStatus description\n  ... on Schedule { cron timezone nextTicks(count: 5) }\n  ... on Sensor { sensorType minimumIntervalSeconds }\n  ticks(first: 50) { tickId status tickTime runIds skipReason error }\n} }": typeof types.InstigatorDocument,
     "mutation SetStatus($id: String!, $status: InstigatorStatus!) { setInstigatorStatus(id: $id, status: $status) { __typename ... on Error { message } } }": typeof types.SetStatusDocument,
-    "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to partitionMapping { kind description } } } }": typeof types.LineageDocument,
+    "query Lineage { assetGraph { nodes { key group location status freshness sync { state } } edges { from to partitionMapping { kind description } } } }": typeof types.LineageDocument,
     "query Locations { locations { name status source errorMessage loadedAt updatedAt assetCount scheduleCount sensorCount } }": typeof types.LocationsDocument,
     "mutation Reload($name: String!) { reloadLocation(name: $name) { __typename ... on CodeLocation { status errorMessage } ... on Error { message } } }": typeof types.ReloadDocument,
     "fragment FreshnessFields on FreshnessState { state since freshUntil warnAt reason }": typeof types.FreshnessFieldsFragmentDoc,
@@ -42,13 +50,21 @@ const documents: Documents = {
     "query ViewerInfo { viewer { name email role canOperate canAdminister } }": types.ViewerInfoDocument,
     "fragment RunSummary on Run { runId status selection partition location origin createdAt startedAt endedAt }": types.RunSummaryFragmentDoc,
     "fragment RunEventLine on RunEvent { id timestamp stepKey type level message stream }": types.RunEventLineFragmentDoc,
-    "query Asset($key: String!) { asset(key: $key) {\n  key location group description owners kinds codeVersion status freshnessPolicy\n  tags { key value } deps dependents\n  upstreamDependencies { key partitionMapping { description declared } }\n  partitions { kind keys cadence timezone start format name }\n  partitionStatus { total materialized failed missing missingRanges(first: 5) { startKey endKey count } partitions(first: 2000, newestFirst: true) { nodes { key status runId } } }\n  checks { name description blocking passed severity timestamp runId }\n  freshness { ...FreshnessFields }\n  schedules { id name cron } sensors { id name }\n  latestRun { runId status }\n  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }\n} }": types.AssetDocument,
+    "query Asset($key: String!) { asset(key: $key) {\n  key location group description owners kinds codeVersion dataVersion status freshnessPolicy\n  sync { ...AssetSyncFields }\n  tags { key value } deps dependents\n  upstreamDependencies { key partitionMapping { description declared } }\n  partitions { kind keys cadence timezone start format name }\n  partitionStatus { total materialized failed missing missingRanges(first: 5) { startKey endKey count } partitions(first: 2000, newestFirst: true) { nodes { key status runId } } }\n  checks { name description blocking passed severity timestamp runId }\n  freshness { ...FreshnessFields }\n  schedules { id name cron } sensors { id name }\n  latestRun { runId status }\n  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }\n} }": types.AssetDocument,
+    "query AssetAutomation($key: String!, $after: String) { asset(key: $key) {\n  key partitions { kind }\n  automationCondition { ...AutomationConditionNodeFields }\n  automationEvaluations(first: 20, after: $after) {\n    nodes { tickId evaluatedAt requestedCount partitioned runIds result { ...AutomationResultNodeFields } }\n    endCursor hasNextPage\n  }\n} }": types.AssetAutomationDocument,
     "mutation Launch($selection: String!, $partition: String) {\n  launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }\n}": types.LaunchDocument,
-    "query Catalog($filter: AssetFilter, $after: String) {\n  assets(filter: $filter, first: 500, after: $after) {\n    totalCount endCursor hasNextPage\n    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}": types.CatalogDocument,
+    "query Catalog($filter: AssetFilter, $after: String) {\n  assets(filter: $filter, first: 500, after: $after) {\n    totalCount endCursor hasNextPage\n    nodes { key group location kinds status sync { ...AssetSyncFields } latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}": types.CatalogDocument,
+    "mutation MaterializeUnsynced($selection: String) {\n  materializeUnsynced(selection: $selection) {\n    __typename\n    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } skipped { key reason } }\n    ... on Error { message }\n  }\n}": types.MaterializeUnsyncedDocument,
+    "fragment AssetSyncFields on AssetSync { state causes { kind message upstream } }": types.AssetSyncFieldsFragmentDoc,
+    "query AutomationTicks($after: String) {\n  automationStatus { status locations { location status running assetsWithCondition } }\n  automationTicks(first: 50, after: $after) { nodes { tickId status tickTime runIds skipReason error evaluatedCount requestedCount } endCursor hasNextPage }\n}": types.AutomationTicksDocument,
+    "query AutomationTick($id: Float!) {\n  automationTick(id: $id) {\n    tickId status tickTime runIds skipReason error evaluatedCount requestedCount\n    evaluations { assetKey requestedCount partitioned runIds evaluatedAt result { ...AutomationResultNodeFields } }\n  }\n}": types.AutomationTickDocument,
+    "mutation SetAutomationStatus($location: String, $status: InstigatorStatus!) {\n  setAutomationStatus(location: $location, status: $status) { __typename ... on Error { message } }\n}": types.SetAutomationStatusDocument,
+    "fragment AutomationConditionNodeFields on AutomationConditionNode { id parentId depth kind description }": types.AutomationConditionNodeFieldsFragmentDoc,
+    "fragment AutomationResultNodeFields on AutomationResultNode { id parentId depth kind description trueCount detail }": types.AutomationResultNodeFieldsFragmentDoc,
     "query Instigators { schedules { __typename id name location target status cron timezone nextTicks(count: 1) description } sensors { __typename id name location target status sensorType minimumIntervalSeconds description } }": types.InstigatorsDocument,
     "query Instigator($id: String!) { instigator(id: $id) { __typename id name location target status defaultStatus description\n  ... on Schedule { cron timezone nextTicks(count: 5) }\n  ... on Sensor { sensorType minimumIntervalSeconds }\n  ticks(first: 50) { tickId status tickTime runIds skipReason error }\n} }": types.InstigatorDocument,
     "mutation SetStatus($id: String!, $status: InstigatorStatus!) { setInstigatorStatus(id: $id, status: $status) { __typename ... on Error { message } } }": types.SetStatusDocument,
-    "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to partitionMapping { kind description } } } }": types.LineageDocument,
+    "query Lineage { assetGraph { nodes { key group location status freshness sync { state } } edges { from to partitionMapping { kind description } } } }": types.LineageDocument,
     "query Locations { locations { name status source errorMessage loadedAt updatedAt assetCount scheduleCount sensorCount } }": types.LocationsDocument,
     "mutation Reload($name: String!) { reloadLocation(name: $name) { __typename ... on CodeLocation { status errorMessage } ... on Error { message } } }": types.ReloadDocument,
     "fragment FreshnessFields on FreshnessState { state since freshUntil warnAt reason }": types.FreshnessFieldsFragmentDoc,
@@ -77,7 +93,11 @@ export function graphql(source: "fragment RunEventLine on RunEvent { id timestam
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Asset($key: String!) { asset(key: $key) {\n  key location group description owners kinds codeVersion status freshnessPolicy\n  tags { key value } deps dependents\n  upstreamDependencies { key partitionMapping { description declared } }\n  partitions { kind keys cadence timezone start format name }\n  partitionStatus { total materialized failed missing missingRanges(first: 5) { startKey endKey count } partitions(first: 2000, newestFirst: true) { nodes { key status runId } } }\n  checks { name description blocking passed severity timestamp runId }\n  freshness { ...FreshnessFields }\n  schedules { id name cron } sensors { id name }\n  latestRun { runId status }\n  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }\n} }"): typeof import('./graphql').AssetDocument;
+export function graphql(source: "query Asset($key: String!) { asset(key: $key) {\n  key location group description owners kinds codeVersion dataVersion status freshnessPolicy\n  sync { ...AssetSyncFields }\n  tags { key value } deps dependents\n  upstreamDependencies { key partitionMapping { description declared } }\n  partitions { kind keys cadence timezone start format name }\n  partitionStatus { total materialized failed missing missingRanges(first: 5) { startKey endKey count } partitions(first: 2000, newestFirst: true) { nodes { key status runId } } }\n  checks { name description blocking passed severity timestamp runId }\n  freshness { ...FreshnessFields }\n  schedules { id name cron } sensors { id name }\n  latestRun { runId status }\n  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }\n} }"): typeof import('./graphql').AssetDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AssetAutomation($key: String!, $after: String) { asset(key: $key) {\n  key partitions { kind }\n  automationCondition { ...AutomationConditionNodeFields }\n  automationEvaluations(first: 20, after: $after) {\n    nodes { tickId evaluatedAt requestedCount partitioned runIds result { ...AutomationResultNodeFields } }\n    endCursor hasNextPage\n  }\n} }"): typeof import('./graphql').AssetAutomationDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -85,7 +105,35 @@ export function graphql(source: "mutation Launch($selection: String!, $partition
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Catalog($filter: AssetFilter, $after: String) {\n  assets(filter: $filter, first: 500, after: $after) {\n    totalCount endCursor hasNextPage\n    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}"): typeof import('./graphql').CatalogDocument;
+export function graphql(source: "query Catalog($filter: AssetFilter, $after: String) {\n  assets(filter: $filter, first: 500, after: $after) {\n    totalCount endCursor hasNextPage\n    nodes { key group location kinds status sync { ...AssetSyncFields } latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}"): typeof import('./graphql').CatalogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MaterializeUnsynced($selection: String) {\n  materializeUnsynced(selection: $selection) {\n    __typename\n    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } skipped { key reason } }\n    ... on Error { message }\n  }\n}"): typeof import('./graphql').MaterializeUnsyncedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment AssetSyncFields on AssetSync { state causes { kind message upstream } }"): typeof import('./graphql').AssetSyncFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AutomationTicks($after: String) {\n  automationStatus { status locations { location status running assetsWithCondition } }\n  automationTicks(first: 50, after: $after) { nodes { tickId status tickTime runIds skipReason error evaluatedCount requestedCount } endCursor hasNextPage }\n}"): typeof import('./graphql').AutomationTicksDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query AutomationTick($id: Float!) {\n  automationTick(id: $id) {\n    tickId status tickTime runIds skipReason error evaluatedCount requestedCount\n    evaluations { assetKey requestedCount partitioned runIds evaluatedAt result { ...AutomationResultNodeFields } }\n  }\n}"): typeof import('./graphql').AutomationTickDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SetAutomationStatus($location: String, $status: InstigatorStatus!) {\n  setAutomationStatus(location: $location, status: $status) { __typename ... on Error { message } }\n}"): typeof import('./graphql').SetAutomationStatusDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment AutomationConditionNodeFields on AutomationConditionNode { id parentId depth kind description }"): typeof import('./graphql').AutomationConditionNodeFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment AutomationResultNodeFields on AutomationResultNode { id parentId depth kind description trueCount detail }"): typeof import('./graphql').AutomationResultNodeFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -101,7 +149,7 @@ export function graphql(source: "mutation SetStatus($id: String!, $status: Insti
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "query Lineage { assetGraph { nodes { key group location status freshness } edges { from to partitionMapping { kind description } } } }"): typeof import('./graphql').LineageDocument;
+export function graphql(source: "query Lineage { assetGraph { nodes { key group location status freshness sync { state } } edges { from to partitionMapping { kind description } } } }"): typeof import('./graphql').LineageDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

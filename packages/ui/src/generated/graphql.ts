@@ -57,6 +57,13 @@ export type RunsFilter = {
   tags?: Array<TagInput> | null | undefined;
 };
 
+export type SyncState =
+  | 'NEVER_MATERIALIZED'
+  /** Materialized with the current code version and the current data versions of its dependencies. */
+  | 'SYNCED'
+  /** Code version, an upstream's data version or the dependencies changed since its latest materialization. */
+  | 'UNSYNCED';
+
 export type TagInput = {
   key: string;
   value: string;
@@ -76,7 +83,15 @@ export type AssetQueryVariables = Exact<{
 }>;
 
 
-export type AssetQuery = { asset: { key: string, location: string, group: string, description: string | null, owners: Array<string>, kinds: Array<string>, codeVersion: string | null, status: AssetStatus, freshnessPolicy: string | null, deps: Array<string>, dependents: Array<string>, tags: Array<{ key: string, value: string }>, upstreamDependencies: Array<{ key: string, partitionMapping: { description: string, declared: boolean } | null }>, partitions: { kind: string, keys: Array<string> | null, cadence: string | null, timezone: string | null, start: string | null, format: string | null, name: string | null } | null, partitionStatus: { total: number, materialized: number, failed: number, missing: number, missingRanges: Array<{ startKey: string, endKey: string, count: number }>, partitions: { nodes: Array<{ key: string, status: PartitionStatusValue, runId: string | null }> } } | null, checks: Array<{ name: string, description: string | null, blocking: boolean, passed: boolean | null, severity: string | null, timestamp: number | null, runId: string | null }>, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, schedules: Array<{ id: string, name: string, cron: string }>, sensors: Array<{ id: string, name: string }>, latestRun: { runId: string, status: RunStatus } | null, materializations: { nodes: Array<{ eventId: number, runId: string, timestamp: number, partition: string | null, metadata: Array<{ label: string, type: string, text: string, number: number | null }> }> } } | null };
+export type AssetQuery = { asset: { key: string, location: string, group: string, description: string | null, owners: Array<string>, kinds: Array<string>, codeVersion: string | null, dataVersion: string | null, status: AssetStatus, freshnessPolicy: string | null, deps: Array<string>, dependents: Array<string>, sync: { state: SyncState, causes: Array<{ kind: string, message: string, upstream: string | null }> }, tags: Array<{ key: string, value: string }>, upstreamDependencies: Array<{ key: string, partitionMapping: { description: string, declared: boolean } | null }>, partitions: { kind: string, keys: Array<string> | null, cadence: string | null, timezone: string | null, start: string | null, format: string | null, name: string | null } | null, partitionStatus: { total: number, materialized: number, failed: number, missing: number, missingRanges: Array<{ startKey: string, endKey: string, count: number }>, partitions: { nodes: Array<{ key: string, status: PartitionStatusValue, runId: string | null }> } } | null, checks: Array<{ name: string, description: string | null, blocking: boolean, passed: boolean | null, severity: string | null, timestamp: number | null, runId: string | null }>, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, schedules: Array<{ id: string, name: string, cron: string }>, sensors: Array<{ id: string, name: string }>, latestRun: { runId: string, status: RunStatus } | null, materializations: { nodes: Array<{ eventId: number, runId: string, timestamp: number, partition: string | null, metadata: Array<{ label: string, type: string, text: string, number: number | null }> }> } } | null };
+
+export type AssetAutomationQueryVariables = Exact<{
+  key: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type AssetAutomationQuery = { asset: { key: string, partitions: { kind: string } | null, automationCondition: Array<{ id: number, parentId: number | null, depth: number, kind: string, description: string }> | null, automationEvaluations: { endCursor: string | null, hasNextPage: boolean, nodes: Array<{ tickId: number, evaluatedAt: number, requestedCount: number, partitioned: boolean, runIds: Array<string>, result: Array<{ id: number, parentId: number | null, depth: number, kind: string, description: string, trueCount: number, detail: string | null }> }> } } | null };
 
 export type LaunchMutationVariables = Exact<{
   selection: string;
@@ -101,7 +116,50 @@ export type CatalogQueryVariables = Exact<{
 }>;
 
 
-export type CatalogQuery = { assets: { totalCount: number, endCursor: string | null, hasNextPage: boolean, nodes: Array<{ key: string, group: string, location: string, kinds: Array<string>, status: AssetStatus, freshnessPolicy: string | null, latestMaterialization: { timestamp: number, runId: string } | null, partitionStatus: { total: number, materialized: number } | null, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, checks: Array<{ name: string, passed: boolean | null, severity: string | null }> }> }, locations: Array<{ name: string }> };
+export type CatalogQuery = { assets: { totalCount: number, endCursor: string | null, hasNextPage: boolean, nodes: Array<{ key: string, group: string, location: string, kinds: Array<string>, status: AssetStatus, freshnessPolicy: string | null, sync: { state: SyncState, causes: Array<{ kind: string, message: string, upstream: string | null }> }, latestMaterialization: { timestamp: number, runId: string } | null, partitionStatus: { total: number, materialized: number } | null, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, checks: Array<{ name: string, passed: boolean | null, severity: string | null }> }> }, locations: Array<{ name: string }> };
+
+export type MaterializeUnsyncedMutationVariables = Exact<{
+  selection?: string | null | undefined;
+}>;
+
+
+export type MaterializeUnsyncedMutation = { materializeUnsynced:
+    | { __typename: 'InvalidSelectionError', message: string }
+    | { __typename: 'MaterializeUnsyncedSuccess', message: string, launched: Array<string>, runs: Array<{ runId: string, location: string, assetKeys: Array<string> }>, skipped: Array<{ key: string, reason: string }> }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
+export type AssetSyncFieldsFragment = { state: SyncState, causes: Array<{ kind: string, message: string, upstream: string | null }> };
+
+export type AutomationTicksQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type AutomationTicksQuery = { automationStatus: { status: InstigatorStatus, locations: Array<{ location: string, status: InstigatorStatus, running: boolean, assetsWithCondition: number }> }, automationTicks: { endCursor: string | null, hasNextPage: boolean, nodes: Array<{ tickId: number, status: string, tickTime: number, runIds: Array<string>, skipReason: string | null, error: string | null, evaluatedCount: number, requestedCount: number }> } };
+
+export type AutomationTickQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type AutomationTickQuery = { automationTick: { tickId: number, status: string, tickTime: number, runIds: Array<string>, skipReason: string | null, error: string | null, evaluatedCount: number, requestedCount: number, evaluations: Array<{ assetKey: string, requestedCount: number, partitioned: boolean, runIds: Array<string>, evaluatedAt: number, result: Array<{ id: number, parentId: number | null, depth: number, kind: string, description: string, trueCount: number, detail: string | null }> }> } | null };
+
+export type SetAutomationStatusMutationVariables = Exact<{
+  location?: string | null | undefined;
+  status: InstigatorStatus;
+}>;
+
+
+export type SetAutomationStatusMutation = { setAutomationStatus:
+    | { __typename: 'AutomationStatus' }
+    | { __typename: 'LocationNotFoundError', message: string }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
+export type AutomationConditionNodeFieldsFragment = { id: number, parentId: number | null, depth: number, kind: string, description: string };
+
+export type AutomationResultNodeFieldsFragment = { id: number, parentId: number | null, depth: number, kind: string, description: string, trueCount: number, detail: string | null };
 
 export type InstigatorsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -134,7 +192,7 @@ export type SetStatusMutation = { setInstigatorStatus:
 export type LineageQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type LineageQuery = { assetGraph: { nodes: Array<{ key: string, group: string, location: string, status: AssetStatus, freshness: string | null }>, edges: Array<{ from: string, to: string, partitionMapping: { kind: string, description: string } | null }> } };
+export type LineageQuery = { assetGraph: { nodes: Array<{ key: string, group: string, location: string, status: AssetStatus, freshness: string | null, sync: { state: SyncState } }>, edges: Array<{ from: string, to: string, partitionMapping: { kind: string, description: string } | null }> } };
 
 export type LocationsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -263,6 +321,36 @@ export const RunEventLineFragmentDoc = new TypedDocumentString(`
   stream
 }
     `, {"fragmentName":"RunEventLine"}) as unknown as TypedDocumentString<RunEventLineFragment, unknown>;
+export const AssetSyncFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AssetSyncFields on AssetSync {
+  state
+  causes {
+    kind
+    message
+    upstream
+  }
+}
+    `, {"fragmentName":"AssetSyncFields"}) as unknown as TypedDocumentString<AssetSyncFieldsFragment, unknown>;
+export const AutomationConditionNodeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AutomationConditionNodeFields on AutomationConditionNode {
+  id
+  parentId
+  depth
+  kind
+  description
+}
+    `, {"fragmentName":"AutomationConditionNodeFields"}) as unknown as TypedDocumentString<AutomationConditionNodeFieldsFragment, unknown>;
+export const AutomationResultNodeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AutomationResultNodeFields on AutomationResultNode {
+  id
+  parentId
+  depth
+  kind
+  description
+  trueCount
+  detail
+}
+    `, {"fragmentName":"AutomationResultNodeFields"}) as unknown as TypedDocumentString<AutomationResultNodeFieldsFragment, unknown>;
 export const FreshnessFieldsFragmentDoc = new TypedDocumentString(`
     fragment FreshnessFields on FreshnessState {
   state
@@ -300,8 +388,12 @@ export const AssetDocument = new TypedDocumentString(`
     owners
     kinds
     codeVersion
+    dataVersion
     status
     freshnessPolicy
+    sync {
+      ...AssetSyncFields
+    }
     tags {
       key
       value
@@ -383,13 +475,63 @@ export const AssetDocument = new TypedDocumentString(`
     }
   }
 }
-    fragment FreshnessFields on FreshnessState {
+    fragment AssetSyncFields on AssetSync {
+  state
+  causes {
+    kind
+    message
+    upstream
+  }
+}
+fragment FreshnessFields on FreshnessState {
   state
   since
   freshUntil
   warnAt
   reason
 }`) as unknown as TypedDocumentString<AssetQuery, AssetQueryVariables>;
+export const AssetAutomationDocument = new TypedDocumentString(`
+    query AssetAutomation($key: String!, $after: String) {
+  asset(key: $key) {
+    key
+    partitions {
+      kind
+    }
+    automationCondition {
+      ...AutomationConditionNodeFields
+    }
+    automationEvaluations(first: 20, after: $after) {
+      nodes {
+        tickId
+        evaluatedAt
+        requestedCount
+        partitioned
+        runIds
+        result {
+          ...AutomationResultNodeFields
+        }
+      }
+      endCursor
+      hasNextPage
+    }
+  }
+}
+    fragment AutomationConditionNodeFields on AutomationConditionNode {
+  id
+  parentId
+  depth
+  kind
+  description
+}
+fragment AutomationResultNodeFields on AutomationResultNode {
+  id
+  parentId
+  depth
+  kind
+  description
+  trueCount
+  detail
+}`) as unknown as TypedDocumentString<AssetAutomationQuery, AssetAutomationQueryVariables>;
 export const LaunchDocument = new TypedDocumentString(`
     mutation Launch($selection: String!, $partition: String) {
   launchRun(selection: $selection, partition: $partition) {
@@ -417,6 +559,9 @@ export const CatalogDocument = new TypedDocumentString(`
       location
       kinds
       status
+      sync {
+        ...AssetSyncFields
+      }
       latestMaterialization {
         timestamp
         runId
@@ -438,7 +583,15 @@ export const CatalogDocument = new TypedDocumentString(`
     name
   }
 }
-    fragment FreshnessFields on FreshnessState {
+    fragment AssetSyncFields on AssetSync {
+  state
+  causes {
+    kind
+    message
+    upstream
+  }
+}
+fragment FreshnessFields on FreshnessState {
   state
   since
   freshUntil
@@ -450,6 +603,98 @@ fragment CheckState on AssetCheck {
   passed
   severity
 }`) as unknown as TypedDocumentString<CatalogQuery, CatalogQueryVariables>;
+export const MaterializeUnsyncedDocument = new TypedDocumentString(`
+    mutation MaterializeUnsynced($selection: String) {
+  materializeUnsynced(selection: $selection) {
+    __typename
+    ... on MaterializeUnsyncedSuccess {
+      message
+      launched
+      runs {
+        runId
+        location
+        assetKeys
+      }
+      skipped {
+        key
+        reason
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MaterializeUnsyncedMutation, MaterializeUnsyncedMutationVariables>;
+export const AutomationTicksDocument = new TypedDocumentString(`
+    query AutomationTicks($after: String) {
+  automationStatus {
+    status
+    locations {
+      location
+      status
+      running
+      assetsWithCondition
+    }
+  }
+  automationTicks(first: 50, after: $after) {
+    nodes {
+      tickId
+      status
+      tickTime
+      runIds
+      skipReason
+      error
+      evaluatedCount
+      requestedCount
+    }
+    endCursor
+    hasNextPage
+  }
+}
+    `) as unknown as TypedDocumentString<AutomationTicksQuery, AutomationTicksQueryVariables>;
+export const AutomationTickDocument = new TypedDocumentString(`
+    query AutomationTick($id: Float!) {
+  automationTick(id: $id) {
+    tickId
+    status
+    tickTime
+    runIds
+    skipReason
+    error
+    evaluatedCount
+    requestedCount
+    evaluations {
+      assetKey
+      requestedCount
+      partitioned
+      runIds
+      evaluatedAt
+      result {
+        ...AutomationResultNodeFields
+      }
+    }
+  }
+}
+    fragment AutomationResultNodeFields on AutomationResultNode {
+  id
+  parentId
+  depth
+  kind
+  description
+  trueCount
+  detail
+}`) as unknown as TypedDocumentString<AutomationTickQuery, AutomationTickQueryVariables>;
+export const SetAutomationStatusDocument = new TypedDocumentString(`
+    mutation SetAutomationStatus($location: String, $status: InstigatorStatus!) {
+  setAutomationStatus(location: $location, status: $status) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetAutomationStatusMutation, SetAutomationStatusMutationVariables>;
 export const InstigatorsDocument = new TypedDocumentString(`
     query Instigators {
   schedules {
@@ -527,6 +772,9 @@ export const LineageDocument = new TypedDocumentString(`
       location
       status
       freshness
+      sync {
+        state
+      }
     }
     edges {
       from

@@ -36,6 +36,17 @@ type Query {
   backfill(id: String!): Backfill
   """The keys of a dynamic partitions definition in the order they were added (docs/partitions.md#dynamic)."""
   dynamicPartitions(name: String!, first: Int = 100, after: String): DynamicPartitionConnection!
+  """
+  Every UNSYNCED asset (docs/staleness.md) of the selection (default: every loaded asset), sorted by
+  key, with why. Never-materialized assets are not listed (they are not unsynced, only missing).
+  """
+  unsyncedAssets(selection: String): [UnsyncedAsset!]!
+  """Ticks of the declarative automation loop, newest first (docs/automation.md)."""
+  automationTicks(first: Int = 50, after: String): AutomationTickConnection!
+  """One automation tick with its evaluations, or null."""
+  automationTick(id: Float!): AutomationTick
+  """Whether the automation loop is on, globally and per code location."""
+  automationStatus: AutomationStatus!
 }
 
 """One alert delivery outcome per alert and channel, as the daemon's alert engine recorded it."""
@@ -127,6 +138,157 @@ type Mutation {
   addDynamicPartitions(name: String!, keys: [String!]!): DynamicPartitionsResult!
   """Deletes keys from a dynamic partitions definition (unknown keys are ignored); their materializations stay."""
   deleteDynamicPartitions(name: String!, keys: [String!]!): DynamicPartitionsResult!
+  """
+  Launches runs of the UNSYNCED assets of a selection (default: every loaded asset): one run per code
+  location over its unpartitioned unsynced assets. Unsynced partitioned assets are left out (listed
+  in 'skipped': backfill the partitions you want, docs/backfills.md), as are the assets of a location
+  that is not loaded.
+  """
+  materializeUnsynced(selection: String): MaterializeUnsyncedResult!
+  """
+  Turns the automation loop on or off: for one code location, or globally when location is null
+  (globally off: no location is evaluated, whatever its own switch says).
+  """
+  setAutomationStatus(location: String, status: InstigatorStatus!): SetAutomationStatusResult!
+}
+
+"""An unsynced asset left out of materializeUnsynced, and why."""
+type SkippedAsset {
+  key: String!
+  reason: String!
+}
+
+type MaterializeUnsyncedSuccess {
+  """The runs launched, one per code location (empty when nothing could be launched)."""
+  runs: [Run!]!
+  """The unsynced assets the runs materialize."""
+  launched: [String!]!
+  """Unsynced assets left out: partitioned ones, and those of a location that is not loaded."""
+  skipped: [SkippedAsset!]!
+  """What was done, in one sentence ("Launched 2 runs over 5 unsynced assets; 1 partitioned asset left out.")."""
+  message: String!
+}
+union MaterializeUnsyncedResult = MaterializeUnsyncedSuccess | InvalidSelectionError | UnauthorizedError
+
+union SetAutomationStatusResult = AutomationStatus | LocationNotFoundError | UnauthorizedError
+
+enum SyncState {
+  """Materialized with the current code version and the current data versions of its dependencies."""
+  SYNCED
+  """Code version, an upstream's data version or the dependencies changed since its latest materialization."""
+  UNSYNCED
+  NEVER_MATERIALIZED
+}
+
+"""One reason an asset is unsynced."""
+type StalenessCause {
+  """code_version_changed, upstream_data_version_changed, dependencies_changed or upstream_unsynced"""
+  kind: String!
+  """In words: "code version 3 → 4", "upstream atlas/ssb/x has a newer data version"."""
+  message: String!
+  """The upstream asset at cause (upstream_data_version_changed, upstream_unsynced), else null."""
+  upstream: String
+}
+
+"""Whether an asset's latest materialization is current with its code and its inputs (docs/staleness.md)."""
+type AssetSync {
+  state: SyncState!
+  """Empty unless UNSYNCED."""
+  causes: [StalenessCause!]!
+}
+
+type UnsyncedAsset {
+  key: String!
+  location: String!
+  partitioned: Boolean!
+  causes: [StalenessCause!]!
+}
+
+"""
+A node of an automation condition or of an evaluation's result, flattened in preorder: the root
+first (depth 0, parentId null), each node followed by its children. Rebuild the tree with parentId.
+"""
+type AutomationConditionNode {
+  """The node's position in this list."""
+  id: Int!
+  parentId: Int
+  depth: Int!
+  """missing, in_progress, any_deps_match, since, and, or, not, … (docs/automation.md)"""
+  kind: String!
+  """The declared label, or a generated description ("any upstream updated since the last request")."""
+  description: String!
+}
+
+type AutomationResultNode {
+  id: Int!
+  parentId: Int
+  depth: Int!
+  kind: String!
+  description: String!
+  """Partitions (unpartitioned: 0 or 1) where this node was true."""
+  trueCount: Int!
+  """What made it true or false, in words (null when nothing to add)."""
+  detail: String
+}
+
+"""One asset's evaluation in one automation tick: what was requested, and why (or why not)."""
+type AutomationEvaluation {
+  assetKey: String!
+  tickId: Float!
+  evaluatedAt: Float!
+  """Partitions (unpartitioned: 0 or 1) the evaluation requested."""
+  requestedCount: Int!
+  """Whether the asset is partitioned now (counts are partitions, not 0 or 1)."""
+  partitioned: Boolean!
+  runIds: [String!]!
+  """The result tree, flattened in preorder."""
+  result: [AutomationResultNode!]!
+}
+
+type AutomationEvaluationConnection {
+  nodes: [AutomationEvaluation!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+"""One tick of the automation loop (an instigator tick of 'automation')."""
+type AutomationTick {
+  tickId: Float!
+  """STARTED, SUCCESS, SKIPPED, FAILURE"""
+  status: String!
+  tickTime: Float!
+  runIds: [String!]!
+  skipReason: String
+  error: String
+  createdAt: Float!
+  """Assets whose evaluation the tick stored: those it requested and those whose result changed."""
+  evaluatedCount: Int!
+  """Assets the tick requested (in runIds' runs)."""
+  requestedCount: Int!
+  """The stored evaluations, by asset key; requestedOnly: only those that requested something."""
+  evaluations(requestedOnly: Boolean = false): [AutomationEvaluation!]!
+}
+
+type AutomationTickConnection {
+  nodes: [AutomationTick!]!
+  endCursor: String
+  hasNextPage: Boolean!
+}
+
+type AutomationLocationStatus {
+  location: String!
+  """This location's own switch."""
+  status: InstigatorStatus!
+  """Whether its assets are evaluated: its switch and the global one are both RUNNING."""
+  running: Boolean!
+  """Assets of the location that declare an automation condition."""
+  assetsWithCondition: Int!
+}
+
+type AutomationStatus {
+  """The global switch."""
+  status: InstigatorStatus!
+  locations: [AutomationLocationStatus!]!
 }
 
 """First and last partition key of a range, inclusive."""
@@ -605,6 +767,14 @@ type Asset {
   """Schedules and sensors whose target includes this asset."""
   schedules: [Schedule!]!
   sensors: [Sensor!]!
+  """Whether its latest materialization is current with its code and inputs, and why not (docs/staleness.md)."""
+  sync: AssetSync!
+  """The data version of its latest materialization (the producer's, or derived from its code and input versions)."""
+  dataVersion: String
+  """The automation condition it declares, flattened in preorder (null: none; docs/automation.md)."""
+  automationCondition: [AutomationConditionNode!]
+  """Its stored automation evaluations, newest first."""
+  automationEvaluations(first: Int = 20, after: String): AutomationEvaluationConnection!
 }
 
 type AssetGraphNode {
@@ -616,6 +786,7 @@ type AssetGraphNode {
   partitioned: Boolean!
   """FRESH, WARN, STALE, UNKNOWN; null for an asset without a freshness policy."""
   freshness: String
+  sync: AssetSync!
 }
 
 type AssetGraphEdge {

@@ -1,15 +1,20 @@
 /**
- * One asset: definition, Materialize (with a partition picker), partition strip, a plot of numeric
- * metadata over time (e.g. row_count per materialization), the history table, up/downstream.
+ * One asset: definition, Materialize (with a partition picker), the unsynced badge with its causes,
+ * partition strip, a plot of numeric metadata over time (e.g. row_count per materialization), the
+ * history table, up/downstream; an Automation tab (?tab=automation) with the declared condition,
+ * the latest evaluation as a tree with true/false per node and why, and the evaluation history.
  */
 import { useState } from "react";
 import { formatTime, gql, graphql, NEEDS_OPERATOR, useCanOperate, useQuery } from "../../api.js";
 import type { AssetQuery } from "../../generated/graphql.js";
-import { Link, navigate } from "../../router.js";
+import { Link, navigate, useLocation } from "../../router.js";
+import { ConditionTree, ResultTree } from "../automation/Trees.js";
 import { FreshnessBadge, FreshnessPanel } from "../observability/Observability.js";
+import { SyncBadge } from "./Sync.js";
 
 const ASSET = graphql(`query Asset($key: String!) { asset(key: $key) {
-  key location group description owners kinds codeVersion status freshnessPolicy
+  key location group description owners kinds codeVersion dataVersion status freshnessPolicy
+  sync { ...AssetSyncFields }
   tags { key value } deps dependents
   upstreamDependencies { key partitionMapping { description declared } }
   partitions { kind keys cadence timezone start format name }
@@ -20,6 +25,68 @@ const ASSET = graphql(`query Asset($key: String!) { asset(key: $key) {
   latestRun { runId status }
   materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }
 } }`);
+
+const AUTOMATION = graphql(`query AssetAutomation($key: String!, $after: String) { asset(key: $key) {
+  key partitions { kind }
+  automationCondition { ...AutomationConditionNodeFields }
+  automationEvaluations(first: 20, after: $after) {
+    nodes { tickId evaluatedAt requestedCount partitioned runIds result { ...AutomationResultNodeFields } }
+    endCursor hasNextPage
+  }
+} }`);
+
+/** The Automation tab: what the asset declares, what the latest evaluation found and why, and the history. */
+function AutomationTab(props: { assetKey: string }) {
+  const [after, setAfter] = useState<string | null>(null);
+  const { data, error } = useQuery(AUTOMATION, { key: props.assetKey, after }, 5000);
+  const [picked, setPicked] = useState<number | null>(null);
+  if (error) return <p className="error">{error}</p>;
+  if (!data?.asset) return <p className="muted">Loading…</p>;
+  const a = data.asset;
+  const evaluations = a.automationEvaluations.nodes;
+  const shown = evaluations.find((e) => e.tickId === picked) ?? (after === null ? evaluations[0] : undefined);
+  return (
+    <div className="grid2" data-testid="automation-tab">
+      <section>
+        <h2>Condition</h2>
+        {a.automationCondition ? <ConditionTree nodes={a.automationCondition} /> : <p className="muted" data-testid="no-condition">No automation condition declared: only runs launched by hand, schedules, sensors and backfills materialize it.</p>}
+        <h2>Evaluations</h2>
+        {evaluations.length === 0 ? (
+          <p className="muted">No evaluation stored yet{a.automationCondition ? " (the daemon evaluates conditions on each automation tick; an evaluation is stored when its result changes or it requests a run)" : ""}.</p>
+        ) : (
+          <table data-testid="evaluation-history">
+            <thead><tr><th>When</th><th>Tick</th><th>Requested</th><th>Runs</th></tr></thead>
+            <tbody>
+              {evaluations.map((e) => (
+                <tr key={e.tickId} className={e === shown ? "selected" : ""} data-testid="evaluation-row" onClick={() => setPicked(e.tickId)} style={{ cursor: "pointer" }}>
+                  <td>{formatTime(e.evaluatedAt)}</td>
+                  <td><Link to={`/automation/ticks/${e.tickId}`}>{e.tickId}</Link></td>
+                  <td>{e.requestedCount > 0 ? (e.partitioned ? `${e.requestedCount} partitions` : "yes") : <span className="muted">no</span>}</td>
+                  <td>{e.runIds.map((r) => <Link key={r} to={`/runs/${r}`}>{r.slice(0, 8)} </Link>)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {(after !== null || a.automationEvaluations.hasNextPage) && (
+          <div className="toolbar">
+            {after !== null && <button onClick={() => setAfter(null)}>Newest</button>}
+            {a.automationEvaluations.hasNextPage && <button onClick={() => setAfter(a.automationEvaluations.endCursor)}>Older</button>}
+          </div>
+        )}
+      </section>
+      <section>
+        <h2>{shown ? <>Evaluation of tick {shown.tickId} <span className="muted">({formatTime(shown.evaluatedAt)})</span></> : "Latest evaluation"}</h2>
+        {shown ? (
+          <>
+            <p>{shown.requestedCount > 0 ? <span className="badge s-SUCCESS">requested{shown.partitioned ? ` ${shown.requestedCount} partitions` : ""}</span> : <span className="badge s-SKIPPED">not requested</span>}</p>
+            <ResultTree nodes={shown.result} partitioned={shown.partitioned} />
+          </>
+        ) : <p className="muted">Pick an evaluation.</p>}
+      </section>
+    </div>
+  );
+}
 
 const LAUNCH = graphql(`mutation Launch($selection: String!, $partition: String) {
   launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }
@@ -61,6 +128,8 @@ function Plot(props: { rows: MaterializationRow[] }) {
 }
 
 export function AssetPage(props: { assetKey: string }) {
+  const { query } = useLocation();
+  const tab = query.get("tab") === "automation" ? "automation" : "overview";
   const { data, error, reload } = useQuery(ASSET, { key: props.assetKey }, 4000);
   const [partition, setPartition] = useState("");
   const [launchError, setLaunchError] = useState<string | null>(null);
@@ -81,7 +150,12 @@ export function AssetPage(props: { assetKey: string }) {
   };
   return (
     <div>
-      <h1>{a.key} <span className={`badge s-${a.status}`}>{a.status.replace("_", " ").toLowerCase()}</span> <FreshnessBadge freshness={a.freshness} hasPolicy={a.freshnessPolicy !== null} /></h1>
+      <h1>{a.key} <span className={`badge s-${a.status}`}>{a.status.replace("_", " ").toLowerCase()}</span> <SyncBadge sync={a.sync} /> <FreshnessBadge freshness={a.freshness} hasPolicy={a.freshnessPolicy !== null} /></h1>
+      {a.sync.state === "UNSYNCED" && (
+        <ul className="muted" data-testid="sync-causes">
+          {a.sync.causes.map((c, i) => <li key={i}>{c.message}{c.upstream ? <> · <Link to={`/assets/${c.upstream}`}>open {c.upstream}</Link></> : null}</li>)}
+        </ul>
+      )}
       <div className="toolbar">
         {a.partitions && (
           <select aria-label="Partition" value={partition || partitionKeys[partitionKeys.length - 1] || ""} onChange={(e) => setPartition(e.target.value)}>
@@ -93,6 +167,11 @@ export function AssetPage(props: { assetKey: string }) {
         {a.latestRun && <span className="muted">latest run <Link to={`/runs/${a.latestRun.runId}`}>{a.latestRun.runId.slice(0, 8)}</Link> {a.latestRun.status}</span>}
       </div>
       {launchError && <p className="error" data-testid="launch-error">{launchError}</p>}
+      <div className="toolbar" role="tablist">
+        <button role="tab" aria-selected={tab === "overview"} className={tab === "overview" ? "primary" : ""} onClick={() => navigate(`/assets/${a.key}`)}>Overview</button>
+        <button role="tab" aria-selected={tab === "automation"} className={tab === "automation" ? "primary" : ""} data-testid="automation-tab-button" onClick={() => navigate(`/assets/${a.key}?tab=automation`)}>Automation</button>
+      </div>
+      {tab === "automation" ? <AutomationTab assetKey={a.key} /> : <>
       <div className="grid2">
         <section>
           <h2>Definition</h2>
@@ -102,6 +181,7 @@ export function AssetPage(props: { assetKey: string }) {
             <tr><th>Owners</th><td>{a.owners.join(", ") || "—"}</td></tr>
             <tr><th>Kinds · tags</th><td>{a.kinds.join(", ") || "—"} {a.tags.map((t) => <span key={t.key} className="muted"> {t.key}={t.value}</span>)}</td></tr>
             <tr><th>Code version</th><td>{a.codeVersion ?? "—"}</td></tr>
+            <tr><th>Data version</th><td title="Of the latest materialization: the producer's, or derived from its code version and its inputs' data versions" data-testid="data-version">{a.dataVersion ? <code>{a.dataVersion.length > 16 ? `${a.dataVersion.slice(0, 16)}…` : a.dataVersion}</code> : "—"}</td></tr>
             <tr><th>Partitions</th><td>{a.partitions ? describePartitions(a.partitions) : "—"}</td></tr>
             <tr><th>Targeted by</th><td>{[...a.schedules.map((s) => <Link key={s.id} to={`/schedules/${encodeURIComponent(s.id)}`}>{s.name} ({s.cron}) </Link>), ...a.sensors.map((s) => <Link key={s.id} to={`/sensors/${encodeURIComponent(s.id)}`}>{s.name} </Link>)]}{a.schedules.length + a.sensors.length === 0 ? "—" : null}</td></tr>
             <tr><th>Upstream</th><td>{a.upstreamDependencies.map((d) => (
@@ -166,6 +246,7 @@ export function AssetPage(props: { assetKey: string }) {
         </tbody>
       </table>
       {a.materializations.nodes.length === 0 && <p className="muted">Never materialized.</p>}
+      </>}
     </div>
   );
 }

@@ -1,17 +1,59 @@
-/** The asset catalog: search, filter by group/location/status, grouped by group, with status, freshness, checks and last materialization. */
+/**
+ * The asset catalog: search, filter by group/location/status, grouped by group, with status, the
+ * unsynced badge, freshness, checks and last materialization; "Materialize unsynced" launches runs
+ * of the unsynced assets the filter shows (every loaded asset without a filter) and says what it
+ * launched and what it left out.
+ */
 import { useState } from "react";
-import { formatTime, graphql, useQuery, type AssetStatus } from "../../api.js";
-import type { AssetFilter, CatalogQuery } from "../../generated/graphql.js";
+import { formatTime, gql, graphql, NEEDS_OPERATOR, useCanOperate, useQuery, type AssetStatus } from "../../api.js";
+import type { AssetFilter, CatalogQuery, MaterializeUnsyncedMutation } from "../../generated/graphql.js";
 import { Link, navigate, useLocation } from "../../router.js";
 import { ChecksSummary, FreshnessBadge } from "../observability/Observability.js";
+import { SyncBadge } from "./Sync.js";
 
 const CATALOG = graphql(`query Catalog($filter: AssetFilter, $after: String) {
   assets(filter: $filter, first: 500, after: $after) {
     totalCount endCursor hasNextPage
-    nodes { key group location kinds status latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }
+    nodes { key group location kinds status sync { ...AssetSyncFields } latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }
   }
   locations { name }
 }`);
+
+const MATERIALIZE_UNSYNCED = graphql(`mutation MaterializeUnsynced($selection: String) {
+  materializeUnsynced(selection: $selection) {
+    __typename
+    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } skipped { key reason } }
+    ... on Error { message }
+  }
+}`);
+
+type MaterializeResult = MaterializeUnsyncedMutation["materializeUnsynced"];
+
+function MaterializeResultPanel(props: { result: MaterializeResult; onClose: () => void }) {
+  const r = props.result;
+  return (
+    <div className="result-panel" data-testid="materialize-unsynced-result">
+      <button style={{ float: "right" }} onClick={props.onClose} aria-label="Close">✕</button>
+      {r.__typename === "MaterializeUnsyncedSuccess" ? (
+        <>
+          <p>{r.message}</p>
+          {r.runs.map((run) => (
+            <div key={run.runId} data-testid="materialize-unsynced-run">
+              <Link to={`/runs/${run.runId}`}>{run.runId.slice(0, 8)}</Link> <span className="muted">({run.location})</span>: {run.assetKeys.join(", ")}
+            </div>
+          ))}
+          {r.skipped.length > 0 && (
+            <ul>
+              {r.skipped.map((s) => <li key={s.key}><Link to={`/assets/${s.key}`}>{s.key}</Link> <span className="muted">— {s.reason}</span></li>)}
+            </ul>
+          )}
+        </>
+      ) : (
+        <p className="error">{r.message}</p>
+      )}
+    </div>
+  );
+}
 
 export function Catalog() {
   const { query } = useLocation();
@@ -24,7 +66,25 @@ export function Catalog() {
   // From the URL: a value that is no AssetStatus comes back as the server's error message.
   if (status) filter.status = status as AssetStatus;
   if (group) filter.group = group;
-  const { data, error } = useQuery(CATALOG, { filter, after }, 5000);
+  const { data, error, reload } = useQuery(CATALOG, { filter, after }, 5000);
+  const canOperate = useCanOperate();
+  const [result, setResult] = useState<MaterializeResult | null>(null);
+  const [launching, setLaunching] = useState(false);
+  const filtered = Boolean(search || status || group);
+  // Unsynced assets the page lists; without a filter the server takes every loaded asset (beyond this page too).
+  const listedUnsynced = (data?.assets.nodes ?? []).filter((a) => a.sync.state === "UNSYNCED").map((a) => a.key);
+  const materializeUnsynced = async () => {
+    setLaunching(true);
+    try {
+      const { materializeUnsynced: r } = await gql(MATERIALIZE_UNSYNCED, { selection: filtered ? listedUnsynced.join(", ") : null });
+      setResult(r);
+    } catch (e) {
+      setResult({ __typename: "InvalidSelectionError", message: String((e as Error).message ?? e) });
+    } finally {
+      setLaunching(false);
+      reload();
+    }
+  };
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(window.location.search);
     if (value) next.set(key, value);
@@ -47,7 +107,16 @@ export function Catalog() {
           <option value="NEVER_MATERIALIZED">never materialized</option>
         </select>
         {group && <button onClick={() => set("group", "")}>group: {group} ✕</button>}
+        <button
+          data-testid="materialize-unsynced"
+          disabled={!canOperate || launching || (filtered && listedUnsynced.length === 0)}
+          title={!canOperate ? NEEDS_OPERATOR : filtered ? `The ${listedUnsynced.length} unsynced assets the filter shows` : "Every unsynced asset of every location"}
+          onClick={() => void materializeUnsynced()}
+        >
+          Materialize unsynced{filtered ? ` (${listedUnsynced.length})` : ""}
+        </button>
       </div>
+      {result && <MaterializeResultPanel result={result} onClose={() => setResult(null)} />}
       {error && <p className="error">{error}</p>}
       {[...groups].map(([name, assets]) => (
         <section key={name}>
@@ -58,7 +127,7 @@ export function Catalog() {
               {assets.map((a) => (
                 <tr key={a.key} data-testid="asset-row">
                   <td><Link to={`/assets/${a.key}`}>{a.key}</Link> {a.kinds.map((k) => <span key={k} className="muted"> {k}</span>)}</td>
-                  <td><span className={`badge s-${a.status}`}>{a.status.replace("_", " ").toLowerCase()}</span></td>
+                  <td><span className={`badge s-${a.status}`}>{a.status.replace("_", " ").toLowerCase()}</span> <SyncBadge sync={a.sync} /></td>
                   <td><FreshnessBadge freshness={a.freshness} hasPolicy={a.freshnessPolicy !== null} /></td>
                   <td><ChecksSummary checks={a.checks} /></td>
                   <td className="muted">{a.location}</td>

@@ -2,7 +2,9 @@
  * The global lineage graph across every code location: layout in a Web Worker, drawn on one
  * canvas with level of detail (labels only when zoomed in, edges thinned when zoomed far out),
  * pan by dragging, zoom with the wheel, click a node to open the asset, ?focus=<key> to
- * highlight an asset with its up- and downstream. Status colours match the rest of the UI.
+ * highlight an asset with its up- and downstream. Status colours match the rest of the UI; an
+ * unsynced asset carries a small amber corner marker (drawn only with labels, so it costs nothing
+ * when 10,000 assets are zoomed out), a collapsed group its count of unsynced assets.
  */
 import { useEffect, useMemo, useRef, useState } from "react";
 import { graphql, useQuery, type AssetStatus } from "../../api.js";
@@ -10,7 +12,7 @@ import { navigate, useLocation } from "../../router.js";
 import { displayGraph, type DisplayGraph } from "./groups.js";
 import { NODE_H, NODE_W, type LayoutOutput } from "./layout.js";
 
-const GRAPH = graphql(`query Lineage { assetGraph { nodes { key group location status freshness } edges { from to partitionMapping { kind description } } } }`);
+const GRAPH = graphql(`query Lineage { assetGraph { nodes { key group location status freshness sync { state } } edges { from to partitionMapping { kind description } } } }`);
 
 
 const STATUS_VAR: Record<AssetStatus, string> = { FAILED: "--bad", IN_PROGRESS: "--run", MATERIALIZED: "--ok", NEVER_MATERIALIZED: "--none" };
@@ -220,6 +222,16 @@ export function Lineage() {
             ctx.fillStyle = fresh;
             ctx.fillRect(nx + NODE_W - 5, ny, 5, NODE_H);
           }
+          // Unsynced: an amber triangle in the top right corner (the asset page says why).
+          if (node.unsynced) {
+            ctx.fillStyle = colors.warn;
+            ctx.beginPath();
+            ctx.moveTo(nx + NODE_W - 18, ny);
+            ctx.lineTo(nx + NODE_W - 6, ny);
+            ctx.lineTo(nx + NODE_W - 6, ny + 12);
+            ctx.closePath();
+            ctx.fill();
+          }
           continue;
         }
         // A group: its name and size, and a strip with the share of each status along the bottom.
@@ -229,7 +241,7 @@ export function Lineage() {
         ctx.font = "12px system-ui, sans-serif";
         ctx.fillStyle = colors.muted;
         ctx.textAlign = "right";
-        ctx.fillText(`${node.count} asset${node.count === 1 ? "" : "s"}`, nx + NODE_W - 8, ny + NODE_H / 2 - 3);
+        ctx.fillText(`${node.count} asset${node.count === 1 ? "" : "s"}${node.unsynced > 0 ? ` · ${node.unsynced} unsynced` : ""}`, nx + NODE_W - 8, ny + NODE_H / 2 - 3);
         ctx.textAlign = "left";
         let sx = nx + 8;
         for (const s of ["MATERIALIZED", "IN_PROGRESS", "FAILED", "NEVER_MATERIALIZED"] as const) {
@@ -336,10 +348,10 @@ export function Lineage() {
         <ul aria-label="Nodes in the graph" style={{ position: "absolute", left: -10000 }}>
           {display.nodes.map((n) =>
             n.kind === "asset" ? (
-              <li key={n.key} data-testid="lineage-node" data-status={n.status} data-freshness={n.freshness ?? ""}>{n.key}</li>
+              <li key={n.key} data-testid="lineage-node" data-status={n.status} data-freshness={n.freshness ?? ""} data-sync={n.unsynced ? "UNSYNCED" : ""}>{n.key}{n.unsynced ? " (unsynced)" : ""}</li>
             ) : (
-              <li key={n.key} data-testid="lineage-group" data-group={n.group} data-count={n.count} data-status={n.status}>
-                {n.group}: {n.count} assets, {n.status}
+              <li key={n.key} data-testid="lineage-group" data-group={n.group} data-count={n.count} data-status={n.status} data-unsynced={n.unsynced}>
+                {n.group}: {n.count} assets, {n.status}{n.unsynced > 0 ? `, ${n.unsynced} unsynced` : ""}
               </li>
             ),
           )}

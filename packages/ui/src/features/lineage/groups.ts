@@ -12,13 +12,16 @@ export interface AssetNode {
   status: AssetStatus;
   /** FRESH / WARN / STALE / UNKNOWN from the asset's freshness policy; null without a policy. */
   freshness: string | null;
+  /** SYNCED / UNSYNCED / NEVER_MATERIALIZED (docs/staleness.md). */
+  sync: { state: string };
 }
 
 export type StatusCounts = Record<AssetStatus, number>;
 
 export type DisplayNode =
-  | { kind: "asset"; asset: number; key: string; group: string; status: AssetStatus; freshness: string | null }
-  | { kind: "group"; key: string; group: string; count: number; counts: StatusCounts; status: AssetStatus };
+  | { kind: "asset"; asset: number; key: string; group: string; status: AssetStatus; freshness: string | null; unsynced: boolean }
+  /** `unsynced`: how many of the group's assets are. */
+  | { kind: "group"; key: string; group: string; count: number; counts: StatusCounts; status: AssetStatus; unsynced: number };
 
 export interface DisplayGraph {
   nodes: DisplayNode[];
@@ -45,19 +48,20 @@ export function displayGraph(assets: readonly AssetNode[], edges: Int32Array, co
   assets.forEach((a, i) => {
     if (!collapsed || expanded.has(a.group)) {
       of[i] = nodes.length;
-      nodes.push({ kind: "asset", asset: i, key: a.key, group: a.group, status: a.status, freshness: a.freshness });
+      nodes.push({ kind: "asset", asset: i, key: a.key, group: a.group, status: a.status, freshness: a.freshness, unsynced: a.sync.state === "UNSYNCED" });
       return;
     }
     let g = groupIndex.get(a.group);
     if (g === undefined) {
       g = nodes.length;
       groupIndex.set(a.group, g);
-      nodes.push({ kind: "group", key: groupNodeKey(a.group), group: a.group, count: 0, counts: { FAILED: 0, IN_PROGRESS: 0, MATERIALIZED: 0, NEVER_MATERIALIZED: 0 }, status: "NEVER_MATERIALIZED" });
+      nodes.push({ kind: "group", key: groupNodeKey(a.group), group: a.group, count: 0, counts: { FAILED: 0, IN_PROGRESS: 0, MATERIALIZED: 0, NEVER_MATERIALIZED: 0 }, status: "NEVER_MATERIALIZED", unsynced: 0 });
     }
     const node = nodes[g]!;
     if (node.kind === "group") {
       node.count++;
       node.counts[a.status]++;
+      if (a.sync.state === "UNSYNCED") node.unsynced++;
     }
     of[i] = g;
   });

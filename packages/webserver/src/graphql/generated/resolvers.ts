@@ -1,6 +1,6 @@
 // GENERATED — DO NOT EDIT. Produced by scripts/generate-graphql.mjs from packages/webserver/schema.graphql.
 import type { GraphQLResolveInfo } from 'graphql';
-import type { AssetNode, RunRecord, ScheduleNode, SensorNode, TickRecord, AssetGraphNodeParent, PartitionStatusParent, PartitionStateParent, CodeLocationParent, BackfillRecord, BackfillAssetProgressParent } from '../resolvers/parents.js';
+import type { AssetNode, RunRecord, ScheduleNode, SensorNode, TickRecord, AssetGraphNodeParent, PartitionStatusParent, PartitionStateParent, CodeLocationParent, BackfillRecord, BackfillAssetProgressParent, AutomationEvaluationRecord } from '../resolvers/parents.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -45,8 +45,14 @@ export type AlertDeliveryConnection = {
 
 export type Asset = {
   __typename?: 'Asset';
+  /** The automation condition it declares, flattened in preorder (null: none; docs/automation.md). */
+  automationCondition?: Maybe<Array<AutomationConditionNode>>;
+  /** Its stored automation evaluations, newest first. */
+  automationEvaluations: AutomationEvaluationConnection;
   checks: Array<AssetCheck>;
   codeVersion?: Maybe<Scalars['String']['output']>;
+  /** The data version of its latest materialization (the producer's, or derived from its code and input versions). */
+  dataVersion?: Maybe<Scalars['String']['output']>;
   dependents: Array<Scalars['String']['output']>;
   /** Printed keys of direct upstream / downstream assets. */
   deps: Array<Scalars['String']['output']>;
@@ -72,10 +78,18 @@ export type Asset = {
   schedules: Array<Schedule>;
   sensors: Array<Sensor>;
   status: AssetStatus;
+  /** Whether its latest materialization is current with its code and inputs, and why not (docs/staleness.md). */
+  sync: AssetSync;
   tags: Array<Tag>;
   upstream: Array<Asset>;
   /** The upstream edges with their partition mappings, in the order of 'deps'. */
   upstreamDependencies: Array<AssetDependency>;
+};
+
+
+export type AssetAutomationEvaluationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -154,6 +168,7 @@ export type AssetGraphNode = {
   location: Scalars['String']['output'];
   partitioned: Scalars['Boolean']['output'];
   status: AssetStatus;
+  sync: AssetSync;
 };
 
 export type AssetStatus =
@@ -163,6 +178,115 @@ export type AssetStatus =
   | 'IN_PROGRESS'
   | 'MATERIALIZED'
   | 'NEVER_MATERIALIZED';
+
+/** Whether an asset's latest materialization is current with its code and its inputs (docs/staleness.md). */
+export type AssetSync = {
+  __typename?: 'AssetSync';
+  /** Empty unless UNSYNCED. */
+  causes: Array<StalenessCause>;
+  state: SyncState;
+};
+
+/**
+ * A node of an automation condition or of an evaluation's result, flattened in preorder: the root
+ * first (depth 0, parentId null), each node followed by its children. Rebuild the tree with parentId.
+ */
+export type AutomationConditionNode = {
+  __typename?: 'AutomationConditionNode';
+  depth: Scalars['Int']['output'];
+  /** The declared label, or a generated description ("any upstream updated since the last request"). */
+  description: Scalars['String']['output'];
+  /** The node's position in this list. */
+  id: Scalars['Int']['output'];
+  /** missing, in_progress, any_deps_match, since, and, or, not, … (docs/automation.md) */
+  kind: Scalars['String']['output'];
+  parentId?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One asset's evaluation in one automation tick: what was requested, and why (or why not). */
+export type AutomationEvaluation = {
+  __typename?: 'AutomationEvaluation';
+  assetKey: Scalars['String']['output'];
+  evaluatedAt: Scalars['Float']['output'];
+  /** Whether the asset is partitioned now (counts are partitions, not 0 or 1). */
+  partitioned: Scalars['Boolean']['output'];
+  /** Partitions (unpartitioned: 0 or 1) the evaluation requested. */
+  requestedCount: Scalars['Int']['output'];
+  /** The result tree, flattened in preorder. */
+  result: Array<AutomationResultNode>;
+  runIds: Array<Scalars['String']['output']>;
+  tickId: Scalars['Float']['output'];
+};
+
+export type AutomationEvaluationConnection = {
+  __typename?: 'AutomationEvaluationConnection';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  nodes: Array<AutomationEvaluation>;
+};
+
+export type AutomationLocationStatus = {
+  __typename?: 'AutomationLocationStatus';
+  /** Assets of the location that declare an automation condition. */
+  assetsWithCondition: Scalars['Int']['output'];
+  location: Scalars['String']['output'];
+  /** Whether its assets are evaluated: its switch and the global one are both RUNNING. */
+  running: Scalars['Boolean']['output'];
+  /** This location's own switch. */
+  status: InstigatorStatus;
+};
+
+export type AutomationResultNode = {
+  __typename?: 'AutomationResultNode';
+  depth: Scalars['Int']['output'];
+  description: Scalars['String']['output'];
+  /** What made it true or false, in words (null when nothing to add). */
+  detail?: Maybe<Scalars['String']['output']>;
+  id: Scalars['Int']['output'];
+  kind: Scalars['String']['output'];
+  parentId?: Maybe<Scalars['Int']['output']>;
+  /** Partitions (unpartitioned: 0 or 1) where this node was true. */
+  trueCount: Scalars['Int']['output'];
+};
+
+export type AutomationStatus = {
+  __typename?: 'AutomationStatus';
+  locations: Array<AutomationLocationStatus>;
+  /** The global switch. */
+  status: InstigatorStatus;
+};
+
+/** One tick of the automation loop (an instigator tick of 'automation'). */
+export type AutomationTick = {
+  __typename?: 'AutomationTick';
+  createdAt: Scalars['Float']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  /** Assets whose evaluation the tick stored: those it requested and those whose result changed. */
+  evaluatedCount: Scalars['Int']['output'];
+  /** The stored evaluations, by asset key; requestedOnly: only those that requested something. */
+  evaluations: Array<AutomationEvaluation>;
+  /** Assets the tick requested (in runIds' runs). */
+  requestedCount: Scalars['Int']['output'];
+  runIds: Array<Scalars['String']['output']>;
+  skipReason?: Maybe<Scalars['String']['output']>;
+  /** STARTED, SUCCESS, SKIPPED, FAILURE */
+  status: Scalars['String']['output'];
+  tickId: Scalars['Float']['output'];
+  tickTime: Scalars['Float']['output'];
+};
+
+
+/** One tick of the automation loop (an instigator tick of 'automation'). */
+export type AutomationTickEvaluationsArgs = {
+  requestedOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type AutomationTickConnection = {
+  __typename?: 'AutomationTickConnection';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  nodes: Array<AutomationTick>;
+};
 
 export type Backfill = {
   __typename?: 'Backfill';
@@ -564,6 +688,20 @@ export type MaterializationConnection = {
   nodes: Array<Materialization>;
 };
 
+export type MaterializeUnsyncedResult = InvalidSelectionError | MaterializeUnsyncedSuccess | UnauthorizedError;
+
+export type MaterializeUnsyncedSuccess = {
+  __typename?: 'MaterializeUnsyncedSuccess';
+  /** The unsynced assets the runs materialize. */
+  launched: Array<Scalars['String']['output']>;
+  /** What was done, in one sentence ("Launched 2 runs over 5 unsynced assets; 1 partitioned asset left out."). */
+  message: Scalars['String']['output'];
+  /** The runs launched, one per code location (empty when nothing could be launched). */
+  runs: Array<Run>;
+  /** Unsynced assets left out: partitioned ones, and those of a location that is not loaded. */
+  skipped: Array<SkippedAsset>;
+};
+
 export type MetadataEntry = {
   __typename?: 'MetadataEntry';
   /** The value as JSON. */
@@ -593,12 +731,24 @@ export type Mutation = {
    * (one run over first..last inclusive; the compute sees the range), or of none for unpartitioned assets.
    */
   launchRun: LaunchRunResult;
+  /**
+   * Launches runs of the UNSYNCED assets of a selection (default: every loaded asset): one run per code
+   * location over its unpartitioned unsynced assets. Unsynced partitioned assets are left out (listed
+   * in 'skipped': backfill the partitions you want, docs/backfills.md), as are the assets of a location
+   * that is not loaded.
+   */
+  materializeUnsynced: MaterializeUnsyncedResult;
   /** Re-executes a finished run: every step, or only those that did not succeed. */
   reexecuteRun: LaunchRunResult;
   /** Reloads one code location (restarts its code server or refetches its snapshot). */
   reloadLocation: ReloadLocationResult;
   /** A new backfill over the targets that failed, were skipped or were canceled in this one. */
   retryBackfill: LaunchBackfillResult;
+  /**
+   * Turns the automation loop on or off: for one code location, or globally when location is null
+   * (globally off: no location is evaluated, whatever its own switch says).
+   */
+  setAutomationStatus: SetAutomationStatusResult;
   /** Starts or stops a schedule or sensor (persisted; overrides its default status). */
   setInstigatorStatus: InstigatorResult;
 };
@@ -639,6 +789,11 @@ export type MutationLaunchRunArgs = {
 };
 
 
+export type MutationMaterializeUnsyncedArgs = {
+  selection?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationReexecuteRunArgs = {
   fromFailure?: InputMaybe<Scalars['Boolean']['input']>;
   runId: Scalars['String']['input'];
@@ -652,6 +807,12 @@ export type MutationReloadLocationArgs = {
 
 export type MutationRetryBackfillArgs = {
   id: Scalars['String']['input'];
+};
+
+
+export type MutationSetAutomationStatusArgs = {
+  location?: InputMaybe<Scalars['String']['input']>;
+  status: InstigatorStatus;
 };
 
 
@@ -801,6 +962,12 @@ export type Query = {
   assetGraph: AssetGraph;
   /** Assets of every loaded code location, sorted by key; filters combine with AND. */
   assets: AssetConnection;
+  /** Whether the automation loop is on, globally and per code location. */
+  automationStatus: AutomationStatus;
+  /** One automation tick with its evaluations, or null. */
+  automationTick?: Maybe<AutomationTick>;
+  /** Ticks of the declarative automation loop, newest first (docs/automation.md). */
+  automationTicks: AutomationTickConnection;
   /** One backfill by id, or null. */
   backfill?: Maybe<Backfill>;
   /** Backfills, newest first; statuses: only these (docs/backfills.md). */
@@ -820,6 +987,11 @@ export type Query = {
   /** Short list of assets, runs, schedules and sensors matching a text, for the search box. */
   search: Array<SearchHit>;
   sensors: Array<Sensor>;
+  /**
+   * Every UNSYNCED asset (docs/staleness.md) of the selection (default: every loaded asset), sorted by
+   * key, with why. Never-materialized assets are not listed (they are not unsynced, only missing).
+   */
+  unsyncedAssets: Array<UnsyncedAsset>;
   /** Who is asking and what their role allows (docs/auth.md). */
   viewer: Viewer;
 };
@@ -849,6 +1021,19 @@ export type QueryAssetGraphArgs = {
 export type QueryAssetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryAutomationTickArgs = {
+  id: Scalars['Float']['input'];
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryAutomationTicksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -899,6 +1084,12 @@ export type QueryRunsArgs = {
 export type QuerySearchArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   text: Scalars['String']['input'];
+};
+
+
+/** Entry points for reading the state of the platform. */
+export type QueryUnsyncedAssetsArgs = {
+  selection?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type ReexecutionError = Error & {
@@ -1054,6 +1245,26 @@ export type SensorTicksArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type SetAutomationStatusResult = AutomationStatus | LocationNotFoundError | UnauthorizedError;
+
+/** An unsynced asset left out of materializeUnsynced, and why. */
+export type SkippedAsset = {
+  __typename?: 'SkippedAsset';
+  key: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+};
+
+/** One reason an asset is unsynced. */
+export type StalenessCause = {
+  __typename?: 'StalenessCause';
+  /** code_version_changed, upstream_data_version_changed, dependencies_changed or upstream_unsynced */
+  kind: Scalars['String']['output'];
+  /** In words: "code version 3 → 4", "upstream atlas/ssb/x has a newer data version". */
+  message: Scalars['String']['output'];
+  /** The upstream asset at cause (upstream_data_version_changed, upstream_unsynced), else null. */
+  upstream?: Maybe<Scalars['String']['output']>;
+};
+
 export type Step = {
   __typename?: 'Step';
   attempts: Scalars['Int']['output'];
@@ -1067,6 +1278,13 @@ export type Step = {
   status: Scalars['String']['output'];
   stepKey: Scalars['String']['output'];
 };
+
+export type SyncState =
+  | 'NEVER_MATERIALIZED'
+  /** Materialized with the current code version and the current data versions of its dependencies. */
+  | 'SYNCED'
+  /** Code version, an upstream's data version or the dependencies changed since its latest materialization. */
+  | 'UNSYNCED';
 
 export type Tag = {
   __typename?: 'Tag';
@@ -1094,6 +1312,14 @@ export type Tick = {
 export type UnauthorizedError = Error & {
   __typename?: 'UnauthorizedError';
   message: Scalars['String']['output'];
+};
+
+export type UnsyncedAsset = {
+  __typename?: 'UnsyncedAsset';
+  causes: Array<StalenessCause>;
+  key: Scalars['String']['output'];
+  location: Scalars['String']['output'];
+  partitioned: Scalars['Boolean']['output'];
 };
 
 /** The signed-in user (or API token) of this request. */
@@ -1220,8 +1446,18 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( RunNotFoundError & { __typename: 'RunNotFoundError' } )
     | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
   ;
+  MaterializeUnsyncedResult:
+    | ( InvalidSelectionError & { __typename: 'InvalidSelectionError' } )
+    | ( Omit<MaterializeUnsyncedSuccess, 'runs'> & { runs: Array<_RefType['Run']> } & { __typename: 'MaterializeUnsyncedSuccess' } )
+    | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
+  ;
   ReloadLocationResult:
     | ( CodeLocationParent & { __typename: 'CodeLocation' } )
+    | ( LocationNotFoundError & { __typename: 'LocationNotFoundError' } )
+    | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
+  ;
+  SetAutomationStatusResult:
+    | ( AutomationStatus & { __typename: 'AutomationStatus' } )
     | ( LocationNotFoundError & { __typename: 'LocationNotFoundError' } )
     | ( UnauthorizedError & { __typename: 'UnauthorizedError' } )
   ;
@@ -1263,6 +1499,15 @@ export type ResolversTypes = {
   AssetGraphEdge: ResolverTypeWrapper<AssetGraphEdge>;
   AssetGraphNode: ResolverTypeWrapper<AssetGraphNodeParent>;
   AssetStatus: AssetStatus;
+  AssetSync: ResolverTypeWrapper<AssetSync>;
+  AutomationConditionNode: ResolverTypeWrapper<AutomationConditionNode>;
+  AutomationEvaluation: ResolverTypeWrapper<AutomationEvaluationRecord>;
+  AutomationEvaluationConnection: ResolverTypeWrapper<Omit<AutomationEvaluationConnection, 'nodes'> & { nodes: Array<ResolversTypes['AutomationEvaluation']> }>;
+  AutomationLocationStatus: ResolverTypeWrapper<AutomationLocationStatus>;
+  AutomationResultNode: ResolverTypeWrapper<AutomationResultNode>;
+  AutomationStatus: ResolverTypeWrapper<AutomationStatus>;
+  AutomationTick: ResolverTypeWrapper<TickRecord>;
+  AutomationTickConnection: ResolverTypeWrapper<Omit<AutomationTickConnection, 'nodes'> & { nodes: Array<ResolversTypes['AutomationTick']> }>;
   Backfill: ResolverTypeWrapper<BackfillRecord>;
   BackfillAssetProgress: ResolverTypeWrapper<BackfillAssetProgressParent>;
   BackfillConnection: ResolverTypeWrapper<Omit<BackfillConnection, 'nodes'> & { nodes: Array<ResolversTypes['Backfill']> }>;
@@ -1313,6 +1558,8 @@ export type ResolversTypes = {
   LocationUnavailableError: ResolverTypeWrapper<LocationUnavailableError>;
   Materialization: ResolverTypeWrapper<Materialization>;
   MaterializationConnection: ResolverTypeWrapper<MaterializationConnection>;
+  MaterializeUnsyncedResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['MaterializeUnsyncedResult']>;
+  MaterializeUnsyncedSuccess: ResolverTypeWrapper<Omit<MaterializeUnsyncedSuccess, 'runs'> & { runs: Array<ResolversTypes['Run']> }>;
   MetadataEntry: ResolverTypeWrapper<MetadataEntry>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Overview: ResolverTypeWrapper<Omit<Overview, 'failedAssets' | 'failedRuns24h' | 'locationsWithErrors' | 'queuedRuns' | 'runningRuns' | 'staleAssets' | 'stoppedSchedules' | 'stoppedSensors'> & { failedAssets: Array<ResolversTypes['Asset']>, failedRuns24h: Array<ResolversTypes['Run']>, locationsWithErrors: Array<ResolversTypes['CodeLocation']>, queuedRuns: Array<ResolversTypes['Run']>, runningRuns: Array<ResolversTypes['Run']>, staleAssets: Array<ResolversTypes['Asset']>, stoppedSchedules: Array<ResolversTypes['Schedule']>, stoppedSensors: Array<ResolversTypes['Sensor']> }>;
@@ -1337,12 +1584,17 @@ export type ResolversTypes = {
   Schedule: ResolverTypeWrapper<ScheduleNode>;
   SearchHit: ResolverTypeWrapper<SearchHit>;
   Sensor: ResolverTypeWrapper<SensorNode>;
+  SetAutomationStatusResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetAutomationStatusResult']>;
+  SkippedAsset: ResolverTypeWrapper<SkippedAsset>;
+  StalenessCause: ResolverTypeWrapper<StalenessCause>;
   Step: ResolverTypeWrapper<Step>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SyncState: SyncState;
   Tag: ResolverTypeWrapper<Tag>;
   TagInput: TagInput;
   Tick: ResolverTypeWrapper<TickRecord>;
   UnauthorizedError: ResolverTypeWrapper<UnauthorizedError>;
+  UnsyncedAsset: ResolverTypeWrapper<UnsyncedAsset>;
   Viewer: ResolverTypeWrapper<Viewer>;
 };
 
@@ -1358,6 +1610,15 @@ export type ResolversParentTypes = {
   AssetGraph: Omit<AssetGraph, 'nodes'> & { nodes: Array<ResolversParentTypes['AssetGraphNode']> };
   AssetGraphEdge: AssetGraphEdge;
   AssetGraphNode: AssetGraphNodeParent;
+  AssetSync: AssetSync;
+  AutomationConditionNode: AutomationConditionNode;
+  AutomationEvaluation: AutomationEvaluationRecord;
+  AutomationEvaluationConnection: Omit<AutomationEvaluationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AutomationEvaluation']> };
+  AutomationLocationStatus: AutomationLocationStatus;
+  AutomationResultNode: AutomationResultNode;
+  AutomationStatus: AutomationStatus;
+  AutomationTick: TickRecord;
+  AutomationTickConnection: Omit<AutomationTickConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AutomationTick']> };
   Backfill: BackfillRecord;
   BackfillAssetProgress: BackfillAssetProgressParent;
   BackfillConnection: Omit<BackfillConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Backfill']> };
@@ -1403,6 +1664,8 @@ export type ResolversParentTypes = {
   LocationUnavailableError: LocationUnavailableError;
   Materialization: Materialization;
   MaterializationConnection: MaterializationConnection;
+  MaterializeUnsyncedResult: ResolversUnionTypes<ResolversParentTypes>['MaterializeUnsyncedResult'];
+  MaterializeUnsyncedSuccess: Omit<MaterializeUnsyncedSuccess, 'runs'> & { runs: Array<ResolversParentTypes['Run']> };
   MetadataEntry: MetadataEntry;
   Mutation: Record<PropertyKey, never>;
   Overview: Omit<Overview, 'failedAssets' | 'failedRuns24h' | 'locationsWithErrors' | 'queuedRuns' | 'runningRuns' | 'staleAssets' | 'stoppedSchedules' | 'stoppedSensors'> & { failedAssets: Array<ResolversParentTypes['Asset']>, failedRuns24h: Array<ResolversParentTypes['Run']>, locationsWithErrors: Array<ResolversParentTypes['CodeLocation']>, queuedRuns: Array<ResolversParentTypes['Run']>, runningRuns: Array<ResolversParentTypes['Run']>, staleAssets: Array<ResolversParentTypes['Asset']>, stoppedSchedules: Array<ResolversParentTypes['Schedule']>, stoppedSensors: Array<ResolversParentTypes['Sensor']> };
@@ -1425,12 +1688,16 @@ export type ResolversParentTypes = {
   Schedule: ScheduleNode;
   SearchHit: SearchHit;
   Sensor: SensorNode;
+  SetAutomationStatusResult: ResolversUnionTypes<ResolversParentTypes>['SetAutomationStatusResult'];
+  SkippedAsset: SkippedAsset;
+  StalenessCause: StalenessCause;
   Step: Step;
   String: Scalars['String']['output'];
   Tag: Tag;
   TagInput: TagInput;
   Tick: TickRecord;
   UnauthorizedError: UnauthorizedError;
+  UnsyncedAsset: UnsyncedAsset;
   Viewer: Viewer;
 };
 
@@ -1456,8 +1723,11 @@ export type AlertDeliveryConnectionResolvers<ContextType = RequestContext, Paren
 };
 
 export type AssetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset']> = {
+  automationCondition?: Resolver<Maybe<Array<ResolversTypes['AutomationConditionNode']>>, ParentType, ContextType>;
+  automationEvaluations?: Resolver<ResolversTypes['AutomationEvaluationConnection'], ParentType, ContextType, RequireFields<AssetAutomationEvaluationsArgs, 'first'>>;
   checks?: Resolver<Array<ResolversTypes['AssetCheck']>, ParentType, ContextType>;
   codeVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dependents?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   deps?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1478,6 +1748,7 @@ export type AssetResolvers<ContextType = RequestContext, ParentType extends Reso
   schedules?: Resolver<Array<ResolversTypes['Schedule']>, ParentType, ContextType>;
   sensors?: Resolver<Array<ResolversTypes['Sensor']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
+  sync?: Resolver<ResolversTypes['AssetSync'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
   upstream?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   upstreamDependencies?: Resolver<Array<ResolversTypes['AssetDependency']>, ParentType, ContextType>;
@@ -1526,6 +1797,78 @@ export type AssetGraphNodeResolvers<ContextType = RequestContext, ParentType ext
   location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   partitioned?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
+  sync?: Resolver<ResolversTypes['AssetSync'], ParentType, ContextType>;
+};
+
+export type AssetSyncResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetSync'] = ResolversParentTypes['AssetSync']> = {
+  causes?: Resolver<Array<ResolversTypes['StalenessCause']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['SyncState'], ParentType, ContextType>;
+};
+
+export type AutomationConditionNodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AutomationConditionNode'] = ResolversParentTypes['AutomationConditionNode']> = {
+  depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parentId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type AutomationEvaluationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AutomationEvaluation'] = ResolversParentTypes['AutomationEvaluation']> = {
+  assetKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evaluatedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  partitioned?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requestedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  result?: Resolver<Array<ResolversTypes['AutomationResultNode']>, ParentType, ContextType>;
+  runIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  tickId?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type AutomationEvaluationConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AutomationEvaluationConnection'] = ResolversParentTypes['AutomationEvaluationConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AutomationEvaluation']>, ParentType, ContextType>;
+};
+
+export type AutomationLocationStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AutomationLocationStatus'] = ResolversParentTypes['AutomationLocationStatus']> = {
+  assetsWithCondition?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  running?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InstigatorStatus'], ParentType, ContextType>;
+};
+
+export type AutomationResultNodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AutomationResultNode'] = ResolversParentTypes['AutomationResultNode']> = {
+  depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parentId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  trueCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AutomationStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AutomationStatus'] = ResolversParentTypes['AutomationStatus']> = {
+  locations?: Resolver<Array<ResolversTypes['AutomationLocationStatus']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InstigatorStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AutomationTickResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AutomationTick'] = ResolversParentTypes['AutomationTick']> = {
+  createdAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  evaluatedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  evaluations?: Resolver<Array<ResolversTypes['AutomationEvaluation']>, ParentType, ContextType, RequireFields<AutomationTickEvaluationsArgs, 'requestedOnly'>>;
+  requestedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  runIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  skipReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tickId?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tickTime?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type AutomationTickConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AutomationTickConnection'] = ResolversParentTypes['AutomationTickConnection']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AutomationTick']>, ParentType, ContextType>;
 };
 
 export type BackfillResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Backfill'] = ResolversParentTypes['Backfill']> = {
@@ -1785,6 +2128,18 @@ export type MaterializationConnectionResolvers<ContextType = RequestContext, Par
   nodes?: Resolver<Array<ResolversTypes['Materialization']>, ParentType, ContextType>;
 };
 
+export type MaterializeUnsyncedResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MaterializeUnsyncedResult'] = ResolversParentTypes['MaterializeUnsyncedResult']> = {
+  __resolveType: TypeResolveFn<'InvalidSelectionError' | 'MaterializeUnsyncedSuccess' | 'UnauthorizedError', ParentType, ContextType>;
+};
+
+export type MaterializeUnsyncedSuccessResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MaterializeUnsyncedSuccess'] = ResolversParentTypes['MaterializeUnsyncedSuccess']> = {
+  launched?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
+  skipped?: Resolver<Array<ResolversTypes['SkippedAsset']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type MetadataEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MetadataEntry'] = ResolversParentTypes['MetadataEntry']> = {
   json?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1800,9 +2155,11 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   deleteDynamicPartitions?: Resolver<ResolversTypes['DynamicPartitionsResult'], ParentType, ContextType, RequireFields<MutationDeleteDynamicPartitionsArgs, 'keys' | 'name'>>;
   launchBackfill?: Resolver<ResolversTypes['LaunchBackfillResult'], ParentType, ContextType, RequireFields<MutationLaunchBackfillArgs, 'input'>>;
   launchRun?: Resolver<ResolversTypes['LaunchRunResult'], ParentType, ContextType, RequireFields<MutationLaunchRunArgs, 'selection'>>;
+  materializeUnsynced?: Resolver<ResolversTypes['MaterializeUnsyncedResult'], ParentType, ContextType, Partial<MutationMaterializeUnsyncedArgs>>;
   reexecuteRun?: Resolver<ResolversTypes['LaunchRunResult'], ParentType, ContextType, RequireFields<MutationReexecuteRunArgs, 'fromFailure' | 'runId'>>;
   reloadLocation?: Resolver<ResolversTypes['ReloadLocationResult'], ParentType, ContextType, RequireFields<MutationReloadLocationArgs, 'name'>>;
   retryBackfill?: Resolver<ResolversTypes['LaunchBackfillResult'], ParentType, ContextType, RequireFields<MutationRetryBackfillArgs, 'id'>>;
+  setAutomationStatus?: Resolver<ResolversTypes['SetAutomationStatusResult'], ParentType, ContextType, RequireFields<MutationSetAutomationStatusArgs, 'status'>>;
   setInstigatorStatus?: Resolver<ResolversTypes['InstigatorResult'], ParentType, ContextType, RequireFields<MutationSetInstigatorStatusArgs, 'id' | 'status'>>;
 };
 
@@ -1875,6 +2232,9 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   asset?: Resolver<Maybe<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<QueryAssetArgs, 'key'>>;
   assetGraph?: Resolver<ResolversTypes['AssetGraph'], ParentType, ContextType, Partial<QueryAssetGraphArgs>>;
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, RequireFields<QueryAssetsArgs, 'first'>>;
+  automationStatus?: Resolver<ResolversTypes['AutomationStatus'], ParentType, ContextType>;
+  automationTick?: Resolver<Maybe<ResolversTypes['AutomationTick']>, ParentType, ContextType, RequireFields<QueryAutomationTickArgs, 'id'>>;
+  automationTicks?: Resolver<ResolversTypes['AutomationTickConnection'], ParentType, ContextType, RequireFields<QueryAutomationTicksArgs, 'first'>>;
   backfill?: Resolver<Maybe<ResolversTypes['Backfill']>, ParentType, ContextType, RequireFields<QueryBackfillArgs, 'id'>>;
   backfills?: Resolver<ResolversTypes['BackfillConnection'], ParentType, ContextType, RequireFields<QueryBackfillsArgs, 'first'>>;
   daemon?: Resolver<ResolversTypes['DaemonStatus'], ParentType, ContextType>;
@@ -1887,6 +2247,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   schedules?: Resolver<Array<ResolversTypes['Schedule']>, ParentType, ContextType>;
   search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
   sensors?: Resolver<Array<ResolversTypes['Sensor']>, ParentType, ContextType>;
+  unsyncedAssets?: Resolver<Array<ResolversTypes['UnsyncedAsset']>, ParentType, ContextType, Partial<QueryUnsyncedAssetsArgs>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
@@ -1986,6 +2347,21 @@ export type SensorResolvers<ContextType = RequestContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SetAutomationStatusResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SetAutomationStatusResult'] = ResolversParentTypes['SetAutomationStatusResult']> = {
+  __resolveType: TypeResolveFn<'AutomationStatus' | 'LocationNotFoundError' | 'UnauthorizedError', ParentType, ContextType>;
+};
+
+export type SkippedAssetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SkippedAsset'] = ResolversParentTypes['SkippedAsset']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type StalenessCauseResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StalenessCause'] = ResolversParentTypes['StalenessCause']> = {
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  upstream?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type StepResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Step'] = ResolversParentTypes['Step']> = {
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   durationMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -2018,6 +2394,13 @@ export type UnauthorizedErrorResolvers<ContextType = RequestContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UnsyncedAssetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UnsyncedAsset'] = ResolversParentTypes['UnsyncedAsset']> = {
+  causes?: Resolver<Array<ResolversTypes['StalenessCause']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partitioned?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   canAdminister?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   canOperate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2036,6 +2419,15 @@ export type Resolvers<ContextType = RequestContext> = {
   AssetGraph?: AssetGraphResolvers<ContextType>;
   AssetGraphEdge?: AssetGraphEdgeResolvers<ContextType>;
   AssetGraphNode?: AssetGraphNodeResolvers<ContextType>;
+  AssetSync?: AssetSyncResolvers<ContextType>;
+  AutomationConditionNode?: AutomationConditionNodeResolvers<ContextType>;
+  AutomationEvaluation?: AutomationEvaluationResolvers<ContextType>;
+  AutomationEvaluationConnection?: AutomationEvaluationConnectionResolvers<ContextType>;
+  AutomationLocationStatus?: AutomationLocationStatusResolvers<ContextType>;
+  AutomationResultNode?: AutomationResultNodeResolvers<ContextType>;
+  AutomationStatus?: AutomationStatusResolvers<ContextType>;
+  AutomationTick?: AutomationTickResolvers<ContextType>;
+  AutomationTickConnection?: AutomationTickConnectionResolvers<ContextType>;
   Backfill?: BackfillResolvers<ContextType>;
   BackfillAssetProgress?: BackfillAssetProgressResolvers<ContextType>;
   BackfillConnection?: BackfillConnectionResolvers<ContextType>;
@@ -2075,6 +2467,8 @@ export type Resolvers<ContextType = RequestContext> = {
   LocationUnavailableError?: LocationUnavailableErrorResolvers<ContextType>;
   Materialization?: MaterializationResolvers<ContextType>;
   MaterializationConnection?: MaterializationConnectionResolvers<ContextType>;
+  MaterializeUnsyncedResult?: MaterializeUnsyncedResultResolvers<ContextType>;
+  MaterializeUnsyncedSuccess?: MaterializeUnsyncedSuccessResolvers<ContextType>;
   MetadataEntry?: MetadataEntryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Overview?: OverviewResolvers<ContextType>;
@@ -2095,9 +2489,13 @@ export type Resolvers<ContextType = RequestContext> = {
   Schedule?: ScheduleResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   Sensor?: SensorResolvers<ContextType>;
+  SetAutomationStatusResult?: SetAutomationStatusResultResolvers<ContextType>;
+  SkippedAsset?: SkippedAssetResolvers<ContextType>;
+  StalenessCause?: StalenessCauseResolvers<ContextType>;
   Step?: StepResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
   Tick?: TickResolvers<ContextType>;
   UnauthorizedError?: UnauthorizedErrorResolvers<ContextType>;
+  UnsyncedAsset?: UnsyncedAssetResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };

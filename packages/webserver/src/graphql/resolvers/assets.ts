@@ -1,10 +1,12 @@
 /**
  * Assets: the catalog listing, one asset, the lineage graph, and the fields of `Asset` that read
- * materializations, partitions, checks, freshness and the instigators that target it.
+ * materializations, partitions, checks, freshness and the instigators that target it (sync status
+ * and automation: automation.ts).
  */
 import { parseAssetKey, resolveSelection } from "@flyt/core";
 import type { AssetFilter, AssetGraphEdge, QueryResolvers, Resolvers } from "../generated/resolvers.js";
 import { edgeMapping } from "../mappings.js";
+import { assetAutomationFields, syncOf } from "./automation.js";
 import { assetStatus, freshnessOf, graphOf, instigators, latestByAsset, latestChecks, recentRunByAsset, statusOf, targetKeys } from "./loaders.js";
 import { afterArg, clampFirst } from "./paging.js";
 import type { AssetGraphNodeParent, AssetNode } from "./parents.js";
@@ -128,9 +130,11 @@ export const assetTypes: Resolvers = {
     freshness: (a, _args, ctx) => freshnessOf(ctx, a),
     schedules: (a, _args, ctx) => instigators(ctx).flatMap((i) => (i.kind === "schedule" && targetKeys(ctx, i).has(a.key) ? [i] : [])),
     sensors: (a, _args, ctx) => instigators(ctx).flatMap((i) => (i.kind === "sensor" && targetKeys(ctx, i).has(a.key) ? [i] : [])),
+    ...assetAutomationFields,
   },
 
   AssetGraphNode: {
     freshness: async (n, _args, ctx) => (await freshnessOf(ctx, graphOf(ctx).assets.get(n.key)))?.state ?? null,
+    sync: (n, _args, ctx) => syncOf(ctx, n.key),
   },
 };

@@ -6,6 +6,7 @@
  */
 import type { ErrorResolvers, Resolvers } from "../generated/resolvers.js";
 import { assetQueries, assetTypes } from "./assets.js";
+import { automationQueries, automationTypes } from "./automation.js";
 import { instigatorQueries, instigatorTypes } from "./instigators.js";
 import { backfillQueries, backfillTypes } from "./backfills.js";
 import { locationQueries, locationTypes } from "./locations.js";
@@ -21,7 +22,7 @@ type ErrorTypeName = NonNullable<Awaited<ReturnType<ErrorResolvers["__resolveTyp
 const byTypename = <T extends string>(value: { __typename: T }): T => value.__typename;
 
 export const resolvers: Resolvers = {
-  Query: { ...assetQueries, ...runQueries, ...instigatorQueries, ...locationQueries, ...observabilityQueries, ...viewerQueries, ...backfillQueries, ...partitionQueries },
+  Query: { ...assetQueries, ...runQueries, ...instigatorQueries, ...locationQueries, ...observabilityQueries, ...viewerQueries, ...backfillQueries, ...partitionQueries, ...automationQueries },
   Mutation: mutationResolvers,
   ...assetTypes,
   ...runTypes,
@@ -29,6 +30,7 @@ export const resolvers: Resolvers = {
   ...locationTypes,
   ...partitionTypes,
   ...backfillTypes,
+  ...automationTypes,
   LaunchRunResult: { __resolveType: byTypename },
   LaunchBackfillResult: { __resolveType: byTypename },
   CancelBackfillResult: { __resolveType: byTypename },
@@ -36,6 +38,8 @@ export const resolvers: Resolvers = {
   CancelRunResult: { __resolveType: byTypename },
   InstigatorResult: { __resolveType: byTypename },
   ReloadLocationResult: { __resolveType: byTypename },
+  MaterializeUnsyncedResult: { __resolveType: byTypename },
+  SetAutomationStatusResult: { __resolveType: byTypename },
   // No field returns `Error` itself: its members reach clients inside the unions above, with __typename.
   Error: { __resolveType: (error) => (error as { __typename: ErrorTypeName }).__typename },
 };

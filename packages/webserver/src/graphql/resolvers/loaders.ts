@@ -3,9 +3,10 @@
  * page of 10,000 assets costs a handful of storage calls, not a few per asset. Every domain's
  * resolvers read through these, so a new field that needs the same data costs no extra query.
  */
-import { isTerminalRunStatus, resolveSelection, type RunRecord, type StoredEvent } from "@flyt/core";
+import { isTerminalRunStatus, resolveSelection, type AssetSyncStatus, type RunRecord, type StoredEvent } from "@flyt/core";
 import { instigatorId, type AssetFreshnessState, type AssetIndexEntry, type CheckIndexEntry, type InstigatorState } from "@flyt/storage";
 import { memo, type MergedGraphView, type RequestContext } from "../context.js";
+import { syncOfAll } from "../unsynced.js";
 import type { AssetStatus, DaemonStatus, FailedCheck, InstigatorStatus } from "../generated/resolvers.js";
 import type { AssetNode, InstigatorNode } from "./parents.js";
 
@@ -21,6 +22,15 @@ export function latestByAsset(ctx: RequestContext): Promise<Map<string, AssetInd
     const entries = await ctx.options.storage.getLatestMaterializations();
     return new Map(entries.map((e) => [e.assetKey, e]));
   });
+}
+
+/**
+ * Every loaded asset's sync status (docs/staleness.md), computed once per request from the one read
+ * of the asset index above and the merged graph: a catalog page or a 10,000-node lineage costs no
+ * more than one asset.
+ */
+export function syncByAsset(ctx: RequestContext): Promise<Map<string, AssetSyncStatus>> {
+  return memo(ctx, "sync", async () => syncOfAll(graphOf(ctx), await latestByAsset(ctx)));
 }
 
 /** The newest run per asset among the most recent runs: what asset status is derived from. */

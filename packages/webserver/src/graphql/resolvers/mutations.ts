@@ -3,19 +3,23 @@
  * members with `__typename` (the generated types require it), never as thrown errors.
  */
 import { isTerminalRunStatus } from "@flyt/core";
+import { AUTOMATION_INSTIGATOR_ID } from "@flyt/core";
 import { setInstigatorStatus } from "@flyt/storage";
+import { automationLocationId } from "../automation.js";
 import { cancelBackfill, launchBackfill, retryBackfill } from "../backfills.js";
 import type { RequestContext } from "../context.js";
 import { changeDynamicPartitions } from "../dynamic-partitions.js";
 import type { LaunchBackfillInput, MutationResolvers, UnauthorizedError } from "../generated/resolvers.js";
 import { launchSelection, reexecute } from "../launch.js";
-import { findInstigator, idOf } from "./loaders.js";
+import { materializeUnsynced } from "../unsynced.js";
+import { automationStatus } from "./automation.js";
+import { findInstigator, idOf, latestByAsset } from "./loaders.js";
 import { locationView } from "./views.js";
 
 const unauthorized: UnauthorizedError & { __typename: "UnauthorizedError" } = {
   __typename: "UnauthorizedError",
   message:
-    "You may look but not change anything: launching, re-executing and canceling runs and backfills, changing dynamic partitions, starting and stopping schedules and sensors and reloading locations need the operator role.",
+    "You may look but not change anything: launching, re-executing and canceling runs and backfills, changing dynamic partitions, starting and stopping schedules, sensors and automation and reloading locations need the operator role.",
 };
 
 /**
@@ -94,5 +98,19 @@ export const mutationResolvers: MutationResolvers = {
   deleteDynamicPartitions: async (_p, args, ctx) => {
     if (!ctx.viewer.canMutate) return unauthorized;
     return changeDynamicPartitions(ctx.options.storage, ctx.options.definitions.graph(), "delete", args.name, args.keys);
+  },
+  materializeUnsynced: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    return materializeUnsynced(ctx.options, await latestByAsset(ctx), args.selection);
+  },
+  setAutomationStatus: async (_p, args, ctx) => {
+    if (!ctx.viewer.canMutate) return unauthorized;
+    const location = args.location ?? null;
+    if (location !== null && !ctx.options.definitions.list().some((l) => l.name === location)) {
+      return { __typename: "LocationNotFoundError", message: `No code location ${JSON.stringify(location)}; automation is switched per loaded location, or globally without one.` };
+    }
+    await setInstigatorStatus(ctx.options.storage, location === null ? AUTOMATION_INSTIGATOR_ID : automationLocationId(location), "automation", args.status, ctx.now);
+    ctx.cache.delete("instigators");
+    return { __typename: "AutomationStatus", ...(await automationStatus(ctx)) };
   },
 };

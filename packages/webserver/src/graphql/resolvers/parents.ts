@@ -8,7 +8,7 @@ import type { AssetSnapshot, ScheduleSnapshot, SensorSnapshot } from "@flyt/prot
 import type { AssetStatus, CodeLocation } from "../generated/resolvers.js";
 import type { PartitionPositions } from "../partition-positions.js";
 
-export type { BackfillRecord, RunRecord } from "@flyt/core";
+export type { AutomationAssetEvaluation as AutomationEvaluationRecord, BackfillRecord, RunRecord } from "@flyt/core";
 export type { Tick as TickRecord } from "@flyt/storage";
 
 export type AssetNode = AssetSnapshot & { location: string };

@@ -1,0 +1,108 @@
+/**
+ * Staleness and declarative automation: `Asset.sync` / `AssetGraphNode.sync` and the
+ * `unsyncedAssets` query (one sync computation per request, loaders.ts), the condition an asset
+ * declares and its evaluations, the automation loop's ticks and its on/off switches.
+ */
+import { AUTOMATION_INSTIGATOR_ID, type AssetSyncStatus } from "@flyt/core";
+import type { Page, Tick } from "@flyt/storage";
+import { automationStatusOf, flattenCondition, flattenResult, tickCounts } from "../automation.js";
+import { memo, type RequestContext } from "../context.js";
+import type { AssetSync, QueryResolvers, Resolvers } from "../generated/resolvers.js";
+import { causeView, selectedKeys, unsyncedAssets } from "../unsynced.js";
+import { graphOf, instigatorStates, latestByAsset, syncByAsset } from "./loaders.js";
+import { afterArg, clampFirst } from "./paging.js";
+
+/** An asset the sync computation does not know (not loaded any more) reads as never materialized. */
+function syncView(status: AssetSyncStatus | undefined): AssetSync {
+  if (status === undefined) return { state: "NEVER_MATERIALIZED", causes: [] };
+  return { state: status.state, causes: status.causes.map(causeView) };
+}
+
+export async function syncOf(ctx: RequestContext, key: string): Promise<AssetSync> {
+  return syncView((await syncByAsset(ctx)).get(key));
+}
+
+/** Ticks searched for one by id, newest first (storage reads ticks by instigator only). */
+const TICK_SEARCH_LIMIT = 10_000;
+
+/**
+ * One automation tick by id, or null: the newest TICK_SEARCH_LIMIT ticks (about three days at one
+ * tick every 30 s) are searched page by page, each page one indexed read.
+ */
+export async function findAutomationTick(storage: RequestContext["options"]["storage"], tickId: number): Promise<Tick | null> {
+  if (!Number.isSafeInteger(tickId) || tickId < 1) return null;
+  let cursor: string | null = null;
+  let seen = 0;
+  do {
+    const page: Page<Tick> = await storage.listTicks(AUTOMATION_INSTIGATOR_ID, { limit: 500, cursor });
+    for (const tick of page.items) {
+      if (tick.tickId === tickId) return tick;
+      // Newest first: past a smaller id, the tick is not there.
+      if (tick.tickId < tickId) return null;
+    }
+    seen += page.items.length;
+    cursor = page.nextCursor;
+  } while (cursor !== null && seen < TICK_SEARCH_LIMIT);
+  return null;
+}
+
+function tickEvaluations(ctx: RequestContext, tickId: number) {
+  return memo(ctx, `automationTick:${tickId}`, () => ctx.options.storage.getAutomationEvaluationsOfTick(tickId));
+}
+
+/** Per location, how many of its assets declare a condition (one pass over the merged graph). */
+function locationsWithConditions(ctx: RequestContext): Array<{ name: string; assetsWithCondition: number }> {
+  const counts = new Map<string, number>(ctx.options.definitions.list().map((l) => [l.name, 0]));
+  for (const asset of graphOf(ctx).assets.values()) {
+    if (asset.automationCondition) counts.set(asset.location, (counts.get(asset.location) ?? 0) + 1);
+  }
+  return [...counts].map(([name, assetsWithCondition]) => ({ name, assetsWithCondition })).sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+export async function automationStatus(ctx: RequestContext) {
+  return automationStatusOf(await instigatorStates(ctx), locationsWithConditions(ctx));
+}
+
+export const automationQueries: QueryResolvers = {
+  unsyncedAssets: async (_p, args, ctx) => {
+    const merged = graphOf(ctx);
+    const keys = selectedKeys(merged, args.selection);
+    return unsyncedAssets(merged, await syncByAsset(ctx), keys);
+  },
+  automationTicks: async (_p, args, ctx) => {
+    const first = clampFirst(args.first, 50, 200);
+    const page = await ctx.options.storage.listTicks(AUTOMATION_INSTIGATOR_ID, { limit: first, cursor: afterArg(args.after) });
+    return { nodes: page.items, endCursor: page.nextCursor, hasNextPage: page.nextCursor !== null };
+  },
+  automationTick: (_p, args, ctx) => findAutomationTick(ctx.options.storage, args.id),
+  automationStatus: (_p, _a, ctx) => automationStatus(ctx),
+};
+
+export const automationTypes: Resolvers = {
+  AutomationTick: {
+    evaluatedCount: async (t, _a, ctx) => tickCounts(await tickEvaluations(ctx, t.tickId)).evaluatedCount,
+    requestedCount: async (t, _a, ctx) => tickCounts(await tickEvaluations(ctx, t.tickId)).requestedCount,
+    evaluations: async (t, args, ctx) => {
+      const all = await tickEvaluations(ctx, t.tickId);
+      const list = args.requestedOnly === true ? all.filter((e) => e.requestedCount > 0) : all;
+      return [...list].sort((a, b) => (a.assetKey < b.assetKey ? -1 : a.assetKey > b.assetKey ? 1 : 0));
+    },
+  },
+  AutomationEvaluation: {
+    result: (e) => flattenResult(e.root),
+    partitioned: (e, _a, ctx) => (graphOf(ctx).assets.get(e.assetKey)?.partitions ?? null) !== null,
+  },
+};
+
+/** The fields of `Asset` this module resolves (assets.ts spreads them in). */
+export const assetAutomationFields = {
+  sync: (a: { key: string }, _args: unknown, ctx: RequestContext) => syncOf(ctx, a.key),
+  dataVersion: async (a: { key: string }, _args: unknown, ctx: RequestContext) => (await latestByAsset(ctx)).get(a.key)?.dataVersion ?? null,
+  automationCondition: (a: { automationCondition?: Parameters<typeof flattenCondition>[0] | null }) => (a.automationCondition ? flattenCondition(a.automationCondition) : null),
+  automationEvaluations: async (a: { key: string }, args: { first?: number | null; after?: string | null }, ctx: RequestContext) => {
+    const first = clampFirst(args.first, 20, 200);
+    const page = await ctx.options.storage.listAutomationEvaluations(a.key, { limit: first, cursor: afterArg(args.after) });
+    return { nodes: page.items, endCursor: page.nextCursor, hasNextPage: page.nextCursor !== null };
+  },
+};
+
