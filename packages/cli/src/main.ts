@@ -14,6 +14,7 @@ import { registerDaemonCommands } from "./commands/register-daemon.js";
 import { registerCodeLocationCommands } from "./commands/code-locations.js";
 import { registerTokenCommands } from "./commands/tokens.js";
 import { registerBackfillCommands } from "./commands/register-backfills.js";
+import { registerAutomationCommands } from "./commands/register-automation.js";
 
 export interface Io {
   out: (line: string) => void;
@@ -103,6 +104,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     });
 
   registerBackfillCommands(program, io, globals, setExitCode);
+  registerAutomationCommands(program, io, globals, setExitCode);
   registerDaemonCommands(program, io, globals, setExitCode);
   registerTokenCommands(program, io, globals, setExitCode);
 

@@ -1,6 +1,6 @@
 /**
  * The daemon: every loop in one process — scheduler, sensors, run queue, run monitor, run
- * retries, backfills — behind a leader lease. Every replica runs the loops; only the leader's passes do
+ * retries, backfills, automation — behind a leader lease. Every replica runs the loops; only the leader's passes do
  * anything, so a standby is warm and takes over as soon as it wins the lease. Each loop records
  * a heartbeat in storage after its passes (`flyt daemon status`).
  */
@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { LeaseLostError, coerceError } from "@flyt/core";
 import type { RunWatch, Storage } from "@flyt/storage";
+import { AutomationLoop } from "./automation/loop.js";
 import { BackfillLoop, type LocatedAsset } from "./backfills/loop.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { InstigatorEvaluator, ResolvedSchedule, ResolvedSensor } from "./evaluator.js";
@@ -22,7 +23,7 @@ import { RunRetries } from "./run-retries.js";
 import { Scheduler } from "./scheduler.js";
 import { SensorLoop } from "./sensors.js";
 
-export const LOOP_NAMES = ["leader", "scheduler", "sensors", "run-queue", "run-monitor", "run-retries", "backfills"] as const;
+export const LOOP_NAMES = ["leader", "scheduler", "sensors", "run-queue", "run-monitor", "run-retries", "backfills", "automation"] as const;
 export type LoopName = (typeof LOOP_NAMES)[number];
 
 export interface DaemonIntervals {
@@ -40,6 +41,8 @@ export interface DaemonIntervals {
   instigatorRefreshMs?: number;
   /** Safety poll of the backfill loop (the end of a backfill's run also wakes it). Default 2 s. */
   backfillsPollMs?: number;
+  /** Time between automation ticks (each evaluates every asset's automation condition). Default 30 s. */
+  automationMs?: number;
 }
 
 export interface DaemonOptions {
@@ -72,6 +75,12 @@ export interface DaemonOptions {
   assets?: () => Promise<readonly LocatedAsset[]> | readonly LocatedAsset[];
   /** Runs the backfill loop creates per backfill per pass at most (default 200). */
   backfillLaunchesPerPass?: number;
+  /**
+   * Code locations whose definitions failed to load (name → error): the automation loop does not
+   * evaluate their assets' conditions (a last good snapshot may still list them) and says so in
+   * its ticks. Default: none.
+   */
+  unavailableLocations?: () => Promise<Readonly<Record<string, string>>> | Readonly<Record<string, string>>;
 }
 
 /** One thing the daemon reports: `loop` names the part (run-monitor, freshness, alerts…). */
@@ -114,6 +123,7 @@ export class Daemon {
   readonly monitor: RunMonitor;
   readonly retries: RunRetries;
   readonly backfills: BackfillLoop;
+  readonly automation: AutomationLoop;
   readonly observability: DaemonObservability;
   private readonly loops = new Map<LoopName, Loop>();
   private readonly lastBeat = new Map<string, number>();
@@ -206,6 +216,17 @@ export class Daemon {
       log: (level, msg) => this.log({ level, loop: "backfills", msg }),
       ...(options.backfillLaunchesPerPass === undefined ? {} : { maxLaunchesPerPass: options.backfillLaunchesPerPass }),
     });
+    this.automation = new AutomationLoop({
+      storage,
+      clock: this.clock,
+      metrics: this.metrics,
+      assets,
+      isActive,
+      fence,
+      onError: onError("automation"),
+      log: (level, msg) => this.log({ level, loop: "automation", msg }),
+      ...(options.unavailableLocations === undefined ? {} : { unavailableLocations: options.unavailableLocations }),
+    });
 
     const leaderOnly = (pass: () => Promise<void>) => async () => {
       if (this.leader.isLeader()) await pass();
@@ -242,6 +263,11 @@ export class Daemon {
     });
     add("backfills", intervals.backfillsPollMs ?? 2_000, async () => {
       await this.backfills.pass();
+    });
+    add("automation", intervals.automationMs ?? 30_000, async () => {
+      await this.automation.pass();
+      // Code locations load after the daemon starts: the first tick follows the first load closely.
+      if (this.automation.waitingForLocations) this.loops.get("automation")?.wakeAt(Date.now() + 2_000);
     });
     this.observability = new DaemonObservability(
       { storage, metrics: this.metrics, leader: this.leader, loops: () => this.loops.values(), log: this.log },

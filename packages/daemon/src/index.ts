@@ -1,6 +1,6 @@
 /**
  * @flyt/daemon: the loops that make Flyt act on its own — scheduler, sensors, the run queue
- * with concurrency limits, the run monitor, retries and backfills — in one process behind a leader lease
+ * with concurrency limits, the run monitor, retries, backfills and automation — in one process behind a leader lease
  * (active/standby). See docs/daemon.md.
  */
 export { Daemon, LOOP_NAMES, newDaemonId, daemonLogLine, type DaemonOptions, type DaemonIntervals, type DaemonLogRecord, type LoopName } from "./daemon.js";
@@ -41,3 +41,13 @@ export { RemoteEvaluator, type RemoteLocation, type RemoteLocationClient, type R
 export { DaemonObservability, type DaemonObservabilityOptions } from "./observability.js";
 export { BackfillLoop, backfillInstigator, type BackfillLoopOptions, type LocatedAsset } from "./backfills/loop.js";
 export { chunkRunFields, chunkKeys } from "./backfills/chunk-runs.js";
+export {
+  AutomationLoop,
+  automationLocationStateId,
+  readAutomationSwitches,
+  INTERRUPTED_BEFORE_DECIDING,
+  NOTHING_TO_REQUEST,
+  type AutomationLoopOptions,
+  type AutomationSwitches,
+  type AutomationDecision,
+} from "./automation/loop.js";

@@ -9,7 +9,7 @@
 import { resolve } from "node:path";
 import { InvalidConfigError } from "@flyt/core";
 import { Daemon, readDaemonStatus, RemoteEvaluator, StaticLaunchResolver, type LocalLocation } from "@flyt/daemon";
-import { workspaceClient } from "./workspace-client.js";
+import { unavailableLocations, workspaceClient } from "./workspace-client.js";
 import { localLauncher } from "./execute.js";
 import { CodeLocationClient, CodeLocationLauncher, Workspace } from "@flyt/workspace";
 import type { CommandContext } from "../context.js";
@@ -111,6 +111,8 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
     ...(workspace === null ? {} : { intervals: { instigatorRefreshMs: 2_000 } }),
     launchOptions: { parallelism: config.execution.parallelism },
     logRecord: ({ level, msg, ...fields }) => log[level](fields, msg),
+    // Automation skips a file location whose definitions failed to load (it says so in the tick).
+    unavailableLocations: () => unavailableLocations(workspace, locations.map((l) => l.name)),
     // Freshness of every asset with a policy, alerts from flyt.yaml, and /metrics when a port is set.
     observability: {
       alerts: config.alerts,

@@ -11,7 +11,7 @@ import { uiDistDir } from "./ui-dir.js";
 import { dirname, join, relative, resolve } from "node:path";
 import { InvalidConfigError, serializeError } from "@flyt/core";
 import { Daemon, RemoteEvaluator, StaticLaunchResolver } from "@flyt/daemon";
-import { workspaceClient } from "./workspace-client.js";
+import { unavailableLocations, workspaceClient } from "./workspace-client.js";
 import { FlytMetrics } from "@flyt/observability";
 import { localLauncher } from "./execute.js";
 import {
@@ -114,6 +114,8 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
     // location that loads (or reloads) after the daemon started is picked up within 2 s.
     intervals: { instigatorRefreshMs: 2_000 },
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.file]))),
+    // Automation skips a location whose definitions failed to load (it says so in the tick).
+    unavailableLocations: () => unavailableLocations(definitions.workspace, locations.map((l) => l.name)),
     // flyt.yaml's monitor and sensor timeouts and FLYT_DAEMON_LEASE_TTL_MS, as in `flyt daemon`.
     ...daemonSettings(ctx.config.daemon),
     launchOptions: { parallelism: ctx.config.execution.parallelism },

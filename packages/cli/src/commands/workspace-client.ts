@@ -18,3 +18,18 @@ export function workspaceClient(workspace: () => Workspace | null, name: string)
     evaluateSensor: (sensorName, request) => client().evaluateSensor(sensorName, request),
   };
 }
+
+/**
+ * The workspace's locations whose definitions failed to load (name → error), for the daemon's
+ * automation loop: it does not evaluate their assets' conditions while they are in ERROR, even
+ * though their last good snapshot still lists them.
+ */
+export function unavailableLocations(workspace: Workspace | null, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (workspace === null) return out;
+  for (const name of names) {
+    const state = workspace.get(name);
+    if (state?.status === "ERROR") out[name] = state.error?.message ?? "the location failed to load";
+  }
+  return out;
+}
