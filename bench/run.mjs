@@ -20,6 +20,7 @@ const benches = [
   ["dbt", () => import("./dbt.mjs")],
   ["dbt-run", () => import("./dbt-run.mjs")],
   ["partitions", () => import("./partitions.mjs")],
+  ["automation", () => import("./automation.mjs")],
 ];
 
 const results = [];
