@@ -4,7 +4,8 @@
  * `flyt backfill -f examples/atlas/definitions.ts --select '*' --all` loads this
  * file. What each TypeScript asset does lives in `src/pipeline.ts`, the dbt models in `dbt/`;
  * this file says what the assets are (keys, lineage, owners, partitions, retries), which
- * resources they use, and how the dbt project joins the graph.
+ * resources they use, how the dbt project joins the graph, and what keeps it up to date: a
+ * schedule and a sensor start the ingests, automation conditions (docs/automation.md) the rest.
  *
  * Configuration (read when a run starts): ATLAS_SOURCE=fixtures|live, ATLAS_FIXTURES_DIR,
  * ATLAS_DATA_DIR, ATLAS_USER_AGENT; for dbt FLYT_DBT_EXECUTABLE, ATLAS_DBT_TARGET,
@@ -13,7 +14,19 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dbtAssets, type DbtAssetsOptions } from "@flyt/dbt";
-import { asset, dailyPartitions, defineDefinitions, env, monthlyPartitions, resource, schedule, sensor, timeWindowPartitionMapping, yearlyPartitions } from "@flyt/sdk";
+import {
+  asset,
+  AutomationCondition,
+  dailyPartitions,
+  defineDefinitions,
+  env,
+  monthlyPartitions,
+  resource,
+  schedule,
+  sensor,
+  timeWindowPartitionMapping,
+  yearlyPartitions,
+} from "@flyt/sdk";
 import { nonNullCheck, rowCountCheck } from "./src/checks.js";
 import { atlasDbtExecutable, dbtProjectDir } from "./src/dbt.js";
 import { FROST_STATION } from "./src/frost.js";
@@ -183,6 +196,10 @@ const dbt = dbtAssets({
   // files, so they run against an in-memory DuckDB: the two ingests' tests, which run at the same
   // time in a full run, and a dbt build in another run never contend for atlas.duckdb's lock.
   sourceTestEnv: { ATLAS_DUCKDB_PATH: ":memory:" },
+  // Rebuilt when an ingest (or another model) lands new data — once no upstream is missing or
+  // still running — and never otherwise: an unchanged model is not rebuilt on a timer. Models
+  // that land together coalesce into one `dbt build` run.
+  automationCondition: AutomationCondition.eager(),
 });
 
 // --- serving -------------------------------------------------------------------------------
@@ -197,6 +214,9 @@ const overviewDocument = asset<AtlasResources>({
   kinds: ["typescript", "json"],
   tags: { layer: "serving" },
   codeVersion: "1",
+  // The web app publishes the document each morning: once per day, at 06:30 in Oslo, as soon as
+  // the overview has been rebuilt since then (or is rebuilt in the same run).
+  automationCondition: AutomationCondition.onCron("30 6 * * *", "Europe/Oslo"),
   resources: ["store"],
   compute: (ctx) => overviewJson({ store: ctx.resources.store, log: ctx.log }),
 });
@@ -285,8 +305,9 @@ export default defineDefinitions({
       name: "atlas_weather_hourly",
       cron: "15 * * * *",
       timezone: "Europe/Oslo",
-      target: "group:met+",
-      description: "Refreshes the forecast and everything downstream of it every hour",
+      // The ingest only: the dbt models follow it by automation (eager), the document at 06:30.
+      target: "atlas/met/bergen_forecast",
+      description: "Refreshes the MET forecast every hour; automation rebuilds the dbt models downstream of it",
       defaultStatus: "STOPPED",
     }),
   ],
