@@ -6,7 +6,7 @@
  * `onCronCondition()`, `onMissingCondition()`), node for node the ones the SDK's
  * `AutomationCondition.eager()` etc. build (a test compares them).
  */
-import { abbreviate, DEFINITION_LIMITS, type AutomationConditionKind, type AutomationConditionSnapshot } from "@flyt/core";
+import { abbreviate, automationConditionChildren, DEFINITION_LIMITS, type AutomationConditionKind, type AutomationConditionSnapshot } from "@flyt/core";
 import { isValidTimeZone, parseCron } from "@flyt/partitions";
 
 type Node = AutomationConditionSnapshot;
@@ -42,31 +42,7 @@ export const MAX_LOOKBACK_MINUTES = 10 * 366 * 24 * 60;
  * conditionChildren({ kind: "not", operand: { kind: "missing" } }); // [{ kind: "missing" }]
  */
 export function conditionChildren(node: Node): readonly Node[] {
-  switch (node.kind) {
-    case "any_deps_match":
-    case "all_deps_match":
-    case "newly_true":
-      return [node.condition];
-    case "since":
-      return [node.trigger, node.reset];
-    case "not":
-      return [node.operand];
-    case "and":
-    case "or":
-      return node.operands;
-    case "missing":
-    case "in_progress":
-    case "execution_failed":
-    case "newly_updated":
-    case "newly_requested":
-    case "code_version_changed":
-    case "unsynced":
-    case "will_be_requested":
-    case "cron_tick_passed":
-    case "updated_since_cron":
-    case "in_latest_time_window":
-      return [];
-  }
+  return automationConditionChildren(node);
 }
 
 function shown(value: unknown): string {

@@ -50,6 +50,39 @@ export type AutomationConditionSnapshot = { label?: string } & (
 export type AutomationConditionKind = AutomationConditionSnapshot["kind"];
 
 /**
+ * A node's child conditions, in snapshot order (`since`: trigger then reset); none for a leaf.
+ * @example
+ * automationConditionChildren({ kind: "not", operand: { kind: "missing" } }); // [{ kind: "missing" }]
+ */
+export function automationConditionChildren(node: AutomationConditionSnapshot): readonly AutomationConditionSnapshot[] {
+  switch (node.kind) {
+    case "any_deps_match":
+    case "all_deps_match":
+    case "newly_true":
+      return [node.condition];
+    case "since":
+      return [node.trigger, node.reset];
+    case "not":
+      return [node.operand];
+    case "and":
+    case "or":
+      return node.operands;
+    case "missing":
+    case "in_progress":
+    case "execution_failed":
+    case "newly_updated":
+    case "newly_requested":
+    case "code_version_changed":
+    case "unsynced":
+    case "will_be_requested":
+    case "cron_tick_passed":
+    case "updated_since_cron":
+    case "in_latest_time_window":
+      return [];
+  }
+}
+
+/**
  * What one node of a condition found for one asset in one evaluation: where it is true (over the
  * asset's partitions, range-encoded like @flyt/partitions' IndexRanges; "0" is "true" for an
  * unpartitioned asset), and why, for the operator ("not requested: upstream atlas/met/forecast is

@@ -6,7 +6,7 @@
  * without user code. Everything is checked here, when the condition is built, so a bad cron or
  * an oversized tree fails when the code location loads, naming the function that was given it.
  */
-import { abbreviate, DEFINITION_LIMITS, didYouMeanSuffix, type AutomationConditionKind, type AutomationConditionSnapshot } from "@flyt/core";
+import { abbreviate, automationConditionChildren, DEFINITION_LIMITS, didYouMeanSuffix, type AutomationConditionKind, type AutomationConditionSnapshot } from "@flyt/core";
 import { parseCron } from "@flyt/partitions";
 import { timezoneProblem } from "./schedules.js";
 import { callerLocation, definitionsError } from "./validation.js";
@@ -45,40 +45,12 @@ const BRANCH_FIELDS: Readonly<Record<string, readonly string[]>> = {
 /** Every kind core's `AutomationConditionSnapshot` has, for messages and plain-data checks. */
 const KINDS = [...Object.keys(LEAF_FIELDS), ...Object.keys(BRANCH_FIELDS)] as AutomationConditionKind[];
 
-/** A node's children, in snapshot order. */
-function childrenOf(node: Node): Node[] {
-  switch (node.kind) {
-    case "any_deps_match":
-    case "all_deps_match":
-    case "newly_true":
-      return [node.condition];
-    case "since":
-      return [node.trigger, node.reset];
-    case "not":
-      return [node.operand];
-    case "and":
-    case "or":
-      return node.operands;
-    case "missing":
-    case "in_progress":
-    case "execution_failed":
-    case "newly_updated":
-    case "newly_requested":
-    case "code_version_changed":
-    case "unsynced":
-    case "cron_tick_passed":
-    case "updated_since_cron":
-    case "in_latest_time_window":
-    case "will_be_requested":
-      return [];
-  }
-}
 
 /** Nodes in all and on the longest root-to-leaf path (a leaf has depth 1). */
 function measure(node: Node): { nodes: number; depth: number } {
   let nodes = 1;
   let depth = 0;
-  for (const child of childrenOf(node)) {
+  for (const child of automationConditionChildren(node)) {
     const inner = measure(child);
     nodes += inner.nodes;
     depth = Math.max(depth, inner.depth);
@@ -221,7 +193,7 @@ function shapeProblem(value: unknown, path: string, depth: number): string | nul
 function frozen(node: Node): Node {
   const copy = structuredClone(node);
   const freeze = (n: Node): void => {
-    for (const c of childrenOf(n)) freeze(c);
+    for (const c of automationConditionChildren(n)) freeze(c);
     if (n.kind === "and" || n.kind === "or") Object.freeze(n.operands);
     Object.freeze(n);
   };
