@@ -125,22 +125,22 @@ export const METRIC_DEFINITIONS = {
   startingTimeouts: { kind: "counter", name: "monitor.starting_timeouts" },
   retries: { kind: "counter", name: "retries.created" },
   /** Runs the backfill loop created (a chunk found already created by an earlier leader is not counted). */
-  backfillRunsLaunched: { kind: "counter", name: "backfills.runs_launched" },
+  backfillRunsLaunched: { kind: "counter", name: "backfills.runs_launched", prometheus: "backfillRunsLaunched" },
   /** Backfills REQUESTED, IN_PROGRESS or CANCELING at the last pass. */
-  backfillsActive: { kind: "gauge", name: "backfills.active" },
+  backfillsActive: { kind: "gauge", name: "backfills.active", prometheus: "backfillsActive" },
   /** ms one pass of the backfill loop took (passes with no backfill are not counted). */
   backfillPassMs: { kind: "summary", name: "backfills.pass_ms", unit: "ms" },
   /** Automation ticks that evaluated (SUCCESS or SKIPPED; a tick closed as FAILURE is counted in automationTickFailures). */
   automationTicks: { kind: "counter", name: "automation.ticks" },
-  automationTickFailures: { kind: "counter", name: "automation.tick_failures" },
+  automationTickFailures: { kind: "counter", name: "automation.tick_failures", prometheus: "automationTickFailures" },
   /** ms the pure evaluation of one automation tick took (reading its input and storing the decision not included). */
-  automationEvaluationMs: { kind: "summary", name: "automation.evaluation_ms", unit: "ms" },
+  automationEvaluationMs: { kind: "summary", name: "automation.evaluation_ms", unit: "ms", prometheus: "automationEvaluationDuration" },
   /** ms one automation tick waited on storage reading what it evaluates. */
   automationReadMs: { kind: "summary", name: "automation.read_ms", unit: "ms" },
   /** Assets whose condition an automation tick evaluated. */
   automationAssetsEvaluated: { kind: "counter", name: "automation.assets_evaluated" },
   /** Runs automation created (a planned run found already created by an earlier leader is not counted). */
-  automationRunsRequested: { kind: "counter", name: "automation.runs_requested" },
+  automationRunsRequested: { kind: "counter", name: "automation.runs_requested", prometheus: "automationRunsRequested" },
 } as const satisfies Record<string, MetricDefinition>;
 
 type Definitions = typeof METRIC_DEFINITIONS;

@@ -113,6 +113,10 @@ describeEachBackend((backend) => `daemon observability on ${backend}`, ({ storag
         assert.ok(text.includes(line), `metrics lack ${line}`);
       }
       assert.match(text, /flyt_daemon_heartbeat_age_seconds\{loop="run-queue",component="daemon"\} \d/);
+      // The backfill and automation loops' series are served (zero here: no backfill, no condition).
+      for (const series of ["flyt_backfill_runs_launched_total", "flyt_backfills_active", "flyt_automation_evaluation_duration_seconds_count", "flyt_automation_tick_failures_total", "flyt_automation_runs_requested_total"]) {
+        assert.match(text, new RegExp(`^${series}\\{component="daemon"\\} \\d`, "m"), `metrics lack ${series}`);
+      }
       const promtool = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
       assert.ok(promtool.error === undefined, `promtool is not installed (Debian package prometheus; scripts/test.sh installs it): ${promtool.error?.message ?? ""}`);
       assert.equal(promtool.status, 0, `promtool check metrics failed:\n${promtool.stdout}${promtool.stderr}`);

@@ -38,6 +38,11 @@ export class FlytMetrics {
   readonly codeLocationLoaded: Gauge<"location">;
   readonly alertsSent: Counter<"channel" | "kind">;
   readonly alertDeliveryFailures: Counter<"channel">;
+  readonly backfillRunsLaunched: Counter;
+  readonly backfillsActive: Gauge;
+  readonly automationEvaluationDuration: Histogram;
+  readonly automationTickFailures: Counter;
+  readonly automationRunsRequested: Counter;
   private readonly collectors: Array<() => void | Promise<void>> = [];
 
   constructor(options: MetricsOptions) {
@@ -115,6 +120,16 @@ export class FlytMetrics {
       labelNames: ["channel"],
       registers,
     });
+    this.backfillRunsLaunched = new Counter({ name: "flyt_backfill_runs_launched_total", help: "Runs the daemon's backfill loop created.", registers });
+    this.backfillsActive = new Gauge({ name: "flyt_backfills_active", help: "Backfills being planned or driven (REQUESTED, IN_PROGRESS, CANCELING).", registers });
+    this.automationEvaluationDuration = new Histogram({
+      name: "flyt_automation_evaluation_duration_seconds",
+      help: "Duration of one automation tick's evaluation of every condition (storage reads not included).",
+      buckets: LAG_BUCKETS,
+      registers,
+    });
+    this.automationTickFailures = new Counter({ name: "flyt_automation_tick_failures_total", help: "Automation ticks that failed.", registers });
+    this.automationRunsRequested = new Counter({ name: "flyt_automation_runs_requested_total", help: "Runs automation ticks created.", registers });
     if (options.processMetrics ?? true) {
       collectDefaultMetrics({ register: registry });
       // prom-client names these gauges `*_total`, which Prometheus reserves for counters
