@@ -119,7 +119,13 @@ describe("platform image", () => {
     });
 
     it("the code location loads with the SDK resolved from the platform's node_modules", async () => {
-      const health = (await (await fetch(`${api}/api/v1/locations`)).json()) as { locations: Array<{ name: string; status: string; assetCount: number }> };
+      // The webserver answers at once and shows the location LOADING until its first snapshot arrives.
+      type Health = { locations: Array<{ name: string; status: string; assetCount: number }> };
+      let health: Health = { locations: [] };
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+        health = (await (await fetch(`${api}/api/v1/locations`)).json()) as Health;
+        if (health.locations.every((l) => l.status !== "LOADING")) break;
+      }
       assert.deepEqual(health.locations.map((l) => [l.name, l.status, l.assetCount]), [["demo", "LOADED", 2]]);
     });
 

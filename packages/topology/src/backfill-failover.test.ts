@@ -1,12 +1,12 @@
 /**
- * Topology drill — kill -9 of the leader daemon in the middle of a backfill. A backfill of 40 daily
+ * Topology drill — kill -9 of the leader daemon in the middle of a backfill. A backfill of 30 daily
  * partitions of `alpha/daily` (one run per day, four at a time, each partition's compute slow) is
  * requested on PostgreSQL with two `flyt daemon` processes; once some of its runs have ended the
  * leader is killed with SIGKILL, the standby takes the lease and carries on from storage alone.
  * Asserts: the backfill completes COMPLETED_SUCCESS; every chunk has exactly one run (one per run
  * key, none missing: launched exactly once, none skipped); every partition was computed exactly
  * once (the fixture's execution lines) and materialized exactly once (the event log); storage's
- * partition status has all 40; no run was left unfinished. Figures go to
+ * partition status has all 30; no run was left unfinished. Figures go to
  * test-artifacts/topology/backfill-failover.json.
  */
 import assert from "node:assert/strict";
@@ -17,9 +17,9 @@ import { testBackends } from "@flyt/storage/testing";
 import { describeProcesses, sleep, Topology, waitUntil, writeFigures, type RunRow } from "./harness.js";
 
 const LEASE_TTL_MS = 3_000;
-const DAYS = 40;
+const DAYS = 30;
 const FIRST = "2024-01-01";
-const LAST = "2024-02-09";
+const LAST = "2024-01-30";
 
 void describe("topology: kill -9 of the leader daemon mid-backfill", { skip: !testBackends().includes("postgres") }, () => {
   let topology: Topology;
@@ -47,7 +47,7 @@ void describe("topology: kill -9 of the leader daemon mid-backfill", { skip: !te
     endedBeforeKill = await waitUntil(async () => {
       const ended = (await topology.db.runs("tags->>$1 = $2 AND status IN ('SUCCESS', 'FAILURE', 'CANCELED')", [BACKFILL_TAG, created.backfillId])).length;
       return ended >= 6 ? ended : null;
-    }, 90_000, "six runs of the backfill to end", 100);
+    }, 50_000, "six runs of the backfill to end", 100);
     const victim = await topology.leaderDaemon();
     victimPid = victim.pid;
     await victim.kill9();
@@ -60,9 +60,11 @@ void describe("topology: kill -9 of the leader daemon mid-backfill", { skip: !te
     backfill = await waitUntil(async () => {
       const current = await storage.getBackfill(created.backfillId);
       return current !== null && ["COMPLETED_SUCCESS", "COMPLETED_FAILED", "CANCELED", "FAILED"].includes(current.status) ? current : null;
-    }, 150_000, "the backfill to end under the new leader", 200);
+    }, 50_000, "the backfill to end under the new leader", 200);
     runs = await topology.db.runs("tags->>$1 = $2", [BACKFILL_TAG, created.backfillId]);
-  }, { timeout: 300_000 });
+    // Each wait is bounded well inside the runner's 120 s per file (about 15 s in all on an idle
+    // machine), so a stuck phase fails naming itself and the harness still writes the logs.
+  }, { timeout: 110_000 });
 
   after(async () => {
     await storage?.close();

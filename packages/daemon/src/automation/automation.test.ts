@@ -120,7 +120,10 @@ describeEachBackend((backend) => `automation loop (${backend})`, ({ storage }) =
       assert.equal(run!.location, "etl");
       assert.match(run!.runKey ?? "", /^\d+:0$/);
       assert.equal(run!.tags[AUTOMATION_TICK_TAG], run!.runKey!.split(":")[0]);
-      const tick = (await ticks(storage)).find((t) => String(t.tickId) === run!.tags[AUTOMATION_TICK_TAG]);
+      // The tick creates its runs, then closes: wait for the close that names them.
+      const tickOf = async () => (await ticks(storage)).find((t) => String(t.tickId) === run!.tags[AUTOMATION_TICK_TAG]);
+      await waitFor(async () => (await tickOf())?.status !== "STARTED", 15_000, "the tick that requested the run to close");
+      const tick = await tickOf();
       assert.equal(tick?.status, "SUCCESS");
       assert.deepEqual(tick?.runIds, [run!.runId]);
       const requested = await storage.getAutomationEvaluationsOfTick(tick.tickId);
