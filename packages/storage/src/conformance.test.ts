@@ -591,6 +591,9 @@ describeEachBackend((backend) => `storage conformance: ${backend}`, ({ backend, 
       const times = [...first.items, ...second.items].map((t) => t.tickTime - 1_700_000_000_000);
       assert.deepEqual(times, [4000, 3000, 2000, 1000, 0]);
       assert.equal(second.nextCursor, null);
+      assert.deepEqual(await storage.getTick(cleared.tickId), cleared);
+      assert.equal(await storage.getTick(987654321), null);
+      await assert.rejects(storage.getTick(-1), StorageInputError);
       await assert.rejects(storage.updateTick(987654321, { status: "SKIPPED" }), /tick 987654321: no such tick/);
       await assert.rejects(storage.updateTick(tick.tickId, { status: "DONE" as never }), StorageInputError);
       await assert.rejects(storage.createTick(instigator, -5), StorageInputError);

@@ -612,6 +612,8 @@ export interface Storage {
   updateTick(tickId: number, update: TickUpdate, options?: WriteOptions): Promise<Tick>;
   /** Newest first. */
   listTicks(instigatorId: string, page?: PageRequest): Promise<Page<Tick>>;
+  /** One tick by id (any instigator), or null. */
+  getTick(tickId: number): Promise<Tick | null>;
 
   // Leases ------------------------------------------------------------------------------
   /**

@@ -836,6 +836,14 @@ export abstract class SqlStorage implements S.Storage {
     })());
   }
 
+  getTick(tickId: number): Promise<S.Tick | null> {
+    return this.read("getTick", (function* () {
+      validateStorageId(tickId, "tick id");
+      const row = yield* first<TickRow>(sql`SELECT * FROM ticks WHERE id = ${tickId}`);
+      return row === undefined ? null : tickFromRow(row);
+    })());
+  }
+
   // Leases ------------------------------------------------------------------------------
   // Expiry is judged by the database clock, which every process sharing the database agrees on.
 

@@ -4,7 +4,7 @@
  * declares and its evaluations, the automation loop's ticks and its on/off switches.
  */
 import { AUTOMATION_INSTIGATOR_ID, type AssetSyncStatus } from "@flyt/core";
-import type { Page, Tick } from "@flyt/storage";
+import type { Tick } from "@flyt/storage";
 import { automationStatusOf, flattenCondition, flattenResult, tickCounts } from "../automation.js";
 import { memo, type RequestContext } from "../context.js";
 import type { AssetSync, QueryResolvers, Resolvers } from "../generated/resolvers.js";
@@ -22,28 +22,11 @@ export async function syncOf(ctx: RequestContext, key: string): Promise<AssetSyn
   return syncView((await syncByAsset(ctx)).get(key));
 }
 
-/** Ticks searched for one by id, newest first (storage reads ticks by instigator only). */
-const TICK_SEARCH_LIMIT = 10_000;
-
-/**
- * One automation tick by id, or null: the newest TICK_SEARCH_LIMIT ticks (about three days at one
- * tick every 30 s) are searched page by page, each page one indexed read.
- */
+/** One automation tick by id, or null (a schedule's or sensor's tick is not an automation tick). */
 export async function findAutomationTick(storage: RequestContext["options"]["storage"], tickId: number): Promise<Tick | null> {
   if (!Number.isSafeInteger(tickId) || tickId < 1) return null;
-  let cursor: string | null = null;
-  let seen = 0;
-  do {
-    const page: Page<Tick> = await storage.listTicks(AUTOMATION_INSTIGATOR_ID, { limit: 500, cursor });
-    for (const tick of page.items) {
-      if (tick.tickId === tickId) return tick;
-      // Newest first: past a smaller id, the tick is not there.
-      if (tick.tickId < tickId) return null;
-    }
-    seen += page.items.length;
-    cursor = page.nextCursor;
-  } while (cursor !== null && seen < TICK_SEARCH_LIMIT);
-  return null;
+  const tick = await storage.getTick(tickId);
+  return tick !== null && tick.instigatorId === AUTOMATION_INSTIGATOR_ID ? tick : null;
 }
 
 function tickEvaluations(ctx: RequestContext, tickId: number) {
