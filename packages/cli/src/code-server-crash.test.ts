@@ -112,6 +112,13 @@ if (testBackends().includes("sqlite")) {
         const firstLocation = (await loadedLocation(url)).url!;
         const before = await codeServerPid(firstLocation);
         const first = await launchSlow(storage, url, firstLocation, trace, handles);
+        // A new leader relaunching the run (its record still STARTING, as reclaimStartingRuns read
+        // it before the worker's RUN_STARTED landed) follows the worker already there: no second one.
+        const relauncher = new CodeLocationLauncher({ workspace: { client: () => new CodeLocationClient("crash", firstLocation) }, ingestUrl: `${url}/ingest/v1` });
+        handles.push(relauncher.launch({ run: { ...(await storage.getRun(first.runId))!, status: "STARTING" }, storage, relaunch: true }));
+        await sleep(1_500);
+        assert.equal(readPidFile(join(trace, "slow-started")), first.workerPid, "no second worker started the step");
+        assert.equal((await storage.getRun(first.runId))?.status, "STARTED", "the relaunch did not fail the run");
         const reloaded = await fetch(`${url}/api/v1/locations/crash/reload`, { method: "POST" });
         assert.equal(reloaded.status, 200);
         const after = await codeServerPid((await loadedLocation(url)).url!);

@@ -43,6 +43,14 @@ export interface LaunchRequest {
   cancelGraceMs?: number;
   /** Per-step, per-stream cap of captured stdout/stderr in bytes (default 1 MiB). */
   outputCapBytes?: number;
+  /**
+   * The run was claimed by a daemon leader that stopped before its worker started, and an earlier
+   * launch may have happened (storage's `reclaimStartingRuns`). A launcher that can tell — a code
+   * server knows its workers by run id, Kubernetes its Jobs by name — follows a worker that is
+   * already there instead of starting a second. Local launchers start a fresh one: their workers
+   * stop with the process that launched them (docs/failover.md).
+   */
+  relaunch?: boolean;
 }
 
 export interface RunHandle {

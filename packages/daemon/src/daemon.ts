@@ -54,7 +54,7 @@ export interface DaemonOptions {
   metrics?: MetricRegistry;
   daemonId?: string;
   lease?: { ttlMs?: number; renewMs?: number; name?: string };
-  monitor?: { workerTimeoutMs?: number; startingTimeoutMs?: number };
+  monitor?: { workerTimeoutMs?: number; startingTimeoutMs?: number; relaunchAfterMs?: number };
   intervals?: DaemonIntervals;
   sensorTimeoutMs?: number;
   scheduleTimeoutMs?: number;
@@ -251,6 +251,14 @@ export class Daemon {
       await this.queue.dispatch();
     });
     add("run-monitor", intervals.monitorPollMs ?? Math.min(5_000, Math.max(100, Math.floor(this.monitor.workerTimeoutMs / 4))), async () => {
+      // Runs a killed leader claimed and never got started: launched by this leader (before the
+      // monitor would fail them for their time in STARTING).
+      const leaderFence = fence();
+      if (leaderFence !== null) {
+        const reclaimed = await this.monitor.reclaim(leaderFence, [...this.queue.handles.keys()]);
+        for (const run of reclaimed) this.log({ level: "warn", loop: "run-monitor", runId: run.runId, msg: `run ${run.runId}: relaunching it; the leader that claimed it stopped before its worker started` });
+        if (reclaimed.length > 0) void this.queue.relaunch(reclaimed);
+      }
       for (const verdict of await this.monitor.pass()) this.log({ level: "warn", loop: "run-monitor", runId: verdict.runId, msg: `run ${verdict.runId}: ${verdict.message}` });
       // Cancellations a run-change notification did not bring (SQLite across processes).
       const launched = [...this.queue.handles.keys()];

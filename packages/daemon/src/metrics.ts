@@ -123,6 +123,8 @@ export const METRIC_DEFINITIONS = {
   running: { kind: "gauge", name: "queue.running", prometheus: "runsInProgress" },
   workersLost: { kind: "counter", name: "monitor.workers_lost" },
   startingTimeouts: { kind: "counter", name: "monitor.starting_timeouts" },
+  /** Runs an earlier leader claimed and never got started, relaunched by this leader. */
+  relaunched: { kind: "counter", name: "monitor.relaunched" },
   retries: { kind: "counter", name: "retries.created" },
   /** Runs the backfill loop created (a chunk found already created by an earlier leader is not counted). */
   backfillRunsLaunched: { kind: "counter", name: "backfills.runs_launched", prometheus: "backfillRunsLaunched" },

@@ -14,7 +14,7 @@ import { Daemon, type DaemonLogRecord } from "./daemon.js";
 import type { InstigatorEvaluator, ResolvedSensor } from "./evaluator.js";
 import { StaticLaunchResolver } from "./launch-resolver.js";
 import { DAEMON_LEASE_NAME } from "./leader.js";
-import { MetricRegistry } from "./metrics.js";
+import { METRICS, MetricRegistry } from "./metrics.js";
 import { SensorLoop } from "./sensors.js";
 import { FakeLauncher, waitFor } from "./test-support.js";
 
@@ -59,6 +59,46 @@ describeEachBackend((backend) => `daemon recovery (${backend})`, ({ storage }) =
     assert.deepEqual(cursorsSeen, ["before-the-crash"], "evaluated once, from the cursor the dead leader never moved");
     assert.deepEqual(ticks.map((t) => t.status).sort(), ["FAILURE", "SKIPPED"]);
     assert.equal((await storage.getInstigatorState(id))?.cursor, "after-the-restart");
+  });
+
+  void it("relaunches a run the dead leader claimed and never launched, and leaves the CLI's runs alone", async () => {
+    // The dead leader: it claimed a run under its fence, then died before launching it.
+    const dead = await storage.acquireLease(DAEMON_LEASE_NAME, "dead-daemon", 150);
+    assert.ok(dead);
+    const { run } = await storage.createRun({ selection: "a", assetKeys: ["a"], location: "loc" });
+    const { run: cliRun } = await storage.createRun({ selection: "a", assetKeys: ["a"], location: "loc" });
+    assert.equal((await storage.claimQueuedRuns([run.runId], { fence: { leaseName: DAEMON_LEASE_NAME, holder: "dead-daemon", fencingToken: dead.fencingToken } })).length, 1);
+    assert.equal((await storage.claimQueuedRuns([cliRun.runId])).length, 1, "claimed without a fence, as `flyt materialize` does");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+
+    const launcher = new FakeLauncher();
+    const log: DaemonLogRecord[] = [];
+    const metrics = new MetricRegistry();
+    const daemon = new Daemon({
+      storage,
+      metrics,
+      daemonId: "new-leader",
+      evaluator: { listInstigators: () => Promise.resolve({ schedules: [], sensors: [] }) } as unknown as ConstructorParameters<typeof Daemon>[0]["evaluator"],
+      resolver: new StaticLaunchResolver(launcher, { loc: "/unused/definitions.ts" }),
+      monitor: { relaunchAfterMs: 400, startingTimeoutMs: 60_000 },
+      intervals: { queuePollMs: 100, monitorPollMs: 100 },
+      logRecord: (record) => log.push(record),
+    });
+    try {
+      await daemon.start();
+      await waitFor(async () => (await storage.getRun(run.runId))?.status === "SUCCESS", 10_000, "the relaunched run to succeed").catch((e: Error) => assert.fail(`${e.message}: ${JSON.stringify(log)}`));
+      assert.deepEqual(launcher.launched, [run.runId], "launched once, and only the leader's claim");
+      assert.deepEqual(launcher.relaunched, [run.runId], "as a relaunch, so a launcher follows a worker the first launch started");
+      assert.equal(metrics.counter(METRICS.relaunched), 1);
+      assert.ok(log.some((r) => r.runId === run.runId && /relaunching it; the leader that claimed it stopped before its worker started/.test(r.msg)), JSON.stringify(log));
+      const notes = (await storage.getEvents(run.runId, { types: ["LOG"] })).map((e) => (e.body.type === "LOG" ? e.body.message : ""));
+      assert.match(notes.join("\n"), /the leader that claimed this run \(fencing token \d+\) stopped before its worker started/);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.equal((await storage.getRun(cliRun.runId))?.status, "STARTING", "the CLI's run is the CLI's");
+      assert.deepEqual(launcher.launched, [run.runId]);
+    } finally {
+      await daemon.stop();
+    }
   });
 
   void it("steps down when a fenced write is refused, and launches nothing", async () => {

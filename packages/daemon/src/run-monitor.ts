@@ -7,13 +7,19 @@
  * A lost run's unfinished steps are ended with it (core's StepLedger rule, shared with the launchers).
  */
 import { abandonedRunEvents, STEP_LEDGER_EVENT_TYPES, type RunRecord } from "@flyt/core";
-import type { Storage } from "@flyt/storage";
+import type { Fence, Storage } from "@flyt/storage";
 import type { Clock } from "./clock.js";
 import { METRICS, type MetricRegistry } from "./metrics.js";
 import { ACTIVE_STATUSES, listRunsWithStatus } from "./run-queue.js";
 
 export const DEFAULT_WORKER_TIMEOUT_MS = 60_000;
 export const DEFAULT_STARTING_TIMEOUT_MS = 180_000;
+/**
+ * How long a run an earlier leader claimed may sit in STARTING, its worker silent, before the new
+ * leader relaunches it. A worker reports RUN_STARTED within a second or two of its launch, so a
+ * run this old was never launched, or its launch died with the leader (docs/failover.md).
+ */
+export const DEFAULT_RELAUNCH_AFTER_MS = 15_000;
 
 export interface RunMonitorOptions {
   storage: Storage;
@@ -23,6 +29,8 @@ export interface RunMonitorOptions {
   workerTimeoutMs?: number;
   /** A run still STARTING after this long is failed; default 180 s. */
   startingTimeoutMs?: number;
+  /** A run an earlier leader claimed, still STARTING this long after, is relaunched; default 15 s. */
+  relaunchAfterMs?: number;
 }
 
 export interface MonitorVerdict {
@@ -34,16 +42,32 @@ export interface MonitorVerdict {
 export class RunMonitor {
   readonly workerTimeoutMs: number;
   readonly startingTimeoutMs: number;
+  readonly relaunchAfterMs: number;
 
   constructor(private readonly options: RunMonitorOptions) {
     this.workerTimeoutMs = options.workerTimeoutMs ?? DEFAULT_WORKER_TIMEOUT_MS;
     this.startingTimeoutMs = options.startingTimeoutMs ?? DEFAULT_STARTING_TIMEOUT_MS;
+    this.relaunchAfterMs = options.relaunchAfterMs ?? Math.min(DEFAULT_RELAUNCH_AFTER_MS, Math.floor(this.startingTimeoutMs / 2));
     for (const [name, value] of [
       ["workerTimeoutMs", this.workerTimeoutMs],
       ["startingTimeoutMs", this.startingTimeoutMs],
+      ["relaunchAfterMs", this.relaunchAfterMs],
     ] as const) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`run monitor ${name} must be a positive integer of ms, got ${value}`);
     }
+    if (this.relaunchAfterMs >= this.startingTimeoutMs) {
+      throw new RangeError(`run monitor relaunchAfterMs (${this.relaunchAfterMs}) must be below startingTimeoutMs (${this.startingTimeoutMs}): a run is relaunched before it would be failed`);
+    }
+  }
+
+  /**
+   * The leader's share of its predecessors' claims: runs an earlier leader claimed that are still
+   * STARTING `relaunchAfterMs` later with no worker heard from, re-claimed under `fence` for
+   * relaunching (runs in `except`, this process's own launches, are left alone).
+   */
+  async reclaim(fence: Fence, except: string[]): Promise<RunRecord[]> {
+    const { storage, clock } = this.options;
+    return storage.reclaimStartingRuns({ claimedBefore: clock.now() - this.relaunchAfterMs, except }, { fence });
   }
 
   /** One check of every active run; returns what it ended. */

@@ -380,12 +380,27 @@ export class RunQueue {
     return claimed;
   }
 
-  private async launch(run: RunRecord): Promise<void> {
+  /**
+   * Launches runs an earlier leader claimed and never got started (storage's `reclaimStartingRuns`
+   * re-claimed them for this leader): they count as active from now, and their launchers follow a
+   * worker the earlier launch did start rather than starting a second.
+   */
+  async relaunch(runs: readonly RunRecord[]): Promise<void> {
+    for (const run of runs) {
+      this.queued.delete(run.runId);
+      if (!this.endedDuringRead.has(run.runId)) this.active.set(run.runId, run);
+      this.options.metrics.increment(METRICS.relaunched);
+    }
+    await Promise.all(runs.map((run) => this.launch(run, true)));
+  }
+
+  private async launch(run: RunRecord, relaunch = false): Promise<void> {
     const { storage } = this.options;
     try {
       const target = await this.options.resolver.resolve(run);
       const handle = target.launcher.launch({
         run,
+        ...(relaunch ? { relaunch } : {}),
         ...(target.definitionsFile === undefined ? {} : { definitionsFile: target.definitionsFile }),
         storage,
         ...(this.options.launchOptions?.parallelism === undefined ? {} : { parallelism: this.options.launchOptions.parallelism }),

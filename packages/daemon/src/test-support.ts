@@ -20,12 +20,15 @@ export interface FakeLauncherOptions {
 export class FakeLauncher implements RunLauncher {
   readonly name = "fake";
   readonly launched: string[] = [];
+  /** Runs launched with `relaunch` (an earlier leader claimed them). */
+  readonly relaunched: string[] = [];
 
   constructor(private readonly options: FakeLauncherOptions = {}) {}
 
   launch(request: LaunchRequest): RunHandle {
     this.options.onLaunch?.(request.run);
     this.launched.push(request.run.runId);
+    if (request.relaunch === true) this.relaunched.push(request.run.runId);
     const { storage, run } = request;
     const event = (body: { type: "RUN_STARTED" } | { type: "RUN_SUCCESS" }) => ({
       runId: run.runId,

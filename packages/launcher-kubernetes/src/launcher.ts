@@ -85,6 +85,10 @@ function defaultNamespace(kubeConfig: KubeConfig): string {
 }
 
 /** A Kubernetes API error as one line: status code and the server's message. */
+function isAlreadyExists(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 409;
+}
+
 export function describeApiError(error: unknown): string {
   if (error instanceof ApiException) {
     const body: unknown = typeof error.body === "string" ? safeJson(error.body) : error.body;
@@ -230,21 +234,32 @@ export class KubernetesRunHandle implements RunHandle {
     if (this.cancelReason !== null) return { kind: "canceled" };
 
     const secret = buildRunTokenSecret({ run: request.run, config: launcher.config, token, namespace });
+    const relaunch = request.relaunch === true;
     try {
       await launcher.core.createNamespacedSecret({ namespace, body: secret });
     } catch (error) {
-      return {
-        kind: "failed",
-        message: `Could not create the run-token Secret ${this.secretName} in namespace ${namespace}: ${describeApiError(error)}`,
-        workerRan: false,
-      };
+      // A relaunch after a leader died mid-launch: the earlier launch made the Secret; this token replaces its (both stay valid until the run ends).
+      if (relaunch && isAlreadyExists(error)) {
+        await launcher.core.replaceNamespacedSecret({ name: this.secretName, namespace, body: secret }).catch(() => undefined);
+      } else {
+        return {
+          kind: "failed",
+          message: `Could not create the run-token Secret ${this.secretName} in namespace ${namespace}: ${describeApiError(error)}`,
+          workerRan: false,
+        };
+      }
     }
     let created: V1Job;
     try {
       created = await launcher.batch.createNamespacedJob({ namespace, body: job });
     } catch (error) {
-      await launcher.core.deleteNamespacedSecret({ name: this.secretName, namespace }).catch(() => undefined);
-      return { kind: "failed", message: `Could not create the Job ${this.jobName} in namespace ${namespace}: ${describeApiError(error)}`, workerRan: false };
+      // The earlier launch created the Job: follow it, never a second Job (its name is the run's).
+      const existing = relaunch && isAlreadyExists(error) ? await launcher.batch.readNamespacedJob({ name: this.jobName, namespace }).catch(() => null) : null;
+      if (existing === null) {
+        await launcher.core.deleteNamespacedSecret({ name: this.secretName, namespace }).catch(() => undefined);
+        return { kind: "failed", message: `Could not create the Job ${this.jobName} in namespace ${namespace}: ${describeApiError(error)}`, workerRan: false };
+      }
+      created = existing;
     }
     this.job = created;
     const uid = created.metadata?.uid;

@@ -289,7 +289,8 @@ TABLE runs (
   created_at bigint NOT NULL,
   updated_at bigint NOT NULL,
   started_at bigint,
-  ended_at bigint
+  ended_at bigint,
+  claim_token bigint
 );
   CONSTRAINT runs_pkey PRIMARY KEY (id);
   CONSTRAINT runs_run_id_key UNIQUE (run_id);

@@ -254,7 +254,7 @@ CREATE TABLE runs (
   updated_at INTEGER NOT NULL,
   started_at INTEGER,
   ended_at INTEGER
-);
+, claim_token INTEGER);
 
 CREATE TABLE ticks (
   id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -716,6 +716,52 @@ describeEachBackend((backend) => `storage conformance: ${backend}`, ({ backend, 
     });
   });
 
+  describe("runs a dead leader claimed", () => {
+    it("re-claims for the new leader, once, the runs an earlier leader claimed whose worker never started", async () => {
+      const name = unique("reclaim");
+      const first = await storage.acquireLease(name, "leader-a", 100);
+      assert.ok(first);
+      const old = { leaseName: name, holder: "leader-a", fencingToken: first.fencingToken };
+      const created = await Promise.all(Array.from({ length: 5 }, () => storage.createRun(newRun())));
+      const [neverLaunched, beating, started, excepted, cliRun] = created.map((c) => c.run.runId) as [string, string, string, string, string];
+      assert.equal((await storage.claimQueuedRuns([neverLaunched, beating, started, excepted], { fence: old })).length, 4);
+      assert.equal((await storage.claimQueuedRuns([cliRun])).length, 1, "a claim without a fence (the CLI's way)");
+      await storage.recordRunHeartbeat(beating);
+      await storage.appendEvents([{ runId: started, seq: null, timestamp: Date.now(), stepKey: null, body: { type: "RUN_STARTED" } }]);
+      await sleep(250);
+      const second = await storage.acquireLease(name, "leader-b", 60_000);
+      assert.ok(second && second.fencingToken > old.fencingToken);
+      const fence = { leaseName: name, holder: "leader-b", fencingToken: second.fencingToken };
+      const own = (await storage.createRun(newRun())).run.runId;
+      assert.equal((await storage.claimQueuedRuns([own], { fence })).length, 1);
+      const ours = new Set([...created.map((c) => c.run.runId), own]);
+      const reclaim = async (claimedBefore: number, except?: string[]) =>
+        (await storage.reclaimStartingRuns({ claimedBefore, ...(except ? { except } : {}) }, { fence })).filter((r) => ours.has(r.runId));
+
+      assert.deepEqual(await reclaim(Date.now() - 60_000), [], "claims younger than the cutoff are left alone");
+      const now = Date.now();
+      const reclaimed = await reclaim(now, [excepted]);
+      assert.deepEqual(reclaimed.map((r) => [r.runId, r.status]), [[neverLaunched, "STARTING"]]);
+      assert.ok(reclaimed[0]!.updatedAt >= now, "its STARTING clock restarts");
+      const log = (await storage.getEvents(neverLaunched, { types: ["LOG"] })).map((e) => e.body);
+      assert.deepEqual(log, [
+        {
+          type: "LOG",
+          level: "warn",
+          message: `Relaunched by the daemon leader with fencing token ${fence.fencingToken}: the leader that claimed this run (fencing token ${old.fencingToken}) stopped before its worker started.`,
+        },
+      ]);
+      assert.deepEqual(await reclaim(Date.now()).then((runs) => runs.map((r) => r.runId)), [excepted], "once each; the excepted run on a later pass");
+      assert.deepEqual(await reclaim(Date.now() + 60_000), [], "the new leader's own claims, a beating worker, a started run and the CLI's run are never re-claimed");
+      assert.equal((await storage.getRun(cliRun))?.status, "STARTING");
+
+      await assert.rejects(storage.reclaimStartingRuns({ claimedBefore: Date.now() }, { fence: old }), LeaseLostError);
+      await assert.rejects(storage.reclaimStartingRuns({ claimedBefore: Date.now() }, {}), /options\.fence/);
+      await assert.rejects(storage.reclaimStartingRuns({ claimedBefore: Date.now(), limit: 0 }, { fence }), /limit/);
+      await assert.rejects(storage.reclaimStartingRuns({ claimedBefore: Number.NaN }, { fence }), /claimedBefore/);
+    });
+  });
+
   describe("daemon support: claims, run changes, heartbeats", () => {
     /** A second Storage on the same database, as another daemon process would have. */
     const openSecond = async (): Promise<Storage> => {

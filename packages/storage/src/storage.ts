@@ -391,6 +391,15 @@ export interface Fence {
   fencingToken: number;
 }
 
+export interface ReclaimQuery {
+  /** Only runs whose claim (their last status change) is this old or older, epoch ms. */
+  claimedBefore: number;
+  /** Most runs returned; default 100. */
+  limit?: number;
+  /** Runs to leave alone: the caller's own launches in flight (a leader that lost and regained the lead). */
+  except?: string[];
+}
+
 /** Options of the writes that can be fenced. */
 export interface WriteOptions {
   fence?: Fence | null;
@@ -463,6 +472,15 @@ export interface Storage {
    * QUEUED to STARTING (in the order asked); runs no longer QUEUED are left out.
    */
   claimQueuedRuns(runIds: string[], options?: WriteOptions): Promise<RunRecord[]>;
+  /**
+   * The new leader's share of its predecessors' claims: re-claims, under `options.fence` (required),
+   * the runs still STARTING that an earlier leader (a lower fencing token) claimed at or before
+   * `claimedBefore` and whose worker never beat — its launch never happened or never reached a
+   * worker — and returns them for relaunching. Each gets a LOG event saying so, and its STARTING
+   * clock restarts. Runs claimed without a fence (the CLI's) are never returned; of two leaders
+   * racing, the fence lets one through.
+   */
+  reclaimStartingRuns(query: ReclaimQuery, options: WriteOptions): Promise<RunRecord[]>;
 
   // Heartbeats --------------------------------------------------------------------------
   /** Records that a run's worker is alive at `at` (default now). Unknown run ids are ignored. */

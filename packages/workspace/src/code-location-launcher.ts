@@ -102,6 +102,11 @@ class CodeLocationRunHandle implements RunHandle {
       if (current === null) throw new Error(`run ${this.runId} disappeared from storage`);
       return current;
     }
+    if (this.request.relaunch === true && (await this.workerAlreadyThere())) {
+      // The earlier leader's launch did reach the code server: follow that worker (its token is valid until the run ends).
+      this.launched = true;
+      return this.follow();
+    }
     const { token, hash } = mintRunToken();
     try {
       await retryWhileUnavailable(() =>
@@ -123,6 +128,11 @@ class CodeLocationRunHandle implements RunHandle {
       });
       this.launched = true;
     } catch (error) {
+      if (this.request.relaunch === true && error instanceof CodeLocationError && error.status === 409) {
+        // Started meanwhile by the earlier launch (the code server refuses a second worker): follow it.
+        this.launched = true;
+        return this.follow();
+      }
       await retryWhileUnavailable(() => this.storage.revokeRunTokens(this.runId));
       const message = `Could not launch the run on code location ${JSON.stringify(location)}: ${(error as Error).message}`;
       await retryWhileUnavailable(() => this.platformEvent({ type: "RUN_FAILURE", message, error: { name: (error as Error).name, message } }));
@@ -130,6 +140,16 @@ class CodeLocationRunHandle implements RunHandle {
     }
     if (this.cancelReason !== null) await this.options.workspace.client(location).cancelRun(this.runId, this.cancelReason).catch(() => undefined);
     return this.follow();
+  }
+
+  /** A relaunch asks first: a worker the code server still runs for this run is the earlier launch's. */
+  private async workerAlreadyThere(): Promise<boolean> {
+    try {
+      return (await this.options.workspace.client(this.request.run.location).runStatus(this.runId)).state === "RUNNING";
+    } catch {
+      // No worker for it (404), or no answer: launch, which refuses a second worker (409) or fails the run as any launch would.
+      return false;
+    }
   }
 
   /**

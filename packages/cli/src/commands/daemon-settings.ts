@@ -30,6 +30,7 @@ export function daemonSettings(
     monitor: {
       workerTimeoutMs: workerTimeout === undefined ? config.workerTimeoutMs : Math.round(workerTimeout * 1000),
       startingTimeoutMs: config.startingTimeoutMs,
+      ...(config.relaunchAfterMs === null ? {} : { relaunchAfterMs: config.relaunchAfterMs }),
     },
     sensorTimeoutMs: config.sensorTimeoutMs,
     ...(leaseTtl === undefined ? {} : { lease: { ttlMs: Math.round(leaseTtl), renewMs: Math.max(50, Math.round(leaseTtl / 5)) } }),

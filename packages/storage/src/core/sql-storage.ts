@@ -324,6 +324,38 @@ export abstract class SqlStorage implements S.Storage {
     })());
   }
 
+  reclaimStartingRuns(query: S.ReclaimQuery, options: S.WriteOptions): Promise<RunRecord[]> {
+    const d = this.dialect;
+    return this.write("reclaimStartingRuns", (function* () {
+      const fence = fenceOf(options);
+      if (fence === null) throw new StorageInputError("reclaimStartingRuns options.fence", "is required: only a leader re-claims runs");
+      const before = validateEpochMs(query?.claimedBefore, "reclaimStartingRuns claimedBefore");
+      const limit = query.limit === undefined ? 100 : query.limit;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new StorageInputError("reclaimStartingRuns limit", `must be an integer from 1 to 10000, got ${String(limit)}`);
+      const except = [...new Set(validateKeyList(query.except, "reclaimStartingRuns except") ?? [])];
+      yield* checkFence(d, options, "reclaimStartingRuns");
+      const now = Date.now();
+      const candidates = yield* rows<{ run_id: string; claim_token: number | string }>(sql`SELECT run_id, claim_token FROM runs
+        WHERE status = 'STARTING' AND claim_token IS NOT NULL AND claim_token < ${fence.fencingToken} AND updated_at <= ${before}
+          AND NOT EXISTS (SELECT 1 FROM run_heartbeats h WHERE h.run_id = runs.run_id)${except.length === 0 ? raw("") : sql` AND NOT ${d.inList("run_id", except)}`}
+        ORDER BY updated_at, run_id LIMIT ${limit}${d.lockForUpdate}`);
+      const reclaimed: RunRecord[] = [];
+      for (const candidate of candidates) {
+        // Still as read (the lock holds on PostgreSQL; SQLite's write transaction is exclusive).
+        const row = yield* first<RunRow>(sql`UPDATE runs SET claim_token = ${fence.fencingToken}, updated_at = ${d.greatest(raw("updated_at"), sql`${now}`)}
+          WHERE run_id = ${candidate.run_id} AND status = 'STARTING' AND claim_token = ${Number(candidate.claim_token)} RETURNING *`);
+        if (row === undefined) continue;
+        const message =
+          `Relaunched by the daemon leader with fencing token ${fence.fencingToken}: the leader that claimed this run ` +
+          `(fencing token ${Number(candidate.claim_token)}) stopped before its worker started.`;
+        yield* execute(sql`INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)
+          VALUES (${candidate.run_id}, NULL, ${now}, NULL, 'LOG', NULL, NULL, ${d.json({ type: "LOG", level: "warn", message })})`);
+        reclaimed.push(runFromRow(row));
+      }
+      return reclaimed;
+    })(), { fence: options?.fence ?? null });
+  }
+
   // Heartbeats --------------------------------------------------------------------------
 
   recordRunHeartbeat(runId: string, at?: number): Promise<void> {

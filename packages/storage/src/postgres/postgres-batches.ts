@@ -198,7 +198,7 @@ async function claimRunsFenced(db: pg.Pool | pg.PoolClient, runIds: string[], no
     text: `WITH f AS (
         SELECT 1 FROM leases WHERE name = $5 AND holder = $6 AND fencing_token = $7 FOR SHARE
       ), c AS (
-        UPDATE runs SET status = 'STARTING', updated_at = GREATEST(updated_at, $1)
+        UPDATE runs SET status = 'STARTING', updated_at = GREATEST(updated_at, $1), claim_token = $7
         WHERE run_id = ANY($2::text[]) AND status = 'QUEUED' AND EXISTS (SELECT 1 FROM f) RETURNING *
       ), ev AS (
         INSERT INTO event_log (run_id, seq, "timestamp", step_key, type, asset_key, "partition", body)

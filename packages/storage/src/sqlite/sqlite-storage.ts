@@ -310,15 +310,17 @@ export class SqliteStorage extends SqlStorage {
     return this.transact("claimQueuedRuns", () => {
       const ids = validateRunIdList(runIds, "run ids to claim");
       const now = Date.now();
+      // The leader's fencing token marks the claim as the daemon's (a later leader may relaunch it).
+      const claimToken = fenceOf(options)?.fencingToken ?? null;
       const claim = this.stmt(
-        "UPDATE runs SET status = 'STARTING', updated_at = MAX(updated_at, ?) WHERE run_id = ? AND status = 'QUEUED' RETURNING *",
+        "UPDATE runs SET status = 'STARTING', updated_at = MAX(updated_at, ?), claim_token = ? WHERE run_id = ? AND status = 'QUEUED' RETURNING *",
       );
       const event = this.stmt(
         "INSERT INTO event_log (run_id, seq, timestamp, step_key, type, asset_key, partition, body) VALUES (?, NULL, ?, NULL, 'RUN_STARTING', NULL, NULL, ?)",
       );
       const claimed: RunRecord[] = [];
       for (const runId of ids) {
-        const row = claim.get(now, runId) as RunRow | undefined;
+        const row = claim.get(now, claimToken, runId) as RunRow | undefined;
         if (row === undefined) continue;
         event.run(runId, now, JSON.stringify({ type: "RUN_STARTING" }));
         this.pendingChanges.push({ runId, status: "STARTING" });
