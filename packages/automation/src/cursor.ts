@@ -2,7 +2,7 @@
  * The automation loop's cursor: what one tick must remember for the next, as compact JSON text
  * storage keeps opaque (`getAutomationCursor` / `recordAutomationTick`). Per evaluated asset: a
  * fingerprint of its condition and partitions (memory is dropped when either changed), a
- * signature of its last explanation (to store only evaluations that changed), the positions the
+ * signature of its last evaluation's true sets (to store only evaluations that changed), the positions the
  * tick requested (`newly_requested`), and the range-encoded sets its memory nodes keep (`since`,
  * `newly_true`, partitioned `updated_since_cron`), by node path. Plus the materializations already
  * counted as "newly updated" near the tick (so the overlap that catches late-written events does

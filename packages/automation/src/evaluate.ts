@@ -66,6 +66,55 @@ interface Scope {
   next: Record<string, string>;
   /** Set while evaluating a dependency's condition for this downstream asset. */
   downstream: AssetState | null;
+  /** The evaluated nodes' true sets, hashed as they are made: whether the evaluation changed, without building its explanation. */
+  signature: SetSignature;
+}
+
+/**
+ * A running hash of the true sets of an asset's evaluated nodes, in evaluation order (two 32-bit
+ * FNV-1a lanes). An evaluation is stored when this differs from the previous tick's — when a
+ * node's set changed, as Dagster compares evaluations — and its explanation text is built only then.
+ */
+class SetSignature {
+  private a = 0x811c9dc5;
+  private b = 0x01000193;
+
+  add(set: IndexRanges): void {
+    this.mix(0x7fffffff);
+    for (const [start, end] of set.intervals) {
+      this.mix(start);
+      this.mix(end);
+    }
+  }
+
+  private mix(n: number): void {
+    this.a = Math.imul(this.a ^ (n & 0xffff), 0x01000193) >>> 0;
+    this.a = Math.imul(this.a ^ (n >>> 16), 0x01000193) >>> 0;
+    this.b = Math.imul(this.b ^ n, 0x5bd1e995) >>> 0;
+    this.b = (this.b ^ (this.b >>> 15)) >>> 0;
+  }
+
+  digest(): string {
+    return `${this.a.toString(36)}.${this.b.toString(36)}`;
+  }
+}
+
+/** An `Evaluated` whose explanation is built on first read (a class: an object literal with a getter costs a new accessor per node). */
+class LazyResult implements Evaluated {
+  private built: AutomationNodeResult | undefined;
+
+  constructor(
+    private readonly node: Node,
+    readonly set: IndexRanges,
+    private readonly detail: string | null,
+    private readonly children: AutomationNodeResult[] | (() => AutomationNodeResult[]),
+  ) {}
+
+  get result(): AutomationNodeResult {
+    const { node, set, detail, children } = this;
+    this.built ??= { kind: node.kind, description: describeAutomationCondition(node), trueCount: set.size, truePartitions: set.encode(), detail, children: typeof children === "function" ? children() : children };
+    return this.built;
+  }
 }
 
 /** Most upstreams a dependency node explains one by one (the detail names how many matched). */
@@ -163,24 +212,30 @@ class Evaluator {
         fingerprints.set(key, fingerprint);
       }
       const before = this.previous?.assets.get(key);
-      const scope: Scope = { previous: before?.fingerprint === fingerprint ? before.nodes : null, next: {}, downstream: null };
+      const scope: Scope = { previous: before?.fingerprint === fingerprint ? before.nodes : null, next: {}, downstream: null, signature: new SetSignature() };
 
-      let root: AutomationNodeResult;
+      // The explanation is built when first read: the tick reads it only for the evaluations it stores.
+      let explain: () => AutomationNodeResult;
       let requested: IndexRanges;
+      let signature: string;
       const problem = info.problem;
       if (problem !== null) {
         this.warnings.push(`${key}: its automation condition is invalid, so it is not evaluated: ${problem}`);
-        root = { kind: condition.kind ?? "and", description: "invalid condition", trueCount: 0, truePartitions: "", detail: `not evaluated: the condition is invalid: ${problem}`, children: [] };
+        const invalid: AutomationNodeResult = { kind: condition.kind ?? "and", description: "invalid condition", trueCount: 0, truePartitions: "", detail: `not evaluated: the condition is invalid: ${problem}`, children: [] };
+        explain = () => invalid;
         requested = emptyRanges();
+        signature = `invalid:${info.hash}`;
       } else {
         const evaluated = this.evaluate(condition, asset, "r", scope);
-        requested = evaluated.set.intersect(asset.space.universe);
-        root = { ...evaluated.result, detail: this.summary(asset, requested, evaluated.result) };
+        const chosen = evaluated.set.intersect(asset.space.universe);
+        requested = chosen;
+        signature = scope.signature.digest();
+        explain = () => ({ ...evaluated.result, detail: this.summary(asset, chosen, evaluated.result) });
       }
       asset.requested = requested;
       asset.evaluated = true;
-      const signature = signatureOf(root);
       memories.set(key, { fingerprint, signature, requested, nodes: scope.next });
+      let root: AutomationNodeResult | undefined;
       evaluations.push({
         assetKey: key,
         tickId,
@@ -189,7 +244,9 @@ class Evaluator {
         requestedPartitions: requested.encode(),
         runIds: [],
         runKeys: [],
-        root,
+        get root(): AutomationNodeResult {
+          return (root ??= explain());
+        },
         changed: before === undefined || before.signature !== signature || !requested.isEmpty(),
       });
     }
@@ -327,6 +384,12 @@ class Evaluator {
   // -------------------------------------------------------------------------------------------
 
   private evaluate(node: Node, asset: AssetState, path: string, scope: Scope): Evaluated {
+    const evaluated = this.evaluateNode(node, asset, path, scope);
+    scope.signature.add(evaluated.set);
+    return evaluated;
+  }
+
+  private evaluateNode(node: Node, asset: AssetState, path: string, scope: Scope): Evaluated {
     switch (node.kind) {
       case "and":
       case "or": {
@@ -382,14 +445,7 @@ class Evaluator {
   }
 
   private result(node: Node, _asset: AssetState, set: IndexRanges, detail: string | null, children: AutomationNodeResult[] | (() => AutomationNodeResult[])): Evaluated {
-    let built: AutomationNodeResult | undefined;
-    return {
-      set,
-      get result(): AutomationNodeResult {
-        built ??= { kind: node.kind, description: describeAutomationCondition(node), trueCount: set.size, truePartitions: set.encode(), detail, children: typeof children === "function" ? children() : children };
-        return built;
-      },
-    };
+    return new LazyResult(node, set, detail, children);
   }
 
   private since(node: Extract<Node, { kind: "since" }>, asset: AssetState, path: string, scope: Scope): Evaluated {
@@ -608,20 +664,6 @@ class Evaluator {
         return { set: all(false), detail: null };
     }
   }
-}
-
-/**
- * What an explanation says, hashed: the parts that change from tick to tick (sets and reasons;
- * kinds and descriptions follow from the condition, which the fingerprint covers).
- */
-function signatureOf(root: AutomationNodeResult): string {
-  const hash = createHash("sha1");
-  const visit = (node: AutomationNodeResult): void => {
-    hash.update(`${node.truePartitions}\u0000${node.detail ?? ""}\u0000${node.children.length}\u0001`);
-    for (const child of node.children) visit(child);
-  };
-  visit(root);
-  return hash.digest("base64url").slice(0, 12);
 }
 
 /** For an unpartitioned asset's root: the first true operands' reasons. */

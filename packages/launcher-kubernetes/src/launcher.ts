@@ -238,10 +238,10 @@ export class KubernetesRunHandle implements RunHandle {
     try {
       await launcher.core.createNamespacedSecret({ namespace, body: secret });
     } catch (error) {
-      // A relaunch after a leader died mid-launch: the earlier launch made the Secret; this token replaces its (both stay valid until the run ends).
-      if (relaunch && isAlreadyExists(error)) {
-        await launcher.core.replaceNamespacedSecret({ name: this.secretName, namespace, body: secret }).catch(() => undefined);
-      } else {
+      // A relaunch after a leader died mid-launch: the earlier launch made the Secret, and it is kept as it is. It cannot
+      // be replaced (it is immutable: Kubernetes refuses any change to its data, and the chart's Role grants no `update`
+      // on Secrets), and it need not be: its token stays valid until the run ends (createKubernetesLauncher's onRunEnded revokes all the run's tokens).
+      if (!(relaunch && isAlreadyExists(error))) {
         return {
           kind: "failed",
           message: `Could not create the run-token Secret ${this.secretName} in namespace ${namespace}: ${describeApiError(error)}`,

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=daemon.test.d.ts.map

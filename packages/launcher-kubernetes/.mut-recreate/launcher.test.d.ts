@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=launcher.test.d.ts.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=manifests.test.d.ts.map

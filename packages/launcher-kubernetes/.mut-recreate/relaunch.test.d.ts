@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=relaunch.test.d.ts.map

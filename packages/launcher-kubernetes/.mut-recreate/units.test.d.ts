@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=units.test.d.ts.map
