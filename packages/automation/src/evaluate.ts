@@ -25,6 +25,8 @@ type Node = AutomationConditionSnapshot;
 interface Finding {
   set: IndexRanges;
   detail: string | null;
+  /** When the newest event that makes it true happened (newly updated, newly requested), epoch ms. */
+  at?: number;
 }
 
 /**
@@ -34,6 +36,18 @@ interface Finding {
 interface Evaluated {
   set: IndexRanges;
   readonly result: AutomationNodeResult;
+  /**
+   * When the newest event that made the node true happened, where its leaves know (a
+   * materialization, a request): `since` lets a trigger that happened after its reset win.
+   */
+  at?: number | undefined;
+}
+
+/** The newest of some event times (undefined when none is known). */
+function newest(times: Iterable<number | undefined>): number | undefined {
+  let out: number | undefined;
+  for (const t of times) if (t !== undefined && (out === undefined || t > out)) out = t;
+  return out;
 }
 
 /** One asset as this evaluation sees it. */
@@ -53,6 +67,8 @@ interface AssetState {
   updates: Array<{ position: number; timestamp: number; runId: string }>;
   newlyUpdated: IndexRanges;
   newlyUpdatedRuns: string[];
+  /** The newest of the newly updated materializations' times. */
+  newlyUpdatedAt: number | undefined;
   previousRequested: IndexRanges;
   /** What this tick requests (empty until evaluated, and for assets not evaluated). */
   requested: IndexRanges;
@@ -108,6 +124,7 @@ class LazyResult implements Evaluated {
     readonly set: IndexRanges,
     private readonly detail: string | null,
     private readonly children: AutomationNodeResult[] | (() => AutomationNodeResult[]),
+    readonly at: number | undefined,
   ) {}
 
   get result(): AutomationNodeResult {
@@ -322,6 +339,7 @@ class Evaluator {
     const updates: AssetState["updates"] = [];
     const newly: number[] = [];
     const newlyUpdatedRuns: string[] = [];
+    let newlyUpdatedAt: number | undefined;
     const counted = new Set<string>();
     const before = this.previous;
     const countedBefore = before?.counted.get(key);
@@ -332,6 +350,7 @@ class Evaluator {
       const id = `${position}:${m.timestamp}`;
       if (before !== null && (m.timestamp > before.tickTime || (m.timestamp > before.tickTime - UPDATE_OVERLAP_MS && !countedBefore?.has(id)))) {
         newly.push(position);
+        if (newlyUpdatedAt === undefined || m.timestamp > newlyUpdatedAt) newlyUpdatedAt = m.timestamp;
         if (newlyUpdatedRuns.length < 3 && !newlyUpdatedRuns.includes(m.runId)) newlyUpdatedRuns.push(m.runId);
       }
       if (m.timestamp > this.input.now - UPDATE_OVERLAP_MS) counted.add(id);
@@ -352,6 +371,7 @@ class Evaluator {
       updates,
       newlyUpdated: rangesFromIndices(newly).intersect(space.universe),
       newlyUpdatedRuns,
+      newlyUpdatedAt,
       previousRequested: (before?.assets.get(key)?.requested ?? emptyRanges()).intersect(space.universe),
       requested: emptyRanges(),
       evaluated: false,
@@ -396,7 +416,7 @@ class Evaluator {
         const children = node.operands.map((operand, i) => this.evaluate(operand, asset, `${path}.${i}`, scope));
         let set = node.kind === "and" ? asset.space.universe : emptyRanges();
         for (const child of children) set = node.kind === "and" ? set.intersect(child.set) : set.union(child.set);
-        return this.result(node, asset, set, null, () => children.map((c) => c.result));
+        return this.result(node, asset, set, null, () => children.map((c) => c.result), newest(children.map((c) => c.at)));
       }
       case "not": {
         const child = this.evaluate(node.operand, asset, `${path}.0`, scope);
@@ -415,7 +435,7 @@ class Evaluator {
         if (before === null) detail = set.isEmpty() ? "first evaluation: not true now" : "first evaluation: true now, so newly true";
         else if (!set.isEmpty()) detail = partitioned ? `newly true for ${partitionsCount(set.size)}: ${describePositions(asset.space, set)}` : "true now, not at the previous evaluation";
         else detail = child.set.isEmpty() ? "not true now" : "already true at the previous evaluation";
-        return this.result(node, asset, set, detail, () => [child.result]);
+        return this.result(node, asset, set, detail, () => [child.result], child.at);
       }
       case "any_deps_match":
       case "all_deps_match":
@@ -439,13 +459,13 @@ class Evaluator {
           finding = this.leaf(node, asset);
           asset.findings.set(cacheKey, finding);
         }
-        return this.result(node, asset, finding.set, finding.detail, []);
+        return this.result(node, asset, finding.set, finding.detail, [], finding.at);
       }
     }
   }
 
-  private result(node: Node, _asset: AssetState, set: IndexRanges, detail: string | null, children: AutomationNodeResult[] | (() => AutomationNodeResult[])): Evaluated {
-    return new LazyResult(node, set, detail, children);
+  private result(node: Node, _asset: AssetState, set: IndexRanges, detail: string | null, children: AutomationNodeResult[] | (() => AutomationNodeResult[]), at?: number): Evaluated {
+    return new LazyResult(node, set, detail, children, set.isEmpty() ? undefined : at);
   }
 
   private since(node: Extract<Node, { kind: "since" }>, asset: AssetState, path: string, scope: Scope): Evaluated {
@@ -454,7 +474,13 @@ class Evaluator {
     const stored = scope.previous?.[path];
     const before = (stored === undefined ? null : safeRanges(stored)) ?? emptyRanges();
     const held = before.intersect(asset.space.universe);
-    const set = held.union(trigger.set).subtract(reset.set);
+    let set = held.union(trigger.set).subtract(reset.set);
+    // Triggered and reset in the same tick (the asset's run ended and an upstream landed between
+    // two ticks): the later event wins, so an upstream materialized after the asset's own update
+    // keeps it triggered instead of being lost (Dagster lets the reset win). Event times are known
+    // per asset, not per partition: unpartitioned assets only.
+    const triggeredAfterReset = trigger.at !== undefined && reset.at !== undefined && trigger.at > reset.at;
+    if (asset.space.partitions === null && triggeredAfterReset && !trigger.set.isEmpty()) set = set.union(trigger.set);
     scope.next[path] = set.encode();
     const partitioned = asset.space.partitions !== null;
     const triggerText = describeAutomationCondition(node.trigger);
@@ -473,7 +499,7 @@ class Evaluator {
     } else {
       detail = `waiting for: ${triggerText} (not true since the last time it was ${resetText})`;
     }
-    return this.result(node, asset, set, detail, () => [trigger.result, reset.result]);
+    return this.result(node, asset, set, detail, () => [trigger.result, reset.result], trigger.at);
   }
 
   private deps(node: Extract<Node, { kind: "any_deps_match" | "all_deps_match" }>, asset: AssetState, path: string, scope: Scope): Evaluated {
@@ -483,6 +509,7 @@ class Evaluator {
     let set = any ? emptyRanges() : asset.space.universe;
     const matched: string[] = [];
     const unmatched: string[] = [];
+    let at: number | undefined;
     const deps = this.input.graph.upstreamOf(asset.key);
     for (const depKey of deps) {
       const dep = this.state(depKey);
@@ -508,8 +535,12 @@ class Evaluator {
       if (any) {
         set = set.union(mapped);
         deciding = !mapped.isEmpty();
-        if (deciding) matched.push(depKey);
+        if (deciding) {
+          matched.push(depKey);
+          at = newest([at, evaluated.at]);
+        }
       } else {
+        at = newest([at, evaluated.at]);
         set = set.intersect(mapped);
         deciding = !asset.space.universe.subtract(mapped).isEmpty();
         if (deciding) unmatched.push(depKey);
@@ -524,7 +555,7 @@ class Evaluator {
     if (deps.length === 0) detail = any ? "it has no upstream" : "it has no upstream, so every upstream does";
     else if (any) detail = matched.length > 0 ? `upstream ${listKeys(matched)} ${matched.length === 1 ? "is" : "are"} ${phrase}${where}` : `no upstream is ${phrase}`;
     else detail = unmatched.length === 0 ? `every upstream is ${phrase}` : `upstream ${listKeys(unmatched)} ${unmatched.length === 1 ? "is" : "are"} not ${phrase}${partitioned && !set.isEmpty() ? ` everywhere; all are for ${describePositions(asset.space, set)}` : ""}`;
-    return this.result(node, asset, set, detail, () => children);
+    return this.result(node, asset, set, detail, () => children, at);
   }
 
   private willBeRequested(node: Node, asset: AssetState, scope: Scope): Evaluated {
@@ -539,7 +570,7 @@ class Evaluator {
     if (asset.location !== downstream.location) return this.result(node, asset, emptyRanges(), `requested in this tick, but in a run of location ${asset.location}: it counts once updated`, []);
     if (asset.space.id !== downstream.space.id) return this.result(node, asset, emptyRanges(), "requested in this tick, but its partitions differ, so in another run: it counts once updated", []);
     const partitioned = asset.space.partitions !== null;
-    return this.result(node, asset, requested, partitioned ? `requested in this tick: ${describePositions(asset.space, requested)}` : "requested in this tick", []);
+    return this.result(node, asset, requested, partitioned ? `requested in this tick: ${describePositions(asset.space, requested)}` : "requested in this tick", [], this.input.now);
   }
 
   private updatedSinceCronPartitioned(node: Extract<Node, { kind: "updated_since_cron" }>, asset: AssetState, path: string, scope: Scope): Evaluated {
@@ -602,12 +633,12 @@ class Evaluator {
         if (this.previous === null) return { set, detail: "first evaluation: nothing counts as newly updated" };
         if (set.isEmpty()) return { set, detail: "not materialized since the previous evaluation" };
         const runs = asset.newlyUpdatedRuns.map(shortRun).join(", ");
-        return { set, detail: partitioned ? `${partitionsCount(set.size)} materialized since the previous evaluation (run ${runs}): ${named(set)}` : `materialized since the previous evaluation (run ${runs})` };
+        return { set, at: asset.newlyUpdatedAt, detail: partitioned ? `${partitionsCount(set.size)} materialized since the previous evaluation (run ${runs}): ${named(set)}` : `materialized since the previous evaluation (run ${runs})` };
       }
       case "newly_requested": {
         const set = asset.previousRequested;
         if (set.isEmpty()) return { set, detail: "not requested by the previous evaluation" };
-        return { set, detail: partitioned ? `${partitionsCount(set.size)} requested by the previous evaluation: ${named(set)}` : "requested by the previous evaluation" };
+        return { set, at: this.previous?.tickTime, detail: partitioned ? `${partitionsCount(set.size)} requested by the previous evaluation: ${named(set)}` : "requested by the previous evaluation" };
       }
       case "code_version_changed": {
         const now = asset.node.codeVersion ?? null;

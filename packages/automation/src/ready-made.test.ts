@@ -166,3 +166,28 @@ test("a monthly rollup of daily partitions waits for the month's days through th
   w.launch(ready);
   assert.deepEqual(requestedKeys(w.tick()), []);
 });
+
+test("eager: an upstream landing after the asset's own run ended, between the same two ticks, is not lost (the later event wins)", () => {
+  const setUp = (): { w: World; runId: string } => {
+    const w = new World([node("src"), withCondition(node("dbt", ["src"]), eagerCondition())]);
+    w.materialize("src");
+    w.materialize("dbt");
+    w.tick();
+    w.materialize("src");
+    const [runId] = w.launch(w.tick());
+    assert.deepEqual(requestedKeys(w.tick()), [], "in progress");
+    w.running.delete(runId!);
+    return { w, runId: runId! };
+  };
+  // The run ends, then the source lands again: the asset is behind, so it is requested again.
+  const late = setUp();
+  late.w.materialize("dbt", null, late.runId, late.w.now - 2_000);
+  late.w.materialize("src", null, "run-src", late.w.now - 1_000);
+  const again = late.w.tick();
+  assert.deepEqual(requestedKeys(again), ["dbt"], "triggered (source at -1 s) after the reset (its own update at -2 s)");
+  // The source lands first, then the run ends: the reset is the later event.
+  const early = setUp();
+  early.w.materialize("src", null, "run-src", early.w.now - 2_000);
+  early.w.materialize("dbt", null, early.runId, early.w.now - 1_000);
+  assert.deepEqual(requestedKeys(early.w.tick()), []);
+});

@@ -101,6 +101,8 @@ const FileConfigSchema = z
         workerTimeoutSeconds: z.number().positive().optional(),
         startingTimeoutSeconds: z.number().positive().optional(),
         relaunchAfterSeconds: z.number().positive().optional(),
+        /** Seconds between declarative automation ticks (docs/automation.md); default 30. */
+        automationIntervalSeconds: z.number().min(0.1).max(86_400).optional(),
         sensorTimeoutSeconds: z.number().positive().optional(),
         /** Serve Prometheus metrics of the daemon on this port (docs/metrics.md); off when absent. */
         metricsPort: z.number().int().min(1).max(65535).optional(),
@@ -161,6 +163,8 @@ export interface DaemonConfig {
   startingTimeoutMs: number;
   /** A run an earlier leader claimed and never got started is relaunched after this long in STARTING; null: the daemon's default (15 s). */
   relaunchAfterMs: number | null;
+  /** Between automation ticks; null: the daemon's default (30 s). */
+  automationIntervalMs: number | null;
   sensorTimeoutMs: number;
   /** Port of the daemon's `/metrics` endpoint; null: not served. */
   metricsPort: number | null;
@@ -277,6 +281,7 @@ export function compileConfig(given: GivenConfig & { configFile: string | null }
       workerTimeoutMs: Math.round((file.daemon?.workerTimeoutSeconds ?? 60) * 1000),
       startingTimeoutMs: Math.round((file.daemon?.startingTimeoutSeconds ?? 180) * 1000),
       relaunchAfterMs: file.daemon?.relaunchAfterSeconds === undefined ? null : Math.round(file.daemon.relaunchAfterSeconds * 1000),
+      automationIntervalMs: file.daemon?.automationIntervalSeconds === undefined ? null : Math.round(file.daemon.automationIntervalSeconds * 1000),
       sensorTimeoutMs: Math.round((file.daemon?.sensorTimeoutSeconds ?? 60) * 1000),
       metricsPort: compileMetricsPort(env.FLYT_DAEMON_METRICS_PORT, file.daemon?.metricsPort ?? null),
       leaseTtlMs: compileLeaseTtl(env.FLYT_DAEMON_LEASE_TTL_MS),

@@ -582,6 +582,8 @@ export interface TopologyOptions {
   workerTimeoutSeconds?: number;
   /** Extra environment of the code servers (and so of their run workers), e.g. the chatty asset's knobs. */
   codeServerEnv?: NodeJS.ProcessEnv;
+  /** daemon.automationIntervalSeconds (default: the daemon's 30 s). */
+  automationIntervalSeconds?: number;
 }
 
 /** The two url locations every topology serves. */
@@ -669,7 +671,8 @@ export class Topology implements AsyncDisposable {
       `# Written by the topology harness: two url locations, each a running flyt code-server.\n` +
         `locations:\n${locations}` +
         `webserver:\n  host: 127.0.0.1\n  port: ${this.webserverPort}\n  publicUrl: ${this.webserverUrl}\n` +
-        `daemon:\n  workerTimeoutSeconds: ${this.options.workerTimeoutSeconds ?? 15}\n`,
+        `daemon:\n  workerTimeoutSeconds: ${this.options.workerTimeoutSeconds ?? 15}\n` +
+        (this.options.automationIntervalSeconds === undefined ? "" : `  automationIntervalSeconds: ${this.options.automationIntervalSeconds}\n`),
     );
   }
 

@@ -5,7 +5,7 @@
  * `flyt dev` does not load the `flyt daemon` command's Kubernetes and local-evaluator modules.
  */
 import { InvalidConfigError } from "@flyt/core";
-import type { DaemonOptions } from "@flyt/daemon";
+import type { DaemonIntervals, DaemonOptions } from "@flyt/daemon";
 import type { DaemonConfig } from "../config.js";
 
 export function positiveNumber(text: string | undefined, what: string): number | undefined {
@@ -23,7 +23,8 @@ export function positiveNumber(text: string | undefined, what: string): number |
 export function daemonSettings(
   config: DaemonConfig,
   overrides: { workerTimeoutSeconds?: string | undefined; leaseTtlMs?: string | undefined } = {},
-): Pick<DaemonOptions, "monitor" | "sensorTimeoutMs" | "lease"> {
+  intervals: DaemonIntervals = {},
+): Pick<DaemonOptions, "monitor" | "sensorTimeoutMs" | "lease" | "intervals"> {
   const workerTimeout = positiveNumber(overrides.workerTimeoutSeconds, "--worker-timeout");
   const leaseTtl = positiveNumber(overrides.leaseTtlMs, "--lease-ttl-ms") ?? config.leaseTtlMs ?? undefined;
   return {
@@ -33,6 +34,8 @@ export function daemonSettings(
       ...(config.relaunchAfterMs === null ? {} : { relaunchAfterMs: config.relaunchAfterMs }),
     },
     sensorTimeoutMs: config.sensorTimeoutMs,
+    // The command's own intervals, with flyt.yaml's automation interval over them.
+    intervals: { ...intervals, ...(config.automationIntervalMs === null ? {} : { automationMs: config.automationIntervalMs }) },
     ...(leaseTtl === undefined ? {} : { lease: { ttlMs: Math.round(leaseTtl), renewMs: Math.max(50, Math.round(leaseTtl / 5)) } }),
   };
 }

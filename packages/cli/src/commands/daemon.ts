@@ -105,10 +105,9 @@ export async function runDaemon(ctx: CommandContext, options: DaemonCommandOptio
     // A location with a Kubernetes image runs as Jobs; other url locations on their code servers.
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.definitionsFile])), { ...codeServerTargets, ...imageTargets }),
     limits: { ...config.daemon.queue, ...(maxRuns === undefined ? {} : { maxConcurrentRuns: Math.floor(maxRuns) }) },
-    ...daemonSettings(config.daemon, { workerTimeoutSeconds: options.workerTimeout, leaseTtlMs: options.leaseTtlMs }),
     // A file location that loads after the daemon started is picked up within 2 s (the snapshot
     // call answers "unchanged" by hash, so re-listing costs little).
-    ...(workspace === null ? {} : { intervals: { instigatorRefreshMs: 2_000 } }),
+    ...daemonSettings(config.daemon, { workerTimeoutSeconds: options.workerTimeout, leaseTtlMs: options.leaseTtlMs }, workspace === null ? {} : { instigatorRefreshMs: 2_000 }),
     launchOptions: { parallelism: config.execution.parallelism },
     logRecord: ({ level, msg, ...fields }) => log[level](fields, msg),
     // Automation skips a file location whose definitions failed to load (it says so in the tick).

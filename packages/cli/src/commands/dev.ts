@@ -110,14 +110,14 @@ export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSi
       locations.map((l) => ({ name: l.name, client: workspaceClient(() => definitions.workspace, l.name) })),
       { onError: (error) => daemonLog.warn({ loop: "remote-evaluator" }, error.message) },
     ),
-    // Re-list schedules and sensors often: the snapshot call answers "unchanged" by hash, and a
-    // location that loads (or reloads) after the daemon started is picked up within 2 s.
-    intervals: { instigatorRefreshMs: 2_000 },
     resolver: new StaticLaunchResolver(launcher, Object.fromEntries(locations.map((l) => [l.name, l.file]))),
     // Automation skips a location whose definitions failed to load (it says so in the tick).
     unavailableLocations: () => unavailableLocations(definitions.workspace, locations.map((l) => l.name)),
-    // flyt.yaml's monitor and sensor timeouts and FLYT_DAEMON_LEASE_TTL_MS, as in `flyt daemon`.
-    ...daemonSettings(ctx.config.daemon),
+    // flyt.yaml's monitor and sensor timeouts, automation interval and FLYT_DAEMON_LEASE_TTL_MS, as
+    // in `flyt daemon`. Schedules and sensors are re-listed often: the snapshot call answers
+    // "unchanged" by hash, and a location that loads (or reloads) after the daemon started is
+    // picked up within 2 s.
+    ...daemonSettings(ctx.config.daemon, {}, { instigatorRefreshMs: 2_000 }),
     launchOptions: { parallelism: ctx.config.execution.parallelism },
     logRecord: ({ level, msg, ...fields }) => daemonLog[level](fields, msg),
     // The freshness monitor judges every loaded asset with a policy (re-read each pass, so reloads

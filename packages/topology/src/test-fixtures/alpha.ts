@@ -7,10 +7,14 @@
  * - `alpha/tick` and the schedule `alpha_every_2s` (a seconds-field cron, catch-up `all`), shipped
  *   STOPPED so only the drills that want ticks turn it on;
  * - `alpha/daily`: daily partitions over the first quarter of 2024 whose compute takes
- *   FLYT_TOPOLOGY_PARTITION_MS per partition, for the backfill drill.
+ *   FLYT_TOPOLOGY_PARTITION_MS per partition, for the backfill drill;
+ * - `alpha/auto_source` → `alpha/auto_eager` → `alpha/auto_eager_2`: the automation drill's chain.
+ *   The source is materialized only by that drill; the two downstream assets are eager, so each
+ *   update of the source brings one automation run of both. Until then the source is missing, so
+ *   automation requests nothing in the other drills.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { asset, dailyPartitions, defineDefinitions, schedule } from "@flyt/sdk";
+import { asset, AutomationCondition, dailyPartitions, defineDefinitions, schedule } from "@flyt/sdk";
 import { envInt, recordExecution } from "./record.js";
 
 const one = asset({
@@ -68,7 +72,38 @@ const daily = asset({
   },
 });
 
+const autoSource = asset({
+  key: "alpha/auto_source",
+  group: "automation",
+  compute: (ctx) => {
+    recordExecution(ctx);
+    return { at: Date.now() };
+  },
+});
+
+const autoEager = asset({
+  key: "alpha/auto_eager",
+  group: "automation",
+  deps: [autoSource],
+  automationCondition: AutomationCondition.eager(),
+  compute: (ctx) => {
+    recordExecution(ctx);
+    return { ok: 1 };
+  },
+});
+
+const autoEager2 = asset({
+  key: "alpha/auto_eager_2",
+  group: "automation",
+  deps: [autoEager],
+  automationCondition: AutomationCondition.eager(),
+  compute: (ctx) => {
+    recordExecution(ctx);
+    return { ok: 2 };
+  },
+});
+
 export default defineDefinitions({
-  assets: [one, two, chatty, tick, daily],
+  assets: [one, two, chatty, tick, daily, autoSource, autoEager, autoEager2],
   schedules: [schedule({ name: "alpha_every_2s", cron: "*/2 * * * * *", target: "alpha/tick", defaultStatus: "STOPPED", catchUp: "all", maxCatchUpTicks: 100 })],
 });

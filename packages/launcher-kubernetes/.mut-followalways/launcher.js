@@ -214,7 +214,7 @@ export class KubernetesRunHandle {
         }
         catch (error) {
             // The earlier launch created the Job: follow it, never a second Job (its name is the run's).
-            const existing = relaunch && isAlreadyExists(error) ? await launcher.batch.deleteNamespacedJob({ name: this.jobName, namespace }).then(() => launcher.batch.createNamespacedJob({ namespace, body: job })).catch(() => null) : null;
+            const existing = isAlreadyExists(error) ? await launcher.batch.readNamespacedJob({ name: this.jobName, namespace }).catch(() => null) : null;
             if (existing === null) {
                 await launcher.core.deleteNamespacedSecret({ name: this.secretName, namespace }).catch(() => undefined);
                 return { kind: "failed", message: `Could not create the Job ${this.jobName} in namespace ${namespace}: ${describeApiError(error)}`, workerRan: false };
