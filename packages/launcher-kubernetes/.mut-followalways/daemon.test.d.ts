@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=daemon.test.d.ts.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=manifests.test.d.ts.map

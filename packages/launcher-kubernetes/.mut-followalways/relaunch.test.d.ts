@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=relaunch.test.d.ts.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=units.test.d.ts.map
