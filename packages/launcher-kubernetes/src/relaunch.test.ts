@@ -110,6 +110,25 @@ describeEachBackend((backend) => `KubernetesLauncher relaunch against a fake API
     }
   }
 
+  /**
+   * The run's end, or a failure after `ms` rather than a test that hangs (a launcher following a Job
+   * it should have refused never ends on its own); the run is then canceled so nothing keeps watching.
+   */
+  async function endsWithin(handle: KubernetesRunHandle, ms = 10_000): Promise<RunRecord> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        void handle.cancel("the test gave up waiting").catch(() => undefined);
+        reject(new Error(`the run did not end within ${ms} ms`));
+      }, ms);
+    });
+    try {
+      return await Promise.race([handle.done, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** The worker reports success, its pod ends 0 and the Job completes (as in launcher.test.ts). */
   async function succeed(run: RunRecord, job: string): Promise<void> {
     await workerWrites(storage, run.runId, [
@@ -148,7 +167,7 @@ describeEachBackend((backend) => `KubernetesLauncher relaunch against a fake API
     assert.equal(api.get("secrets", NS, secretName)?.metadata.ownerReferences?.[0]?.uid, earlierUid);
 
     await succeed(run, job);
-    const final = await handle.done;
+    const final = await endsWithin(handle);
     assert.equal(final.status, "SUCCESS");
     const types = (await storage.getEvents(run.runId, { limit: 1000 })).map((e) => e.body.type);
     assert.deepEqual(types, ["RUN_QUEUED", "RUN_STARTING", "RUN_STARTED", "RUN_SUCCESS"]);
@@ -165,7 +184,7 @@ describeEachBackend((backend) => `KubernetesLauncher relaunch against a fake API
     api.updatePodOf(job, (pod) => {
       pod.status = { phase: "Failed", containerStatuses: [{ name: "run-worker", image: IMAGE, imageID: "", ready: false, restartCount: 0, state: { terminated: { exitCode: 3, reason: "Error" } } }] };
     });
-    assert.equal((await handle.done).status, "FAILURE");
+    assert.equal((await endsWithin(handle)).status, "FAILURE");
     const failures = ofType(await storage.getEvents(run.runId, { limit: 1000 }), "RUN_FAILURE");
     assert.equal(failures.length, 1);
     assert.match(failures[0]!.body.message, /exited with code 3/);
@@ -194,7 +213,7 @@ describeEachBackend((backend) => `KubernetesLauncher relaunch against a fake API
     assert.equal(api.get("secrets", NS, secretName)?.metadata.ownerReferences?.[0]?.uid, created.metadata.uid, "the Secret goes with the new Job");
 
     await succeed(run, job);
-    assert.equal((await handle.done).status, "SUCCESS");
+    assert.equal((await endsWithin(handle)).status, "SUCCESS");
     assert.deepEqual(ofType(await storage.getEvents(run.runId, { limit: 1000 }), "RUN_FAILURE"), []);
   });
 
@@ -205,7 +224,7 @@ describeEachBackend((backend) => `KubernetesLauncher relaunch against a fake API
     const from = api.requests.length;
 
     const handle = launcher().launch({ run, storage });
-    assert.equal((await handle.done).status, "FAILURE");
+    assert.equal((await endsWithin(handle, 5_000)).status, "FAILURE");
     const failures = ofType(await storage.getEvents(run.runId, { limit: 1000 }), "RUN_FAILURE");
     assert.equal(failures.length, 1);
     assert.match(failures[0]!.body.message, new RegExp(`^Could not create the Job ${job} in namespace ${NS}: HTTP 409: jobs "${job}" already exists$`));
@@ -221,7 +240,7 @@ describeEachBackend((backend) => `KubernetesLauncher relaunch against a fake API
     const from = api.requests.length;
 
     const handle = launcher().launch({ run, storage });
-    assert.equal((await handle.done).status, "FAILURE");
+    assert.equal((await endsWithin(handle, 5_000)).status, "FAILURE");
     const [failure] = ofType(await storage.getEvents(run.runId, { limit: 1000 }), "RUN_FAILURE");
     assert.match(failure!.body.message, new RegExp(`^Could not create the run-token Secret ${runTokenSecretName(run.runId)} in namespace ${NS}: HTTP 409: `));
     assert.deepEqual(sent(from, "POST", JOBS), []);
