@@ -24,10 +24,11 @@ export interface PartitionStalenessInput {
   /** Its latest materialization per partition (storage's `getPartitionMaterializations(assetKey)`). */
   partitions: Iterable<LatestMaterialization>;
   /**
-   * The latest materialization per asset (storage's `getLatestMaterializations()`): the current data
-   * version of each unpartitioned dependency, and of a dependency the graph does not define.
+   * The latest materialization per asset (storage's `getLatestMaterializations()`, or a map of it by
+   * asset key, used as it is): the current data version of each unpartitioned dependency, and of a
+   * dependency the graph does not define.
    */
-  latest: Iterable<LatestMaterialization>;
+  latest: ReadonlyMap<string, LatestMaterialization> | Iterable<LatestMaterialization>;
   /**
    * Per partitioned dependency, its latest materialization per partition
    * (`getPartitionMaterializations(dep)`). A dependency left out counts as having none.
@@ -127,7 +128,7 @@ export function partitionSyncStatus(input: PartitionStalenessInput): PartitionSy
   });
 
   const deps = graph.upstreamOf(assetKey).filter((dep) => dep !== assetKey);
-  const latest = newestPerAsset(input.latest);
+  const latest = input.latest instanceof Map ? (input.latest as ReadonlyMap<string, LatestMaterialization>) : newestPerAsset(input.latest as Iterable<LatestMaterialization>);
   for (const dep of deps) {
     const depNode = graph.get(dep);
     if (depNode === undefined || depNode.partitions === null || depNode.partitions === undefined) {

@@ -125,7 +125,7 @@ export type MaterializeUnsyncedMutationVariables = Exact<{
 
 export type MaterializeUnsyncedMutation = { materializeUnsynced:
     | { __typename: 'InvalidSelectionError', message: string }
-    | { __typename: 'MaterializeUnsyncedSuccess', message: string, launched: Array<string>, runs: Array<{ runId: string, location: string, assetKeys: Array<string> }>, skipped: Array<{ key: string, reason: string }> }
+    | { __typename: 'MaterializeUnsyncedSuccess', message: string, launched: Array<string>, runs: Array<{ runId: string, location: string, assetKeys: Array<string> }>, backfills: Array<{ id: string, assetKey: string, partitionCount: number }>, skipped: Array<{ key: string, reason: string }> }
     | { __typename: 'UnauthorizedError', message: string }
    };
 
@@ -614,6 +614,11 @@ export const MaterializeUnsyncedDocument = new TypedDocumentString(`
         runId
         location
         assetKeys
+      }
+      backfills {
+        id
+        assetKey
+        partitionCount
       }
       skipped {
         key

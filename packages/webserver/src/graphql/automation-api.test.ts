@@ -150,10 +150,10 @@ describeEachBackend((backend) => `staleness and automation over HTTP (${backend}
     assert.equal((await rest("GET", "/api/v1/assets/unsynced?selection=s%2Fnope")).status, 400);
   });
 
-  it("launches exactly the unsynced unpartitioned assets in one run per location, leaves partitioned ones out, and refuses viewers", async () => {
+  it("launches the unsynced unpartitioned assets in one run per location and a backfill of the unsynced partitions, and refuses viewers", async () => {
     const mutation = `mutation($selection: String) { materializeUnsynced(selection: $selection) {
       __typename
-      ... on MaterializeUnsyncedSuccess { message launched skipped { key reason } runs { runId status assetKeys location origin } }
+      ... on MaterializeUnsyncedSuccess { message launched backfills { id assetKey partitionCount } skipped { key reason } runs { runId status assetKeys location origin } }
       ... on Error { message }
     } }`;
     const viewer = await ok(mutation, {}, VIEWER);
@@ -170,9 +170,13 @@ describeEachBackend((backend) => `staleness and automation over HTTP (${backend}
     assert.deepEqual(result.runs[0].assetKeys, ["s/clean", "s/report"]);
     assert.equal(result.runs[0].status, "QUEUED");
     assert.equal(result.runs[0].location, "s");
-    assert.deepEqual(result.skipped.map((s: any) => s.key), ["s/daily"]);
-    assert.match(result.skipped[0].reason, /partitioned.*backfill/);
-    assert.match(result.message, /Launched 1 run over 2 unsynced assets; 1 asset left out/);
+    // s/daily's one partition read s/raw's raw-v1: a backfill of exactly that partition.
+    assert.deepEqual(result.skipped, []);
+    assert.deepEqual(result.backfills.map((b: any) => [b.assetKey, b.partitionCount]), [["s/daily", 1]]);
+    const backfill = await storage.getBackfill(result.backfills[0].id);
+    assert.deepEqual([backfill?.request.selection, backfill?.request.partitions, backfill?.status], ["s/daily", { kind: "keys", keys: ["2024-01-01"] }, "REQUESTED"]);
+    assert.match(backfill?.request.requestedBy ?? "", /^materialize unsynced \(otto\)$/);
+    assert.match(result.message, /Launched 1 run over 2 unsynced assets and 1 backfill over 1 unsynced partition of 1 partitioned asset\./);
     assert.equal((await storage.listRuns({}, { limit: 500 })).items.length, before + 1, "one run, nothing else");
 
     // The run materializes them (as its worker would): nothing unsynced is left but the partitioned one.
@@ -200,6 +204,11 @@ describeEachBackend((backend) => `staleness and automation over HTTP (${backend}
     assert.equal(launched.status, 201, JSON.stringify(launched.body));
     assert.deepEqual(launched.body.launched, ["s/clean", "s/report"]);
     assert.deepEqual(launched.body.runs.map((r: any) => r.assetKeys), [["s/clean", "s/report"]]);
+    // s/daily is synced as a whole (its newest partition read raw-v2), not its older partition:
+    // compared partition by partition, 2024-01-01 is backfilled.
+    assert.equal(data.unsyncedAssets.some((a: any) => a.key === "s/daily"), false);
+    assert.deepEqual(launched.body.backfills.map((b: any) => [b.assetKey, b.partitionCount]), [["s/daily", 1]]);
+    assert.deepEqual((await storage.getBackfill(launched.body.backfills[0].id))?.request.partitions, { kind: "keys", keys: ["2024-01-01"] });
     // Materialized with the new code version: in sync again.
     for (const key of ["s/clean", "s/report"]) await materialize(storage, key);
     assert.deepEqual((await ok(`{ unsyncedAssets { key } }`)).unsyncedAssets, []);

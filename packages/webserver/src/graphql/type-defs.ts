@@ -140,9 +140,10 @@ type Mutation {
   deleteDynamicPartitions(name: String!, keys: [String!]!): DynamicPartitionsResult!
   """
   Launches runs of the UNSYNCED assets of a selection (default: every loaded asset): one run per code
-  location over its unpartitioned unsynced assets. Unsynced partitioned assets are left out (listed
-  in 'skipped': backfill the partitions you want, docs/backfills.md), as are the assets of a location
-  that is not loaded.
+  location over its unpartitioned unsynced assets, and one backfill per partitioned asset over
+  exactly its unsynced partitions (docs/staleness.md#per-partition). A partitioned asset unsynced as
+  a whole with no unsynced partition, and the assets of a location that is not loaded, are listed
+  in 'skipped'.
   """
   materializeUnsynced(selection: String): MaterializeUnsyncedResult!
   """
@@ -161,12 +162,28 @@ type SkippedAsset {
 type MaterializeUnsyncedSuccess {
   """The runs launched, one per code location (empty when nothing could be launched)."""
   runs: [Run!]!
-  """The unsynced assets the runs materialize."""
+  """The unsynced unpartitioned assets the runs materialize."""
   launched: [String!]!
-  """Unsynced assets left out: partitioned ones, and those of a location that is not loaded."""
+  """
+  The backfills requested, one per partitioned asset with unsynced partitions (several only beyond
+  10,000 scattered partitions), each over exactly those partitions; the daemon runs them.
+  """
+  backfills: [UnsyncedBackfill!]!
+  """
+  Unsynced assets left out: partitioned ones unsynced as a whole but with no unsynced partition,
+  those whose backfill was refused, and those of a location that is not loaded.
+  """
   skipped: [SkippedAsset!]!
-  """What was done, in one sentence ("Launched 2 runs over 5 unsynced assets; 1 partitioned asset left out.")."""
+  """What was done, in one sentence ("Launched 1 run over 2 unsynced assets and 1 backfill over 7 unsynced partitions of 1 partitioned asset.")."""
   message: String!
+}
+
+"""A backfill materializeUnsynced requested over the unsynced partitions of one asset."""
+type UnsyncedBackfill {
+  """The backfill's id (see the backfill query)."""
+  id: String!
+  assetKey: String!
+  partitionCount: Int!
 }
 union MaterializeUnsyncedResult = MaterializeUnsyncedSuccess | InvalidSelectionError | UnauthorizedError
 
@@ -202,6 +219,27 @@ type UnsyncedAsset {
   location: String!
   partitioned: Boolean!
   causes: [StalenessCause!]!
+}
+
+"""
+The materialized partitions of a partitioned asset that are unsynced, and why, compared partition by
+partition through the partition mappings (docs/staleness.md#per-partition).
+"""
+type UnsyncedPartitions {
+  """Materialized partitions compared (those that are partitions now)."""
+  materialized: Int!
+  unsynced: Int!
+  """The first 20 runs of consecutive unsynced partitions, oldest first."""
+  ranges: [PartitionRange!]!
+  """The first 'first' unsynced partitions, oldest first."""
+  partitions: [UnsyncedPartition!]!
+}
+
+type UnsyncedPartition {
+  key: String!
+  """Why, at most 5 (moreCauses counts the others)."""
+  causes: [StalenessCause!]!
+  moreCauses: Int!
 }
 
 """
@@ -769,6 +807,11 @@ type Asset {
   sensors: [Sensor!]!
   """Whether its latest materialization is current with its code and inputs, and why not (docs/staleness.md)."""
   sync: AssetSync!
+  """
+  Partitioned assets: which of its materialized partitions are unsynced, and why (the first 'first',
+  at most 1,000, oldest first); null for an unpartitioned asset.
+  """
+  unsyncedPartitions(first: Int = 100): UnsyncedPartitions
   """The data version of its latest materialization (the producer's, or derived from its code and input versions)."""
   dataVersion: String
   """The automation condition it declares, flattened in preorder (null: none; docs/automation.md)."""

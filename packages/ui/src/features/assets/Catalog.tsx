@@ -1,8 +1,8 @@
 /**
  * The asset catalog: search, filter by group/location/status, grouped by group, with status, the
  * unsynced badge, freshness, checks and last materialization; "Materialize unsynced" launches runs
- * of the unsynced assets the filter shows (every loaded asset without a filter) and says what it
- * launched and what it left out.
+ * of the unsynced assets the filter shows (every loaded asset without a filter) and backfills of
+ * the unsynced partitions of partitioned ones, and says what it launched and what it left out.
  */
 import { useState } from "react";
 import { formatTime, gql, graphql, NEEDS_OPERATOR, useCanOperate, useQuery, type AssetStatus } from "../../api.js";
@@ -22,7 +22,7 @@ const CATALOG = graphql(`query Catalog($filter: AssetFilter, $after: String) {
 const MATERIALIZE_UNSYNCED = graphql(`mutation MaterializeUnsynced($selection: String) {
   materializeUnsynced(selection: $selection) {
     __typename
-    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } skipped { key reason } }
+    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } backfills { id assetKey partitionCount } skipped { key reason } }
     ... on Error { message }
   }
 }`);
@@ -40,6 +40,11 @@ function MaterializeResultPanel(props: { result: MaterializeResult; onClose: () 
           {r.runs.map((run) => (
             <div key={run.runId} data-testid="materialize-unsynced-run">
               <Link to={`/runs/${run.runId}`}>{run.runId.slice(0, 8)}</Link> <span className="muted">({run.location})</span>: {run.assetKeys.join(", ")}
+            </div>
+          ))}
+          {r.backfills.map((b) => (
+            <div key={b.id} data-testid="materialize-unsynced-backfill">
+              Backfill {b.id.slice(0, 8)}: <Link to={`/assets/${b.assetKey}`}>{b.assetKey}</Link>, {b.partitionCount} unsynced partition{b.partitionCount === 1 ? "" : "s"}
             </div>
           ))}
           {r.skipped.length > 0 && (

@@ -81,6 +81,11 @@ export type Asset = {
   /** Whether its latest materialization is current with its code and inputs, and why not (docs/staleness.md). */
   sync: AssetSync;
   tags: Array<Tag>;
+  /**
+   * Partitioned assets: which of its materialized partitions are unsynced, and why (the first 'first',
+   * at most 1,000, oldest first); null for an unpartitioned asset.
+   */
+  unsyncedPartitions?: Maybe<UnsyncedPartitions>;
   upstream: Array<Asset>;
   /** The upstream edges with their partition mappings, in the order of 'deps'. */
   upstreamDependencies: Array<AssetDependency>;
@@ -95,6 +100,11 @@ export type AssetAutomationEvaluationsArgs = {
 
 export type AssetMaterializationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type AssetUnsyncedPartitionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -692,13 +702,21 @@ export type MaterializeUnsyncedResult = InvalidSelectionError | MaterializeUnsyn
 
 export type MaterializeUnsyncedSuccess = {
   __typename?: 'MaterializeUnsyncedSuccess';
-  /** The unsynced assets the runs materialize. */
+  /**
+   * The backfills requested, one per partitioned asset with unsynced partitions (several only beyond
+   * 10,000 scattered partitions), each over exactly those partitions; the daemon runs them.
+   */
+  backfills: Array<UnsyncedBackfill>;
+  /** The unsynced unpartitioned assets the runs materialize. */
   launched: Array<Scalars['String']['output']>;
-  /** What was done, in one sentence ("Launched 2 runs over 5 unsynced assets; 1 partitioned asset left out."). */
+  /** What was done, in one sentence ("Launched 1 run over 2 unsynced assets and 1 backfill over 7 unsynced partitions of 1 partitioned asset."). */
   message: Scalars['String']['output'];
   /** The runs launched, one per code location (empty when nothing could be launched). */
   runs: Array<Run>;
-  /** Unsynced assets left out: partitioned ones, and those of a location that is not loaded. */
+  /**
+   * Unsynced assets left out: partitioned ones unsynced as a whole but with no unsynced partition,
+   * those whose backfill was refused, and those of a location that is not loaded.
+   */
   skipped: Array<SkippedAsset>;
 };
 
@@ -733,9 +751,10 @@ export type Mutation = {
   launchRun: LaunchRunResult;
   /**
    * Launches runs of the UNSYNCED assets of a selection (default: every loaded asset): one run per code
-   * location over its unpartitioned unsynced assets. Unsynced partitioned assets are left out (listed
-   * in 'skipped': backfill the partitions you want, docs/backfills.md), as are the assets of a location
-   * that is not loaded.
+   * location over its unpartitioned unsynced assets, and one backfill per partitioned asset over
+   * exactly its unsynced partitions (docs/staleness.md#per-partition). A partitioned asset unsynced as
+   * a whole with no unsynced partition, and the assets of a location that is not loaded, are listed
+   * in 'skipped'.
    */
   materializeUnsynced: MaterializeUnsyncedResult;
   /** Re-executes a finished run: every step, or only those that did not succeed. */
@@ -1322,6 +1341,38 @@ export type UnsyncedAsset = {
   partitioned: Scalars['Boolean']['output'];
 };
 
+/** A backfill materializeUnsynced requested over the unsynced partitions of one asset. */
+export type UnsyncedBackfill = {
+  __typename?: 'UnsyncedBackfill';
+  assetKey: Scalars['String']['output'];
+  /** The backfill's id (see the backfill query). */
+  id: Scalars['String']['output'];
+  partitionCount: Scalars['Int']['output'];
+};
+
+export type UnsyncedPartition = {
+  __typename?: 'UnsyncedPartition';
+  /** Why, at most 5 (moreCauses counts the others). */
+  causes: Array<StalenessCause>;
+  key: Scalars['String']['output'];
+  moreCauses: Scalars['Int']['output'];
+};
+
+/**
+ * The materialized partitions of a partitioned asset that are unsynced, and why, compared partition by
+ * partition through the partition mappings (docs/staleness.md#per-partition).
+ */
+export type UnsyncedPartitions = {
+  __typename?: 'UnsyncedPartitions';
+  /** Materialized partitions compared (those that are partitions now). */
+  materialized: Scalars['Int']['output'];
+  /** The first 'first' unsynced partitions, oldest first. */
+  partitions: Array<UnsyncedPartition>;
+  /** The first 20 runs of consecutive unsynced partitions, oldest first. */
+  ranges: Array<PartitionRange>;
+  unsynced: Scalars['Int']['output'];
+};
+
 /** The signed-in user (or API token) of this request. */
 export type Viewer = {
   __typename?: 'Viewer';
@@ -1595,6 +1646,9 @@ export type ResolversTypes = {
   Tick: ResolverTypeWrapper<TickRecord>;
   UnauthorizedError: ResolverTypeWrapper<UnauthorizedError>;
   UnsyncedAsset: ResolverTypeWrapper<UnsyncedAsset>;
+  UnsyncedBackfill: ResolverTypeWrapper<UnsyncedBackfill>;
+  UnsyncedPartition: ResolverTypeWrapper<UnsyncedPartition>;
+  UnsyncedPartitions: ResolverTypeWrapper<UnsyncedPartitions>;
   Viewer: ResolverTypeWrapper<Viewer>;
 };
 
@@ -1698,6 +1752,9 @@ export type ResolversParentTypes = {
   Tick: TickRecord;
   UnauthorizedError: UnauthorizedError;
   UnsyncedAsset: UnsyncedAsset;
+  UnsyncedBackfill: UnsyncedBackfill;
+  UnsyncedPartition: UnsyncedPartition;
+  UnsyncedPartitions: UnsyncedPartitions;
   Viewer: Viewer;
 };
 
@@ -1750,6 +1807,7 @@ export type AssetResolvers<ContextType = RequestContext, ParentType extends Reso
   status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
   sync?: Resolver<ResolversTypes['AssetSync'], ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
+  unsyncedPartitions?: Resolver<Maybe<ResolversTypes['UnsyncedPartitions']>, ParentType, ContextType, RequireFields<AssetUnsyncedPartitionsArgs, 'first'>>;
   upstream?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   upstreamDependencies?: Resolver<Array<ResolversTypes['AssetDependency']>, ParentType, ContextType>;
 };
@@ -2133,6 +2191,7 @@ export type MaterializeUnsyncedResultResolvers<ContextType = RequestContext, Par
 };
 
 export type MaterializeUnsyncedSuccessResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['MaterializeUnsyncedSuccess'] = ResolversParentTypes['MaterializeUnsyncedSuccess']> = {
+  backfills?: Resolver<Array<ResolversTypes['UnsyncedBackfill']>, ParentType, ContextType>;
   launched?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
@@ -2401,6 +2460,25 @@ export type UnsyncedAssetResolvers<ContextType = RequestContext, ParentType exte
   partitioned?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type UnsyncedBackfillResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UnsyncedBackfill'] = ResolversParentTypes['UnsyncedBackfill']> = {
+  assetKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partitionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type UnsyncedPartitionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UnsyncedPartition'] = ResolversParentTypes['UnsyncedPartition']> = {
+  causes?: Resolver<Array<ResolversTypes['StalenessCause']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  moreCauses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type UnsyncedPartitionsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UnsyncedPartitions'] = ResolversParentTypes['UnsyncedPartitions']> = {
+  materialized?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  partitions?: Resolver<Array<ResolversTypes['UnsyncedPartition']>, ParentType, ContextType>;
+  ranges?: Resolver<Array<ResolversTypes['PartitionRange']>, ParentType, ContextType>;
+  unsynced?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   canAdminister?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   canOperate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2497,5 +2575,8 @@ export type Resolvers<ContextType = RequestContext> = {
   Tick?: TickResolvers<ContextType>;
   UnauthorizedError?: UnauthorizedErrorResolvers<ContextType>;
   UnsyncedAsset?: UnsyncedAssetResolvers<ContextType>;
+  UnsyncedBackfill?: UnsyncedBackfillResolvers<ContextType>;
+  UnsyncedPartition?: UnsyncedPartitionResolvers<ContextType>;
+  UnsyncedPartitions?: UnsyncedPartitionsResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };

@@ -1,14 +1,15 @@
 /**
  * Staleness and declarative automation: `Asset.sync` / `AssetGraphNode.sync` and the
- * `unsyncedAssets` query (one sync computation per request, loaders.ts), the condition an asset
- * declares and its evaluations, the automation loop's ticks and its on/off switches.
+ * `unsyncedAssets` query (one sync computation per request, loaders.ts), `Asset.unsyncedPartitions`
+ * (per partition, unsynced.ts), the condition an asset declares and its evaluations, the
+ * automation loop's ticks and its on/off switches.
  */
 import { AUTOMATION_INSTIGATOR_ID, type AssetSyncStatus } from "@flyt/core";
 import type { Tick } from "@flyt/storage";
 import { automationStatusOf, flattenCondition, flattenResult, tickCounts } from "../automation.js";
 import { memo, type RequestContext } from "../context.js";
 import type { AssetSync, QueryResolvers, Resolvers } from "../generated/resolvers.js";
-import { causeView, selectedKeys, unsyncedAssets } from "../unsynced.js";
+import { causeView, PartitionStaleness, selectedKeys, unsyncedAssets, unsyncedPartitionsView } from "../unsynced.js";
 import { graphOf, instigatorStates, latestByAsset, syncByAsset } from "./loaders.js";
 import { afterArg, clampFirst } from "./paging.js";
 
@@ -20,6 +21,12 @@ function syncView(status: AssetSyncStatus | undefined): AssetSync {
 
 export async function syncOf(ctx: RequestContext, key: string): Promise<AssetSync> {
   return syncView((await syncByAsset(ctx)).get(key));
+}
+
+/** Per-partition staleness for this request: partition reads shared by every asset asked about. */
+async function partitionStaleness(ctx: RequestContext): Promise<PartitionStaleness> {
+  const latest = await latestByAsset(ctx);
+  return memo(ctx, "partitionStaleness", async () => new PartitionStaleness(ctx.options.storage, graphOf(ctx), latest, ctx.now));
 }
 
 /** One automation tick by id, or null (a schedule's or sensor's tick is not an automation tick). */
@@ -81,6 +88,11 @@ export const automationTypes: Resolvers = {
 export const assetAutomationFields = {
   sync: (a: { key: string }, _args: unknown, ctx: RequestContext) => syncOf(ctx, a.key),
   dataVersion: async (a: { key: string }, _args: unknown, ctx: RequestContext) => (await latestByAsset(ctx)).get(a.key)?.dataVersion ?? null,
+  unsyncedPartitions: async (a: { key: string }, args: { first?: number | null }, ctx: RequestContext) => {
+    const first = clampFirst(args.first, 100, 1_000);
+    const status = await (await partitionStaleness(ctx)).of(a.key);
+    return status === null ? null : unsyncedPartitionsView(status, first);
+  },
   automationCondition: (a: { automationCondition?: Parameters<typeof flattenCondition>[0] | null }) => (a.automationCondition ? flattenCondition(a.automationCondition) : null),
   automationEvaluations: async (a: { key: string }, args: { first?: number | null; after?: string | null }, ctx: RequestContext) => {
     const first = clampFirst(args.first, 20, 200);

@@ -101,7 +101,7 @@ export const mutationResolvers: MutationResolvers = {
   },
   materializeUnsynced: async (_p, args, ctx) => {
     if (!ctx.viewer.canMutate) return unauthorized;
-    return materializeUnsynced(ctx.options, await latestByAsset(ctx), args.selection);
+    return materializeUnsynced({ ...ctx.options, now: () => ctx.now }, await latestByAsset(ctx), args.selection, ctx.viewer.name ?? null);
   },
   setAutomationStatus: async (_p, args, ctx) => {
     if (!ctx.viewer.canMutate) return unauthorized;
