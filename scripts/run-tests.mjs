@@ -2,6 +2,7 @@
 // scripts/*/dist/**/*.test.js for the repository's own tools)
 // with node's test runner. Tests are TypeScript compiled by `tsc -b`, so they are type-checked
 // before they run. Pass file filters as arguments to run a subset: `node scripts/run-tests.mjs storage`.
+// Files named `*.solo.test.js` run last, alone (see below).
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -24,9 +25,15 @@ if (selected.length === 0) {
   console.error("no test files found (did `tsc -b` run?)");
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ["--test", "--test-concurrency=2", "--test-timeout=120000", ...selected],
-  { stdio: "inherit" },
-);
-process.exit(result.status ?? 1);
+// `*.solo.test.js` files (a fresh clone's `npm ci` and build, packing and installing every
+// package) load both cores for minutes: they run after the rest, one at a time, so the
+// timing-sensitive drills never share the machine with them.
+const solo = selected.filter((f) => f.endsWith(".solo.test.js"));
+const shared = selected.filter((f) => !f.endsWith(".solo.test.js"));
+let status = 0;
+for (const [files, concurrency] of [[shared, 2], [solo, 1]]) {
+  if (files.length === 0) continue;
+  const result = spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency}`, "--test-timeout=120000", ...files], { stdio: "inherit" });
+  if ((result.status ?? 1) !== 0) status = result.status ?? 1;
+}
+process.exit(status);
