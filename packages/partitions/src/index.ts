@@ -57,6 +57,7 @@ export {
   MAX_PARTITION_MAPPING_OFFSET,
   type TimeWindowPartitionMappingOptions,
   type StaticPartitionMap,
+  type MappingSides,
 } from "./mappings.js";
 export { nextScheduleTimes, parseCron, type CronSchedule } from "./cron.js";
 export { isValidTimeZone } from "./lazy-deps.js";

@@ -7,7 +7,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { PartitionMappingSnapshot } from "@flyt/core";
+import type { PartitionMappingSnapshot, PartitionsSnapshot } from "@flyt/core";
 import {
   allPartitionsMapping,
   defaultPartitionMapping,
@@ -233,5 +233,18 @@ void describe("mapping declarations and load-time checks", () => {
     assert.equal(describePartitionMapping({ kind: "time-window", startOffset: 0, endOffset: 2 }), "time window (start +0, end +2)");
     assert.equal(describePartitionMapping({ kind: "all" }), "all partitions");
     assert.equal(describePartitionMapping({ kind: "static", upstreamKeysByDownstreamKey: { a: ["b"] } }), "static (1 key mapped)");
+  });
+});
+
+void describe("describePartitionMapping with both sides", () => {
+  const daily: PartitionsSnapshot = { kind: "time-window", cadence: "daily", start: "2024-01-01", end: null, timezone: "UTC", format: "yyyy-MM-dd" };
+  const monthly: PartitionsSnapshot = { kind: "time-window", cadence: "monthly", start: "2024-01-01", end: null, timezone: "UTC", format: "yyyy-MM" };
+  void it("says what the mapping means for the two cadences", () => {
+    assert.equal(describePartitionMapping({ kind: "time-window", startOffset: 0, endOffset: 0 }, { downstream: monthly, upstream: daily }), "daily → monthly: the month's days");
+    assert.equal(describePartitionMapping({ kind: "time-window", startOffset: 0, endOffset: 0 }, { downstream: daily, upstream: monthly }), "monthly → daily: the containing month");
+    assert.equal(describePartitionMapping({ kind: "time-window", startOffset: -1, endOffset: -1 }, { downstream: daily, upstream: daily }), "previous partition");
+    assert.equal(describePartitionMapping({ kind: "time-window", startOffset: -6, endOffset: 0 }, { downstream: daily, upstream: daily }), "the last 7 partitions (this one and 6 partitions before)");
+    assert.equal(describePartitionMapping({ kind: "all" }, { downstream: null, upstream: daily }), "all partitions: reads every upstream partition");
+    assert.equal(describePartitionMapping({ kind: "all" }, { downstream: daily, upstream: null }), "each partition reads the unpartitioned upstream");
   });
 });

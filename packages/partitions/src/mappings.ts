@@ -226,12 +226,78 @@ function downstreamSideProblem(mapping: PartitionMappingSnapshot, down: Partitio
   }
 }
 
+type Cadence = Extract<PartitionsSnapshot, { kind: "time-window" }>["cadence"];
+
+const UNIT: Record<Cadence, { one: string; many: string; rank: number }> = {
+  hourly: { one: "hour", many: "hours", rank: 0 },
+  daily: { one: "day", many: "days", rank: 1 },
+  monthly: { one: "month", many: "months", rank: 2 },
+  yearly: { one: "year", many: "years", rank: 3 },
+};
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The shift of a same-cadence window in words: "previous partition", "the last 7 partitions", "partitions 3 to 1 before". */
+function shiftWords(startOffset: number, endOffset: number): string {
+  if (startOffset === 0 && endOffset === 0) return "the same partition";
+  if (startOffset === endOffset) {
+    if (startOffset === -1) return "previous partition";
+    if (startOffset === 1) return "next partition";
+    return startOffset < 0 ? `the partition ${-startOffset} before` : `the partition ${startOffset} after`;
+  }
+  if (endOffset === 0 && startOffset < 0) return `the last ${count(1 - startOffset, "partition")} (this one and ${count(-startOffset, "partition")} before)`;
+  const where = (offset: number): string => (offset === 0 ? "this one" : offset < 0 ? `${-offset} before` : `${offset} after`);
+  return `partitions from ${where(startOffset)} to ${where(endOffset)}`;
+}
+
+/** The partitions on both sides of a dependency, as far as they are known. */
+export interface MappingSides {
+  downstream: PartitionsSnapshot | null;
+  upstream: PartitionsSnapshot | null;
+}
+
 /**
- * A short description of a mapping for the API, the UI's lineage and messages.
+ * A mapping in words, for the API, the UI's lineage and messages. Without `sides`, the short form;
+ * with the partitions of both sides (`downstream` reads `upstream` through it), what it means for them.
  * @example
  * describePartitionMapping({ kind: "time-window", startOffset: -6, endOffset: 0 }); // "time window (last 7 partitions)"
+ * describePartitionMapping({ kind: "time-window", startOffset: 0, endOffset: 0 }, { downstream: monthly, upstream: daily }); // "daily → monthly: the month's days"
+ * describePartitionMapping({ kind: "time-window", startOffset: -1, endOffset: -1 }, { downstream: daily, upstream: daily }); // "previous partition"
  */
-export function describePartitionMapping(mapping: PartitionMappingSnapshot): string {
+export function describePartitionMapping(mapping: PartitionMappingSnapshot, sides?: MappingSides): string {
+  if (sides === undefined) return shortDescription(mapping);
+  const { downstream, upstream } = sides;
+  switch (mapping.kind) {
+    case "identity":
+      return "identity: each partition reads the upstream partition of the same key";
+    case "all":
+      if (upstream === null) return "each partition reads the unpartitioned upstream";
+      return downstream === null ? "all partitions: reads every upstream partition" : "all partitions: each partition reads every upstream partition";
+    case "static": {
+      const n = Object.keys(mapping.upstreamKeysByDownstreamKey).length;
+      const sample = Object.entries(mapping.upstreamKeysByDownstreamKey)
+        .slice(0, 2)
+        .map(([down, ups]) => `${down} ← ${ups.slice(0, 3).join(", ")}${ups.length > 3 ? ", …" : ""}`)
+        .join("; ");
+      return `static: ${count(n, "key")} mapped (${sample}${n > 2 ? "; …" : ""})`;
+    }
+    case "time-window": {
+      const { startOffset, endOffset } = mapping;
+      if (downstream?.kind !== "time-window" || upstream?.kind !== "time-window") return `time window shifted ${startOffset}…${endOffset}`;
+      const down = UNIT[downstream.cadence];
+      const up = UNIT[upstream.cadence];
+      const shifted = startOffset === 0 && endOffset === 0 ? "" : `, shifted ${startOffset}…${endOffset} ${up.many}`;
+      if (downstream.cadence === upstream.cadence) return shiftWords(startOffset, endOffset);
+      // A coarser downstream rolls up the finer upstream windows inside it; a finer one reads the one containing it.
+      const words = up.rank < down.rank ? `the ${down.one}'s ${up.many}` : `the containing ${up.one}`;
+      return `${upstream.cadence} → ${downstream.cadence}: ${words}${shifted}`;
+    }
+  }
+}
+
+function shortDescription(mapping: PartitionMappingSnapshot): string {
   switch (mapping.kind) {
     case "identity":
       return "identity";
@@ -239,7 +305,7 @@ export function describePartitionMapping(mapping: PartitionMappingSnapshot): str
       return "all partitions";
     case "static": {
       const n = Object.keys(mapping.upstreamKeysByDownstreamKey).length;
-      return `static (${n} key${n === 1 ? "" : "s"} mapped)`;
+      return `static (${count(n, "key")} mapped)`;
     }
     case "time-window": {
       const { startOffset: s, endOffset: e } = mapping;
