@@ -53,15 +53,7 @@ void describe("topology: kill -9 of the leader daemon mid-backfill", { skip: !te
       const ended = (await topology.db.runs("tags->>$1 = $2 AND status IN ('SUCCESS', 'FAILURE', 'CANCELED')", [BACKFILL_TAG, created.backfillId])).length;
       return ended >= 6 ? ended : null;
     }, 50_000, "six runs of the backfill to end", 100);
-    const victim = await topology.leaderDaemon();
-    victimPid = victim.pid;
-    await victim.kill9();
-    const killedAt = Date.now();
-    await waitUntil(async () => {
-      const lease = await topology.db.leader();
-      return lease !== null && lease.pid !== victim.pid ? lease : null;
-    }, 30_000, `a new leader after killing daemon pid ${victim.pid}`, 20);
-    takeoverMs = Date.now() - killedAt;
+    ({ victimPid, takeoverMs } = await topology.killLeader({ replace: false }));
     backfill = await waitUntil(async () => {
       const current = await storage.getBackfill(created.backfillId);
       return current !== null && ["COMPLETED_SUCCESS", "COMPLETED_FAILED", "CANCELED", "FAILED"].includes(current.status) ? current : null;

@@ -724,6 +724,25 @@ export class Topology implements AsyncDisposable {
     return leader;
   }
 
+  /**
+   * SIGKILLs the leader daemon and waits for another daemon to hold the lease; with `replace`, a
+   * fresh daemon is started at once (as an orchestrator restarts a killed pod). Returns the victim's
+   * pid and the takeover time (kill → new lease holder).
+   */
+  async killLeader(options: { replace: boolean }): Promise<{ victimPid: number; takeoverMs: number }> {
+    const victim = await this.leaderDaemon();
+    await victim.kill9();
+    const killedAt = Date.now();
+    const replacement = options.replace ? this.startDaemon() : null;
+    await waitUntil(async () => {
+      const lease = await this.db.leader();
+      return lease !== null && lease.pid !== victim.pid ? lease : null;
+    }, 30_000, `a new leader after killing daemon pid ${victim.pid}`, 20);
+    const takeoverMs = Date.now() - killedAt;
+    await replacement;
+    return { victimPid: victim.pid, takeoverMs };
+  }
+
   /** Every Flyt process of the deployment that should be running now, with whether it is. */
   platformProcesses(): FlytProcess[] {
     return [...this.codeServers.values()].map((c) => c.process).concat(this.webserver ? [this.webserver] : [], this.daemons);

@@ -15,6 +15,7 @@ import { LocalDefinitions } from "../graphql/test-fixtures/local-definitions.js"
 import { startWebserver, type Webserver } from "../server.js";
 import type { AuthOptions } from "./config.js";
 import { generateApiToken, hashApiToken } from "./tokens.js";
+import { FORWARDED_AUTH } from "./test-support.js";
 
 const FIXTURE = fileURLToPath(new URL("../graphql/test-fixtures/definitions.js", import.meta.url));
 
@@ -65,12 +66,7 @@ const AS = {
 } as const;
 const CSRF = { "X-Flyt-Request": "1" };
 
-const FORWARDED: Partial<AuthOptions> = {
-  mode: "forwarded",
-  trustedProxies: ["127.0.0.1/32", "::1"],
-  roles: { admin: ["flyt-admins"], operator: ["flyt-ops"], viewer: ["readers"] },
-  defaultRole: null,
-};
+const FORWARDED = FORWARDED_AUTH;
 
 /** Each GraphQL mutation, with arguments that fail on the domain side (not on auth) for an operator. */
 const MUTATIONS: Record<string, { query: string; operatorGets: string }> = {

@@ -20,22 +20,17 @@ import { partitionKeySpace } from "@flyt/partitions";
 import type { Storage } from "@flyt/storage";
 import { describeEachBackend } from "@flyt/storage/testing";
 import { mintRunToken, Workspace } from "@flyt/workspace";
-import type { AuthOptions } from "../auth/config.js";
 import { startWebserver, type Webserver } from "../server.js";
 import { queueRunController } from "./controller.js";
 import { createApiHandler } from "./http.js";
+import { FORWARDED_AUTH, AS_OPERATOR, AS_VIEWER } from "../auth/test-support.js";
 
 const FIXTURE = fileURLToPath(new URL("./test-fixtures/backfill-definitions.js", import.meta.url));
 const PROBE = fileURLToPath(new URL("./test-fixtures/partition-status-probe.js", import.meta.url));
 
-const FORWARDED: Partial<AuthOptions> = {
-  mode: "forwarded",
-  trustedProxies: ["127.0.0.1/32", "::1"],
-  roles: { admin: ["flyt-admins"], operator: ["flyt-ops"], viewer: ["readers"] },
-  defaultRole: null,
-};
-const OPERATOR = { "X-authentik-username": "otto", "X-authentik-groups": "flyt-ops" };
-const VIEWER = { "X-authentik-username": "vera", "X-authentik-groups": "readers" };
+const FORWARDED = FORWARDED_AUTH;
+const OPERATOR = AS_OPERATOR;
+const VIEWER = AS_VIEWER;
 
 type As = Record<string, string>;
 
