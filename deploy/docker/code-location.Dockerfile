@@ -5,7 +5,9 @@
 #   docker build -f code-location.Dockerfile --build-arg FLYT_IMAGE=registry.example.com/flyt:0.1.0 -t registry.example.com/atlas/flyt-code:1.4.2 .
 # The application lives under /app/code, so `import … from "@flyt/sdk"` resolves to the platform's
 # copy in /app/node_modules (keep @flyt/* out of the application's package.json, or as
-# peerDependencies, until the SDK is published to a registry). Guide: docs/deploy/image.md
+# peerDependencies, so that the platform's version is the one used). An application that installs
+# @flyt/cli itself, as `flyt init` scaffolds it, builds its own image instead (docs/applications.md).
+# Guide: docs/deploy/image.md
 ARG FLYT_IMAGE=flyt:0.1.0
 
 FROM node:20-alpine3.22 AS build

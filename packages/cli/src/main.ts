@@ -15,6 +15,7 @@ import { registerCodeLocationCommands } from "./commands/code-locations.js";
 import { registerTokenCommands } from "./commands/tokens.js";
 import { registerBackfillCommands } from "./commands/register-backfills.js";
 import { registerAutomationCommands } from "./commands/register-automation.js";
+import { registerInitCommand } from "./commands/init.js";
 
 export interface Io {
   out: (line: string) => void;
@@ -118,6 +119,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
       setExitCode(0);
     });
   registerCodeLocationCommands(program, io, setExitCode, globals);
+  registerInitCommand(program, io, setExitCode);
   return program;
 }
 
