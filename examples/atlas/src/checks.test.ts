@@ -38,6 +38,12 @@ void describe("Atlas observability declarations", () => {
     );
   });
 
+  void it("checks every table the TypeScript assets write to atlas.sqlite with at least its row count", () => {
+    const raw = [...definitions.graph.nodes.values()].filter((n) => n.kinds.includes("typescript") && n.kinds.includes("sqlite"));
+    assert.ok(raw.length >= 12, `${raw.length} raw tables`);
+    for (const node of raw) assert.ok((node.checks ?? []).some((c) => c.name === "row_count"), `${node.key} has a row_count check`);
+  });
+
   void it("checks the raw SQLite tables in TypeScript, the dbt tables with their dbt tests, and the raw data with the source tests", () => {
     const names = (key: string): string[] => (definitions.graph.get(key)?.checks ?? []).map((c) => c.name);
     assert.deepEqual(names("atlas/ssb/house_price_index_raw"), [

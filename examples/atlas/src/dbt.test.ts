@@ -88,10 +88,16 @@ void describe("the Atlas dbt project in the definitions (committed manifest, no 
     assert.equal(sourceTests(RAW).length, 6);
     assert.equal(sourceTests(FORECAST).length, 5);
     const all = [...definitions.graph.nodes.values()].flatMap((n) => (n.checks ?? []).map((c) => ({ asset: n.key, ...c })));
-    assert.equal(all.length, 35 + 11 + 3, "35 dbt tests, 11 source tests, 3 TypeScript checks of the raw tables");
+    assert.equal(all.length, 35 + 11 + 19, "35 dbt tests, 11 source tests, 19 TypeScript checks of the tables in atlas.sqlite");
     const warnings = all.filter((c) => c.severity === "warn").map((c) => `${c.asset}:${c.name}`).sort();
-    assert.deepEqual(warnings, ["atlas/serving/daily_overview:daily_overview_house_prices_published", `${RAW}:ssb_house_price_index_raw_value_published`]);
-    for (const c of all) assert.equal(c.blocking, c.severity === "error" && (c.name !== "non_null" || c.asset !== FORECAST), `${c.asset}:${c.name} blocking`);
+    assert.deepEqual(warnings, [
+      "atlas/serving/daily_overview:daily_overview_house_prices_published",
+      "atlas/ssb/culture_distance_dimensions:matches_table_info",
+      `${RAW}:ssb_house_price_index_raw_value_published`,
+    ]);
+    // Row counts and the dbt tests of error severity block what is downstream; the non-null and cross-source checks report only.
+    const reportOnly = new Set(["non_null", "observed_station_listed"]);
+    for (const c of all) assert.equal(c.blocking, c.severity === "error" && !reportOnly.has(c.name), `${c.asset}:${c.name} blocking`);
 
     // The same from dbtAssets itself: the map, the step's checks and the source checks.
     const project = dbtProjectDir();
@@ -112,7 +118,17 @@ void describe("the Atlas dbt project in the definitions (committed manifest, no 
     assert.ok(sensor);
     assert.deepEqual(
       [...resolveSelection(definitions.graph, sensor.target)].sort(),
-      ["atlas/ssb/dwelling_types", "atlas/ssb/house_price_index", "atlas/ssb/house_price_index_history", RAW, "atlas/ssb/stg_house_price_index"].sort(),
+      [
+        "atlas/ssb/culture_distance_dimensions",
+        "atlas/ssb/culture_distance_table",
+        "atlas/ssb/dwelling_types",
+        "atlas/ssb/house_price_index",
+        "atlas/ssb/house_price_index_history",
+        RAW,
+        "atlas/ssb/stg_house_price_index",
+        "atlas/ssb/wage_inequality_raw",
+        "atlas/ssb/wage_inequality_variables",
+      ].sort(),
     );
   });
 });

@@ -189,3 +189,60 @@ void describe("Atlas ingests as Pipes children", () => {
     assert.ok(events.some((e) => e.body.type === "STEP_OUTPUT" && e.body.text.includes(`SSB 07221 has ${dimensions} dimensions`)));
   });
 });
+
+void describe("the ingests of every other recorded source, in one run", () => {
+  const NEW_INGESTS = [
+    "atlas/met/newyork_forecast",
+    "atlas/met/frost_stations",
+    "atlas/ssb/wage_inequality_variables",
+    "atlas/ssb/wage_inequality_raw",
+    "atlas/ssb/culture_distance_table",
+    "atlas/ssb/culture_distance_dimensions",
+    "atlas/brreg/asa_companies",
+    "atlas/brreg/followed_entities",
+  ];
+
+  void it("materializes them from the fixtures; every raw table's checks run (05300's metadata lags its table info: a warning)", async () => {
+    const run = await materialize(NEW_INGESTS, null);
+    const events = await test.storage.getEvents(run.runId, { limit: 10_000 });
+    const failures = events.flatMap((e) => (e.body.type === "STEP_FAILURE" ? [e.body.error.message] : []));
+    assert.equal(run.status, "SUCCESS", failures.join("\n"));
+    const rows = Object.fromEntries(
+      (await test.storage.getLatestMaterializations(NEW_INGESTS)).map((m) => [m.assetKey, (m.metadata["rows"] as { value: number } | undefined)?.value]),
+    );
+    assert.deepEqual(rows, {
+      "atlas/met/newyork_forecast": 82,
+      "atlas/met/frost_stations": 1,
+      "atlas/ssb/wage_inequality_variables": 35,
+      "atlas/ssb/wage_inequality_raw": 56,
+      "atlas/ssb/culture_distance_table": 1,
+      "atlas/ssb/culture_distance_dimensions": 24,
+      "atlas/brreg/asa_companies": 5,
+      "atlas/brreg/followed_entities": 1,
+    });
+    const checks = events.flatMap((e) => (e.body.type === "ASSET_CHECK_EVALUATION" ? [`${e.body.assetKey}:${e.body.checkName}:${e.body.passed ? "passed" : "failed"}`] : []));
+    for (const key of NEW_INGESTS) assert.ok(checks.includes(`${key}:row_count:passed`), `${key} row_count passed: ${checks.join(", ")}`);
+    assert.ok(checks.includes("atlas/met/frost_stations:observed_station_listed:passed"));
+    assert.ok(checks.includes("atlas/ssb/culture_distance_dimensions:matches_table_info:failed"), checks.join(", "));
+  });
+
+  void it("fails the step with the field at fault when a recorded response is malformed", async () => {
+    // A fixtures root whose 05300 metadata answers for another table (the table info as recorded).
+    const fixtures = mkdtempSync(join(tmpdir(), "atlas-e2e-05300-"));
+    try {
+      mkdirSync(join(fixtures, "ssb"));
+      copyFileSync(join(FIXTURES_DIR, "ssb/ssb_v2_table05300_tableinfo.json"), join(fixtures, "ssb/ssb_v2_table05300_tableinfo.json"));
+      const metadata = loadFixture("ssb/ssb_v2_table05300_metadata_jsonstat2.json");
+      metadata.extension.px.tableid = "05301";
+      writeFileSync(join(fixtures, "ssb/ssb_v2_table05300_metadata_jsonstat2.json"), JSON.stringify(metadata));
+      const run = await materialize(["atlas/ssb/culture_distance_table", "atlas/ssb/culture_distance_dimensions"], null, { ATLAS_FIXTURES_DIR: fixtures });
+      assert.equal(run.status, "FAILURE");
+      const failure = (await test.storage.getEvents(run.runId)).find((e) => e.body.type === "STEP_FAILURE");
+      assert.ok(failure?.body.type === "STEP_FAILURE");
+      assert.deepEqual(failure.body.assetKeys, ["atlas/ssb/culture_distance_dimensions"]);
+      assert.match(failure.body.error.message, /SSB table 05300: invalid data at extension\.px\.tableid: is "05301", but table 05300 was asked for/);
+    } finally {
+      rmSync(fixtures, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The Frost observations reader, the daily summary and the monthly rollup, against the real
  * recorded day of Bergen – Florida (SN50540, 2022-04-01, 24 hourly observations), and the daily
- * ingest and monthly rollup through the store in a temp data folder.
+ * ingest and monthly rollup through the store in a temp data folder; the stations nearest Bergen
+ * (the recorded `sources/v0` answer) and malformed variants derived from it.
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -9,11 +10,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SourceDataError } from "./errors.js";
-import { FROST_STATION, parseFrostObservations, rollupMonth, summarizeDay } from "./frost.js";
-import { ingestObservationsDay, rollupObservationsMonth, TABLES } from "./pipeline.js";
+import { FROST_STATION, parseFrostObservations, parseFrostSources, rollupMonth, summarizeDay } from "./frost.js";
+import { BERGEN } from "./met.js";
+import { ingestFrostStations, ingestObservationsDay, rollupObservationsMonth, TABLES } from "./pipeline.js";
 import { createSources, frostObservationsUrl } from "./sources.js";
 import { AtlasStore } from "./store.js";
-import { FIXTURES_DIR, FROST_SN50540_FILE, loadFixture } from "./test-fixtures.js";
+import { derive, FIXTURES_DIR, FROST_SN50540_FILE, FROST_SOURCES_FILE, loadFixture } from "./test-fixtures.js";
 
 const SOURCE = "MET Frost observations (SN50540)";
 const body = loadFixture(FROST_SN50540_FILE);
@@ -88,5 +90,50 @@ void describe("the daily ingest and the monthly rollup through the store", () =>
       frostObservationsUrl("SN50540", "2022-04-30", ["air_temperature"]),
       "https://frost.met.no/observations/v0.jsonld?sources=SN50540&referencetime=2022-04-30%2F2022-05-01&elements=air_temperature",
     );
+  });
+});
+
+void describe("Frost stations near Bergen", () => {
+  const SOURCES = "MET Frost sources (near bergen)";
+
+  void it("reads the recorded station: Bergen – Florida, 1.18 km from the forecast point", async () => {
+    assert.deepEqual(parseFrostSources(SOURCES, loadFixture(FROST_SOURCES_FILE)), [
+      {
+        id: "SN50540",
+        name: "BERGEN - FLORIDA",
+        short_name: "Bergen",
+        country_code: "NO",
+        lat: 60.383,
+        lon: 5.3327,
+        masl: 12,
+        valid_from: "1949-11-28T00:00:00.000Z",
+        valid_to: null,
+        county: "VESTLAND",
+        municipality: "BERGEN",
+        wmo_id: 1317,
+        distance_km: 1.17811577289,
+      },
+    ]);
+    const store = new AtlasStore(join(root, "stations"));
+    try {
+      const sources = createSources({ mode: "fixtures", fixturesDir: FIXTURES_DIR, userAgent: "test" });
+      const metadata = await ingestFrostStations({ sources, store, location: BERGEN, log: quiet });
+      assert.deepEqual(metadata["nearest_station"], { type: "text", value: "SN50540 BERGEN - FLORIDA (1.18 km)" });
+      assert.equal(store.readTable(TABLES.frostStations, "test")[0]?.["id"], FROST_STATION.id);
+    } finally {
+      store.close();
+    }
+  });
+
+  void it("names the field when the answer is malformed", () => {
+    const parse = (edit: (body: any) => void) => () => parseFrostSources(SOURCES, derive(FROST_SOURCES_FILE, edit));
+    const at = (path: string, reason: RegExp) => (err: unknown) => err instanceof SourceDataError && err.path === path && reason.test(err.message);
+    assert.throws(parse((b) => (b.data[0].id = "50540")), at("data[0].id", /"50540" is not a station id like SN50540/));
+    assert.throws(parse((b) => (b.data[0].geometry.coordinates = [5.3327])), at("data[0].geometry.coordinates", /is not \[lon, lat\]/));
+    assert.throws(parse((b) => (b.data[0].geometry.coordinates = [60.383, 95.3327])), at("data[0].geometry.coordinates", /is not a longitude and latitude/));
+    assert.throws(parse((b) => (b.data[0].masl = "12 m")), at("data[0].masl", /"12 m" is not a number/));
+    assert.throws(parse((b) => (b.data[0]["@type"] = "InterpolatedDataset")), at("data[0].@type", /Atlas asks for SensorSystem/));
+    assert.throws(parse((b) => (b.currentItemCount = 2)), at("currentItemCount", /is 2, but data has 1 items/));
+    assert.throws(parse((b) => (b.data[0].validFrom = "since 1949")), at("data[0].validFrom", /is not an ISO time/));
   });
 });

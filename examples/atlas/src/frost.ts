@@ -114,3 +114,91 @@ export function rollupMonth(month: string, station: string, days: readonly Daily
     wind_speed_max: defined("wind_speed_max").length ? Math.max(...defined("wind_speed_max")) : null,
   };
 }
+
+/** A weather station from Frost's `sources/v0.jsonld` (types=SensorSystem), as a row. */
+export interface StationRow {
+  [column: string]: string | number | null;
+  id: string;
+  name: string;
+  short_name: string | null;
+  country_code: string | null;
+  lat: number;
+  lon: number;
+  /** Metres above sea level. */
+  masl: number | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  county: string | null;
+  municipality: string | null;
+  wmo_id: number | null;
+  /** Kilometres from the point of a `nearest(POINT(…))` query. */
+  distance_km: number | null;
+}
+
+/**
+ * The stations of one Frost sources response. Frost pages by `offset` and `itemsPerPage`;
+ * `currentItemCount` must match the items sent (a truncated body otherwise passes as a short list).
+ * @throws SourceDataError naming the field at fault.
+ */
+export function parseFrostSources(source: string, body: unknown): StationRow[] {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new SourceDataError(source, "$", "is not a JSON object");
+  const record = body as Record<string, unknown>;
+  const data = record["data"];
+  if (!Array.isArray(data)) throw new SourceDataError(source, "data", "is not an array");
+  const count = record["currentItemCount"];
+  if (count !== undefined && count !== data.length) throw new SourceDataError(source, "currentItemCount", `is ${JSON.stringify(count)}, but data has ${data.length} items`);
+  return data.map((item, i): StationRow => {
+    const at = `data[${i}]`;
+    if (typeof item !== "object" || item === null) throw new SourceDataError(source, at, "is not an object");
+    const s = item as Record<string, unknown>;
+    if (s["@type"] !== "SensorSystem") throw new SourceDataError(source, `${at}.@type`, `is ${JSON.stringify(s["@type"])}; Atlas asks for SensorSystem (weather stations) only`);
+    const id = s["id"];
+    if (typeof id !== "string" || !/^SN\d{1,6}$/.test(id)) throw new SourceDataError(source, `${at}.id`, `${JSON.stringify(id)} is not a station id like SN50540`);
+    const name = s["name"];
+    if (typeof name !== "string" || name.trim() === "") throw new SourceDataError(source, `${at}.name`, "is missing or empty");
+    const geometry = s["geometry"] as { coordinates?: unknown } | undefined;
+    const coordinates = geometry?.coordinates;
+    if (!Array.isArray(coordinates) || coordinates.length < 2 || !coordinates.every((c) => typeof c === "number" && Number.isFinite(c))) {
+      throw new SourceDataError(source, `${at}.geometry.coordinates`, "is not [lon, lat]");
+    }
+    const [lon, lat] = coordinates as number[];
+    if (lat! < -90 || lat! > 90 || lon! < -180 || lon! > 180) throw new SourceDataError(source, `${at}.geometry.coordinates`, `[${lon}, ${lat}] is not a longitude and latitude`);
+    const text = (field: string): string | null => {
+      const value = s[field];
+      if (value === undefined || value === null) return null;
+      if (typeof value !== "string") throw new SourceDataError(source, `${at}.${field}`, `${JSON.stringify(value)} is not a string`);
+      return value;
+    };
+    const number = (field: string, integer = false): number | null => {
+      const value = s[field];
+      if (value === undefined || value === null) return null;
+      if (typeof value !== "number" || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+        throw new SourceDataError(source, `${at}.${field}`, `${JSON.stringify(value)} is not ${integer ? "an integer" : "a number"}`);
+      }
+      return value;
+    };
+    const time = (field: string): string | null => {
+      const value = text(field);
+      // Date.parse alone accepts free text ("since 1949" parses); Frost sends ISO times.
+      if (value !== null && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) || Number.isNaN(Date.parse(value)))) {
+        throw new SourceDataError(source, `${at}.${field}`, `${JSON.stringify(value)} is not an ISO time`);
+      }
+      return value;
+    };
+    return {
+      id,
+      name,
+      short_name: text("shortName"),
+      country_code: text("countryCode"),
+      lat: lat!,
+      lon: lon!,
+      masl: number("masl"),
+      valid_from: time("validFrom"),
+      valid_to: time("validTo"),
+      county: text("county"),
+      municipality: text("municipality"),
+      wmo_id: number("wmoId", true),
+      distance_km: number("distance"),
+    };
+  });
+}

@@ -147,12 +147,20 @@ function readStatus(sourceName: string, raw: unknown, total: number): (string | 
   return status;
 }
 
+/** A JSON-stat 2.0 dataset's structure: its dimensions and categories, without the values. */
+export type JsonStatStructure = Omit<JsonStatDataset, "cells">;
+
 /**
- * Parses a JSON-stat 2.0 dataset response into tidy cells.
- * @param sourceName names the source in error messages, e.g. `SSB table 07221`.
+ * Reads the structure of a JSON-stat 2.0 dataset (`version`, `class`, `id`, `size`, `dimension`,
+ * `role`) and ignores `value`: what a metadata endpoint answers, such as PxWebApi v2's
+ * `/tables/<id>/metadata`, which is a dataset with an empty `value`.
  * @throws SourceDataError naming the JSON path at fault.
  */
-export function parseJsonStatDataset(sourceName: string, body: unknown): JsonStatDataset {
+export function parseJsonStatStructure(sourceName: string, body: unknown): JsonStatStructure {
+  return readStructure(sourceName, body).structure;
+}
+
+function readStructure(sourceName: string, body: unknown): { structure: JsonStatStructure; sizes: number[]; record: Record<string, unknown> } {
   if (!isRecord(body)) throw new SourceDataError(sourceName, "$", "is not a JSON object");
   if (body["version"] !== "2.0") throw new SourceDataError(sourceName, "version", `is ${JSON.stringify(body["version"])}, expected "2.0"`);
   if (body["class"] !== "dataset") throw new SourceDataError(sourceName, "class", `is ${JSON.stringify(body["class"])}, expected "dataset"`);
@@ -178,9 +186,27 @@ export function parseJsonStatDataset(sourceName: string, body: unknown): JsonSta
     return { id, label: optionalString(dim["label"]) ?? id, categories: readCategories(sourceName, id, dim, sizeList[i]!) };
   });
 
+  const role = body["role"];
+  const time = isRecord(role) ? role["time"] : undefined;
+  const timeDimensions = Array.isArray(time) ? time.filter((t): t is string => typeof t === "string" && ids.includes(t)) : [];
+  return {
+    structure: { label: optionalString(body["label"]), source: optionalString(body["source"]), updated: optionalString(body["updated"]), timeDimensions, dimensions },
+    sizes: sizeList,
+    record: body,
+  };
+}
+
+/**
+ * Parses a JSON-stat 2.0 dataset response into tidy cells.
+ * @param sourceName names the source in error messages, e.g. `SSB table 07221`.
+ * @throws SourceDataError naming the JSON path at fault.
+ */
+export function parseJsonStatDataset(sourceName: string, body: unknown): JsonStatDataset {
+  const { structure, sizes: sizeList, record } = readStructure(sourceName, body);
+  const { dimensions } = structure;
   const total = sizeList.reduce((a, b) => a * b, 1);
-  const values = readValues(sourceName, body["value"], total);
-  const status = readStatus(sourceName, body["status"], total);
+  const values = readValues(sourceName, record["value"], total);
+  const status = readStatus(sourceName, record["status"], total);
 
   // Row-major: the stride of dimension i is the product of the sizes after it.
   const strides = sizeList.map((_, i) => sizeList.slice(i + 1).reduce((a, b) => a * b, 1));
@@ -195,17 +221,5 @@ export function parseJsonStatDataset(sourceName: string, body: unknown): JsonSta
     });
     cells.push({ codes, labels, value: values[n]!, status: status[n]! });
   }
-
-  const role = body["role"];
-  const time = isRecord(role) ? role["time"] : undefined;
-  const timeDimensions = Array.isArray(time) ? time.filter((t): t is string => typeof t === "string" && ids.includes(t)) : [];
-
-  return {
-    label: optionalString(body["label"]),
-    source: optionalString(body["source"]),
-    updated: optionalString(body["updated"]),
-    timeDimensions,
-    dimensions,
-    cells,
-  };
+  return { ...structure, cells };
 }

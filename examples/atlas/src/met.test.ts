@@ -1,12 +1,20 @@
 /**
  * The MET compact forecast reader and the Europe/Oslo daily aggregation, against the real
- * Bergen forecast (85 steps from 2023-09-17T19:00Z), and malformed variations derived from it.
+ * Bergen forecast (85 steps from 2023-09-17T19:00Z), and malformed variations derived from it;
+ * the New York recording with its headers, and the ingest honouring `Expires` and
+ * `Last-Modified` as MET's terms require (no request before Expires, then If-Modified-Since).
  */
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { dailyWeather, osloDateOf, parseCompactForecast } from "./met.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BERGEN, cacheDecision, checkForecastLocation, dailyWeather, NEW_YORK, osloDateOf, parseCompactForecast, parseRecordedResponse } from "./met.js";
 import { SourceDataError } from "./errors.js";
-import { loadFixture, MET_BERGEN_FILE } from "./test-fixtures.js";
+import { ingestForecast, TABLES } from "./pipeline.js";
+import { createSources, type AtlasSources, type ForecastResponse } from "./sources.js";
+import { AtlasStore } from "./store.js";
+import { derive, FIXTURES_DIR, loadFixture, MET_BERGEN_FILE, MET_NEWYORK_FILE } from "./test-fixtures.js";
 
 const SOURCE = "MET locationforecast (bergen)";
 const body = loadFixture(MET_BERGEN_FILE);
@@ -104,4 +112,117 @@ void describe("malformed forecasts derived from Bergen fail with the step at fau
       assert.throws(() => parseCompactForecast(SOURCE, broken), (err: unknown) => err instanceof SourceDataError && message.test(err.message));
     });
   }
+});
+
+void describe("the New York recording and MET's caching headers", () => {
+  const recorded = parseRecordedResponse("MET locationforecast (newyork)", loadFixture(MET_NEWYORK_FILE));
+
+  void it("reads the status, Expires, Last-Modified and the forecast for New York's point", () => {
+    assert.deepEqual(recorded.headers, { expires: "Mon, 20 Jul 2020 12:14:53 GMT", lastModified: "Mon, 20 Jul 2020 11:44:31 GMT" });
+    const forecast = parseCompactForecast("MET", recorded.data);
+    assert.equal(forecast.rows.length, 82);
+    checkForecastLocation("MET", forecast, NEW_YORK);
+    assert.throws(() => checkForecastLocation("MET", forecast, BERGEN), /geometry\.coordinates: \[-74, 40\.7, 10\] is not the point asked for \(lon 5\.3199, lat 60\.3915\)/);
+  });
+
+  void it("names the field when the recording is malformed", () => {
+    const parse = (edit: (body: any) => void) => () => parseRecordedResponse("MET", derive(MET_NEWYORK_FILE, edit));
+    const at = (path: string, reason: RegExp) => (err: unknown) => err instanceof SourceDataError && err.path === path && reason.test(err.message);
+    assert.throws(parse((b) => (b.headers.Expires = "tomorrow")), at("headers.Expires", /"tomorrow" is not an HTTP date/));
+    assert.throws(parse((b) => (b.headers["Last-Modified"] = "2020-07-20T11:44:31Z")), at("headers.Last-Modified", /is not an HTTP date/));
+    assert.throws(parse((b) => delete b.headers.Expires), at("headers.Expires", /is missing; MET sends it with every forecast/));
+    assert.throws(parse((b) => (b.status_code = 304)), at("status_code", /is 304; only a recorded 200 carries a forecast/));
+    assert.throws(parse((b) => delete b.data), at("data", /is missing/));
+    assert.throws(parse((b) => (b.headers = "Expires: never")), at("headers", /is not an object/));
+  });
+
+  void it("decides from the stored headers: fetch, wait for Expires, then revalidate", () => {
+    const before = Date.parse("2020-07-20T12:00:00Z");
+    const afterExpiry = Date.parse("2020-07-20T12:15:00Z");
+    assert.deepEqual(cacheDecision(null, before), { kind: "fetch" });
+    assert.deepEqual(cacheDecision(recorded.headers, before), { kind: "fresh", until: "Mon, 20 Jul 2020 12:14:53 GMT" });
+    assert.deepEqual(cacheDecision(recorded.headers, afterExpiry), { kind: "revalidate", ifModifiedSince: "Mon, 20 Jul 2020 11:44:31 GMT" });
+    assert.deepEqual(cacheDecision({ expires: recorded.headers.expires, lastModified: null }, afterExpiry), { kind: "fetch" });
+  });
+});
+
+void describe("the forecast ingest honours Expires and If-Modified-Since", () => {
+  const root = mkdtempSync(join(tmpdir(), "atlas-met-cache-"));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const quiet = { info: () => undefined, warn: () => undefined };
+  const fixtures = createSources({ mode: "fixtures", fixturesDir: FIXTURES_DIR, userAgent: "test" });
+  /** The fixtures source, recording what each call asked. */
+  function counting(): { sources: AtlasSources; calls: (string | undefined)[] } {
+    const calls: (string | undefined)[] = [];
+    return {
+      calls,
+      sources: { ...fixtures, metForecast: (location, signal, options) => (calls.push(options?.ifModifiedSince), fixtures.metForecast(location, signal, options)) },
+    };
+  }
+
+  void it("asks once, not again before Expires, then conditionally: the recording answers 304 and the stored forecast stands", async () => {
+    const store = new AtlasStore(join(root, "newyork"));
+    const { sources, calls } = counting();
+    try {
+      const first = await ingestForecast({ sources, store, location: NEW_YORK, landing: false, log: quiet, now: Date.parse("2020-07-20T11:50:00Z") });
+      assert.deepEqual(first["rows"], { type: "int", value: 82 });
+      assert.deepEqual(first["expires"], { type: "timestamp", value: Date.parse("2020-07-20T12:14:53Z") / 1000 });
+      assert.equal(first["landing_path"], undefined, "no landing file for a location dbt does not read");
+      assert.deepEqual(store.cacheHeaders("https://api.met.no/weatherapi/locationforecast/2.0/compact?lat=40.7000&lon=-74.0000&altitude=10"), {
+        expires: "Mon, 20 Jul 2020 12:14:53 GMT",
+        lastModified: "Mon, 20 Jul 2020 11:44:31 GMT",
+      });
+
+      const early = await ingestForecast({ sources, store, location: NEW_YORK, log: quiet, now: Date.parse("2020-07-20T12:00:00Z") });
+      assert.deepEqual(calls, [undefined], "no request before Expires");
+      assert.match(String(early["cache"]?.value), /not requested: fresh until Mon, 20 Jul 2020 12:14:53 GMT/);
+      assert.deepEqual(early["rows"], { type: "int", value: 82 });
+
+      const later = await ingestForecast({ sources, store, location: NEW_YORK, log: quiet, now: Date.parse("2020-07-20T13:00:00Z") });
+      assert.deepEqual(calls, [undefined, "Mon, 20 Jul 2020 11:44:31 GMT"], "If-Modified-Since after Expires");
+      assert.match(String(later["cache"]?.value), /not modified \(304\)/);
+      assert.equal(store.readTable(TABLES.forecast(NEW_YORK), "test").length, 82);
+    } finally {
+      store.close();
+    }
+  });
+
+  void it("stores a newer forecast when the answer is 200, and asks unconditionally when the table is gone", async () => {
+    const store = new AtlasStore(join(root, "newer"));
+    const { sources, calls } = counting();
+    const newer: AtlasSources = {
+      ...sources,
+      metForecast: async (location, signal, options): Promise<ForecastResponse> => {
+        const response = await sources.metForecast(location, signal, options);
+        // A forecast MET modified after the stored one: a 200 with new headers (derived from the recording).
+        const data = loadFixture(MET_NEWYORK_FILE).data;
+        data.properties.timeseries = data.properties.timeseries.slice(0, 30);
+        return { ...response, status: 200, body: data, cache: { expires: "Mon, 20 Jul 2020 13:44:00 GMT", lastModified: "Mon, 20 Jul 2020 12:44:31 GMT" } };
+      },
+    };
+    try {
+      await ingestForecast({ sources, store, location: NEW_YORK, log: quiet, now: Date.parse("2020-07-20T11:50:00Z") });
+      const replaced = await ingestForecast({ sources: newer, store, location: NEW_YORK, log: quiet, now: Date.parse("2020-07-20T13:00:00Z") });
+      assert.deepEqual(replaced["rows"], { type: "int", value: 30 });
+      assert.equal(store.cacheHeaders("https://api.met.no/weatherapi/locationforecast/2.0/compact?lat=40.7000&lon=-74.0000&altitude=10")?.expires, "Mon, 20 Jul 2020 13:44:00 GMT");
+      store.database().exec(`DROP TABLE ${TABLES.forecast(NEW_YORK)}`);
+      await ingestForecast({ sources, store, location: NEW_YORK, log: quiet, now: Date.parse("2020-07-20T13:10:00Z") });
+      assert.deepEqual(calls, [undefined, "Mon, 20 Jul 2020 11:44:31 GMT", undefined], "without the stored forecast there is nothing to revalidate");
+    } finally {
+      store.close();
+    }
+  });
+
+  void it("leaves Bergen, recorded without headers, as it was: read every time, nothing cached", async () => {
+    const store = new AtlasStore(join(root, "bergen"));
+    const { sources, calls } = counting();
+    try {
+      await ingestForecast({ sources, store, location: BERGEN, log: quiet });
+      await ingestForecast({ sources, store, location: BERGEN, log: quiet });
+      assert.deepEqual(calls, [undefined, undefined]);
+      assert.equal(store.cacheHeaders("https://api.met.no/weatherapi/locationforecast/2.0/compact?lat=60.3915&lon=5.3199&altitude=8"), null);
+    } finally {
+      store.close();
+    }
+  });
 });

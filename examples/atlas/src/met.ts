@@ -14,12 +14,14 @@ export interface ForecastLocation {
   lon: number;
   /** Metres above sea level, when known. */
   altitude?: number;
-  /** The SSB region code the location lies in, for joins with SSB tables. */
-  ssbRegionCode: string;
+  /** The SSB region code the location lies in, for joins with SSB tables (Norwegian locations only). */
+  ssbRegionCode?: string;
 }
 
 /** Bergen, as in the fixture `met_locationforecast2_compact_bergen_2023-09-17.json` (60.3915 N, 5.3199 E, 8 m); SSB 07221 region 003 "Bergen". */
 export const BERGEN: ForecastLocation = { name: "bergen", lat: 60.3915, lon: 5.3199, altitude: 8, ssbRegionCode: "003" };
+/** New York, as in the fixture `met_locationforecast2_compact_newyork_2020-07-20_with_headers.json` (40.7 N, 74.0 W, 10 m). */
+export const NEW_YORK: ForecastLocation = { name: "newyork", lat: 40.7, lon: -74.0, altitude: 10 };
 
 export interface ForecastRow {
   /** Step time, ISO UTC. */
@@ -184,4 +186,87 @@ export function dailyWeather(rows: readonly ForecastRow[]): DailyWeatherRow[] {
     }
   }
   return [...days.values()];
+}
+
+/**
+ * The forecast is for the point asked for: MET answers for the coordinates of the request (rounded
+ * to 4 decimals), so another point means the wrong URL or a mixed-up recording.
+ * @throws SourceDataError naming `geometry.coordinates`.
+ */
+export function checkForecastLocation(sourceName: string, forecast: Pick<Forecast, "coordinates">, location: ForecastLocation): void {
+  const [lon, lat] = forecast.coordinates;
+  const near = (a: number | undefined, b: number) => a !== undefined && Math.abs(a - b) < 0.00005;
+  if (!near(lat, location.lat) || !near(lon, location.lon)) {
+    throw new SourceDataError(sourceName, "geometry.coordinates", `[${forecast.coordinates.join(", ")}] is not the point asked for (lon ${location.lon}, lat ${location.lat})`);
+  }
+}
+
+// --- caching: MET's terms (https://api.met.no/doc/TermsOfService) ----------------------------
+
+/** An HTTP date (IMF-fixdate, RFC 9110), e.g. `Mon, 20 Jul 2020 12:14:53 GMT`. */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** Milliseconds since the epoch of an HTTP date, or null when `value` is not one. */
+export function parseHttpDate(value: string): number | null {
+  if (!HTTP_DATE.test(value)) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** The caching headers of a MET answer: `Expires` (no request before it) and `Last-Modified` (sent back as `If-Modified-Since`). */
+export interface CacheHeaders {
+  /** As sent: an HTTP date. */
+  expires: string | null;
+  lastModified: string | null;
+}
+
+/**
+ * Reads `Expires` and `Last-Modified` from response headers (any letter case), validated as HTTP dates.
+ * @param at the JSON path of the headers object in a recording (`headers`), for messages.
+ * @throws SourceDataError naming the header at fault.
+ */
+export function readCacheHeaders(sourceName: string, headers: Readonly<Record<string, unknown>>, at = "headers"): CacheHeaders {
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), { name: k, value: v }]));
+  const read = (name: string): string | null => {
+    const entry = lower.get(name.toLowerCase());
+    if (entry === undefined) return null;
+    if (typeof entry.value !== "string" || parseHttpDate(entry.value) === null) {
+      throw new SourceDataError(sourceName, `${at}.${entry.name}`, `${JSON.stringify(entry.value)} is not an HTTP date like "Mon, 20 Jul 2020 12:14:53 GMT"`);
+    }
+    return entry.value;
+  };
+  return { expires: read("Expires"), lastModified: read("Last-Modified") };
+}
+
+/**
+ * A recorded MET answer with its headers, `{status_code, headers, data}` (as the New York fixture
+ * holds it): the status must be 200 and the caching headers HTTP dates.
+ * @throws SourceDataError naming the field at fault.
+ */
+export function parseRecordedResponse(sourceName: string, body: unknown): { headers: CacheHeaders; data: unknown } {
+  if (!isRecord(body)) throw new SourceDataError(sourceName, "$", "is not a JSON object");
+  if (body["status_code"] !== 200) throw new SourceDataError(sourceName, "status_code", `is ${JSON.stringify(body["status_code"])}; only a recorded 200 carries a forecast`);
+  const headers = body["headers"];
+  if (!isRecord(headers)) throw new SourceDataError(sourceName, "headers", "is not an object");
+  const cache = readCacheHeaders(sourceName, headers);
+  if (cache.expires === null) throw new SourceDataError(sourceName, "headers.Expires", "is missing; MET sends it with every forecast");
+  if (!("data" in body)) throw new SourceDataError(sourceName, "data", "is missing");
+  return { headers: cache, data: body["data"] };
+}
+
+/** What to do about a forecast given the caching headers stored from the last answer. */
+export type CacheDecision =
+  | { kind: "fresh"; until: string }
+  | { kind: "revalidate"; ifModifiedSince: string }
+  | { kind: "fetch" };
+
+/**
+ * MET's terms: do not ask again before `Expires`; after it, ask with `If-Modified-Since` set to the
+ * last `Last-Modified`, and a 304 means the stored forecast still stands.
+ */
+export function cacheDecision(stored: CacheHeaders | null, now: number): CacheDecision {
+  if (stored === null) return { kind: "fetch" };
+  const expires = stored.expires === null ? null : parseHttpDate(stored.expires);
+  if (expires !== null && now < expires) return { kind: "fresh", until: stored.expires! };
+  return stored.lastModified === null ? { kind: "fetch" } : { kind: "revalidate", ifModifiedSince: stored.lastModified };
 }

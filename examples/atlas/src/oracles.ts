@@ -31,7 +31,7 @@ export function joinDailyOverview(days: readonly DailyWeatherRow[], house: reado
     const row: Row = {
       date: d.date,
       location: location.name,
-      region_code: location.ssbRegionCode,
+      region_code: location.ssbRegionCode ?? null,
       region,
       quarter,
       temperature_min: d.temperature_min,

@@ -1,7 +1,8 @@
 /**
  * SSB's release calendar (RSS 2.0 with the `ssbrss` namespace: date, shortname, subject, contact,
- * tableid) and the decision the Atlas release sensor makes from it: which releases of a table
- * have appeared since the last one seen (the cursor), and which partition each one refreshes.
+ * tableid) and the decision the Atlas release sensor makes from it: which releases of the tables
+ * it follows have appeared since the last one seen (the cursor), and what each one refreshes (the
+ * year partition it covers, or the whole table).
  * Pure functions: the sensor in definitions.ts fetches the feed and passes the clock in.
  */
 import { XMLParser } from "fast-xml-parser";
@@ -108,43 +109,64 @@ export function releaseYear(release: Pick<Release, "title">): string | null {
   return years?.[years.length - 1] ?? null;
 }
 
+/** A table the sensor follows: its releases request a partition (the year a release covers) or, unpartitioned, the whole table. */
+export interface FollowedTable {
+  tableId: string;
+  /** The year partitions the table's ingest has; null: the ingest is not partitioned. */
+  partitions: readonly string[] | null;
+}
+
 export interface ReleaseDecision {
-  runRequests: { runKey: string; partitionKey: string; tags: Record<string, string> }[];
+  runRequests: { runKey: string; tableId: string; partitionKey: string | null; tags: Record<string, string> }[];
   skipReason?: string;
   /** Undefined: leave the cursor where it is. */
   cursor?: string;
 }
 
+const named = (tables: readonly FollowedTable[]): string => `${tables.length === 1 ? "table" : "tables"} ${tables.map((t) => t.tableId).join(", ")}`;
+
 /**
- * Which runs the calendar calls for now. Only releases of `tableId` published at or before `now`
- * count. Without a cursor (first tick) only the newest of them is acted on, so turning the sensor
- * on does not re-ingest the whole history. Each newer release requests the partition of the year
- * it covers, keyed by its guid (run keys make a retried tick harmless); a release covering a year
- * outside `partitions` moves the cursor without a run.
+ * Which runs the calendar calls for now. Only releases of the followed tables published at or
+ * before `now` count. Without a cursor (first tick) only the newest release of each table is
+ * acted on, so turning the sensor on does not re-ingest the whole history. Each newer release
+ * requests its table — for a partitioned table the partition of the year it covers — keyed by its
+ * guid (run keys make a retried tick harmless); a release covering a year outside the table's
+ * `partitions` moves the cursor without a run. One cursor covers every followed table.
  */
-export function decideReleases(args: { releases: Release[]; tableId: string; partitions: readonly string[]; cursor: string | null; now: number }): ReleaseDecision {
-  const { tableId, partitions, now } = args;
-  const appeared = args.releases.filter((r) => r.tableIds.includes(tableId) && r.releasedAt <= now).sort(compare);
-  const newest = appeared[appeared.length - 1];
-  if (newest === undefined) return { runRequests: [], skipReason: `no release of table ${tableId} has appeared yet` };
+export function decideReleases(args: { releases: Release[]; tables: readonly FollowedTable[]; cursor: string | null; now: number }): ReleaseDecision {
+  const { tables, now } = args;
+  // One release may update several followed tables: each (release, table) is a request of its own.
+  const appeared = args.releases
+    .filter((r) => r.releasedAt <= now)
+    .sort(compare)
+    .flatMap((release) => tables.filter((t) => release.tableIds.includes(t.tableId)).map((table) => ({ release, table })));
+  if (appeared.length === 0) return { runRequests: [], skipReason: `no release of ${named(tables)} has appeared yet` };
   const last = args.cursor === null ? null : decodeReleaseCursor(args.cursor);
-  const fresh = last === null ? [newest] : appeared.filter((r) => compare(r, last) > 0);
-  if (fresh.length === 0) return { runRequests: [], skipReason: `no release of table ${tableId} since ${last?.guid ?? "?"}` };
+  const fresh =
+    last === null
+      ? appeared.filter((pair, i) => !appeared.slice(i + 1).some((later) => later.table === pair.table))
+      : appeared.filter((pair) => compare(pair.release, last) > 0);
+  if (fresh.length === 0) return { runRequests: [], skipReason: `no release of ${named(tables)} since ${last?.guid ?? "?"}` };
   const runRequests: ReleaseDecision["runRequests"] = [];
   const ignored: string[] = [];
-  for (const release of fresh) {
+  for (const { release, table } of fresh) {
+    const request = {
+      runKey: `${release.guid}:${table.tableId}`,
+      tableId: table.tableId,
+      tags: { "atlas/release": release.guid, "atlas/released_at": new Date(release.releasedAt).toISOString(), "atlas/table": table.tableId },
+    };
+    if (table.partitions === null) {
+      runRequests.push({ ...request, partitionKey: null });
+      continue;
+    }
     const year = releaseYear(release);
-    if (year === null || !partitions.includes(year)) {
+    if (year === null || !table.partitions.includes(year)) {
       ignored.push(`${release.guid} (${year ?? "no year in its title"})`);
       continue;
     }
-    runRequests.push({
-      runKey: release.guid,
-      partitionKey: year,
-      tags: { "atlas/release": release.guid, "atlas/released_at": new Date(release.releasedAt).toISOString() },
-    });
+    runRequests.push({ ...request, partitionKey: year });
   }
-  const cursor = encodeReleaseCursor(fresh[fresh.length - 1]!);
+  const cursor = encodeReleaseCursor(fresh[fresh.length - 1]!.release);
   if (runRequests.length === 0) return { runRequests, skipReason: `new releases cover no known partition: ${ignored.join(", ")}`, cursor };
   return { runRequests, cursor };
 }

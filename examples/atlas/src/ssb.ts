@@ -54,6 +54,21 @@ export function yearsInDataset(dataset: JsonStatDataset, sourceName: string): st
   return [...years].sort();
 }
 
+/** Every cell of the dataset as a raw row (columns as `rawColumns` names them), nulls and status included. */
+export function rawRows(dataset: JsonStatDataset, sourceName: string): RawRow[] {
+  rawColumns(dataset, sourceName);
+  return dataset.cells.map((cell) => {
+    const row: RawRow = {};
+    for (const dim of dataset.dimensions) {
+      row[dim.id] = cell.codes[dim.id]!;
+      row[`${dim.id}_label`] = cell.labels[dim.id]!;
+    }
+    row["value"] = cell.value;
+    row["status"] = cell.status;
+    return row;
+  });
+}
+
 /**
  * The raw rows of one year: every cell whose period falls in `year`, nulls and status included
  * (the raw layer keeps what the source said).
@@ -63,19 +78,7 @@ export function yearsInDataset(dataset: JsonStatDataset, sourceName: string): st
  */
 export function rawRowsForYear(dataset: JsonStatDataset, sourceName: string, year: string): RawRow[] {
   const timeId = timeDimension(dataset, sourceName);
-  rawColumns(dataset, sourceName);
-  const rows: RawRow[] = [];
-  for (const cell of dataset.cells) {
-    if (yearOfPeriod(cell.codes[timeId]!) !== year) continue;
-    const row: RawRow = {};
-    for (const dim of dataset.dimensions) {
-      row[dim.id] = cell.codes[dim.id]!;
-      row[`${dim.id}_label`] = cell.labels[dim.id]!;
-    }
-    row["value"] = cell.value;
-    row["status"] = cell.status;
-    rows.push(row);
-  }
+  const rows = rawRows({ ...dataset, cells: dataset.cells.filter((cell) => yearOfPeriod(cell.codes[timeId]!) === year) }, sourceName);
   if (rows.length === 0) {
     const periods = dataset.dimensions.find((d) => d.id === timeId)!.categories.map((c) => c.code);
     throw new SourceDataError(

@@ -88,6 +88,30 @@ export class AtlasStore {
     })();
   }
 
+  /**
+   * The caching headers stored from the last answer of `url` (MET's `Expires`, `Last-Modified`),
+   * or null. Kept in atlas.sqlite beside the data they describe, so a fresh data folder asks again.
+   */
+  cacheHeaders(url: string): { expires: string | null; lastModified: string | null } | null {
+    const db = this.database();
+    db.exec(HTTP_CACHE_TABLE);
+    const row = db.prepare("SELECT expires, last_modified FROM http_cache WHERE url = ?").get(url) as { expires: string | null; last_modified: string | null } | undefined;
+    return row === undefined ? null : { expires: row.expires, lastModified: row.last_modified };
+  }
+
+  /** Stores the caching headers of the latest answer of `url` (both null: forget them). */
+  saveCacheHeaders(url: string, headers: { expires: string | null; lastModified: string | null }): void {
+    const db = this.database();
+    db.exec(HTTP_CACHE_TABLE);
+    if (headers.expires === null && headers.lastModified === null) {
+      db.prepare("DELETE FROM http_cache WHERE url = ?").run(url);
+      return;
+    }
+    db.prepare(
+      "INSERT INTO http_cache (url, expires, last_modified, saved_at) VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET expires = excluded.expires, last_modified = excluded.last_modified, saved_at = excluded.saved_at",
+    ).run(url, headers.expires, headers.lastModified, new Date().toISOString());
+  }
+
   tableExists(table: string): boolean {
     return this.database().prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
   }
@@ -148,6 +172,8 @@ export class AtlasStore {
       });
   }
 }
+
+const HTTP_CACHE_TABLE = "CREATE TABLE IF NOT EXISTS http_cache (url TEXT PRIMARY KEY, expires TEXT, last_modified TEXT, saved_at TEXT NOT NULL)";
 
 function quoteIdent(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`${JSON.stringify(name)} is not a safe SQL identifier`);
