@@ -31,9 +31,11 @@ if (selected.length === 0) {
 const solo = selected.filter((f) => f.endsWith(".solo.test.js"));
 const shared = selected.filter((f) => !f.endsWith(".solo.test.js"));
 let status = 0;
-for (const [files, concurrency] of [[shared, 2], [solo, 1]]) {
+// The runner's timeout bounds a whole file: 2 minutes for the others, 15 for a solo file (whose
+// steps carry timeouts of their own, so a stuck step still fails naming itself).
+for (const [files, concurrency, timeoutMs] of [[shared, 2, 120_000], [solo, 1, 900_000]]) {
   if (files.length === 0) continue;
-  const result = spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency}`, "--test-timeout=120000", ...files], { stdio: "inherit" });
+  const result = spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency}`, `--test-timeout=${timeoutMs}`, ...files], { stdio: "inherit" });
   if ((result.status ?? 1) !== 0) status = result.status ?? 1;
 }
 process.exit(status);
