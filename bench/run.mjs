@@ -21,6 +21,7 @@ const benches = [
   ["dbt-run", () => import("./dbt-run.mjs")],
   ["partitions", () => import("./partitions.mjs")],
   ["automation", () => import("./automation.mjs")],
+  ["ui-lineage", () => import("./ui-lineage.mjs")],
 ];
 
 const results = [];

@@ -119,6 +119,14 @@ export function screenshotPath(name: string): string {
   return join(SCREENSHOTS, `${name}.png`);
 }
 
+/** Screenshots kept for a reviewer by the accessibility and layout checks (git-ignored like test-artifacts/screenshots). */
+export const UI_ARTIFACTS = join(REPO, "test-artifacts", "ui");
+
+export function uiArtifactPath(name: string): string {
+  mkdirSync(UI_ARTIFACTS, { recursive: true });
+  return join(UI_ARTIFACTS, `${name}.png`);
+}
+
 /** RSS in bytes of a process and all its descendants (Linux /proc). */
 export function treeRss(pid: number): number {
   const children = new Map<number, number[]>();

@@ -5,6 +5,7 @@ import { gql, graphql, useViewer } from "./api.js";
 import { AssetPage } from "./features/assets/AssetPage.js";
 import { Catalog } from "./features/assets/Catalog.js";
 import { AutomationPage, AutomationTickPage } from "./features/automation/Automation.js";
+import { BackfillPage, Backfills } from "./features/backfills/Backfills.js";
 import { InstigatorPage, Instigators } from "./features/instigators/Instigators.js";
 import { Lineage } from "./features/lineage/Lineage.js";
 import { Locations } from "./features/locations/Locations.js";
@@ -21,6 +22,7 @@ const NAV: Array<[string, string]> = [
   ["/assets", "Assets"],
   ["/lineage", "Lineage"],
   ["/runs", "Runs"],
+  ["/backfills", "Backfills"],
   ["/schedules", "Schedules"],
   ["/sensors", "Sensors"],
   ["/automation", "Automation"],
@@ -30,10 +32,19 @@ const NAV: Array<[string, string]> = [
 
 const SEARCH = graphql(`query Search($text: String!) { search(text: $text, first: 12) { kind label path } }`);
 
+/**
+ * The global search: a combobox over assets, runs (by id or its first characters), schedules,
+ * sensors and locations, ranked by the server. Arrow keys move through the hits, Enter opens the
+ * highlighted one (the first by default), Escape or a click elsewhere closes the list.
+ */
 function SearchBox() {
   const [text, setText] = useState("");
   const [hits, setHits] = useState<SearchQuery["search"]>([]);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLSelectElement;
@@ -42,44 +53,100 @@ function SearchBox() {
         input.current?.focus();
       }
     };
+    // A press outside the search closes the list (the text stays, to reopen on focus).
+    const onPointer = (event: PointerEvent) => {
+      if (box.current && !box.current.contains(event.target as Node)) setOpen(false);
+    };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    document.addEventListener("pointerdown", onPointer);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      document.removeEventListener("pointerdown", onPointer);
+    };
   }, []);
   useEffect(() => {
     if (text.trim() === "") {
       setHits([]);
-      return;
+      setError(null);
+      return undefined;
     }
+    let live = true;
     const timer = setTimeout(() => {
-      gql(SEARCH, { text }).then((d) => setHits(d.search)).catch(() => setHits([]));
+      gql(SEARCH, { text }).then(
+        (d) => {
+          if (!live) return;
+          setHits(d.search);
+          setActive(0);
+          setError(null);
+        },
+        (e: unknown) => {
+          if (!live) return;
+          setHits([]);
+          setError(`Search failed: ${(e as Error).message}`);
+        },
+      );
     }, 120);
-    return () => clearTimeout(timer);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [text]);
   const go = (path: string) => {
     setText("");
+    setOpen(false);
     input.current?.blur();
     navigate(path);
   };
+  const shown = open && text.trim() !== "";
   return (
-    <div className="search">
+    <div className="search" ref={box}>
       <input
         ref={input}
+        role="combobox"
+        aria-expanded={shown && hits.length > 0}
+        aria-controls="search-hits"
+        aria-autocomplete="list"
+        aria-activedescendant={shown && hits[active] ? `search-hit-${active}` : undefined}
         placeholder="Search  ( / )"
-        aria-label="Search"
+        aria-label="Search assets, runs, schedules and sensors"
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onFocus={() => setOpen(true)}
+        onChange={(e) => {
+          setText(e.target.value);
+          setOpen(true);
+        }}
         onKeyDown={(e) => {
-          if (e.key === "Enter" && hits[0]) go(hits[0].path);
-          if (e.key === "Escape") setText("");
+          if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+            e.preventDefault();
+            setOpen(true);
+            if (hits.length > 0) setActive((i) => (i + (e.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length);
+          } else if (e.key === "Enter") {
+            const hit = hits[active] ?? hits[0];
+            if (hit) go(hit.path);
+          } else if (e.key === "Escape") {
+            if (shown) setOpen(false);
+            else setText("");
+          } else if (e.key === "Tab") setOpen(false);
         }}
       />
-      {hits.length > 0 && (
-        <ul className="search-hits">
-          {hits.map((h) => (
-            <li key={h.kind + h.path + h.label}>
-              <button onClick={() => go(h.path)}>
-                <span className="muted">{h.kind}</span> {h.label}
-              </button>
+      {shown && (hits.length > 0 || error) && (
+        <ul className="search-hits" id="search-hits" role="listbox" aria-label="Search results" data-testid="search-hits">
+          {error && <li className="error" role="presentation">{error}</li>}
+          {hits.map((h, i) => (
+            <li
+              key={h.kind + h.path + h.label}
+              id={`search-hit-${i}`}
+              role="option"
+              aria-selected={i === active}
+              data-testid="search-hit"
+              onPointerEnter={() => setActive(i)}
+              // pointerdown, not click: the input keeps focus, and the outside-press handler sees a press inside.
+              onPointerDown={(e) => {
+                e.preventDefault();
+                go(h.path);
+              }}
+            >
+              <span className="kind">{h.kind}</span> {h.label}
             </li>
           ))}
         </ul>
@@ -109,6 +176,8 @@ function Page() {
   if (path === "/lineage") return <Lineage />;
   if (path === "/runs") return <Runs />;
   if (path.startsWith("/runs/")) return <RunPage runId={path.slice("/runs/".length)} />;
+  if (path === "/backfills") return <Backfills />;
+  if (path.startsWith("/backfills/")) return <BackfillPage id={path.slice("/backfills/".length)} />;
   if (path === "/schedules") return <Instigators kind="schedule" />;
   if (path === "/sensors") return <Instigators kind="sensor" />;
   if (path.startsWith("/schedules/") || path.startsWith("/sensors/")) return <InstigatorPage id={path.slice(path.indexOf("/", 1) + 1)} />;

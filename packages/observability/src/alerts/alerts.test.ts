@@ -6,18 +6,27 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AddressInfo } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { InvalidConfigError } from "@flyt/core";
 import { compileAlertsConfig } from "./config.js";
 import { AlertEngine } from "./engine.js";
-import { signatureFor } from "./channels.js";
+import { deliver, signatureFor } from "./channels.js";
 import { MemoryAlertRecorder, type Alert, type AlertSignal } from "./types.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../testing/webhook-receiver.js";
 
 /** A webhook receiver whose first `failFirst` requests answer 503 (a receiver that is briefly down). */
 function receiver(failFirst = 0): Promise<WebhookReceiver> {
   return startWebhookReceiver((_request, index) => (index < failFirst ? 503 : 200));
+}
+
+/** A local port nothing listens on (bound, then released): connecting to it is refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 type FreshnessSignal = Extract<AlertSignal, { kind: "freshness" }>;
@@ -180,13 +189,14 @@ test("email over SMTP to a local server: subject and text; error-severity checks
 
 test("delivery retries with backoff, then records the failure; the rate limit suppresses and records", async () => {
   const flaky = await receiver(2);
+  const refused = await closedPort();
   try {
     const config = compileAlertsConfig({
       groupWindowSeconds: 0,
       maxAttempts: 3,
       retryDelayMs: 50,
       rateLimit: 2,
-      channels: { hook: { type: "webhook", url: flaky.url }, dead: { type: "webhook", url: "http://127.0.0.1:9/unreachable" } },
+      channels: { hook: { type: "webhook", url: flaky.url }, dead: { type: "webhook", url: `http://127.0.0.1:${refused}/unreachable` } },
       rules: [
         { name: "loads", on: "location_load_failure", channels: ["hook"] },
         { name: "loads-dead", on: "location_load_failure", locations: ["weather"], channels: ["dead"] },
@@ -206,7 +216,8 @@ test("delivery retries with backoff, then records the failure; the rate limit su
     const failed = recorder.entries.find((e) => e.rule === "loads-dead");
     assert.equal(failed?.outcome, "failed");
     assert.equal(failed?.attempts, 3);
-    assert.ok((failed?.error ?? "").length > 0);
+    // Not undici's bare "fetch failed": the host, what went wrong and the error code with the address.
+    assert.equal(failed?.error, `POST to 127.0.0.1:${refused} failed: connection refused (ECONNREFUSED 127.0.0.1:${refused})`);
 
     engine.notify({ kind: "location_load_failure", location: "atlas", error: "another error", at: 3 });
     await engine.flush();
@@ -214,6 +225,37 @@ test("delivery retries with backoff, then records the failure; the rate limit su
     assert.equal(flaky.received.length, 2);
   } finally {
     await flaky.close();
+  }
+});
+
+test("delivery errors say what failed: HTTP status and host, DNS, SMTP refused — not fetch's bare \"fetch failed\"", async () => {
+  const alert: Alert = { version: 1, id: "a1", rule: "leader", kind: "leader_lost", status: "firing", title: "t", summary: "s", items: [], url: null, createdAt: "2025-01-01T00:00:00Z", count: 1 };
+  const down = await receiver(10);
+  const refused = await closedPort();
+  try {
+    const config = compileAlertsConfig({
+      channels: {
+        down: { type: "webhook", url: `${down.url}/hooks/secret-token` },
+        nowhere: { type: "webhook", url: "https://flyt-no-such-host.invalid/services/T0/B0/x" },
+        mail: { type: "email", host: "127.0.0.1", port: refused, from: "flyt@example.org", to: ["oncall@example.org"] },
+      },
+      rules: [{ name: "leader", on: "leader_lost", channels: ["down", "nowhere", "mail"] }],
+    });
+    const failure = async (name: string): Promise<string> => {
+      try {
+        await deliver(config.channels.get(name)!, alert);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "delivered";
+    };
+    const host = new URL(down.url).host;
+    assert.equal(await failure("down"), `HTTP 503 Service Unavailable from ${host}: unavailable`);
+    assert.match(await failure("nowhere"), /^POST to flyt-no-such-host\.invalid failed: (host not found|DNS lookup failed \(temporary\)) \((ENOTFOUND|EAI_AGAIN) flyt-no-such-host\.invalid\)$/);
+    assert.match(await failure("mail"), new RegExp(`^SMTP to 127\\.0\\.0\\.1:${refused} failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${refused} \\[E[A-Z]+\\]$`));
+    assert.doesNotMatch(await failure("down"), /secret-token/, "the URL's path (a token) stays out of the message");
+  } finally {
+    await down.close();
   }
 });
 

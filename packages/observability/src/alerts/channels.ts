@@ -43,6 +43,8 @@ export async function deliver(channel: CompiledChannel, alert: Alert): Promise<v
       });
       try {
         await transport.sendMail({ from: channel.from, to: channel.to, subject: `[Flyt] ${alert.title}`, text: emailText(alert) });
+      } catch (error) {
+        throw new AlertDeliveryError(`SMTP to ${channel.host}:${channel.port} failed: ${describeSmtpError(error)}`, { cause: error });
       } finally {
         transport.close();
       }
@@ -52,9 +54,92 @@ export async function deliver(channel: CompiledChannel, alert: Alert): Promise<v
 }
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<void> {
-  const response = await fetch(url, { method: "POST", body, headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const host = hostOf(url);
+  let response: Response;
+  try {
+    response = await fetch(url, { method: "POST", body, headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (error) {
+    // undici says only "fetch failed"; the reason (refused, DNS, TLS, timeout) is in its cause.
+    throw new AlertDeliveryError(`POST to ${host} failed: ${describeNetworkError(error)}`, { cause: error });
+  }
   const text = await response.text().catch(() => "");
-  if (!response.ok) throw new Error(`HTTP ${response.status} from ${new URL(url).host}${text ? `: ${text.slice(0, 200)}` : ""}`);
+  if (!response.ok) throw new AlertDeliveryError(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} from ${host}${text ? `: ${text.slice(0, 200)}` : ""}`);
+}
+
+/** A channel refused or could not be reached; the message names the host and the cause (never the URL's path, which may hold a token). */
+export class AlertDeliveryError extends Error {
+  override name = "AlertDeliveryError";
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+/**
+ * "connection refused (ECONNREFUSED 127.0.0.1:9)", "timed out after 10 s", "host not found
+ * (ENOTFOUND hooks.example)": the error codes and addresses nested in fetch's `cause` chain.
+ */
+export function describeNetworkError(error: unknown): string {
+  const chain: Array<Record<string, unknown>> = [];
+  for (let e: unknown = error; e !== null && typeof e === "object" && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e as Record<string, unknown>);
+  const top = chain[0];
+  if (top === undefined) return String(error);
+  if (top.name === "TimeoutError" || top.name === "AbortError") return `timed out after ${TIMEOUT_MS / 1000} s`;
+  // The deepest error that carries a code says most (undici wraps AggregateErrors of each address).
+  const coded = [...chain].reverse().find((e) => typeof e.code === "string") ?? firstAggregated(chain);
+  if (coded !== undefined) {
+    const code = String(coded.code);
+    const where = typeof coded.address === "string" ? ` ${coded.address}${typeof coded.port === "number" ? `:${coded.port}` : ""}` : typeof coded.hostname === "string" ? ` ${coded.hostname}` : "";
+    const words = NETWORK_CODES[code];
+    if (words) return `${words} (${code}${where})`;
+    const message = typeof coded.message === "string" ? coded.message : code;
+    return `${message}${where && !message.includes(where.trim()) ? ` (${where.trim()})` : ""}`;
+  }
+  const deepest = chain[chain.length - 1]!;
+  const message = [deepest.message, top.message].find((m) => typeof m === "string");
+  return typeof message === "string" ? message : String(error);
+}
+
+function firstAggregated(chain: Array<Record<string, unknown>>): Record<string, unknown> | undefined {
+  for (const e of chain) {
+    const errors = e.errors;
+    if (Array.isArray(errors)) {
+      const first = errors.find((x: unknown) => x !== null && typeof x === "object" && typeof (x as { code?: unknown }).code === "string");
+      if (first) return first as Record<string, unknown>;
+    }
+  }
+  return undefined;
+}
+
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "DNS lookup failed (temporary)",
+  ETIMEDOUT: "connection timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+  UND_ERR_SOCKET: "socket closed by the server",
+  UND_ERR_HEADERS_TIMEOUT: "no response headers in time",
+  CERT_HAS_EXPIRED: "TLS certificate expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "self-signed TLS certificate",
+  SELF_SIGNED_CERT_IN_CHAIN: "self-signed TLS certificate in chain",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "TLS certificate not verifiable",
+  ERR_TLS_CERT_ALTNAME_INVALID: "TLS certificate does not match the host",
+};
+
+/** nodemailer's errors carry a code (ECONNECTION, EAUTH, EENVELOPE) and the server's reply code. */
+function describeSmtpError(error: unknown): string {
+  const e = (error ?? {}) as { message?: unknown; code?: unknown; responseCode?: unknown; cause?: unknown };
+  const parts = [typeof e.code === "string" ? e.code : null, typeof e.responseCode === "number" ? `reply ${e.responseCode}` : null].filter(Boolean);
+  const message = typeof e.message === "string" ? e.message : String(error);
+  const network = e.cause !== undefined ? ` (${describeNetworkError(e.cause)})` : "";
+  return `${message}${parts.length > 0 ? ` [${parts.join(", ")}]` : ""}${network}`;
 }
 
 /** Slack Block Kit message: headline, summary, up to 10 items, and a link into the UI. */

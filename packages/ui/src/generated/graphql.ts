@@ -25,9 +25,79 @@ export type AssetStatus =
   | 'MATERIALIZED'
   | 'NEVER_MATERIALIZED';
 
+/** Which partitions a backfill targets; give the fields its kind needs. */
+export type BackfillPartitionsInput = {
+  backfillId?: string | null | undefined;
+  from?: string | null | undefined;
+  keys?: Array<string> | null | undefined;
+  kind: BackfillPartitionsKind;
+  to?: string | null | undefined;
+};
+
+export type BackfillPartitionsKind =
+  /** Every partition that exists now. */
+  | 'ALL'
+  /** The targets that failed, were skipped or canceled in backfill 'backfillId' (default: the newest backfill of the same selection). */
+  | 'FAILED'
+  /** The keys listed in 'keys'. */
+  | 'KEYS'
+  /** Every partition never materialized. */
+  | 'MISSING'
+  /** The keys from 'from' to 'to' inclusive. */
+  | 'RANGE';
+
+export type BackfillPolicyInput = {
+  kind: BackfillPolicyKind;
+  maxPartitionsPerRun?: number | null | undefined;
+};
+
+export type BackfillPolicyKind =
+  /** One run per at most maxPartitionsPerRun partitions (default 1). */
+  | 'MULTI_RUN'
+  /** One run over the whole range. */
+  | 'SINGLE_RUN';
+
+export type BackfillStatus =
+  | 'CANCELED'
+  /** An operator canceled it; its runs are being canceled. */
+  | 'CANCELING'
+  /** Every target done; some failed or were skipped. */
+  | 'COMPLETED_FAILED'
+  /** Every target materialized. */
+  | 'COMPLETED_SUCCESS'
+  /** It could not be planned ('error' says why). */
+  | 'FAILED'
+  /** Planned; launching runs. */
+  | 'IN_PROGRESS'
+  /** Stored; the daemon has not planned it yet. */
+  | 'REQUESTED';
+
+export type BackfillTargetStatus =
+  | 'CANCELED'
+  | 'FAILED'
+  /** In a run that has not ended. */
+  | 'LAUNCHED'
+  | 'MATERIALIZED'
+  /** Planned, not launched yet. */
+  | 'REQUESTED'
+  /** Not launched: an upstream target failed or was canceled. */
+  | 'SKIPPED';
+
 export type InstigatorStatus =
   | 'RUNNING'
   | 'STOPPED';
+
+export type LaunchBackfillInput = {
+  /** Runs of this backfill the queue lets run at once (null: only the queue's own limits). */
+  maxConcurrentRuns?: number | null | undefined;
+  partitions: BackfillPartitionsInput;
+  /** Overrides every selected asset's own backfill policy. */
+  policy?: BackfillPolicyInput | null | undefined;
+  /** Selection syntax (docs/selection.md); may span code locations. */
+  selection: string;
+  /** Added to every run of the backfill (keys under flyt/ are refused). */
+  tags?: Array<TagInput> | null | undefined;
+};
 
 export type PartitionStatusValue =
   /** Its newest run failed after its last materialization. */
@@ -83,7 +153,7 @@ export type AssetQueryVariables = Exact<{
 }>;
 
 
-export type AssetQuery = { asset: { key: string, location: string, group: string, description: string | null, owners: Array<string>, kinds: Array<string>, codeVersion: string | null, dataVersion: string | null, status: AssetStatus, freshnessPolicy: string | null, deps: Array<string>, dependents: Array<string>, sync: { state: SyncState, causes: Array<{ kind: string, message: string, upstream: string | null }> }, tags: Array<{ key: string, value: string }>, upstreamDependencies: Array<{ key: string, partitionMapping: { description: string, declared: boolean } | null }>, partitions: { kind: string, keys: Array<string> | null, cadence: string | null, timezone: string | null, start: string | null, format: string | null, name: string | null } | null, partitionStatus: { total: number, materialized: number, failed: number, missing: number, missingRanges: Array<{ startKey: string, endKey: string, count: number }>, partitions: { nodes: Array<{ key: string, status: PartitionStatusValue, runId: string | null }> } } | null, checks: Array<{ name: string, description: string | null, blocking: boolean, passed: boolean | null, severity: string | null, timestamp: number | null, runId: string | null }>, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, schedules: Array<{ id: string, name: string, cron: string }>, sensors: Array<{ id: string, name: string }>, latestRun: { runId: string, status: RunStatus } | null, materializations: { nodes: Array<{ eventId: number, runId: string, timestamp: number, partition: string | null, metadata: Array<{ label: string, type: string, text: string, number: number | null }> }> } } | null };
+export type AssetQuery = { asset: { key: string, location: string, group: string, description: string | null, owners: Array<string>, kinds: Array<string>, codeVersion: string | null, dataVersion: string | null, status: AssetStatus, freshnessPolicy: string | null, deps: Array<string>, dependents: Array<string>, sync: { state: SyncState, causes: Array<{ kind: string, message: string, upstream: string | null }> }, tags: Array<{ key: string, value: string }>, upstreamDependencies: Array<{ key: string, partitionMapping: { description: string, declared: boolean } | null }>, partitions: { kind: string, keys: Array<string> | null, cadence: string | null, timezone: string | null, start: string | null, format: string | null, name: string | null } | null, partitionStatus: { total: number, materialized: number, failed: number, missing: number, missingRanges: Array<{ startKey: string, endKey: string, count: number }>, partitions: { nodes: Array<{ key: string, status: PartitionStatusValue, runId: string | null }> } } | null, checks: Array<{ name: string, description: string | null, blocking: boolean, passed: boolean | null, severity: string | null, timestamp: number | null, runId: string | null }>, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, schedules: Array<{ id: string, name: string, cron: string }>, sensors: Array<{ id: string, name: string }>, latestRun: { runId: string, status: RunStatus } | null, materializations: { nodes: Array<{ eventId: number, runId: string, timestamp: number, partition: string | null, metadata: Array<{ label: string, type: string, text: string, number: number | null, json: string }> }> } } | null };
 
 export type AssetAutomationQueryVariables = Exact<{
   key: string;
@@ -112,11 +182,20 @@ export type LaunchMutation = { launchRun:
 
 export type CatalogQueryVariables = Exact<{
   filter?: AssetFilter | null | undefined;
+  first?: number | null | undefined;
   after?: string | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type CatalogQuery = { assets: { totalCount: number, endCursor: string | null, hasNextPage: boolean, nodes: Array<{ key: string, group: string, location: string, kinds: Array<string>, status: AssetStatus, freshnessPolicy: string | null, sync: { state: SyncState, causes: Array<{ kind: string, message: string, upstream: string | null }> }, latestMaterialization: { timestamp: number, runId: string } | null, partitionStatus: { total: number, materialized: number } | null, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, checks: Array<{ name: string, passed: boolean | null, severity: string | null }> }> }, locations: Array<{ name: string }> };
+export type CatalogQuery = { assets: { totalCount: number, endCursor: string | null, hasNextPage: boolean, startCursor: string | null, hasPreviousPage: boolean, nodes: Array<{ key: string, group: string, location: string, kinds: Array<string>, status: AssetStatus, freshnessPolicy: string | null, sync: { state: SyncState, causes: Array<{ kind: string, message: string, upstream: string | null }> }, latestMaterialization: { timestamp: number, runId: string } | null, partitionStatus: { total: number, materialized: number } | null, freshness: { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string } | null, checks: Array<{ name: string, passed: boolean | null, severity: string | null }> }> }, locations: Array<{ name: string }> };
+
+export type CatalogResolveSelectionQueryVariables = Exact<{
+  selection: string;
+}>;
+
+
+export type CatalogResolveSelectionQuery = { assetGraph: { nodes: Array<{ key: string }> } };
 
 export type MaterializeUnsyncedMutationVariables = Exact<{
   selection?: string | null | undefined;
@@ -161,6 +240,50 @@ export type AutomationConditionNodeFieldsFragment = { id: number, parentId: numb
 
 export type AutomationResultNodeFieldsFragment = { id: number, parentId: number | null, depth: number, kind: string, description: string, trueCount: number, detail: string | null };
 
+export type BackfillCountsFieldsFragment = { total: number, requested: number, queued: number, inProgress: number, materialized: number, failed: number, skipped: number, canceled: number };
+
+export type BackfillPartitionSetFieldsFragment = { kind: string, from: string | null, to: string | null, keys: Array<string> | null, backfillId: string | null };
+
+export type BackfillsQueryVariables = Exact<{
+  statuses?: Array<BackfillStatus> | BackfillStatus | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type BackfillsQuery = { backfills: { endCursor: string | null, hasNextPage: boolean, nodes: Array<{ id: string, status: BackfillStatus, selection: string, requestedBy: string | null, createdAt: number, endedAt: number | null, error: string | null, partitions: { kind: string, from: string | null, to: string | null, keys: Array<string> | null, backfillId: string | null }, counts: { total: number, requested: number, queued: number, inProgress: number, materialized: number, failed: number, skipped: number, canceled: number } }> } };
+
+export type BackfillQueryVariables = Exact<{
+  id: string;
+  targets?: BackfillTargetStatus | null | undefined;
+}>;
+
+
+export type BackfillQuery = { backfill: { id: string, status: BackfillStatus, selection: string, requestedBy: string | null, createdAt: number, updatedAt: number, endedAt: number | null, error: string | null, canCancel: boolean, maxConcurrentRuns: number | null, partitions: { kind: string, from: string | null, to: string | null, keys: Array<string> | null, backfillId: string | null }, policy: { kind: string, maxPartitionsPerRun: number | null } | null, tags: Array<{ key: string, value: string }>, counts: { total: number, requested: number, queued: number, inProgress: number, materialized: number, failed: number, skipped: number, canceled: number }, assets: Array<{ assetKey: string, partitioned: boolean, total: number, requested: number, inProgress: number, materialized: number, failed: number, skipped: number, canceled: number, partitions: { hasNextPage: boolean, nodes: Array<{ key: string | null, status: BackfillTargetStatus }> } }>, runs: { hasNextPage: boolean, nodes: Array<{ runId: string, status: RunStatus, selection: string, partition: string | null, location: string, origin: string, createdAt: number, startedAt: number | null, endedAt: number | null }> } } | null };
+
+export type CancelBackfillMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CancelBackfillMutation = { cancelBackfill:
+    | { __typename: 'BackfillNotCancelableError', message: string }
+    | { __typename: 'BackfillNotFoundError', message: string }
+    | { __typename: 'CancelBackfillSuccess' }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
+export type RetryBackfillMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RetryBackfillMutation = { retryBackfill:
+    | { __typename: 'BackfillNotFoundError', message: string }
+    | { __typename: 'InvalidBackfillError', message: string }
+    | { __typename: 'LaunchBackfillSuccess', backfill: { id: string } }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
 export type InstigatorsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -172,8 +295,8 @@ export type InstigatorQueryVariables = Exact<{
 
 
 export type InstigatorQuery = { instigator:
-    | { __typename: 'Schedule', cron: string, timezone: string, nextTicks: Array<number>, id: string, name: string, location: string, target: string, status: InstigatorStatus, defaultStatus: InstigatorStatus, description: string | null, ticks: Array<{ tickId: number, status: string, tickTime: number, runIds: Array<string>, skipReason: string | null, error: string | null }> }
-    | { __typename: 'Sensor', sensorType: string, minimumIntervalSeconds: number, id: string, name: string, location: string, target: string, status: InstigatorStatus, defaultStatus: InstigatorStatus, description: string | null, ticks: Array<{ tickId: number, status: string, tickTime: number, runIds: Array<string>, skipReason: string | null, error: string | null }> }
+    | { __typename: 'Schedule', cron: string, timezone: string, nextTicks: Array<number>, id: string, name: string, location: string, target: string, status: InstigatorStatus, defaultStatus: InstigatorStatus, description: string | null, ticks: Array<{ tickId: number, status: string, tickTime: number, runIds: Array<string>, skipReason: string | null, error: string | null, cursor: string | null }> }
+    | { __typename: 'Sensor', sensorType: string, minimumIntervalSeconds: number, cursor: string | null, id: string, name: string, location: string, target: string, status: InstigatorStatus, defaultStatus: InstigatorStatus, description: string | null, ticks: Array<{ tickId: number, status: string, tickTime: number, runIds: Array<string>, skipReason: string | null, error: string | null, cursor: string | null }> }
    | null };
 
 export type SetStatusMutationVariables = Exact<{
@@ -189,10 +312,79 @@ export type SetStatusMutation = { setInstigatorStatus:
     | { __typename: 'UnauthorizedError', message: string }
    };
 
+export type LaunchPlanQueryVariables = Exact<{
+  selection: string;
+}>;
+
+
+export type LaunchPlanQuery = { assetGraph: { nodes: Array<{ key: string, location: string, partitioned: boolean }>, edges: Array<{ from: string, to: string }> }, locations: Array<{ name: string, status: string }> };
+
+export type LaunchPartitionKeysQueryVariables = Exact<{
+  key: string;
+}>;
+
+
+export type LaunchPartitionKeysQuery = { asset: { key: string, partitions: { kind: string, cadence: string | null, name: string | null } | null, partitionStatus: { total: number, partitions: { nodes: Array<{ key: string }> } } | null } | null };
+
+export type LaunchSelectionMutationVariables = Exact<{
+  selection: string;
+  tags?: Array<TagInput> | TagInput | null | undefined;
+}>;
+
+
+export type LaunchSelectionMutation = { launchRun:
+    | { __typename: 'InvalidPartitionError', message: string }
+    | { __typename: 'InvalidSelectionError', message: string }
+    | { __typename: 'InvalidTagError', message: string }
+    | { __typename: 'LaunchRunSuccess', run: { runId: string, location: string, assetKeys: Array<string> } }
+    | { __typename: 'LocationUnavailableError', message: string }
+    | { __typename: 'ReexecutionError', message: string }
+    | { __typename: 'RunNotFoundError', message: string }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
+export type LaunchBackfillFromDialogMutationVariables = Exact<{
+  input: LaunchBackfillInput;
+}>;
+
+
+export type LaunchBackfillFromDialogMutation = { launchBackfill:
+    | { __typename: 'BackfillNotFoundError', message: string }
+    | { __typename: 'InvalidBackfillError', field: string | null, message: string }
+    | { __typename: 'LaunchBackfillSuccess', backfill: { id: string } }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
+export type LineageSelectQueryVariables = Exact<{
+  selection: string;
+}>;
+
+
+export type LineageSelectQuery = { assetGraph: { nodes: Array<{ key: string }> } };
+
 export type LineageQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type LineageQuery = { assetGraph: { nodes: Array<{ key: string, group: string, location: string, status: AssetStatus, freshness: string | null, sync: { state: SyncState } }>, edges: Array<{ from: string, to: string, partitionMapping: { kind: string, description: string } | null }> } };
+export type LineageQuery = { assetGraph: { nodes: Array<{ key: string, group: string, location: string, status: AssetStatus, kinds: Array<string>, partitioned: boolean, freshness: string | null, lastMaterializedAt: number | null, sync: { state: SyncState }, checks: Array<{ passed: boolean | null, severity: string | null }> }>, edges: Array<{ from: string, to: string, partitionMapping: { kind: string, description: string } | null }> } };
+
+export type LineageStatusQueryVariables = Exact<{
+  selection: string;
+}>;
+
+
+export type LineageStatusQuery = { assetGraph: { nodes: Array<{ key: string, status: AssetStatus, freshness: string | null, lastMaterializedAt: number | null, sync: { state: SyncState }, checks: Array<{ passed: boolean | null, severity: string | null }> }> } };
+
+export type LineageRunsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LineageRunsQuery = { runs: { nodes: Array<{ runId: string, status: RunStatus, assetKeys: Array<string> }> } };
+
+export type LineagePartitionsQueryVariables = Exact<{
+  selection: string;
+}>;
+
+
+export type LineagePartitionsQuery = { assetGraph: { nodes: Array<{ key: string, partitionStatus: { total: number, materialized: number, failed: number } | null }> } };
 
 export type LocationsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -209,6 +401,13 @@ export type ReloadMutation = { reloadLocation:
     | { __typename: 'LocationNotFoundError', message: string }
     | { __typename: 'UnauthorizedError', message: string }
    };
+
+export type MetadataEntryFieldsFragment = { label: string, type: string, text: string, number: number | null, json: string };
+
+export type MetadataAssetKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MetadataAssetKeysQuery = { assetGraph: { nodes: Array<{ key: string }> } };
 
 export type FreshnessFieldsFragment = { state: string, since: number, freshUntil: number | null, warnAt: number | null, reason: string };
 
@@ -233,7 +432,7 @@ export type RunQueryVariables = Exact<{
 }>;
 
 
-export type RunQuery = { run: { runId: string, status: RunStatus, selection: string, partition: string | null, location: string, origin: string, parentRunId: string | null, createdAt: number, startedAt: number | null, endedAt: number | null, durationMs: number | null, message: string | null, canCancel: boolean, assetKeys: Array<string>, tags: Array<{ key: string, value: string }>, steps: Array<{ stepKey: string, status: string, attempts: number, startedAt: number | null, endedAt: number | null, durationMs: number | null, errorMessage: string | null, skipReason: string | null }> } | null };
+export type RunQuery = { run: { runId: string, status: RunStatus, selection: string, partition: string | null, location: string, origin: string, parentRunId: string | null, createdAt: number, startedAt: number | null, endedAt: number | null, durationMs: number | null, message: string | null, canCancel: boolean, assetKeys: Array<string>, stepKeys: Array<string> | null, tags: Array<{ key: string, value: string }>, steps: Array<{ stepKey: string, status: string, attempts: number, startedAt: number | null, endedAt: number | null, durationMs: number | null, errorMessage: string | null, skipReason: string | null, attemptSpans: Array<{ attempt: number, startedAt: number, endedAt: number | null, outcome: string }>, failedChecks: Array<{ assetKey: string, checkName: string, severity: string, blocking: boolean, description: string | null, partition: string | null }> }> } | null };
 
 export type ReexecuteMutationVariables = Exact<{
   runId: string;
@@ -351,6 +550,36 @@ export const AutomationResultNodeFieldsFragmentDoc = new TypedDocumentString(`
   detail
 }
     `, {"fragmentName":"AutomationResultNodeFields"}) as unknown as TypedDocumentString<AutomationResultNodeFieldsFragment, unknown>;
+export const BackfillCountsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BackfillCountsFields on BackfillCounts {
+  total
+  requested
+  queued
+  inProgress
+  materialized
+  failed
+  skipped
+  canceled
+}
+    `, {"fragmentName":"BackfillCountsFields"}) as unknown as TypedDocumentString<BackfillCountsFieldsFragment, unknown>;
+export const BackfillPartitionSetFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BackfillPartitionSetFields on BackfillPartitionSet {
+  kind
+  from
+  to
+  keys
+  backfillId
+}
+    `, {"fragmentName":"BackfillPartitionSetFields"}) as unknown as TypedDocumentString<BackfillPartitionSetFieldsFragment, unknown>;
+export const MetadataEntryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment MetadataEntryFields on MetadataEntry {
+  label
+  type
+  text
+  number
+  json
+}
+    `, {"fragmentName":"MetadataEntryFields"}) as unknown as TypedDocumentString<MetadataEntryFieldsFragment, unknown>;
 export const FreshnessFieldsFragmentDoc = new TypedDocumentString(`
     fragment FreshnessFields on FreshnessState {
   state
@@ -466,10 +695,7 @@ export const AssetDocument = new TypedDocumentString(`
         timestamp
         partition
         metadata {
-          label
-          type
-          text
-          number
+          ...MetadataEntryFields
         }
       }
     }
@@ -482,6 +708,13 @@ export const AssetDocument = new TypedDocumentString(`
     message
     upstream
   }
+}
+fragment MetadataEntryFields on MetadataEntry {
+  label
+  type
+  text
+  number
+  json
 }
 fragment FreshnessFields on FreshnessState {
   state
@@ -548,11 +781,13 @@ export const LaunchDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<LaunchMutation, LaunchMutationVariables>;
 export const CatalogDocument = new TypedDocumentString(`
-    query Catalog($filter: AssetFilter, $after: String) {
-  assets(filter: $filter, first: 500, after: $after) {
+    query Catalog($filter: AssetFilter, $first: Int, $after: String, $before: String) {
+  assets(filter: $filter, first: $first, after: $after, before: $before) {
     totalCount
     endCursor
     hasNextPage
+    startCursor
+    hasPreviousPage
     nodes {
       key
       group
@@ -603,6 +838,15 @@ fragment CheckState on AssetCheck {
   passed
   severity
 }`) as unknown as TypedDocumentString<CatalogQuery, CatalogQueryVariables>;
+export const CatalogResolveSelectionDocument = new TypedDocumentString(`
+    query CatalogResolveSelection($selection: String!) {
+  assetGraph(selection: $selection) {
+    nodes {
+      key
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CatalogResolveSelectionQuery, CatalogResolveSelectionQueryVariables>;
 export const MaterializeUnsyncedDocument = new TypedDocumentString(`
     mutation MaterializeUnsynced($selection: String) {
   materializeUnsynced(selection: $selection) {
@@ -700,6 +944,151 @@ export const SetAutomationStatusDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetAutomationStatusMutation, SetAutomationStatusMutationVariables>;
+export const BackfillsDocument = new TypedDocumentString(`
+    query Backfills($statuses: [BackfillStatus!], $after: String) {
+  backfills(first: 50, after: $after, statuses: $statuses) {
+    endCursor
+    hasNextPage
+    nodes {
+      id
+      status
+      selection
+      requestedBy
+      createdAt
+      endedAt
+      error
+      partitions {
+        ...BackfillPartitionSetFields
+      }
+      counts {
+        ...BackfillCountsFields
+      }
+    }
+  }
+}
+    fragment BackfillCountsFields on BackfillCounts {
+  total
+  requested
+  queued
+  inProgress
+  materialized
+  failed
+  skipped
+  canceled
+}
+fragment BackfillPartitionSetFields on BackfillPartitionSet {
+  kind
+  from
+  to
+  keys
+  backfillId
+}`) as unknown as TypedDocumentString<BackfillsQuery, BackfillsQueryVariables>;
+export const BackfillDocument = new TypedDocumentString(`
+    query Backfill($id: String!, $targets: BackfillTargetStatus) {
+  backfill(id: $id) {
+    id
+    status
+    selection
+    requestedBy
+    createdAt
+    updatedAt
+    endedAt
+    error
+    canCancel
+    maxConcurrentRuns
+    partitions {
+      ...BackfillPartitionSetFields
+    }
+    policy {
+      kind
+      maxPartitionsPerRun
+    }
+    tags {
+      key
+      value
+    }
+    counts {
+      ...BackfillCountsFields
+    }
+    assets {
+      assetKey
+      partitioned
+      total
+      requested
+      inProgress
+      materialized
+      failed
+      skipped
+      canceled
+      partitions(first: 500, status: $targets) {
+        nodes {
+          key
+          status
+        }
+        hasNextPage
+      }
+    }
+    runs(first: 25) {
+      nodes {
+        ...RunSummary
+      }
+      hasNextPage
+    }
+  }
+}
+    fragment RunSummary on Run {
+  runId
+  status
+  selection
+  partition
+  location
+  origin
+  createdAt
+  startedAt
+  endedAt
+}
+fragment BackfillCountsFields on BackfillCounts {
+  total
+  requested
+  queued
+  inProgress
+  materialized
+  failed
+  skipped
+  canceled
+}
+fragment BackfillPartitionSetFields on BackfillPartitionSet {
+  kind
+  from
+  to
+  keys
+  backfillId
+}`) as unknown as TypedDocumentString<BackfillQuery, BackfillQueryVariables>;
+export const CancelBackfillDocument = new TypedDocumentString(`
+    mutation CancelBackfill($id: String!) {
+  cancelBackfill(id: $id) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CancelBackfillMutation, CancelBackfillMutationVariables>;
+export const RetryBackfillDocument = new TypedDocumentString(`
+    mutation RetryBackfill($id: String!) {
+  retryBackfill(id: $id) {
+    __typename
+    ... on LaunchBackfillSuccess {
+      backfill {
+        id
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RetryBackfillMutation, RetryBackfillMutationVariables>;
 export const InstigatorsDocument = new TypedDocumentString(`
     query Instigators {
   schedules {
@@ -746,6 +1135,7 @@ export const InstigatorDocument = new TypedDocumentString(`
     ... on Sensor {
       sensorType
       minimumIntervalSeconds
+      cursor
     }
     ticks(first: 50) {
       tickId
@@ -754,6 +1144,7 @@ export const InstigatorDocument = new TypedDocumentString(`
       runIds
       skipReason
       error
+      cursor
     }
   }
 }
@@ -768,6 +1159,89 @@ export const SetStatusDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetStatusMutation, SetStatusMutationVariables>;
+export const LaunchPlanDocument = new TypedDocumentString(`
+    query LaunchPlan($selection: String!) {
+  assetGraph(selection: $selection) {
+    nodes {
+      key
+      location
+      partitioned
+    }
+    edges {
+      from
+      to
+    }
+  }
+  locations {
+    name
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<LaunchPlanQuery, LaunchPlanQueryVariables>;
+export const LaunchPartitionKeysDocument = new TypedDocumentString(`
+    query LaunchPartitionKeys($key: String!) {
+  asset(key: $key) {
+    key
+    partitions {
+      kind
+      cadence
+      name
+    }
+    partitionStatus {
+      total
+      partitions(first: 500, newestFirst: true) {
+        nodes {
+          key
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LaunchPartitionKeysQuery, LaunchPartitionKeysQueryVariables>;
+export const LaunchSelectionDocument = new TypedDocumentString(`
+    mutation LaunchSelection($selection: String!, $tags: [TagInput!]) {
+  launchRun(selection: $selection, tags: $tags) {
+    __typename
+    ... on LaunchRunSuccess {
+      run {
+        runId
+        location
+        assetKeys
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LaunchSelectionMutation, LaunchSelectionMutationVariables>;
+export const LaunchBackfillFromDialogDocument = new TypedDocumentString(`
+    mutation LaunchBackfillFromDialog($input: LaunchBackfillInput!) {
+  launchBackfill(input: $input) {
+    __typename
+    ... on LaunchBackfillSuccess {
+      backfill {
+        id
+      }
+    }
+    ... on InvalidBackfillError {
+      field
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LaunchBackfillFromDialogMutation, LaunchBackfillFromDialogMutationVariables>;
+export const LineageSelectDocument = new TypedDocumentString(`
+    query LineageSelect($selection: String!) {
+  assetGraph(selection: $selection) {
+    nodes {
+      key
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LineageSelectQuery, LineageSelectQueryVariables>;
 export const LineageDocument = new TypedDocumentString(`
     query Lineage {
   assetGraph {
@@ -776,9 +1250,16 @@ export const LineageDocument = new TypedDocumentString(`
       group
       location
       status
+      kinds
+      partitioned
       freshness
       sync {
         state
+      }
+      lastMaterializedAt
+      checks {
+        passed
+        severity
       }
     }
     edges {
@@ -792,6 +1273,50 @@ export const LineageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<LineageQuery, LineageQueryVariables>;
+export const LineageStatusDocument = new TypedDocumentString(`
+    query LineageStatus($selection: String!) {
+  assetGraph(selection: $selection) {
+    nodes {
+      key
+      status
+      freshness
+      sync {
+        state
+      }
+      lastMaterializedAt
+      checks {
+        passed
+        severity
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LineageStatusQuery, LineageStatusQueryVariables>;
+export const LineageRunsDocument = new TypedDocumentString(`
+    query LineageRuns {
+  runs(first: 25) {
+    nodes {
+      runId
+      status
+      assetKeys
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LineageRunsQuery, LineageRunsQueryVariables>;
+export const LineagePartitionsDocument = new TypedDocumentString(`
+    query LineagePartitions($selection: String!) {
+  assetGraph(selection: $selection) {
+    nodes {
+      key
+      partitionStatus {
+        total
+        materialized
+        failed
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LineagePartitionsQuery, LineagePartitionsQueryVariables>;
 export const LocationsDocument = new TypedDocumentString(`
     query Locations {
   locations {
@@ -821,6 +1346,15 @@ export const ReloadDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ReloadMutation, ReloadMutationVariables>;
+export const MetadataAssetKeysDocument = new TypedDocumentString(`
+    query MetadataAssetKeys {
+  assetGraph {
+    nodes {
+      key
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MetadataAssetKeysQuery, MetadataAssetKeysQueryVariables>;
 export const AlertsDocument = new TypedDocumentString(`
     query Alerts($first: Int, $after: String, $failedOnly: Boolean) {
   alertDeliveries(first: $first, after: $after, failedOnly: $failedOnly) {
@@ -937,6 +1471,7 @@ export const RunDocument = new TypedDocumentString(`
     message
     canCancel
     assetKeys
+    stepKeys
     tags {
       key
       value
@@ -950,6 +1485,20 @@ export const RunDocument = new TypedDocumentString(`
       durationMs
       errorMessage
       skipReason
+      attemptSpans {
+        attempt
+        startedAt
+        endedAt
+        outcome
+      }
+      failedChecks {
+        assetKey
+        checkName
+        severity
+        blocking
+        description
+        partition
+      }
     }
   }
 }

@@ -303,5 +303,21 @@ describeEachBackend((backend) => `GraphQL API over HTTP (${backend})`, ({ storag
     assert.deepEqual(hits.data.search, [{ kind: "schedule", label: "nightly (shop)", path: "/schedules/shop%3Anightly" }]);
     const assets = await gql(`{ search(text: "raw") { kind path } }`);
     assert.deepEqual(assets.data.search, [{ kind: "asset", path: "/assets/shop/raw_orders" }]);
+    // Words separated by a space each match (in any part of the key); the closer match ranks first, not the alphabet.
+    const words = await gql(`{ search(text: "raw orders") { label } }`);
+    assert.deepEqual(words.data.search, [{ label: "shop/raw_orders" }]);
+    const ranked = await gql(`{ search(text: "r") { kind label } }`);
+    assert.deepEqual(
+      ranked.data.search.filter((h: any) => h.kind === "asset").map((h: any) => h.label),
+      ["shop/regional", "shop/raw_orders", "shop/clean_orders"],
+      "names starting with the text before names containing it (alphabetical order would put clean_orders first)",
+    );
+    const flaky = await gql(`{ search(text: "flaky") { label } }`);
+    assert.equal(flaky.data.search[0].label, "shop/flaky", "the exact name first");
+    // A run by the first 8 characters of its id (what the UI shows).
+    const { data } = await gql(`{ runs(first: 1) { nodes { runId } } }`);
+    const runId: string = data.runs.nodes[0].runId;
+    const byPrefix = await gql(`query($t: String!) { search(text: $t) { kind path } }`, { t: runId.slice(0, 8) });
+    assert.deepEqual(byPrefix.data.search[0], { kind: "run", path: `/runs/${runId}` });
   });
 });

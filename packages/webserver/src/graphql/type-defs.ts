@@ -7,8 +7,11 @@
 export const typeDefs = /* GraphQL */ `
 """Entry points for reading the state of the platform."""
 type Query {
-  """Assets of every loaded code location, sorted by key; filters combine with AND."""
-  assets(filter: AssetFilter, first: Int = 100, after: String): AssetConnection!
+  """
+  Assets of every loaded code location, sorted by key; filters combine with AND. Page forward with
+  'after' (an endCursor) or back with 'before' (a startCursor: the 'first' assets before it).
+  """
+  assets(filter: AssetFilter, first: Int = 100, after: String, before: String): AssetConnection!
   """One asset by printed key (a/b/c), or null when no location defines it."""
   asset(key: String!): Asset
   """The merged cross-location asset graph, whole or restricted to a selection expression (see docs/selection.md)."""
@@ -649,6 +652,9 @@ type AssetConnection {
   totalCount: Int!
   endCursor: String
   hasNextPage: Boolean!
+  """The first key of this page: pass it as 'before' for the previous page."""
+  startCursor: String
+  hasPreviousPage: Boolean!
 }
 
 type MetadataEntry {
@@ -830,6 +836,16 @@ type AssetGraphNode {
   """FRESH, WARN, STALE, UNKNOWN; null for an asset without a freshness policy."""
   freshness: String
   sync: AssetSync!
+  """When its latest materialization was recorded (ms since epoch); null if never materialized."""
+  lastMaterializedAt: Float
+  """Its declared checks with their latest results, as on Asset.checks."""
+  checks: [AssetCheck!]!
+  """
+  Partition counts, as on Asset.partitionStatus; null when unpartitioned. Costs a storage read per
+  partitioned asset: ask for it on a selection (the lineage asks for the cards on screen), not on
+  every node of a large graph.
+  """
+  partitionStatus: PartitionStatus
 }
 
 type AssetGraphEdge {
@@ -885,6 +901,34 @@ type Step {
   errorMessage: String
   skipReason: String
   materializedAssets: [String!]!
+  """Each attempt with its own start and end (a retried step has several); in order."""
+  attemptSpans: [StepAttempt!]!
+  """
+  Checks evaluated by this step that failed, with their severity and whether they are blocking: a
+  step can succeed while its blocking check fails (its downstream steps are then skipped and the
+  run fails).
+  """
+  failedChecks: [StepCheckFailure!]!
+}
+
+type StepAttempt {
+  attempt: Int!
+  startedAt: Float!
+  """Null while the attempt runs."""
+  endedAt: Float
+  """RUNNING, SUCCESS, FAILURE (last attempt), RETRIED (a later attempt followed), CANCELED"""
+  outcome: String!
+}
+
+type StepCheckFailure {
+  assetKey: String!
+  checkName: String!
+  """warn or error"""
+  severity: String!
+  """Declared blocking in the loaded definitions (false when the check is no longer defined)."""
+  blocking: Boolean!
+  description: String
+  partition: String
 }
 
 type RunEvent {
@@ -908,6 +952,11 @@ type Run {
   status: RunStatus!
   selection: String!
   assetKeys: [String!]!
+  """
+  The steps this run executes when it runs part of its selection (a re-execution from failure, or
+  of chosen steps); null when it runs every step of the selection.
+  """
+  stepKeys: [String!]
   partition: String
   tags: [Tag!]!
   origin: String!
@@ -969,6 +1018,8 @@ type Sensor implements Instigator {
   ticks(first: Int = 20, after: String): [Tick!]!
   sensorType: String!
   minimumIntervalSeconds: Float!
+  """The cursor the next tick starts from (null before the first tick that set one)."""
+  cursor: String
 }
 
 type Tick {
@@ -979,6 +1030,8 @@ type Tick {
   runIds: [String!]!
   skipReason: String
   error: String
+  """The instigator's cursor after this tick (sensors; null when none was set)."""
+  cursor: String
   createdAt: Float!
 }
 

@@ -4,12 +4,13 @@
  * history table, up/downstream; an Automation tab (?tab=automation) with the declared condition,
  * the latest evaluation as a tree with true/false per node and why, and the evaluation history.
  */
-import { useState } from "react";
+import { useRef, useState, type KeyboardEvent } from "react";
 import { formatTime, gql, graphql, NEEDS_OPERATOR, useCanOperate, useQuery } from "../../api.js";
 import type { AssetQuery } from "../../generated/graphql.js";
 import { Link, navigate, useLocation } from "../../router.js";
 import { ConditionTree, ResultTree } from "../automation/Trees.js";
 import { FreshnessBadge, FreshnessPanel } from "../observability/Observability.js";
+import { MetadataList, MetadataPlot, numericSeries } from "../metadata/Metadata.js";
 import { SyncBadge } from "./Sync.js";
 
 const ASSET = graphql(`query Asset($key: String!) { asset(key: $key) {
@@ -23,7 +24,7 @@ const ASSET = graphql(`query Asset($key: String!) { asset(key: $key) {
   freshness { ...FreshnessFields }
   schedules { id name cron } sensors { id name }
   latestRun { runId status }
-  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { label type text number } } }
+  materializations(first: 100) { nodes { eventId runId timestamp partition metadata { ...MetadataEntryFields } } }
 } }`);
 
 const AUTOMATION = graphql(`query AssetAutomation($key: String!, $after: String) { asset(key: $key) {
@@ -92,8 +93,6 @@ const LAUNCH = graphql(`mutation Launch($selection: String!, $partition: String)
   launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }
 }`);
 
-type MaterializationRow = NonNullable<AssetQuery["asset"]>["materializations"]["nodes"][number];
-
 type PartitionsRow = NonNullable<NonNullable<AssetQuery["asset"]>["partitions"]>;
 
 function describePartitions(p: PartitionsRow): string {
@@ -102,28 +101,48 @@ function describePartitions(p: PartitionsRow): string {
   return `${p.cadence ?? "?"} from ${p.start ?? "?"} (${p.timezone ?? "?"})`;
 }
 
-function Plot(props: { rows: MaterializationRow[] }) {
-  const series = new Map<string, Array<[number, number]>>();
-  for (const row of props.rows) for (const m of row.metadata) if (m.number !== null && m.type !== "timestamp") series.set(m.label, [...(series.get(m.label) ?? []), [row.timestamp, m.number]]);
-  if (series.size === 0) return null;
-  const [label, points] = [...series][0]!;
-  const sorted = [...points].sort((a, b) => a[0] - b[0]);
-  const xs = sorted.map((p) => p[0]);
-  const ys = sorted.map((p) => p[1]);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(0, ...ys), Math.max(...ys)];
-  const W = 520, H = 140;
-  const sx = (x: number) => (x1 === x0 ? W / 2 : 30 + ((x - x0) / (x1 - x0)) * (W - 40));
-  const sy = (y: number) => (y1 === y0 ? H / 2 : H - 20 - ((y - y0) / (y1 - y0)) * (H - 30));
+type StripCell = NonNullable<NonNullable<AssetQuery["asset"]>["partitionStatus"]>["partitions"]["nodes"][number];
+
+/**
+ * The partition status strip: one small cell per partition, each a button (click or Enter picks
+ * the partition for Materialize). One cell is in the tab order at a time; arrow keys, Home and
+ * End move between cells, so 2,000 partitions are not 2,000 tab stops.
+ */
+function PartitionStrip(props: { cells: StripCell[]; picked: string; onPick: (key: string) => void; pickable: boolean }) {
+  const { cells, picked } = props;
+  const [focusIndex, setFocusIndex] = useState<number | null>(null);
+  const refs = useRef<Array<HTMLButtonElement | null>>([]);
+  const pickedIndex = cells.findIndex((c) => c.key === picked);
+  const active = focusIndex ?? (pickedIndex >= 0 ? pickedIndex : cells.length - 1);
+  const move = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const next = { ArrowLeft: index - 1, ArrowUp: index - 1, ArrowRight: index + 1, ArrowDown: index + 1, Home: 0, End: cells.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const clamped = Math.max(0, Math.min(cells.length - 1, next));
+    setFocusIndex(clamped);
+    refs.current[clamped]?.focus();
+  };
   return (
-    <figure style={{ margin: 0 }}>
-      <figcaption className="muted">{label} per materialization (latest {ys[ys.length - 1]}){series.size > 1 ? ` · also: ${[...series.keys()].slice(1).join(", ")}` : ""}</figcaption>
-      <svg width={W} height={H} role="img" aria-label={`${label} over time`} data-testid="metadata-plot">
-        <line x1={30} y1={H - 20} x2={W} y2={H - 20} stroke="currentColor" opacity={0.3} />
-        <text x={0} y={sy(y1) + 4} fontSize={10} fill="currentColor">{y1}</text>
-        <polyline fill="none" stroke="var(--accent)" strokeWidth={2} points={sorted.map(([x, y]) => `${sx(x)},${sy(y)}`).join(" ")} />
-        {sorted.map(([x, y]) => <circle key={x} cx={sx(x)} cy={sy(y)} r={3} fill="var(--accent)"><title>{`${new Date(x).toLocaleString()}: ${y}`}</title></circle>)}
-      </svg>
-    </figure>
+    <div className="strip" data-testid="partition-strip" role="group" aria-label={`Partitions (${cells.length}); arrow keys move, Enter picks`}>
+      {cells.map((p, i) => (
+        <button
+          key={p.key}
+          ref={(el) => {
+            refs.current[i] = el;
+          }}
+          type="button"
+          className={`cell s-${p.status}`}
+          title={`${p.key}: ${p.status}`}
+          aria-label={`${p.key}: ${p.status.toLowerCase().replace("_", " ")}`}
+          aria-pressed={p.key === picked}
+          tabIndex={i === active ? 0 : -1}
+          data-key={p.key}
+          onFocus={() => setFocusIndex(i)}
+          onKeyDown={(e) => move(e, i)}
+          onClick={() => props.pickable && props.onPick(p.key)}
+        />
+      ))}
+    </div>
   );
 }
 
@@ -141,6 +160,7 @@ export function AssetPage(props: { assetKey: string }) {
   // The newest 2,000 partitions, shown oldest first (an asset may have a million).
   const strip = [...(a.partitionStatus?.partitions.nodes ?? [])].reverse();
   const partitionKeys = strip.map((p) => p.key);
+  const latest = a.materializations.nodes[0];
   const materialize = async () => {
     setLaunchError(null);
     const { launchRun } = await gql(LAUNCH, { selection: a.key, partition: a.partitions ? partition || partitionKeys[partitionKeys.length - 1] || null : null });
@@ -222,15 +242,19 @@ export function AssetPage(props: { assetKey: string }) {
                   {a.partitionStatus.missingRanges.length === 5 ? ", …" : ""}
                 </p>
               ) : null}
-              <div className="strip" data-testid="partition-strip">
-                {strip.map((p) => <span key={p.key} className={`s-${p.status}`} title={`${p.key}: ${p.status}`} onClick={() => setPartition(p.key)} />)}
-              </div>
+              <PartitionStrip cells={strip} picked={partition || partitionKeys[partitionKeys.length - 1] || ""} onPick={setPartition} pickable={a.partitions !== null} />
             </>
           )}
           <h2>Metadata over time</h2>
-          <Plot rows={a.materializations.nodes} />
+          <MetadataPlot series={numericSeries(a.materializations.nodes)} />
         </section>
       </div>
+      {latest && (
+        <section data-testid="latest-materialization">
+          <h2>Latest materialization <span className="muted">· {formatTime(latest.timestamp)}{latest.partition ? ` · ${latest.partition}` : ""} · <Link to={`/runs/${latest.runId}`}>run {latest.runId.slice(0, 8)}</Link></span></h2>
+          <MetadataList entries={latest.metadata} />
+        </section>
+      )}
       <h2>Materializations</h2>
       <table>
         <thead><tr><th>When</th><th>Partition</th><th>Run</th><th>Metadata</th></tr></thead>
@@ -240,7 +264,7 @@ export function AssetPage(props: { assetKey: string }) {
               <td>{formatTime(m.timestamp)}</td>
               <td>{m.partition ?? "—"}</td>
               <td><Link to={`/runs/${m.runId}`}>{m.runId.slice(0, 8)}</Link></td>
-              <td>{m.metadata.map((e) => <div key={e.label}><span className="muted">{e.label}:</span> {e.text}</div>)}</td>
+              <td><MetadataList entries={m.metadata} compact /></td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,8 @@
-/** Schedules and sensors: state toggle, next ticks (schedule timezone and the viewer's), tick history. */
-import type { ReactNode } from "react";
+/**
+ * Schedules and sensors: state toggle (a refusal or failure is shown, never swallowed), next ticks
+ * (schedule timezone and the viewer's), a sensor's cursor, tick history with each tick's cursor.
+ */
+import { useState, type ReactNode } from "react";
 import { formatTime, gql, graphql, NEEDS_OPERATOR, useCanOperate, useQuery } from "../../api.js";
 import type { InstigatorsQuery, InstigatorStatus } from "../../generated/graphql.js";
 import { Link } from "../../router.js";
@@ -7,8 +10,8 @@ import { Link } from "../../router.js";
 const LIST = graphql(`query Instigators { schedules { __typename id name location target status cron timezone nextTicks(count: 1) description } sensors { __typename id name location target status sensorType minimumIntervalSeconds description } }`);
 const ONE = graphql(`query Instigator($id: String!) { instigator(id: $id) { __typename id name location target status defaultStatus description
   ... on Schedule { cron timezone nextTicks(count: 5) }
-  ... on Sensor { sensorType minimumIntervalSeconds }
-  ticks(first: 50) { tickId status tickTime runIds skipReason error }
+  ... on Sensor { sensorType minimumIntervalSeconds cursor }
+  ticks(first: 50) { tickId status tickTime runIds skipReason error cursor }
 } }`);
 const SET = graphql(`mutation SetStatus($id: String!, $status: InstigatorStatus!) { setInstigatorStatus(id: $id, status: $status) { __typename ... on Error { message } } }`);
 
@@ -30,10 +33,28 @@ function inZone(ms: number, timeZone: string): string {
 function Toggle(props: { id: string; status: InstigatorStatus; onDone: () => void }) {
   const next = props.status === "RUNNING" ? "STOPPED" : "RUNNING";
   const canOperate = useCanOperate();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const toggle = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { setInstigatorStatus: result } = await gql(SET, { id: props.id, status: next });
+      if (result.__typename !== "Schedule" && result.__typename !== "Sensor") setError(`Could not ${next === "RUNNING" ? "start" : "stop"} it: ${result.message}`);
+    } catch (e) {
+      setError(`Could not ${next === "RUNNING" ? "start" : "stop"} it: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+      props.onDone();
+    }
+  };
   return (
-    <button data-testid={`toggle-${props.id}`} disabled={!canOperate} title={canOperate ? undefined : NEEDS_OPERATOR} onClick={() => void gql(SET, { id: props.id, status: next }).then(props.onDone)}>
-      {props.status === "RUNNING" ? "Stop" : "Start"}
-    </button>
+    <>
+      <button data-testid={`toggle-${props.id}`} disabled={!canOperate || busy} title={canOperate ? undefined : NEEDS_OPERATOR} onClick={() => void toggle()}>
+        {props.status === "RUNNING" ? "Stop" : "Start"}
+      </button>
+      {error && <span className="error" role="alert" data-testid="toggle-error"> {error}</span>}
+    </>
   );
 }
 
@@ -81,16 +102,24 @@ export function InstigatorPage(props: { id: string }) {
           </tbody></table>
         </>
       )}
+      {i.__typename === "Sensor" && (
+        <>
+          <h2>Cursor</h2>
+          <p data-testid="sensor-cursor">{i.cursor === null ? <span className="muted">None yet: the sensor has not set one (its first tick that returns a cursor will).</span> : <code>{i.cursor}</code>}</p>
+          <p className="muted">{i.sensorType} · evaluated at most every {i.minimumIntervalSeconds} s. The cursor moves only when a tick succeeds.</p>
+        </>
+      )}
       <h2>Tick history</h2>
       <table>
-        <thead><tr><th>Time</th><th>Status</th><th>Runs</th><th>Skip reason / error</th></tr></thead>
+        <thead><tr><th>Time</th><th>Status</th><th>Runs</th><th>Skip reason / error</th>{i.__typename === "Sensor" ? <th>Cursor</th> : null}</tr></thead>
         <tbody>
           {i.ticks.map((t) => (
-            <tr key={t.tickId}>
+            <tr key={t.tickId} data-testid="tick-row">
               <td>{formatTime(t.tickTime)}</td>
               <td><span className={`badge s-${t.status}`}>{t.status}</span></td>
               <td>{t.runIds.map((id) => <Link key={id} to={`/runs/${id}`}>{id.slice(0, 8)} </Link>)}</td>
               <td className={t.error ? "error" : "muted"}>{t.error ?? t.skipReason ?? ""}</td>
+              {i.__typename === "Sensor" ? <td data-testid="tick-cursor">{t.cursor === null ? <span className="muted">—</span> : <code>{t.cursor}</code>}</td> : null}
             </tr>
           ))}
         </tbody>

@@ -1,272 +1,445 @@
 /**
- * The global lineage graph across every code location: layout in a Web Worker, drawn on one
- * canvas with level of detail (labels only when zoomed in, edges thinned when zoomed far out),
- * pan by dragging, zoom with the wheel, click a node to open the asset, ?focus=<key> to
- * highlight an asset with its up- and downstream. Status colours match the rest of the UI; an
- * unsynced asset carries a small amber corner marker (drawn only with labels, so it costs nothing
- * when 10,000 assets are zoomed out), a collapsed group its count of unsynced assets.
+ * The global lineage graph across every code location, readable from 8 to 10,000 assets.
+ *
+ * Groups are labelled boxes with the edges between them bundled (draw.ts); the first view collapses
+ * the largest groups until what stays open can be read (groups.ts) and fits the whole on screen.
+ * A group's box expands to its assets in layers (layout.ts, in a Web Worker). Zoomed out, assets are
+ * status-coloured blocks on a canvas; zoomed in, the assets on screen become DOM cards with the full
+ * key wrapped (cards.ts), status, last materialization, partition health, checks, freshness and
+ * kind. Group labels are DOM too, at a fixed screen size, so they stay readable at any zoom.
+ *
+ * The search box takes text or a selection expression (docs/selection.md): matches are ringed and
+ * the view moves to them; Enter goes to the next one, expanding its group. Focus mode
+ * (`?focus=<key>&depth=N`) lays out the asset with N levels up- and downstream on their own.
+ * Keyboard: Tab into the graph, arrow keys move between nodes, Enter opens an asset (or toggles a
+ * group), F focuses, + / - / 0 zoom and fit. Statuses stay live without a reload (live.ts).
  */
-import { useEffect, useMemo, useRef, useState } from "react";
-import { graphql, useQuery, type AssetStatus } from "../../api.js";
-import { navigate, useLocation } from "../../router.js";
-import { displayGraph, type DisplayGraph } from "./groups.js";
-import { NODE_H, NODE_W, type LayoutOutput } from "./layout.js";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { gql, graphql, type AssetStatus } from "../../api.js";
+import { Link, navigate, useLocation } from "../../router.js";
+import { cardHeight, wrapName } from "./cards.js";
+import { buildScene, drawScene, readColors, type Scene, type View } from "./draw.js";
+import { autoCollapsed, displayGraph, type DisplayGraph } from "./groups.js";
+import { GROUP_H, GROUP_HEADER, GROUP_W, NODE_W, type LayoutOutput, type LayoutRequest } from "./layout.js";
+import { usePartitionHealth, useLiveGraph, type PartitionHealth } from "./live.js";
+import { checkSummary, isSelectionExpression, neighbourhood, relativeTime, searchKeys, type AssetInfo, type GraphModel } from "./model.js";
+import "./lineage.css";
 
-const GRAPH = graphql(`query Lineage { assetGraph { nodes { key group location status freshness sync { state } } edges { from to partitionMapping { kind description } } } }`);
+const SELECT = graphql(`query LineageSelect($selection: String!) { assetGraph(selection: $selection) { nodes { key } } }`);
 
+/** From this zoom up the assets on screen are DOM cards (13 px names are ≥ 9 px on screen). */
+export const CARD_ZOOM = 0.7;
+const MIN_ZOOM = 0.02;
+const MAX_ZOOM = 2.5;
+const ZOOM_STEP = 1.5;
+const FIT_PAD = 24;
+const DEPTHS = ["1", "2", "3", "5", "all"];
 
-const STATUS_VAR: Record<AssetStatus, string> = { FAILED: "--bad", IN_PROGRESS: "--run", MATERIALIZED: "--ok", NEVER_MATERIALIZED: "--none" };
+const STATUS_TEXT: Record<AssetStatus, string> = { FAILED: "Failed", IN_PROGRESS: "Running", MATERIALIZED: "Materialized", NEVER_MATERIALIZED: "Never materialized" };
+
+/** Name lines per key, kept across renders: wrapping measures text, and keys do not change. */
+const linesCache = new Map<string, string[]>();
+function linesOf(key: string): string[] {
+  let lines = linesCache.get(key);
+  if (lines === undefined) {
+    lines = wrapName(key);
+    linesCache.set(key, lines);
+  }
+  return lines;
+}
+
+interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+type Collapse = "groups" | "none" | "auto";
+
+function clampZoom(k: number): number {
+  return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, k));
+}
 
 export function Lineage() {
   const { query } = useLocation();
-  const focus = query.get("focus");
-  const collapsed = query.get("collapse") === "groups";
+  const focusKey = query.get("focus");
+  const depthParam = query.get("depth") ?? "2";
+  const depth = depthParam === "all" ? null : Math.max(1, Math.min(20, Number.parseInt(depthParam, 10) || 2));
+  const collapseParam = query.get("collapse");
+  const collapse: Collapse = collapseParam === "groups" || collapseParam === "none" ? collapseParam : "auto";
   const expandParam = query.get("expand") ?? "";
-  const { data, error } = useQuery(GRAPH, {}, 0);
-  const [layout, setLayout] = useState<{ for: DisplayGraph; out: LayoutOutput } | null>(null);
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const view = useRef({ x: 20, y: 20, k: 1 });
-  /** A node to centre on the next layout (the first asset of a group that was just expanded). */
-  const centerOn = useRef<string | null>(null);
-  const [ready, setReady] = useState(false);
+  const { model, error, version } = useLiveGraph();
 
-  const graph = useMemo(() => {
-    if (!data) return null;
-    const nodes = data.assetGraph.nodes;
-    const index = new Map(nodes.map((n, i) => [n.key, i]));
-    const pairs: number[] = [];
-    // Partition mappings other than identity, labelled on their edge when zoomed in ("daily → monthly: the month's days").
-    const mappingLabels = new Map<string, string>();
-    for (const e of data.assetGraph.edges) {
-      // "all" (an unpartitioned asset reading a partitioned one) is the obvious case: not labelled.
-      const kind = e.partitionMapping?.kind;
-      if (kind === "time-window" || kind === "static") mappingLabels.set(`${e.from}\u0000${e.to}`, e.partitionMapping!.description.split(":")[0]!);
-    }
-    for (const e of data.assetGraph.edges) {
-      const a = index.get(e.from);
-      const b = index.get(e.to);
-      // A self-edge (an asset reading its own earlier partitions) is shown on the asset page, not drawn.
-      if (a !== undefined && b !== undefined && a !== b) pairs.push(a, b);
-    }
-    const edges = Int32Array.from(pairs);
-    const up: number[][] = nodes.map(() => []);
-    const down: number[][] = nodes.map(() => []);
-    for (let i = 0; i < edges.length; i += 2) {
-      down[edges[i]!]!.push(edges[i + 1]!);
-      up[edges[i + 1]!]!.push(edges[i]!);
-    }
-    return { nodes, index, edges, up, down, mappingLabels };
-  }, [data]);
+  const focusIndex = model && focusKey !== null ? (model.index.get(focusKey) ?? -1) : -1;
+  const focusMissing = model !== null && focusKey !== null && focusIndex < 0;
+  const up = model?.up;
+  const focusSet = useMemo(() => (model && focusIndex >= 0 ? neighbourhood(model, focusIndex, depth) : null), [up, focusIndex, depth]);
 
-  // The focused asset's group is always expanded, or there would be nothing to focus on.
-  const expanded = useMemo(() => {
-    const set = new Set(expandParam.split(",").filter(Boolean));
-    if (graph && focus && graph.index.has(focus)) set.add(graph.nodes[graph.index.get(focus)!]!.group);
+  const structure = model?.structure ?? "";
+  const groupNames = useMemo(() => (model ? [...new Set(model.nodes.map((n) => n.group))].sort() : []), [structure]);
+  const auto = useMemo(() => (model ? autoCollapsed(model.nodes) : new Set<string>()), [structure]);
+  const collapsedGroups = useMemo(() => {
+    const expand = new Set(expandParam.split(",").filter(Boolean));
+    if (collapse === "none") return new Set<string>();
+    const base = collapse === "groups" ? groupNames : [...auto];
+    return new Set(base.filter((g) => !expand.has(g)));
+  }, [collapse, expandParam, groupNames, auto]);
+  const collapsedKey = [...collapsedGroups].sort().join(",");
+
+  const display = useMemo(() => (model ? displayGraph(model.nodes, model.edges, (g) => collapsedGroups.has(g), focusSet) : null), [model, collapsedGroups, focusSet]);
+  const layoutKey = model ? `${structure}|${focusSet ? `focus:${focusKey}:${depthParam}` : `groups:${collapsedKey}`}` : "";
+  // Sizes depend on the drawn graph's structure only (not on statuses).
+  const sizes = useMemo(() => {
+    if (!display) return null;
+    const n = display.nodes.length;
+    const widths = new Float32Array(n);
+    const heights = new Float32Array(n);
+    display.nodes.forEach((node, i) => {
+      widths[i] = node.kind === "asset" ? NODE_W : GROUP_W;
+      heights[i] = node.kind === "asset" ? cardHeight(linesOf(node.key).length) : GROUP_H;
+    });
+    return { widths, heights };
+  }, [layoutKey]);
+
+  // One worker for the page's life: a layout request costs no worker start-up.
+  const worker = useRef<Worker | null>(null);
+  const requests = useRef(new Map<number, string>());
+  const nextId = useRef(1);
+  const [layout, setLayout] = useState<{ key: string; out: LayoutOutput } | null>(null);
+  useEffect(() => {
+    const w = new Worker(new URL("./layout-worker.ts", import.meta.url), { type: "module" });
+    w.onmessage = (event: MessageEvent<LayoutOutput>) => {
+      const key = requests.current.get(event.data.id);
+      requests.current.delete(event.data.id);
+      if (key !== undefined) setLayout({ key, out: event.data });
+    };
+    worker.current = w;
+    return () => w.terminate();
+  }, []);
+  const wrap = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!display || !sizes || !worker.current) return;
+    const id = nextId.current++;
+    requests.current.set(id, layoutKey);
+    const el = wrap.current;
+    const viewport = el && el.clientHeight > 0 ? { width: el.clientWidth - 2 * FIT_PAD, height: el.clientHeight - 2 * FIT_PAD } : { width: 1280, height: 720 };
+    const request: LayoutRequest = {
+      id,
+      mode: focusSet ? "flat" : "grouped",
+      keys: display.nodes.map((n) => n.key),
+      groups: display.nodes.map((n) => n.group),
+      collapsed: Uint8Array.from(display.nodes, (n) => (n.kind === "group" ? 1 : 0)),
+      widths: sizes.widths,
+      heights: sizes.heights,
+      edges: display.edges,
+      viewport,
+      maxZoom: 1,
+    };
+    worker.current.postMessage(request);
+  }, [layoutKey, worker.current]);
+
+  const scene = useMemo<Scene | null>(() => {
+    if (!display || !sizes || !layout || layout.key !== layoutKey) return null;
+    return buildScene(display, layout.out, sizes.widths, sizes.heights);
+  }, [display, sizes, layout, layoutKey]);
+
+  // ---- search -------------------------------------------------------------------------------
+  const [searchText, setSearchText] = useState(query.get("q") ?? "");
+  const [search, setSearch] = useState<{ text: string; hits: number[]; error: string | null; pending: boolean }>({ text: "", hits: [], error: null, pending: false });
+  const [hitPos, setHitPos] = useState(0);
+  useEffect(() => {
+    if (!model) return undefined;
+    const text = searchText.trim();
+    if (text === "") {
+      setSearch({ text, hits: [], error: null, pending: false });
+      return undefined;
+    }
+    if (!isSelectionExpression(text)) {
+      setSearch({ text, hits: searchKeys(model, text), error: null, pending: false });
+      setHitPos(0);
+      return undefined;
+    }
+    // A selection is resolved by the server (the same resolver as runs and schedules use), after a short typing pause.
+    let live = true;
+    setSearch((s) => ({ ...s, pending: true }));
+    const timer = setTimeout(() => {
+      gql(SELECT, { selection: text })
+        .then((data) => {
+          if (!live) return;
+          const hits = data.assetGraph.nodes.flatMap((n) => model.index.get(n.key) ?? []);
+          setSearch({ text, hits, error: null, pending: false });
+          setHitPos(0);
+        })
+        .catch((e: unknown) => live && setSearch({ text, hits: [], error: String((e as Error).message ?? e), pending: false }));
+    }, 100);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [searchText, structure]);
+  const matches = useMemo(() => {
+    const set = new Set<number>();
+    if (display) for (const i of search.hits) if (display.of[i]! >= 0) set.add(display.of[i]!);
     return set;
-  }, [expandParam, graph, focus]);
+  }, [search, display]);
 
-  const display = useMemo(() => (graph ? displayGraph(graph.nodes, graph.edges, collapsed, expanded) : null), [graph, collapsed, expanded]);
+  // ---- view, drawing and the card window ------------------------------------------------------
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const world = useRef<HTMLDivElement>(null);
+  const labels = useRef<Array<HTMLButtonElement | null>>([]);
+  const view = useRef<View>({ x: 20, y: 20, k: 1 });
+  const viewFor = useRef<string>("");
+  /** What to centre on once the next layout arrives: an asset key (zoomed to cards) or null (fit). */
+  const pendingCenter = useRef<string | null>(null);
+  const [current, setCurrent] = useState(-1);
+  const [win, setWin] = useState<Rect | null>(null);
+  const [drawnFor, setDrawnFor] = useState("");
+  const frame = useRef(0);
+  const colors = useRef<ReturnType<typeof readColors> | null>(null);
+  const state = useRef({ display, scene, matches, current, focus: -1, mappingLabels: model?.mappingLabels ?? new Map<string, string>() });
+  state.current = { display, scene, matches, current, focus: focusSet && display ? display.of[focusIndex]! : -1, mappingLabels: model?.mappingLabels ?? new Map<string, string>() };
+  const winRef = useRef(win);
+  winRef.current = win;
 
-  const highlighted = useMemo(() => {
-    if (!graph || !display || !focus || !graph.index.has(focus)) return null;
-    const start = graph.index.get(focus)!;
-    const set = new Set<number>([start]);
-    for (const adjacency of [graph.up, graph.down]) {
-      const frontier = [start];
-      while (frontier.length > 0) {
-        for (const next of adjacency[frontier.pop()!]!) {
-          if (!set.has(next)) {
-            set.add(next);
-            frontier.push(next);
-          }
-        }
-      }
+  const draw = useCallback(() => {
+    frame.current = 0;
+    const el = canvas.current;
+    const { display: d, scene: s } = state.current;
+    if (!el || !d || !s) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = el.clientWidth, h = el.clientHeight;
+    if (el.width !== Math.round(w * dpr) || el.height !== Math.round(h * dpr)) {
+      el.width = Math.round(w * dpr);
+      el.height = Math.round(h * dpr);
     }
-    // In display-node indexes: a group node is lit when any of its assets is.
-    return new Set([...set].map((i) => display.of[i]!));
-  }, [graph, display, focus]);
+    colors.current ??= readColors();
+    const v = view.current;
+    const cards = v.k >= CARD_ZOOM;
+    drawScene(el.getContext("2d")!, dpr, { ...state.current, display: d, scene: s, view: v, width: w, height: h, colors: colors.current, cards });
+    if (world.current) world.current.style.transform = `translate(${v.x}px, ${v.y}px) scale(${v.k})`;
+    // Group labels: fixed screen size, placed over their boxes, hidden off screen.
+    s.boxes.forEach((box, g) => {
+      const label = labels.current[g];
+      if (!label) return;
+      const left = v.x + box.x * v.k, top = v.y + box.y * v.k, bw = box.w * v.k, bh = box.h * v.k;
+      if (left > w || top > h || left + Math.max(bw, 120) < 0 || top + Math.max(bh, 24) < 0) {
+        label.style.display = "none";
+        return;
+      }
+      label.style.display = "";
+      label.style.left = `${left}px`;
+      label.style.top = `${top}px`;
+      label.style.width = `${Math.max(bw, 110)}px`;
+      if (box.node >= 0) label.style.height = `${Math.max(bh, 36)}px`;
+      else label.style.maxHeight = `${Math.max(GROUP_HEADER * v.k, 22)}px`;
+    });
+    const host = wrap.current;
+    if (host) host.dataset.zoom = v.k.toFixed(3);
+    // The card window: the viewport with half a screen around it, renewed when the view leaves it.
+    const vr = { x0: -v.x / v.k, y0: -v.y / v.k, x1: (w - v.x) / v.k, y1: (h - v.y) / v.k };
+    const cur = winRef.current;
+    if (!cards) {
+      if (cur !== null) setWin(null);
+    } else if (cur === null || vr.x0 < cur.x0 || vr.y0 < cur.y0 || vr.x1 > cur.x1 || vr.y1 > cur.y1) {
+      const mw = (vr.x1 - vr.x0) / 2, mh = (vr.y1 - vr.y0) / 2;
+      setWin({ x0: vr.x0 - mw, y0: vr.y0 - mh, x1: vr.x1 + mw, y1: vr.y1 + mh });
+    }
+  }, []);
+  const schedule = useCallback(() => {
+    if (frame.current === 0) frame.current = requestAnimationFrame(draw);
+  }, [draw]);
 
-  const setUrl = (next: { collapse?: boolean; expand?: Set<string> }) => {
+  /** Fits the whole graph; `readable`: a fit just short of card zoom is taken to card zoom (the margin absorbs the difference). */
+  const fit = useCallback((readable = false) => {
+    const el = wrap.current;
+    const s = state.current.scene;
+    if (!el || !s) return;
+    const b = { x: 0, y: 0, w: s.width, h: s.height };
+    const vw = el.clientWidth, vh = el.clientHeight;
+    let k = clampZoom(Math.min(1, (vw - 2 * FIT_PAD) / Math.max(1, b.w), (vh - 2 * FIT_PAD) / Math.max(1, b.h)));
+    if (readable && k < CARD_ZOOM && b.w * CARD_ZOOM <= vw && b.h * CARD_ZOOM <= vh) k = CARD_ZOOM;
+    view.current = { k, x: (vw - b.w * k) / 2 - b.x * k, y: (vh - b.h * k) / 2 - b.y * k };
+    schedule();
+  }, [schedule]);
+  const centerOnNode = useCallback((i: number, minK = 1) => {
+    const el = wrap.current;
+    const s = state.current.scene;
+    if (!el || !s || i < 0) return;
+    const k = Math.max(view.current.k, minK);
+    const cx = s.positions[i * 2]! + s.widths[i]! / 2, cy = s.positions[i * 2 + 1]! + s.heights[i]! / 2;
+    view.current = { k, x: el.clientWidth / 2 - cx * k, y: el.clientHeight / 2 - cy * k };
+    schedule();
+  }, [schedule]);
+  const zoomBy = useCallback((factor: number) => {
+    const el = wrap.current;
+    if (!el) return;
+    const { x, y, k } = view.current;
+    const nk = clampZoom(k * factor);
+    const mx = el.clientWidth / 2, my = el.clientHeight / 2;
+    view.current = { k: nk, x: mx - ((mx - x) * nk) / k, y: my - ((my - y) * nk) / k };
+    schedule();
+  }, [schedule]);
+
+  // A new layout: fit it, or centre what asked for it (an expanded group's match, a focused asset).
+  useEffect(() => {
+    if (!scene || !display || viewFor.current === layoutKey) return;
+    viewFor.current = layoutKey;
+    const pending = pendingCenter.current;
+    pendingCenter.current = null;
+    const target = pending !== null && model ? display.of[model.index.get(pending) ?? -1] ?? -1 : -1;
+    if (target >= 0) {
+      centerOnNode(target, 1);
+      setCurrent(target);
+    } else {
+      fit(true);
+      if (focusSet) setCurrent(display.of[focusIndex]!);
+      else setCurrent(-1);
+    }
+    setDrawnFor(layoutKey);
+  }, [scene, layoutKey]);
+  // Anything else drawn changed (statuses, matches, current): one more frame.
+  useEffect(schedule, [scene, matches, current, schedule]);
+  useEffect(() => {
+    // A theme switch changes the colour variables the canvas reads once per theme.
+    const scheme = window.matchMedia("(prefers-color-scheme: dark)");
+    const onScheme = () => {
+      colors.current = null;
+      schedule();
+    };
+    window.addEventListener("resize", schedule);
+    scheme.addEventListener("change", onScheme);
+    return () => {
+      window.removeEventListener("resize", schedule);
+      scheme.removeEventListener("change", onScheme);
+    };
+  }, [schedule]);
+
+  // ---- URL actions ------------------------------------------------------------------------------
+  const setParams = (change: (q: URLSearchParams) => void) => {
     const q = new URLSearchParams(window.location.search);
-    const c = next.collapse ?? collapsed;
-    if (c) q.set("collapse", "groups");
-    else q.delete("collapse");
-    const e = [...(next.expand ?? new Set(expandParam.split(",").filter(Boolean)))].sort();
-    if (c && e.length > 0) q.set("expand", e.join(","));
-    else q.delete("expand");
+    change(q);
     const s = q.toString();
     navigate(`/lineage${s ? `?${s}` : ""}`);
   };
+  const openGroups = () => groupNames.filter((g) => !collapsedGroups.has(g));
+  const setExpanded = (expanded: string[]) =>
+    setParams((q) => {
+      q.set("collapse", "groups");
+      if (expanded.length > 0) q.set("expand", [...expanded].sort().join(","));
+      else q.delete("expand");
+    });
   const toggleGroup = (group: string) => {
-    const e = new Set(expandParam.split(",").filter(Boolean));
-    if (e.has(group)) e.delete(group);
+    const open = new Set(openGroups());
+    if (open.has(group)) open.delete(group);
     else {
-      e.add(group);
-      centerOn.current = graph?.nodes.find((n) => n.group === group)?.key ?? null;
+      open.add(group);
+      pendingCenter.current = model?.nodes.find((n) => n.group === group)?.key ?? null;
     }
-    setUrl({ expand: e });
+    setExpanded([...open]);
   };
-  const toggleGroupRef = useRef(toggleGroup);
-  toggleGroupRef.current = toggleGroup;
+  const anyCollapsed = collapsedGroups.size > 0;
+  const toggleAll = () =>
+    setParams((q) => {
+      q.delete("expand");
+      if (anyCollapsed) {
+        // Every asset: the default view already does that when nothing would be collapsed.
+        if (auto.size > 0) q.set("collapse", "none");
+        else q.delete("collapse");
+      } else q.set("collapse", "groups");
+    });
+  const focusOn = (key: string) =>
+    setParams((q) => {
+      q.set("focus", key);
+      if (!q.has("depth")) q.set("depth", "2");
+    });
+  const exitFocus = () =>
+    setParams((q) => {
+      q.delete("focus");
+      q.delete("depth");
+    });
+  const setDepth = (d: string) => setParams((q) => q.set("depth", d));
 
-  useEffect(() => {
-    if (!display) return undefined;
-    setReady(false);
-    const worker = new Worker(new URL("./layout-worker.ts", import.meta.url), { type: "module" });
-    worker.onmessage = (event: MessageEvent<LayoutOutput>) => setLayout({ for: display, out: event.data });
-    worker.postMessage({ keys: display.nodes.map((n) => n.key), groups: display.nodes.map((n) => n.group), edges: display.edges });
-    return () => worker.terminate();
-  }, [display]);
-
-  useEffect(() => {
-    const el = canvas.current;
-    if (!el || !layout || !display || layout.for !== display) return undefined;
-    const css = getComputedStyle(document.documentElement);
-    const color = (name: string) => css.getPropertyValue(name).trim() || "#888";
-    const colors = { fg: color("--fg"), line: color("--line"), muted: color("--muted"), panel: color("--panel"), accent: color("--accent"), bad: color("--bad"), warn: color("--warn") };
-    const statusColor = Object.fromEntries(Object.entries(STATUS_VAR).map(([s, v]) => [s, color(v)])) as Record<AssetStatus, string>;
-    const pos = layout.out.positions;
-    const nodes = display.nodes;
-    const edges = display.edges;
-    const focusIndex = focus && graph?.index.has(focus) ? display.of[graph.index.get(focus)!]! : -1;
-    const centreIndex = centerOn.current !== null && graph?.index.has(centerOn.current) ? display.of[graph.index.get(centerOn.current)!]! : focusIndex;
-    centerOn.current = null;
-    if (centreIndex >= 0) {
-      view.current = { k: 1, x: el.clientWidth / 2 - pos[centreIndex * 2]! - NODE_W / 2, y: el.clientHeight / 2 - pos[centreIndex * 2 + 1]! };
-    } else if (nodes.length > 200 || collapsed) {
-      const k = Math.max(0.02, Math.min(1, el.clientWidth / Math.max(1, layout.out.width), el.clientHeight / Math.max(1, layout.out.height)));
-      view.current = { k, x: 10, y: 10 };
+  // ---- search navigation ------------------------------------------------------------------------
+  /** Moves to hit number `n`: an asset drawn on its own is centred, one inside a collapsed group expands that group. */
+  const goToHit = (n: number) => {
+    if (!model || !display || search.hits.length === 0) return;
+    const pos = ((n % search.hits.length) + search.hits.length) % search.hits.length;
+    setHitPos(pos);
+    const asset = search.hits[pos]!;
+    const drawn = display.of[asset]!;
+    if (drawn >= 0 && display.nodes[drawn]!.kind === "asset") {
+      centerOnNode(drawn, 1);
+      setCurrent(drawn);
+      return;
     }
-    let frame = 0;
-    const draw = () => {
-      frame = 0;
-      const dpr = window.devicePixelRatio || 1;
-      const w = el.clientWidth, h = el.clientHeight;
-      if (el.width !== w * dpr || el.height !== h * dpr) {
-        el.width = w * dpr;
-        el.height = h * dpr;
-      }
-      const ctx = el.getContext("2d")!;
-      const { x, y, k } = view.current;
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      ctx.clearRect(0, 0, w, h);
-      ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * x, dpr * y);
-      const minX = -x / k - NODE_W, maxX = (w - x) / k, minY = -y / k - NODE_H, maxY = (h - y) / k;
-      const visible = (i: number) => pos[i * 2]! >= minX && pos[i * 2]! <= maxX && pos[i * 2 + 1]! >= minY && pos[i * 2 + 1]! <= maxY;
-      // Edges: skipped entirely when zoomed so far out that they would be a grey smear.
-      if (k > 0.08 || edges.length < 4000) {
-        ctx.lineWidth = 1 / Math.max(k, 0.5);
-        ctx.strokeStyle = colors.muted;
-        ctx.globalAlpha = k < 0.3 ? 0.35 : 0.7;
-        ctx.beginPath();
-        for (let e = 0; e < edges.length; e += 2) {
-          const a = edges[e]!, b = edges[e + 1]!;
-          if (!visible(a) && !visible(b)) continue;
-          if (highlighted && !(highlighted.has(a) && highlighted.has(b))) continue;
-          const x1 = pos[a * 2]! + NODE_W, y1 = pos[a * 2 + 1]! + NODE_H / 2, x2 = pos[b * 2]!, y2 = pos[b * 2 + 1]! + NODE_H / 2;
-          ctx.moveTo(x1, y1);
-          if (k > 0.3) ctx.bezierCurveTo(x1 + 45, y1, x2 - 45, y2, x2, y2);
-          else ctx.lineTo(x2, y2);
-        }
-        ctx.stroke();
-        ctx.globalAlpha = 1;
-        if (k >= 0.8 && graph && graph.mappingLabels.size > 0) {
-          ctx.font = "9px system-ui, sans-serif";
-          ctx.textAlign = "center";
-          for (let e = 0; e < edges.length; e += 2) {
-            const a = edges[e]!, b = edges[e + 1]!;
-            const from = nodes[a], to = nodes[b];
-            if (from?.kind !== "asset" || to?.kind !== "asset" || (!visible(a) && !visible(b))) continue;
-            let label = graph.mappingLabels.get(`${from.key}\u0000${to.key}`);
-            if (label === undefined) continue;
-            // Fitted between the two columns, on a panel-coloured patch over the edge.
-            const gap = Math.max(20, pos[b * 2]! - pos[a * 2]! - NODE_W - 6);
-            while (label.length > 1 && ctx.measureText(label).width > gap) label = `${label.slice(0, -2)}…`;
-            const width = ctx.measureText(label).width;
-            const mx = (pos[a * 2]! + NODE_W + pos[b * 2]!) / 2, my = (pos[a * 2 + 1]! + pos[b * 2 + 1]!) / 2 + NODE_H / 2;
-            ctx.fillStyle = colors.panel;
-            ctx.fillRect(mx - width / 2 - 2, my - 6, width + 4, 12);
-            ctx.fillStyle = colors.muted;
-            ctx.fillText(label, mx, my);
-          }
-          ctx.textAlign = "start";
-        }
-      }
-      const labels = k >= 0.45;
-      ctx.font = "12px system-ui, sans-serif";
-      ctx.textBaseline = "middle";
-      for (let i = 0; i < nodes.length; i++) {
-        if (!visible(i)) continue;
-        const node = nodes[i]!;
-        const nx = pos[i * 2]!, ny = pos[i * 2 + 1]!;
-        ctx.globalAlpha = highlighted && !highlighted.has(i) ? 0.2 : 1;
-        if (!labels) {
-          ctx.fillStyle = statusColor[node.status];
-          ctx.fillRect(nx, ny, NODE_W, NODE_H);
-          continue;
-        }
-        ctx.fillStyle = colors.panel;
-        ctx.fillRect(nx, ny, NODE_W, NODE_H);
-        ctx.strokeStyle = i === focusIndex ? colors.accent : colors.line;
-        ctx.lineWidth = i === focusIndex ? 3 : node.kind === "group" ? 2 : 1;
-        ctx.strokeRect(nx, ny, NODE_W, NODE_H);
-        ctx.fillStyle = statusColor[node.status];
-        ctx.fillRect(nx, ny, 8, NODE_H);
-        ctx.fillStyle = colors.fg;
-        if (node.kind === "asset") {
-          const label = node.key.length > 30 ? `…${node.key.slice(-29)}` : node.key;
-          ctx.fillText(label, nx + 14, ny + NODE_H / 2);
-          // Freshness: a right-hand bar, red when stale and amber when about to be (green when fresh).
-          const fresh = node.freshness === "STALE" ? colors.bad : node.freshness === "WARN" ? colors.warn : node.freshness === "FRESH" ? statusColor.MATERIALIZED : null;
-          if (fresh) {
-            ctx.fillStyle = fresh;
-            ctx.fillRect(nx + NODE_W - 5, ny, 5, NODE_H);
-          }
-          // Unsynced: an amber triangle in the top right corner (the asset page says why).
-          if (node.unsynced) {
-            ctx.fillStyle = colors.warn;
-            ctx.beginPath();
-            ctx.moveTo(nx + NODE_W - 18, ny);
-            ctx.lineTo(nx + NODE_W - 6, ny);
-            ctx.lineTo(nx + NODE_W - 6, ny + 12);
-            ctx.closePath();
-            ctx.fill();
-          }
-          continue;
-        }
-        // A group: its name and size, and a strip with the share of each status along the bottom.
-        const name = node.group.length > 20 ? `${node.group.slice(0, 19)}…` : node.group;
-        ctx.font = "bold 12px system-ui, sans-serif";
-        ctx.fillText(`▸ ${name}`, nx + 14, ny + NODE_H / 2 - 3);
-        ctx.font = "12px system-ui, sans-serif";
-        ctx.fillStyle = colors.muted;
-        ctx.textAlign = "right";
-        ctx.fillText(`${node.count} asset${node.count === 1 ? "" : "s"}${node.unsynced > 0 ? ` · ${node.unsynced} unsynced` : ""}`, nx + NODE_W - 8, ny + NODE_H / 2 - 3);
-        ctx.textAlign = "left";
-        let sx = nx + 8;
-        for (const s of ["MATERIALIZED", "IN_PROGRESS", "FAILED", "NEVER_MATERIALIZED"] as const) {
-          const sw = ((NODE_W - 8) * node.counts[s]) / node.count;
-          ctx.fillStyle = statusColor[s];
-          ctx.fillRect(sx, ny + NODE_H - 5, sw, 5);
-          sx += sw;
-        }
-      }
-      ctx.globalAlpha = 1;
-    };
-    const schedule = () => {
-      if (frame === 0) frame = requestAnimationFrame(draw);
-    };
-    draw();
-    setReady(true);
-    let drag: { x: number; y: number; moved: boolean } | null = null;
+    if (focusSet) {
+      // Outside the focused neighbourhood: leave focus mode and find it in the whole graph.
+      pendingCenter.current = model.nodes[asset]!.key;
+      setParams((q) => {
+        q.delete("focus");
+        q.delete("depth");
+        q.set("collapse", "groups");
+        q.set("expand", [...new Set([...openGroups(), model.nodes[asset]!.group])].sort().join(","));
+      });
+      return;
+    }
+    pendingCenter.current = model.nodes[asset]!.key;
+    setExpanded([...new Set([...openGroups(), model.nodes[asset]!.group])]);
+  };
+  // Typing moves the view to the first match (or the box of its collapsed group) without changing what is expanded.
+  useEffect(() => {
+    if (!display || !scene || search.hits.length === 0) return;
+    const drawn = display.of[search.hits[0]!]!;
+    if (drawn < 0) return;
+    if (display.nodes[drawn]!.kind === "asset") centerOnNode(drawn, 1);
+    else centerOnNode(drawn, Math.min(1, view.current.k));
+  }, [search]);
+  useEffect(() => {
+    // The search text is in the URL (every view has one), replaced rather than pushed per keystroke.
+    const q = new URLSearchParams(window.location.search);
+    if (searchText.trim() === "") q.delete("q");
+    else q.set("q", searchText);
+    const s = q.toString();
+    const next = `/lineage${s ? `?${s}` : ""}`;
+    if (next !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, "", next);
+  }, [searchText]);
+
+  // ---- pointer ----------------------------------------------------------------------------------
+  const hitTest = (clientX: number, clientY: number): number => {
+    const el = wrap.current;
+    const { display: d, scene: s } = state.current;
+    if (!el || !d || !s) return -1;
+    const rect = el.getBoundingClientRect();
+    const { x, y, k } = view.current;
+    const gx = (clientX - rect.left - x) / k, gy = (clientY - rect.top - y) / k;
+    for (let i = 0; i < d.nodes.length; i++) {
+      const nx = s.positions[i * 2]!, ny = s.positions[i * 2 + 1]!;
+      if (gx >= nx && gx <= nx + s.widths[i]! && gy >= ny && gy <= ny + s.heights[i]!) return i;
+    }
+    return -1;
+  };
+  const hitTestRef = useRef(hitTest);
+  hitTestRef.current = hitTest;
+  const toggleRef = useRef(toggleGroup);
+  toggleRef.current = toggleGroup;
+  useEffect(() => {
+    const el = wrap.current;
+    if (!el) return undefined;
+    let drag: { x: number; y: number; moved: boolean; id: number } | null = null;
     const onDown = (e: PointerEvent) => {
-      drag = { x: e.clientX, y: e.clientY, moved: false };
-      el.setPointerCapture(e.pointerId);
+      if (e.button !== 0 || (e.target as HTMLElement).closest("button, a, input, .lineage-detail")) return;
+      drag = { x: e.clientX, y: e.clientY, moved: false, id: e.pointerId };
     };
     const onMove = (e: PointerEvent) => {
       if (!drag) return;
       const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
-      if (Math.abs(dx) + Math.abs(dy) > 2) drag.moved = true;
+      if (!drag.moved && Math.abs(dx) + Math.abs(dy) > 3) {
+        drag.moved = true;
+        el.setPointerCapture(drag.id);
+        el.classList.add("dragging");
+      }
+      if (!drag.moved) return;
       view.current.x += dx;
       view.current.y += dy;
       drag.x = e.clientX;
@@ -274,78 +447,303 @@ export function Lineage() {
       schedule();
     };
     const onUp = (e: PointerEvent) => {
-      const wasDrag = drag?.moved ?? true;
+      const d = drag;
       drag = null;
-      if (wasDrag) return;
-      const rect = el.getBoundingClientRect();
-      const { x, y, k } = view.current;
-      const gx = (e.clientX - rect.left - x) / k, gy = (e.clientY - rect.top - y) / k;
-      for (let i = 0; i < nodes.length; i++) {
-        const nx = pos[i * 2]!, ny = pos[i * 2 + 1]!;
-        if (gx >= nx && gx <= nx + NODE_W && gy >= ny && gy <= ny + NODE_H) {
-          const node = nodes[i]!;
-          if (node.kind === "group") toggleGroupRef.current(node.group);
-          else navigate(`/assets/${node.key}`);
-          return;
-        }
-      }
+      el.classList.remove("dragging");
+      if (!d || d.moved) return;
+      const i = hitTestRef.current(e.clientX, e.clientY);
+      const node = i >= 0 ? state.current.display?.nodes[i] : undefined;
+      if (node?.kind === "group") toggleRef.current(node.group);
+      else setCurrent(i);
+    };
+    const onDouble = (e: MouseEvent) => {
+      const i = hitTestRef.current(e.clientX, e.clientY);
+      const node = i >= 0 ? state.current.display?.nodes[i] : undefined;
+      if (node?.kind === "asset") navigate(`/assets/${node.key}`);
     };
     const onWheel = (e: WheelEvent) => {
       e.preventDefault();
       const rect = el.getBoundingClientRect();
       const mx = e.clientX - rect.left, my = e.clientY - rect.top;
       const { x, y, k } = view.current;
-      const nk = Math.min(3, Math.max(0.01, k * Math.exp(-e.deltaY * 0.0015)));
+      const nk = clampZoom(k * Math.exp(-e.deltaY * 0.0015));
       view.current = { k: nk, x: mx - ((mx - x) * nk) / k, y: my - ((my - y) * nk) / k };
       schedule();
     };
     el.addEventListener("pointerdown", onDown);
     el.addEventListener("pointermove", onMove);
     el.addEventListener("pointerup", onUp);
+    el.addEventListener("dblclick", onDouble);
     el.addEventListener("wheel", onWheel, { passive: false });
-    window.addEventListener("resize", schedule);
     return () => {
-      if (frame) cancelAnimationFrame(frame);
       el.removeEventListener("pointerdown", onDown);
       el.removeEventListener("pointermove", onMove);
       el.removeEventListener("pointerup", onUp);
+      el.removeEventListener("dblclick", onDouble);
       el.removeEventListener("wheel", onWheel);
-      window.removeEventListener("resize", schedule);
     };
-  }, [layout, display, graph, highlighted, focus, collapsed]);
+  }, [schedule]);
 
-  if (error) return <p className="error">{error}</p>;
-  const groupNames = graph ? [...new Set(graph.nodes.map((n) => n.group))].sort() : [];
+  // ---- keyboard ---------------------------------------------------------------------------------
+  const moveCurrent = (dx: number, dy: number) => {
+    const { display: d, scene: s } = state.current;
+    if (!d || !s || d.nodes.length === 0) return;
+    const cx = (i: number) => s.positions[i * 2]! + s.widths[i]! / 2;
+    const cy = (i: number) => s.positions[i * 2 + 1]! + s.heights[i]! / 2;
+    const from = current;
+    if (from < 0) {
+      // The first node: the top-left one of the view.
+      let best = -1, score = Infinity;
+      for (let i = 0; i < d.nodes.length; i++) {
+        const sc = s.positions[i * 2]! + s.positions[i * 2 + 1]! * 2;
+        if (sc < score) [best, score] = [i, sc];
+      }
+      setCurrent(best);
+      centerOnNode(best, d.nodes[best]!.kind === "asset" ? 1 : 0);
+      return;
+    }
+    // The nearest node in that direction, preferring ones in line with the current one.
+    let best = -1, score = Infinity;
+    const fx = cx(from), fy = cy(from);
+    for (let i = 0; i < d.nodes.length; i++) {
+      if (i === from) continue;
+      const ox = cx(i) - fx, oy = cy(i) - fy;
+      const along = ox * dx + oy * dy;
+      if (along <= 1) continue;
+      const across = Math.abs(ox * dy + oy * dx);
+      const sc = along + across * 3;
+      if (sc < score) [best, score] = [i, sc];
+    }
+    if (best < 0) return;
+    setCurrent(best);
+    const el = wrap.current;
+    const v = view.current;
+    const sx = v.x + cx(best) * v.k, sy = v.y + cy(best) * v.k;
+    const isAsset = d.nodes[best]!.kind === "asset";
+    if (!el || sx < 40 || sy < 40 || sx > el.clientWidth - 40 || sy > el.clientHeight - 40 || (isAsset && v.k < CARD_ZOOM)) centerOnNode(best, isAsset ? 1 : 0);
+  };
+  const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    if ((e.target as HTMLElement) !== e.currentTarget) return;
+    const node = current >= 0 ? display?.nodes[current] : undefined;
+    const handled = (() => {
+      switch (e.key) {
+        case "ArrowRight":
+          moveCurrent(1, 0);
+          return true;
+        case "ArrowLeft":
+          moveCurrent(-1, 0);
+          return true;
+        case "ArrowDown":
+          moveCurrent(0, 1);
+          return true;
+        case "ArrowUp":
+          moveCurrent(0, -1);
+          return true;
+        case "Enter":
+          if (node?.kind === "asset") navigate(`/assets/${node.key}`);
+          else if (node?.kind === "group") toggleGroup(node.group);
+          else moveCurrent(1, 0);
+          return true;
+        case "f":
+        case "F":
+          if (node?.kind === "asset") focusOn(node.key);
+          return node !== undefined;
+        case "+":
+        case "=":
+          zoomBy(ZOOM_STEP);
+          return true;
+        case "-":
+          zoomBy(1 / ZOOM_STEP);
+          return true;
+        case "0":
+          fit();
+          return true;
+        case "Escape":
+          if (focusSet) exitFocus();
+          else setCurrent(-1);
+          return true;
+        default:
+          return false;
+      }
+    })();
+    if (handled) e.preventDefault();
+  };
+
+  // ---- cards on screen --------------------------------------------------------------------------
+  const onScreen = useMemo(() => {
+    if (!win || !display || !scene) return [];
+    const out: number[] = [];
+    for (let i = 0; i < display.nodes.length; i++) {
+      if (display.nodes[i]!.kind !== "asset") continue;
+      const x = scene.positions[i * 2]!, y = scene.positions[i * 2 + 1]!;
+      if (x + scene.widths[i]! >= win.x0 && x <= win.x1 && y + scene.heights[i]! >= win.y0 && y <= win.y1) out.push(i);
+    }
+    return out;
+  }, [win, display, scene]);
+  const partitionedOnScreen = useMemo(
+    () => (model && display ? onScreen.flatMap((i) => { const node = display.nodes[i]!; return node.kind === "asset" && model.nodes[node.asset]!.partitioned ? [node.key] : []; }) : []),
+    [onScreen, model, display],
+  );
+  const { health, error: healthError } = usePartitionHealth(partitionedOnScreen.length <= 200 ? partitionedOnScreen : partitionedOnScreen.slice(0, 200), version);
+
+  if (error && !model) return <p className="error">{error}</p>;
+  const currentNode = current >= 0 ? display?.nodes[current] : undefined;
+  const ready = scene !== null && drawnFor === layoutKey;
+  const hitKey = search.hits.length > 0 && model ? model.nodes[search.hits[Math.min(hitPos, search.hits.length - 1)]!]!.key : "";
   return (
-    <div>
-      <h1>Lineage {graph ? <span className="muted">({graph.nodes.length} assets, {graph.edges.length / 2} edges{collapsed ? `; ${display?.nodes.length ?? 0} nodes drawn` : ""})</span> : null}</h1>
-      <div className="toolbar" data-testid="lineage-toolbar">
-        <button type="button" aria-pressed={collapsed} data-testid="collapse-groups" onClick={() => setUrl({ collapse: !collapsed, expand: new Set() })}>
-          {collapsed ? "Expand all groups" : "Collapse by group"}
-        </button>
-        {collapsed &&
-          groupNames.map((g) => (
-            <button type="button" key={g} aria-pressed={expanded.has(g)} data-testid={`group-toggle-${g}`} onClick={() => toggleGroup(g)}>
-              {expanded.has(g) ? "▾" : "▸"} {g}
-            </button>
-          ))}
+    <div className="lineage-page">
+      <h1>
+        Lineage{" "}
+        {model ? (
+          <span className="muted">
+            ({model.nodes.length} assets, {model.edges.length / 2} edges, {groupNames.length} groups{focusSet ? `; focus: ${focusSet.size} assets` : anyCollapsed ? `; ${collapsedGroups.size} groups collapsed` : ""})
+          </span>
+        ) : null}
+      </h1>
+      <div className="toolbar lineage-toolbar" data-testid="lineage-toolbar">
+        <div className="lineage-zoom" role="group" aria-label="Zoom">
+          <button type="button" data-testid="lineage-fit" title="Fit the graph to the view (0)" onClick={() => fit()}>Fit</button>
+          <button type="button" data-testid="lineage-zoom-in" title="Zoom in (+)" aria-label="Zoom in" onClick={() => zoomBy(ZOOM_STEP)}>+</button>
+          <button type="button" data-testid="lineage-zoom-out" title="Zoom out (-)" aria-label="Zoom out" onClick={() => zoomBy(1 / ZOOM_STEP)}>−</button>
+        </div>
+        <div className="lineage-search">
+          <input
+            type="search"
+            data-testid="lineage-search"
+            aria-label="Search the graph: text, or a selection such as group:met or +atlas/marts/overview"
+            placeholder="Search or select: text, group:x, +key, key+2"
+            value={searchText}
+            onChange={(e) => setSearchText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") {
+                e.preventDefault();
+                goToHit(e.shiftKey ? hitPos - 1 : search.text === searchText.trim() && current >= 0 && display?.nodes[current]?.kind === "asset" && display.nodes[current].key === hitKey ? hitPos + 1 : hitPos);
+              } else if (e.key === "Escape") setSearchText("");
+            }}
+          />
+          <span className="muted" data-testid="lineage-search-count" aria-live="polite">
+            {search.pending ? "…" : search.error ? "" : search.text !== "" ? (search.hits.length === 0 ? "no match" : `${Math.min(hitPos, search.hits.length - 1) + 1} of ${search.hits.length}`) : ""}
+          </span>
+          {search.hits.length > 0 && (
+            <>
+              <button type="button" aria-label="Previous match" title="Previous match (Shift+Enter)" onClick={() => goToHit(hitPos - 1)}>↑</button>
+              <button type="button" aria-label="Next match" title="Next match (Enter)" data-testid="lineage-search-next" onClick={() => goToHit(current >= 0 && display?.nodes[current]?.key === hitKey ? hitPos + 1 : hitPos)}>↓</button>
+            </>
+          )}
+        </div>
+        {focusSet && focusKey ? (
+          <div className="lineage-focus" role="group" aria-label="Focus">
+            <span>Focus: <b>{focusKey}</b> ·</span>
+            <label>
+              levels{" "}
+              <select value={depthParam} data-testid="lineage-depth" onChange={(e) => setDepth(e.target.value)}>
+                {DEPTHS.map((d) => (
+                  <option key={d} value={d}>{d}</option>
+                ))}
+              </select>
+            </label>
+            <button type="button" data-testid="lineage-exit-focus" onClick={exitFocus}>Show whole graph</button>
+          </div>
+        ) : (
+          <button type="button" aria-pressed={anyCollapsed} data-testid="collapse-groups" onClick={toggleAll}>
+            {anyCollapsed ? "Expand all groups" : "Collapse by group"}
+          </button>
+        )}
       </div>
+      {search.error && <p className="error" data-testid="lineage-search-error">{search.error}</p>}
+      {focusMissing && <p className="error">No asset {JSON.stringify(focusKey)} in the graph: showing all of it.</p>}
+      {error && model && <p className="error">{error}</p>}
+      {healthError && <p className="error">{healthError}</p>}
+      {!focusSet && anyCollapsed && (
+        // A few groups as buttons in view; many behind a summary, so they do not push the graph off screen.
+        <GroupToggles groups={groupNames} collapsed={collapsedGroups} onToggle={toggleGroup} />
+      )}
       <div
-        className="graph-wrap"
+        ref={wrap}
+        className="graph-wrap lineage-wrap"
+        tabIndex={0}
+        role="group"
+        aria-roledescription="graph"
+        aria-label="Asset lineage graph: arrow keys move between nodes, Enter opens, F focuses, + and - zoom, 0 fits"
+        aria-activedescendant={currentNode && onScreen.includes(current) ? `lineage-card-${current}` : undefined}
+        onKeyDown={onKeyDown}
         data-testid="lineage"
         data-ready={ready ? "true" : "false"}
-        data-node-count={graph?.nodes.length ?? 0}
-        data-drawn-count={layout && layout.for === display ? display.nodes.length : 0}
-        data-drawn-edges={layout && layout.for === display ? display.edges.length / 2 : 0}
-        data-mode={collapsed ? "groups" : "assets"}
+        data-version={version}
+        data-node-count={model?.nodes.length ?? 0}
+        data-drawn-count={ready && display ? display.nodes.length : 0}
+        data-drawn-edges={ready && display ? display.edges.length / 2 : 0}
+        data-mode={focusSet ? "focus" : anyCollapsed ? "groups" : "assets"}
+        data-focus={focusSet ? focusKey : ""}
+        data-current={currentNode?.key ?? ""}
+        data-search-count={search.pending ? "" : String(search.hits.length)}
+        data-search-hit={hitKey}
       >
-        <canvas ref={canvas} aria-label="Asset lineage graph" />
+        <canvas ref={canvas} aria-hidden="true" />
+        <div className="lineage-world" ref={world}>
+          {model &&
+            display &&
+            scene &&
+            onScreen.map((i) => {
+              const node = display.nodes[i]!;
+              if (node.kind !== "asset") return null;
+              return (
+                <Card
+                  key={node.key}
+                  index={i}
+                  info={model.nodes[node.asset]!}
+                  x={scene.positions[i * 2]!}
+                  y={scene.positions[i * 2 + 1]!}
+                  height={scene.heights[i]!}
+                  match={matches.has(i)}
+                  current={i === current}
+                  focus={focusSet !== null && i === display.of[focusIndex]}
+                  health={health.get(node.key)}
+                  showGroup={focusSet !== null}
+                />
+              );
+            })}
+        </div>
+        <div className="lineage-labels">
+          {scene?.boxes.map((box, g) => {
+            const node = box.node >= 0 ? display?.nodes[box.node] : undefined;
+            const count = node?.kind === "group" ? node.count : (model?.nodes.filter((n) => n.group === box.group).length ?? 0);
+            return (
+              <button
+                type="button"
+                key={box.group}
+                ref={(el) => {
+                  labels.current[g] = el;
+                }}
+                className={`lineage-group-label ${node ? "collapsed" : "expanded"}`}
+                data-testid="lineage-group-label"
+                data-group={box.group}
+                tabIndex={-1}
+                title={node ? `Expand ${box.group}` : `Collapse ${box.group}`}
+                onClick={() => toggleGroup(box.group)}
+                style={{ display: "none" }}
+              >
+                <span className="name">{node ? "▸" : "▾"} {box.group}</span>
+                <span className="count">
+                  {count} asset{count === 1 ? "" : "s"}
+                  {node?.kind === "group" && node.counts.FAILED > 0 ? ` · ${node.counts.FAILED} failed` : ""}
+                  {node?.kind === "group" && node.counts.IN_PROGRESS > 0 ? ` · ${node.counts.IN_PROGRESS} running` : ""}
+                  {node?.kind === "group" && node.unsynced > 0 ? ` · ${node.unsynced} unsynced` : ""}
+                </span>
+              </button>
+            );
+          })}
+        </div>
+        {currentNode && model && <Detail node={currentNode} model={model} health={health} onFocus={focusOn} onToggle={toggleGroup} onClose={() => setCurrent(-1)} />}
         <div className="graph-info muted">
-          drag to pan · wheel to zoom · click an asset to open it{collapsed ? " · click a group to expand it" : ""}{focus ? ` · focus: ${focus}` : ""}
+          drag to pan · wheel or + − to zoom · click a node to select it, double-click to open · a group label expands it
+        </div>
+        <div className="sr-only" aria-live="polite" data-testid="lineage-announce">
+          {currentNode ? (currentNode.kind === "asset" && model ? describeAsset(model.nodes[currentNode.asset]!) : `group ${currentNode.group}`) : ""}
         </div>
       </div>
       {display && display.nodes.length <= 500 && (
-        <ul aria-label="Nodes in the graph" style={{ position: "absolute", left: -10000 }}>
+        <ul aria-label="Nodes in the graph" className="sr-only">
           {display.nodes.map((n) =>
             n.kind === "asset" ? (
               <li key={n.key} data-testid="lineage-node" data-status={n.status} data-freshness={n.freshness ?? ""} data-sync={n.unsynced ? "UNSYNCED" : ""}>{n.key}{n.unsynced ? " (unsynced)" : ""}</li>
@@ -360,3 +758,105 @@ export function Lineage() {
     </div>
   );
 }
+
+function GroupToggles(props: { groups: string[]; collapsed: ReadonlySet<string>; onToggle: (group: string) => void }) {
+  const buttons = (
+    <div className="toolbar lineage-groups" aria-label="Groups">
+      {props.groups.map((g) => (
+        <button type="button" key={g} aria-pressed={!props.collapsed.has(g)} data-testid={`group-toggle-${g}`} onClick={() => props.onToggle(g)}>
+          {props.collapsed.has(g) ? "▸" : "▾"} {g}
+        </button>
+      ))}
+    </div>
+  );
+  if (props.groups.length <= 8) return buttons;
+  return (
+    <details className="lineage-groups-menu">
+      <summary>
+        Groups: {props.groups.length - props.collapsed.size} of {props.groups.length} expanded (click a group's box to expand it)
+      </summary>
+      {buttons}
+    </details>
+  );
+}
+
+function describeAsset(a: AssetInfo): string {
+  const when = a.lastMaterializedAt !== null ? `, last materialized ${relativeTime(a.lastMaterializedAt)}` : "";
+  return `${a.key}: ${STATUS_TEXT[a.status]}${when}, group ${a.group}`;
+}
+
+function freshnessText(f: string | null): string {
+  return f === null || f === "UNKNOWN" ? "" : f.toLowerCase();
+}
+
+function Card(props: { index: number; info: AssetInfo; x: number; y: number; height: number; match: boolean; current: boolean; focus: boolean; health: PartitionHealth | undefined; showGroup: boolean }) {
+  const { info: a, health } = props;
+  const checks = checkSummary(a.checks);
+  const fresh = freshnessText(a.freshness);
+  const classes = ["lineage-card", props.match ? "match" : "", props.current ? "current" : "", props.focus ? "focused" : ""].filter(Boolean).join(" ");
+  return (
+    <div id={`lineage-card-${props.index}`} className={classes} style={{ left: props.x, top: props.y, width: NODE_W, height: props.height }} data-testid="lineage-card" data-key={a.key} data-status={a.status} role="img" aria-label={describeAsset(a)}>
+      <div className="name" data-testid="lineage-card-name">
+        {linesOf(a.key).map((line, i) => (
+          <span className="line" key={i}>{line}</span>
+        ))}
+      </div>
+      <div className="meta status-line">
+        <span className="dot" aria-hidden="true" />
+        {STATUS_TEXT[a.status]}
+        {a.lastMaterializedAt !== null && (
+          <span className="muted" title={new Date(a.lastMaterializedAt).toLocaleString(undefined, { timeZoneName: "short" })}>
+            {" "}{a.status === "MATERIALIZED" ? "" : "· last "}{relativeTime(a.lastMaterializedAt)}
+          </span>
+        )}
+      </div>
+      <div className="meta">
+        {props.showGroup ? <span className="muted">{a.group} · </span> : null}
+        {a.kinds.length > 0 ? a.kinds.join(", ") : <span className="muted">no kind</span>}
+        {a.partitioned && (
+          <span className={health && health.failed > 0 ? "bad" : "muted"}>
+            {" · "}
+            {health ? `${health.materialized}/${health.total} partitions${health.failed > 0 ? `, ${health.failed} failed` : ""}` : "partitioned"}
+          </span>
+        )}
+      </div>
+      <div className="meta">
+        <span className={`checks c-${checks.state}`}>{checks.state === "NONE" ? "no checks" : checks.text}</span>
+        {fresh && <span className={`fresh f-${a.freshness ?? ""}`}> · {fresh}</span>}
+        {a.sync.state === "UNSYNCED" && <span className="unsynced"> · unsynced</span>}
+      </div>
+    </div>
+  );
+}
+
+function Detail(props: { node: DisplayGraph["nodes"][number]; model: GraphModel; health: Map<string, PartitionHealth>; onFocus: (key: string) => void; onToggle: (group: string) => void; onClose: () => void }) {
+  const { node, model } = props;
+  if (node.kind === "group") {
+    return (
+      <div className="lineage-detail" data-testid="lineage-detail">
+        <b>{node.group}</b> — {node.count} assets, {STATUS_TEXT[node.status].toLowerCase()}
+        <div className="toolbar">
+          <button type="button" onClick={() => props.onToggle(node.group)}>Expand</button>
+          <button type="button" onClick={props.onClose}>Close</button>
+        </div>
+      </div>
+    );
+  }
+  const a = model.nodes[node.asset]!;
+  const i = node.asset;
+  return (
+    <div className="lineage-detail" data-testid="lineage-detail">
+      <div className="detail-key">{a.key}</div>
+      <div className="muted">
+        {STATUS_TEXT[a.status]}
+        {a.lastMaterializedAt !== null ? ` · last materialized ${new Date(a.lastMaterializedAt).toLocaleString(undefined, { timeZoneName: "short" })}` : ""} · group {a.group} · {a.location} · {model.up[i]!.length} upstream, {model.down[i]!.length} downstream
+      </div>
+      <div className="toolbar">
+        <Link to={`/assets/${a.key}`} data-testid="lineage-detail-open">Open asset</Link>
+        <button type="button" data-testid="lineage-detail-focus" onClick={() => props.onFocus(a.key)}>Focus (up- and downstream)</button>
+        <button type="button" onClick={props.onClose}>Close</button>
+      </div>
+    </div>
+  );
+}
+

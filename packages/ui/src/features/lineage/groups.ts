@@ -2,7 +2,8 @@
  * Collapse by group: turns the asset graph into the graph that is drawn, where every collapsed
  * group is one node (asset count, status counts, one aggregated status) and edges between groups
  * are deduplicated. Linear in assets + edges, so toggling stays instant at 10,000 assets; the
- * (much smaller) result is laid out by the same worker as the full graph.
+ * (much smaller) result is laid out by the worker (layout.ts). Also which groups the first view
+ * collapses: the largest, until what is left open can be read.
  */
 import type { AssetStatus } from "../../api.js";
 
@@ -25,7 +26,7 @@ export type DisplayNode =
 
 export interface DisplayGraph {
   nodes: DisplayNode[];
-  /** Display node index of asset i. */
+  /** Display node index of asset i (-1 when the asset is not drawn: outside focus mode's neighbourhood). */
   of: Int32Array;
   /** Pairs of display node indexes (from upstream, to downstream), without duplicates or self loops. */
   edges: Int32Array;
@@ -41,12 +42,17 @@ export function aggregateStatus(counts: StatusCounts): AssetStatus {
 /** The key of a group's node in the drawn graph (never clashes with an asset key, which has no colon prefix like this). */
 export const groupNodeKey = (group: string): string => `group:${group}`;
 
-export function displayGraph(assets: readonly AssetNode[], edges: Int32Array, collapsed: boolean, expanded: ReadonlySet<string>): DisplayGraph {
+/**
+ * The drawn graph: assets of collapsed groups become one node per group; `only` restricts it to
+ * some assets (focus mode), each drawn on its own.
+ */
+export function displayGraph(assets: readonly AssetNode[], edges: Int32Array, collapsed: (group: string) => boolean, only: ReadonlySet<number> | null = null): DisplayGraph {
   const nodes: DisplayNode[] = [];
-  const of = new Int32Array(assets.length);
+  const of = new Int32Array(assets.length).fill(-1);
   const groupIndex = new Map<string, number>();
   assets.forEach((a, i) => {
-    if (!collapsed || expanded.has(a.group)) {
+    if (only !== null && !only.has(i)) return;
+    if (only !== null || !collapsed(a.group)) {
       of[i] = nodes.length;
       nodes.push({ kind: "asset", asset: i, key: a.key, group: a.group, status: a.status, freshness: a.freshness, unsynced: a.sync.state === "UNSYNCED" });
       return;
@@ -66,16 +72,36 @@ export function displayGraph(assets: readonly AssetNode[], edges: Int32Array, co
     of[i] = g;
   });
   for (const node of nodes) if (node.kind === "group") node.status = aggregateStatus(node.counts);
-  if (!collapsed) return { nodes, of, edges };
   const seen = new Set<number>();
   const pairs: number[] = [];
   for (let e = 0; e < edges.length; e += 2) {
     const a = of[edges[e]!]!, b = of[edges[e + 1]!]!;
-    if (a === b) continue;
+    if (a < 0 || b < 0 || a === b) continue;
     const id = a * nodes.length + b;
     if (seen.has(id)) continue;
     seen.add(id);
     pairs.push(a, b);
   }
   return { nodes, of, edges: Int32Array.from(pairs) };
+}
+
+/** How many assets the first view draws one by one at most; beyond that groups start collapsed. */
+export const OPEN_ASSETS_LIMIT = 300;
+/** A group this small stays open in a large graph's first view (as long as the open ones stay under the limit). */
+export const SMALL_GROUP = 12;
+
+/**
+ * The groups the first view collapses: none while the graph is small; in a large one every group
+ * but the small ones (or every group, if even those add up to too many), so that 10,000 assets in
+ * 30 groups open as 30 labelled boxes of one size that fit the screen together, rather than a few
+ * huge open groups dwarfing the rest.
+ */
+export function autoCollapsed(assets: readonly { group: string }[]): Set<string> {
+  if (assets.length <= OPEN_ASSETS_LIMIT) return new Set();
+  const sizes = new Map<string, number>();
+  for (const a of assets) sizes.set(a.group, (sizes.get(a.group) ?? 0) + 1);
+  const small = [...sizes].filter(([, size]) => size <= SMALL_GROUP);
+  const open = small.reduce((sum, [, size]) => sum + size, 0);
+  const keep = open <= OPEN_ASSETS_LIMIT ? new Set(small.map(([group]) => group)) : new Set<string>();
+  return new Set([...sizes.keys()].filter((g) => !keep.has(g)));
 }

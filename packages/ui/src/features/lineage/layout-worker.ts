@@ -1,7 +1,7 @@
-/** Web Worker: runs the layered layout off the main thread and posts the positions back (transferred, not copied). */
-import { layeredLayout, type LayoutInput } from "./layout.js";
+/** Web Worker: runs the group-aware layout off the main thread and posts the positions back (transferred, not copied). */
+import { layoutGraph, type LayoutRequest } from "./layout.js";
 
-self.onmessage = (event: MessageEvent<LayoutInput>) => {
-  const result = layeredLayout(event.data);
+self.onmessage = (event: MessageEvent<LayoutRequest>) => {
+  const result = layoutGraph(event.data);
   (self as unknown as Worker).postMessage(result, [result.positions.buffer]);
 };

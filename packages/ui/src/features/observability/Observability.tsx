@@ -6,6 +6,7 @@
 import { formatTime, graphql, useQuery } from "../../api.js";
 import type { CheckStateFragment, FreshnessFieldsFragment } from "../../generated/graphql.js";
 import { Link, navigate, useLocation } from "../../router.js";
+import { freshnessPolicyText } from "../metadata/Metadata.js";
 
 /** What the badge and the panel show of a verdict: spread `...FreshnessFields` into a selection. */
 graphql(`fragment FreshnessFields on FreshnessState { state since freshUntil warnAt reason }`);
@@ -66,7 +67,7 @@ export function FreshnessPanel(props: { freshness: FreshnessInfo | null; policy:
       {f && f.freshUntil !== null && <tr><th>Fresh until</th><td>{formatTime(f.freshUntil)}</td></tr>}
       {f && f.warnAt !== null && f.state === "FRESH" && <tr><th>Warns at</th><td>{formatTime(f.warnAt)}</td></tr>}
       {f && <tr><th>Reason</th><td>{f.reason}</td></tr>}
-      <tr><th>Policy</th><td className="muted">{props.policy}</td></tr>
+      <tr><th>Policy</th><td data-testid="freshness-policy" title={props.policy}>{freshnessPolicyText(props.policy)}</td></tr>
     </tbody></table>
   );
 }

@@ -126,7 +126,10 @@ export type AssetConnection = {
   __typename?: 'AssetConnection';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
   nodes: Array<Asset>;
+  /** The first key of this page: pass it as 'before' for the previous page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
   /** Total matching the filter (not only this page). */
   totalCount: Scalars['Int']['output'];
 };
@@ -170,12 +173,22 @@ export type AssetGraphEdge = {
 
 export type AssetGraphNode = {
   __typename?: 'AssetGraphNode';
+  /** Its declared checks with their latest results, as on Asset.checks. */
+  checks: Array<AssetCheck>;
   /** FRESH, WARN, STALE, UNKNOWN; null for an asset without a freshness policy. */
   freshness?: Maybe<Scalars['String']['output']>;
   group: Scalars['String']['output'];
   key: Scalars['String']['output'];
   kinds: Array<Scalars['String']['output']>;
+  /** When its latest materialization was recorded (ms since epoch); null if never materialized. */
+  lastMaterializedAt?: Maybe<Scalars['Float']['output']>;
   location: Scalars['String']['output'];
+  /**
+   * Partition counts, as on Asset.partitionStatus; null when unpartitioned. Costs a storage read per
+   * partitioned asset: ask for it on a selection (the lineage asks for the cards on screen), not on
+   * every node of a large graph.
+   */
+  partitionStatus?: Maybe<PartitionStatus>;
   partitioned: Scalars['Boolean']['output'];
   status: AssetStatus;
   sync: AssetSync;
@@ -979,7 +992,10 @@ export type Query = {
   asset?: Maybe<Asset>;
   /** The merged cross-location asset graph, whole or restricted to a selection expression (see docs/selection.md). */
   assetGraph: AssetGraph;
-  /** Assets of every loaded code location, sorted by key; filters combine with AND. */
+  /**
+   * Assets of every loaded code location, sorted by key; filters combine with AND. Page forward with
+   * 'after' (an endCursor) or back with 'before' (a startCursor: the 'first' assets before it).
+   */
   assets: AssetConnection;
   /** Whether the automation loop is on, globally and per code location. */
   automationStatus: AutomationStatus;
@@ -1039,6 +1055,7 @@ export type QueryAssetGraphArgs = {
 /** Entry points for reading the state of the platform. */
 export type QueryAssetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AssetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1138,6 +1155,11 @@ export type Run = {
   selection: Scalars['String']['output'];
   startedAt?: Maybe<Scalars['Float']['output']>;
   status: RunStatus;
+  /**
+   * The steps this run executes when it runs part of its selection (a re-execution from failure, or
+   * of chosen steps); null when it runs every step of the selection.
+   */
+  stepKeys?: Maybe<Array<Scalars['String']['output']>>;
   steps: Array<Step>;
   tags: Array<Tag>;
   updatedAt: Scalars['Float']['output'];
@@ -1246,6 +1268,8 @@ export type SearchHit = {
 
 export type Sensor = Instigator & {
   __typename?: 'Sensor';
+  /** The cursor the next tick starts from (null before the first tick that set one). */
+  cursor?: Maybe<Scalars['String']['output']>;
   defaultStatus: InstigatorStatus;
   description?: Maybe<Scalars['String']['output']>;
   id: Scalars['String']['output'];
@@ -1286,16 +1310,46 @@ export type StalenessCause = {
 
 export type Step = {
   __typename?: 'Step';
+  /** Each attempt with its own start and end (a retried step has several); in order. */
+  attemptSpans: Array<StepAttempt>;
   attempts: Scalars['Int']['output'];
   durationMs?: Maybe<Scalars['Float']['output']>;
   endedAt?: Maybe<Scalars['Float']['output']>;
   errorMessage?: Maybe<Scalars['String']['output']>;
+  /**
+   * Checks evaluated by this step that failed, with their severity and whether they are blocking: a
+   * step can succeed while its blocking check fails (its downstream steps are then skipped and the
+   * run fails).
+   */
+  failedChecks: Array<StepCheckFailure>;
   materializedAssets: Array<Scalars['String']['output']>;
   skipReason?: Maybe<Scalars['String']['output']>;
   startedAt?: Maybe<Scalars['Float']['output']>;
   /** PENDING, RUNNING, SUCCESS, FAILURE, SKIPPED, CANCELED */
   status: Scalars['String']['output'];
   stepKey: Scalars['String']['output'];
+};
+
+export type StepAttempt = {
+  __typename?: 'StepAttempt';
+  attempt: Scalars['Int']['output'];
+  /** Null while the attempt runs. */
+  endedAt?: Maybe<Scalars['Float']['output']>;
+  /** RUNNING, SUCCESS, FAILURE (last attempt), RETRIED (a later attempt followed), CANCELED */
+  outcome: Scalars['String']['output'];
+  startedAt: Scalars['Float']['output'];
+};
+
+export type StepCheckFailure = {
+  __typename?: 'StepCheckFailure';
+  assetKey: Scalars['String']['output'];
+  /** Declared blocking in the loaded definitions (false when the check is no longer defined). */
+  blocking: Scalars['Boolean']['output'];
+  checkName: Scalars['String']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  partition?: Maybe<Scalars['String']['output']>;
+  /** warn or error */
+  severity: Scalars['String']['output'];
 };
 
 export type SyncState =
@@ -1319,6 +1373,8 @@ export type TagInput = {
 export type Tick = {
   __typename?: 'Tick';
   createdAt: Scalars['Float']['output'];
+  /** The instigator's cursor after this tick (sensors; null when none was set). */
+  cursor?: Maybe<Scalars['String']['output']>;
   error?: Maybe<Scalars['String']['output']>;
   runIds: Array<Scalars['String']['output']>;
   skipReason?: Maybe<Scalars['String']['output']>;
@@ -1639,6 +1695,8 @@ export type ResolversTypes = {
   SkippedAsset: ResolverTypeWrapper<SkippedAsset>;
   StalenessCause: ResolverTypeWrapper<StalenessCause>;
   Step: ResolverTypeWrapper<Step>;
+  StepAttempt: ResolverTypeWrapper<StepAttempt>;
+  StepCheckFailure: ResolverTypeWrapper<StepCheckFailure>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SyncState: SyncState;
   Tag: ResolverTypeWrapper<Tag>;
@@ -1746,6 +1804,8 @@ export type ResolversParentTypes = {
   SkippedAsset: SkippedAsset;
   StalenessCause: StalenessCause;
   Step: Step;
+  StepAttempt: StepAttempt;
+  StepCheckFailure: StepCheckFailure;
   String: Scalars['String']['output'];
   Tag: Tag;
   TagInput: TagInput;
@@ -1825,7 +1885,9 @@ export type AssetCheckResolvers<ContextType = RequestContext, ParentType extends
 export type AssetConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetConnection'] = ResolversParentTypes['AssetConnection']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -1848,11 +1910,14 @@ export type AssetGraphEdgeResolvers<ContextType = RequestContext, ParentType ext
 };
 
 export type AssetGraphNodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetGraphNode'] = ResolversParentTypes['AssetGraphNode']> = {
+  checks?: Resolver<Array<ResolversTypes['AssetCheck']>, ParentType, ContextType>;
   freshness?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   group?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kinds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  lastMaterializedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   location?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partitionStatus?: Resolver<Maybe<ResolversTypes['PartitionStatus']>, ParentType, ContextType>;
   partitioned?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
   sync?: Resolver<ResolversTypes['AssetSync'], ParentType, ContextType>;
@@ -2337,6 +2402,7 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   selection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
+  stepKeys?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   steps?: Resolver<Array<ResolversTypes['Step']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -2393,6 +2459,7 @@ export type SearchHitResolvers<ContextType = RequestContext, ParentType extends 
 };
 
 export type SensorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Sensor'] = ResolversParentTypes['Sensor']> = {
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   defaultStatus?: Resolver<ResolversTypes['InstigatorStatus'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2422,15 +2489,33 @@ export type StalenessCauseResolvers<ContextType = RequestContext, ParentType ext
 };
 
 export type StepResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Step'] = ResolversParentTypes['Step']> = {
+  attemptSpans?: Resolver<Array<ResolversTypes['StepAttempt']>, ParentType, ContextType>;
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   durationMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failedChecks?: Resolver<Array<ResolversTypes['StepCheckFailure']>, ParentType, ContextType>;
   materializedAssets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   skipReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   stepKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type StepAttemptResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StepAttempt'] = ResolversParentTypes['StepAttempt']> = {
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type StepCheckFailureResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['StepCheckFailure'] = ResolversParentTypes['StepCheckFailure']> = {
+  assetKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  blocking?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  checkName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type TagResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Tag'] = ResolversParentTypes['Tag']> = {
@@ -2440,6 +2525,7 @@ export type TagResolvers<ContextType = RequestContext, ParentType extends Resolv
 
 export type TickResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Tick'] = ResolversParentTypes['Tick']> = {
   createdAt?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   runIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   skipReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2571,6 +2657,8 @@ export type Resolvers<ContextType = RequestContext> = {
   SkippedAsset?: SkippedAssetResolvers<ContextType>;
   StalenessCause?: StalenessCauseResolvers<ContextType>;
   Step?: StepResolvers<ContextType>;
+  StepAttempt?: StepAttemptResolvers<ContextType>;
+  StepCheckFailure?: StepCheckFailureResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
   Tick?: TickResolvers<ContextType>;
   UnauthorizedError?: UnauthorizedErrorResolvers<ContextType>;

@@ -3,8 +3,9 @@
  * materializations, partitions, checks, freshness and the instigators that target it (sync status
  * and automation: automation.ts).
  */
-import { parseAssetKey, resolveSelection } from "@flyt/core";
+import { InvalidInputError, parseAssetKey, resolveSelection } from "@flyt/core";
 import type { AssetFilter, AssetGraphEdge, QueryResolvers, Resolvers } from "../generated/resolvers.js";
+import type { RequestContext } from "../context.js";
 import { edgeMapping } from "../mappings.js";
 import { assetAutomationFields, syncOf } from "./automation.js";
 import { assetStatus, freshnessOf, graphOf, instigators, latestByAsset, latestChecks, recentRunByAsset, statusOf, targetKeys } from "./loaders.js";
@@ -30,6 +31,16 @@ function matchesFilter(asset: AssetNode, filter: AssetFilter | null | undefined)
   return true;
 }
 
+/** An asset's declared checks with their latest results (one memoised read of every check result per request). */
+async function checksOf(ctx: RequestContext, a: AssetNode) {
+  const results = await latestChecks(ctx);
+  return a.checks.map((check) => {
+    const result = results.get(`${a.key}\u0000${check.name}`);
+    // A check not yet run shows the severity it is declared with.
+    return { ...check, passed: result?.passed ?? null, severity: result?.severity ?? check.severity, timestamp: result?.timestamp ?? null, runId: result?.runId ?? null };
+  });
+}
+
 export const assetQueries: QueryResolvers = {
   // The cursor of this listing is the last key of the page: assets come from the snapshots, not storage.
   assets: async (_p, args, ctx) => {
@@ -44,11 +55,28 @@ export const assetQueries: QueryResolvers = {
       list = list.filter((a) => statusOf(a.key, latest, runs) === wanted);
     }
     list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const start = after === null ? 0 : list.findIndex((a) => a.key > after);
-    const from = start === -1 ? list.length : start;
+    const before = args.before === null || args.before === undefined ? null : afterArg(args.before);
+    if (before !== null && after !== null) throw new InvalidInputError("'before'", "cannot be combined with 'after'; page one way at a time");
+    let from: number;
+    if (before !== null) {
+      // The page that ends just before the cursor (the previous page of a forward listing).
+      const end = list.findIndex((a) => a.key >= before);
+      const to = end === -1 ? list.length : end;
+      from = Math.max(0, to - first);
+    } else {
+      const start = after === null ? 0 : list.findIndex((a) => a.key > after);
+      from = start === -1 ? list.length : start;
+    }
     const nodes = list.slice(from, from + first);
-    const hasNextPage = from + first < list.length;
-    return { nodes, totalCount: list.length, endCursor: nodes.length > 0 ? nodes[nodes.length - 1]!.key : null, hasNextPage };
+    const hasNextPage = from + nodes.length < list.length;
+    return {
+      nodes,
+      totalCount: list.length,
+      endCursor: nodes.length > 0 ? nodes[nodes.length - 1]!.key : null,
+      hasNextPage,
+      startCursor: nodes.length > 0 ? nodes[0]!.key : null,
+      hasPreviousPage: from > 0,
+    };
   },
   asset: (_p, args, ctx) => graphOf(ctx).assets.get(args.key) ?? null,
   assetGraph: async (_p, args, ctx) => {
@@ -118,14 +146,7 @@ export const assetTypes: Resolvers = {
       });
       return { nodes, endCursor: page.nextCursor, hasNextPage: page.nextCursor !== null };
     },
-    checks: async (a, _args, ctx) => {
-      const results = await latestChecks(ctx);
-      return a.checks.map((check) => {
-        const result = results.get(`${a.key}\u0000${check.name}`);
-        // A check not yet run shows the severity it is declared with.
-        return { ...check, passed: result?.passed ?? null, severity: result?.severity ?? check.severity, timestamp: result?.timestamp ?? null, runId: result?.runId ?? null };
-      });
-    },
+    checks: (a, _args, ctx) => checksOf(ctx, a),
     freshnessPolicy: (a) => (a.freshnessPolicy ? JSON.stringify(a.freshnessPolicy) : null),
     freshness: (a, _args, ctx) => freshnessOf(ctx, a),
     schedules: (a, _args, ctx) => instigators(ctx).flatMap((i) => (i.kind === "schedule" && targetKeys(ctx, i).has(a.key) ? [i] : [])),
@@ -136,5 +157,14 @@ export const assetTypes: Resolvers = {
   AssetGraphNode: {
     freshness: async (n, _args, ctx) => (await freshnessOf(ctx, graphOf(ctx).assets.get(n.key)))?.state ?? null,
     sync: (n, _args, ctx) => syncOf(ctx, n.key),
+    lastMaterializedAt: async (n, _args, ctx) => (await latestByAsset(ctx)).get(n.key)?.timestamp ?? null,
+    checks: (n, _args, ctx) => {
+      const asset = graphOf(ctx).assets.get(n.key);
+      return asset ? checksOf(ctx, asset) : [];
+    },
+    partitionStatus: (n, _args, ctx) => {
+      const asset = graphOf(ctx).assets.get(n.key);
+      return asset ? partitionStatusOf(ctx, asset) : null;
+    },
   },
 };

@@ -2,7 +2,7 @@
 import { nextScheduleTimes } from "@flyt/partitions";
 import type { RequestContext } from "../context.js";
 import type { QueryResolvers, Resolvers, ScheduleResolvers, ScheduleTicksArgs, SensorResolvers } from "../generated/resolvers.js";
-import { findInstigator, idOf, instigators, instigatorStatus } from "./loaders.js";
+import { findInstigator, idOf, instigators, instigatorStates, instigatorStatus } from "./loaders.js";
 import { afterArg, clampFirst } from "./paging.js";
 import type { InstigatorNode } from "./parents.js";
 
@@ -30,5 +30,8 @@ export const instigatorTypes: Resolvers = {
     ...shared,
     nextTicks: (i, args, ctx) => nextScheduleTimes(i, new Date(ctx.now), clampFirst(args.count, 3, 50)).map((d) => d.getTime()),
   },
-  Sensor: shared,
+  Sensor: {
+    ...shared,
+    cursor: async (i, _args, ctx) => (await instigatorStates(ctx)).get(idOf(i))?.cursor ?? null,
+  },
 };

@@ -129,12 +129,12 @@ export function lifecycleEvents(ctx: RequestContext, runId: string): Promise<Sto
   return memo(ctx, `events:${runId}`, async () => {
     const out: StoredEvent[] = [];
     let afterId: number | undefined;
-    // Step summaries need only lifecycle events; output and logs are skipped server-side.
+    // Step summaries need only lifecycle events (and check results, for a step's failed checks); output and logs are skipped server-side.
     for (;;) {
       const page = await ctx.options.storage.getEvents(runId, {
         limit: 1000,
         ...(afterId === undefined ? {} : { afterId }),
-        types: ["RUN_STARTED", "RUN_SUCCESS", "RUN_FAILURE", "RUN_CANCELED", "RUN_CANCELING", "STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_RETRY", "STEP_SKIPPED", "STEP_CANCELED", "ASSET_MATERIALIZATION"],
+        types: ["RUN_STARTED", "RUN_SUCCESS", "RUN_FAILURE", "RUN_CANCELED", "RUN_CANCELING", "STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_RETRY", "STEP_SKIPPED", "STEP_CANCELED", "ASSET_MATERIALIZATION", "ASSET_CHECK_EVALUATION"],
       });
       out.push(...page);
       if (page.length < 1000) return out;

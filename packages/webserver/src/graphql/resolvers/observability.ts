@@ -106,20 +106,60 @@ export const observabilityQueries: QueryResolvers = {
   search: async (_p, args, ctx) => {
     const text = args.text.trim().toLowerCase();
     const first = clampFirst(args.first, 20, 100);
-    if (text === "") return [];
-    const hits: SearchHit[] = [];
-    for (const asset of graphOf(ctx).assets.values()) {
-      if (asset.key.toLowerCase().includes(text)) hits.push({ kind: "asset", label: asset.key, path: `/assets/${asset.key}` });
-      if (hits.length >= first) return hits;
-    }
-    for (const i of instigators(ctx)) {
-      if (i.name.toLowerCase().includes(text)) hits.push({ kind: i.kind, label: `${i.name} (${i.location})`, path: `/${i.kind}s/${encodeURIComponent(idOf(i))}` });
-    }
-    for (const l of ctx.options.definitions.list()) if (l.name.toLowerCase().includes(text)) hits.push({ kind: "location", label: l.name, path: "/locations" });
-    if (/^[0-9a-f-]{6,}$/.test(text)) {
-      const run = await ctx.options.storage.getRun(text);
-      if (run) hits.unshift({ kind: "run", label: run.runId, path: `/runs/${run.runId}` });
-    }
-    return hits.slice(0, first);
+    const words = text.split(/\s+/).filter((w) => w !== "");
+    if (words.length === 0) return [];
+    const scored: Array<SearchHit & { score: number }> = [];
+    const add = (hit: SearchHit, name: string, whole: string) => {
+      const score = searchScore(words, text, name.toLowerCase(), whole.toLowerCase());
+      if (score > 0) scored.push({ ...hit, score });
+    };
+    for (const asset of graphOf(ctx).assets.values()) add({ kind: "asset", label: asset.key, path: `/assets/${asset.key}` }, asset.key.slice(asset.key.lastIndexOf("/") + 1), asset.key);
+    for (const i of instigators(ctx)) add({ kind: i.kind, label: `${i.name} (${i.location})`, path: `/${i.kind}s/${encodeURIComponent(idOf(i))}` }, i.name, `${i.location} ${i.name}`);
+    for (const l of ctx.options.definitions.list()) add({ kind: "location", label: l.name, path: "/locations" }, l.name, l.name);
+    if (words.length === 1 && RUN_ID_PREFIX.test(text)) scored.push(...(await runsById(ctx, text)));
+    scored.sort((a, b) => b.score - a.score || a.label.length - b.label.length || a.label.localeCompare(b.label));
+    return scored.slice(0, first).map(({ kind, label, path }) => ({ kind, label, path }));
   },
 };
+
+/** Run ids are UUIDs; the UI shows their first 8 characters, so a prefix of 4 or more finds a run. */
+const RUN_ID_PREFIX = /^[0-9a-f][0-9a-f-]{3,35}$/;
+/** How many of the newest runs a run-id prefix is matched against (an exact id is looked up directly). */
+const RUN_PREFIX_SCAN = 1000;
+
+async function runsById(ctx: RequestContext, text: string): Promise<Array<SearchHit & { score: number }>> {
+  const exact = await ctx.options.storage.getRun(text);
+  if (exact) return [{ kind: "run", label: runLabel(exact), path: `/runs/${exact.runId}`, score: 10_000 }];
+  const recent = await ctx.options.storage.listRuns({}, { limit: RUN_PREFIX_SCAN });
+  return recent.items.filter((r) => r.runId.startsWith(text)).map((r) => ({ kind: "run", label: runLabel(r), path: `/runs/${r.runId}`, score: 5_000 }));
+}
+
+function runLabel(run: { runId: string; selection: string; status: string }): string {
+  return `${run.runId.slice(0, 8)} ${run.selection} (${run.status.toLowerCase()})`;
+}
+
+/**
+ * Relevance of a candidate for the typed words (0: not a hit). Every word must occur in `whole`
+ * (so "daily overview" finds atlas/serving/daily_overview_json); the text equal to the name ranks
+ * first, then a name starting with it, then words that start a name part (after / _ - . or a
+ * space) over words found inside one, and words in the name (the key's last part) over words
+ * found only in its prefix.
+ */
+export function searchScore(words: string[], text: string, name: string, whole: string): number {
+  if (!words.every((w) => whole.includes(w))) return 0;
+  const joined = words.join("_");
+  let score = 1;
+  if (name === text || name === joined || whole === text) score += 1000;
+  else if (name.startsWith(text) || name.startsWith(joined)) score += 400;
+  else if (name.includes(joined)) score += 150;
+  for (const word of words) {
+    const inName = name.indexOf(word);
+    if (inName === 0 || (inName > 0 && /[/_\-. ]/.test(name[inName - 1]!))) score += 60;
+    else if (inName > 0) score += 30;
+    else {
+      const inWhole = whole.indexOf(word);
+      score += inWhole === 0 || /[/_\-. ]/.test(whole[inWhole - 1] ?? "") ? 15 : 5;
+    }
+  }
+  return score;
+}
