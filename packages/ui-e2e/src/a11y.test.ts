@@ -9,12 +9,12 @@
  * without it the test fails (it never skips).
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { graphql, launchChromium, REPO, startDev, tempDir, uiArtifactPath, waitForLocations, type Browser, type DevServer } from "./harness.js";
+import { atlasEnv, type Browser, closeSession, type DevServer, graphql, openSession, REPO, tempDir, uiArtifactPath } from "./harness.js";
 
 const ATLAS = join(REPO, "examples/atlas/definitions.ts");
 
@@ -63,11 +63,7 @@ void describe("accessibility (axe-core) and layout of every page, light and dark
   const axe = axeSource();
 
   before(async () => {
-    browser = await launchChromium();
-    dev = await startDev({ files: [ATLAS], env: { FLYT_HOME: join(work, "home"), ATLAS_DATA_DIR: join(work, "data"), ATLAS_SOURCE: "fixtures" } });
-    await waitForLocations(dev.url);
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
+    ({ browser, dev, page } = await openSession({ files: [ATLAS], env: atlasEnv(work) }));
     // Through the protocol, not a <script> tag: the UI's Content-Security-Policy (script-src 'self') rightly refuses inline scripts.
     await page.addInitScript({ content: axe });
 
@@ -114,9 +110,7 @@ void describe("accessibility (axe-core) and layout of every page, light and dark
   });
 
   after(async () => {
-    await browser?.close();
-    await dev?.stop();
-    rmSync(work, { recursive: true, force: true });
+    await closeSession({ browser, dev }, work);
   });
 
   void it("has no serious or critical axe violation on any page, in the light and the dark theme (screenshots at 1440 px)", async () => {

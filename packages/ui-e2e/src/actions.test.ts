@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page, Route } from "playwright-core";
-import { graphql, launchChromium, REPO, startDev, tempDir, uiArtifactPath, waitForLocations, type Browser, type DevServer } from "./harness.js";
+import { closeSession, type Browser, type DevServer, graphql, openSession, REPO, tempDir, uiArtifactPath } from "./harness.js";
 
 const DEFS_DIR = join(REPO, ".flyt-test", `ui-e2e-actions-${process.pid}`);
 const DEFS = join(DEFS_DIR, "definitions.ts");
@@ -50,19 +50,13 @@ void describe("sensor cursor and action errors in chromium", () => {
   const work = tempDir("flyt-ui-e2e-actions-");
 
   before(async () => {
-    browser = await launchChromium();
     mkdirSync(DEFS_DIR, { recursive: true });
     writeFileSync(DEFS, definitions);
-    dev = await startDev({ files: [DEFS], env: { FLYT_HOME: join(work, "home") } });
-    await waitForLocations(dev.url);
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
+    ({ browser, dev, page } = await openSession({ files: [DEFS], env: { FLYT_HOME: join(work, "home") } }));
   });
 
   after(async () => {
-    await browser?.close();
-    await dev?.stop();
-    rmSync(work, { recursive: true, force: true });
+    await closeSession({ browser, dev }, work);
     rmSync(DEFS_DIR, { recursive: true, force: true });
   });
 

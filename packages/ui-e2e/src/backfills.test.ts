@@ -8,11 +8,10 @@
  * lists the backfill with its progress, and the finished backfill's Cancel button looks disabled.
  */
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { graphql, launchChromium, screenshotPath, startDev, tempDir, waitForLocations, type Browser, type DevServer } from "./harness.js";
+import { type Browser, closeSession, type DevServer, graphql, openSession, screenshotPath, tempDir } from "./harness.js";
 import { writeLaunchFixture, type Fixture } from "./launch-fixtures.js";
 
 void describe("backfills from the launch dialog, and their pages, in chromium", () => {
@@ -23,19 +22,13 @@ void describe("backfills from the launch dialog, and their pages, in chromium", 
   const work = tempDir("flyt-ui-e2e-backfills-");
 
   before(async () => {
-    browser = await launchChromium();
     fixture = writeLaunchFixture("backfills", { bulk: false });
-    dev = await startDev({ files: fixture.files, env: { FLYT_HOME: join(work, "home") } });
-    await waitForLocations(dev.url);
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
+    ({ browser, dev, page } = await openSession({ files: fixture.files, env: { FLYT_HOME: join(work, "home") } }));
   });
 
   after(async () => {
-    await browser?.close();
-    await dev?.stop();
     fixture?.remove();
-    rmSync(work, { recursive: true, force: true });
+    await closeSession({ browser, dev }, work);
   });
 
   /** Opens the launch dialog over the partitioned assets, picked by an expression. */

@@ -6,11 +6,10 @@
  * test-artifacts/screenshots/.
  */
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { graphql, launchChromium, REPO, screenshotPath, startDev, tempDir, waitForLocations, type Browser, type DevServer } from "./harness.js";
+import { atlasEnv, type Browser, closeSession, type DevServer, graphql, openSession, REPO, screenshotPath, tempDir } from "./harness.js";
 
 const ATLAS = join(REPO, "examples/atlas/definitions.ts");
 const FORECAST = "atlas/met/bergen_forecast";
@@ -22,17 +21,11 @@ void describe("freshness badges in chromium (Atlas example)", () => {
   const work = tempDir("flyt-ui-e2e-fresh-");
 
   before(async () => {
-    browser = await launchChromium();
-    dev = await startDev({ files: [ATLAS], env: { FLYT_HOME: join(work, "home"), ATLAS_DATA_DIR: join(work, "data"), ATLAS_SOURCE: "fixtures" } });
-    await waitForLocations(dev.url);
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
+    ({ browser, dev, page } = await openSession({ files: [ATLAS], env: atlasEnv(work) }));
   });
 
   after(async () => {
-    await browser?.close();
-    await dev?.stop();
-    rmSync(work, { recursive: true, force: true });
+    await closeSession({ browser, dev }, work);
   });
 
   void it("shows an ingest as unknown before its first materialization and fresh after it", async () => {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 export const SCREENSHOTS = join(REPO, "test-artifacts", "screenshots");
@@ -156,4 +156,43 @@ export function treeRss(pid: number): number {
 /** A fresh temporary folder (FLYT_HOME, ATLAS_DATA_DIR, …). */
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** What a browser test works with: Chromium, a `flyt dev` with its locations loaded, and a page. */
+export interface Session {
+  browser: Browser;
+  dev: DevServer;
+  page: Page;
+}
+
+/**
+ * Opens a session: Chromium first (a missing browser fails every test with the install hint),
+ * then `flyt dev` on `files`, ready once its locations are loaded, then a page with a 30 s default
+ * timeout.
+ */
+export async function openSession(options: Parameters<typeof startDev>[0] & { locationsTimeoutMs?: number }): Promise<Session> {
+  const { locationsTimeoutMs, ...devOptions } = options;
+  const browser = await launchChromium();
+  try {
+    const dev = await startDev(devOptions);
+    await waitForLocations(dev.url, locationsTimeoutMs);
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(30_000);
+    return { browser, dev, page };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}
+
+/** Ends what `openSession` started (whatever of it exists) and removes the test's work folder. */
+export async function closeSession(session: Partial<Session> | undefined, work: string): Promise<void> {
+  await session?.browser?.close();
+  await session?.dev?.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** `flyt dev`'s environment for the Atlas example, everything it writes inside `work`. */
+export function atlasEnv(work: string): NodeJS.ProcessEnv {
+  return { FLYT_HOME: join(work, "home"), ATLAS_DATA_DIR: join(work, "data"), ATLAS_SOURCE: "fixtures" };
 }

@@ -12,9 +12,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { graphql, launchChromium, screenshotPath, startDev, tempDir, waitForLocations, type Browser, type DevServer } from "./harness.js";
+import { type Browser, closeSession, type DevServer, graphql, openSession, screenshotPath, tempDir } from "./harness.js";
 import { BULK_COUNT, writeLaunchFixture, type Fixture } from "./launch-fixtures.js";
-import { rmSync } from "node:fs";
+
 
 interface RunInfo {
   status: string;
@@ -41,19 +41,13 @@ void describe("launching from the catalog, and its filters, in chromium", () => 
   const work = tempDir("flyt-ui-e2e-launch-");
 
   before(async () => {
-    browser = await launchChromium();
     fixture = writeLaunchFixture("launch", { bulk: true });
-    dev = await startDev({ files: fixture.files, env: { FLYT_HOME: join(work, "home") } });
-    await waitForLocations(dev.url);
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
+    ({ browser, dev, page } = await openSession({ files: fixture.files, env: { FLYT_HOME: join(work, "home") } }));
   });
 
   after(async () => {
-    await browser?.close();
-    await dev?.stop();
     fixture?.remove();
-    rmSync(work, { recursive: true, force: true });
+    await closeSession({ browser, dev }, work);
   });
 
   const row = (key: string) => page.locator(`[data-testid=asset-row][data-key="${key}"]`);

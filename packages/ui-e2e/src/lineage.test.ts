@@ -14,7 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { graphql, launchChromium, REPO, screenshotPath, startDev, tempDir, waitForLocations, type Browser, type DevServer } from "./harness.js";
+import { type Browser, closeSession, type DevServer, graphql, openSession, REPO, screenshotPath, tempDir } from "./harness.js";
 
 /** Inside the repository, so that the definitions resolve @flyt/sdk from its node_modules. */
 const DEFS_DIR = join(REPO, ".flyt-test", `ui-e2e-lineage-${process.pid}`);
@@ -69,22 +69,16 @@ void describe("lineage at 2,000 assets in chromium", () => {
   const zoom = async () => Number(await data("zoom"));
 
   before(async () => {
-    browser = await launchChromium();
     mkdirSync(DEFS_DIR, { recursive: true });
     writeFileSync(DEFS, definitions);
-    dev = await startDev({ files: [DEFS], env: { FLYT_HOME: join(work, "home") }, timeoutMs: 60_000 });
-    await waitForLocations(dev.url, 120_000);
+    ({ browser, dev, page } = await openSession({ files: [DEFS], env: { FLYT_HOME: join(work, "home") }, timeoutMs: 60_000, locationsTimeoutMs: 120_000 }));
     graph = (await graphql<{ assetGraph: Graph }>(dev.url, "{ assetGraph { nodes { key group } edges { from to } } }")).assetGraph;
     assert.equal(graph.nodes.length, 2004);
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
   });
 
   after(async () => {
-    await browser?.close();
-    await dev?.stop();
     rmSync(DEFS_DIR, { recursive: true, force: true });
-    rmSync(work, { recursive: true, force: true });
+    await closeSession({ browser, dev }, work);
   });
 
   void it("opens on labelled group boxes that fit the window, labels readable on screen", async () => {

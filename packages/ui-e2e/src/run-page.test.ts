@@ -12,7 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { graphql, launchChromium, REPO, startDev, tempDir, uiArtifactPath, waitForLocations, type Browser, type DevServer } from "./harness.js";
+import { closeSession, type Browser, type DevServer, graphql, openSession, REPO, tempDir, uiArtifactPath } from "./harness.js";
 
 /** Inside the repository, so that the definitions resolve @flyt/sdk from its node_modules. */
 const DEFS_DIR = join(REPO, ".flyt-test", `ui-e2e-run-page-${process.pid}`);
@@ -87,20 +87,14 @@ void describe("run page in chromium", () => {
   const work = tempDir("flyt-ui-e2e-run-");
 
   before(async () => {
-    browser = await launchChromium();
     mkdirSync(DEFS_DIR, { recursive: true });
     writeFileSync(DEFS, definitions);
-    dev = await startDev({ files: [DEFS], env: { FLYT_HOME: join(work, "home") } });
-    await waitForLocations(dev.url);
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
+    ({ browser, dev, page } = await openSession({ files: [DEFS], env: { FLYT_HOME: join(work, "home") } }));
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   after(async () => {
-    await browser?.close();
-    await dev?.stop();
-    rmSync(work, { recursive: true, force: true });
+    await closeSession({ browser, dev }, work);
     rmSync(DEFS_DIR, { recursive: true, force: true });
   });
 

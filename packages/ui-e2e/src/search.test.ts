@@ -5,11 +5,10 @@
  * elsewhere close the list, and a run is found by the first characters of its id.
  */
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { graphql, launchChromium, REPO, startDev, tempDir, uiArtifactPath, waitForLocations, type Browser, type DevServer } from "./harness.js";
+import { atlasEnv, type Browser, closeSession, type DevServer, graphql, openSession, REPO, tempDir, uiArtifactPath } from "./harness.js";
 
 const ATLAS = join(REPO, "examples/atlas/definitions.ts");
 
@@ -20,17 +19,11 @@ void describe("search in chromium on the Atlas example", () => {
   const work = tempDir("flyt-ui-e2e-search-");
 
   before(async () => {
-    browser = await launchChromium();
-    dev = await startDev({ files: [ATLAS], env: { FLYT_HOME: join(work, "home"), ATLAS_DATA_DIR: join(work, "data"), ATLAS_SOURCE: "fixtures" } });
-    await waitForLocations(dev.url);
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
+    ({ browser, dev, page } = await openSession({ files: [ATLAS], env: atlasEnv(work) }));
   });
 
   after(async () => {
-    await browser?.close();
-    await dev?.stop();
-    rmSync(work, { recursive: true, force: true });
+    await closeSession({ browser, dev }, work);
   });
 
   const box = () => page.getByRole("combobox", { name: /Search/ });

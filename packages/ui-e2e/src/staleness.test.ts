@@ -13,7 +13,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { graphql, launchChromium, REPO, screenshotPath, startDev, tempDir, waitForLocations, type Browser, type DevServer } from "./harness.js";
+import { closeSession, type Browser, type DevServer, graphql, openSession, REPO, screenshotPath, tempDir } from "./harness.js";
 
 /** Inside the repository, so that the definitions resolve @flyt/sdk from its node_modules. */
 const DEFS_DIR = join(REPO, ".flyt-test", `ui-e2e-staleness-${process.pid}`);
@@ -52,19 +52,13 @@ void describe("unsynced badges, Materialize unsynced and automation in chromium"
   const work = tempDir("flyt-ui-e2e-stale-");
 
   before(async () => {
-    browser = await launchChromium();
     mkdirSync(DEFS_DIR, { recursive: true });
     writeFileSync(DEFS, definitions("1"));
-    dev = await startDev({ files: [DEFS], env: { FLYT_HOME: join(work, "home") } });
-    await waitForLocations(dev.url);
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
+    ({ browser, dev, page } = await openSession({ files: [DEFS], env: { FLYT_HOME: join(work, "home") } }));
   });
 
   after(async () => {
-    await browser?.close();
-    await dev?.stop();
-    rmSync(work, { recursive: true, force: true });
+    await closeSession({ browser, dev }, work);
     rmSync(DEFS_DIR, { recursive: true, force: true });
   });
 
