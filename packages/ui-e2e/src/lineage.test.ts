@@ -5,7 +5,8 @@
  * view is labelled group boxes that fit the window with labels readable on screen, fit/zoom
  * buttons, search and selection that ring and centre a match, focus mode laying out an asset's
  * neighbourhood on its own, full names on cards, a failed run turning the node red without a
- * reload, partition health updating live, and keyboard navigation. The 10,000-asset figures are
+ * reload (through the run change stream, and through the fallback poll while that stream is down),
+ * partition health updating live, and keyboard navigation. The 10,000-asset figures are
  * in bench/ui-lineage.mjs. Screenshots: lineage-overview.png, lineage-search.png,
  * lineage-focus.png, lineage-live-failed.png.
  */
@@ -13,7 +14,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Page } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { type Browser, closeSession, type DevServer, graphql, openSession, REPO, screenshotPath, tempDir } from "./harness.js";
 
 /** Inside the repository, so that the definitions resolve @flyt/sdk from its node_modules. */
@@ -190,14 +191,27 @@ void describe("lineage at 2,000 assets in chromium", () => {
   });
 
   void it("turns a node red when its run fails, without a reload", async () => {
+    // Live through the all-runs change stream (/api/runs/events), not the fallback poll of the
+    // newest runs (the LineageRuns query), which runs only while the stream is down.
+    const streams: string[] = [];
+    const polls: string[] = [];
+    const watch = (request: Request) => {
+      const url = new URL(request.url());
+      if (url.pathname === "/api/runs/events") streams.push(request.resourceType());
+      if (url.pathname === "/graphql" && (request.postData() ?? "").includes("query LineageRuns")) polls.push(request.url());
+    };
+    page.on("request", watch);
     await page.goto(`${dev.url}/lineage?focus=${FAILING}&depth=1`);
     await ready('[data-mode="focus"]');
     const card = page.locator(`[data-testid="lineage-card"][data-key="${FAILING}"]`);
     assert.equal(await card.getAttribute("data-status"), "NEVER_MATERIALIZED");
+    assert.deepEqual(streams, ["eventsource"], "the page opened the run change stream once");
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     const launched = await graphql<{ launchRun: { __typename: string } }>(dev.url, `mutation { launchRun(selection: "${FAILING}") { __typename } }`);
     assert.equal(launched.launchRun.__typename, "LaunchRunSuccess", JSON.stringify(launched));
     await page.locator(`[data-testid="lineage-card"][data-key="${FAILING}"][data-status="FAILED"]`).waitFor({ timeout: 90_000 });
+    page.off("request", watch);
+    assert.deepEqual(polls, [], "the status came through the stream: the fallback poll never ran");
     assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, "the page was not reloaded");
     const colors = await card.evaluate((el) => ({ border: getComputedStyle(el).borderLeftColor, bad: getComputedStyle(document.documentElement).getPropertyValue("--bad").trim() }));
     const probe = await page.evaluate((c) => {
@@ -242,5 +256,31 @@ void describe("lineage at 2,000 assets in chromium", () => {
     await page.waitForFunction((s) => document.querySelector('[data-testid="lineage"]')!.getAttribute("data-current") === s, start);
     await page.keyboard.press("Enter");
     await page.waitForURL((url) => decodeURIComponent(url.pathname) === `/assets/${start}`);
+  });
+
+  void it("stays live by polling the newest runs while the run change stream is down", async () => {
+    // The stream refused at the network (a proxy that does not pass it): the fallback poll of the
+    // newest runs (LineageRuns) takes over and still turns the card green without a reload.
+    await page.route("**/api/runs/events", (route) => route.abort());
+    const polls: string[] = [];
+    const watch = (request: Request) => {
+      if (new URL(request.url()).pathname === "/graphql" && (request.postData() ?? "").includes("query LineageRuns")) polls.push(request.url());
+    };
+    page.on("request", watch);
+    try {
+      await page.goto(`${dev.url}/lineage?focus=${LONG}&depth=1`);
+      await ready('[data-mode="focus"]');
+      const card = page.locator(`[data-testid="lineage-card"][data-key="${LONG}"]`);
+      assert.equal(await card.getAttribute("data-status"), "NEVER_MATERIALIZED");
+      await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+      const launched = await graphql<{ launchRun: { __typename: string } }>(dev.url, `mutation { launchRun(selection: "${LONG}") { __typename } }`);
+      assert.equal(launched.launchRun.__typename, "LaunchRunSuccess", JSON.stringify(launched));
+      await page.locator(`[data-testid="lineage-card"][data-key="${LONG}"][data-status="MATERIALIZED"]`).waitFor({ timeout: 90_000 });
+      assert.ok(polls.length > 0, "the fallback poll ran");
+      assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 7, "the page was not reloaded");
+    } finally {
+      page.off("request", watch);
+      await page.unroute("**/api/runs/events");
+    }
   });
 });

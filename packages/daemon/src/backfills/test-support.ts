@@ -56,6 +56,13 @@ export class PartitionLauncher implements RunLauncher {
     const stopped = new Promise<void>((resolve) => this.cancels.set(run.runId, resolve));
     this.running += 1;
     this.maxRunning = Math.max(this.maxRunning, this.running);
+    // Stops counting as running before its end is written: once storage says it ended, the daemon
+    // may launch the next run at once, and a count still holding this one would see one too many.
+    let counted = true;
+    const stopCounting = (): void => {
+      if (counted) this.running -= 1;
+      counted = false;
+    };
     const done = (async () => {
       try {
         await storage.appendEvents([event({ type: "RUN_STARTED" })]);
@@ -70,16 +77,18 @@ export class PartitionLauncher implements RunLauncher {
             if (canceled) break;
             this.executions.push({ runId: run.runId, asset, partition, at: Date.now() });
             if (this.options.fails?.(asset, partition)) {
+              stopCounting();
               await storage.appendEvents([event({ type: "RUN_FAILURE", message: `${asset} ${partition ?? ""} failed (test)` })]);
               return (await storage.getRun(run.runId))!;
             }
             await storage.appendEvents([event({ type: "ASSET_MATERIALIZATION", assetKey: asset, partition, metadata: {} })]);
           }
         }
+        stopCounting();
         await storage.appendEvents([event(canceled ? { type: "RUN_CANCELED", message: "canceled (test)" } : { type: "RUN_SUCCESS" })]);
         return (await storage.getRun(run.runId))!;
       } finally {
-        this.running -= 1;
+        stopCounting();
         this.cancels.delete(run.runId);
       }
     })();

@@ -44,6 +44,7 @@ type Documents = {
     "query LaunchPartitionKeys($key: String!) { asset(key: $key) {\n  key partitions { kind cadence name }\n  partitionStatus { total partitions(first: 500, newestFirst: true) { nodes { key } } }\n} }": typeof types.LaunchPartitionKeysDocument,
     "mutation LaunchSelection($selection: String!, $tags: [TagInput!]) {\n  launchRun(selection: $selection, tags: $tags) { __typename ... on LaunchRunSuccess { run { runId location assetKeys } } ... on Error { message } }\n}": typeof types.LaunchSelectionDocument,
     "mutation LaunchBackfillFromDialog($input: LaunchBackfillInput!) {\n  launchBackfill(input: $input) { __typename ... on LaunchBackfillSuccess { backfill { id } } ... on InvalidBackfillError { field } ... on Error { message } }\n}": typeof types.LaunchBackfillFromDialogDocument,
+    "mutation LaunchMaterializeUnsynced($selection: String) {\n  materializeUnsynced(selection: $selection) {\n    __typename\n    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } backfills { id assetKey partitionCount } skipped { key reason } }\n    ... on Error { message }\n  }\n}": typeof types.LaunchMaterializeUnsyncedDocument,
     "query LineageSelect($selection: String!) { assetGraph(selection: $selection) { nodes { key } } }": typeof types.LineageSelectDocument,
     "query Lineage { assetGraph {\n  nodes { key group location status kinds partitioned freshness sync { state } lastMaterializedAt checks { passed severity } }\n  edges { from to partitionMapping { kind description } }\n} }": typeof types.LineageDocument,
     "query LineageStatus($selection: String!) { assetGraph(selection: $selection) {\n  nodes { key status freshness sync { state } lastMaterializedAt checks { passed severity } }\n} }": typeof types.LineageStatusDocument,
@@ -92,6 +93,7 @@ const documents: Documents = {
     "query LaunchPartitionKeys($key: String!) { asset(key: $key) {\n  key partitions { kind cadence name }\n  partitionStatus { total partitions(first: 500, newestFirst: true) { nodes { key } } }\n} }": types.LaunchPartitionKeysDocument,
     "mutation LaunchSelection($selection: String!, $tags: [TagInput!]) {\n  launchRun(selection: $selection, tags: $tags) { __typename ... on LaunchRunSuccess { run { runId location assetKeys } } ... on Error { message } }\n}": types.LaunchSelectionDocument,
     "mutation LaunchBackfillFromDialog($input: LaunchBackfillInput!) {\n  launchBackfill(input: $input) { __typename ... on LaunchBackfillSuccess { backfill { id } } ... on InvalidBackfillError { field } ... on Error { message } }\n}": types.LaunchBackfillFromDialogDocument,
+    "mutation LaunchMaterializeUnsynced($selection: String) {\n  materializeUnsynced(selection: $selection) {\n    __typename\n    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } backfills { id assetKey partitionCount } skipped { key reason } }\n    ... on Error { message }\n  }\n}": types.LaunchMaterializeUnsyncedDocument,
     "query LineageSelect($selection: String!) { assetGraph(selection: $selection) { nodes { key } } }": types.LineageSelectDocument,
     "query Lineage { assetGraph {\n  nodes { key group location status kinds partitioned freshness sync { state } lastMaterializedAt checks { passed severity } }\n  edges { from to partitionMapping { kind description } }\n} }": types.LineageDocument,
     "query LineageStatus($selection: String!) { assetGraph(selection: $selection) {\n  nodes { key status freshness sync { state } lastMaterializedAt checks { passed severity } }\n} }": types.LineageStatusDocument,
@@ -224,6 +226,10 @@ export function graphql(source: "mutation LaunchSelection($selection: String!, $
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation LaunchBackfillFromDialog($input: LaunchBackfillInput!) {\n  launchBackfill(input: $input) { __typename ... on LaunchBackfillSuccess { backfill { id } } ... on InvalidBackfillError { field } ... on Error { message } }\n}"): typeof import('./graphql').LaunchBackfillFromDialogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation LaunchMaterializeUnsynced($selection: String) {\n  materializeUnsynced(selection: $selection) {\n    __typename\n    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } backfills { id assetKey partitionCount } skipped { key reason } }\n    ... on Error { message }\n  }\n}"): typeof import('./graphql').LaunchMaterializeUnsyncedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

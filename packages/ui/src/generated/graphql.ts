@@ -355,6 +355,17 @@ export type LaunchBackfillFromDialogMutation = { launchBackfill:
     | { __typename: 'UnauthorizedError', message: string }
    };
 
+export type LaunchMaterializeUnsyncedMutationVariables = Exact<{
+  selection?: string | null | undefined;
+}>;
+
+
+export type LaunchMaterializeUnsyncedMutation = { materializeUnsynced:
+    | { __typename: 'InvalidSelectionError', message: string }
+    | { __typename: 'MaterializeUnsyncedSuccess', message: string, launched: Array<string>, runs: Array<{ runId: string, location: string, assetKeys: Array<string> }>, backfills: Array<{ id: string, assetKey: string, partitionCount: number }>, skipped: Array<{ key: string, reason: string }> }
+    | { __typename: 'UnauthorizedError', message: string }
+   };
+
 export type LineageSelectQueryVariables = Exact<{
   selection: string;
 }>;
@@ -1233,6 +1244,34 @@ export const LaunchBackfillFromDialogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<LaunchBackfillFromDialogMutation, LaunchBackfillFromDialogMutationVariables>;
+export const LaunchMaterializeUnsyncedDocument = new TypedDocumentString(`
+    mutation LaunchMaterializeUnsynced($selection: String) {
+  materializeUnsynced(selection: $selection) {
+    __typename
+    ... on MaterializeUnsyncedSuccess {
+      message
+      launched
+      runs {
+        runId
+        location
+        assetKeys
+      }
+      backfills {
+        id
+        assetKey
+        partitionCount
+      }
+      skipped {
+        key
+        reason
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LaunchMaterializeUnsyncedMutation, LaunchMaterializeUnsyncedMutationVariables>;
 export const LineageSelectDocument = new TypedDocumentString(`
     query LineageSelect($selection: String!) {
   assetGraph(selection: $selection) {

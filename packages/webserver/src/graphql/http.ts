@@ -4,6 +4,7 @@
  *   alias limits; errors that are not the client's fault are masked ("internal error", logged
  *   server-side with an id) so no stack trace or internal message reaches a client.
  * - `GET /api/runs/<runId>/events?after=<id>`: server-sent events of one run (run-stream.ts).
+ * - `GET /api/runs/events`: server-sent status changes of all runs (run-changes-stream.ts).
  * - `GET /api/backfills/<id>/events`: server-sent progress of one backfill (backfill-stream.ts).
  * - everything else under GET: the UI's static build (index.html for client-side routes).
  * `handle()` resolves to false for requests it does not own, so the webserver can try others.
@@ -21,6 +22,7 @@ import { roleAllows } from "../auth/roles.js";
 import type { ApiOptions, RequestContext, Viewer } from "./context.js";
 import { DEFAULT_LIMITS, limitErrors, type QueryLimits } from "./limits.js";
 import { BackfillStreamHub } from "./backfill-stream.js";
+import { RunChangeStreamHub } from "./run-changes-stream.js";
 import { RunStreamHub } from "./run-stream.js";
 import { flytSchema } from "./schema.js";
 import { serveStatic } from "./static.js";
@@ -36,6 +38,8 @@ export interface ApiHandlerOptions extends ApiOptions {
   streamPollMs?: number;
   /** Poll interval of live backfill progress (default 1 s: the daemon updates a backfill at most once per tick). */
   backfillStreamPollMs?: number;
+  /** Safety poll of the all-runs change stream (default 2 s on SQLite, 15 s with a cross-process change feed). */
+  runChangesPollMs?: number;
 }
 
 export interface ApiHandler {
@@ -85,6 +89,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const hub = new RunStreamHub(options.storage, options.streamPollMs ?? 250);
   const backfillHub = new BackfillStreamHub(options.storage, options.backfillStreamPollMs ?? 1_000);
+  const changesHub = new RunChangeStreamHub(options.storage, options.runChangesPollMs === undefined ? {} : { pollMs: options.runChangesPollMs });
 
   const mask = (error: GraphQLError): GraphQLError => {
     const original = error.originalError;
@@ -173,6 +178,10 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
           await handleGraphQL(req, res);
           return true;
         }
+        if (url.pathname === "/api/runs/events" && req.method === "GET") {
+          await changesHub.serve(req, res);
+          return true;
+        }
         const stream = /^\/api\/runs\/([^/]+)\/events$/.exec(url.pathname);
         if (stream && req.method === "GET") {
           let runId: string;
@@ -219,6 +228,7 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
     close() {
       hub.close();
       backfillHub.close();
+      changesHub.close();
     },
   };
 }

@@ -13,16 +13,27 @@
  * (`?focus=<key>&depth=N`) lays out the asset with N levels up- and downstream on their own.
  * Keyboard: Tab into the graph, arrow keys move between nodes, Enter opens an asset (or toggles a
  * group), F focuses, + / - / 0 zoom and fit. Statuses stay live without a reload (live.ts).
+ *
+ * Launching: shift-, ctrl- or cmd-click adds a node to the multi-selection or takes it out (a
+ * collapsed group stands for its assets), Shift-drag on the graph draws a lasso that adds the nodes
+ * whose centre it encloses, "Select matches" makes the search's matches the selection, Space
+ * toggles the keyboard's node and Escape clears it. The bar above the graph launches the selection
+ * as it is, with everything up- or downstream, every asset or the unsynced ones, through the same
+ * launch dialog as the catalog (features/launch), which shows the plan first.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
-import { gql, graphql, type AssetStatus } from "../../api.js";
+import { gql, graphql, NEEDS_OPERATOR, useCanOperate, type AssetStatus } from "../../api.js";
 import { Link, navigate, useLocation } from "../../router.js";
 import { cardHeight, wrapName } from "./cards.js";
-import { buildScene, drawScene, readColors, type Scene, type View } from "./draw.js";
+import { LaunchDialog } from "../launch/LaunchDialog.js";
+import { selectionOf, type Widen } from "../launch/selection.js";
+import { UnsyncedResult, useMaterializeUnsynced } from "../launch/unsynced.js";
+import "../launch/launch.css";
+import { buildScene, drawScene, nodesInRect, readColors, type Scene, type View } from "./draw.js";
 import { autoCollapsed, displayGraph, type DisplayGraph } from "./groups.js";
 import { GROUP_H, GROUP_HEADER, GROUP_W, NODE_W, type LayoutOutput, type LayoutRequest } from "./layout.js";
 import { usePartitionHealth, useLiveGraph, type PartitionHealth } from "./live.js";
-import { checkSummary, isSelectionExpression, neighbourhood, relativeTime, searchKeys, type AssetInfo, type GraphModel } from "./model.js";
+import { checkSummary, isSelectionExpression, neighbourhood, relativeTime, searchKeys, togglePicked, type AssetInfo, type GraphModel } from "./model.js";
 import "./lineage.css";
 
 const SELECT = graphql(`query LineageSelect($selection: String!) { assetGraph(selection: $selection) { nodes { key } } }`);
@@ -34,6 +45,8 @@ const MAX_ZOOM = 2.5;
 const ZOOM_STEP = 1.5;
 const FIT_PAD = 24;
 const DEPTHS = ["1", "2", "3", "5", "all"];
+
+const NOTHING_PICKED = "Select assets first: Shift-click, Shift-drag, or Select matches";
 
 const STATUS_TEXT: Record<AssetStatus, string> = { FAILED: "Failed", IN_PROGRESS: "Running", MATERIALIZED: "Materialized", NEVER_MATERIALIZED: "Never materialized" };
 
@@ -184,6 +197,76 @@ export function Lineage() {
     return set;
   }, [search, display]);
 
+  // ---- the multi-selection to launch ----------------------------------------------------------
+  // Asset keys, not drawn indexes: the selection survives expanding groups, focus mode and live updates.
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  // The expression the selection came from ("Select matches" on a selection), while nothing was toggled
+  // since: launched as typed, so `group:met` stays short and means what the operator wrote.
+  const [pickedBy, setPickedBy] = useState<string | null>(null);
+  const [launch, setLaunch] = useState<{ selection: string; title: string } | null>(null);
+  const canOperate = useCanOperate();
+  const unsynced = useMaterializeUnsynced();
+  // An asset gone from the graph (a reloaded location dropped it) leaves the selection, or launching it would be refused.
+  useEffect(() => {
+    if (!model) return;
+    setPicked((p) => ([...p].every((k) => model.index.has(k)) ? p : new Set([...p].filter((k) => model.index.has(k)))));
+  }, [structure]);
+  /** Drawn nodes holding picked assets, with how many (a collapsed group may hold several). */
+  const pickedDrawn = useMemo(() => {
+    const out = new Map<number, number>();
+    if (!model || !display) return out;
+    for (const key of picked) {
+      const a = model.index.get(key);
+      const d = a === undefined ? -1 : display.of[a]!;
+      if (d >= 0) out.set(d, (out.get(d) ?? 0) + 1);
+    }
+    return out;
+  }, [picked, model, display]);
+  /** The assets a drawn node stands for: itself, or every asset of a collapsed group. */
+  const assetsOf = (drawn: number[]): string[] => {
+    const { display: d, model: m } = state.current;
+    if (!d || !m) return [];
+    const groups = new Set<string>();
+    const keys: string[] = [];
+    for (const i of drawn) {
+      const node = d.nodes[i];
+      if (node?.kind === "asset") keys.push(node.key);
+      else if (node?.kind === "group") groups.add(node.group);
+    }
+    if (groups.size > 0) for (const a of m.nodes) if (groups.has(a.group)) keys.push(a.key);
+    return keys;
+  };
+  /** Toggles drawn nodes in the selection (click, Space) or adds them (lasso). */
+  const pickNodes = (drawn: number[], how: "toggle" | "add") => {
+    const keys = assetsOf(drawn);
+    if (keys.length === 0) return;
+    setPicked((p) => (how === "toggle" ? togglePicked(p, keys) : new Set([...p, ...keys])));
+    setPickedBy(null);
+  };
+  const pickGroup = (group: string) => {
+    if (!model) return;
+    const keys = model.nodes.filter((a) => a.group === group).map((a) => a.key);
+    setPicked((p) => togglePicked(p, keys));
+    setPickedBy(null);
+  };
+  const clearPicked = () => {
+    setPicked(new Set());
+    setPickedBy(null);
+  };
+  const selectMatches = () => {
+    if (!model || search.hits.length === 0) return;
+    setPicked(new Set(search.hits.map((i) => model.nodes[i]!.key)));
+    setPickedBy(isSelectionExpression(search.text) ? search.text : null);
+  };
+  const openLaunch = (widen: Widen) => {
+    const what = `${picked.size} selected asset${picked.size === 1 ? "" : "s"}`;
+    const selection = widen === "none" && pickedBy !== null ? pickedBy : selectionOf(picked, widen);
+    const title = widen === "upstream" ? `Materialize ${what} and everything upstream` : widen === "downstream" ? `Materialize ${what} and everything downstream` : `Materialize ${what}`;
+    setLaunch({ selection, title });
+  };
+  // Unsynced assets in scope: among the selection when there is one, else every asset of the graph.
+  const unsyncedKeys = useMemo(() => (model ? model.nodes.filter((a) => a.sync.state === "UNSYNCED" && (picked.size === 0 || picked.has(a.key))).map((a) => a.key) : []), [model, picked]);
+
   // ---- view, drawing and the card window ------------------------------------------------------
   const canvas = useRef<HTMLCanvasElement>(null);
   const world = useRef<HTMLDivElement>(null);
@@ -197,8 +280,8 @@ export function Lineage() {
   const [drawnFor, setDrawnFor] = useState("");
   const frame = useRef(0);
   const colors = useRef<ReturnType<typeof readColors> | null>(null);
-  const state = useRef({ display, scene, matches, current, focus: -1, mappingLabels: model?.mappingLabels ?? new Map<string, string>() });
-  state.current = { display, scene, matches, current, focus: focusSet && display ? display.of[focusIndex]! : -1, mappingLabels: model?.mappingLabels ?? new Map<string, string>() };
+  const state = useRef({ display, scene, model, matches, current, picked: pickedDrawn, focus: -1, mappingLabels: model?.mappingLabels ?? new Map<string, string>() });
+  state.current = { display, scene, model, matches, current, picked: pickedDrawn, focus: focusSet && display ? display.of[focusIndex]! : -1, mappingLabels: model?.mappingLabels ?? new Map<string, string>() };
   const winRef = useRef(win);
   winRef.current = win;
 
@@ -299,7 +382,7 @@ export function Lineage() {
     setDrawnFor(layoutKey);
   }, [scene, layoutKey]);
   // Anything else drawn changed (statuses, matches, current): one more frame.
-  useEffect(schedule, [scene, matches, current, schedule]);
+  useEffect(schedule, [scene, matches, current, pickedDrawn, schedule]);
   useEffect(() => {
     // A theme switch changes the colour variables the canvas reads once per theme.
     const scheme = window.matchMedia("(prefers-color-scheme: dark)");
@@ -423,23 +506,43 @@ export function Lineage() {
   hitTestRef.current = hitTest;
   const toggleRef = useRef(toggleGroup);
   toggleRef.current = toggleGroup;
+  const pickRef = useRef(pickNodes);
+  pickRef.current = pickNodes;
+  const lassoBox = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = wrap.current;
     if (!el) return undefined;
-    let drag: { x: number; y: number; moved: boolean; id: number } | null = null;
+    // A plain drag pans; a drag that starts with Shift held draws a lasso (sx, sy: where it started).
+    let drag: { x: number; y: number; sx: number; sy: number; lasso: boolean; moved: boolean; id: number } | null = null;
+    const lassoRect = (d: { sx: number; sy: number }, e: PointerEvent) => {
+      const r = el.getBoundingClientRect();
+      return { x0: d.sx - r.left, y0: d.sy - r.top, x1: e.clientX - r.left, y1: e.clientY - r.top };
+    };
     const onDown = (e: PointerEvent) => {
       if (e.button !== 0 || (e.target as HTMLElement).closest("button, a, input, .lineage-detail")) return;
-      drag = { x: e.clientX, y: e.clientY, moved: false, id: e.pointerId };
+      drag = { x: e.clientX, y: e.clientY, sx: e.clientX, sy: e.clientY, lasso: e.shiftKey, moved: false, id: e.pointerId };
     };
     const onMove = (e: PointerEvent) => {
       if (!drag) return;
       const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
-      if (!drag.moved && Math.abs(dx) + Math.abs(dy) > 3) {
+      if (!drag.moved && Math.abs(e.clientX - drag.sx) + Math.abs(e.clientY - drag.sy) > 3) {
         drag.moved = true;
         el.setPointerCapture(drag.id);
-        el.classList.add("dragging");
+        el.classList.add(drag.lasso ? "lassoing" : "dragging");
       }
       if (!drag.moved) return;
+      if (drag.lasso) {
+        const box = lassoBox.current;
+        if (box) {
+          const r = lassoRect(drag, e);
+          box.style.display = "block";
+          box.style.left = `${Math.min(r.x0, r.x1)}px`;
+          box.style.top = `${Math.min(r.y0, r.y1)}px`;
+          box.style.width = `${Math.abs(r.x1 - r.x0)}px`;
+          box.style.height = `${Math.abs(r.y1 - r.y0)}px`;
+        }
+        return;
+      }
       view.current.x += dx;
       view.current.y += dy;
       drag.x = e.clientX;
@@ -449,11 +552,24 @@ export function Lineage() {
     const onUp = (e: PointerEvent) => {
       const d = drag;
       drag = null;
-      el.classList.remove("dragging");
-      if (!d || d.moved) return;
+      el.classList.remove("dragging", "lassoing");
+      if (lassoBox.current) lassoBox.current.style.display = "none";
+      if (!d) return;
+      if (d.moved) {
+        const { scene: s, display: dg } = state.current;
+        if (!d.lasso || !s || !dg) return;
+        // The rectangle in graph coordinates: the nodes whose centre it encloses join the selection.
+        const r = lassoRect(d, e);
+        const { x, y, k } = view.current;
+        pickRef.current(nodesInRect(s, dg.nodes.length, { x0: (r.x0 - x) / k, y0: (r.y0 - y) / k, x1: (r.x1 - x) / k, y1: (r.y1 - y) / k }), "add");
+        return;
+      }
       const i = hitTestRef.current(e.clientX, e.clientY);
       const node = i >= 0 ? state.current.display?.nodes[i] : undefined;
-      if (node?.kind === "group") toggleRef.current(node.group);
+      // Shift, Ctrl or Cmd: in or out of the multi-selection; the node under the cursor stays as it was.
+      if (e.shiftKey || e.ctrlKey || e.metaKey) {
+        if (i >= 0) pickRef.current([i], "toggle");
+      } else if (node?.kind === "group") toggleRef.current(node.group);
       else setCurrent(i);
     };
     const onDouble = (e: MouseEvent) => {
@@ -558,8 +674,13 @@ export function Lineage() {
         case "0":
           fit();
           return true;
+        case " ":
+          if (current >= 0) pickNodes([current], "toggle");
+          return current >= 0;
         case "Escape":
-          if (focusSet) exitFocus();
+          // The multi-selection first (what the launch bar acts on), then focus mode, then the cursor.
+          if (picked.size > 0) clearPicked();
+          else if (focusSet) exitFocus();
           else setCurrent(-1);
           return true;
         default:
@@ -591,7 +712,7 @@ export function Lineage() {
   const ready = scene !== null && drawnFor === layoutKey;
   const hitKey = search.hits.length > 0 && model ? model.nodes[search.hits[Math.min(hitPos, search.hits.length - 1)]!]!.key : "";
   return (
-    <div className="lineage-page">
+    <div className="lineage-page launch-ui">
       <h1>
         Lineage{" "}
         {model ? (
@@ -630,6 +751,15 @@ export function Lineage() {
               <button type="button" aria-label="Next match" title="Next match (Enter)" data-testid="lineage-search-next" onClick={() => goToHit(current >= 0 && display?.nodes[current]?.key === hitKey ? hitPos + 1 : hitPos)}>↓</button>
             </>
           )}
+          <button
+            type="button"
+            data-testid="lineage-select-matches"
+            disabled={search.pending || search.hits.length === 0}
+            title={search.hits.length === 0 ? "Search or type a selection first" : `Make the ${search.hits.length} match${search.hits.length === 1 ? "" : "es"} the selection to launch`}
+            onClick={selectMatches}
+          >
+            Select matches
+          </button>
         </div>
         {focusSet && focusKey ? (
           <div className="lineage-focus" role="group" aria-label="Focus">
@@ -650,6 +780,34 @@ export function Lineage() {
           </button>
         )}
       </div>
+      <div className="launch-bar lineage-launch-bar" role="group" aria-label="Selection and launching" data-testid="lineage-launch-bar">
+        <span className="count" data-testid="lineage-selected-count" aria-live="polite">{picked.size} selected</span>
+        <button type="button" data-testid="lineage-clear-selection" disabled={picked.size === 0} title={picked.size === 0 ? "Nothing is selected" : "Unselect every asset (Escape)"} onClick={clearPicked}>Clear</button>
+        <button type="button" className="primary" data-testid="lineage-materialize-selected" disabled={!canOperate || picked.size === 0} title={!canOperate ? NEEDS_OPERATOR : picked.size === 0 ? NOTHING_PICKED : "The selected assets (the dialog shows the plan first)"} onClick={() => openLaunch("none")}>
+          Materialize selected
+        </button>
+        <button type="button" data-testid="lineage-materialize-upstream" disabled={!canOperate || picked.size === 0} title={!canOperate ? NEEDS_OPERATOR : picked.size === 0 ? NOTHING_PICKED : "The selected assets and everything upstream of them"} onClick={() => openLaunch("upstream")}>
+          + upstream
+        </button>
+        <button type="button" data-testid="lineage-materialize-downstream" disabled={!canOperate || picked.size === 0} title={!canOperate ? NEEDS_OPERATOR : picked.size === 0 ? NOTHING_PICKED : "The selected assets and everything downstream of them"} onClick={() => openLaunch("downstream")}>
+          + downstream
+        </button>
+        <button type="button" data-testid="lineage-materialize-all" disabled={!canOperate} title={!canOperate ? NEEDS_OPERATOR : "Every asset of every location (the dialog shows the plan first)"} onClick={() => setLaunch({ selection: "*", title: "Materialize every asset" })}>
+          Materialize all
+        </button>
+        <button
+          type="button"
+          data-testid="lineage-materialize-unsynced"
+          disabled={!canOperate || unsynced.pending || unsyncedKeys.length === 0}
+          title={!canOperate ? NEEDS_OPERATOR : unsyncedKeys.length === 0 ? (picked.size > 0 ? "None of the selected assets is unsynced" : "No asset is unsynced") : picked.size > 0 ? `The ${unsyncedKeys.length} unsynced assets of the selection` : "Every unsynced asset of every location"}
+          onClick={() => unsynced.run(picked.size > 0 ? unsyncedKeys.join(", ") : null)}
+        >
+          Materialize unsynced ({unsyncedKeys.length})
+        </button>
+        <span className="muted hint">Shift-click or Shift-drag to select</span>
+      </div>
+      {launch && <LaunchDialog selection={launch.selection} title={launch.title} onClose={() => setLaunch(null)} />}
+      {unsynced.result && <UnsyncedResult result={unsynced.result} onClose={unsynced.dismiss} />}
       {search.error && <p className="error" data-testid="lineage-search-error">{search.error}</p>}
       {focusMissing && <p className="error">No asset {JSON.stringify(focusKey)} in the graph: showing all of it.</p>}
       {error && model && <p className="error">{error}</p>}
@@ -664,7 +822,7 @@ export function Lineage() {
         tabIndex={0}
         role="group"
         aria-roledescription="graph"
-        aria-label="Asset lineage graph: arrow keys move between nodes, Enter opens, F focuses, + and - zoom, 0 fits"
+        aria-label="Asset lineage graph: arrow keys move between nodes, Enter opens, Space adds to the selection, F focuses, + and - zoom, 0 fits, Escape clears the selection"
         aria-activedescendant={currentNode && onScreen.includes(current) ? `lineage-card-${current}` : undefined}
         onKeyDown={onKeyDown}
         data-testid="lineage"
@@ -678,6 +836,7 @@ export function Lineage() {
         data-current={currentNode?.key ?? ""}
         data-search-count={search.pending ? "" : String(search.hits.length)}
         data-search-hit={hitKey}
+        data-picked-count={picked.size}
       >
         <canvas ref={canvas} aria-hidden="true" />
         <div className="lineage-world" ref={world}>
@@ -696,6 +855,7 @@ export function Lineage() {
                   y={scene.positions[i * 2 + 1]!}
                   height={scene.heights[i]!}
                   match={matches.has(i)}
+                  picked={pickedDrawn.has(i)}
                   current={i === current}
                   focus={focusSet !== null && i === display.of[focusIndex]}
                   health={health.get(node.key)}
@@ -704,6 +864,7 @@ export function Lineage() {
               );
             })}
         </div>
+        <div className="lineage-lasso" ref={lassoBox} data-testid="lineage-lasso" aria-hidden="true" />
         <div className="lineage-labels">
           {scene?.boxes.map((box, g) => {
             const node = box.node >= 0 ? display?.nodes[box.node] : undefined;
@@ -720,7 +881,11 @@ export function Lineage() {
                 data-group={box.group}
                 tabIndex={-1}
                 title={node ? `Expand ${box.group}` : `Collapse ${box.group}`}
-                onClick={() => toggleGroup(box.group)}
+                onClick={(e) => {
+                  // With Shift, Ctrl or Cmd the label picks its group's assets, as a click on the box would.
+                  if (e.shiftKey || e.ctrlKey || e.metaKey) pickGroup(box.group);
+                  else toggleGroup(box.group);
+                }}
                 style={{ display: "none" }}
               >
                 <span className="name">{node ? "▸" : "▾"} {box.group}</span>
@@ -729,14 +894,15 @@ export function Lineage() {
                   {node?.kind === "group" && node.counts.FAILED > 0 ? ` · ${node.counts.FAILED} failed` : ""}
                   {node?.kind === "group" && node.counts.IN_PROGRESS > 0 ? ` · ${node.counts.IN_PROGRESS} running` : ""}
                   {node?.kind === "group" && node.unsynced > 0 ? ` · ${node.unsynced} unsynced` : ""}
+                  {node && pickedDrawn.has(box.node) ? ` · ${pickedDrawn.get(box.node)} selected` : ""}
                 </span>
               </button>
             );
           })}
         </div>
-        {currentNode && model && <Detail node={currentNode} model={model} health={health} onFocus={focusOn} onToggle={toggleGroup} onClose={() => setCurrent(-1)} />}
+        {currentNode && model && <Detail node={currentNode} model={model} health={health} picked={currentNode.kind === "group" ? pickedDrawn.get(current) === currentNode.count : pickedDrawn.has(current)} onPick={() => pickNodes([current], "toggle")} onFocus={focusOn} onToggle={toggleGroup} onClose={() => setCurrent(-1)} />}
         <div className="graph-info muted">
-          drag to pan · wheel or + − to zoom · click a node to select it, double-click to open · a group label expands it
+          drag to pan · wheel or + − to zoom · click a node to select it, double-click to open · Shift-click or Shift-drag adds to the launch selection · a group label expands it
         </div>
         <div className="sr-only" aria-live="polite" data-testid="lineage-announce">
           {currentNode ? (currentNode.kind === "asset" && model ? describeAsset(model.nodes[currentNode.asset]!) : `group ${currentNode.group}`) : ""}
@@ -746,7 +912,7 @@ export function Lineage() {
         <ul aria-label="Nodes in the graph" className="sr-only">
           {display.nodes.map((n) =>
             n.kind === "asset" ? (
-              <li key={n.key} data-testid="lineage-node" data-status={n.status} data-freshness={n.freshness ?? ""} data-sync={n.unsynced ? "UNSYNCED" : ""}>{n.key}{n.unsynced ? " (unsynced)" : ""}</li>
+              <li key={n.key} data-testid="lineage-node" data-key={n.key} data-status={n.status} data-freshness={n.freshness ?? ""} data-sync={n.unsynced ? "UNSYNCED" : ""} data-picked={picked.has(n.key) ? "true" : "false"}>{n.key}{n.unsynced ? " (unsynced)" : ""}{picked.has(n.key) ? " (selected)" : ""}</li>
             ) : (
               <li key={n.key} data-testid="lineage-group" data-group={n.group} data-count={n.count} data-status={n.status} data-unsynced={n.unsynced}>
                 {n.group}: {n.count} assets, {n.status}{n.unsynced > 0 ? `, ${n.unsynced} unsynced` : ""}
@@ -789,13 +955,13 @@ function freshnessText(f: string | null): string {
   return f === null || f === "UNKNOWN" ? "" : f.toLowerCase();
 }
 
-function Card(props: { index: number; info: AssetInfo; x: number; y: number; height: number; match: boolean; current: boolean; focus: boolean; health: PartitionHealth | undefined; showGroup: boolean }) {
+function Card(props: { index: number; info: AssetInfo; x: number; y: number; height: number; match: boolean; picked: boolean; current: boolean; focus: boolean; health: PartitionHealth | undefined; showGroup: boolean }) {
   const { info: a, health } = props;
   const checks = checkSummary(a.checks);
   const fresh = freshnessText(a.freshness);
-  const classes = ["lineage-card", props.match ? "match" : "", props.current ? "current" : "", props.focus ? "focused" : ""].filter(Boolean).join(" ");
+  const classes = ["lineage-card", props.match ? "match" : "", props.picked ? "picked" : "", props.current ? "current" : "", props.focus ? "focused" : ""].filter(Boolean).join(" ");
   return (
-    <div id={`lineage-card-${props.index}`} className={classes} style={{ left: props.x, top: props.y, width: NODE_W, height: props.height }} data-testid="lineage-card" data-key={a.key} data-status={a.status} role="img" aria-label={describeAsset(a)}>
+    <div id={`lineage-card-${props.index}`} className={classes} style={{ left: props.x, top: props.y, width: NODE_W, height: props.height }} data-testid="lineage-card" data-key={a.key} data-status={a.status} data-picked={props.picked ? "true" : "false"} role="img" aria-label={`${describeAsset(a)}${props.picked ? ", selected" : ""}`}>
       <div className="name" data-testid="lineage-card-name">
         {linesOf(a.key).map((line, i) => (
           <span className="line" key={i}>{line}</span>
@@ -829,7 +995,7 @@ function Card(props: { index: number; info: AssetInfo; x: number; y: number; hei
   );
 }
 
-function Detail(props: { node: DisplayGraph["nodes"][number]; model: GraphModel; health: Map<string, PartitionHealth>; onFocus: (key: string) => void; onToggle: (group: string) => void; onClose: () => void }) {
+function Detail(props: { node: DisplayGraph["nodes"][number]; model: GraphModel; health: Map<string, PartitionHealth>; picked: boolean; onPick: () => void; onFocus: (key: string) => void; onToggle: (group: string) => void; onClose: () => void }) {
   const { node, model } = props;
   if (node.kind === "group") {
     return (
@@ -837,6 +1003,7 @@ function Detail(props: { node: DisplayGraph["nodes"][number]; model: GraphModel;
         <b>{node.group}</b> — {node.count} assets, {STATUS_TEXT[node.status].toLowerCase()}
         <div className="toolbar">
           <button type="button" onClick={() => props.onToggle(node.group)}>Expand</button>
+          <button type="button" data-testid="lineage-detail-pick" onClick={props.onPick}>{props.picked ? "Unselect its assets" : "Select its assets"}</button>
           <button type="button" onClick={props.onClose}>Close</button>
         </div>
       </div>
@@ -854,6 +1021,7 @@ function Detail(props: { node: DisplayGraph["nodes"][number]; model: GraphModel;
       <div className="toolbar">
         <Link to={`/assets/${a.key}`} data-testid="lineage-detail-open">Open asset</Link>
         <button type="button" data-testid="lineage-detail-focus" onClick={() => props.onFocus(a.key)}>Focus (up- and downstream)</button>
+        <button type="button" data-testid="lineage-detail-pick" aria-pressed={props.picked} onClick={props.onPick}>{props.picked ? "Remove from selection" : "Add to selection"} (Space)</button>
         <button type="button" onClick={props.onClose}>Close</button>
       </div>
     </div>

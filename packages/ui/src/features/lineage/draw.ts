@@ -135,6 +135,21 @@ export function buildScene(display: DisplayGraph, out: LayoutOutput, widths: Flo
   return { positions: pos, widths, heights, boxes: out.boxes, boxOf, direct: Int32Array.from(direct), bundles, fans: Float32Array.from(fans), width: out.width, height: out.height };
 }
 
+/**
+ * The drawn nodes a lasso takes: those whose centre lies inside the rectangle (graph coordinates,
+ * corners in any order). The centre rather than any overlap, so a rectangle drawn around a few
+ * cards does not also take a neighbour it grazes.
+ */
+export function nodesInRect(scene: Scene, count: number, r: { x0: number; y0: number; x1: number; y1: number }): number[] {
+  const x0 = Math.min(r.x0, r.x1), x1 = Math.max(r.x0, r.x1), y0 = Math.min(r.y0, r.y1), y1 = Math.max(r.y0, r.y1);
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const cx = scene.positions[i * 2]! + scene.widths[i]! / 2, cy = scene.positions[i * 2 + 1]! + scene.heights[i]! / 2;
+    if (cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1) out.push(i);
+  }
+  return out;
+}
+
 export interface Colors {
   fg: string;
   bg: string;
@@ -176,6 +191,8 @@ export interface DrawState {
   matches: ReadonlySet<number>;
   current: number;
   focus: number;
+  /** Drawn nodes holding picked assets (the multi-selection to launch), with how many each holds. */
+  picked: ReadonlyMap<number, number>;
   /** Edge labels of partition mappings, by `fromKey\0toKey`. */
   mappingLabels: Map<string, string>;
 }
@@ -308,6 +325,19 @@ export function drawScene(ctx: CanvasRenderingContext2D, dpr: number, s: DrawSta
     ctx.textAlign = "start";
   }
 
+  // Picked assets: an accent halo under the block or card (rings are for matches and the cursor, so
+  // a picked asset that is also a match shows both).
+  if (s.picked.size > 0) {
+    ctx.fillStyle = colors.accent;
+    ctx.globalAlpha = 0.45;
+    const pad = Math.max(4 * px, 2);
+    for (const i of s.picked.keys()) {
+      if (display.nodes[i]?.kind !== "asset" || !nodeInView(i)) continue;
+      ctx.fillRect(pos[i * 2]! - pad, pos[i * 2 + 1]! - pad, scene.widths[i]! + 2 * pad, scene.heights[i]! + 2 * pad);
+    }
+    ctx.globalAlpha = 1;
+  }
+
   // Assets as blocks, one path per status colour.
   if (!s.cards) {
     for (const status of STATUSES) {
@@ -330,6 +360,10 @@ export function drawScene(ctx: CanvasRenderingContext2D, dpr: number, s: DrawSta
     ctx.strokeRect(pos[i * 2]! - pad, pos[i * 2 + 1]! - pad, scene.widths[i]! + 2 * pad, scene.heights[i]! + 2 * pad);
   };
   for (const i of s.matches) if (display.nodes[i]?.kind === "asset") ring(i, colors.warn, 3);
+  // A collapsed group holding picked assets: a dashed accent frame (its label says how many).
+  ctx.setLineDash([6 * px, 4 * px]);
+  for (const i of s.picked.keys()) if (display.nodes[i]?.kind === "group") ring(i, colors.accent, 3);
+  ctx.setLineDash([]);
   ring(s.focus, colors.accent, 3);
   ring(s.current, colors.fg, 2);
 }

@@ -100,6 +100,21 @@ export function neighbourhood(model: GraphModel, start: number, depth: number | 
 }
 
 /**
+ * The multi-selection (the assets an operator picked to launch) with `keys` toggled together: all
+ * of them leave it when all were in it, otherwise all join it. A collapsed group is toggled as its
+ * assets, so shift-clicking its box twice puts it back as it was.
+ */
+export function togglePicked(picked: ReadonlySet<string>, keys: readonly string[]): Set<string> {
+  const next = new Set(picked);
+  const all = keys.length > 0 && keys.every((k) => next.has(k));
+  for (const k of keys) {
+    if (all) next.delete(k);
+    else next.add(k);
+  }
+  return next;
+}
+
+/**
  * Whether the search box holds a selection expression (docs/selection.md) rather than plain text:
  * a `*`, a traversal `+`, a union `,` or an attribute term such as `group:`.
  */
