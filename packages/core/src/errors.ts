@@ -29,7 +29,9 @@ export type FlytErrorCode =
   /** The ingest API refused a run worker's batch for good (not worth retrying). */
   | "INGEST_REJECTED"
   /** A schedule or sensor evaluation ran past its deadline, or its worker thread ended before answering. */
-  | "EVALUATION";
+  | "EVALUATION"
+  /** An alert channel (webhook, Slack, email) refused an alert or could not be reached. */
+  | "ALERT_DELIVERY";
 
 /**
  * The base of every Flyt error. `Code` is `FlytErrorCode` for domain errors; the two classes whose

@@ -4,6 +4,7 @@
  * email over SMTP (nodemailer). Each send throws on failure; the engine retries.
  */
 import { createHmac } from "node:crypto";
+import { FlytError } from "@flyt/core";
 import nodemailer from "nodemailer";
 import type { CompiledChannel } from "./config.js";
 import type { Alert } from "./types.js";
@@ -67,8 +68,10 @@ async function post(url: string, body: string, headers: Record<string, string>):
 }
 
 /** A channel refused or could not be reached; the message names the host and the cause (never the URL's path, which may hold a token). */
-export class AlertDeliveryError extends Error {
-  override name = "AlertDeliveryError";
+export class AlertDeliveryError extends FlytError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ALERT_DELIVERY", message, options);
+  }
 }
 
 function hostOf(url: string): string {
