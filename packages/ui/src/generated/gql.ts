@@ -24,7 +24,6 @@ type Documents = {
     "mutation Launch($selection: String!, $partition: String) {\n  launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }\n}": typeof types.LaunchDocument,
     "query Catalog($filter: AssetFilter, $first: Int, $after: String, $before: String) {\n  assets(filter: $filter, first: $first, after: $after, before: $before) {\n    totalCount endCursor hasNextPage startCursor hasPreviousPage\n    nodes { key group location kinds status sync { ...AssetSyncFields } latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}": typeof types.CatalogDocument,
     "query CatalogResolveSelection($selection: String!) { assetGraph(selection: $selection) { nodes { key } } }": typeof types.CatalogResolveSelectionDocument,
-    "mutation MaterializeUnsynced($selection: String) {\n  materializeUnsynced(selection: $selection) {\n    __typename\n    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } backfills { id assetKey partitionCount } skipped { key reason } }\n    ... on Error { message }\n  }\n}": typeof types.MaterializeUnsyncedDocument,
     "fragment AssetSyncFields on AssetSync { state causes { kind message upstream } }": typeof types.AssetSyncFieldsFragmentDoc,
     "query AutomationTicks($after: String) {\n  automationStatus { status locations { location status running assetsWithCondition } }\n  automationTicks(first: 50, after: $after) { nodes { tickId status tickTime runIds skipReason error evaluatedCount requestedCount } endCursor hasNextPage }\n}": typeof types.AutomationTicksDocument,
     "query AutomationTick($id: Float!) {\n  automationTick(id: $id) {\n    tickId status tickTime runIds skipReason error evaluatedCount requestedCount\n    evaluations { assetKey requestedCount partitioned runIds evaluatedAt result { ...AutomationResultNodeFields } }\n  }\n}": typeof types.AutomationTickDocument,
@@ -73,7 +72,6 @@ const documents: Documents = {
     "mutation Launch($selection: String!, $partition: String) {\n  launchRun(selection: $selection, partition: $partition) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }\n}": types.LaunchDocument,
     "query Catalog($filter: AssetFilter, $first: Int, $after: String, $before: String) {\n  assets(filter: $filter, first: $first, after: $after, before: $before) {\n    totalCount endCursor hasNextPage startCursor hasPreviousPage\n    nodes { key group location kinds status sync { ...AssetSyncFields } latestMaterialization { timestamp runId } partitionStatus { total materialized } freshnessPolicy freshness { ...FreshnessFields } checks { ...CheckState } }\n  }\n  locations { name }\n}": types.CatalogDocument,
     "query CatalogResolveSelection($selection: String!) { assetGraph(selection: $selection) { nodes { key } } }": types.CatalogResolveSelectionDocument,
-    "mutation MaterializeUnsynced($selection: String) {\n  materializeUnsynced(selection: $selection) {\n    __typename\n    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } backfills { id assetKey partitionCount } skipped { key reason } }\n    ... on Error { message }\n  }\n}": types.MaterializeUnsyncedDocument,
     "fragment AssetSyncFields on AssetSync { state causes { kind message upstream } }": types.AssetSyncFieldsFragmentDoc,
     "query AutomationTicks($after: String) {\n  automationStatus { status locations { location status running assetsWithCondition } }\n  automationTicks(first: 50, after: $after) { nodes { tickId status tickTime runIds skipReason error evaluatedCount requestedCount } endCursor hasNextPage }\n}": types.AutomationTicksDocument,
     "query AutomationTick($id: Float!) {\n  automationTick(id: $id) {\n    tickId status tickTime runIds skipReason error evaluatedCount requestedCount\n    evaluations { assetKey requestedCount partitioned runIds evaluatedAt result { ...AutomationResultNodeFields } }\n  }\n}": types.AutomationTickDocument,
@@ -146,10 +144,6 @@ export function graphql(source: "query Catalog($filter: AssetFilter, $first: Int
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query CatalogResolveSelection($selection: String!) { assetGraph(selection: $selection) { nodes { key } } }"): typeof import('./graphql').CatalogResolveSelectionDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "mutation MaterializeUnsynced($selection: String) {\n  materializeUnsynced(selection: $selection) {\n    __typename\n    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } backfills { id assetKey partitionCount } skipped { key reason } }\n    ... on Error { message }\n  }\n}"): typeof import('./graphql').MaterializeUnsyncedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

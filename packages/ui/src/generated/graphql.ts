@@ -197,17 +197,6 @@ export type CatalogResolveSelectionQueryVariables = Exact<{
 
 export type CatalogResolveSelectionQuery = { assetGraph: { nodes: Array<{ key: string }> } };
 
-export type MaterializeUnsyncedMutationVariables = Exact<{
-  selection?: string | null | undefined;
-}>;
-
-
-export type MaterializeUnsyncedMutation = { materializeUnsynced:
-    | { __typename: 'InvalidSelectionError', message: string }
-    | { __typename: 'MaterializeUnsyncedSuccess', message: string, launched: Array<string>, runs: Array<{ runId: string, location: string, assetKeys: Array<string> }>, backfills: Array<{ id: string, assetKey: string, partitionCount: number }>, skipped: Array<{ key: string, reason: string }> }
-    | { __typename: 'UnauthorizedError', message: string }
-   };
-
 export type AssetSyncFieldsFragment = { state: SyncState, causes: Array<{ kind: string, message: string, upstream: string | null }> };
 
 export type AutomationTicksQueryVariables = Exact<{
@@ -858,34 +847,6 @@ export const CatalogResolveSelectionDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CatalogResolveSelectionQuery, CatalogResolveSelectionQueryVariables>;
-export const MaterializeUnsyncedDocument = new TypedDocumentString(`
-    mutation MaterializeUnsynced($selection: String) {
-  materializeUnsynced(selection: $selection) {
-    __typename
-    ... on MaterializeUnsyncedSuccess {
-      message
-      launched
-      runs {
-        runId
-        location
-        assetKeys
-      }
-      backfills {
-        id
-        assetKey
-        partitionCount
-      }
-      skipped {
-        key
-        reason
-      }
-    }
-    ... on Error {
-      message
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<MaterializeUnsyncedMutation, MaterializeUnsyncedMutationVariables>;
 export const AutomationTicksDocument = new TypedDocumentString(`
     query AutomationTicks($after: String) {
   automationStatus {

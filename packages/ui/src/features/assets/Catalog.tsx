@@ -12,9 +12,10 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { formatTime, gql, graphql, NEEDS_OPERATOR, useCanOperate, useQuery, type AssetStatus } from "../../api.js";
-import type { AssetFilter, CatalogQuery, MaterializeUnsyncedMutation } from "../../generated/graphql.js";
+import type { AssetFilter, CatalogQuery } from "../../generated/graphql.js";
 import { Link, navigate, useLocation } from "../../router.js";
 import { LaunchDialog } from "../launch/LaunchDialog.js";
+import { UnsyncedResult, useMaterializeUnsynced } from "../launch/unsynced.js";
 import { selectionOf, type Widen } from "../launch/selection.js";
 import "../launch/launch.css";
 import { ChecksSummary, FreshnessBadge } from "../observability/Observability.js";
@@ -34,15 +35,6 @@ const CATALOG = graphql(`query Catalog($filter: AssetFilter, $first: Int, $after
 /** A typed selection expression, resolved by the API (its InvalidSelectionError message comes back as the error). */
 const RESOLVE_SELECTION = graphql(`query CatalogResolveSelection($selection: String!) { assetGraph(selection: $selection) { nodes { key } } }`);
 
-const MATERIALIZE_UNSYNCED = graphql(`mutation MaterializeUnsynced($selection: String) {
-  materializeUnsynced(selection: $selection) {
-    __typename
-    ... on MaterializeUnsyncedSuccess { message launched runs { runId location assetKeys } backfills { id assetKey partitionCount } skipped { key reason } }
-    ... on Error { message }
-  }
-}`);
-
-type MaterializeResult = MaterializeUnsyncedMutation["materializeUnsynced"];
 
 /** The URL filters, in the order the filter bar shows them (`q` is the text filter). */
 const TEXT_FILTERS = [
@@ -52,37 +44,6 @@ const TEXT_FILTERS = [
   ["tag", "tag key or key=value"],
 ] as const;
 const FILTER_KEYS = ["q", "status", "location", ...TEXT_FILTERS.map(([k]) => k)];
-
-function MaterializeResultPanel(props: { result: MaterializeResult; onClose: () => void }) {
-  const r = props.result;
-  return (
-    <div className="result-panel" data-testid="materialize-unsynced-result">
-      <button style={{ float: "right" }} onClick={props.onClose} aria-label="Close">✕</button>
-      {r.__typename === "MaterializeUnsyncedSuccess" ? (
-        <>
-          <p>{r.message}</p>
-          {r.runs.map((run) => (
-            <div key={run.runId} data-testid="materialize-unsynced-run">
-              <Link to={`/runs/${run.runId}`}>{run.runId.slice(0, 8)}</Link> <span className="muted">({run.location})</span>: {run.assetKeys.join(", ")}
-            </div>
-          ))}
-          {r.backfills.map((b) => (
-            <div key={b.id} data-testid="materialize-unsynced-backfill">
-              <Link to={`/backfills/${b.id}`}>Backfill {b.id.slice(0, 8)}</Link>: <Link to={`/assets/${b.assetKey}`}>{b.assetKey}</Link>, {b.partitionCount} unsynced partition{b.partitionCount === 1 ? "" : "s"}
-            </div>
-          ))}
-          {r.skipped.length > 0 && (
-            <ul>
-              {r.skipped.map((s) => <li key={s.key}><Link to={`/assets/${s.key}`}>{s.key}</Link> <span className="muted">— {s.reason}</span></li>)}
-            </ul>
-          )}
-        </>
-      ) : (
-        <p className="error">{r.message}</p>
-      )}
-    </div>
-  );
-}
 
 /** The current URL with one parameter changed (and the page cursor dropped: a new filter starts at page one). */
 function withParam(key: string, value: string): string {
@@ -178,23 +139,10 @@ export function Catalog() {
     return () => clearTimeout(timer);
   }, [text, urlText]);
 
-  const [result, setResult] = useState<MaterializeResult | null>(null);
-  const [launchingUnsynced, setLaunchingUnsynced] = useState(false);
+  const unsynced = useMaterializeUnsynced(reload);
   const filtered = FILTER_KEYS.some((k) => query.get(k));
   // Unsynced assets the page lists; without a filter the server takes every loaded asset (beyond this page too).
   const listedUnsynced = (data?.assets.nodes ?? []).filter((a) => a.sync.state === "UNSYNCED").map((a) => a.key);
-  const materializeUnsynced = async () => {
-    setLaunchingUnsynced(true);
-    try {
-      const { materializeUnsynced: r } = await gql(MATERIALIZE_UNSYNCED, { selection: filtered ? listedUnsynced.join(", ") : null });
-      setResult(r);
-    } catch (e) {
-      setResult({ __typename: "InvalidSelectionError", message: String((e as Error).message ?? e) });
-    } finally {
-      setLaunchingUnsynced(false);
-      reload();
-    }
-  };
 
   // The picked assets survive paging and filtering (an operator may collect them across pages).
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -325,16 +273,16 @@ export function Catalog() {
         </button>
         <button
           data-testid="materialize-unsynced"
-          disabled={!canOperate || launchingUnsynced || (filtered && listedUnsynced.length === 0)}
+          disabled={!canOperate || unsynced.pending || (filtered && listedUnsynced.length === 0)}
           title={!canOperate ? NEEDS_OPERATOR : filtered ? `The ${listedUnsynced.length} unsynced assets the filter shows` : "Every unsynced asset of every location"}
-          onClick={() => void materializeUnsynced()}
+          onClick={() => unsynced.run(filtered ? listedUnsynced.join(", ") : null)}
         >
           Materialize unsynced{filtered ? ` (${listedUnsynced.length})` : ""}
         </button>
       </div>
       {expressionNote && <p className={expressionNote.error ? "error" : "muted"} data-testid="selection-note">{expressionNote.text}</p>}
       {launch && <LaunchDialog selection={launch.selection} title={launch.title} onClose={() => setLaunch(null)} />}
-      {result && <MaterializeResultPanel result={result} onClose={() => setResult(null)} />}
+      {unsynced.result && <UnsyncedResult result={unsynced.result} onClose={unsynced.dismiss} />}
       {error && <p className="error">{error}</p>}
       {(hasPrevious || hasNext) && pager("top")}
       {data && data.assets.nodes.length === 0 && <p className="muted" data-testid="catalog-empty">No asset matches {filtered ? "these filters" : "— no code location defines any"}.</p>}

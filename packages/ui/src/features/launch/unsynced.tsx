@@ -1,5 +1,5 @@
 /**
- * "Materialize unsynced" outside the catalog (the lineage's launch bar): the server's
+ * "Materialize unsynced" (the catalog's and the lineage's launch bars): the server's
  * materializeUnsynced, which runs the unsynced assets of a selection (every loaded asset without
  * one) and backfills only the unsynced partitions of partitioned ones, then says what it launched
  * and what it left out and why. It launches at once rather than through the launch dialog: its
@@ -20,8 +20,11 @@ const MATERIALIZE_UNSYNCED = graphql(`mutation LaunchMaterializeUnsynced($select
 
 export type UnsyncedOutcome = LaunchMaterializeUnsyncedMutation["materializeUnsynced"];
 
-/** Launches the unsynced assets of `selection` (null: of every location); a failed request becomes an error result, never silence. */
-export function useMaterializeUnsynced(): { run: (selection: string | null) => void; pending: boolean; result: UnsyncedOutcome | null; dismiss: () => void } {
+/**
+ * Launches the unsynced assets of `selection` (null: of every location); a failed request becomes
+ * an error result, never silence. `onDone` runs after every attempt (the catalog re-reads its rows).
+ */
+export function useMaterializeUnsynced(onDone?: () => void): { run: (selection: string | null) => void; pending: boolean; result: UnsyncedOutcome | null; dismiss: () => void } {
   const [pending, setPending] = useState(false);
   const [result, setResult] = useState<UnsyncedOutcome | null>(null);
   const run = (selection: string | null) => {
@@ -29,7 +32,10 @@ export function useMaterializeUnsynced(): { run: (selection: string | null) => v
     gql(MATERIALIZE_UNSYNCED, { selection })
       .then((data) => setResult(data.materializeUnsynced))
       .catch((e: unknown) => setResult({ __typename: "InvalidSelectionError", message: String((e as Error).message ?? e) }))
-      .finally(() => setPending(false));
+      .finally(() => {
+        setPending(false);
+        onDone?.();
+      });
   };
   return { run, pending, result, dismiss: () => setResult(null) };
 }
