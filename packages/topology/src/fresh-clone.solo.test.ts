@@ -76,15 +76,17 @@ void describe("the README's main command on a fresh clone", () => {
     // database URL, no test settings, nothing pointing back into this checkout.
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", FLYT_WEBSERVER_PORT: "0", npm_config_fund: "false", npm_config_audit: "false" };
     dev = new Recorded(spawn("bash", ["-c", commands.mainJob], { cwd: clone, env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
-    url = await waitUntil(
-      () => {
-        if (dev!.child.exitCode !== null) throw new Error(`the main command exited with ${dev!.child.exitCode}:\n${dev!.tail()}`);
-        return /Flyt dev is up at (http:\/\/\S+)/.exec(dev!.text)?.[1] ?? null;
-      },
-      12 * 60_000,
-      "the main command to bring flyt dev up",
-      500,
-    );
+    // A loop of its own, not waitUntil (which retries a throwing check): a command that exited fails at once.
+    for (const deadline = Date.now() + 12 * 60_000; ; ) {
+      const up = /Flyt dev is up at (http:\/\/\S+)/.exec(dev.text)?.[1];
+      if (up !== undefined) {
+        url = up;
+        break;
+      }
+      if (dev.child.exitCode !== null || dev.child.signalCode !== null) throw new Error(`the main command exited (${dev.child.exitCode ?? dev.child.signalCode}) before flyt dev was up:\n${dev.tail()}`);
+      if (Date.now() > deadline) throw new Error(`flyt dev was not up 12 minutes after the main command started:\n${dev.tail()}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     figures.upAfterMs = Date.now() - started;
     await waitUntil(async () => {
       const { locations } = await graphql<{ locations: Array<{ status: string }> }>(url, "{ locations { status } }");

@@ -83,7 +83,8 @@ function signalStop(): StopSignal {
 
 export async function dev(ctx: CommandContext, options: DevOptions, stop: StopSignal = signalStop()): Promise<number> {
   const started = performance.now();
-  const port = parsePort(options.port, 3000, "--port");
+  // --port, else flyt.yaml's webserver.port or FLYT_WEBSERVER_PORT (as `flyt webserver`), else 3000.
+  const port = parsePort(options.port, ctx.config.webserver.port, "--port");
   const host = options.host ?? "127.0.0.1";
   if (options.file.length === 0) throw new InvalidConfigError("--file", "give at least one definitions file: flyt dev -f definitions.ts");
   const files = options.file.map((given) => {
